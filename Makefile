@@ -1,0 +1,38 @@
+# Townsquare: `make run` to try it, `make test` to test it. Both set up everything they need.
+.PHONY: run test setup setup-test migrate demo lint typecheck bench serve-celery clean
+
+VENV := .venv
+PY := $(VENV)/bin/python
+export TOWNSQUARE_DEMO ?= 1
+
+setup:
+	scripts/setup.sh
+
+setup-test:
+	scripts/setup.sh --test
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+## Run the product on SQLite with its worker and scheduler at http://127.0.0.1:8000
+run: demo
+	$(PY) manage.py serve
+
+## The whole test suite: lint, types, then the tests on SQLite and again on PostgreSQL
+test: setup-test
+	$(VENV)/bin/ruff check townsquare tests
+	$(VENV)/bin/mypy townsquare
+	scripts/test.sh
+
+lint:
+	$(VENV)/bin/ruff check townsquare tests
+	$(VENV)/bin/ruff format --check townsquare tests
+
+bench: setup-test
+	scripts/bench.sh
+
+clean:
+	rm -rf var/townsquare.sqlite3* var/static assets/build

@@ -1,0 +1,1 @@
+"""Townsquare: a council's social media, run safely, lawfully and measurably."""

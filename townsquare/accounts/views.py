@@ -1,0 +1,115 @@
+"""Signing in and out, two-factor codes and authenticator set-up."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from townsquare.accounts.forms import CodeForm, SignInForm
+from townsquare.audit.services import audit_record
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request))
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if user_has_device(user):
+            return redirect(f"/sign-in/code/?next={_next_url(request)}")
+        return redirect(_next_url(request))
+    return render(
+        request, "accounts/sign_in.html",
+        {"form": form, "next": _next_url(request), "oidc_enabled": settings.OIDC_ENABLED,
+         "oidc_provider": settings.OIDC_PROVIDER_NAME},
+    )
+
+
+def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@login_required
+def enter_code(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("code", "That code is wrong or has expired. Enter the code your app shows now.")
+    return render(request, "accounts/enter_code.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and request.method == "GET":
+        return render(request, "accounts/two_factor_done.html")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_record(actor=user, council=None, action="two_factor.enabled", obj=user,  # type: ignore[arg-type]
+                             after={"device": device.name})
+            otp_login(request, device)
+            return render(request, "accounts/two_factor_done.html")
+        form.add_error("code", "That code does not match. Check the time on your phone and try the new code.")
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code to scan with your app")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/two_factor_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:sign_in")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    """Your roles, your two-factor status and your API tokens."""
+    from townsquare.api.models import ApiToken
+    from townsquare.api.services import token_issue, token_revoke
+    from townsquare.councils.models import Membership
+
+    new_key = ""
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = ApiToken.objects.filter(user=request.user, pk=request.POST.get("revoke"), revoked_at__isnull=True).first()
+            if token is not None:
+                token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+        else:
+            name = (request.POST.get("name") or "API token").strip()[:120]
+            _, new_key = token_issue(user=request.user, name=name)  # type: ignore[arg-type]
+    return render(request, "accounts/account.html", {
+        "memberships": Membership.objects.filter(user=request.user).select_related("council"),
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "new_key": new_key,
+        "has_device": user_has_device(request.user),
+    })

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from townsquare.audit.selectors import audit_actions, audit_events_for, audit_to_csv
+from townsquare.councils.access import council_view
+from townsquare.councils.models import Council
+from townsquare.councils.roles import Perm
+
+
+@council_view(Perm.VIEW_AUDIT)
+def audit_trail(request: HttpRequest, council: Council) -> HttpResponse:
+    filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "since", "until")}
+    events = audit_events_for(council=council, **filters)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(audit_to_csv(events.iterator(chunk_size=1000)), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{council.slug}-audit-{timezone.localdate()}.csv"'
+        return response
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/trail.html", {
+        "page": page, "filters": filters, "actions": audit_actions(council=council), "query": query.urlencode(),
+    })

@@ -1,0 +1,67 @@
+"""Validation of a channel's register entry, shared by the page form and CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from townsquare.accounts.models import User
+from townsquare.channels.models import Channel
+from townsquare.councils.models import Council, Service
+
+
+class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Channel
+        fields = [
+            "name", "platform", "handle", "url", "service", "owner", "deputy", "assignees",
+            "digital_access_confirmed_on", "branding_checked_on", "platform_two_factor", "status",
+            "last_post_at", "notes",
+        ]
+        labels = {
+            "url": "Web address (URL)",
+            "digital_access_confirmed_on": "Digital team's access confirmed on",
+            "branding_checked_on": "Branding checked on",
+            "platform_two_factor": "Two-factor sign-in switched on at the platform",
+            "last_post_at": "Last post",
+            "service": "Owning service",
+            "assignees": "Service officers who draft for it",
+        }
+        widgets = {
+            "digital_access_confirmed_on": forms.DateInput(attrs={"type": "date"}),
+            "branding_checked_on": forms.DateInput(attrs={"type": "date"}),
+            "last_post_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "platform_two_factor": forms.Select(choices=[("unknown", "Not known"), ("true", "Yes"), ("false", "No")]),
+            "assignees": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.council = council
+        people = User.objects.filter(memberships__council=council).distinct()
+        self.fields["owner"].queryset = people
+        self.fields["deputy"].queryset = people
+        self.fields["assignees"].queryset = people.filter(memberships__role="officer")
+        self.fields["assignees"].required = False
+        self.fields["service"].queryset = Service.objects.filter(council=council)
+        self.fields["platform_two_factor"] = forms.NullBooleanField(
+            required=False, label=self.Meta.labels["platform_two_factor"],
+            widget=forms.Select(choices=[("unknown", "Not known"), ("true", "Yes"), ("false", "No")]),
+        )
+        self.instance.council = council
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        owner, deputy = data.get("owner"), data.get("deputy")
+        if owner and deputy and owner == deputy:
+            self.add_error("deputy", "The deputy must be a different person from the owner.")
+        platform, handle = data.get("platform"), data.get("handle")
+        if platform and handle:
+            clash = Channel.objects.filter(council=self.council, platform=platform, handle=handle)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("handle", "This council already has a channel with this handle on this platform.")
+        return data

@@ -1,0 +1,96 @@
+"""Pages of the channel register."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from townsquare.audit.selectors import audit_events_for
+from townsquare.channels.csv_io import COLUMNS, channels_import_csv, channels_to_csv, shortfalls_to_csv
+from townsquare.channels.forms import ChannelForm
+from townsquare.channels.models import Channel, Platform
+from townsquare.channels.selectors import channels_filter, channels_visible_to, rationalisation_shortfalls
+from townsquare.channels.services import channel_save_form
+from townsquare.councils.access import council_view
+from townsquare.councils.models import Council
+from townsquare.councils.roles import Perm
+
+PAGE_SIZE = 50
+
+
+def _csv_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _visible(request: HttpRequest, council: Council):  # type: ignore[no-untyped-def]
+    return channels_visible_to(user=request.user, council=council, perms=request.council_perms)  # type: ignore[attr-defined]
+
+
+@council_view(Perm.VIEW_ASSIGNED_CHANNELS)
+def register(request: HttpRequest, council: Council) -> HttpResponse:
+    filters = {k: request.GET.get(k, "").strip() for k in ("q", "platform", "status", "service")}
+    if filters["service"] and not filters["service"].isdigit():
+        filters["service"] = ""
+    channels = channels_filter(_visible(request, council), **filters).select_related("service", "owner")
+    page = Paginator(channels.order_by("platform", "handle"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "channels/register.html", {
+        "page": page, "filters": filters, "platforms": Platform.choices, "statuses": Channel.Status.choices,
+        "services": council.services.all(), "query": query.urlencode(),
+    })
+
+
+@council_view(Perm.VIEW_ASSIGNED_CHANNELS)
+def channel_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    channel = get_object_or_404(_visible(request, council).select_related("service", "owner", "deputy"), pk=pk)
+    history = audit_events_for(council=council).filter(object_type="channels.channel", object_id=str(pk))[:20] \
+        if Perm.VIEW_AUDIT in request.council_perms or Perm.MANAGE_CHANNELS in request.council_perms else []  # type: ignore[attr-defined]
+    return render(request, "channels/detail.html", {"channel": channel, "history": history})
+
+
+@council_view(Perm.MANAGE_CHANNELS)
+def channel_edit(request: HttpRequest, council: Council, pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(Channel, council=council, pk=pk) if pk else None
+    form = ChannelForm(request.POST or None, instance=instance, council=council)
+    if request.method == "POST" and form.is_valid():
+        channel = channel_save_form(actor=request.user, form=form)  # type: ignore[arg-type]
+        messages.success(request, f"{channel.name} saved.")
+        return redirect("channels:detail", slug=council.slug, pk=channel.pk)
+    return render(request, "channels/edit.html", {"form": form, "channel": instance})
+
+
+@council_view(Perm.VIEW_REGISTER)
+def rationalisation(request: HttpRequest, council: Council) -> HttpResponse:
+    shortfalls = rationalisation_shortfalls(council=council)
+    if request.GET.get("format") == "csv":
+        return _csv_response(shortfalls_to_csv(shortfalls), f"{council.slug}-rationalisation-{timezone.localdate()}.csv")
+    return render(request, "channels/rationalisation.html", {"shortfalls": shortfalls})
+
+
+@council_view(Perm.VIEW_REGISTER)
+def export_csv(request: HttpRequest, council: Council) -> HttpResponse:
+    channels = Channel.objects.filter(council=council).select_related("service", "owner", "deputy").order_by("platform", "handle")
+    return _csv_response(channels_to_csv(channels.iterator(chunk_size=1000)), f"{council.slug}-channels-{timezone.localdate()}.csv")
+
+
+@council_view(Perm.MANAGE_CHANNELS)
+def import_csv(request: HttpRequest, council: Council) -> HttpResponse:
+    context: dict[str, object] = {"columns": COLUMNS}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = "Choose a CSV file to import."
+        else:
+            result = channels_import_csv(actor=request.user, council=council, upload=upload.read())  # type: ignore[arg-type]
+            if result.ok:
+                messages.success(request, f"Imported: {result.created} added, {result.updated} changed, "
+                                          f"{result.unchanged} unchanged.")
+                return redirect("channels:register", slug=council.slug)
+            context["result"] = result
+    return render(request, "channels/import.html", context)

@@ -1,0 +1,81 @@
+"""Who may do what, where: every page and API endpoint asks here.
+
+A person with no role in a council gets "not found" (the council's records do not exist for
+them); a person whose roles there do not include the permission gets "forbidden".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from townsquare.councils.models import Council, Membership
+from townsquare.councils.roles import permissions_for
+
+if TYPE_CHECKING:
+    from townsquare.accounts.models import User
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def roles_by_council(user: Any) -> dict[int, frozenset[str]]:
+    """All of a person's roles, keyed by council id, computed once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached: dict[int, frozenset[str]] | None = getattr(user, "_roles_by_council", None)
+    if cached is None:
+        found: dict[int, set[str]] = {}
+        for council_id, role in Membership.objects.filter(user=user).values_list("council_id", "role"):
+            found.setdefault(council_id, set()).add(role)
+        cached = {cid: frozenset(roles) for cid, roles in found.items()}
+        user._roles_by_council = cached
+    return cached
+
+
+def roles_in(user: Any, council: Council) -> frozenset[str]:
+    return roles_by_council(user).get(council.pk, frozenset())
+
+
+def perms_in(user: Any, council: Council) -> frozenset[str]:
+    return permissions_for(roles_in(user, council))
+
+
+def can(user: Any, council: Council, perm: str) -> bool:
+    return perm in perms_in(user, council)
+
+
+def councils_of(user: Any) -> list[Council]:
+    ids = roles_by_council(user).keys()
+    return list(Council.objects.filter(pk__in=ids).order_by("name")) if ids else []
+
+
+def council_for(user: User | Any, slug: str, perm: str) -> Council:
+    """The council named by ``slug`` if ``user`` holds ``perm`` there; otherwise 404 or 403."""
+    council = Council.objects.filter(slug=slug).first()
+    if council is None or not roles_in(user, council):
+        raise Http404("No such council")
+    if not can(user, council, perm):
+        raise PermissionDenied("Your role at this council does not allow this.")
+    return council
+
+
+def council_view(perm: str) -> Callable[[F], F]:
+    """Decorate a view taking ``slug``: signs in, checks the permission, sets request.council."""
+
+    def decorator(view: F) -> F:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            council = council_for(request.user, slug, perm)
+            request.council = council  # type: ignore[attr-defined]
+            request.council_perms = perms_in(request.user, council)  # type: ignore[attr-defined]
+            return view(request, council, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,61 @@
+"""Load the demo councils through the same services staff use, so the audit trail shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from townsquare.accounts.models import User
+from townsquare.channels.forms import ChannelForm
+from townsquare.channels.models import Channel
+from townsquare.channels.services import channel_save_form
+from townsquare.councils.models import Council
+from townsquare.councils.services import membership_grant, service_get_or_create
+from townsquare.demo import data
+
+
+def _days_ago(days: int | None) -> str:
+    return "" if days is None else (timezone.localdate() - dt.timedelta(days=days)).isoformat()
+
+
+def demo_load() -> bool:
+    """Create the demo councils, people and channels; False (changing nothing) if already there."""
+    if Council.objects.filter(slug__in=[c["slug"] for c in data.COUNCILS]).exists():
+        return False
+    with transaction.atomic():
+        councils = {c["slug"]: Council.objects.create(**c) for c in data.COUNCILS}
+        people: dict[str, User] = {}
+        for email, name, title, _ in data.PEOPLE:
+            people[email] = User.objects.create_user(email, data.PASSWORD, full_name=name, job_title=title)
+        admin = people["admin@riverside.example"]
+        for email, _, _, roles in data.PEOPLE:
+            for slug, role_list in roles.items():
+                for role in role_list:
+                    membership_grant(actor=admin, council=councils[slug], user=people[email], role=role)
+        for slug, names in data.SERVICES.items():
+            for name in names:
+                service_get_or_create(actor=admin, council=councils[slug], name=name)
+        for slug, rows in data.CHANNELS.items():
+            council = councils[slug]
+            services = {s.name: s.pk for s in council.services.all()}
+            for (platform, name, handle, url, service, owner, deputy, access, branding, two_factor, status,
+                 last_post, assignees) in rows:
+                last = timezone.localtime() - dt.timedelta(days=last_post, hours=3)
+                form = ChannelForm(data={
+                    "platform": platform, "name": name, "handle": handle, "url": url, "service": services[service],
+                    "owner": people[owner].pk if owner else "", "deputy": people[deputy].pk if deputy else "",
+                    "digital_access_confirmed_on": _days_ago(access), "branding_checked_on": _days_ago(branding),
+                    "platform_two_factor": {True: "true", False: "false", None: "unknown"}[two_factor],
+                    "status": status, "last_post_at": last.strftime("%Y-%m-%d %H:%M"),
+                    "assignees": [people[a].pk for a in assignees], "notes": "",
+                }, council=council)
+                if not form.is_valid():
+                    raise ValueError(f"Demo channel {name}: {form.errors.as_text()}")
+                channel = channel_save_form(actor=admin, form=form)
+                if platform in {"bluesky", "mastodon"} and status == "active":
+                    Channel.objects.filter(pk=channel.pk).update(connection_state=Channel.Connection.CONNECTED)
+                if name == "Riverside Council Instagram":
+                    Channel.objects.filter(pk=channel.pk).update(connection_state=Channel.Connection.NEEDS_RECONNECTING)
+    return True

@@ -1,0 +1,146 @@
+"""The queue of record: enqueue, claim atomically, run, and record the outcome.
+
+Claiming is a conditional UPDATE (``status=queued`` -> ``running``): if it changes no row,
+another worker got the job first. That works the same on SQLite and PostgreSQL, and is what
+both the embedded worker loop and the Celery task call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import traceback
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from townsquare.jobs import registry
+from townsquare.jobs.models import Heartbeat, Job
+
+log = logging.getLogger(__name__)
+
+# A running job whose worker has been silent this long is presumed dead and requeued.
+STALE_LOCK = dt.timedelta(minutes=10)
+
+
+def worker_name(prefix: str = "worker") -> str:
+    return f"{prefix}@{socket.gethostname()}:{os.getpid()}"
+
+
+def job_enqueue(
+    *,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    council_id: int | None = None,
+    run_after: dt.datetime | None = None,
+    dedupe_key: str | None = None,
+    max_attempts: int = 3,
+) -> Job | None:
+    """Add a job; with a dedupe key, do nothing if the same key is already pending."""
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                kind=kind,
+                payload=payload or {},
+                council_id=council_id,
+                run_after=run_after or timezone.now(),
+                dedupe_key=dedupe_key,
+                max_attempts=max_attempts,
+            )
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return None
+    if settings.JOBS_USE_CELERY:
+        transaction.on_commit(lambda: _send_to_celery(job))
+    return job
+
+
+def _send_to_celery(job: Job) -> None:
+    from townsquare.jobs.tasks import run_job
+
+    eta = job.run_after if job.run_after > timezone.now() else None
+    run_job.apply_async(args=[job.pk], eta=eta)
+
+
+def job_claim(*, job_id: int, worker: str) -> Job | None:
+    """Claim one specific job if it is still queued and due; None when someone else has it."""
+    now = timezone.now()
+    updated = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, run_after__lte=now).update(
+        status=Job.Status.RUNNING, locked_by=worker, locked_at=now, attempts=F("attempts") + 1
+    )
+    if updated != 1:
+        return None
+    return Job.objects.get(pk=job_id)
+
+
+def job_claim_next(*, worker: str, kinds: list[str] | None = None) -> Job | None:
+    """Claim the oldest due job, retrying past the ones other workers take first."""
+    for _ in range(10):
+        due = Job.objects.filter(status=Job.Status.QUEUED, run_after__lte=timezone.now())
+        if kinds:
+            due = due.filter(kind__in=kinds)
+        candidate = due.order_by("run_after", "pk").values_list("pk", flat=True).first()
+        if candidate is None:
+            return None
+        job = job_claim(job_id=candidate, worker=worker)
+        if job is not None:
+            return job
+    return None
+
+
+def job_run(job: Job) -> bool:
+    """Run a claimed job and record the outcome; True when it succeeded."""
+    try:
+        handler = registry.resolve(job.kind)
+        handler(job)
+    except Exception as exc:  # a handler's failure must never kill the worker
+        log.warning("job %s (%s) failed: %s", job.pk, job.kind, type(exc).__name__)
+        retry = job.attempts < job.max_attempts
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.QUEUED if retry else Job.Status.FAILED,
+            run_after=timezone.now() + dt.timedelta(seconds=min(300, 5 * 2**job.attempts)),
+            last_error="".join(traceback.format_exception_only(exc)).strip()[:2000],
+            locked_by="",
+            locked_at=None,
+            finished_at=None if retry else timezone.now(),
+        )
+        return False
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, finished_at=timezone.now(), dedupe_key=None)
+    return True
+
+
+def job_requeue_stale(*, older_than: dt.timedelta = STALE_LOCK) -> int:
+    """Give back jobs whose worker died mid-run (their handlers are idempotent)."""
+    cutoff = timezone.now() - older_than
+    return Job.objects.filter(status=Job.Status.RUNNING, locked_at__lt=cutoff).update(
+        status=Job.Status.QUEUED, locked_by="", locked_at=None
+    )
+
+
+def jobs_run_due(*, worker: str, limit: int = 100) -> int:
+    """Claim and run due jobs until none are left or ``limit`` ran; the embedded worker's step."""
+    ran = 0
+    while ran < limit:
+        job = job_claim_next(worker=worker)
+        if job is None:
+            break
+        job_run(job)
+        ran += 1
+    return ran
+
+
+def heartbeat_beat(*, name: str, kind: str, jobs_done: int = 0) -> None:
+    now = timezone.now()
+    updated = Heartbeat.objects.filter(name=name).update(last_seen=now, jobs_done=F("jobs_done") + jobs_done)
+    if not updated:
+        try:
+            with transaction.atomic():
+                Heartbeat.objects.create(name=name, kind=kind, last_seen=now, jobs_done=jobs_done)
+        except IntegrityError:
+            Heartbeat.objects.filter(name=name).update(last_seen=now)

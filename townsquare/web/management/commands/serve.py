@@ -1,0 +1,63 @@
+"""Run the whole product from one command: web server, worker and scheduler.
+
+Each is its own process (gunicorn for the web; the embedded worker and scheduler loops), so one
+dying does not take the others with it; if any exits, the rest are stopped and the command fails.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Townsquare at http://127.0.0.1:8000 with its background worker and scheduler."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
+        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="Web only (Celery workers run elsewhere).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        python = sys.executable
+        manage = str(settings.BASE_DIR / "manage.py")
+        commands = {
+            "web": [python, "-m", "gunicorn", "townsquare.wsgi:application", "--bind", options["bind"],
+                    "--workers", str(options["web_workers"]), "--threads", "4", "--access-logfile", "-",
+                    "--access-logformat", '%(t)s "%(r)s" %(s)s %(M)sms'],
+            "scheduler": [python, manage, "run_scheduler"],
+        }
+        if not options["no_worker"] and not settings.JOBS_USE_CELERY:
+            commands["worker"] = [python, manage, "run_worker"]
+        procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        self.stdout.write(f"Townsquare is running at http://{options['bind']}/ (press Ctrl+C to stop).")
+        stopping = False
+
+        def stop(*_: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        failed = ""
+        while not stopping and not failed:
+            for name, proc in procs.items():
+                if proc.poll() is not None:
+                    failed = name
+            time.sleep(0.5)
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if failed:
+            self.stderr.write(f"The {failed} process stopped unexpectedly; everything was stopped.")
+            sys.exit(1)

@@ -1,0 +1,34 @@
+"""The home page: what needs attention, per council."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from townsquare.channels.models import Channel
+from townsquare.channels.selectors import channels_visible_to, rationalisation_shortfalls
+from townsquare.councils.access import council_view, councils_of, perms_in, roles_in
+from townsquare.councils.models import Council
+from townsquare.councils.roles import Perm, Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    councils = councils_of(request.user)
+    if len(councils) == 1:
+        return redirect("web:council_home", slug=councils[0].slug)
+    return render(request, "web/home.html", {"councils": councils})
+
+
+@council_view(Perm.VIEW_COUNCIL)
+def council_home(request: HttpRequest, council: Council) -> HttpResponse:
+    perms = perms_in(request.user, council)
+    channels = channels_visible_to(user=request.user, council=council, perms=perms)
+    context = {
+        "channel_count": channels.exclude(status=Channel.Status.CLOSED).count(),
+        "needs_reconnecting": channels.filter(connection_state=Channel.Connection.NEEDS_RECONNECTING).count(),
+        "shortfall_count": len(rationalisation_shortfalls(council=council)) if Perm.VIEW_REGISTER in perms else None,
+        "role_labels": [Role(r).label for r in sorted(roles_in(request.user, council))],
+    }
+    return render(request, "web/council_home.html", context)
