@@ -1,0 +1,1 @@
+"""Platform connectors: one package per platform behind one interface (see base.py)."""

@@ -1,0 +1,194 @@
+"""The one interface every platform connector implements.
+
+Shared code never asks which platform a channel is on: it gets the connector from the registry
+and calls these methods. Every failure comes back as ``ConnectorError`` with a ``kind``.
+
+Contract for publishing (see ``publish``): the call is attempted once. The caller records the
+attempt (with its idempotency key) before calling; a timeout or a lost response raises
+``ConnectorError(kind=UNCONFIRMED)`` and must never be retried blindly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+class ErrorKind(enum.StrEnum):
+    RETRY = "retry"  # transient (5xx, 429, network before sending): safe to try again later
+    REAUTHORISE = "reauthorise"  # credential expired or revoked: the channel needs reconnecting
+    REJECTED = "rejected"  # the platform refused the content; ``message`` is its reason, for a person
+    DISCONNECT = "disconnect"  # the account is gone or the app was removed: stop using the channel
+    UNCONFIRMED = "unconfirmed"  # a publish may or may not have happened (timeout): a person resolves it
+
+
+class ConnectorError(Exception):
+    def __init__(self, kind: ErrorKind, message: str, *, retry_after: float | None = None,
+                 platform_code: str = "", raw: Any = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.retry_after = retry_after
+        self.platform_code = platform_code
+        self.raw = raw
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chars: int
+    max_images: int
+    max_alt_text_chars: int | None  # None: the platform takes no alt text
+    video: bool
+    link_counts_as: int | None = None  # X counts every link as 23 characters
+    max_video_seconds: int | None = None
+    rate_limit_per_hour: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a connection holds; stored encrypted (see ``townsquare.connectors.crypto``)."""
+
+    data: dict[str, Any]
+    expires_at: dt.datetime | None = None
+
+    def __repr__(self) -> str:  # never print secrets, even in a traceback
+        return f"Credentials(keys={sorted(self.data)}, expires_at={self.expires_at})"
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    external_id: str
+    handle: str
+    display_name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    content: bytes
+    mime_type: str
+    alt_text: str
+
+
+@dataclass(frozen=True)
+class Video:
+    content: bytes
+    mime_type: str
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class OutboundPost:
+    text: str
+    link: str = ""
+    images: tuple[Image, ...] = ()
+    video: Video | None = None
+    reply_to_external_id: str = ""
+    idempotency_key: str = ""  # stable per post and channel; sent where the platform takes one
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    external_id: str
+    url: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InboundItem:
+    """A mention, comment, reply or direct message, as received; ``raw`` is always kept."""
+
+    external_id: str
+    kind: str  # mention | comment | reply | direct_message
+    author_handle: str
+    author_name: str
+    text: str
+    created_at: dt.datetime
+    url: str = ""
+    in_reply_to_external_id: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+    malformed: bool = False  # parsed only partly: stored raw and flagged, never dropped
+
+
+@dataclass(frozen=True)
+class InboundPage:
+    items: list[InboundItem]
+    cursor: str  # resume from here next time (after reconnection too)
+
+
+@dataclass(frozen=True)
+class AccountMetrics:
+    taken_at: dt.datetime
+    followers: int | None = None
+    page_likes: int | None = None
+    profile_views: int | None = None
+    impressions: int | None = None
+    reach: int | None = None
+    engagements: int | None = None
+    video_views: int | None = None
+    watch_time_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class RateHeadroom:
+    remaining: int | None
+    limit: int | None
+    resets_at: dt.datetime | None
+
+
+class Connector:
+    """Base class. One subclass per platform, in its own package under townsquare.connectors."""
+
+    platform: ClassVar[str]
+    auth_method: ClassVar[str]  # "oauth2" | "app_password" | "access_token"
+    limits: ClassVar[Limits]
+
+    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None) -> None:
+        self.credentials = credentials
+        self.base_url = base_url
+        self.settings = settings or {}
+        self.last_headroom: RateHeadroom | None = None
+
+    # --- connecting ---------------------------------------------------------------------------
+    def authorisation_url(self, *, state: str, redirect_uri: str) -> str:
+        """OAuth 2 platforms: where to send the person to grant access."""
+        raise NotImplementedError
+
+    def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
+        """OAuth 2 platforms: exchange the callback's code for credentials."""
+        raise NotImplementedError
+
+    def connect_with_secret(self, *, identifier: str, secret: str) -> Credentials:
+        """App-password / access-token platforms: verify and return credentials."""
+        raise NotImplementedError
+
+    def refresh(self) -> Credentials:
+        """Renew the credentials; raise ConnectorError(REAUTHORISE) when a person must reconnect."""
+        raise NotImplementedError
+
+    def account(self) -> AccountInfo:
+        raise NotImplementedError
+
+    # --- publishing (attempted once; see module docstring) -------------------------------------
+    def publish(self, post: OutboundPost) -> PublishResult:
+        raise NotImplementedError
+
+    def delete(self, external_id: str) -> None:
+        raise NotImplementedError
+
+    # --- listening ------------------------------------------------------------------------------
+    def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
+        raise NotImplementedError
+
+    def stream_inbound(self) -> Iterator[InboundItem]:
+        """Platforms with a stream; others raise NotImplementedError and are polled."""
+        raise NotImplementedError
+
+    # --- measuring ------------------------------------------------------------------------------
+    def fetch_metrics(self) -> AccountMetrics:
+        raise NotImplementedError

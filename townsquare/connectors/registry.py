@@ -1,0 +1,20 @@
+"""Platform -> connector class, imported lazily by dotted path."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from townsquare.connectors.base import Connector
+
+CONNECTORS: dict[str, str] = {
+    # "bluesky": "townsquare.connectors.bluesky.connector.BlueskyConnector",  (each package adds itself)
+}
+
+
+def connector_class(platform: str) -> type[Connector]:
+    try:
+        module_path, name = CONNECTORS[platform].rsplit(".", 1)
+    except KeyError as exc:
+        raise LookupError(f"No connector for platform {platform!r}") from exc
+    cls: type[Connector] = getattr(import_module(module_path), name)
+    return cls
