@@ -1,0 +1,77 @@
+"""Shared fixtures: the two demo councils and one named person per role.
+
+``people`` holds: admin, comms, officer, councillor, auditor (Riverside) and outsider (a service
+officer at Hillcrest with no role at Riverside). Tests sign in with ``client_for(person)``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from townsquare.accounts.models import User
+from townsquare.channels.models import Channel
+from townsquare.councils.models import Council
+from townsquare.councils.services import membership_grant
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "postgresql" in os.environ.get("DATABASE_URL", ""):
+        skip = pytest.mark.skip(reason="runs on the SQLite pass only")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def riverside(db: None) -> Council:
+    return Council.objects.create(slug="riverside", name="Riverside District Council")
+
+
+@pytest.fixture
+def hillcrest(db: None) -> Council:
+    return Council.objects.create(slug="hillcrest", name="Hillcrest District Council", brand_colour="#4a2f7a")
+
+
+@pytest.fixture
+def people(riverside: Council, hillcrest: Council) -> SimpleNamespace:
+    made = {}
+    for role in ("admin", "comms", "officer", "councillor", "auditor"):
+        user = User.objects.create_user(f"{role}@riverside.example", PASSWORD, full_name=f"{role.title()} Person")
+        membership_grant(actor=None, council=riverside, user=user, role=role)
+        made[role] = user
+    outsider = User.objects.create_user("officer@hillcrest.example", PASSWORD, full_name="Hillcrest Officer")
+    membership_grant(actor=None, council=hillcrest, user=outsider, role="officer")
+    made["outsider"] = outsider
+    return SimpleNamespace(**made)
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def channel(riverside: Council, people: SimpleNamespace) -> Channel:
+    made = Channel.objects.create(
+        council=riverside, platform="facebook", name="Riverside Waste", handle="RiversideBins",
+        owner=people.comms,
+    )
+    made.assignees.add(people.officer)
+    return made
+
+
+@pytest.fixture
+def hillcrest_channel(hillcrest: Council) -> Channel:
+    return Channel.objects.create(council=hillcrest, platform="x", name="Hillcrest Council", handle="@HillcrestDC")
