@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "townsquare.jobs",
     "townsquare.channels",
     "townsquare.api",
+    "townsquare.notifications",
     "townsquare.web",
     "townsquare.demo",
 ]
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "townsquare.councils.context_processors.councils",
+                "townsquare.notifications.context_processors.unread",
             ],
             "builtins": ["townsquare.web.templatetags.govuk"],
         },

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("townsquare.councils.urls")),
     path("", include("townsquare.channels.urls")),
     path("", include("townsquare.audit.urls")),
+    path("", include("townsquare.notifications.urls")),
     path("api/", include("townsquare.api.urls")),
 ]
 # Capability apps that land later bring their own urls.py (pages under /c/<slug>/...).

@@ -41,19 +41,19 @@ def _control(field: forms.BoundField, width: str) -> SafeString:
 
 
 def _choices(field: forms.BoundField, kind: str) -> SafeString:
-    items = []
+    rows = []
     for sub in field.subwidgets:
         data = sub.data
         item_id = data["attrs"].get("id") or f"{field.auto_id}_{data['index']}"
-        checked = " checked" if data["selected"] else ""
-        items.append(format_html(
-            '<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{id}" name="{name}" '
-            'type="{type}" value="{value}"{checked}><label class="govuk-label govuk-{kind}__label" for="{id}">{label}'
-            "</label></div>",
-            kind=kind, id=item_id, name=field.html_name, type=data["type"], value=data["value"] or "",
-            checked=mark_safe(checked), label=data["label"],
-        ))
-    return format_html('<div class="govuk-{}" data-module="govuk-{}">{}</div>', kind, kind, mark_safe("".join(items)))
+        rows.append((kind, kind, item_id, field.html_name, data["type"], data["value"] or "",
+                     " checked" if data["selected"] else "", kind, item_id, data["label"]))
+    items = format_html_join(
+        "",
+        '<div class="govuk-{}__item"><input class="govuk-{}__input" id="{}" name="{}" type="{}" value="{}"{}>'
+        '<label class="govuk-label govuk-{}__label" for="{}">{}</label></div>',
+        rows,
+    )
+    return format_html('<div class="govuk-{}" data-module="govuk-{}">{}</div>', kind, kind, items)
 
 
 @register.simple_tag

@@ -11,8 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_load():
-            self.stdout.write("Demo data loaded. Sign in with any of these (password: %s):" % PASSWORD)
-            for email, name, title, roles in PEOPLE:
+            self.stdout.write(f"Demo data loaded. Sign in with any of these (password: {PASSWORD}):")
+            for email, _name, title, _roles in PEOPLE:
                 self.stdout.write(f"  {email:32} {title}")
         else:
             self.stdout.write("Demo data already present.")
