@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -113,6 +114,7 @@ class InboundItem:
     in_reply_to_external_id: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
     malformed: bool = False  # parsed only partly: stored raw and flagged, never dropped
+    parse_error: str = ""  # with ``malformed``: what could not be read, in plain words
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class AccountMetrics:
     engagements: int | None = None
     video_views: int | None = None
     watch_time_minutes: int | None = None
+    raw: dict[str, Any] = field(default_factory=dict)  # what the platform answered, kept with the snapshot
 
 
 @dataclass(frozen=True)
@@ -147,12 +150,20 @@ class Connector:
     platform: ClassVar[str]
     auth_method: ClassVar[str]  # "oauth2" | "app_password" | "access_token"
     limits: ClassVar[Limits]
+    # OAuth 2 with PKCE (S256): ``authorisation_url`` is then also given ``code_challenge``, and
+    # ``complete_authorisation`` the matching ``code_verifier``.
+    pkce: ClassVar[bool] = False
+    # Where the account lives when the person does not name a server (Bluesky: bsky.social).
+    default_base_url: ClassVar[str] = ""
+    # True when ``base_url`` must be given by the person connecting (a Mastodon instance).
+    needs_base_url: ClassVar[bool] = False
 
     def __init__(self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None) -> None:
         self.credentials = credentials
         self.base_url = base_url
         self.settings = settings or {}
         self.last_headroom: RateHeadroom | None = None
+        self.stop_stream = threading.Event()  # set it to end ``stream_inbound`` from another thread
 
     # --- connecting ---------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str) -> str:
@@ -186,7 +197,10 @@ class Connector:
         raise NotImplementedError
 
     def stream_inbound(self) -> Iterator[InboundItem]:
-        """Platforms with a stream; others raise NotImplementedError and are polled."""
+        """Platforms with a stream; others raise NotImplementedError and are polled.
+
+        Ends when ``self.stop_stream`` is set (checked at least every few seconds).
+        """
         raise NotImplementedError
 
     # --- measuring ------------------------------------------------------------------------------
