@@ -73,6 +73,7 @@ class Image:
     content: bytes
     mime_type: str
     alt_text: str
+    url: str = ""  # a public https address of the same bytes, for platforms that fetch media (Instagram)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Video:
     mime_type: str
     title: str = ""
     description: str = ""
+    url: str = ""  # a public https address of the same bytes, for platforms that fetch media (Instagram)
 
 
 @dataclass(frozen=True)
