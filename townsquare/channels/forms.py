@@ -12,6 +12,8 @@ from townsquare.councils.models import Council, Service
 
 
 class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.URLField(label="Web address (URL)", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Channel
         fields = [

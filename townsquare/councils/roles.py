@@ -46,7 +46,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.OFFICER: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_ASSIGNED_CHANNELS, Perm.DRAFT_POSTS}),
     Role.COUNCILLOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REPORTS}),
-    Role.AUDITOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_AUDIT}),
 }
 
 
