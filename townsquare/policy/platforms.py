@@ -1,0 +1,131 @@
+"""What each platform accepts, for the platform-dependent rules (PLAT-01..04).
+
+A registered connector's ``limits`` win; this table covers platforms without one yet and the facts
+``Limits`` does not carry (how characters are counted, the hashtag cap, images required).
+Figures from each platform's own documentation, as of 2025.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from townsquare.connectors.base import Limits
+
+
+@dataclass(frozen=True)
+class PlatformRules:
+    platform: str
+    label: str
+    max_chars: int
+    max_images: int
+    max_alt_text_chars: int | None  # None: no alt text limit (or none taken)
+    recommended_alt_text_chars: int | None = None
+    link_counts_as: int | None = None
+    counts: str = "chars"  # chars | graphemes | weighted (X: links 23, emoji and CJK count 2)
+    max_hashtags: int | None = None
+    min_images: int = 0
+
+
+BUILT_IN: dict[str, PlatformRules] = {
+    "x": PlatformRules("x", "X", 280, 4, 1000, link_counts_as=23, counts="weighted"),
+    "bluesky": PlatformRules("bluesky", "Bluesky", 300, 4, 2000, counts="graphemes"),
+    "mastodon": PlatformRules("mastodon", "Mastodon", 500, 4, 1500, link_counts_as=23),
+    "facebook": PlatformRules("facebook", "Facebook", 63206, 10, None, recommended_alt_text_chars=100),
+    "instagram": PlatformRules("instagram", "Instagram", 2200, 10, None, recommended_alt_text_chars=100,
+                               max_hashtags=30, min_images=1),
+    "linkedin": PlatformRules("linkedin", "LinkedIn", 3000, 9, 1000),
+    "youtube": PlatformRules("youtube", "YouTube", 5000, 1, None),
+    "nextdoor": PlatformRules("nextdoor", "Nextdoor", 8192, 10, None),
+}
+
+
+@lru_cache(maxsize=32)
+def rules_for(platform: str) -> PlatformRules | None:
+    """The platform's rules; a registered connector's limits override the built-in numbers."""
+    from townsquare.connectors.registry import connector_class
+
+    base = BUILT_IN.get(platform)
+    try:
+        limits: Limits | None = connector_class(platform).limits
+    except (LookupError, ImportError, AttributeError):
+        limits = None
+    if limits is None:
+        return base
+    return PlatformRules(
+        platform=platform,
+        label=base.label if base else platform.title(),
+        max_chars=limits.max_chars,
+        max_images=limits.max_images,
+        max_alt_text_chars=limits.max_alt_text_chars,
+        recommended_alt_text_chars=base.recommended_alt_text_chars if base else None,
+        link_counts_as=limits.link_counts_as,
+        counts=base.counts if base else "chars",
+        max_hashtags=base.max_hashtags if base else None,
+        min_images=base.min_images if base else 0,
+    )
+
+
+URL_RE = re.compile(r"https?://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
+_EXTEND = {"Mn", "Me", "Sk"}
+_ZWJ = "\u200d"
+
+
+def _joins(prev: str, char: str) -> bool:
+    """Whether ``char`` continues the grapheme cluster ending in ``prev`` (a close approximation of
+    UAX #29: combining marks, variation selectors, skin tones, ZWJ sequences, flag pairs)."""
+    code = ord(char)
+    if unicodedata.category(char) in _EXTEND or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF:
+        return True
+    if char == _ZWJ or prev == _ZWJ:
+        return True
+    return 0xE0020 <= code <= 0xE007F  # emoji tag sequences (subdivision flags)
+
+
+def grapheme_offsets(text: str) -> list[int]:
+    """Start offset of each grapheme cluster."""
+    starts: list[int] = []
+    prev = ""
+    in_flag = False
+    for i, char in enumerate(text):
+        code = ord(char)
+        is_flag = 0x1F1E6 <= code <= 0x1F1FF
+        if i and (_joins(prev, char) or (is_flag and in_flag)):
+            in_flag = False
+        else:
+            starts.append(i)
+            in_flag = is_flag
+        prev = char
+    return starts
+
+
+def overflow_at(text: str, rules: PlatformRules) -> tuple[int, int | None]:
+    """The length the platform counts, and the offset where the text first goes over its limit."""
+    if rules.counts == "graphemes":
+        if text.isascii():
+            return len(text), (rules.max_chars if len(text) > rules.max_chars else None)
+        starts = grapheme_offsets(text)
+        return len(starts), (starts[rules.max_chars] if len(starts) > rules.max_chars else None)
+    weighted = rules.counts == "weighted"
+    if rules.link_counts_as is None and (not weighted or text.isascii()):
+        return len(text), (rules.max_chars if len(text) > rules.max_chars else None)
+    count = 0
+    cut: int | None = None
+    pos = 0
+    links = [(m.start(), m.end()) for m in URL_RE.finditer(text)] if rules.link_counts_as else []
+    link_i = 0
+    while pos < len(text):
+        if link_i < len(links) and links[link_i][0] == pos:
+            count += rules.link_counts_as or 0
+            step_end = links[link_i][1]
+            link_i += 1
+        else:
+            char = text[pos]
+            count += 2 if weighted and ord(char) > 0x10FF else 1
+            step_end = pos + 1
+        if cut is None and count > rules.max_chars:
+            cut = pos
+        pos = step_end
+    return count, cut
