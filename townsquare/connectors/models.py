@@ -1,0 +1,103 @@
+"""A channel's connection to its platform, what the platform sent us, and its measures.
+
+The credentials are only ever stored encrypted (``townsquare.connectors.crypto``); nothing
+else here is secret.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from townsquare.channels.models import Channel
+
+
+class Connection(models.Model):
+    """One per channel. ``state`` is mirrored to ``Channel.connection_state`` by the services."""
+
+    State = Channel.Connection
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="connection")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_CONNECTED)
+    base_url = models.URLField(max_length=300, blank=True, help_text="The platform's server (Mastodon instance, PDS).")
+    credentials_encrypted = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    account_external_id = models.CharField(max_length=300, blank=True)
+    account_handle = models.CharField(max_length=300, blank=True)
+    # Opaque to everything but the connector; kept across disconnection so that, once the channel
+    # is reconnected, listening resumes where it stopped and nothing said meanwhile is lost.
+    inbound_cursor = models.TextField(blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_message = models.TextField(blank=True)
+    last_error_kind = models.CharField(max_length=20, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    rate_remaining = models.IntegerField(null=True, blank=True)
+    rate_limit = models.IntegerField(null=True, blank=True)
+    rate_resets_at = models.DateTimeField(null=True, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} – {self.get_state_display()}"
+
+
+class ReceivedItem(models.Model):
+    """Anything a platform sent to a channel (mention, reply, comment, message), stored as received.
+
+    ``raw`` always holds the platform's payload, so a parser fixed later can read it again;
+    an item that could not be fully parsed is kept with ``malformed`` set, never dropped.
+    """
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="received_items")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="received_items")
+    external_id = models.CharField(max_length=500)
+    kind = models.CharField(max_length=30, blank=True)
+    author_handle = models.CharField(max_length=300, blank=True)
+    author_name = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    url = models.CharField(max_length=1000, blank=True)
+    in_reply_to_external_id = models.CharField(max_length=500, blank=True)
+    raw = models.JSONField(default=dict)
+    malformed = models.BooleanField(default=False)
+    parse_error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="received_item_unique_per_channel")
+        ]
+        indexes = [models.Index(fields=["council", "received_at"]), models.Index(fields=["channel", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.external_id} on {self.channel_id}"
+
+
+class MetricSnapshot(models.Model):
+    """An account's figures as the platform reported them at one moment; None: not reported."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="metric_snapshots")
+    taken_at = models.DateTimeField()
+    followers = models.BigIntegerField(null=True, blank=True)
+    page_likes = models.BigIntegerField(null=True, blank=True)
+    profile_views = models.BigIntegerField(null=True, blank=True)
+    impressions = models.BigIntegerField(null=True, blank=True)
+    reach = models.BigIntegerField(null=True, blank=True)
+    engagements = models.BigIntegerField(null=True, blank=True)
+    video_views = models.BigIntegerField(null=True, blank=True)
+    watch_time_minutes = models.BigIntegerField(null=True, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-taken_at"]
+        indexes = [models.Index(fields=["channel", "taken_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} at {self.taken_at:%Y-%m-%d %H:%M}"

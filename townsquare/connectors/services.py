@@ -1,0 +1,436 @@
+"""Connecting channels to their platforms, and recording what happens on each call.
+
+Every change of a connection's state is audited in the same transaction; the owner, deputy and
+communications team are told (after commit) when a channel needs reconnecting — once, when it
+starts needing it, not on every failed call.
+
+Credentials go in and out only through ``townsquare.connectors.crypto``; nothing here logs them.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from townsquare.audit.services import audit_record, snapshot
+from townsquare.channels.models import Channel
+from townsquare.connectors.base import (
+    AccountInfo,
+    Connector,
+    ConnectorError,
+    Credentials,
+    ErrorKind,
+    InboundItem,
+    InboundPage,
+    RateHeadroom,
+)
+from townsquare.connectors.crypto import CredentialsUnreadable, credentials_decrypt, credentials_encrypt, token_rotate
+from townsquare.connectors.models import Connection, MetricSnapshot, ReceivedItem
+from townsquare.connectors.registry import connector_class
+from townsquare.councils.roles import Role
+from townsquare.notifications.services import council_team, notify
+
+if TYPE_CHECKING:
+    from townsquare.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+AUDITED_FIELDS = [
+    "state", "base_url", "account_external_id", "account_handle", "expires_at", "connected_by_id", "connected_at",
+]
+State = Channel.Connection
+
+
+def _state(connection: Connection) -> dict[str, Any]:
+    return snapshot(connection, AUDITED_FIELDS)
+
+
+def connector_settings(platform: str) -> dict[str, str]:
+    """A platform's app settings from the environment: TOWNSQUARE_<PLATFORM>_<NAME> -> {name: value}.
+
+    e.g. TOWNSQUARE_FACEBOOK_CLIENT_ID and TOWNSQUARE_FACEBOOK_CLIENT_SECRET for an OAuth app.
+    """
+    prefix = f"TOWNSQUARE_{platform.upper()}_"
+    return {k[len(prefix):].lower(): v for k, v in os.environ.items() if k.startswith(prefix)}
+
+
+def connector_new(*, platform: str, base_url: str = "", credentials: Credentials | None = None) -> Connector:
+    cls = connector_class(platform)
+    return cls(credentials, base_url=base_url or cls.default_base_url, settings=connector_settings(platform))
+
+
+def connector_for(channel: Channel) -> Connector:
+    """The channel's connector with its decrypted credentials, ready to call.
+
+    Raises ConnectorError(REAUTHORISE) when the channel is not connected or needs reconnecting,
+    so callers never send a credential that is known to be refused.
+    """
+    connection = Connection.objects.filter(channel_id=channel.pk).first()
+    if connection is None or not connection.credentials_encrypted or connection.state == State.NOT_CONNECTED:
+        raise ConnectorError(ErrorKind.REAUTHORISE, "This channel is not connected to its platform.")
+    if connection.state == State.NEEDS_RECONNECTING:
+        raise ConnectorError(ErrorKind.REAUTHORISE, "This channel needs reconnecting before it can be used.")
+    try:
+        credentials = credentials_decrypt(connection.credentials_encrypted)
+    except CredentialsUnreadable as exc:
+        raise ConnectorError(ErrorKind.REAUTHORISE, "The stored credentials cannot be read with the configured "
+                             "keys; reconnect the channel.") from exc
+    return connector_new(platform=channel.platform, base_url=connection.base_url, credentials=credentials)
+
+
+# --- connecting --------------------------------------------------------------------------------------
+
+
+def connection_connect(
+    *, actor: User | None, channel: Channel, credentials: Credentials, account: AccountInfo, base_url: str = ""
+) -> Connection:
+    """Store verified credentials and mark the channel connected (audited).
+
+    Reconnecting the same account keeps the inbound cursor, so listening resumes where it stopped;
+    a different account starts afresh.
+    """
+    with transaction.atomic():
+        connection, created = Connection.objects.select_for_update().get_or_create(channel=channel)
+        before = None if created else _state(connection)
+        reconnect = not created and bool(connection.account_external_id)
+        if connection.account_external_id and connection.account_external_id != account.external_id:
+            connection.inbound_cursor = ""
+        connection.credentials_encrypted = credentials_encrypt(credentials)
+        connection.expires_at = credentials.expires_at
+        connection.account_external_id = account.external_id
+        connection.account_handle = account.handle
+        connection.base_url = base_url
+        connection.state = State.CONNECTED
+        connection.connected_by = actor
+        connection.connected_at = timezone.now()
+        connection.save()
+        _mirror(channel, State.CONNECTED)
+        audit_record(actor=actor, council=channel.council, action="connection.reconnected" if reconnect else
+                     "connection.connected", obj=channel, before=before, after=_state(connection))
+    return connection
+
+
+def connection_connect_with_secret(
+    *, actor: User | None, channel: Channel, identifier: str, secret: str, base_url: str = ""
+) -> Connection:
+    """App-password / access-token platforms: verify with the platform, then store (audited).
+
+    Raises ConnectorError when the platform refuses; nothing is stored then.
+    """
+    connector = connector_new(platform=channel.platform, base_url=base_url)
+    credentials = connector.connect_with_secret(identifier=identifier, secret=secret)
+    connector.credentials = credentials
+    account = connector.account()
+    return connection_connect(actor=actor, channel=channel, credentials=connector.credentials or credentials,
+                              account=account, base_url=connector.base_url)
+
+
+@dataclass(frozen=True)
+class OAuthStart:
+    url: str
+    state: str
+    code_verifier: str
+
+
+def connection_oauth_begin(*, channel: Channel, redirect_uri: str, base_url: str = "") -> OAuthStart:
+    """Where to send the person to grant access; keep ``state`` and ``code_verifier`` in their session."""
+    connector = connector_new(platform=channel.platform, base_url=base_url)
+    state = secrets.token_urlsafe(32)
+    verifier = ""
+    if connector.pkce:
+        verifier = secrets.token_urlsafe(64)[:96]
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        url = connector.authorisation_url(state=state, redirect_uri=redirect_uri, code_challenge=challenge)  # type: ignore[call-arg]
+    else:
+        url = connector.authorisation_url(state=state, redirect_uri=redirect_uri)
+    return OAuthStart(url=url, state=state, code_verifier=verifier)
+
+
+def connection_oauth_complete(
+    *, actor: User | None, channel: Channel, code: str, redirect_uri: str, code_verifier: str = "", base_url: str = ""
+) -> Connection:
+    connector = connector_new(platform=channel.platform, base_url=base_url)
+    credentials = connector.complete_authorisation(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
+    connector.credentials = credentials
+    account = connector.account()
+    return connection_connect(actor=actor, channel=channel, credentials=connector.credentials or credentials,
+                              account=account, base_url=connector.base_url)
+
+
+def connection_store_credentials(*, channel: Channel, credentials: Credentials) -> None:
+    """Keep credentials a connector renewed in passing (a refreshed session); not a state change."""
+    Connection.objects.filter(channel=channel).update(
+        credentials_encrypted=credentials_encrypt(credentials), expires_at=credentials.expires_at,
+        updated_at=timezone.now(),
+    )
+
+
+def connection_keep_renewed(*, channel: Channel, connector: Connector, before: Credentials | None) -> None:
+    if connector.credentials is not None and connector.credentials != before:
+        connection_store_credentials(channel=channel, credentials=connector.credentials)
+
+
+def connection_refresh(*, channel: Channel, actor: User | None = None) -> Connection:
+    """Renew the credentials now (audited); a refusal marks the channel as needing reconnection."""
+    connector = connector_for(channel)
+    try:
+        credentials = connector.refresh()
+    except ConnectorError as error:
+        connection_record_error(channel, error)
+        raise
+    with transaction.atomic():
+        connection = Connection.objects.select_for_update().get(channel=channel)
+        before = _state(connection)
+        connection.credentials_encrypted = credentials_encrypt(credentials)
+        connection.expires_at = credentials.expires_at
+        connection.last_success_at = timezone.now()
+        connection.save()
+        audit_record(actor=actor, council=channel.council, action="connection.refreshed", obj=channel,
+                     before=before, after=_state(connection))
+    return connection
+
+
+def connection_disconnect(*, actor: User | None, channel: Channel, reason: str = "") -> Connection:
+    """Forget the credentials and mark the channel not connected (audited); the cursor is kept."""
+    with transaction.atomic():
+        connection, _ = Connection.objects.select_for_update().get_or_create(channel=channel)
+        before = _state(connection)
+        connection.credentials_encrypted = ""
+        connection.expires_at = None
+        connection.state = State.NOT_CONNECTED
+        connection.save()
+        _mirror(channel, State.NOT_CONNECTED)
+        audit_record(actor=actor, council=channel.council, action="connection.disconnected", obj=channel,
+                     before=before, after=_state(connection), reason=reason)
+    return connection
+
+
+def _mirror(channel: Channel, state: str) -> None:
+    Channel.objects.filter(pk=channel.pk).update(connection_state=state, updated_at=timezone.now())
+    channel.connection_state = state
+
+
+# --- the outcome of each call --------------------------------------------------------------------------
+
+
+def connection_record_success(channel: Channel, headroom: RateHeadroom | None = None) -> None:
+    """A call to the platform worked: note when, and how much of the rate limit is left."""
+    fields: dict[str, Any] = {"last_success_at": timezone.now(), "updated_at": timezone.now()}
+    if headroom is not None:
+        fields.update(rate_remaining=headroom.remaining, rate_limit=headroom.limit, rate_resets_at=headroom.resets_at)
+    Connection.objects.filter(channel=channel).update(**fields)
+
+
+def connection_record_error(channel: Channel, error: ConnectorError) -> Connection | None:
+    """Record a failed call in plain words; REAUTHORISE and DISCONNECT change the channel's state.
+
+    A channel that starts needing reconnection is audited and its owner, deputy and communications
+    team are told once; further failures while it still needs reconnecting only update the error.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        connection = Connection.objects.select_for_update().filter(channel=channel).first()
+        if connection is None:
+            return None
+        before = _state(connection)
+        connection.last_error_message = error.message[:2000]
+        connection.last_error_kind = str(error.kind)
+        connection.last_error_at = now
+        if error.kind == ErrorKind.RETRY and error.retry_after is not None:
+            # Honour the platform's wait: nothing polls this channel again before it.
+            connection.rate_resets_at = now + dt.timedelta(seconds=error.retry_after)
+            if error.platform_code == "429":
+                connection.rate_remaining = 0
+        new_state = {ErrorKind.REAUTHORISE: State.NEEDS_RECONNECTING, ErrorKind.DISCONNECT: State.NOT_CONNECTED}.get(
+            error.kind
+        )
+        changed = new_state is not None and connection.state != new_state
+        if changed:
+            assert new_state is not None
+            connection.state = new_state
+            if new_state == State.NOT_CONNECTED:
+                connection.credentials_encrypted = ""
+        connection.save()
+        if changed:
+            assert new_state is not None
+            _mirror(channel, new_state)
+            audit_record(actor=None, council=channel.council, action=f"connection.{new_state}", obj=channel,
+                         before=before, after=_state(connection), reason=error.message[:500])
+            _tell_people(channel, error)
+    return connection
+
+
+def _tell_people(channel: Channel, error: ConnectorError) -> None:
+    team = council_team(council=channel.council, roles=[Role.COMMS])
+    people = [channel.owner, channel.deputy, *team]
+    verb = "needs reconnecting" if error.kind == ErrorKind.REAUTHORISE else "has been disconnected"
+    notify(
+        users=[p for p in people if p is not None], council=channel.council,
+        message=f"{channel.name} ({channel.get_platform_display()}) {verb}: {error.message}",
+        url=reverse("channels:detail", args=[channel.council.slug, channel.pk]), kind=f"connection.{error.kind}",
+    )
+
+
+# --- listening -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    stored: int
+    duplicates: int
+    malformed: int
+    cursor: str
+
+
+def _fallback_id(raw: Any) -> str:
+    body = json.dumps(raw, sort_keys=True, default=str).encode()
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def _received(channel: Channel, item: InboundItem) -> ReceivedItem:
+    """A row for ``item``; whatever cannot be read is flagged, never raised."""
+    problems = [item.parse_error] if item.parse_error else []
+    raw = item.raw if isinstance(item.raw, dict) else {"value": item.raw}
+    try:
+        json.dumps(raw)
+    except (TypeError, ValueError):
+        raw = json.loads(json.dumps(raw, default=str))
+        problems.append("The payload held values that are not JSON.")
+    external_id = str(item.external_id or "")[:500]
+    if not external_id:
+        external_id = _fallback_id(raw)
+        problems.append("The payload had no identifier.")
+    created = item.created_at if isinstance(item.created_at, dt.datetime) else None
+    if created is not None and timezone.is_naive(created):
+        created = timezone.make_aware(created, dt.UTC)
+    if created is None and not item.malformed:
+        problems.append("The payload had no time.")
+
+    def text(value: Any, limit: int) -> str:
+        return ("" if value is None else str(value))[:limit]
+
+    return ReceivedItem(
+        council_id=channel.council_id, channel=channel, external_id=external_id, kind=text(item.kind, 30),
+        author_handle=text(item.author_handle, 300), author_name=text(item.author_name, 300), text=text(item.text, 100_000),
+        created_at=created, url=text(item.url, 1000), in_reply_to_external_id=text(item.in_reply_to_external_id, 500),
+        raw=raw, malformed=item.malformed or bool(problems), parse_error="; ".join(p for p in problems if p)[:2000],
+    )
+
+
+def inbound_store(*, channel: Channel, items: list[InboundItem]) -> tuple[list[ReceivedItem], int]:
+    """Store received items, skipping those already stored for the channel; returns (new, duplicates)."""
+    rows: dict[str, ReceivedItem] = {}
+    for item in items:
+        row = _received(channel, item)
+        rows.setdefault(row.external_id, row)
+    known = set(
+        ReceivedItem.objects.filter(channel=channel, external_id__in=list(rows)).values_list("external_id", flat=True)
+    )
+    new = [row for key, row in rows.items() if key not in known]
+    # ignore_conflicts: a poll and a stream can store the same item at the same moment.
+    ReceivedItem.objects.bulk_create(new, ignore_conflicts=True)
+    return new, len(items) - len(new)
+
+
+def inbound_ingest_page(*, channel: Channel, page: InboundPage) -> IngestResult:
+    """Store a page of items, then advance the cursor — in one transaction, so a cursor never
+    moves past an item that is not stored."""
+    with transaction.atomic():
+        new, duplicates = inbound_store(channel=channel, items=page.items)
+        if page.cursor:
+            Connection.objects.filter(channel=channel).update(inbound_cursor=page.cursor, updated_at=timezone.now())
+    return IngestResult(stored=len(new), duplicates=duplicates, malformed=sum(1 for r in new if r.malformed),
+                        cursor=page.cursor)
+
+
+def inbound_poll(*, channel: Channel) -> IngestResult | None:
+    """Fetch what arrived since the channel's cursor and store it; None when the call failed
+    (the failure is recorded on the connection)."""
+    connector = connector_for(channel)
+    before = connector.credentials
+    cursor = Connection.objects.filter(channel=channel).values_list("inbound_cursor", flat=True).first() or ""
+    try:
+        page = connector.fetch_inbound(cursor=cursor)
+    except ConnectorError as error:
+        connection_keep_renewed(channel=channel, connector=connector, before=before)
+        connection_record_error(channel, error)
+        return None
+    result = inbound_ingest_page(channel=channel, page=page)
+    connection_keep_renewed(channel=channel, connector=connector, before=before)
+    connection_record_success(channel, connector.last_headroom)
+    return result
+
+
+def inbound_stream(*, channel: Channel, connector: Connector | None = None, limit: int | None = None) -> int:
+    """Store items from the platform's stream as they arrive, until ``limit`` items or the stream ends.
+
+    Each item is stored on its own before the next is read, so a crash loses nothing already seen.
+    """
+    connector = connector or connector_for(channel)
+    stored = 0
+    try:
+        for item in connector.stream_inbound():
+            new, _ = inbound_store(channel=channel, items=[item])
+            stored += len(new)
+            if limit is not None and stored >= limit:
+                break
+    except ConnectorError as error:
+        connection_record_error(channel, error)
+    finally:
+        connector.stop_stream.set()
+    return stored
+
+
+# --- measuring -----------------------------------------------------------------------------------------
+
+
+def metrics_take(*, channel: Channel) -> MetricSnapshot | None:
+    """Fetch and keep the account's figures now; None when the call failed (recorded)."""
+    connector = connector_for(channel)
+    before = connector.credentials
+    try:
+        metrics = connector.fetch_metrics()
+    except ConnectorError as error:
+        connection_keep_renewed(channel=channel, connector=connector, before=before)
+        connection_record_error(channel, error)
+        return None
+    connection_keep_renewed(channel=channel, connector=connector, before=before)
+    snapshot_row = MetricSnapshot.objects.create(
+        channel=channel, taken_at=metrics.taken_at, followers=metrics.followers, page_likes=metrics.page_likes,
+        profile_views=metrics.profile_views, impressions=metrics.impressions, reach=metrics.reach,
+        engagements=metrics.engagements, video_views=metrics.video_views,
+        watch_time_minutes=metrics.watch_time_minutes, raw=json.loads(json.dumps(metrics.raw, default=str)),
+    )
+    connection_record_success(channel, connector.last_headroom)
+    return snapshot_row
+
+
+# --- keys ----------------------------------------------------------------------------------------------
+
+
+def credentials_rotate_all(*, actor: User | None = None) -> int:
+    """Re-encrypt every stored credential with the newest key; returns how many were rotated."""
+    rotated = 0
+    for pk in Connection.objects.exclude(credentials_encrypted="").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            connection = Connection.objects.select_for_update().get(pk=pk)
+            if not connection.credentials_encrypted:
+                continue
+            connection.credentials_encrypted = token_rotate(connection.credentials_encrypted)
+            connection.save(update_fields=["credentials_encrypted", "updated_at"])
+            rotated += 1
+    with transaction.atomic():
+        audit_record(actor=actor, council=None, action="connection.keys_rotated", object_type="connectors.connection",
+                     after={"rotated": rotated})
+    return rotated
