@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "townsquare.publishing"
+    label = "publishing"
+    verbose_name = "Publishing"
+
+    def ready(self) -> None:
+        from townsquare.jobs.registry import register
+        from townsquare.jobs.schedule import every
+
+        register("publishing.dispatch_target", "townsquare.publishing.jobs.dispatch_target")
+        register("publishing.dispatch_due", "townsquare.publishing.jobs.dispatch_due")
+        # The sweep catches what per-target jobs cannot: a lost job, a deferral, a dead worker's call.
+        every("publishing.dispatch_due", 15)
