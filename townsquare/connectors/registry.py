@@ -8,6 +8,11 @@ from townsquare.connectors.base import Connector
 
 CONNECTORS: dict[str, str] = {
     # "bluesky": "townsquare.connectors.bluesky.connector.BlueskyConnector",  (each package adds itself)
+    "facebook": "townsquare.connectors.facebook.connector.FacebookConnector",
+    "instagram": "townsquare.connectors.instagram.connector.InstagramConnector",
+    "x": "townsquare.connectors.x.connector.XConnector",
+    "youtube": "townsquare.connectors.youtube.connector.YouTubeConnector",
+    "linkedin": "townsquare.connectors.linkedin.connector.LinkedInConnector",
 }
 
 

@@ -1,0 +1,210 @@
+"""Facebook Pages through the Graph API.
+
+Credentials hold the Page id and Page token (used for everything the Page does) and the long-lived
+user token it came from (used only to renew). Tokens travel in the Authorization header, never in
+the URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from townsquare.connectors import http
+from townsquare.connectors.base import (
+    AccountInfo,
+    AccountMetrics,
+    Connector,
+    ConnectorError,
+    Credentials,
+    ErrorKind,
+    InboundPage,
+    OutboundPost,
+    PublishResult,
+    RateHeadroom,
+)
+from townsquare.connectors.facebook import inbound, login
+from townsquare.connectors.facebook.errors import classify
+from townsquare.connectors.facebook.limits import LIMITS
+
+GRAPH_URL = "https://graph.facebook.com"
+GRAPH_VERSION = "v23.0"
+SCOPES = ["pages_show_list", "pages_manage_posts", "pages_read_engagement", "pages_manage_engagement",
+          "pages_read_user_content", "read_insights", "pages_messaging"]
+INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals
+    "page_impressions_unique": "reach",
+    "page_post_engagements": "engagements",
+    "page_views_total": "profile_views",
+    "page_video_views": "video_views",
+}
+COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
+
+
+class FacebookConnector(Connector):
+    platform = "facebook"
+    auth_method = "oauth2"
+    limits = LIMITS
+
+    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
+                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        super().__init__(credentials, base_url=base_url, settings=settings)
+        self.sleep = sleep
+
+    # --- plumbing -------------------------------------------------------------------------------
+    @property
+    def graph(self) -> str:
+        return f"{(self.base_url or GRAPH_URL).rstrip('/')}/{self.settings.get('graph_version', GRAPH_VERSION)}"
+
+    def _cred(self, name: str) -> str:
+        if self.credentials is None or not self.credentials.data.get(name):
+            raise ConnectorError(ErrorKind.REAUTHORISE, "This Facebook Page is not connected. Connect the channel.")
+        return str(self.credentials.data[name])
+
+    def _note_headroom(self, room: RateHeadroom) -> None:
+        self.last_headroom = room
+
+    def _call(self, method: str, path: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
+        url = path if path.startswith("http") else f"{self.graph}/{path.lstrip('/')}"
+        headers = {"Authorization": f"Bearer {token or self._cred('page_token')}"}
+        return http.call(method, url, safe_to_retry=safe_to_retry, classify=classify, on_headroom=self._note_headroom,
+                         sleep=self.sleep, headers=headers, **kwargs)
+
+    def _login_call(self, method: str, url: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
+        if token:
+            kwargs["headers"] = {"Authorization": f"Bearer {token}"}
+        return http.call(method, url, safe_to_retry=safe_to_retry, classify=classify, sleep=self.sleep, **kwargs)
+
+    # --- connecting -----------------------------------------------------------------------------
+    def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
+        return login.dialog_url(version=self.settings.get("graph_version", GRAPH_VERSION),
+                                client_id=login.setting(self.settings, "client_id", "Facebook"),
+                                redirect_uri=redirect_uri, state=state, scopes=SCOPES)
+
+    def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
+        return self._page_credentials(code=code, redirect_uri=redirect_uri)
+
+    def refresh(self) -> Credentials:
+        return self._page_credentials(user_token=self._cred("user_token"))
+
+    def _page_credentials(self, *, code: str = "", redirect_uri: str = "", user_token: str = "") -> Credentials:
+        user_token, expires_at = login.long_lived_user_token(
+            self._login_call, graph=self.graph, code=code, redirect_uri=redirect_uri, user_token=user_token,
+            client_id=login.setting(self.settings, "client_id", "Facebook"),
+            client_secret=login.setting(self.settings, "client_secret", "Facebook"))
+        pages = login.managed_pages(self._login_call, graph=self.graph, user_token=user_token,
+                                    fields="id,name,username,access_token")
+        wanted = str(self.settings.get("page_id") or (self.credentials.data.get("page_id") if self.credentials else "")
+                     or self.settings.get("handle") or "")
+        page = login.choose(pages, wanted=wanted, label=lambda p: str(p.get("name", p.get("id"))),
+                            ids=lambda p: {str(p.get("id", "")), str(p.get("username", "")), str(p.get("name", ""))},
+                            platform_name="Facebook Page")
+        # The Page token does not expire; the expiry shown is the user token's, the one renewed.
+        return Credentials(data={"page_id": str(page["id"]), "page_name": str(page.get("name", "")),
+                                 "page_token": str(page["access_token"]), "user_token": user_token},
+                           expires_at=expires_at)
+
+    def account(self) -> AccountInfo:
+        page = self._call("GET", self._cred("page_id"), safe_to_retry=True,
+                          params={"fields": "id,name,username,link"}).json()
+        return AccountInfo(external_id=str(page["id"]), handle=str(page.get("username") or page["id"]),
+                           display_name=str(page.get("name", "")), url=str(page.get("link", "")))
+
+    # --- publishing -----------------------------------------------------------------------------
+    def publish(self, post: OutboundPost) -> PublishResult:
+        page_id = self._cred("page_id")
+        if post.reply_to_external_id:
+            return self._reply(post)
+        if post.video is not None:
+            description = "\n\n".join(part for part in (post.video.description or post.text, post.link) if part)
+            answer = self._call("POST", f"{page_id}/videos", safe_to_retry=False,
+                                data={"title": post.video.title, "description": description},
+                                files={"source": ("video", post.video.content, post.video.mime_type)}).json()
+            return self._result(str(answer["id"]), answer, url=f"https://www.facebook.com/{answer['id']}")
+        if len(post.images) == 1:
+            image = post.images[0]
+            answer = self._call("POST", f"{page_id}/photos", safe_to_retry=False,
+                                data={"message": self._text_with_link(post), "alt_text_custom": image.alt_text,
+                                      "published": "true"},
+                                files={"source": ("image", image.content, image.mime_type)}).json()
+            return self._result(str(answer.get("post_id") or answer["id"]), answer)
+        data: dict[str, str] = {"message": post.text}
+        if post.images:
+            data["message"] = self._text_with_link(post)
+            for index, image in enumerate(post.images):
+                # Unpublished photos show nowhere until attached, so uploading one again is harmless.
+                photo = self._call("POST", f"{page_id}/photos", safe_to_retry=True,
+                                   data={"published": "false", "alt_text_custom": image.alt_text},
+                                   files={"source": ("image", image.content, image.mime_type)}).json()
+                data[f"attached_media[{index}]"] = json.dumps({"media_fbid": str(photo["id"])})
+        elif post.link:
+            data["link"] = post.link
+        answer = self._call("POST", f"{page_id}/feed", safe_to_retry=False, data=data).json()
+        return self._result(str(answer["id"]), answer)
+
+    def _reply(self, post: OutboundPost) -> PublishResult:
+        if post.images or post.video:
+            raise ConnectorError(ErrorKind.REJECTED, "Facebook replies can carry text and links only (a photo on a "
+                                 "comment cannot have alt text). Remove the media or publish it as a post.")
+        answer = self._call("POST", f"{post.reply_to_external_id}/comments", safe_to_retry=False,
+                            data={"message": self._text_with_link(post)}).json()
+        return self._result(str(answer["id"]), answer)
+
+    @staticmethod
+    def _text_with_link(post: OutboundPost) -> str:
+        return f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+
+    @staticmethod
+    def _result(external_id: str, raw: dict[str, Any], url: str = "") -> PublishResult:
+        return PublishResult(external_id=external_id, url=url or f"https://www.facebook.com/{external_id}", raw=raw)
+
+    def delete(self, external_id: str) -> None:
+        # Deleting twice cannot do harm, so a lost answer may be retried.
+        self._call("DELETE", external_id, safe_to_retry=True)
+
+    # --- listening ------------------------------------------------------------------------------
+    def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
+        """Comments on recent Page posts, posts that tag the Page, and Messenger conversations."""
+        page_id = self._cred("page_id")
+        items = []
+        feed = self._call("GET", f"{page_id}/feed", safe_to_retry=True, params={
+            "fields": f"id,comments.limit(100).order(reverse_chronological){{{COMMENT_FIELDS}}}", "limit": 25}).json()
+        for post in feed.get("data", []):
+            for comment in ((post.get("comments") or {}).get("data") or []):
+                if isinstance(comment, dict) and (comment.get("from") or {}).get("id") == page_id:
+                    continue  # the Page's own replies
+                items.append(inbound.from_graph(comment, kind="comment", in_reply_to=str(post.get("id", ""))))
+        tagged = self._call("GET", f"{page_id}/tagged", safe_to_retry=True, params={
+            "fields": "id,message,from,created_time,permalink_url", "limit": 50}).json()
+        items += [inbound.from_graph(raw, kind="mention") for raw in tagged.get("data", [])]
+        conversations = self._call("GET", f"{page_id}/conversations", safe_to_retry=True, params={
+            "fields": "messages.limit(25){id,message,from,created_time}", "limit": 25}).json()
+        for conversation in conversations.get("data", []):
+            for message in ((conversation.get("messages") or {}).get("data") or []):
+                if isinstance(message, dict) and (message.get("from") or {}).get("id") == page_id:
+                    continue
+                items.append(inbound.from_graph(message, kind="direct_message"))
+        kept, new_cursor = inbound.since(items, cursor)
+        return InboundPage(items=kept, cursor=new_cursor)
+
+    # --- measuring ------------------------------------------------------------------------------
+    def fetch_metrics(self) -> AccountMetrics:
+        page_id = self._cred("page_id")
+        page = self._call("GET", page_id, safe_to_retry=True, params={"fields": "followers_count,fan_count"}).json()
+        insights = self._call("GET", f"{page_id}/insights", safe_to_retry=True, params={
+            "metric": ",".join(INSIGHTS), "period": "days_28"}).json()
+        values: dict[str, int | None] = {}
+        for metric in insights.get("data", []):
+            field = INSIGHTS.get(metric.get("name", ""))
+            points = metric.get("values") or []
+            if field and points:
+                values[field] = int(points[-1].get("value") or 0)
+        return AccountMetrics(
+            taken_at=dt.datetime.now(dt.UTC), followers=page.get("followers_count"), page_likes=page.get("fan_count"),
+            reach=values.get("reach"), engagements=values.get("engagements"),
+            profile_views=values.get("profile_views"), video_views=values.get("video_views"),
+            raw={"page": page, "insights": insights})
