@@ -1,0 +1,51 @@
+"""Telling people about governance events: an in-app notice where that capability exists, and an
+email sent only once the change that caused it has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from importlib import import_module
+from importlib.util import find_spec
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from townsquare.accounts.models import User
+    from townsquare.councils.models import Council
+
+log = logging.getLogger(__name__)
+
+
+def _in_app_notify() -> object | None:
+    """The notifications capability's ``notify``, when that app is installed in this deployment."""
+    if "townsquare.notifications" not in settings.INSTALLED_APPS or find_spec("townsquare.notifications.services") is None:
+        return None
+    return getattr(import_module("townsquare.notifications.services"), "notify", None)
+
+
+def tell(*, users: Iterable[User | None], council: Council, subject: str, message: str, url: str = "", kind: str = "") -> None:
+    """Notify ``users`` in the app (same transaction) and by email (after commit)."""
+    people = list({u.pk: u for u in users if u is not None and u.is_active}.values())
+    if not people:
+        return
+    notify = _in_app_notify()
+    if callable(notify):
+        notify(users=people, council=council, message=message, url=url, kind=kind)
+    link = f"{settings.TOWNSQUARE_BASE_URL.rstrip('/')}{url}" if url else ""
+    body = f"{message}\n\n{link}\n" if link else f"{message}\n"
+    addresses = [p.email for p in people if p.email]
+
+    def send() -> None:
+        # One message per person, so nobody sees who else was told.
+        for address in addresses:
+            try:
+                send_mail(f"{council.name}: {subject}", body, None, [address])
+            except Exception:  # a mail server's failure must not undo or hide the change itself
+                log.warning("governance email to one recipient failed", exc_info=True)
+
+    transaction.on_commit(send)
