@@ -8,6 +8,8 @@ from townsquare.connectors.base import Connector
 
 CONNECTORS: dict[str, str] = {
     # "bluesky": "townsquare.connectors.bluesky.connector.BlueskyConnector",  (each package adds itself)
+    "bluesky": "townsquare.connectors.bluesky.connector.BlueskyConnector",
+    "mastodon": "townsquare.connectors.mastodon.connector.MastodonConnector",
     "facebook": "townsquare.connectors.facebook.connector.FacebookConnector",
     "instagram": "townsquare.connectors.instagram.connector.InstagramConnector",
     "x": "townsquare.connectors.x.connector.XConnector",

@@ -1,0 +1,324 @@
+"""Mastodon (and compatible servers) through Mastodon.py, connected with an access token.
+
+Mastodon.py's requests go through ``townsquare.connectors.http`` (a routed session), so the one
+outbound-HTTP place sees them too. Inbound items are parsed from the server's JSON as received,
+not from the SDK's converted objects, so ``raw`` is exactly what the platform sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import queue
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import requests
+from django.utils.html import strip_tags
+from mastodon import Mastodon, StreamListener
+from mastodon import errors as m
+
+from townsquare.connectors import http
+from townsquare.connectors.base import (
+    AccountInfo,
+    AccountMetrics,
+    Connector,
+    ConnectorError,
+    Credentials,
+    ErrorKind,
+    InboundItem,
+    InboundPage,
+    Limits,
+    OutboundPost,
+    PublishResult,
+)
+
+T = TypeVar("T")
+
+REQUEST_TIMEOUT = 30.0
+PAGE_SIZE = 40
+MAX_PAGES = 25  # a poll reads at most 1,000 new notifications; the cursor carries on next time
+INBOUND_TYPES = ["mention"]  # replies to the council's posts arrive as mentions too
+
+
+class MastodonConnector(Connector):
+    platform = "mastodon"
+    auth_method = "access_token"
+    needs_base_url = True
+    limits = Limits(max_chars=500, max_images=4, max_alt_text_chars=1500, video=True, rate_limit_per_hour=3600,
+                    notes="300 requests per 5 minutes per token on mastodon.social; instances differ.")
+
+    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
+                 settings: dict[str, Any] | None = None) -> None:
+        super().__init__(credentials, base_url=base_url.rstrip("/"), settings=settings)
+        self.session = http.RoutedSession()
+        self._api: Mastodon | None = None
+
+    # --- plumbing ------------------------------------------------------------------------------
+    def _client(self, token: str | None = None) -> Mastodon:
+        if token is None and self._api is not None:
+            return self._api
+        if not self.base_url:
+            raise ConnectorError(ErrorKind.REJECTED, "Enter the address of the Mastodon server (for example "
+                                 "https://mastodon.social).")
+        api = Mastodon(
+            access_token=token or (self.credentials.data.get("access_token") if self.credentials else None),
+            api_base_url=self.base_url, session=self.session,
+            request_timeout=float(self.settings.get("request_timeout") or REQUEST_TIMEOUT),
+            # "throw": never sleep inside a worker; the wait is recorded and honoured by the scheduler.
+            ratelimit_method="throw", version_check_mode="none", user_agent="Townsquare/1.0",
+        )
+        if token is None:
+            self._api = api
+        return api
+
+    def _note_headroom(self) -> None:
+        response = self.session.last_response
+        if response is not None:
+            room = http.headroom(response)
+            if room is not None:
+                self.last_headroom = room
+
+    def _call(self, fn: Callable[[], T], *, publishing: bool = False) -> T:
+        """One SDK call with Mastodon.py's errors turned into ConnectorError kinds."""
+        self.session.last_response = None
+        try:
+            result = fn()
+        except m.MastodonError as exc:
+            self._note_headroom()
+            raise self._classify(exc, publishing=publishing) from exc
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # The SDK choked on what the server sent (a 2xx it could not convert).
+            self._note_headroom()
+            raise ConnectorError(ErrorKind.REJECTED, "Mastodon's answer could not be read.",
+                                 platform_code="unreadable") from exc
+        self._note_headroom()
+        return result
+
+    def _read(self, fn: Callable[[], T]) -> T:
+        return http.retry_read(lambda: self._call(fn))
+
+    def _classify(self, exc: m.MastodonError, *, publishing: bool) -> ConnectorError:
+        response = self.session.last_response
+        if isinstance(exc, m.MastodonRatelimitError):
+            wait = http.retry_after_seconds(response) if response is not None else None
+            return ConnectorError(ErrorKind.RETRY, "Mastodon's rate limit was reached; Townsquare will wait until "
+                                  "it resets.", retry_after=wait, platform_code="429")
+        if isinstance(exc, m.MastodonNetworkError):
+            cause = exc.__context__
+            if isinstance(cause, requests.ConnectTimeout) or (
+                isinstance(cause, requests.ConnectionError) and not isinstance(cause, requests.ReadTimeout)
+                and "refused" in str(cause).lower()
+            ):
+                return ConnectorError(ErrorKind.RETRY, "Could not reach the Mastodon server.")
+            if publishing:
+                return ConnectorError(ErrorKind.UNCONFIRMED, "The Mastodon server did not answer in time: the post "
+                                      "may or may not have been published. Check the account before retrying.")
+            return ConnectorError(ErrorKind.RETRY, "The Mastodon server did not answer in time.")
+        if isinstance(exc, m.MastodonAPIError):
+            status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+            reason = str(exc.args[3]) if len(exc.args) > 3 and exc.args[3] else ""
+            if isinstance(exc, m.MastodonUnauthorizedError) or status == 401:
+                return ConnectorError(ErrorKind.REAUTHORISE, "Mastodon no longer accepts this channel's access "
+                                      "token: it has expired or been revoked.", platform_code="401")
+            if isinstance(exc, m.MastodonServerError) or (status is not None and status >= 500):
+                return ConnectorError(ErrorKind.RETRY, f"The Mastodon server had an error ({status}).",
+                                      platform_code=str(status or ""))
+            if status == 403:
+                return ConnectorError(ErrorKind.REJECTED, f"Mastodon refused: {reason or 'not allowed'}",
+                                      platform_code="403")
+            if status == 404:
+                return ConnectorError(ErrorKind.REJECTED, "Mastodon could not find that item.", platform_code="404")
+            if status == 410:
+                return ConnectorError(ErrorKind.DISCONNECT, "The Mastodon account is gone.", platform_code="410")
+            if status == 422:
+                return ConnectorError(ErrorKind.REJECTED, f"Mastodon refused the post: {reason or 'invalid'}",
+                                      platform_code="422")
+            if status is None:
+                if response is not None and 200 <= response.status_code < 300:
+                    # A success with a body that is not JSON: kept by the caller, not retried in a loop.
+                    return ConnectorError(ErrorKind.REJECTED, "Mastodon's answer could not be read.",
+                                          platform_code="unreadable")
+                return ConnectorError(ErrorKind.RETRY, "Mastodon's answer could not be read.")
+            return ConnectorError(ErrorKind.REJECTED, f"Mastodon refused the request ({status}): {reason}",
+                                  platform_code=str(status))
+        return ConnectorError(ErrorKind.REJECTED, "Mastodon refused the request.")
+
+    # --- connecting ----------------------------------------------------------------------------
+    def connect_with_secret(self, *, identifier: str, secret: str) -> Credentials:
+        """``identifier``: the server's address; ``secret``: an access token made in its settings."""
+        if identifier:
+            self.base_url = identifier.rstrip("/")
+        api = self._client(token=secret)
+        self._call(api.account_verify_credentials)
+        return Credentials({"access_token": secret})
+
+    def refresh(self) -> Credentials:
+        # Mastodon access tokens do not expire; checking it is the refresh.
+        self._call(self._client().account_verify_credentials)
+        assert self.credentials is not None
+        return self.credentials
+
+    def account(self) -> AccountInfo:
+        me = self._read(self._client().account_verify_credentials)
+        return AccountInfo(external_id=str(me["id"]), handle=f"@{me['acct']}", display_name=me.get("display_name") or "",
+                           url=me.get("url") or "")
+
+    # --- publishing ----------------------------------------------------------------------------
+    def publish(self, post: OutboundPost) -> PublishResult:
+        """Media uploads first (each with its description as alt text), then the status, once.
+
+        The idempotency key goes in the ``Idempotency-Key`` header: Mastodon returns the first
+        status for a repeated key instead of posting again. Uploads are not posts, so an upload
+        that fails is safe to try again.
+        """
+        api = self._client()
+        if len(post.images) > self.limits.max_images:
+            raise ConnectorError(ErrorKind.REJECTED, f"Mastodon takes at most {self.limits.max_images} images.")
+        media_ids = []
+        for image in post.images:
+            if not image.alt_text.strip():
+                raise ConnectorError(ErrorKind.REJECTED, "Every image needs alt text.")
+            if len(image.alt_text) > (self.limits.max_alt_text_chars or 0):
+                raise ConnectorError(ErrorKind.REJECTED, "Alt text on Mastodon is at most 1,500 characters.")
+            media = self._call(lambda image=image: api.media_post(image.content, mime_type=image.mime_type,  # type: ignore[misc]
+                                                                   description=image.alt_text, file_name="image"))
+            media_ids.append(media["id"])
+        text = f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+        status = self._call(lambda: api.status_post(
+            text, in_reply_to_id=post.reply_to_external_id or None, media_ids=media_ids or None,
+            idempotency_key=post.idempotency_key or None, visibility="public",
+        ), publishing=True)
+        return PublishResult(external_id=str(status["id"]), url=status.get("url") or "", raw=self._last_json())
+
+    def delete(self, external_id: str) -> None:
+        self._call(lambda: self._client().status_delete(external_id))
+
+    # --- listening -----------------------------------------------------------------------------
+    def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
+        """Mentions newer than ``cursor`` (a notification id), oldest page first.
+
+        ``min_id`` pages forward from the cursor, so a backlog after a disconnection is read in
+        order and the cursor only moves past what was read. On first connection (no cursor) the
+        newest page is taken as the starting point.
+        """
+        api = self._client()
+        items: list[InboundItem] = []
+        for _ in range(MAX_PAGES):
+            kwargs: dict[str, Any] = {"types": INBOUND_TYPES, "limit": PAGE_SIZE}
+            if cursor:
+                kwargs["min_id"] = cursor
+            try:
+                self._read(lambda kwargs=kwargs: api.notifications(**kwargs))  # type: ignore[misc]
+            except ConnectorError as error:
+                unreadable = self._unreadable_body(error)
+                if unreadable is None:
+                    raise
+                # Keep what the server sent, flagged; the cursor stays so the next poll reads again.
+                return InboundPage(items=[*items, unreadable], cursor=cursor)
+            raw_page = self._last_json()
+            if not isinstance(raw_page, list) or not raw_page:
+                break
+            parsed = [_parse_notification(n) for n in raw_page]
+            items.extend(parsed)
+            cursor = _newest_id([n.get("id") for n in raw_page if isinstance(n, dict)], cursor)
+            if len(raw_page) < PAGE_SIZE or not kwargs.get("min_id"):
+                break
+        return InboundPage(items=sorted(items, key=lambda i: _id_key(i.external_id)), cursor=cursor)
+
+    def _unreadable_body(self, error: ConnectorError) -> InboundItem | None:
+        response = self.session.last_response
+        if error.platform_code != "unreadable" or response is None:
+            return None
+        body = response.text[:100_000]
+        try:
+            raw: Any = response.json()
+        except ValueError:
+            raw = {"body": body}
+        return InboundItem(
+            external_id="unreadable:" + hashlib.sha256(body.encode()).hexdigest(), kind="", author_handle="",
+            author_name="", text="", created_at=dt.datetime.now(dt.UTC),
+            raw=raw if isinstance(raw, dict) else {"body": raw}, malformed=True,
+            parse_error="The server's answer could not be read.",
+        )
+
+    def _last_json(self) -> Any:
+        response = self.session.last_response
+        try:
+            return response.json() if response is not None else {}
+        except ValueError:
+            return {}
+
+    def stream_inbound(self) -> Iterator[InboundItem]:
+        """Mentions as they happen, from the user notification stream (server-sent events)."""
+        received: queue.Queue[dict[str, Any]] = queue.Queue()
+
+        class Listener(StreamListener):  # type: ignore[misc]
+            def on_notification(self, notification: Any) -> None:
+                received.put(json.loads(json.dumps(notification, default=str)))
+
+        handle = self._call(lambda: self._client().stream_user_notifications(Listener(), run_async=True, timeout=30))
+        try:
+            while not self.stop_stream.is_set():
+                try:
+                    notification = received.get(timeout=1.0)
+                except queue.Empty:
+                    continue
+                if notification.get("type") in INBOUND_TYPES:
+                    yield _parse_notification(notification)
+        finally:
+            handle.close()
+
+    # --- measuring -----------------------------------------------------------------------------
+    def fetch_metrics(self) -> AccountMetrics:
+        self._read(self._client().account_verify_credentials)
+        me = self._last_json()
+        return AccountMetrics(taken_at=dt.datetime.now(dt.UTC), followers=me.get("followers_count"),
+                              raw={k: me.get(k) for k in ("id", "acct", "followers_count", "following_count",
+                                                          "statuses_count", "last_status_at")})
+
+
+def _id_key(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (0, value)
+
+
+def _newest_id(ids: list[Any], cursor: str) -> str:
+    known = [str(i) for i in ids if i is not None] + ([cursor] if cursor else [])
+    return max(known, key=lambda v: (len(v), v)) if known else cursor
+
+
+def _parse_notification(raw: Any) -> InboundItem:
+    """One notification as an item; anything unexpected is kept, flagged, with what could be read."""
+    if not isinstance(raw, dict):
+        return InboundItem(external_id="", kind="", author_handle="", author_name="", text="",
+                           created_at=dt.datetime.now(dt.UTC), raw={"value": raw}, malformed=True,
+                           parse_error="The notification was not an object.")
+    problems: list[str] = []
+    status: dict[str, Any] = raw["status"] if isinstance(raw.get("status"), dict) else {}
+    account: dict[str, Any] = raw["account"] if isinstance(raw.get("account"), dict) else {}
+    if not status:
+        problems.append("The notification had no post.")
+    if not account:
+        problems.append("The notification had no author.")
+    created: dt.datetime | None = None
+    try:
+        created = dt.datetime.fromisoformat(str(status.get("created_at") or raw.get("created_at")).replace("Z", "+00:00"))
+    except ValueError:
+        problems.append("The notification's time could not be read.")
+    notification_id = raw.get("id")
+    # The status id, when there is one, so that a reply (OutboundPost.reply_to_external_id) and
+    # in_reply_to_external_id speak of the same ids; the stream and the poll give the same one.
+    external_id = str(status["id"]) if status.get("id") is not None else (
+        f"notification:{notification_id}" if notification_id is not None else "")
+    return InboundItem(
+        external_id=external_id,
+        kind="reply" if status.get("in_reply_to_id") else "mention",
+        author_handle=f"@{account['acct']}" if account.get("acct") else "",
+        author_name=str(account.get("display_name") or ""),
+        text=strip_tags(str(status.get("content") or "").replace("</p><p>", "\n\n").replace("<br>", "\n")),
+        created_at=created or dt.datetime.now(dt.UTC),
+        url=str(status.get("url") or status.get("uri") or ""),
+        in_reply_to_external_id=str(status.get("in_reply_to_id") or ""),
+        raw=raw, malformed=bool(problems), parse_error=" ".join(problems),
+    )
