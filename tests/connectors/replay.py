@@ -89,7 +89,8 @@ class Replayer:
         params = dict(parse_qsl(parts.query))
         params.update({k: v for k, v in (kwargs.get("params") or {}).items() if v is not None})
         _matches(want.get("params", {}), params, f"{where} params")
-        _matches(want.get("data", {}), _form(kwargs.get("data")), f"{where} form")
+        if "data" in want:
+            _matches(want["data"], _form(kwargs.get("data")), f"{where} form")
         if "json" in want:
             _matches(want["json"], kwargs.get("json"), f"{where} json")
         for name in want.get("files", []):

@@ -1,0 +1,1 @@
+"""LinkedIn organisation pages through the versioned Community Management (REST) APIs."""

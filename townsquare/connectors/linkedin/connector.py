@@ -1,0 +1,263 @@
+"""LinkedIn organisation pages through the versioned REST APIs (Posts, Images, Social Actions).
+
+Every REST call names the API version (``LinkedIn-Version``, YYYYMM) and Rest.li 2.0; URNs in
+paths are percent-encoded. Images are uploaded first (invisible until a post uses them); the one
+``POST /rest/posts`` publishes, with each image's ``altText`` in the post content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import requests
+
+from townsquare.connectors import http
+from townsquare.connectors.base import (
+    AccountInfo,
+    AccountMetrics,
+    Connector,
+    ConnectorError,
+    Credentials,
+    ErrorKind,
+    Image,
+    InboundItem,
+    InboundPage,
+    OutboundPost,
+    PublishResult,
+    RateHeadroom,
+)
+from townsquare.connectors.linkedin.errors import classify
+from townsquare.connectors.linkedin.limits import LIMITS
+
+API_URL = "https://api.linkedin.com"
+OAUTH_URL = "https://www.linkedin.com/oauth/v2"
+API_VERSION = "202505"
+SCOPES = "r_organization_social w_organization_social rw_organization_admin"
+RECENT_POSTS = 5  # comments are read from this many recent posts per poll
+# "little text": these characters must be escaped in commentary, or LinkedIn cuts the post short
+LITTLE_TEXT_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+
+
+def _urn(value: str) -> str:
+    return quote(value, safe="")
+
+
+class LinkedInConnector(Connector):
+    platform = "linkedin"
+    auth_method = "oauth2"
+    limits = LIMITS
+
+    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
+                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        super().__init__(credentials, base_url=base_url, settings=settings)
+        self.sleep = sleep
+
+    # --- plumbing -------------------------------------------------------------------------------
+    @property
+    def api(self) -> str:
+        return (self.base_url or API_URL).rstrip("/")
+
+    @property
+    def organisation(self) -> str:
+        return f"urn:li:organization:{self._cred('organization_id')}"
+
+    def _cred(self, name: str) -> str:
+        if self.credentials is None or not self.credentials.data.get(name):
+            raise ConnectorError(ErrorKind.REAUTHORISE, "This LinkedIn page is not connected. Connect the channel.")
+        return str(self.credentials.data[name])
+
+    def _setting(self, name: str) -> str:
+        if not self.settings.get(name):
+            raise ConnectorError(ErrorKind.REJECTED, f"LinkedIn is not set up on this Townsquare ({name} is missing). "
+                                 "Ask an administrator to add the app's details.")
+        return str(self.settings[name])
+
+    def _note_headroom(self, room: RateHeadroom) -> None:
+        self.last_headroom = room
+
+    def _call(self, method: str, path: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
+        url = path if path.startswith("http") else f"{self.api}{path}"
+        headers = {"Authorization": f"Bearer {token or self._cred('access_token')}",
+                   "LinkedIn-Version": str(self.settings.get("api_version", API_VERSION)),
+                   "X-Restli-Protocol-Version": "2.0.0", **kwargs.pop("headers", {})}
+        return http.call(method, url, safe_to_retry=safe_to_retry, classify=classify, on_headroom=self._note_headroom,
+                         sleep=self.sleep, headers=headers, **kwargs)
+
+    # --- connecting -----------------------------------------------------------------------------
+    def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
+        return f"{OAUTH_URL}/authorization?" + urlencode({
+            "response_type": "code", "client_id": self._setting("client_id"), "redirect_uri": redirect_uri,
+            "state": state, "scope": SCOPES})
+
+    def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
+        tokens = self._token({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri})
+        acls = self._call("GET", "/rest/organizationAcls", safe_to_retry=True, token=tokens["access_token"], params={
+            "q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"}).json().get("elements", [])
+        organisations = []
+        for acl in acls:
+            org_id = str(acl.get("organization", "")).rsplit(":", 1)[-1]
+            details = self._call("GET", f"/rest/organizations/{org_id}", safe_to_retry=True,
+                                 token=tokens["access_token"]).json()
+            organisations.append({"id": org_id, "name": details.get("localizedName", org_id),
+                                  "vanity": details.get("vanityName", "")})
+        wanted = str(self.settings.get("organization_id") or self.settings.get("handle") or "")
+        chosen = _choose(organisations, wanted)
+        return self._credentials(tokens, organization_id=chosen["id"], vanity_name=chosen["vanity"])
+
+    def refresh(self) -> Credentials:
+        refresh_token = self.credentials.data.get("refresh_token") if self.credentials else ""
+        if not refresh_token:
+            raise ConnectorError(ErrorKind.REAUTHORISE, "LinkedIn connections last 60 days and this app cannot renew "
+                                 "them. Reconnect the channel.")
+        tokens = self._token({"grant_type": "refresh_token", "refresh_token": str(refresh_token)})
+        return self._credentials(tokens, organization_id=self._cred("organization_id"),
+                                 vanity_name=str(self.credentials.data.get("vanity_name", "")) if self.credentials else "")
+
+    def _token(self, form: dict[str, str]) -> dict[str, Any]:
+        response = http.call("POST", f"{OAUTH_URL}/accessToken", safe_to_retry=True, classify=classify, sleep=self.sleep,
+                             data={**form, "client_id": self._setting("client_id"),
+                                   "client_secret": self._setting("client_secret")})
+        tokens: dict[str, Any] = response.json()
+        return tokens
+
+    def _credentials(self, tokens: dict[str, Any], *, organization_id: str, vanity_name: str) -> Credentials:
+        expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=int(tokens.get("expires_in", 0)))
+        refresh_token = tokens.get("refresh_token") or (self.credentials.data.get("refresh_token", "") if self.credentials else "")
+        return Credentials(data={"access_token": tokens["access_token"], "refresh_token": refresh_token,
+                                 "organization_id": organization_id, "vanity_name": vanity_name}, expires_at=expires_at)
+
+    def account(self) -> AccountInfo:
+        org = self._call("GET", f"/rest/organizations/{self._cred('organization_id')}", safe_to_retry=True).json()
+        vanity = str(org.get("vanityName", ""))
+        return AccountInfo(external_id=str(org["id"]), handle=vanity, display_name=str(org.get("localizedName", "")),
+                           url=f"https://www.linkedin.com/company/{vanity}/" if vanity else "")
+
+    # --- publishing -----------------------------------------------------------------------------
+    def publish(self, post: OutboundPost) -> PublishResult:
+        if post.video is not None:
+            raise ConnectorError(ErrorKind.REJECTED, "Townsquare cannot yet publish video to LinkedIn. Publish the "
+                                 "video on LinkedIn directly, or remove it from this post.")
+        if post.reply_to_external_id:
+            return self._comment(post)
+        body: dict[str, Any] = {
+            "author": self.organisation, "commentary": escape_little_text(post.text), "visibility": "PUBLIC",
+            "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
+            "lifecycleState": "PUBLISHED", "isReshareDisabledByAuthor": False}
+        if post.images:
+            uploaded = [{"id": self._upload_image(image), "altText": image.alt_text} for image in post.images]
+            body["content"] = {"media": uploaded[0]} if len(uploaded) == 1 else {"multiImage": {"images": uploaded}}
+            if post.link and post.link not in post.text:
+                body["commentary"] = escape_little_text(f"{post.text}\n\n{post.link}")
+        elif post.link:
+            title = post.text.splitlines()[0][:200] if post.text else post.link
+            body["content"] = {"article": {"source": post.link, "title": title}}
+        response = self._call("POST", "/rest/posts", safe_to_retry=False, json=body)
+        urn = response.headers.get("x-restli-id", "")
+        return PublishResult(external_id=urn, url=f"https://www.linkedin.com/feed/update/{urn}/", raw={"x-restli-id": urn})
+
+    def _upload_image(self, image: Image) -> str:
+        # An uploaded image shows nowhere until a post uses it, so these calls may be retried.
+        started = self._call("POST", "/rest/images", safe_to_retry=True, params={"action": "initializeUpload"},
+                             json={"initializeUploadRequest": {"owner": self.organisation}}).json()["value"]
+        self._call("PUT", started["uploadUrl"], safe_to_retry=True, data=image.content,
+                   headers={"Content-Type": image.mime_type})
+        return str(started["image"])
+
+    def _comment(self, post: OutboundPost) -> PublishResult:
+        if post.images:
+            raise ConnectorError(ErrorKind.REJECTED, "LinkedIn replies from Townsquare carry text and links only.")
+        target = post.reply_to_external_id
+        text = f"{post.text} {post.link}".strip() if post.link and post.link not in post.text else post.text
+        body: dict[str, Any] = {"actor": self.organisation, "object": target, "message": {"text": text}}
+        parent = re.fullmatch(r"urn:li:comment:\((urn:li:[a-zA-Z]+:\d+),\d+\)", target)
+        if parent:  # a reply to a comment belongs to the comment's post, under that comment
+            body.update(object=parent.group(1), parentComment=target)
+        response = self._call("POST", f"/rest/socialActions/{_urn(target)}/comments", safe_to_retry=False, json=body)
+        answer = response.json() if response.content else {}
+        urn = str(answer.get("$URN") or response.headers.get("x-restli-id", ""))
+        return PublishResult(external_id=urn, raw=answer)
+
+    def delete(self, external_id: str) -> None:
+        comment = re.fullmatch(r"urn:li:comment:\((urn:li:[a-zA-Z]+:\d+),(\d+)\)", external_id)
+        if comment:
+            self._call("DELETE", f"/rest/socialActions/{_urn(comment.group(1))}/comments/{comment.group(2)}",
+                       safe_to_retry=True, params={"actor": self.organisation})
+        else:
+            self._call("DELETE", f"/rest/posts/{_urn(external_id)}", safe_to_retry=True)
+
+    # --- listening ------------------------------------------------------------------------------
+    def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
+        """Comments on the page's recent posts since the cursor (an ISO time)."""
+        posts = self._call("GET", "/rest/posts", safe_to_retry=True, params={
+            "q": "author", "author": self.organisation, "count": RECENT_POSTS, "sortBy": "LAST_MODIFIED"}).json()
+        items: list[InboundItem] = []
+        for shared in posts.get("elements", []):
+            urn = str(shared.get("id", ""))
+            comments = self._call("GET", f"/rest/socialActions/{_urn(urn)}/comments", safe_to_retry=True).json()
+            for raw in comments.get("elements", []):
+                if isinstance(raw, dict) and raw.get("actor") == self.organisation:
+                    continue  # the page's own replies
+                items.append(_comment_item(raw, urn))
+        after = dt.datetime.fromisoformat(cursor) if cursor else None
+        kept = [i for i in items if i.malformed or after is None or i.created_at >= after]
+        newest = max((i.created_at for i in kept if not i.malformed), default=after)
+        return InboundPage(items=kept, cursor=newest.isoformat() if newest else cursor)
+
+    # --- measuring ------------------------------------------------------------------------------
+    def fetch_metrics(self) -> AccountMetrics:
+        org = self.organisation
+        network = self._call("GET", f"/rest/networkSizes/{_urn(org)}", safe_to_retry=True,
+                             params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}).json()
+        shares = self._call("GET", "/rest/organizationalEntityShareStatistics", safe_to_retry=True,
+                            params={"q": "organizationalEntity", "organizationalEntity": org}).json()
+        pages = self._call("GET", "/rest/organizationPageStatistics", safe_to_retry=True,
+                           params={"q": "organization", "organization": org}).json()
+        totals = ((shares.get("elements") or [{}])[0]).get("totalShareStatistics") or {}
+        views = ((((pages.get("elements") or [{}])[0]).get("totalPageStatistics") or {}).get("views") or {})
+        return AccountMetrics(
+            taken_at=dt.datetime.now(dt.UTC), followers=network.get("firstDegreeSize"),
+            impressions=totals.get("impressionCount"), reach=totals.get("uniqueImpressionsCount"),
+            engagements=sum(int(totals.get(k, 0)) for k in ("clickCount", "likeCount", "commentCount", "shareCount"))
+            if totals else None,
+            profile_views=(views.get("allPageViews") or {}).get("pageViews"),
+            raw={"network": network, "shares": shares, "pages": pages})
+
+
+def escape_little_text(text: str) -> str:
+    return LITTLE_TEXT_RESERVED.sub(r"\\\1", text)
+
+
+def _choose(organisations: list[dict[str, str]], wanted: str) -> dict[str, str]:
+    key = wanted.lstrip("@").lower()
+    for org in organisations:
+        if key and key in (org["id"].lower(), org["vanity"].lower()):
+            return org
+    if not key and len(organisations) == 1:
+        return organisations[0]
+    names = ", ".join(sorted(org["name"] for org in organisations)) or "none"
+    raise ConnectorError(ErrorKind.REJECTED, "Could not tell which LinkedIn page this channel is for. The person who "
+                         f"connected administers: {names}. Set the channel's handle to one of them and connect again.")
+
+
+def _comment_item(raw: Any, post_urn: str) -> InboundItem:
+    try:
+        comment_urn = str(raw.get("$URN") or raw.get("commentUrn") or raw["id"])
+        return InboundItem(
+            external_id=comment_urn, kind="reply" if raw.get("parentComment") else "comment",
+            author_handle=str(raw["actor"]), author_name="", text=str(raw["message"]["text"]),
+            created_at=dt.datetime.fromtimestamp(int(raw["created"]["time"]) / 1000, dt.UTC),
+            url=f"https://www.linkedin.com/feed/update/{post_urn}/",
+            in_reply_to_external_id=str(raw.get("parentComment") or post_urn), raw=raw)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raw_dict = raw if isinstance(raw, dict) else {"value": raw}
+        digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        return InboundItem(external_id=str(raw_dict.get("$URN") or raw_dict.get("id") or f"malformed:{digest}"),
+                           kind="comment", author_handle="", author_name="", text="", created_at=dt.datetime.now(dt.UTC),
+                           raw=raw_dict, malformed=True, parse_error=f"{type(exc).__name__}: {exc}")
