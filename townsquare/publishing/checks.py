@@ -1,6 +1,6 @@
 """The publishing side of policy checks: run the council's rules on a post, and record overrides.
 
-The rules themselves live in ``townsquare.policy``; this module turns a post into the arguments
+The rules live in ``townsquare.policy``; this module turns a post into the arguments
 ``check_draft`` takes and keeps the result in a shape templates and the API can show. Publishing
 adds one check of its own that no council may switch off: an image without alt text cannot be
 submitted (Public Sector Bodies Accessibility Regulations 2018).
@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import import_module
-from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
+from townsquare.policy.catalogue import RULES
+from townsquare.policy.models import EmergencyOverride
 from townsquare.policy.platforms import overflow_at, rules_for
+from townsquare.policy.services import check_draft, emergency_override_record
+from townsquare.publishing.models import Post
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
-    from townsquare.publishing.models import Post
+    from townsquare.channels.models import Channel
 
 ALT_TEXT_RULE = "PUBLISH-ALT"
+ELECTION_RULES = frozenset(rule.id for rule in RULES if rule.election)
 ALT_TEXT_SOURCE = "Public Sector Bodies Accessibility Regulations 2018; GCS accessible social media guidance"
 
 
@@ -32,12 +35,14 @@ class Finding:
     source: str = ""
     start: int | None = None
     end: int | None = None
-    channel_id: int | None = None
-    election: bool = False  # an emergency override may lift it
+    channel_id: int | None = None  # found in this channel's own wording; None: the post's text
+    platform: str = ""
+    suggestion: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity, "message": self.message, "source": self.source,
-                "start": self.start, "end": self.end, "channel_id": self.channel_id, "election": self.election}
+                "start": self.start, "end": self.end, "channel_id": self.channel_id, "platform": self.platform,
+                "suggestion": self.suggestion}
 
 
 @dataclass(frozen=True)
@@ -54,95 +59,72 @@ class PostCheck:
         return [f for f in self.findings if f.severity == "warn"]
 
     @property
-    def overridable(self) -> bool:
-        """Every block comes from a pre-election rule: an emergency override with a reason may lift it."""
-        return bool(self.blocking) and all(f.election for f in self.blocking)
-
-
-def _election_rule(rule_id: str) -> bool:
-    try:
-        from townsquare.policy.catalogue import RULES_BY_ID
-    except ImportError:  # pragma: no cover - the catalogue ships with the policy app
-        return False
-    rule = RULES_BY_ID.get(rule_id)
-    return bool(rule and rule.election)
-
-
-def _read(finding: Any, name: str, default: Any = None) -> Any:
-    if isinstance(finding, dict):
-        return finding.get(name, default)
-    return getattr(finding, name, default)
+    def election_blocks(self) -> bool:
+        """Some block comes from a pre-election rule, which an emergency override may lift."""
+        return any(f.rule in ELECTION_RULES for f in self.blocking)
 
 
 def _convert(raw: Any, channel_id: int | None) -> Finding:
-    rule = str(_read(raw, "rule", "") or _read(raw, "rule_id", ""))
-    severity = str(_read(raw, "severity", "info"))
+    severity = getattr(raw, "severity", "info")
     return Finding(
-        rule=rule,
-        severity=getattr(_read(raw, "severity"), "value", severity),
-        message=str(_read(raw, "message", "") or _read(raw, "reason", "")),
-        source=str(_read(raw, "source", "") or ""),
-        start=_read(raw, "start"),
-        end=_read(raw, "end"),
-        channel_id=channel_id,
-        election=_election_rule(rule),
+        rule=str(raw.rule), severity=str(getattr(severity, "value", severity)), message=str(raw.message),
+        source=str(getattr(raw, "source", "") or ""), start=getattr(raw, "start", None),
+        end=getattr(raw, "end", None), channel_id=channel_id, platform=str(getattr(raw, "platform", "") or ""),
+        suggestion=str(getattr(raw, "suggestion", "") or ""),
     )
 
 
-def _policy_check(**kwargs: Any) -> tuple[list[Any], bool]:
-    """Call the policy engine; without it installed only publishing's own checks run."""
-    if find_spec("townsquare.policy.services") is None:
-        return [], False
-    services = import_module("townsquare.policy.services")
-    result = services.check_draft(**kwargs)
-    return list(result.findings), bool(result.forces_approval)
+def post_override(post: Post) -> EmergencyOverride | None:
+    """The emergency override recorded for this post, if any (the newest)."""
+    return EmergencyOverride.objects.filter(council=post.council, draft_ref=post.draft_ref).first()
 
 
-def post_check(*, post: Post) -> PostCheck:
+def post_check(*, post: Post, override: EmergencyOverride | None = None) -> PostCheck:
     """Every finding on the post: the common text once, and each channel's own wording separately."""
     targets = list(post.targets.select_related("channel"))
     images = [{"alt": image.alt_text} for image in post.images.all()]
+    override = override or post_override(post)
+    paired = post.pair_id is not None or Post.objects.filter(pair=post).exists()
     findings: list[Finding] = []
     forces = False
     seen: set[tuple[str, int | None, int | None, str]] = set()
 
-    def add(found: Finding) -> None:
-        key = (found.rule, found.start, found.end, found.message)
-        if key not in seen:
-            seen.add(key)
-            findings.append(found)
+    def run(text: str, channels: list[Channel], channel_id: int | None) -> None:
+        nonlocal forces
+        result = check_draft(council=post.council, text=text, channels=channels, images=images,
+                             scheduled_for=post.scheduled_for, is_reply=post.is_reply, override=override,
+                             has_language_pair=paired)
+        forces = forces or bool(result.forces_approval)
+        for raw in result.findings:
+            found = _convert(raw, channel_id)
+            key = (found.rule, found.start, found.end, found.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(found)
 
-    common_channels = [t.channel.platform for t in targets if not t.text_override]
-    text = post.text if not post.link or post.link in post.text else f"{post.text}\n{post.link}"
-    raw, forced = _policy_check(council=post.council, text=text, channels=common_channels, images=images,
-                                scheduled_for=post.scheduled_for, is_reply=post.is_reply)
-    forces |= forced
-    for item in raw:
-        add(_convert(item, None))
+    def with_link(text: str) -> str:
+        return text if not post.link or post.link in text else f"{text}\n{post.link}".strip()
+
+    common = [t.channel for t in targets if not t.text_override]
+    if common or not targets:
+        run(with_link(post.text), common, None)
     for target in targets:
-        if not target.text_override:
-            continue
-        variant = target.text_override
-        if post.link and post.link not in variant:
-            variant = f"{variant}\n{post.link}"
-        raw, forced = _policy_check(council=post.council, text=variant, channels=[target.channel.platform],
-                                    images=images, scheduled_for=post.scheduled_for, is_reply=post.is_reply)
-        forces |= forced
-        for item in raw:
-            add(_convert(item, target.channel_id))
+        if target.text_override:
+            run(with_link(target.text_override), [target.channel], target.channel_id)
     for index, image in enumerate(post.images.all(), start=1):
         if not image.alt_text.strip():
-            add(Finding(rule=ALT_TEXT_RULE, severity="block", source=ALT_TEXT_SOURCE,
-                        message=f"Image {index} has no alt text: describe what it shows for people who cannot see it."))
+            found = Finding(rule=ALT_TEXT_RULE, severity="block", source=ALT_TEXT_SOURCE, start=0, end=0,
+                            message=f"Image {index} has no alt text: describe what it shows for people who "
+                                    "cannot see it.")
+            findings.append(found)
     order = {"block": 0, "warn": 1, "info": 2}
     findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
     return PostCheck(findings=findings, forces_approval=forces)
 
 
-def override_record(*, actor: User, post: Post, reason: str) -> None:
+def override_record(*, actor: User, post: Post, reason: str) -> EmergencyOverride:
     """Record an emergency override through the policy package (which audits it)."""
-    services = import_module("townsquare.policy.services")
-    services.override_record(actor=actor, council=post.council, draft_ref=post.draft_ref, reason=reason)
+    return emergency_override_record(actor=actor, council=post.council, draft_ref=post.draft_ref, reason=reason)
 
 
 @dataclass(frozen=True)

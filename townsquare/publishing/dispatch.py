@@ -34,7 +34,6 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Iterable
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -45,6 +44,8 @@ from django.utils import timezone
 from townsquare.audit.services import audit_record
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import ConnectorError, ErrorKind, Image, OutboundPost
+from townsquare.connectors.models import Connection
+from townsquare.connectors.services import connection_record_error, connection_record_success, connector_for
 from townsquare.councils.access import perms_in
 from townsquare.councils.roles import Perm
 from townsquare.jobs.services import job_enqueue
@@ -53,7 +54,6 @@ from townsquare.publishing.models import ChannelPublishing, Post, PostTarget, Pu
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
-    from townsquare.connectors.base import Connector
 
 log = logging.getLogger(__name__)
 
@@ -89,17 +89,6 @@ def targets_enqueue(*, target_ids: Iterable[int], due_at: dt.datetime) -> int:
 # --- connectors ---------------------------------------------------------------------------------------
 
 
-def _connector_for(channel: Channel) -> Connector:
-    services = import_module("townsquare.connectors.services")
-    connector: Connector = services.connector_for(channel)
-    return connector
-
-
-def _record_connection_error(channel: Channel, error: ConnectorError) -> None:
-    services = import_module("townsquare.connectors.services")
-    services.connection_record_error(channel, error)
-
-
 def honours_idempotency_key(channel: Channel) -> bool:
     """True when re-sending with the same key cannot publish twice on this channel's platform."""
     from townsquare.connectors.registry import connector_class
@@ -124,14 +113,12 @@ def _rate_limit_per_hour(channel: Channel) -> int | None:
 
 def _headroom_wait(channel: Channel, now: dt.datetime) -> dt.datetime | None:
     """When the platform's own counter says the account has no calls left: the time it resets."""
-    connection = getattr(channel, "connection", None) if hasattr(Channel, "connection") else None
-    if connection is None:
+    room = Connection.objects.filter(channel=channel).values_list("rate_remaining", "rate_resets_at").first()
+    if room is None:
         return None
-    remaining = getattr(connection, "rate_remaining", None)
-    resets_at = getattr(connection, "rate_resets_at", None)
+    remaining, resets_at = room
     if remaining is not None and remaining <= 0 and resets_at is not None and resets_at > now:
-        resets: dt.datetime = resets_at
-        return resets
+        return resets_at
     return None
 
 
@@ -207,7 +194,7 @@ def target_dispatch(*, target_id: int, worker: str = "") -> str:
         return _finish(attempt, Outcome.FAILED, "The channel needs reconnecting before anything can be published.",
                        kind=ErrorKind.REAUTHORISE)
     try:
-        connector = _connector_for(channel)
+        connector = connector_for(channel)
         outbound = _outbound(target)
     except ConnectorError as exc:
         return _handle_error(attempt, channel, exc)
@@ -223,24 +210,17 @@ def target_dispatch(*, target_id: int, worker: str = "") -> str:
         return _finish(attempt, Outcome.UNCONFIRMED,
                        "Something went wrong during the call: the platform may or may not have published. "
                        "Check the account.")
-    _store_headroom(channel, connector)
+    try:
+        connection_record_success(channel, connector.last_headroom)
+    except Exception as exc:  # the post is out: its outcome must be recorded whatever happens here
+        log.warning("could not record headroom of channel %s: %s", channel.pk, type(exc).__name__)
     return _finish(attempt, Outcome.PUBLISHED, "", external_id=result.external_id, url=result.url)
-
-
-def _store_headroom(channel: Channel, connector: Connector) -> None:
-    room = getattr(connector, "last_headroom", None)
-    if room is None or not hasattr(Channel, "connection"):
-        return
-    from townsquare.connectors.models import Connection
-
-    Connection.objects.filter(channel=channel).update(rate_remaining=room.remaining, rate_limit=room.limit,
-                                                      rate_resets_at=room.resets_at)
 
 
 def _handle_error(attempt: PublishAttempt, channel: Channel, error: ConnectorError) -> str:
     if error.kind in (ErrorKind.REAUTHORISE, ErrorKind.DISCONNECT):
         try:
-            _record_connection_error(channel, error)
+            connection_record_error(channel, error)
         except Exception as exc:  # the target's own outcome must still be recorded
             log.warning("could not record the connection error of channel %s: %s", channel.pk, type(exc).__name__)
         reason = ("The channel's connection is no longer accepted by the platform: reconnect it, then retry."

@@ -28,7 +28,7 @@ from townsquare.councils.roles import Perm, Role
 from townsquare.notifications.services import council_team, notify
 from townsquare.publishing.checks import PostCheck, override_record, post_check
 from townsquare.publishing.images import image_validate
-from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostTarget
+from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -254,6 +254,7 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
     a policy finding blocks (unless an emergency override with a reason lifts pre-election blocks),
     or the governance package withdraws the person's publishing rights.
     """
+    post = Post.objects.select_related("council").get(pk=post.pk)
     _editable_by(actor, post)
     council = post.council
     if refusal := publishing_refusal(user=actor, council=council):
@@ -266,21 +267,24 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
     if check.blocking:
         if not override_reason:
             raise ValidationError(f"This post cannot be submitted: {_blocking_message(check)}")
-        if not check.overridable:
-            raise ValidationError("An emergency override lifts only pre-election rules: "
-                                  f"{_blocking_message(check)}")
         if not may_approve:
             raise ValidationError("Only a communications officer can give an emergency override.")
-    direct = may_approve and not check.forces_approval and not _needs_second_approval(post)
-    if direct and check.warnings and not acknowledge_warnings:
-        raise ValidationError("Confirm you have read the warnings before publishing.")
+        if not check.election_blocks:
+            raise ValidationError(f"An emergency override lifts only pre-election rules: {_blocking_message(check)}")
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("council").get(pk=post.pk)
         _editable_by(actor, post)
         before = _state(post)
-        if override_reason:
-            override_record(actor=actor, post=post, reason=override_reason)
+        if override_reason and check.blocking:
+            # Recorded first so the check can see it; a block it does not lift rolls it back with the rest.
+            override = override_record(actor=actor, post=post, reason=override_reason)
+            check = post_check(post=post, override=override)
+            if check.blocking:
+                raise ValidationError(f"The emergency override does not lift: {_blocking_message(check)}")
             post.override_reason = override_reason
+        direct = may_approve and not check.forces_approval and not _needs_second_approval(post)
+        if direct and check.warnings and not acknowledge_warnings:
+            raise ValidationError("Confirm you have read the warnings before publishing.")
         post.findings = [f.as_dict() for f in check.findings]
         post.forces_approval = check.forces_approval
         post.submitted_at = now
@@ -319,6 +323,7 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
     Nobody approves their own post, nor gives both approvals. Warnings must be acknowledged. A post
     whose slot has passed is not published: it goes back to its author with a notice.
     """
+    post = Post.objects.select_related("council", "author", "campaign").get(pk=post.pk)
     if Perm.APPROVE_POSTS not in perms_in(actor, post.council):
         raise PermissionDenied("Your role does not allow approving posts.")
     _refuse_own(actor, post)
@@ -327,7 +332,7 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
     if post.status == Post.Status.AWAITING_SECOND and post.approved_by_id == actor.pk:
         raise PermissionDenied("The second approval must come from a different person.")
     check = post_check(post=post)
-    if check.blocking and not (post.override_reason and check.overridable):
+    if check.blocking:
         raise ValidationError(f"This post cannot be approved: {_blocking_message(check)}")
     if check.warnings and not acknowledge_warnings:
         raise ValidationError("Acknowledge the warnings before approving.")
@@ -380,6 +385,7 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
 
 
 def post_reject(*, actor: User, post: Post, reason: str) -> Post:
+    post = Post.objects.select_related("council", "author").get(pk=post.pk)
     if Perm.APPROVE_POSTS not in perms_in(actor, post.council):
         raise PermissionDenied("Your role does not allow rejecting posts.")
     reason = reason.strip()
@@ -488,3 +494,23 @@ def channel_publishing_set(*, actor: User, channel: Channel, second_approval: bo
             audit_record(actor=actor, council=channel.council, action="channel.second_approval_changed",
                          obj=channel, before=before, after={"second_approval": second_approval})
     return settings_row
+
+
+def slots_add(*, actor: User, channel: Channel, weekdays: Iterable[int], time: dt.time) -> int:
+    """Add a posting slot on each chosen weekday (existing ones are kept); returns how many were new."""
+    made = 0
+    with transaction.atomic():
+        for weekday in sorted(set(weekdays)):
+            _, created = PostingSlot.objects.get_or_create(channel=channel, weekday=weekday, time=time)
+            made += int(created)
+        if made:
+            audit_record(actor=actor, council=channel.council, action="channel.slots_added", obj=channel,
+                         after={"weekdays": sorted(set(weekdays)), "time": time.strftime("%H:%M")})
+    return made
+
+
+def slot_remove(*, actor: User, slot: PostingSlot) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, council=slot.channel.council, action="channel.slot_removed", obj=slot.channel,
+                     before={"weekday": slot.weekday, "time": slot.time.strftime("%H:%M")})
+        slot.delete()

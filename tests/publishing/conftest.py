@@ -1,0 +1,128 @@
+"""Publishing fixtures: a second communications officer, channels, posts, and a real Mastodon mock server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import requests
+from django.utils import timezone
+
+from townsquare.accounts.models import User
+from townsquare.channels.models import Channel
+from townsquare.councils.models import Council
+from townsquare.councils.services import membership_grant
+from townsquare.publishing.models import Post
+from townsquare.publishing.services import post_create_draft
+
+from tests.conftest import PASSWORD
+
+HERE = Path(__file__).resolve().parent
+MASTODON_MOCK = Path(sys.executable).parent / "mastodon_mock"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+@pytest.fixture
+def comms2(riverside: Council) -> User:
+    user = User.objects.create_user("comms2@riverside.example", PASSWORD, full_name="Second Comms")
+    membership_grant(actor=None, council=riverside, user=user, role="comms")
+    return user
+
+
+@pytest.fixture
+def bluesky(riverside: Council, people: SimpleNamespace) -> Channel:
+    """A second channel, not assigned to the service officer."""
+    return Channel.objects.create(council=riverside, platform="bluesky", name="Riverside Council",
+                                  handle="riverside.bsky.social", owner=people.comms)
+
+
+@pytest.fixture
+def later() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=2)
+
+
+@pytest.fixture
+def make_post(people: SimpleNamespace, riverside: Council, channel: Channel, later: dt.datetime
+              ) -> Callable[..., Post]:
+    def make(text: str = "Bins are collected on Friday this week. Put them out by 7am.", author: User | None = None,
+             channels: list[Channel] | None = None, scheduled_for: dt.datetime | None = None, **extra: object) -> Post:
+        return post_create_draft(author=author or people.officer, council=riverside, text=text,
+                                 channels=channels or [channel], scheduled_for=scheduled_for or later, **extra)  # type: ignore[arg-type]
+
+    return make
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def mastodon_config(path: Path, port: int, accounts: int, *, rate_limit: int | None = None) -> Path:
+    """Our own mastodon-mock configuration: ``accounts`` seeded users with tokens ``token<n>``."""
+    lines = ["[server]", 'host = "127.0.0.1"', f"port = {port}", "", "[database]", 'path = ":memory:"', ""]
+    if rate_limit:
+        lines += ["[ratelimit]", "enabled = true", f"limit = {rate_limit}", "window_seconds = 3600", ""]
+    for n in range(accounts):
+        lines += ["[[seed.accounts]]", f'username = "council{n}"', f'display_name = "Council {n}"',
+                  f'access_token = "token{n}"', ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+class MastodonServer:
+    def __init__(self, url: str, process: subprocess.Popen[bytes]) -> None:
+        self.url = url
+        self.process = process
+
+    def statuses(self, account: int = 0) -> list[dict[str, object]]:
+        """Every status of seeded account ``account``, newest first (follows Link pagination)."""
+        headers = {"Authorization": f"Bearer token{account}"}
+        me = requests.get(f"{self.url}/api/v1/accounts/verify_credentials", headers=headers, timeout=10).json()
+        found: list[dict[str, object]] = []
+        url: str | None = f"{self.url}/api/v1/accounts/{me['id']}/statuses?limit=40"
+        while url:
+            response = requests.get(url, headers=headers, timeout=10)
+            response.raise_for_status()
+            batch = response.json()
+            found += batch
+            url = response.links.get("next", {}).get("url") if batch else None
+        return found
+
+
+def start_mastodon(tmp: Path, *, accounts: int = 2, rate_limit: int | None = None) -> MastodonServer:
+    port = free_port()
+    config = mastodon_config(tmp / "mastodon_mock.toml", port, accounts, rate_limit=rate_limit)
+    log = open(tmp / "mastodon_mock.log", "wb")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen([str(MASTODON_MOCK), "serve", "--config", str(config), "--log-level", "warning"],
+                               stdout=log, stderr=subprocess.STDOUT, cwd=tmp, env={**os.environ})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/api/v1/instance", timeout=1).status_code == 200:
+                return MastodonServer(url, process)
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"mastodon-mock did not start: {(tmp / 'mastodon_mock.log').read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def mastodon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MastodonServer]:
+    server = start_mastodon(tmp_path_factory.mktemp("mastodon"), accounts=4)
+    yield server
+    server.process.terminate()
+    server.process.wait(10)

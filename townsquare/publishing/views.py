@@ -1,0 +1,396 @@
+"""Pages: compose, my posts, the approval queue, a post's channels, publishing settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from townsquare.channels.models import Channel
+from townsquare.channels.selectors import channels_visible_to
+from townsquare.councils.access import council_view
+from townsquare.councils.models import Council
+from townsquare.councils.roles import Perm
+from townsquare.publishing import dispatch, services
+from townsquare.publishing.checks import post_check, post_previews
+from townsquare.publishing.forms import (
+    CampaignForm,
+    DecisionForm,
+    ImageForm,
+    PostForm,
+    RescheduleForm,
+    ResolveForm,
+    SlotForm,
+)
+from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
+from townsquare.publishing.selectors import (
+    approval_queue,
+    highlight,
+    posts_in_trouble,
+    posts_visible_to,
+    slots_upcoming,
+    with_targets,
+)
+
+
+def _perms(request: HttpRequest) -> frozenset[str]:
+    perms: frozenset[str] = request.council_perms  # type: ignore[attr-defined]
+    return perms
+
+
+def _visible_posts(request: HttpRequest, council: Council) -> QuerySet[Post]:
+    return posts_visible_to(user=request.user, council=council, perms=_perms(request))
+
+
+def _channels(request: HttpRequest, council: Council) -> QuerySet[Channel]:
+    return channels_visible_to(user=request.user, council=council, perms=_perms(request))
+
+
+def _errors(exc: ValidationError | PermissionDenied) -> list[str]:
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+def _post_context(post: Post) -> dict[str, Any]:
+    """The findings (from a fresh check while the post can change, else as recorded) and previews."""
+    if post.status in services.EDITABLE or post.status in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND):
+        check = post_check(post=post)
+        findings = [f.as_dict() for f in check.findings]
+        forces = check.forces_approval
+    else:
+        findings, forces = post.findings, post.forces_approval
+    targets = list(post.targets.select_related("channel"))
+    previews = post_previews(post=post, targets=targets)
+    names = {t.channel_id: t.channel.name for t in targets}
+    for finding in findings:
+        finding["channel_name"] = names.get(finding.get("channel_id"), "")
+    return {
+        "post": post, "targets": targets, "previews": previews, "findings": findings, "forces_approval": forces,
+        "blocking": [f for f in findings if f["severity"] == "block"],
+        "warnings": [f for f in findings if f["severity"] == "warn"],
+        "marked_text": highlight(post.text, findings),
+        "marked_variants": [(t, highlight(t.text_override, findings, t.channel_id)) for t in targets if t.text_override],
+        "delivery": dispatch.post_delivery(post),
+    }
+
+
+# --- my posts and compose ---------------------------------------------------------------------------
+
+
+@council_view(Perm.DRAFT_POSTS)
+def post_list(request: HttpRequest, council: Council) -> HttpResponse:
+    mine = with_targets(Post.objects.filter(council=council, author=request.user)).order_by("-updated_at")
+    show = request.GET.get("show", "")
+    if show == "trouble":
+        mine = posts_in_trouble(_visible_posts(request, council)).order_by("-updated_at")
+    return render(request, "publishing/post_list.html", {
+        "drafts": [p for p in mine if p.status in services.EDITABLE] if show != "trouble" else [],
+        "others": [p for p in mine if p.status not in services.EDITABLE][:100], "show": show,
+        "delivery": {p.pk: dispatch.delivery_from([t.status for t in p.targets.all()
+                                                   if t.status != PostTarget.Status.CANCELLED]) for p in mine},
+    })
+
+
+def _form(request: HttpRequest, council: Council, post: Post | None, data: Any = None) -> PostForm:
+    channels = _channels(request, council)
+    chosen = list(post.targets.values_list("channel_id", flat=True)) if post else []
+    initial: dict[str, Any] = {}
+    if post is not None:
+        initial = {"text": post.text, "link": post.link, "channels": chosen, "scheduled_for": post.scheduled_for,
+                   "campaign": post.campaign_id, "service": post.service_id, "language": post.language,
+                   "pair": post.pair_id}
+        for target in post.targets.all():
+            initial[f"variant_{target.channel_id}"] = target.text_override
+    slots = slots_upcoming(channels=list(channels.filter(pk__in=chosen)) or list(channels))
+    return PostForm(data, initial=initial, council=council, channels=channels,
+                    posts=Post.objects.filter(council=council), slots=slots, post=post)
+
+
+def _save(request: HttpRequest, council: Council, post: Post | None, form: PostForm) -> Post:
+    data = form.cleaned_data
+    if post is None:
+        return services.post_create_draft(
+            author=request.user, council=council, text=data["text"], channels=data["channels"],  # type: ignore[arg-type]
+            scheduled_for=data.get("scheduled_for"), campaign=data.get("campaign"), link=data.get("link", ""),
+            service=data.get("service"), language=data.get("language") or Post.Language.ENGLISH,
+            variants=form.variants())
+    return services.post_update_draft(
+        actor=request.user, post=post, text=data["text"], channels=data["channels"],  # type: ignore[arg-type]
+        scheduled_for=data.get("scheduled_for"), link=data.get("link", ""), variants=form.variants(),
+        campaign=data.get("campaign"), service=data.get("service"),
+        language=data.get("language") or Post.Language.ENGLISH, pair=data.get("pair"))
+
+
+def _own_editable(request: HttpRequest, council: Council, pk: int) -> Post:
+    post = get_object_or_404(_visible_posts(request, council), pk=pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can change a draft.")
+    return post
+
+
+@council_view(Perm.DRAFT_POSTS)
+def compose(request: HttpRequest, council: Council, pk: int | None = None) -> HttpResponse:
+    post = _own_editable(request, council, pk) if pk else None
+    if post is not None and post.status not in services.EDITABLE:
+        return redirect("publishing:detail", slug=council.slug, pk=post.pk)
+    form = _form(request, council, post, request.POST if request.method == "POST" else None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = _save(request, council, post, form)
+            if request.POST.get("action") == "submit":
+                post = services.post_submit(actor=request.user, post=post,  # type: ignore[arg-type]
+                                            override_reason=request.POST.get("override_reason", ""),
+                                            acknowledge_warnings=bool(request.POST.get("acknowledge")))
+                messages.success(request, "Your post was approved and scheduled." if post.status == Post.Status.APPROVED
+                                 else "Your post was sent for approval.")
+                return redirect("publishing:detail", slug=council.slug, pk=post.pk)
+            messages.success(request, "Draft saved.")
+            return redirect("publishing:edit", slug=council.slug, pk=post.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc)
+            if post is not None:
+                post.refresh_from_db()
+    context: dict[str, Any] = {"form": form, "errors": errors, "image_form": ImageForm(),
+                               "may_override": Perm.APPROVE_POSTS in _perms(request)}
+    if post is not None:
+        context.update(_post_context(post))
+    return render(request, "publishing/compose.html", context)
+
+
+@council_view(Perm.DRAFT_POSTS)
+@require_POST
+def autosave(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    """HTMX: save the draft as it is typed and answer with fresh previews and findings."""
+    post = _own_editable(request, council, pk)
+    form = _form(request, council, post, request.POST)
+    error = ""
+    if post.status not in services.EDITABLE:
+        error = "This post can no longer be changed."
+    elif form.is_valid():
+        try:
+            post = _save(request, council, post, form)
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(_errors(exc))
+    else:
+        error = "Not saved: " + " ".join(str(e) for errs in form.errors.values() for e in errs)
+    context = _post_context(post)
+    context["autosave_error"] = error
+    context["saved"] = not error
+    return render(request, "publishing/_live.html", context)
+
+
+@council_view(Perm.DRAFT_POSTS)
+@require_POST
+def image_add(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    post = _own_editable(request, council, pk)
+    form = ImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            services.post_add_image(actor=request.user, post=post, content=upload.read()[:6 * 1024 * 1024],  # type: ignore[arg-type]
+                                    filename=upload.name, alt_text=form.cleaned_data["alt_text"])
+            messages.success(request, "Image added.")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(_errors(exc)))
+    else:
+        messages.error(request, "Choose an image to upload.")
+    return redirect("publishing:edit", slug=council.slug, pk=post.pk)
+
+
+@council_view(Perm.DRAFT_POSTS)
+@require_POST
+def image_change(request: HttpRequest, council: Council, pk: int, image_pk: int) -> HttpResponse:
+    post = _own_editable(request, council, pk)
+    image = get_object_or_404(PostImage, post=post, pk=image_pk)
+    try:
+        if request.POST.get("action") == "remove":
+            services.post_remove_image(actor=request.user, image=image)  # type: ignore[arg-type]
+            messages.success(request, "Image removed.")
+        else:
+            services.post_set_alt_text(actor=request.user, image=image, alt_text=request.POST.get("alt_text", ""))  # type: ignore[arg-type]
+            messages.success(request, "Alt text saved.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    return redirect("publishing:edit", slug=council.slug, pk=post.pk)
+
+
+# --- approval ---------------------------------------------------------------------------------------
+
+
+@council_view(Perm.APPROVE_POSTS)
+def queue(request: HttpRequest, council: Council) -> HttpResponse:
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("posts") if i.isdigit()]
+        if not ids:
+            messages.error(request, "Choose at least one post to approve.")
+        else:
+            approved, refused = services.posts_bulk_approve(
+                actor=request.user, posts=approval_queue(council=council).filter(pk__in=ids),  # type: ignore[arg-type]
+                acknowledge_warnings=bool(request.POST.get("acknowledge")))
+            if approved:
+                messages.success(request, f"Approved {len(approved)} post{'s' if len(approved) != 1 else ''}.")
+            for post, reason in refused:
+                messages.error(request, f"Not approved, “{post}”: {reason}")
+        return redirect("publishing:queue", slug=council.slug)
+    posts = [_post_context(post) for post in approval_queue(council=council)]
+    return render(request, "publishing/queue.html", {"items": posts})
+
+
+@council_view(Perm.DRAFT_POSTS)
+def detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    post = get_object_or_404(with_targets(_visible_posts(request, council)), pk=pk)
+    context = _post_context(post)
+    perms = _perms(request)
+    context.update({
+        "may_decide": Perm.APPROVE_POSTS in perms and post.author_id != request.user.pk
+        and post.status in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND)
+        and post.approved_by_id != request.user.pk,
+        "may_manage": Perm.APPROVE_POSTS in perms or post.author_id == request.user.pk,
+        "may_reschedule": Perm.APPROVE_POSTS in perms and post.status == Post.Status.APPROVED,
+        "decision_form": DecisionForm(), "resolve_form": ResolveForm(),
+        "reschedule_form": RescheduleForm(initial={"scheduled_for": post.scheduled_for}),
+        "attempts": {t.pk: list(t.attempts.all()) for t in context["targets"]},
+    })
+    return render(request, "publishing/detail.html", context)
+
+
+@council_view(Perm.APPROVE_POSTS)
+@require_POST
+def decide(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post, council=council, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to approve or reject the post.")
+        return redirect("publishing:detail", slug=council.slug, pk=pk)
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            post = services.post_approve(actor=request.user, post=post,  # type: ignore[arg-type]
+                                         acknowledge_warnings=form.cleaned_data["acknowledge"])
+            messages.success(request, {Post.Status.APPROVED: "Approved and scheduled.",
+                                       Post.Status.AWAITING_SECOND: "Approved: it now needs a second approval.",
+                                       Post.Status.RETURNED: "Its slot has passed: it went back to its author."
+                                       }.get(Post.Status(post.status), "Done."))
+        else:
+            services.post_reject(actor=request.user, post=post, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            messages.success(request, "Rejected: the author has been told why.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    return redirect("publishing:detail", slug=council.slug, pk=pk)
+
+
+def _managed_post(request: HttpRequest, council: Council, pk: int) -> Post:
+    post = get_object_or_404(_visible_posts(request, council), pk=pk)
+    return post
+
+
+@council_view(Perm.DRAFT_POSTS)
+@require_POST
+def retry_failed(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    post = _managed_post(request, council, pk)
+    try:
+        count = dispatch.post_retry_failed(actor=request.user, post=post)  # type: ignore[arg-type]
+        messages.success(request, f"Sending again to {count} failed channel{'s' if count != 1 else ''}.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    return redirect("publishing:detail", slug=council.slug, pk=pk)
+
+
+@council_view(Perm.DRAFT_POSTS)
+@require_POST
+def resolve(request: HttpRequest, council: Council, pk: int, target_pk: int) -> HttpResponse:
+    post = _managed_post(request, council, pk)
+    target = get_object_or_404(PostTarget, post=post, pk=target_pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what you found, and give a valid address if it was published.")
+    else:
+        try:
+            dispatch.target_resolve(actor=request.user, target=target, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, f"{target.channel.name}: recorded.")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(_errors(exc)))
+    return redirect("publishing:detail", slug=council.slug, pk=pk)
+
+
+@council_view(Perm.APPROVE_POSTS)
+@require_POST
+def reschedule(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post, council=council, pk=pk)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the new date and time.")
+    else:
+        try:
+            services.post_reschedule(actor=request.user, post=post, scheduled_for=form.cleaned_data["scheduled_for"])  # type: ignore[arg-type]
+            messages.success(request, "Rescheduled.")
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(_errors(exc)))
+    return redirect("publishing:detail", slug=council.slug, pk=pk)
+
+
+@council_view(Perm.DRAFT_POSTS)
+@require_POST
+def cancel(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    post = _managed_post(request, council, pk)
+    try:
+        services.post_cancel(actor=request.user, post=post, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        messages.success(request, "Cancelled: nothing more will be sent.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    return redirect("publishing:detail", slug=council.slug, pk=pk)
+
+
+# --- settings: slots, campaigns, second approval ---------------------------------------------------
+
+
+@council_view(Perm.APPROVE_POSTS)
+def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
+    channels = Channel.objects.filter(council=council).exclude(status=Channel.Status.CLOSED)
+    slot_form = SlotForm(channels=channels)
+    campaign_form = CampaignForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "slot":
+                slot_form = SlotForm(request.POST, channels=channels)
+                if slot_form.is_valid():
+                    made = services.slots_add(actor=request.user, channel=slot_form.cleaned_data["channel"],  # type: ignore[arg-type]
+                                              weekdays=[int(d) for d in slot_form.cleaned_data["weekdays"]],
+                                              time=slot_form.cleaned_data["time"])
+                    messages.success(request, f"Added {made} posting slot{'s' if made != 1 else ''}.")
+                    return redirect("publishing:settings", slug=council.slug)
+            elif action == "remove_slot":
+                slot = get_object_or_404(PostingSlot, channel__council=council, pk=request.POST.get("slot", "0"))
+                services.slot_remove(actor=request.user, slot=slot)  # type: ignore[arg-type]
+                messages.success(request, "Posting slot removed.")
+                return redirect("publishing:settings", slug=council.slug)
+            elif action == "campaign":
+                campaign_form = CampaignForm(request.POST)
+                if campaign_form.is_valid():
+                    services.campaign_create(actor=request.user, council=council, **campaign_form.cleaned_data)  # type: ignore[arg-type]
+                    messages.success(request, "Campaign added.")
+                    return redirect("publishing:settings", slug=council.slug)
+            elif action == "second_approval":
+                chosen = {int(i) for i in request.POST.getlist("channels") if i.isdigit()}
+                for channel in channels:
+                    services.channel_publishing_set(actor=request.user, channel=channel,  # type: ignore[arg-type]
+                                                    second_approval=channel.pk in chosen)
+                messages.success(request, "Second approval settings saved.")
+                return redirect("publishing:settings", slug=council.slug)
+            else:
+                raise Http404("Unknown action")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    second = set(ChannelPublishing.objects.filter(channel__council=council, second_approval=True)
+                 .values_list("channel_id", flat=True))
+    return render(request, "publishing/settings.html", {
+        "channels": channels, "second": second, "slot_form": slot_form, "campaign_form": campaign_form,
+        "slots": PostingSlot.objects.filter(channel__council=council).select_related("channel")
+        .order_by("channel__name", "weekday", "time"),
+        "campaigns": Campaign.objects.filter(council=council),
+    })
