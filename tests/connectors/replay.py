@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+from googleapiclient.http import HttpMockSequence
 from requests.structures import CaseInsensitiveDict
 
 from townsquare.connectors import http
@@ -131,3 +132,40 @@ def replay(monkeypatch: pytest.MonkeyPatch, platform: str, *names: str) -> Itera
     monkeypatch.setattr(http, "send", replayer)
     yield replayer
     replayer.assert_done()
+
+
+def _google_json(body: Any) -> Any:
+    """The JSON a google-api-python-client request carries, alone or as the first part of a multipart upload."""
+    if body is None:
+        return None
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    start = text.find("{")
+    return json.JSONDecoder().raw_decode(text[start:])[0] if start >= 0 else None
+
+
+@contextmanager
+def google_replay(platform: str, *names: str) -> Iterator[HttpMockSequence]:
+    """The same fixtures played through google-api-python-client's own ``HttpMockSequence``.
+
+    The mock answers in order; on leaving the block every request it received is checked against
+    its fixture (method, URL, query and JSON body subsets) and all answers must have been used.
+    """
+    exchanges = [exchange for name in names for exchange in load(platform, name)]
+    answers = []
+    for exchange in exchanges:
+        spec = exchange["response"]
+        content = json.dumps(spec["json"]) if "json" in spec else spec.get("text", "")
+        answers.append(({"status": str(spec.get("status", 200)), **spec.get("headers", {})}, content))
+    mock = HttpMockSequence(answers)
+    yield mock
+    assert len(mock.request_sequence) == len(exchanges), (
+        f"expected {len(exchanges)} requests, got {[f'{m} {u.split(chr(63))[0]}' for u, m, _, _ in mock.request_sequence]}")
+    for (uri, method, body, _headers), exchange in zip(mock.request_sequence, exchanges, strict=True):
+        want = exchange["request"]
+        parts = urlsplit(uri)
+        where = f"{method} {parts.path}"
+        assert method == want["method"] and f"{parts.scheme}://{parts.netloc}{parts.path}" == want["url"], (
+            f"expected {want['method']} {want['url']}, got {where}")
+        _matches(want.get("params", {}), dict(parse_qsl(parts.query)), f"{where} params")
+        if "json" in want:
+            _matches(want["json"], _google_json(body), f"{where} json")

@@ -1,0 +1,1 @@
+"""YouTube channels through google-api-python-client: Data API v3 and YouTube Analytics API v2."""
