@@ -1,0 +1,436 @@
+"""Bluesky through the ``atproto`` SDK: a handle and an app password make a session, kept encrypted.
+
+The SDK speaks HTTP through its own httpx client, not ``townsquare.connectors.http``; its errors
+are turned into ConnectorError kinds here, and reads are retried by ``http.retry_read`` with the
+same policy as every other read.
+
+- Credentials: the SDK's session string (access and refresh tokens), never the app password.
+  The SDK refreshes the access token before it expires; the renewed session is handed back
+  (``self.credentials``) for the caller to store. A refused refresh means reconnecting.
+- Publishing: ``createRecord`` with a record key chosen from the idempotency key beforehand
+  (see ``text.tid_for_key``), so a repeat is detected instead of posting twice.
+- Listening: notifications (mentions, replies, quotes) from the AppView behind the PDS, newest
+  first down to the cursor; and the firehose (``com.atproto.sync.subscribeRepos``), where posts
+  naming the account's DID or handle are picked out as they are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+from atproto import CAR, Client, FirehoseSubscribeReposClient, models, parse_subscribe_repos_message
+from atproto_client import exceptions as ax
+from atproto_client.models.utils import get_model_as_dict
+from atproto_client.request import Request
+
+from townsquare.connectors import http
+from townsquare.connectors.base import (
+    AccountInfo,
+    AccountMetrics,
+    Connector,
+    ConnectorError,
+    Credentials,
+    ErrorKind,
+    InboundItem,
+    InboundPage,
+    Limits,
+    OutboundPost,
+    PublishResult,
+    RateHeadroom,
+)
+from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
+
+T = TypeVar("T")
+POST = "app.bsky.feed.post"
+INBOUND_REASONS = {"mention", "reply", "quote"}
+PAGE_SIZE = 50
+MAX_PAGES = 20
+REQUEST_TIMEOUT = 30.0
+REAUTH_ERRORS = {"ExpiredToken", "InvalidToken", "BadJwtSignature", "BadJwt", "AuthenticationRequired", "AuthMissing", "InvalidRefreshToken"}
+GONE_ERRORS = {"AccountTakedown", "AccountDeactivated", "AccountNotFound", "RepoNotFound", "RepoDeactivated",
+               "RepoTakendown"}
+
+
+class BlueskyConnector(Connector):
+    platform = "bluesky"
+    auth_method = "app_password"
+    default_base_url = "https://bsky.social"
+    limits = Limits(max_chars=300, max_images=4, max_alt_text_chars=2000, video=False, rate_limit_per_hour=5000,
+                    notes="300 graphemes; links count by their text. 5,000 record writes an hour per account.")
+
+    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
+                 settings: dict[str, Any] | None = None) -> None:
+        super().__init__(credentials, base_url=(base_url or self.default_base_url).rstrip("/"), settings=settings)
+        self._client: Client | None = None
+
+    # --- plumbing ------------------------------------------------------------------------------
+    def _new_client(self) -> Client:
+        timeout = float(self.settings.get("request_timeout") or REQUEST_TIMEOUT)
+        return Client(base_url=self.base_url, request=Request(timeout=timeout))
+
+    def _api(self) -> Client:
+        if self._client is not None:
+            return self._client
+        if self.credentials is None or not self.credentials.data.get("session"):
+            raise ConnectorError(ErrorKind.REAUTHORISE, "This Bluesky channel has no session; reconnect it.")
+        client = self._new_client()
+        client.on_session_change(lambda _event, _session: self._keep_session(client))
+        self._call(lambda: client.login(session_string=self.credentials.data["session"],  # type: ignore[union-attr]
+                                        fetch_bsky_profile=False))
+        self._client = client
+        return client
+
+    def _keep_session(self, client: Client) -> None:
+        session = client.export_session_string()
+        data = {**(self.credentials.data if self.credentials else {}), "session": session}
+        self.credentials = Credentials(data=data, expires_at=_refresh_expiry(client))
+
+    @property
+    def did(self) -> str:
+        return str(self.credentials.data.get("did", "")) if self.credentials else ""
+
+    def _call(self, fn: Callable[[], T], *, publishing: bool = False) -> T:
+        try:
+            return fn()
+        except ax.LoginRequiredError as exc:
+            raise ConnectorError(ErrorKind.REAUTHORISE, "Bluesky needs this channel to sign in again.") from exc
+        except ax.RequestErrorBase as exc:
+            raise self._classify(exc, publishing=publishing) from exc
+
+    def _read(self, fn: Callable[[], T]) -> T:
+        return http.retry_read(lambda: self._call(fn))
+
+    def _classify(self, exc: ax.RequestErrorBase, *, publishing: bool) -> ConnectorError:
+        response = exc.response
+        if response is None:  # nothing came back
+            if isinstance(exc, ax.InvokeTimeoutError) and publishing:
+                return ConnectorError(ErrorKind.UNCONFIRMED, "Bluesky did not answer in time: the post may or may "
+                                      "not have been published. Check the account before retrying.")
+            return ConnectorError(ErrorKind.RETRY, "Could not reach Bluesky.")
+        content = response.content
+        name = getattr(content, "error", "") or ""
+        message = getattr(content, "message", "") or ""
+        status = response.status_code
+        self._note_headroom(response.headers)
+        if name in REAUTH_ERRORS or status == 401:
+            return ConnectorError(ErrorKind.REAUTHORISE, "Bluesky no longer accepts this channel's session: it has "
+                                  "expired or the app password was revoked.", platform_code=name or str(status))
+        if name in GONE_ERRORS:
+            return ConnectorError(ErrorKind.DISCONNECT, f"The Bluesky account is not available ({name}).",
+                                  platform_code=name)
+        if status == 429:
+            room = self.last_headroom
+            wait = (room.resets_at - dt.datetime.now(dt.UTC)).total_seconds() if room and room.resets_at else None
+            return ConnectorError(ErrorKind.RETRY, "Bluesky's rate limit was reached; Townsquare will wait until it "
+                                  "resets.", retry_after=max(0.0, wait) if wait is not None else None, platform_code="429")
+        if status >= 500 or status == 502:
+            return ConnectorError(ErrorKind.RETRY, f"Bluesky had an error ({status}).", platform_code=str(status))
+        return ConnectorError(ErrorKind.REJECTED, f"Bluesky refused: {message or name or status}",
+                              platform_code=name or str(status))
+
+    def _note_headroom(self, headers: dict[str, Any]) -> None:
+        remaining, limit, reset = (headers.get(f"ratelimit-{k}") for k in ("remaining", "limit", "reset"))
+        if remaining is None:
+            return
+        try:
+            self.last_headroom = RateHeadroom(
+                remaining=int(remaining), limit=int(limit) if limit else None,
+                resets_at=dt.datetime.fromtimestamp(int(reset), dt.UTC) if reset else None,
+            )
+        except ValueError:
+            return
+
+    # --- connecting ----------------------------------------------------------------------------
+    def connect_with_secret(self, *, identifier: str, secret: str) -> Credentials:
+        """``identifier``: the handle (or email); ``secret``: an app password made in Bluesky's settings."""
+        client = self._new_client()
+        session = self._call(lambda: client._get_and_set_session(identifier.lstrip("@"), secret))
+        self._client = client
+        client.on_session_change(lambda _event, _session: self._keep_session(client))
+        self.credentials = Credentials(
+            data={"session": client.export_session_string(), "did": session.did, "handle": session.handle},
+            expires_at=_refresh_expiry(client),
+        )
+        return self.credentials
+
+    def refresh(self) -> Credentials:
+        client = self._api()
+        self._call(client._refresh_and_set_session)
+        self._keep_session(client)
+        assert self.credentials is not None
+        return self.credentials
+
+    def account(self) -> AccountInfo:
+        client = self._api()
+        session = self._read(client.com.atproto.server.get_session)
+        return AccountInfo(external_id=session.did, handle=f"@{session.handle}",
+                           url=f"https://bsky.app/profile/{session.handle}")
+
+    # --- publishing ----------------------------------------------------------------------------
+    def _check(self, post: OutboundPost, text: str) -> None:
+        if graphemes(text) > self.limits.max_chars:
+            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky posts are at most {self.limits.max_chars} characters "
+                                 f"(this one has {graphemes(text)}).")
+        if len(post.images) > self.limits.max_images:
+            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky takes at most {self.limits.max_images} images.")
+        for image in post.images:
+            if not image.alt_text.strip():
+                raise ConnectorError(ErrorKind.REJECTED, "Every image needs alt text.")
+            if len(image.alt_text) > (self.limits.max_alt_text_chars or 0):
+                raise ConnectorError(ErrorKind.REJECTED, "Alt text on Bluesky is at most 2,000 characters.")
+        if post.video is not None:
+            raise ConnectorError(ErrorKind.REJECTED, "Townsquare does not post video to Bluesky.")
+
+    def publish(self, post: OutboundPost) -> PublishResult:
+        """Images are uploaded first (safe to repeat), then the post is created once.
+
+        With an idempotency key the record key is fixed beforehand; a repeat finds the record the
+        first attempt made and returns it rather than posting again.
+        """
+        client = self._api()
+        text = post.text
+        if post.link and post.link not in text:
+            text = f"{text}\n\n{post.link}" if text else post.link
+        self._check(post, text)
+        facets = [f for f in [link_facet(text, post.link)] if f] if post.link else []
+        embed: Any = None
+        if post.images:
+            uploads = [self._read(lambda image=image: client.upload_blob(image.content)) for image in post.images]  # type: ignore[misc]
+            embed = models.AppBskyEmbedImages.Main(images=[
+                models.AppBskyEmbedImages.Image(alt=image.alt_text, image=upload.blob)
+                for image, upload in zip(post.images, uploads, strict=True)
+            ])
+        elif post.link:
+            host = urlparse(post.link).netloc or post.link
+            embed = models.AppBskyEmbedExternal.Main(external=models.AppBskyEmbedExternal.External(
+                uri=post.link, title=host, description=post.text[:300]))
+        record = models.AppBskyFeedPost.Record(
+            text=text, created_at=client.get_current_time_iso(), langs=["en"], embed=embed,
+            facets=[models.AppBskyRichtextFacet.Main.model_validate(f) for f in facets] or None,
+            reply=self._reply_ref(client, post.reply_to_external_id) if post.reply_to_external_id else None,
+        )
+        rkey = tid_for_key(post.idempotency_key) if post.idempotency_key else None
+        if rkey is not None:
+            existing = self._existing(client, rkey)
+            if existing is not None:
+                return existing
+        try:
+            made = self._call(lambda: client.app.bsky.feed.post.create(self.did, record, rkey=rkey), publishing=True)
+        except ConnectorError as error:
+            if rkey is not None and error.kind == ErrorKind.REJECTED:
+                existing = self._existing(client, rkey)  # an earlier attempt won the race
+                if existing is not None:
+                    return existing
+            raise
+        return PublishResult(external_id=made.uri, url=_web_url(self.credentials, made.uri),
+                             raw={"uri": made.uri, "cid": made.cid, "rkey": rkey or ""})
+
+    def _existing(self, client: Client, rkey: str) -> PublishResult | None:
+        try:
+            found = self._read(lambda: client.com.atproto.repo.get_record(
+                {"repo": self.did, "collection": POST, "rkey": rkey}))
+        except ConnectorError as error:
+            if error.kind == ErrorKind.REJECTED:  # RecordNotFound: no earlier attempt got through
+                return None
+            raise
+        return PublishResult(external_id=found.uri, url=_web_url(self.credentials, found.uri),
+                             raw={"uri": found.uri, "cid": found.cid, "rkey": rkey, "repeat": True})
+
+    def _reply_ref(self, client: Client, parent_uri: str) -> models.AppBskyFeedPost.ReplyRef:
+        repo, collection, rkey = _split_uri(parent_uri)
+        parent = self._read(lambda: client.com.atproto.repo.get_record(
+            {"repo": repo, "collection": collection, "rkey": rkey}))
+        parent_ref = models.ComAtprotoRepoStrongRef.Main(uri=parent.uri, cid=parent.cid or "")
+        value = get_model_as_dict(parent.value) if not isinstance(parent.value, dict) else parent.value
+        root = (value.get("reply") or {}).get("root")
+        root_ref = models.ComAtprotoRepoStrongRef.Main(uri=root["uri"], cid=root["cid"]) if root else parent_ref
+        return models.AppBskyFeedPost.ReplyRef(parent=parent_ref, root=root_ref)
+
+    def delete(self, external_id: str) -> None:
+        client = self._api()
+        repo, collection, rkey = _split_uri(external_id)
+        self._call(lambda: client.com.atproto.repo.delete_record({"repo": repo, "collection": collection, "rkey": rkey}))
+
+    # --- listening -----------------------------------------------------------------------------
+    def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
+        """Mentions, replies and quotes indexed at or after ``cursor`` (an ISO time), oldest first.
+
+        Bluesky pages notifications newest first, so this reads back until it reaches the cursor;
+        duplicates at the boundary are dropped when stored.
+        """
+        client = self._api()
+        items: list[InboundItem] = []
+        newest = cursor
+        page_cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            params: dict[str, Any] = {"limit": PAGE_SIZE}
+            if page_cursor:
+                params["cursor"] = page_cursor
+            page = self._read(lambda params=params: client.app.bsky.notification.list_notifications(params))  # type: ignore[misc]
+            reached = False
+            for notification in page.notifications:
+                raw = get_model_as_dict(notification)
+                indexed = str(raw.get("indexedAt") or "")
+                if cursor and indexed and indexed < cursor:
+                    reached = True
+                    continue
+                newest = max(newest, indexed) if indexed else newest
+                if raw.get("reason") in INBOUND_REASONS:
+                    items.append(_from_notification(raw))
+            page_cursor = page.cursor
+            if reached or not page_cursor or not cursor:
+                break
+        return InboundPage(items=sorted(items, key=lambda i: i.created_at), cursor=newest)
+
+    def stream_inbound(self) -> Iterator[InboundItem]:
+        """Posts naming this account, from the firehose, as they are written.
+
+        The firehose is the PDS's own unless ``settings['firehose_url']`` names a relay.
+        """
+        did = self.did
+        handle = str(self.credentials.data.get("handle", "")) if self.credentials else ""
+        base = self.settings.get("firehose_url") or self.base_url.replace("https://", "wss://").replace("http://", "ws://")
+        firehose = FirehoseSubscribeReposClient(base_uri=f"{base.rstrip('/')}/xrpc")
+        found: queue.Queue[InboundItem | BaseException] = queue.Queue()
+
+        def on_message(message: Any) -> None:
+            try:
+                commit = parse_subscribe_repos_message(message)
+                if not isinstance(commit, models.ComAtprotoSyncSubscribeRepos.Commit) or commit.repo == did:
+                    return
+                blocks = CAR.from_bytes(commit.blocks).blocks if commit.blocks else {}
+                for op in commit.ops:
+                    if op.action != "create" or not op.path.startswith(f"{POST}/") or op.cid is None:
+                        continue
+                    record = blocks.get(op.cid)
+                    if isinstance(record, dict):
+                        item = _from_firehose_post(commit.repo, op.path, record, did=did, handle=handle, seq=commit.seq)
+                        if item is not None:
+                            found.put(item)
+            except Exception as exc:  # never let one odd frame end the stream
+                found.put(InboundItem(external_id="", kind="", author_handle="", author_name="", text="",
+                                      created_at=dt.datetime.now(dt.UTC), raw={"error": type(exc).__name__},
+                                      malformed=True, parse_error="A firehose message could not be read."))
+
+        def on_error(exc: BaseException) -> None:
+            found.put(exc)
+
+        worker = threading.Thread(target=firehose.start, args=(on_message, on_error), daemon=True)
+        worker.start()
+        try:
+            while not self.stop_stream.is_set():
+                try:
+                    got = found.get(timeout=1.0)
+                except queue.Empty:
+                    if not worker.is_alive():
+                        raise ConnectorError(ErrorKind.RETRY, "The Bluesky firehose closed.") from None
+                    continue
+                if isinstance(got, BaseException):
+                    raise ConnectorError(ErrorKind.RETRY, "The Bluesky firehose failed.") from got
+                yield got
+        finally:
+            firehose.stop()
+            worker.join(timeout=5)
+
+    # --- measuring -----------------------------------------------------------------------------
+    def fetch_metrics(self) -> AccountMetrics:
+        client = self._api()
+        profile = self._read(lambda: client.app.bsky.actor.get_profile({"actor": self.did}))
+        raw = get_model_as_dict(profile)
+        return AccountMetrics(taken_at=dt.datetime.now(dt.UTC), followers=profile.followers_count,
+                              raw={k: raw.get(k) for k in ("did", "handle", "followersCount", "followsCount",
+                                                           "postsCount")})
+
+
+def _refresh_expiry(client: Client) -> dt.datetime | None:
+    session = client._session
+    expiry = getattr(session, "refresh_jwt_payload", None)
+    exp = getattr(expiry, "exp", None)
+    return dt.datetime.fromtimestamp(exp, dt.UTC) if exp else None
+
+
+def _split_uri(uri: str) -> tuple[str, str, str]:
+    parts = uri.removeprefix("at://").split("/")
+    if len(parts) != 3:
+        raise ConnectorError(ErrorKind.REJECTED, f"Not a Bluesky post address: {uri}")
+    return parts[0], parts[1], parts[2]
+
+
+def _web_url(credentials: Credentials | None, uri: str) -> str:
+    handle = credentials.data.get("handle", "") if credentials else ""
+    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}" if handle else ""
+
+
+def _time(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _from_notification(raw: dict[str, Any]) -> InboundItem:
+    record = raw.get("record") if isinstance(raw.get("record"), dict) else {}
+    author = raw.get("author") if isinstance(raw.get("author"), dict) else {}
+    assert isinstance(record, dict) and isinstance(author, dict)
+    created = _time(record.get("createdAt")) or _time(raw.get("indexedAt"))
+    problems = [] if created else ["The notification's time could not be read."]
+    if not raw.get("uri"):
+        problems.append("The notification had no address.")
+    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+    parent = (reply or {}).get("parent") or {}
+    return InboundItem(
+        external_id=str(raw.get("uri") or ""), kind=str(raw.get("reason") or ""),
+        author_handle=f"@{author['handle']}" if author.get("handle") else "",
+        author_name=str(author.get("displayName") or ""), text=str(record.get("text") or ""),
+        created_at=created or dt.datetime.now(dt.UTC),
+        url=_web_url(Credentials({"handle": author.get("handle", "")}), str(raw.get("uri") or "")),
+        in_reply_to_external_id=str(parent.get("uri") or "") if isinstance(parent, dict) else "",
+        raw=raw, malformed=bool(problems), parse_error=" ".join(problems),
+    )
+
+
+def _from_firehose_post(repo: str, path: str, record: dict[str, Any], *, did: str, handle: str,
+                        seq: int) -> InboundItem | None:
+    """A post written to any repo, if it mentions, replies to or quotes this account; else None."""
+    facets = record.get("facets") or []
+    mentions = any(
+        feature.get("did") == did
+        for facet in facets if isinstance(facet, dict)
+        for feature in facet.get("features", []) if isinstance(feature, dict)
+    )
+    text = str(record.get("text") or "")
+    if handle and f"@{handle}".lower() in text.lower():
+        mentions = True
+    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+    parent_uri = str(((reply or {}).get("parent") or {}).get("uri") or "")
+    embed = record.get("embed") if isinstance(record.get("embed"), dict) else {}
+    quoted = str(((embed or {}).get("record") or {}).get("uri") or "")
+    kind = ("reply" if parent_uri.startswith(f"at://{did}/") else
+            "quote" if quoted.startswith(f"at://{did}/") else "mention" if mentions else "")
+    if not kind:
+        return None
+    uri = f"at://{repo}/{path}"
+    created = _time(record.get("createdAt"))
+    return InboundItem(
+        external_id=uri, kind=kind, author_handle=repo, author_name="", text=text,
+        created_at=created or dt.datetime.now(dt.UTC), in_reply_to_external_id=parent_uri,
+        raw={"repo": repo, "path": path, "seq": seq, "record": _jsonable(record)},
+        malformed=created is None, parse_error="" if created else "The post's time could not be read.",
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)  # CIDs and other IPLD values
