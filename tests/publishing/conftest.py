@@ -16,14 +16,13 @@ import pytest
 import requests
 from django.utils import timezone
 
+from tests.conftest import PASSWORD
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
 from townsquare.publishing.models import Post
 from townsquare.publishing.services import post_create_draft
-
-from tests.conftest import PASSWORD
 
 HERE = Path(__file__).resolve().parent
 MASTODON_MOCK = Path(sys.executable).parent / "mastodon_mock"

@@ -34,8 +34,8 @@ class TargetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class PostSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    author = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    campaign = serializers.StringRelatedField()
+    author: serializers.Field = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[type-arg]
+    campaign: serializers.Field = serializers.StringRelatedField()  # type: ignore[type-arg]
     targets = TargetSerializer(many=True, read_only=True)
     delivery = serializers.SerializerMethodField()
 

@@ -43,17 +43,18 @@ class PostForm(forms.Form):
     def __init__(self, *args: Any, council: Council, channels: QuerySet[Channel], posts: QuerySet[Post],
                  slots: list[dt.datetime], post: Post | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channels"].queryset = channels.exclude(status=Channel.Status.CLOSED).order_by("platform", "name")
-        self.fields["campaign"].queryset = Campaign.objects.filter(council=council)
-        self.fields["service"].queryset = Service.objects.filter(council=council)
-        self.fields["pair"].queryset = posts.exclude(pk=post.pk if post else None).order_by("-updated_at")
-        self.fields["slot"].choices = [("", "No slot")] + [
+        fields: dict[str, Any] = self.fields
+        fields["channels"].queryset = channels.exclude(status=Channel.Status.CLOSED).order_by("platform", "name")
+        fields["campaign"].queryset = Campaign.objects.filter(council=council)
+        fields["service"].queryset = Service.objects.filter(council=council)
+        fields["pair"].queryset = (posts.exclude(pk=post.pk) if post else posts).order_by("-updated_at")
+        fields["slot"].choices = [("", "No slot")] + [
             (m.isoformat(), timezone.localtime(m).strftime("%A %-d %B, %H:%M")) for m in slots]
         if not council.in_wales:
             del self.fields["pair"]
             del self.fields["language"]
         self.variant_fields: list[tuple[Channel, str]] = []
-        for channel in self.fields["channels"].queryset:
+        for channel in fields["channels"].queryset:
             name = f"variant_{channel.pk}"
             self.fields[name] = forms.CharField(
                 label=f"Own wording for {channel.name} (optional)", required=False, max_length=10_000,
@@ -110,7 +111,8 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = channels
+        fields: dict[str, Any] = self.fields
+        fields["channel"].queryset = channels
 
 
 class CampaignForm(forms.Form):

@@ -67,7 +67,7 @@ def _post_context(post: Post) -> dict[str, Any]:
     previews = post_previews(post=post, targets=targets)
     names = {t.channel_id: t.channel.name for t in targets}
     for finding in findings:
-        finding["channel_name"] = names.get(finding.get("channel_id"), "")
+        finding["channel_name"] = names.get(finding.get("channel_id") or 0, "")
     return {
         "post": post, "targets": targets, "previews": previews, "findings": findings, "forces_approval": forces,
         "blocking": [f for f in findings if f["severity"] == "block"],
@@ -83,7 +83,7 @@ def _post_context(post: Post) -> dict[str, Any]:
 
 @council_view(Perm.DRAFT_POSTS)
 def post_list(request: HttpRequest, council: Council) -> HttpResponse:
-    mine = with_targets(Post.objects.filter(council=council, author=request.user)).order_by("-updated_at")
+    mine = with_targets(Post.objects.filter(council=council, author_id=request.user.pk)).order_by("-updated_at")
     show = request.GET.get("show", "")
     if show == "trouble":
         mine = posts_in_trouble(_visible_posts(request, council)).order_by("-updated_at")
