@@ -71,7 +71,7 @@ INSTALLED_APPS += [
         "townsquare.policy",
         "townsquare.governance",
     )
-    if (BASE_DIR / app.replace(".", "/") / "apps.py").exists()
+    if (BASE_DIR / app.replace(".", "/") / "apps.py").exists() and app not in envstr("TOWNSQUARE_SKIP_APPS").split(",")
 ]
 
 MIDDLEWARE = [
