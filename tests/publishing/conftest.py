@@ -125,3 +125,30 @@ def mastodon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MastodonServe
     yield server
     server.process.terminate()
     server.process.wait(10)
+
+
+def mastodon_fault(server: MastodonServer, *, path: str, effect: dict[str, object], methods: list[str] | None = None,
+                   count: int | None = None) -> None:
+    body: dict[str, object] = {"match": {"path": path, **({"methods": methods} if methods else {})}, "effect": effect}
+    if count is not None:
+        body["count"] = count
+    requests.post(f"{server.url}/api/v1/_mock/faults", json=body, timeout=10).raise_for_status()
+
+
+def connect_mastodon(channel: Channel, server: MastodonServer, token: str) -> Channel:
+    """Connect ``channel`` to the server with ``token`` (not checked, so a bad token can be stored on purpose)."""
+    from townsquare.connectors.base import AccountInfo, Credentials
+    from townsquare.connectors.services import connection_connect
+
+    connection_connect(actor=None, channel=channel, credentials=Credentials({"access_token": token}),
+                       account=AccountInfo(external_id=token, handle=f"@{token}"), base_url=server.url)
+    channel.refresh_from_db()
+    return channel
+
+
+@pytest.fixture
+def toot_channel(riverside: Council, people: SimpleNamespace, mastodon: MastodonServer) -> Channel:
+    made = Channel.objects.create(council=riverside, platform="mastodon", name="Riverside on Mastodon",
+                                  handle="@council0", owner=people.comms)
+    made.assignees.add(people.officer)
+    return connect_mastodon(made, mastodon, "token0")
