@@ -152,3 +152,9 @@ def toot_channel(riverside: Council, people: SimpleNamespace, mastodon: Mastodon
                                   handle="@council0", owner=people.comms)
     made.assignees.add(people.officer)
     return connect_mastodon(made, mastodon, "token0")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: object, tmp_path: Path) -> None:
+    """Uploaded images go to a temporary folder, never the project's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]

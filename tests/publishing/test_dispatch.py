@@ -6,7 +6,6 @@ import datetime as dt
 import subprocess
 import uuid
 
-import pytest
 from django.utils import timezone
 
 from townsquare.channels.models import Channel

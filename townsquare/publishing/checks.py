@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+
 from townsquare.policy.catalogue import RULES
 from townsquare.policy.models import EmergencyOverride
 from townsquare.policy.platforms import overflow_at, rules_for
@@ -147,7 +149,9 @@ class Preview:
 def post_previews(*, post: Post, targets: list[Any] | None = None) -> list[Preview]:
     """What each channel will show: its wording, the platform's count against its limit, images."""
     targets = targets if targets is not None else list(post.targets.select_related("channel"))
-    images = [{"url": image.file.url if image.file else "", "alt": image.alt_text} for image in post.images.all()]
+    images = [{"url": reverse("publishing:image_file", kwargs={"slug": post.council.slug, "pk": post.pk,
+                                                               "image_pk": image.pk}), "alt": image.alt_text}
+              for image in post.images.all()]
     result = []
     for target in targets:
         text = target.text_override or post.text

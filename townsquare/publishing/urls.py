@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<slug:slug>/posts/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("c/<slug:slug>/posts/<int:pk>/images/", views.image_add, name="image_add"),
     path("c/<slug:slug>/posts/<int:pk>/images/<int:image_pk>/", views.image_change, name="image_change"),
+    path("c/<slug:slug>/posts/<int:pk>/images/<int:image_pk>/file", views.image_file, name="image_file"),
     path("c/<slug:slug>/posts/<int:pk>/decide/", views.decide, name="decide"),
     path("c/<slug:slug>/posts/<int:pk>/retry/", views.retry_failed, name="retry"),
     path("c/<slug:slug>/posts/<int:pk>/reschedule/", views.reschedule, name="reschedule"),

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -217,6 +217,18 @@ def image_change(request: HttpRequest, council: Council, pk: int, image_pk: int)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(_errors(exc)))
     return redirect("publishing:edit", slug=council.slug, pk=post.pk)
+
+
+@council_view(Perm.DRAFT_POSTS)
+def image_file(request: HttpRequest, council: Council, pk: int, image_pk: int) -> FileResponse:
+    """An uploaded image, only for people who may see its post (drafts are not public)."""
+    post = get_object_or_404(_visible_posts(request, council), pk=pk)
+    image = get_object_or_404(PostImage, post=post, pk=image_pk)
+    try:
+        handle = image.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The image file is missing.") from exc
+    return FileResponse(handle, content_type=image.mime_type)
 
 
 # --- approval ---------------------------------------------------------------------------------------
