@@ -220,7 +220,7 @@ def image_change(request: HttpRequest, council: Council, pk: int, image_pk: int)
 
 
 @council_view(Perm.DRAFT_POSTS)
-def image_file(request: HttpRequest, council: Council, pk: int, image_pk: int) -> FileResponse:
+def image_file(request: HttpRequest, council: Council, pk: int, image_pk: int) -> HttpResponse:
     """An uploaded image, only for people who may see its post (drafts are not public)."""
     post = get_object_or_404(_visible_posts(request, council), pk=pk)
     image = get_object_or_404(PostImage, post=post, pk=image_pk)
