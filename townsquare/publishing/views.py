@@ -228,7 +228,8 @@ def image_file(request: HttpRequest, council: Council, pk: int, image_pk: int) -
         handle = image.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The image file is missing.") from exc
-    return FileResponse(handle, content_type=image.mime_type)
+    response: HttpResponse = FileResponse(handle, content_type=image.mime_type)  # type: ignore[assignment]
+    return response
 
 
 # --- approval ---------------------------------------------------------------------------------------
