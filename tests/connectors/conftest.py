@@ -199,3 +199,44 @@ def bluesky_pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         peer.stop()
         shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def bluesky_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """PLC + PDS + AppView from @atproto/dev-env, on this machine's PostgreSQL (a schema of its own,
+    dropped afterwards) and Redis; yields the PDS and AppView URLs."""
+    install = _bluesky_installed("net")
+    pg_url = os.environ.get("TOWNSQUARE_BSKY_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    redis_host = os.environ.get("TOWNSQUARE_BSKY_REDIS_HOST", "127.0.0.1:6379")
+    try:
+        import psycopg
+
+        psycopg.connect(pg_url, connect_timeout=3).close()
+        host, _, port = redis_host.partition(":")
+        socket.create_connection((host, int(port or 6379)), timeout=3).close()
+    except Exception as exc:
+        unavailable(f"the Bluesky AppView needs PostgreSQL at {pg_url} and Redis at {redis_host}: {exc}")
+    # Letters and underscores only (the AppView's rule); random so parallel runs do not meet.
+    schema = "ts_bsky_" + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
+    ports = {name: str(free_port()) for name in ("PLC_PORT", "PDS_PORT", "BSKY_PORT", "OZONE_PORT")}
+    tmp = tmp_path_factory.mktemp("bsky-net")
+    env = {"PEERS_NODE_MODULES": str(install / "node_modules"), "BIND_HOST": "127.0.0.1", "TMPDIR": str(tmp),
+           "DB_POSTGRES_URL": pg_url, "DB_POSTGRES_SCHEMA": schema, "REDIS_HOST": redis_host, "LOG_ENABLED": "false",
+           **ports}
+    peer = start_peer([str(NODE), "--require", str(ROOT / "scripts/peers/loopback.cjs"),
+                       str(ROOT / "scripts/peers/run-net.mjs")],
+                      health=f"http://127.0.0.1:{ports['BSKY_PORT']}/xrpc/_health", urls={}, env=env,
+                      name="bluesky-network")
+    deadline = time.monotonic() + START_TIMEOUT
+    while "NETWORK READY" not in peer.output() and time.monotonic() < deadline and peer.process.poll() is None:
+        time.sleep(0.3)
+    try:
+        yield {"pds": f"http://localhost:{ports['PDS_PORT']}", "appview": f"http://localhost:{ports['BSKY_PORT']}"}
+    finally:
+        peer.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+        import psycopg
+
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            for prefix in ("appview_", "bsync_", "ozone_"):
+                conn.execute(f'DROP SCHEMA IF EXISTS "{prefix}{schema}" CASCADE')
