@@ -243,7 +243,7 @@ class _Out:
         severity = self.policy.severity.get(rule, RULES_BY_ID[rule].severity)
         if cap is not None and SEVERITY_ORDER[Severity(severity)] > SEVERITY_ORDER[Severity(cap)]:
             severity = cap
-        self.findings.append(Finding(rule, severity, start, end, message, self.policy.source[rule], **extra))  # type: ignore[arg-type]
+        self.findings.append(Finding(rule, str(severity), start, end, message, self.policy.source[rule], **extra))  # type: ignore[arg-type]
 
 
 def _list_matches(out: _Out, rule: str, pattern: re.Pattern[str] | None, text: str, message: str) -> None:

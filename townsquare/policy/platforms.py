@@ -61,7 +61,7 @@ def rules_for(platform: str) -> PlatformRules | None:
         max_images=limits.max_images,
         max_alt_text_chars=limits.max_alt_text_chars,
         recommended_alt_text_chars=base.recommended_alt_text_chars if base else None,
-        link_counts_as=limits.link_counts_as,
+        link_counts_as=limits.link_counts_as or (base.link_counts_as if base else None),
         counts=base.counts if base else "chars",
         max_hashtags=base.max_hashtags if base else None,
         min_images=base.min_images if base else 0,

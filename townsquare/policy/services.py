@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CheckResult", "ElectionWindow", "Finding", "check_draft", "election_delete", "election_save",
-    "election_window_for", "emergency_override_record", "rule_setting_update", "word_list_update",
+    "election_window_for", "emergency_override_record", "rule_configure", "rule_setting_update", "word_list_update",
 ]
 
 
@@ -196,6 +196,19 @@ def word_list_update(*, actor: User | None, council: Council, kind: str, words: 
                          after={"kind": kind, "words": entries, "added": added, "removed": removed})
         _bump(council)
     return word_list
+
+
+def rule_configure(*, actor: User | None, council: Council, rule: str, enabled: bool, severity: str,
+                   lists: dict[str, str]) -> None:
+    """The rule page's save: switch, severity and the rule's word lists, in one transaction."""
+    allowed = set(RULES_BY_ID[rule].lists) if rule in RULES_BY_ID else set()
+    if set(lists) - allowed:
+        raise ValidationError("That word list does not belong to this rule.")
+    with transaction.atomic():
+        rule_setting_update(actor=actor, council=council, rule=rule, enabled=enabled, severity=severity)
+        for kind, words in lists.items():
+            if parse_words(words) != words_for(council=council, kind=kind):
+                word_list_update(actor=actor, council=council, kind=kind, words=words)
 
 
 ELECTION_FIELDS = ["title", "election_type", "notice_date", "poll_date", "area", "wards", "candidates"]
