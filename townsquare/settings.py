@@ -169,8 +169,10 @@ OIDC_OP_USER_ENDPOINT = envstr("OIDC_OP_USER_ENDPOINT")
 OIDC_OP_JWKS_ENDPOINT = envstr("OIDC_OP_JWKS_ENDPOINT")
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_CREATE_USER = envbool("OIDC_CREATE_USER", False)
-if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("townsquare.accounts.oidc.CouncilOIDCBackend")
+# The backend is always listed: it refuses to act unless OIDC_ENABLED (see accounts/oidc.py).
+AUTHENTICATION_BACKENDS.append("townsquare.accounts.oidc.CouncilOIDCBackend")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?sso=failed"
 
 # --- Sessions, CSRF and transport security --------------------------------------------------------
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)

@@ -3,6 +3,8 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.urls import include, path
 
+from townsquare.accounts.oidc import oidc_urls
+
 urlpatterns = [
     path("", include("townsquare.web.urls")),
     path("", include("townsquare.accounts.urls")),
@@ -16,8 +18,7 @@ urlpatterns = [
 for app in ("connectors", "publishing", "policy", "governance"):
     if f"townsquare.{app}" in settings.INSTALLED_APPS and find_spec(f"townsquare.{app}.urls"):
         urlpatterns.append(path("", include(f"townsquare.{app}.urls")))
-if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+urlpatterns += oidc_urls()
 
 handler403 = "townsquare.web.errors.forbidden"
 handler404 = "townsquare.web.errors.not_found"

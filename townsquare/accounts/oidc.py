@@ -42,7 +42,31 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
         return User.objects.create_user(claims_email(claims), full_name=claims.get("name", ""))
 
     def authenticate(self, request: Any, **kwargs: Any) -> User | None:
+        if not settings.OIDC_ENABLED or request is None or "code" not in request.GET:
+            return None  # password sign-ins go to the other backends
         user: User | None = super().authenticate(request, **kwargs)
         if user is not None and request is not None:
             request.session[SSO_SESSION_KEY] = True
         return user
+
+
+def _only_when_enabled(view: Any) -> Any:
+    """Single sign-on pages exist only when a council has configured it."""
+    from django.http import Http404
+
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not settings.OIDC_ENABLED:
+            raise Http404("Single sign-on is not configured.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def oidc_urls() -> list[Any]:
+    from django.urls import path
+    from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+    return [
+        path("oidc/authenticate/", _only_when_enabled(OIDCAuthenticationRequestView.as_view()), name="oidc_authentication_init"),
+        path("oidc/callback/", _only_when_enabled(OIDCAuthenticationCallbackView.as_view()), name="oidc_authentication_callback"),
+    ]

@@ -33,6 +33,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
     form = SignInForm(request, data=request.POST or None)
+    if request.GET.get("sso") == "failed":
+        form.add_error(None, "Single sign-on could not sign you in: your council account has no Townsquare account. "
+                             "Ask your council's Townsquare administrator to add you.")
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -1,11 +1,11 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 from townsquare.api import views
 
 app_name = "api"
 urlpatterns = [
-    path("openapi.json", SpectacularAPIView.as_view(), name="schema"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("me/", views.MeView.as_view(), name="me"),
     path("councils/", views.CouncilListView.as_view(), name="councils"),
     path("councils/<slug:slug>/channels/", views.ChannelListView.as_view(), name="channels"),

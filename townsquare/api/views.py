@@ -47,7 +47,7 @@ def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) 
 
 def _form_data(council: Council, payload: dict[str, Any], instance: Channel | None) -> dict[str, Any]:
     """Turn API fields (emails, service name) into the register form's fields, keeping unsent ones."""
-    base: dict[str, Any] = {}
+    base: dict[str, Any] = {"status": Channel.Status.ACTIVE, "platform_two_factor": "unknown"}
     if instance is not None:
         form = ChannelForm(instance=instance, council=council)
         base = {name: form.initial.get(name) for name in form.fields}
