@@ -78,7 +78,7 @@ class PolicyVersionForm(forms.Form):
     approved_on = forms.DateField(required=False, label="Approved on", widget=DATE,
                                   help_text="The next review is counted from this date (or from today).")
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What changed")
-    document_url = forms.URLField(required=False, label="Link to the document", max_length=500)
+    document_url = forms.URLField(required=False, label="Link to the document", max_length=500, assume_scheme="https")
     everyone_section = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                        label="Section for everyone")
     officers_section = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
@@ -278,6 +278,8 @@ class RevokeForm(forms.Form):
 
 class BreachForm(CouncilModelForm):
     people_fields = ("subject_user",)
+    evidence_url = forms.URLField(required=False, max_length=500, assume_scheme="https",
+                                  label="Link to the archived post or message")
 
     class Meta:
         model = Breach

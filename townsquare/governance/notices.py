@@ -4,6 +4,7 @@ email sent only once the change that caused it has committed.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterable
 from importlib import import_module
@@ -35,7 +36,9 @@ def tell(*, users: Iterable[User | None], council: Council, subject: str, messag
         return
     notify = _in_app_notify()
     if callable(notify):
-        notify(users=people, council=council, message=message, url=url, kind=kind)
+        # The email below carries the subject line; the in-app notice must not send a second one.
+        extra = {"email": False} if "email" in inspect.signature(notify).parameters else {}
+        notify(users=people, council=council, message=message, url=url, kind=kind, **extra)
     link = f"{settings.TOWNSQUARE_BASE_URL.rstrip('/')}{url}" if url else ""
     body = f"{message}\n\n{link}\n" if link else f"{message}\n"
     addresses = [p.email for p in people if p.email]

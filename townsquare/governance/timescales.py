@@ -28,7 +28,7 @@ NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
 MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\s+(\d{{4}})\b", re.I)
 FINANCIAL_YEAR = re.compile(r"\b(\d{4})/(\d{2})\b")
 IMMEDIATE = re.compile(r"\b(with immediate effect|immediately|with effect from now)\b", re.I)
-WITHIN = re.compile(r"\b(?:within|in|over)\s+the\s+next\s+([a-z0-9-]+)\s+(day|week|month|year)s?\b", re.I)
+WITHIN = re.compile(r"\b(?:within|over)\s+(?:the\s+)?(?:next\s+)?([a-z0-9-]+)\s+(day|week|month|year)s?\b", re.I)
 FEW = re.compile(r"\b(?:within|in|over)\s+the\s+next\s+(few|couple of)\s+(week|month)s?\b", re.I)
 QUARTER_FY = re.compile(r"\bQ([1-4])\s+(\d{4})/(\d{2})\b", re.I)
 

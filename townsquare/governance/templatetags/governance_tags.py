@@ -37,4 +37,5 @@ def governance_figures(context: Any) -> dict[str, int]:
     }
     if Perm.MANAGE_GOVERNANCE in perms:
         figures["reviews_due"] = len(policies_review_due(council=council))
+    figures["total"] = sum(figures.values())
     return figures
