@@ -75,3 +75,22 @@ def channel(riverside: Council, people: SimpleNamespace) -> Channel:
 @pytest.fixture
 def hillcrest_channel(hillcrest: Council) -> Channel:
     return Channel.objects.create(council=hillcrest, platform="x", name="Hillcrest Council", handle="@HillcrestDC")
+
+
+@pytest.fixture
+def subprocess_env(transactional_db: None) -> dict[str, str]:
+    """Environment for a worker/scheduler/Celery subprocess that shares this test's database.
+
+    Needs committed data, hence ``transactional_db``; SQLite tests use a file database (settings).
+    """
+    from django.db import connection
+
+    env = {k: v for k, v in os.environ.items() if k != "TOWNSQUARE_SKIP_APPS"}
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{name}"
+    else:
+        s = connection.settings_dict
+        env["DATABASE_URL"] = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+    env["TESTING"] = "1"
+    return env

@@ -35,6 +35,10 @@ SECRET_KEY = envstr("SECRET_KEY") or (
     if (DEBUG or envbool("TOWNSQUARE_DEMO", True))
     else ""
 )
+if not SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set SECRET_KEY in the environment (50 or more random characters).")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -125,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if envbool("TESTING") else DATABASES["default"]["CONN_MAX_AGE"]
+    if envbool("TESTING"):
+        # A file, not memory, so worker subprocesses started by tests can share the test database.
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------------
@@ -242,6 +249,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Councils' social media: channel register, audit trail and the capabilities built on them.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several registers have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelStatusEnum": "townsquare.channels.models.Channel.Status",
+        "ConnectionStateEnum": "townsquare.channels.models.Channel.Connection",
+        "PlatformEnum": "townsquare.channels.models.Platform",
+    },
 }
 
 # --- Logging: never log secrets (request bodies and credentials are not logged anywhere) ---------
