@@ -74,6 +74,7 @@ INSTALLED_APPS += [
         "townsquare.publishing",
         "townsquare.policy",
         "townsquare.governance",
+        "townsquare.meetings",
     )
     if (BASE_DIR / app.replace(".", "/") / "apps.py").exists() and app not in envstr("TOWNSQUARE_SKIP_APPS").split(",")
 ]
