@@ -348,6 +348,13 @@ def test_outsider_gets_page_not_found_for_riverside(
     visit(page, f"{HILLCREST}/channels/", "Channel register")
     shown = {name.strip() for name in page.locator("tbody td:first-child a").all_inner_texts()}
     assert shown == {"Hillcrest Leisure"}
+    axe_check(page)
+    page.get_by_role("link", name="Hillcrest Leisure").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hillcrest Leisure")
+    axe_check(page)
+    visit(page, "/account/", "Your account")
+    expect(page.locator("main")).to_contain_text("Service officer at Hillcrest District Council")
+    expect(page.locator("main")).not_to_contain_text("Riverside")
 
     waste = channel("Riverside Waste and Recycling").pk
     for path in ("/", "/channels/", f"/channels/{waste}/", "/channels/rationalisation/", "/audit/", "/people/"):
