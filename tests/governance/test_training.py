@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from django.core.exceptions import ValidationError
 import pytest
+from django.core.exceptions import ValidationError
 
 from townsquare.councils.models import Council
 from townsquare.governance.models import GovernanceSettings, TrainingModule, TrainingRequirement, TrainingSession

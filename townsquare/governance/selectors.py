@@ -68,6 +68,10 @@ class AcknowledgementSummary:
     done: list[Acknowledgement]
     waiting: list[Acknowledgement]
 
+    @property
+    def asked(self) -> int:
+        return len(self.done) + len(self.waiting)
+
 
 def acknowledgement_summary(*, version: PolicyVersion) -> AcknowledgementSummary:
     asked = list(version.acknowledgements.select_related("user"))

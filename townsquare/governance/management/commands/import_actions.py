@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError("Give --meeting-date as YYYY-MM-DD.") from exc
         try:
-            text = self.stdin.read() if options["file"] == "-" else Path(options["file"]).read_text(encoding="utf-8-sig")
+            text = sys.stdin.read() if options["file"] == "-" else Path(options["file"]).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
         try:
