@@ -29,7 +29,7 @@ LONDON = ZoneInfo("Europe/London")
 CLOSE_OF_POLL = dt.time(22, 0)  # polls close at 10pm (Representation of the People Act rules)
 
 _lock = threading.Lock()
-_entries: dict[tuple[int, str], tuple[int, float, CompiledPolicy]] = {}
+_entries: dict[tuple[int, dt.datetime | None], tuple[int, float, CompiledPolicy]] = {}
 
 
 def window_of(election: Election) -> tuple[dt.datetime, dt.datetime]:
@@ -39,9 +39,9 @@ def window_of(election: Election) -> tuple[dt.datetime, dt.datetime]:
     return starts, ends
 
 
-def _key(council: Council) -> tuple[int, str]:
+def _key(council: Council) -> tuple[int, dt.datetime | None]:
     # The creation time too: test databases (and restores) reuse ids for different councils.
-    return council.pk, council.created_at.isoformat() if council.created_at else ""
+    return council.pk, council.created_at
 
 
 def _version(council: Council) -> int:

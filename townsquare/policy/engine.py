@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from townsquare.policy.catalogue import RULES, RULES_BY_ID, SEVERITY_ORDER, ListKind, Severity
 from townsquare.policy.lexicon import FIRST_NAMES, HASHTAG_WORDS, language_of, split_run_together
@@ -63,6 +63,7 @@ class CompiledElection:
     starts_at: dt.datetime
     ends_at: dt.datetime
     candidates: tuple[str, ...]
+    pattern: re.Pattern[str] | None = None  # the candidates, compiled once by ``compile_policy``
 
 
 @dataclass(frozen=True)
@@ -219,9 +220,10 @@ def compile_policy(
     for election in elections:
         handles |= {c.lstrip("@").lower() for c in election.candidates if c.startswith("@")}
     extra = [w.lower() for w in words.get(ListKind.HASHTAG_WORDS, []) + list(council_words) if w.isalpha()]
+    compiled = [replace(e, pattern=terms_regex(e.candidates)) for e in elections]
     return CompiledPolicy(
         enabled=enabled, severity=severity, lists=lists, politician_handles=frozenset(handles),
-        elections=tuple(sorted(elections, key=lambda e: e.starts_at)),
+        elections=tuple(sorted(compiled, key=lambda e: e.starts_at)),
         allowed_contacts=frozenset(_contact_key(c) for c in words.get(ListKind.ALLOWED_CONTACTS, [])),
         hashtag_words=tuple(dict.fromkeys([*extra, *HASHTAG_WORDS])),
     )
@@ -289,8 +291,7 @@ def _check_election(out: _Out, p: CompiledPolicy, text: str, election: CompiledE
     suffix = f" {override_note}" if override_note else ""
     named: set[tuple[int, int]] = set()
     if p.on("PUB-04"):
-        people = [p.lists["people"], terms_regex(election.candidates) if election.candidates else None]
-        for pattern in (*people, POLITICIAN_TITLE_RE):
+        for pattern in (p.lists["people"], election.pattern, POLITICIAN_TITLE_RE):
             if pattern is None:
                 continue
             for m in pattern.finditer(text):

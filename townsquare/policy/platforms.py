@@ -69,6 +69,14 @@ def rules_for(platform: str) -> PlatformRules | None:
 
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
+# Characters that can join the one before into a single grapheme: combining marks, ZWJ, variation
+# selectors, skin tones, regional indicators, tags. Without any, graphemes are code points.
+JOINING_RE = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f"
+    "\u0e31-\u0e3a\u1ab0-\u1aff\u1dc0-\u1dff\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+    "\U0001F1E6-\U0001F1FF\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]"
+)
+WIDE_RE = re.compile("[^\u0000-\u10ff]")  # X counts these as two characters
 _EXTEND = {"Mn", "Me", "Sk"}
 _ZWJ = "\u200d"
 
@@ -104,15 +112,25 @@ def grapheme_offsets(text: str) -> list[int]:
 def overflow_at(text: str, rules: PlatformRules) -> tuple[int, int | None]:
     """The length the platform counts, and the offset where the text first goes over its limit."""
     if rules.counts == "graphemes":
-        if text.isascii():
+        if text.isascii() or not JOINING_RE.search(text):
             return len(text), (rules.max_chars if len(text) > rules.max_chars else None)
         starts = grapheme_offsets(text)
         return len(starts), (starts[rules.max_chars] if len(starts) > rules.max_chars else None)
     weighted = rules.counts == "weighted"
     if rules.link_counts_as is None and (not weighted or text.isascii()):
         return len(text), (rules.max_chars if len(text) > rules.max_chars else None)
+    # Count without walking the text; walk it only to find where a too-long text goes over.
+    links = list(URL_RE.finditer(text)) if rules.link_counts_as else []
+    count = len(text) + sum((rules.link_counts_as or 0) - (m.end() - m.start()) for m in links)
+    if weighted and not text.isascii():
+        count += len(WIDE_RE.findall(URL_RE.sub("", text) if links else text))
+    if count <= rules.max_chars:
+        return count, None
+    return count, _cut(text, rules, weighted)
+
+
+def _cut(text: str, rules: PlatformRules, weighted: bool) -> int | None:
     count = 0
-    cut: int | None = None
     pos = 0
     links = [(m.start(), m.end()) for m in URL_RE.finditer(text)] if rules.link_counts_as else []
     link_i = 0
@@ -125,7 +143,7 @@ def overflow_at(text: str, rules: PlatformRules) -> tuple[int, int | None]:
             char = text[pos]
             count += 2 if weighted and ord(char) > 0x10FF else 1
             step_end = pos + 1
-        if cut is None and count > rules.max_chars:
-            cut = pos
+        if count > rules.max_chars:
+            return pos
         pos = step_end
-    return count, cut
+    return None
