@@ -415,7 +415,7 @@ def target_resolve(*, actor: User, target: PostTarget, outcome: str, url: str = 
         raise ValidationError("Give the address of the post you found on the account.")
     now = timezone.now()
     with transaction.atomic():
-        target = PostTarget.objects.select_for_update().select_related("post", "post__council", "channel").get(
+        target = PostTarget.objects.select_for_update(of=("self",)).select_related("post", "post__council", "channel").get(
             pk=target.pk)
         if target.status != Status.UNCONFIRMED:
             raise ValidationError("Someone else has just resolved this.")

@@ -272,7 +272,7 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
         if not check.election_blocks:
             raise ValidationError(f"An emergency override lifts only pre-election rules: {_blocking_message(check)}")
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("council").get(pk=post.pk)
+        post = Post.objects.select_for_update(of=("self",)).select_related("council").get(pk=post.pk)
         _editable_by(actor, post)
         before = _state(post)
         if override_reason and check.blocking:
@@ -339,7 +339,7 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
     now = timezone.now()
     council = post.council
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("council", "author", "campaign").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("council", "author", "campaign").get(pk=post.pk)
         if locked.status != post.status or locked.approved_by_id != post.approved_by_id:
             raise ValidationError("Someone else has just decided on this post.")
         post = locked
@@ -396,7 +396,7 @@ def post_reject(*, actor: User, post: Post, reason: str) -> Post:
     if post.status not in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND):
         raise ValidationError(f"This post is {post.get_status_display().lower()}, not waiting for approval.")
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("council", "author").get(pk=post.pk)
+        post = Post.objects.select_for_update(of=("self",)).select_related("council", "author").get(pk=post.pk)
         if post.status not in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND):
             raise ValidationError("Someone else has just decided on this post.")
         before = _state(post)
@@ -434,7 +434,7 @@ def post_reschedule(*, actor: User, post: Post, scheduled_for: dt.datetime) -> P
     if scheduled_for <= timezone.now():
         raise ValidationError("Choose a time in the future.")
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("council").get(pk=post.pk)
+        post = Post.objects.select_for_update(of=("self",)).select_related("council").get(pk=post.pk)
         before = _state(post)
         moved = list(post.targets.filter(status=PostTarget.Status.SCHEDULED).values_list("pk", flat=True))
         if not moved:
@@ -456,7 +456,7 @@ def post_cancel(*, actor: User, post: Post, reason: str = "") -> Post:
     if post.author_id != actor.pk and Perm.APPROVE_POSTS not in perms:
         raise PermissionDenied("Only the author or a communications officer can cancel a post.")
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("council").get(pk=post.pk)
+        post = Post.objects.select_for_update(of=("self",)).select_related("council").get(pk=post.pk)
         before = _state(post)
         stopped = post.targets.filter(status__in=[
             PostTarget.Status.DRAFT, PostTarget.Status.AWAITING_APPROVAL, PostTarget.Status.SCHEDULED,
