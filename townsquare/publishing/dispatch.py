@@ -142,9 +142,8 @@ def target_claim(*, target_id: int, worker: str, now: dt.datetime | None = None)
         if target is None or target.status != Status.SCHEDULED or target.due_at is None or target.due_at > now:
             return None
         channel = target.channel
-        lock, _ = ChannelPublishing.objects.get_or_create(channel=channel)
         # Serialises dispatch per channel (PostgreSQL row lock; SQLite's write lock already does).
-        ChannelPublishing.objects.select_for_update().filter(pk=lock.pk).values_list("pk", flat=True).first()
+        ChannelPublishing.objects.select_for_update().get_or_create(channel=channel)
         limit = _rate_limit_per_hour(channel)
         if limit:
             window = PublishAttempt.objects.filter(channel=channel, started_at__gt=now - RATE_WINDOW)
@@ -160,7 +159,6 @@ def target_claim(*, target_id: int, worker: str, now: dt.datetime | None = None)
             status=Status.PUBLISHING, claimed_by=worker, claimed_at=now)
         if won != 1:
             return None
-        ChannelPublishing.objects.filter(pk=lock.pk).update(last_dispatch_at=now)
         attempt = PublishAttempt.objects.create(target=target, channel=channel, idempotency_key=target.idempotency_key,
                                                 worker=worker, started_at=now)
     return attempt
@@ -297,16 +295,18 @@ def _notify_if_done(target: PostTarget) -> None:
                message=f"We could not confirm whether your post went out on {target.channel.name}: "
                        "please check the account and tell us.")
         return
-    if post.targets.filter(status__in=[Status.SCHEDULED, Status.PUBLISHING]).exists():
+    rows = [(status, name) for status, name in post.targets.values_list("status", "channel__name")
+            if status != Status.CANCELLED]
+    if any(status in (Status.SCHEDULED, Status.PUBLISHING) for status, _ in rows):
         return
-    counts = {s: post.targets.filter(status=s).count() for s in (Status.PUBLISHED, Status.FAILED)}
-    total = post.targets.exclude(status=Status.CANCELLED).count()
-    if counts[Status.PUBLISHED] == total:
+    published = sum(1 for status, _ in rows if status == Status.PUBLISHED)
+    total = len(rows)
+    if published == total:
         message = f"Your post was published on {total} channel{'s' if total != 1 else ''}: {post}"
         kind = "post.published"
     else:
-        failed = ", ".join(post.targets.filter(status=Status.FAILED).values_list("channel__name", flat=True))
-        message = (f"Your post was published on {counts[Status.PUBLISHED]} of {total} channels; "
+        failed = ", ".join(name for status, name in rows if status == Status.FAILED)
+        message = (f"Your post was published on {published} of {total} channels; "
                    f"it failed on {failed or 'none'}: {post}")
         kind = "post.failed"
     notify(users=[post.author], council=post.council, kind=kind, url=post_url(post), message=message)
