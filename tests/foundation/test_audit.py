@@ -69,7 +69,7 @@ def test_verification_detects_an_edited_event(people: SimpleNamespace, riverside
     _drop_guard()
     target = AuditEvent.objects.order_by("seq")[2]
     AuditEvent.objects.filter(pk=target.pk).update(after={"user": "someone-else@example.org", "role": "admin"})
-    checked, problems = audit_verify_chain()
+    _, problems = audit_verify_chain()
     assert [(p.seq, "edited" in p.message) for p in problems] == [(target.seq, True)]
     with pytest.raises(CommandError, match="Audit chain broken"):
         call_command("verify_audit_chain", stdout=StringIO(), stderr=StringIO())

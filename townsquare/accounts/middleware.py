@@ -8,6 +8,7 @@ Single sign-on sessions count as verified: the council's identity provider does 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -19,7 +20,7 @@ EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/static/", "/healthz", "/api/", "/o
 SSO_SESSION_KEY = "townsquare_sso"
 
 
-def two_factor_mandatory_for(user: object) -> bool:
+def two_factor_mandatory_for(user: Any) -> bool:
     return Council.objects.filter(memberships__user=user, require_two_factor=True).exists()
 
 
@@ -33,7 +34,7 @@ class TwoFactorRequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not request.session.get(SSO_SESSION_KEY)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
         ):
             if user_has_device(user):
                 return redirect(f"/sign-in/code/?next={request.get_full_path()}")

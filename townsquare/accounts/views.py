@@ -19,6 +19,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townsquare.accounts.forms import CodeForm, SignInForm
+from townsquare.accounts.utils import request_user
 from townsquare.audit.services import audit_record
 
 
@@ -101,18 +102,19 @@ def account(request: HttpRequest) -> HttpResponse:
     from townsquare.api.services import token_issue, token_revoke
     from townsquare.councils.models import Membership
 
+    user = request_user(request)
     new_key = ""
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = ApiToken.objects.filter(user=request.user, pk=request.POST.get("revoke"), revoked_at__isnull=True).first()
+            token = ApiToken.objects.filter(user=user, pk=int(request.POST["revoke"]) if request.POST["revoke"].isdigit() else 0, revoked_at__isnull=True).first()
             if token is not None:
                 token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
         else:
             name = (request.POST.get("name") or "API token").strip()[:120]
             _, new_key = token_issue(user=request.user, name=name)  # type: ignore[arg-type]
     return render(request, "accounts/account.html", {
-        "memberships": Membership.objects.filter(user=request.user).select_related("council"),
-        "tokens": ApiToken.objects.filter(user=request.user),
+        "memberships": Membership.objects.filter(user=user).select_related("council"),
+        "tokens": ApiToken.objects.filter(user=user),
         "new_key": new_key,
         "has_device": user_has_device(request.user),
     })

@@ -20,11 +20,11 @@ class CouncilSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class ChannelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    service = serializers.StringRelatedField()
-    owner = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    deputy = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    assignees = serializers.SlugRelatedField(slug_field="email", read_only=True, many=True)
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    service = serializers.StringRelatedField()  # type: ignore[var-annotated]
+    owner = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[var-annotated]
+    deputy = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[var-annotated]
+    assignees = serializers.SlugRelatedField(slug_field="email", read_only=True, many=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Channel
@@ -42,10 +42,10 @@ class ChannelWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(required=False)
     handle = serializers.CharField(required=False)
     url = serializers.URLField(required=False, allow_blank=True)
-    service = serializers.CharField(required=False, allow_blank=True)
-    owner = serializers.EmailField(required=False, allow_blank=True)
-    deputy = serializers.EmailField(required=False, allow_blank=True)
-    assignees = serializers.ListField(child=serializers.EmailField(), required=False)
+    service = serializers.CharField(required=False, allow_blank=True)  # type: ignore[var-annotated]
+    owner = serializers.EmailField(required=False, allow_blank=True)  # type: ignore[var-annotated]
+    deputy = serializers.EmailField(required=False, allow_blank=True)  # type: ignore[var-annotated]
+    assignees = serializers.ListField(child=serializers.EmailField(), required=False)  # type: ignore[var-annotated]
     digital_access_confirmed_on = serializers.DateField(required=False, allow_null=True)
     branding_checked_on = serializers.DateField(required=False, allow_null=True)
     platform_two_factor = serializers.BooleanField(required=False, allow_null=True)
@@ -60,7 +60,7 @@ class ShortfallSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     actor = serializers.CharField(source="actor_label")
 
     class Meta:

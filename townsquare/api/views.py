@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from townsquare.accounts.models import User
+from townsquare.accounts.utils import request_user
 from townsquare.api import serializers as s
 from townsquare.audit.selectors import audit_events_for
 from townsquare.channels.forms import ChannelForm
@@ -29,7 +30,7 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         councils = councils_of(request.user)
         data = s.CouncilSerializer(councils, many=True, context={"roles": roles_by_council(request.user)}).data
-        return Response({"email": request.user.email, "councils": data})
+        return Response({"email": request_user(request).email, "councils": data})
 
 
 class CouncilListView(APIView):
@@ -41,7 +42,7 @@ class CouncilListView(APIView):
 
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
     paginator = LimitOffsetPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: Any = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
@@ -75,7 +76,7 @@ def _save(request: Request, council: Council, instance: Channel | None) -> Respo
                        council=council)
     if not form.is_valid():
         return Response({k: [str(e) for e in v] for k, v in form.errors.items()}, status=status.HTTP_400_BAD_REQUEST)
-    channel = channel_save_form(actor=request.user, form=form)
+    channel = channel_save_form(actor=request_user(request), form=form)
     return Response(s.ChannelSerializer(channel).data, status=status.HTTP_201_CREATED if instance is None else 200)
 
 

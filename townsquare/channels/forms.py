@@ -43,11 +43,11 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.council = council
         people = User.objects.filter(memberships__council=council).distinct()
-        self.fields["owner"].queryset = people
-        self.fields["deputy"].queryset = people
-        self.fields["assignees"].queryset = people.filter(memberships__role="officer")
+        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        self.fields["deputy"].queryset = people  # type: ignore[attr-defined]
+        self.fields["assignees"].queryset = people.filter(memberships__role="officer")  # type: ignore[attr-defined]
         self.fields["assignees"].required = False
-        self.fields["service"].queryset = Service.objects.filter(council=council)
+        self.fields["service"].queryset = Service.objects.filter(council=council)  # type: ignore[attr-defined]
         self.fields["platform_two_factor"] = forms.NullBooleanField(
             required=False, label=self.Meta.labels["platform_two_factor"],
             widget=forms.Select(choices=[("unknown", "Not known"), ("true", "Yes"), ("false", "No")]),
@@ -55,7 +55,7 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.council = council
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         owner, deputy = data.get("owner"), data.get("deputy")
         if owner and deputy and owner == deputy:
             self.add_error("deputy", "The deputy must be a different person from the owner.")

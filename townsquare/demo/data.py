@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 PASSWORD = "townsquare-demo"
 
 COUNCILS = [
@@ -10,7 +12,7 @@ COUNCILS = [
 ]
 
 # email, full name, post title, {council slug: [roles]}
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str, dict[str, list[str]]]] = [
     ("admin@riverside.example", "Priya Shah", "Digital Services Manager", {"riverside": ["admin"], "hillcrest": ["admin"]}),
     ("comms@riverside.example", "Tom Okafor", "Communications Manager", {"riverside": ["comms"], "hillcrest": ["comms"]}),
     ("officer@riverside.example", "Jess Morgan", "Waste and Recycling Officer", {"riverside": ["officer"]}),
@@ -26,7 +28,7 @@ SERVICES = {
 
 # platform, name, handle, url, service, owner, deputy, access days ago, branding days ago, 2FA,
 # status, last post days ago, assignees
-CHANNELS = {
+CHANNELS: dict[str, list[tuple[Any, ...]]] = {
     "riverside": [
         ("facebook", "Riverside Council", "RiversideDC", "https://www.facebook.com/RiversideDC", "Communications",
          "comms@riverside.example", "admin@riverside.example", 40, 60, True, "active", 0, []),

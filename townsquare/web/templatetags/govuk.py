@@ -92,7 +92,7 @@ def govuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
 
 @register.inclusion_tag("includes/error_summary.html")
 def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
-    items = []
+    items: list[dict[str, Any]] = []
     for name, errors in form.errors.items():
         anchor = f"#{form[name].auto_id}" if name in form.fields else ""
         if name in form.fields and isinstance(form.fields[name].widget, forms.CheckboxSelectMultiple | forms.RadioSelect):

@@ -14,22 +14,33 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# gunicorn for the web, sized for a small council server (see docs/benchmarks.md for the figures
+# behind these defaults); WEB_WORKERS and WEB_THREADS override them.
+WEB_WORKERS = 2
+WEB_THREADS = 4
+
+
+def web_command(*, bind: str, workers: int, threads: int, access_log: str = "-") -> list[str]:
+    """The gunicorn command line of the web process (the benchmark starts exactly this)."""
+    return [sys.executable, "-m", "gunicorn", "townsquare.wsgi:application", "--bind", bind,
+            "--workers", str(workers), "--threads", str(threads), "--access-logfile", access_log,
+            "--access-logformat", '%(t)s "%(r)s" %(s)s %(M)sms']
+
 
 class Command(BaseCommand):
     help = "Serve Townsquare at http://127.0.0.1:8000 with its background worker and scheduler."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
-        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", WEB_WORKERS)))
+        parser.add_argument("--web-threads", type=int, default=int(os.environ.get("WEB_THREADS", WEB_THREADS)))
         parser.add_argument("--no-worker", action="store_true", help="Web only (Celery workers run elsewhere).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
         commands = {
-            "web": [python, "-m", "gunicorn", "townsquare.wsgi:application", "--bind", options["bind"],
-                    "--workers", str(options["web_workers"]), "--threads", "4", "--access-logfile", "-",
-                    "--access-logformat", '%(t)s "%(r)s" %(s)s %(M)sms'],
+            "web": web_command(bind=options["bind"], workers=options["web_workers"], threads=options["web_threads"]),
             "scheduler": [python, manage, "run_scheduler"],
         }
         if not options["no_worker"] and not settings.JOBS_USE_CELERY:
