@@ -33,4 +33,5 @@ fi
 scripts/build_assets.sh
 if [ "$want_test" = "--test" ]; then
   apt_install chromium
+  scripts/peers/setup_all.sh  # real peers for the connector tests (Bluesky PDS via Node 22 from npm)
 fi

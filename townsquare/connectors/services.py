@@ -161,6 +161,8 @@ def connection_oauth_complete(
     *, actor: User | None, channel: Channel, code: str, redirect_uri: str, code_verifier: str = "", base_url: str = ""
 ) -> Connection:
     connector = connector_new(platform=channel.platform, base_url=base_url)
+    # A person may manage several Pages or organisations: the register's handle says which one.
+    connector.settings["handle"] = channel.handle
     credentials = connector.complete_authorisation(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
     connector.credentials = credentials
     account = connector.account()

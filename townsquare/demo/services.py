@@ -54,8 +54,7 @@ def demo_load() -> bool:
                 if not form.is_valid():
                     raise ValueError(f"Demo channel {name}: {form.errors.as_text()}")
                 channel = channel_save_form(actor=admin, form=form)
-                if platform in {"bluesky", "mastodon"} and status == "active":
-                    Channel.objects.filter(pk=channel.pk).update(connection_state=Channel.Connection.CONNECTED)
+                # The demo's one broken connection, as a comms officer meets it on a Monday morning.
                 if name == "Riverside Council Instagram":
                     Channel.objects.filter(pk=channel.pk).update(connection_state=Channel.Connection.NEEDS_RECONNECTING)
     return True
