@@ -89,7 +89,7 @@ def measure(drafts: list[dict[str, object]], seconds: float) -> tuple[float, int
 
 def append_result(entry: dict[str, object]) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS.with_suffix(".lock"), "w") as lock:
+    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # other benchmarks may append at the same time
         data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
         data.append(entry)
