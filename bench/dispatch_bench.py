@@ -325,6 +325,10 @@ def main() -> None:
                   "rate_limit_per_hour": args.rate_limit, "published": figures["published"],
                   "duplicates_on_peer": figures["on_peer"] - figures["distinct_on_peer"],
                   "load_1m": round(os.getloadavg()[0], 2)}
+        if figures["left"]:
+            # Not everything went out before --timeout: no drain figure, only how far it got.
+            common.update(incomplete=True, left=figures["left"], timeout_s=args.timeout)
+            figures["drain_s"] = None
         entries += [{"metric": "dispatch_10k_drain_s", "value": figures["drain_s"], "unit": "s", **common},
                     {"metric": "dispatch_skew_p99_s", "value": figures["skew_p99_s"], "unit": "s", **common}]
     peer.shutdown()
