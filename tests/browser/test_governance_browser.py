@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from townsquare.accounts.models import User
 from townsquare.councils.models import Council
-from townsquare.governance.models import Acknowledgement, Audience, Policy
+from townsquare.governance.models import Acknowledgement, ActionPlan, Audience, Policy
 from townsquare.governance.services import policy_version_publish
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import job_enqueue, jobs_run_due
@@ -95,3 +95,32 @@ def test_review_falls_due_owner_publishes_councillor_acknowledges(
     expect(page.get_by_text("1 of 1 acknowledged.")).to_be_visible()
     expect(page.get_by_role("cell", name="Cllr Alan Reid")).to_be_visible()
     screenshot(page, "governance-policy-acknowledgements")
+
+
+def test_import_a_pasted_action_plan_check_then_save(
+    page: Page, demo_data: None, sign_in: Callable[..., None], axe_check: Check, screenshot: Callable[..., Path]
+) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "governance" / "fixtures"
+    text = next(fixtures.glob("003_*.txt")).read_text(encoding="utf-8")
+    sign_in(page, "comms@riverside.example")
+    page.goto("/c/riverside/governance/actions/")
+    page.get_by_role("link", name="Import a committee table").click()
+    axe_check(page)
+    page.get_by_label("Paste the table").fill(text)
+    page.get_by_label("From (task group or panel)").fill("Ad Hoc Scrutiny Panel")
+    page.get_by_role("button", name="Read the table").click()
+    expect(page.get_by_role("heading", name="Check the 4 recommendations before saving")).to_be_visible()
+    axe_check(page)
+    screenshot(page, "governance-import-check")
+    assert not ActionPlan.objects.exists()
+    page.get_by_role("button", name="Save these 4 rows").click()
+    expect(page.get_by_text("Imported 4 recommendations.")).to_be_visible()
+    axe_check(page)
+    plan = ActionPlan.objects.get()
+    assert list(plan.recommendations.values_list("owner_title", flat=True)) == [
+        "Head of Marketing and Communications",
+        "Head of Marketing and Communications; Head of Democratic Services",
+        "Head of Democratic Services",
+        "Head of Marketing and Communications and Head of Democratic Services",
+    ]
+    assert plan.recommendations.get(number="4").text.endswith("Members on the appropriate use of social media.")
