@@ -1,0 +1,546 @@
+"""Writes: importing the meeting calendar, drafting promotional posts, live streams and their figures.
+
+Every change a governance reader cares about is audited in the same transaction. Promotional and
+announcement posts are made with ``post_create_draft`` and then follow the normal approval flow;
+this package never approves or publishes anything itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from townsquare.audit.services import audit_record, snapshot
+from townsquare.channels.models import Channel
+from townsquare.councils.access import perms_in
+from townsquare.councils.models import Membership
+from townsquare.councils.roles import Perm, Role
+from townsquare.meetings import promotion
+from townsquare.meetings.calendar_io import ParseResult, parse_ics
+from townsquare.meetings.feeds import feed_fetch
+from townsquare.meetings.models import (
+    LiveStream,
+    Meeting,
+    MeetingSettings,
+    Promotion,
+    PromotionOffset,
+    ViewingFigures,
+)
+from townsquare.meetings.selectors import meeting_matching
+from townsquare.publishing.models import Post, PostTarget
+from townsquare.publishing.services import post_cancel, post_create_draft, post_update_draft
+
+if TYPE_CHECKING:
+    from townsquare.accounts.models import User
+    from townsquare.councils.models import Council
+
+MEETING_AUDITED = ["committee", "starts_at", "ends_at", "venue", "agenda_url", "cancelled", "uid", "source"]
+STREAM_AUDITED = ["agenda_item", "platform", "channel_id", "stream_url", "status", "agreed_by_id", "agreed_by_name",
+                  "agreed_by_role", "agreed_on", "notes"]
+UNSENT = [PostTarget.Status.DRAFT, PostTarget.Status.AWAITING_APPROVAL, PostTarget.Status.SCHEDULED]
+
+
+# --- settings and offsets -------------------------------------------------------------------------------
+
+
+def meeting_settings_get(*, council: Council) -> MeetingSettings:
+    """The council's meeting settings, made on first use with the two usual offsets (a week before, on the day)."""
+    found = MeetingSettings.objects.filter(council=council).first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        made, created = MeetingSettings.objects.get_or_create(council=council)
+        if created and not PromotionOffset.objects.filter(council=council).exists():
+            for days, at, template in promotion.DEFAULT_OFFSETS:
+                PromotionOffset.objects.create(council=council, days_before=days, at_time=at, template=template)
+    return made
+
+
+def meeting_settings_update(*, actor: User, council: Council, feed_url: str, default_channels: Iterable[Channel]
+                            ) -> MeetingSettings:
+    chosen = list(default_channels)
+    for channel in chosen:
+        if channel.council_id != council.pk:
+            raise ValidationError("Choose channels of this council.")
+        if channel.status == Channel.Status.CLOSED:
+            raise ValidationError(f"{channel.name} is closed.")
+    with transaction.atomic():
+        settings_row = MeetingSettings.objects.select_for_update().get(pk=meeting_settings_get(council=council).pk)
+        before = {"feed_url": settings_row.feed_url,
+                  "default_channels": sorted(settings_row.default_channels.values_list("pk", flat=True))}
+        settings_row.feed_url = feed_url.strip()
+        if settings_row.feed_url != before["feed_url"]:
+            settings_row.feed_error = ""
+        settings_row.save()
+        settings_row.default_channels.set(chosen)
+        after = {"feed_url": settings_row.feed_url, "default_channels": sorted(c.pk for c in chosen)}
+        if after != before:
+            audit_record(actor=actor, council=council, action="meetings.settings_changed", obj=settings_row,
+                         before=before, after=after)
+    return settings_row
+
+
+def _offset_check(council: Council, days_before: int, at_time: dt.time, template: str,
+                  offset: PromotionOffset | None) -> None:
+    problems = promotion.template_problems(template)
+    if not 0 <= days_before <= 60:
+        problems.append("Choose between 0 (on the day) and 60 days before.")
+    clash = PromotionOffset.objects.filter(council=council, days_before=days_before, at_time=at_time)
+    if offset is not None:
+        clash = clash.exclude(pk=offset.pk)
+    if clash.exists():
+        problems.append("There is already a promotional post at that time.")
+    if problems:
+        raise ValidationError(problems)
+
+
+def promotion_offset_save(*, actor: User, council: Council, days_before: int, at_time: dt.time, template: str,
+                          offset: PromotionOffset | None = None) -> PromotionOffset:
+    """Add or change an offset. Drafts already made stay as they are: changing an offset never duplicates them."""
+    if offset is not None and offset.council_id != council.pk:
+        raise ValidationError("That offset belongs to another council.")
+    template = template.strip()
+    _offset_check(council, days_before, at_time, template, offset)
+    meeting_settings_get(council=council)
+    with transaction.atomic():
+        before = None if offset is None else snapshot(offset, ["days_before", "at_time", "template"])
+        if offset is None:
+            offset = PromotionOffset(council=council)
+        offset.days_before, offset.at_time, offset.template = days_before, at_time, template
+        offset.save()
+        audit_record(actor=actor, council=council, action="meetings.offset_added" if before is None
+                     else "meetings.offset_changed", obj=offset, before=before,
+                     after=snapshot(offset, ["days_before", "at_time", "template"]))
+    return offset
+
+
+def promotion_offset_remove(*, actor: User, offset: PromotionOffset) -> None:
+    """Stop drafting at this offset; posts already drafted for it are kept."""
+    with transaction.atomic():
+        audit_record(actor=actor, council=offset.council, action="meetings.offset_removed", obj=offset,
+                     before=snapshot(offset, ["days_before", "at_time", "template"]))
+        offset.delete()
+
+
+# --- promotional drafts ----------------------------------------------------------------------------------
+
+
+def promotion_author(*, council: Council, actor: User | None) -> User | None:
+    """Who the drafts are written as: the person acting if they may draft, else the first communications officer."""
+    if actor is not None and Perm.DRAFT_POSTS in perms_in(actor, council):
+        return actor
+    first = (Membership.objects.filter(council=council, role=Role.COMMS, user__is_active=True)
+             .select_related("user").order_by("created_at", "pk").first())
+    return first.user if first is not None else None
+
+
+@dataclass
+class DraftOutcome:
+    created: list[Post] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def meeting_promotions_draft(*, meeting: Meeting, author: User | None, now: dt.datetime | None = None) -> DraftOutcome:
+    """Draft the meeting's promotional posts that are still missing; safe to run again (idempotent).
+
+    One draft per meeting and offset, ever: the unique ``Promotion`` row is created in the same
+    transaction as its post, so two runs at once cannot both succeed. Offsets whose slot has passed,
+    or falls after the meeting starts, get no draft; nor does a cancelled meeting.
+    """
+    outcome = DraftOutcome()
+    council = meeting.council
+    now = now or timezone.now()
+    if meeting.cancelled or meeting.starts_at <= now:
+        return outcome
+    settings_row = meeting_settings_get(council=council)  # first use brings the usual offsets
+    offsets = list(PromotionOffset.objects.filter(council=council).exclude(promotions__meeting=meeting))
+    if not offsets:
+        return outcome
+    channels = list(settings_row.default_channels.exclude(status=Channel.Status.CLOSED).order_by("platform", "name"))
+    if not channels:
+        outcome.notes.append("No promotional posts were drafted: choose the default channels in the meeting settings.")
+        return outcome
+    if author is None:
+        outcome.notes.append("No promotional posts were drafted: the council has no communications officer.")
+        return outcome
+    for offset in offsets:
+        slot = promotion.promotion_slot(offset, meeting)
+        if slot <= now or slot >= meeting.starts_at:
+            continue
+        try:
+            with transaction.atomic():
+                post = post_create_draft(author=author, council=council, text=promotion.promotion_text(offset, meeting),
+                                         channels=channels, scheduled_for=slot, source=f"meeting:{meeting.pk}",
+                                         link=meeting.agenda_url)
+                Promotion.objects.create(meeting=meeting, offset=offset, post=post,
+                                         drafted_for=promotion.meeting_fingerprint(meeting))
+        except IntegrityError:
+            continue  # another run drafted this one first
+        except ValidationError as exc:
+            outcome.notes.append(f"{meeting} ({offset}): {'; '.join(exc.messages)}")
+            continue
+        outcome.created.append(post)
+    return outcome
+
+
+def _refresh_drafts(meeting: Meeting, now: dt.datetime) -> list[str]:
+    """After a meeting changed: drafts nobody has submitted yet get the new wording and time."""
+    notes = []
+    fingerprint = promotion.meeting_fingerprint(meeting)
+    for item in meeting.promotions.select_related("offset", "post", "post__author").exclude(drafted_for=fingerprint):
+        post = item.post
+        if item.offset is None or post.status != Post.Status.DRAFT:
+            continue  # submitted or decided: the page flags it as changed since drafting
+        slot = promotion.promotion_slot(item.offset, meeting)
+        if slot <= now or slot >= meeting.starts_at:
+            continue
+        channels = [t.channel for t in post.targets.select_related("channel")]
+        try:
+            post_update_draft(actor=post.author, post=post, text=promotion.promotion_text(item.offset, meeting),
+                              channels=channels, scheduled_for=slot, link=meeting.agenda_url,
+                              campaign=post.campaign, service=post.service, language=post.language)
+        except (ValidationError, PermissionDenied) as exc:
+            notes.append(f"{meeting}: could not update a draft: {exc}")
+            continue
+        Promotion.objects.filter(pk=item.pk).update(drafted_for=fingerprint)
+    return notes
+
+
+def _cancel_promotions(meeting: Meeting, actor: User | None, reason: str) -> int:
+    """Stop every promotional post of a cancelled meeting that has not gone out yet."""
+    stopped = 0
+    for item in meeting.promotions.select_related("post", "post__council", "post__author"):
+        post = item.post
+        if post.status == Post.Status.CANCELLED or not post.targets.filter(status__in=UNSENT).exists():
+            continue
+        may = actor is not None and (actor.pk == post.author_id or Perm.APPROVE_POSTS in perms_in(actor, meeting.council))
+        try:
+            post_cancel(actor=actor if may and actor is not None else post.author, post=post, reason=reason)
+        except (ValidationError, PermissionDenied):
+            continue
+        stopped += 1
+    return stopped
+
+
+# --- importing ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: int = 0
+    drafts: int = 0
+    drafts_cancelled: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{self.created} added", f"{self.updated} changed", f"{self.unchanged} unchanged"]
+        if self.cancelled:
+            parts.append(f"{self.cancelled} cancelled")
+        text = f"Meetings imported: {', '.join(parts)}. {self.drafts} promotional post{'s' if self.drafts != 1 else ''} drafted"
+        if self.drafts_cancelled:
+            text += f", {self.drafts_cancelled} cancelled"
+        return text + "."
+
+
+def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult, source: str,
+                    now: dt.datetime | None = None, keep_feed_url: str = "") -> ImportOutcome:
+    """Save every parsed meeting (matched by UID, or committee and date), or none when any row is bad.
+
+    Then drafts the missing promotional posts (by the importer if they may draft, else the first
+    communications officer) and cancels those of meetings the calendar marks cancelled. With
+    ``keep_feed_url`` the feed is also stored, to be read every hour from then on.
+    """
+    if not parsed.ok:
+        raise ValidationError([f"Row {row}: {problem}" for row, problem in parsed.errors])
+    now = now or timezone.now()
+    outcome = ImportOutcome()
+    newly_cancelled: list[Meeting] = []
+    changed: list[Meeting] = []
+    reinstated: list[Meeting] = []
+    with transaction.atomic():
+        for row in parsed.meetings:
+            meeting = meeting_matching(council=council, parsed=row)
+            # In UTC, as the database gives them back, so an unchanged meeting compares equal.
+            fields: dict[str, Any] = {"committee": row.committee, "starts_at": row.starts_at.astimezone(dt.UTC),
+                                      "ends_at": row.ends_at.astimezone(dt.UTC) if row.ends_at else None,
+                                      "venue": row.venue, "agenda_url": row.agenda_url, "cancelled": row.cancelled}
+            if row.uid:
+                fields["uid"] = row.uid
+            if meeting is None:
+                meeting = Meeting.objects.create(council=council, source=source, imported_by=actor, **fields)
+                audit_record(actor=actor, council=council, action="meeting.created", obj=meeting,
+                             after=snapshot(meeting, MEETING_AUDITED), reason=f"Imported from {source}")
+                outcome.created += 1
+                outcome.cancelled += int(meeting.cancelled)
+                continue
+            before = snapshot(meeting, MEETING_AUDITED)
+            was_cancelled = meeting.cancelled
+            for name, value in fields.items():
+                setattr(meeting, name, value)
+            after = snapshot(meeting, MEETING_AUDITED)
+            if after == before:
+                outcome.unchanged += 1
+                continue
+            meeting.save()
+            if row.cancelled and not was_cancelled:
+                action = "meeting.cancelled"
+                newly_cancelled.append(meeting)
+            elif was_cancelled and not row.cancelled:
+                action = "meeting.reinstated"
+                reinstated.append(meeting)
+            else:
+                action = "meeting.updated"
+                changed.append(meeting)
+            audit_record(actor=actor, council=council, action=action, obj=meeting, before=before, after=after,
+                         reason=f"Imported from {source}")
+            outcome.updated += 1
+        outcome.cancelled += len(newly_cancelled)
+        audit_record(actor=actor, council=council, action="meetings.imported", object_type="meetings.import",
+                     after={"source": source, "rows": len(parsed.meetings), "created": outcome.created,
+                            "updated": outcome.updated, "unchanged": outcome.unchanged})
+        if keep_feed_url:
+            settings_row = MeetingSettings.objects.select_for_update().get(pk=meeting_settings_get(council=council).pk)
+            if settings_row.feed_url != keep_feed_url:
+                audit_record(actor=actor, council=council, action="meetings.settings_changed", obj=settings_row,
+                             before={"feed_url": settings_row.feed_url}, after={"feed_url": keep_feed_url})
+                settings_row.feed_url = keep_feed_url
+            settings_row.feed_ok_at = settings_row.feed_checked_at = now
+            settings_row.feed_error = ""
+            settings_row.save()
+        for meeting in reinstated:
+            # The calendar has it back on: its cancelled drafts no longer stand for it, so it is promoted afresh.
+            live = [s for s in PostTarget.Status.values if s != PostTarget.Status.CANCELLED]
+            meeting.promotions.exclude(post__targets__status__in=live).delete()
+    for meeting in newly_cancelled:
+        outcome.drafts_cancelled += _cancel_promotions(
+            meeting, actor, f"{meeting.committee} on {promotion.date_label(meeting.starts_at)} was cancelled.")
+    for meeting in changed:
+        outcome.notes += _refresh_drafts(meeting, now)
+    author = promotion_author(council=council, actor=actor)
+    upcoming = Meeting.objects.filter(council=council, cancelled=False, starts_at__gt=now).select_related("council")
+    seen_notes: set[str] = set()
+    for meeting in upcoming:
+        drafted = meeting_promotions_draft(meeting=meeting, author=author, now=now)
+        outcome.drafts += len(drafted.created)
+        for note in drafted.notes:
+            if note not in seen_notes:
+                seen_notes.add(note)
+                outcome.notes.append(note)
+    return outcome
+
+
+def meetings_feed_refresh(*, council: Council, now: dt.datetime | None = None) -> ImportOutcome | None:
+    """Fetch the council's feed and import it; a bad feed is recorded on the settings, never raised."""
+    settings_row = meeting_settings_get(council=council)
+    if not settings_row.feed_url:
+        return None
+    now = now or timezone.now()
+    fetched = feed_fetch(settings_row.feed_url)
+    error = fetched.error
+    outcome = None
+    if fetched.content is not None:
+        parsed = parse_ics(fetched.content)
+        if parsed.ok:
+            outcome = meetings_import(actor=None, council=council, parsed=parsed, source=Meeting.Source.FEED, now=now)
+        else:
+            shown = "; ".join(f"row {row}: {problem}" if row else problem for row, problem in parsed.errors[:5])
+            more = len(parsed.errors) - 5
+            error = f"The feed was not imported: {shown}{f' (and {more} more)' if more > 0 else ''}"
+    MeetingSettings.objects.filter(pk=settings_row.pk).update(
+        feed_checked_at=now, feed_error=error[:2000], **({"feed_ok_at": now} if outcome is not None else {}))
+    return outcome
+
+
+# --- live streams ----------------------------------------------------------------------------------------
+
+
+def _stream_state(stream: LiveStream) -> dict[str, Any]:
+    state = snapshot(stream, STREAM_AUDITED)
+    state["meeting_id"] = stream.meeting_id
+    return state
+
+
+def _check_channel(council: Council, channel: Channel | None, platform: str) -> str:
+    if channel is not None:
+        if channel.council_id != council.pk:
+            raise ValidationError("Choose a channel of this council.")
+        return channel.platform
+    if not platform:
+        raise ValidationError("Choose the platform or the channel the item is streamed on.")
+    return platform
+
+
+def live_stream_create(*, actor: User, meeting: Meeting, agenda_item: str, platform: str = "",
+                       channel: Channel | None = None, stream_url: str = "", notes: str = "") -> LiveStream:
+    council = meeting.council
+    agenda_item = agenda_item.strip()
+    if not agenda_item:
+        raise ValidationError("Enter the agenda item to be streamed.")
+    if meeting.cancelled:
+        raise ValidationError("The meeting is cancelled.")
+    platform = _check_channel(council, channel, platform)
+    with transaction.atomic():
+        stream = LiveStream.objects.create(council=council, meeting=meeting, agenda_item=agenda_item,
+                                           platform=platform, channel=channel, stream_url=stream_url.strip(),
+                                           notes=notes.strip(), created_by=actor)
+        audit_record(actor=actor, council=council, action="live_stream.created", obj=stream,
+                     after=_stream_state(stream))
+    return stream
+
+
+def live_stream_update(*, actor: User, stream: LiveStream, agenda_item: str, platform: str = "",
+                       channel: Channel | None = None, stream_url: str = "", notes: str = "") -> LiveStream:
+    """Change the details; a different agenda item needs the Portfolio Holder's agreement again."""
+    agenda_item = agenda_item.strip()
+    if not agenda_item:
+        raise ValidationError("Enter the agenda item to be streamed.")
+    platform = _check_channel(stream.council, channel, platform)
+    with transaction.atomic():
+        stream = LiveStream.objects.select_for_update().select_related("council", "meeting").get(pk=stream.pk)
+        before = _stream_state(stream)
+        reason = ""
+        if agenda_item != stream.agenda_item:
+            if stream.status in (LiveStream.Status.LIVE, LiveStream.Status.FINISHED, LiveStream.Status.CANCELLED):
+                raise ValidationError(f"The stream is {stream.get_status_display().lower()}: its item cannot change.")
+            if stream.agreed:
+                stream.agreed_by, stream.agreed_by_name, stream.agreed_by_role, stream.agreed_on = None, "", "", None
+                stream.agreement_recorded_by = None
+                stream.status = LiveStream.Status.PLANNED
+                reason = "The agenda item changed: the Portfolio Holder must agree the new item."
+        stream.agenda_item, stream.platform, stream.channel = agenda_item, platform, channel
+        stream.stream_url, stream.notes = stream_url.strip(), notes.strip()
+        stream.save()
+        after = _stream_state(stream)
+        if after != before:
+            audit_record(actor=actor, council=stream.council, action="live_stream.updated", obj=stream,
+                         before=before, after=after, reason=reason)
+    return stream
+
+
+def live_stream_agree(*, actor: User, stream: LiveStream, agreed_on: dt.date, agreed_by: User | None = None,
+                      agreed_by_name: str = "", agreed_by_role: str = "") -> LiveStream:
+    """Record who agreed the item (the Portfolio Holder) and when; the stream is then ready ("agreed")."""
+    name, role = agreed_by_name.strip(), agreed_by_role.strip()
+    problems = []
+    if agreed_by is None and not name:
+        problems.append("Say who agreed the item: choose the person, or enter their name and role.")
+    if agreed_by is None and name and not role:
+        problems.append("Enter the role of the person who agreed the item, such as Portfolio Holder.")
+    if agreed_by is not None and not Membership.objects.filter(council=stream.council, user=agreed_by).exists():
+        problems.append("Choose a person with a role at this council, or enter a name and role.")
+    if agreed_on > timezone.localdate():
+        problems.append("The date agreed cannot be in the future.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        stream = LiveStream.objects.select_for_update().select_related("council", "meeting").get(pk=stream.pk)
+        if stream.status not in (LiveStream.Status.PLANNED, LiveStream.Status.AGREED):
+            raise ValidationError(f"The stream is {stream.get_status_display().lower()}: the agreement cannot change.")
+        before = _stream_state(stream)
+        stream.agreed_by = agreed_by
+        stream.agreed_by_name = "" if agreed_by is not None else name
+        stream.agreed_by_role = role or (agreed_by.job_title if agreed_by is not None else "")
+        stream.agreed_on = agreed_on
+        stream.agreement_recorded_by = actor
+        stream.status = LiveStream.Status.AGREED
+        stream.save()
+        audit_record(actor=actor, council=stream.council, action="live_stream.agreed", obj=stream, before=before,
+                     after=_stream_state(stream), reason=f"Agreed by {stream.agreed_by_label} on {agreed_on:%-d %B %Y}")
+    return stream
+
+
+NEXT_STATUS: dict[str, set[str]] = {
+    LiveStream.Status.PLANNED: {LiveStream.Status.AGREED, LiveStream.Status.CANCELLED},
+    LiveStream.Status.AGREED: {LiveStream.Status.LIVE, LiveStream.Status.FINISHED, LiveStream.Status.CANCELLED},
+    LiveStream.Status.LIVE: {LiveStream.Status.FINISHED},
+    LiveStream.Status.FINISHED: set(),
+    LiveStream.Status.CANCELLED: {LiveStream.Status.PLANNED},
+}
+
+
+def live_stream_set_status(*, actor: User, stream: LiveStream, status: str, reason: str = "") -> LiveStream:
+    """Move the stream on; it can be agreed, live or finished only once someone's agreement is recorded."""
+    with transaction.atomic():
+        stream = LiveStream.objects.select_for_update().select_related("council", "meeting").get(pk=stream.pk)
+        if status == stream.status:
+            return stream
+        if status not in NEXT_STATUS.get(stream.status, set()):
+            raise ValidationError(f"A stream that is {stream.get_status_display().lower()} cannot become "
+                                  f"{LiveStream.Status(status).label.lower()}.")
+        needs_agreement = status in (LiveStream.Status.AGREED, LiveStream.Status.LIVE, LiveStream.Status.FINISHED)
+        if needs_agreement and not stream.agreed:
+            raise ValidationError("Record who agreed the item (the Portfolio Holder) and when, first.")
+        if status == LiveStream.Status.LIVE and not stream.stream_url:
+            raise ValidationError("Add the stream link before marking the stream live.")
+        before = _stream_state(stream)
+        stream.status = status
+        if status == LiveStream.Status.PLANNED and stream.agreed:
+            stream.status = LiveStream.Status.AGREED  # reinstated: the recorded agreement still stands
+        stream.save()
+        audit_record(actor=actor, council=stream.council, action=f"live_stream.{stream.status}", obj=stream,
+                     before=before, after=_stream_state(stream), reason=reason.strip())
+    return stream
+
+
+def live_stream_announce(*, actor: User, stream: LiveStream, text: str, channels: Iterable[Channel],
+                         scheduled_for: dt.datetime | None) -> Post:
+    """Draft an announcement of the stream (it then goes for approval like any post) and link it."""
+    if stream.status in (LiveStream.Status.FINISHED, LiveStream.Status.CANCELLED):
+        raise ValidationError(f"The stream is {stream.get_status_display().lower()}: there is nothing to announce.")
+    chosen = list(channels)
+    if not chosen:
+        raise ValidationError("Choose at least one channel.")
+    if not text.strip():
+        raise ValidationError("Write the announcement.")
+    if scheduled_for is not None and scheduled_for <= timezone.now():
+        raise ValidationError("Choose a time in the future, or leave it empty.")
+    author = promotion_author(council=stream.council, actor=actor)
+    if author is None:
+        raise ValidationError("The council has no communications officer to write the announcement as.")
+    with transaction.atomic():
+        post = post_create_draft(author=author, council=stream.council, text=text, channels=chosen,
+                                 scheduled_for=scheduled_for, source=f"live_stream:{stream.pk}",
+                                 link=stream.stream_url)
+        stream.announcements.add(post)
+        audit_record(actor=actor, council=stream.council, action="live_stream.announcement_drafted", obj=stream,
+                     after={"post_id": post.pk, "author_id": author.pk, "scheduled_for": scheduled_for})
+    return post
+
+
+def viewing_figures_record(*, actor: User, stream: LiveStream, peak_concurrent_viewers: int, total_views: int,
+                           average_watch_seconds: int, source: str, read_on: dt.date) -> ViewingFigures:
+    """Figures copied from the platform after the stream; each reading is kept, the newest shown first."""
+    source = source.strip()
+    problems = []
+    if stream.status != LiveStream.Status.FINISHED:
+        problems.append("Viewing figures are entered after the stream has finished.")
+    if min(peak_concurrent_viewers, total_views, average_watch_seconds) < 0:
+        problems.append("Figures cannot be negative.")
+    if peak_concurrent_viewers > total_views:
+        problems.append("The peak number of viewers at once cannot be more than the total views.")
+    if not source:
+        problems.append("Say where the figures come from, such as YouTube Studio or Facebook Insights.")
+    if read_on > timezone.localdate():
+        problems.append("The date the figures were read cannot be in the future.")
+    elif read_on < timezone.localtime(stream.meeting.starts_at).date():
+        problems.append("The date the figures were read cannot be before the meeting.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        figures = ViewingFigures.objects.create(
+            stream=stream, peak_concurrent_viewers=peak_concurrent_viewers, total_views=total_views,
+            average_watch_seconds=average_watch_seconds, source=source[:300], read_on=read_on, entered_by=actor)
+        audit_record(actor=actor, council=stream.council, action="live_stream.figures_recorded", obj=stream,
+                     after=snapshot(figures, ["peak_concurrent_viewers", "total_views", "average_watch_seconds",
+                                              "source", "read_on"]))
+    return figures

@@ -1,0 +1,401 @@
+"""Pages: meetings (list, import, detail), promotion settings, and live-stream events.
+
+Everyone with a role at the council may read meetings and stream figures; communications officers
+and administrators (``MANAGE``) import, configure and record streams.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from townsquare.accounts.models import User
+from townsquare.channels.models import Channel
+from townsquare.councils.access import council_view
+from townsquare.councils.models import Council
+from townsquare.councils.roles import Perm
+from townsquare.meetings import promotion, services
+from townsquare.meetings.calendar_io import CSV_COLUMNS, MAX_BYTES, ParseResult, parse_csv, parse_ics
+from townsquare.meetings.feeds import feed_fetch
+from townsquare.meetings.forms import (
+    AgreeForm,
+    AnnounceForm,
+    FeedForm,
+    FiguresForm,
+    NewStreamForm,
+    OffsetForm,
+    SettingsForm,
+    StatusForm,
+    StreamForm,
+    UploadForm,
+)
+from townsquare.meetings.models import LiveStream, Meeting, PromotionOffset
+from townsquare.meetings.selectors import (
+    committees_of,
+    import_preview,
+    may_read_posts,
+    meeting_with_related,
+    meetings_list,
+    post_visible_ids,
+    promotion_rows,
+    streams_of,
+    streams_with_related,
+)
+
+# Meetings are managed by the people who run the council's accounts: communications and administrators.
+MANAGE = Perm.MANAGE_CHANNELS
+VIEW = Perm.VIEW_COUNCIL
+
+
+def _perms(request: HttpRequest) -> frozenset[str]:
+    perms: frozenset[str] = request.council_perms  # type: ignore[attr-defined]
+    return perms
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _service_errors(form: Any, exc: ValidationError | PermissionDenied, field: str | None = None) -> None:
+    for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
+        form.add_error(field, message)
+
+
+def _channels(council: Council) -> QuerySet[Channel]:
+    return Channel.objects.filter(council=council)
+
+
+# --- meetings --------------------------------------------------------------------------------------------
+
+
+@council_view(VIEW)
+def meeting_list(request: HttpRequest, council: Council) -> HttpResponse:
+    when = "past" if request.GET.get("when") == "past" else "upcoming"
+    committees = committees_of(council=council)
+    committee = request.GET.get("committee", "").strip()
+    if committee not in committees:
+        committee = ""
+    meetings = meetings_list(council=council, when=when, committee=committee)[:500]
+    return render(request, "meetings/list.html", {
+        "meetings": meetings, "when": when, "committee": committee, "committees": committees,
+        "can_manage": MANAGE in _perms(request), "settings_row": services.meeting_settings_get(council=council),
+    })
+
+
+def _read_upload(form: UploadForm) -> tuple[str, ParseResult, str]:
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_BYTES:
+        result = ParseResult()
+        result.errors.append((0, "The file is larger than 2 MB."))
+        return "csv", result, ""
+    content = upload.read()
+    looks_ics = upload.name.lower().endswith((".ics", ".ical", ".ifb")) or content.lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
+    parsed = parse_ics(content) if looks_ics else parse_csv(content)
+    text = content.decode("utf-8-sig", errors="replace") if parsed.ok else ""
+    return ("ics" if looks_ics else "csv"), parsed, text
+
+
+@council_view(MANAGE)
+def meeting_import(request: HttpRequest, council: Council) -> HttpResponse:
+    """Read a feed or a file, show every meeting it holds, and save only when the person confirms."""
+    settings_row = services.meeting_settings_get(council=council)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    feed_form = FeedForm(request.POST if action == "fetch" else None,
+                         initial={"feed_url": settings_row.feed_url, "keep": True})
+    upload_form = UploadForm(request.POST if action == "upload" else None, request.FILES if action == "upload" else None)
+    context: dict[str, Any] = {"feed_form": feed_form, "upload_form": upload_form, "settings_row": settings_row,
+                               "columns": CSV_COLUMNS}
+    kind, parsed, text, source, feed_url, keep = "", None, "", "", "", False
+    if action == "fetch" and feed_form.is_valid():
+        feed_url, keep = feed_form.cleaned_data["feed_url"], feed_form.cleaned_data["keep"]
+        fetched = feed_fetch(feed_url)
+        if fetched.content is None:
+            feed_form.add_error("feed_url", fetched.error)
+        else:
+            kind, parsed, source = "ics", parse_ics(fetched.content), Meeting.Source.FEED
+            text = fetched.content.decode("utf-8-sig", errors="replace")
+    elif action == "upload" and upload_form.is_valid():
+        kind, parsed, text = _read_upload(upload_form)
+        source = Meeting.Source.ICS if kind == "ics" else Meeting.Source.CSV
+    elif action == "confirm":
+        kind = "ics" if request.POST.get("kind") == "ics" else "csv"
+        source = request.POST.get("source", "")
+        if source not in Meeting.Source.values or source == Meeting.Source.DEMO:
+            source = Meeting.Source.ICS if kind == "ics" else Meeting.Source.CSV
+        text = request.POST.get("content", "")
+        feed_url = request.POST.get("feed_url", "") if source == Meeting.Source.FEED else ""
+        keep = request.POST.get("keep") == "yes" and bool(feed_url)
+        content = text.encode()
+        parsed = parse_ics(content) if kind == "ics" else parse_csv(content)
+        if parsed.ok:
+            try:
+                outcome = services.meetings_import(actor=_user(request), council=council, parsed=parsed,
+                                                   source=source, keep_feed_url=feed_url if keep else "")
+            except ValidationError as exc:
+                context["problems"] = exc.messages
+            else:
+                messages.success(request, outcome.summary)
+                for note in outcome.notes[:10]:
+                    messages.warning(request, note)
+                return redirect("meetings:list", slug=council.slug)
+    if parsed is not None:
+        context.update({"parsed": parsed, "kind": kind, "source": source, "content": text, "feed_url": feed_url,
+                        "keep": keep})
+        if parsed.ok:
+            context["preview"] = import_preview(council=council, parsed=parsed)
+    return render(request, "meetings/import.html", context)
+
+
+@council_view(VIEW)
+def meeting_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.filter(council=council), pk=pk)
+    meeting = meeting_with_related(council=council, pk=meeting.pk)
+    rows = promotion_rows(meeting)
+    perms = _perms(request)
+    return render(request, "meetings/detail.html", {
+        "meeting": meeting, "rows": rows, "streams": list(meeting.live_streams.all()),
+        "can_manage": MANAGE in perms, "read_posts": may_read_posts(perms),
+        "openable": post_visible_ids(user=request.user, council=council, perms=perms, posts=[r.post for r in rows]),
+        "is_upcoming": meeting.starts_at > timezone.now(),
+    })
+
+
+@require_POST
+@council_view(MANAGE)
+def meeting_draft(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    """Draft the meeting's missing promotional posts now (after the channels or offsets changed)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("council"), council=council, pk=pk)
+    author = services.promotion_author(council=council, actor=_user(request))
+    outcome = services.meeting_promotions_draft(meeting=meeting, author=author)
+    if outcome.created:
+        messages.success(request, f"{len(outcome.created)} promotional post{'s' if len(outcome.created) != 1 else ''} "
+                                  "drafted for approval.")
+    for note in outcome.notes:
+        messages.warning(request, note)
+    if not outcome.created and not outcome.notes:
+        messages.info(request, "Nothing to draft: every promotional post is drafted, or its time has passed.")
+    return redirect("meetings:detail", slug=council.slug, pk=meeting.pk)
+
+
+# --- settings --------------------------------------------------------------------------------------------
+
+
+@council_view(MANAGE)
+def meeting_settings(request: HttpRequest, council: Council) -> HttpResponse:
+    settings_row = services.meeting_settings_get(council=council)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    settings_form = SettingsForm(request.POST if action == "settings" else None, channels=_channels(council),
+                                 initial={"feed_url": settings_row.feed_url,
+                                          "default_channels": list(settings_row.default_channels.all())})
+    offset_form = OffsetForm(request.POST if action == "offset" else None)
+    if action == "settings" and settings_form.is_valid():
+        try:
+            services.meeting_settings_update(actor=_user(request), council=council,
+                                             feed_url=settings_form.cleaned_data["feed_url"],
+                                             default_channels=settings_form.cleaned_data["default_channels"])
+        except ValidationError as exc:
+            _service_errors(settings_form, exc)
+        else:
+            messages.success(request, "Meeting settings saved.")
+            return redirect("meetings:settings", slug=council.slug)
+    if action == "offset" and offset_form.is_valid():
+        data = offset_form.cleaned_data
+        try:
+            services.promotion_offset_save(actor=_user(request), council=council, days_before=data["days_before"],
+                                           at_time=data["at_time"], template=data["template"])
+        except ValidationError as exc:
+            _service_errors(offset_form, exc)
+        else:
+            messages.success(request, "Promotional post added. Upcoming meetings get it at the next import or "
+                                      "within the hour.")
+            return redirect("meetings:settings", slug=council.slug)
+    return render(request, "meetings/settings.html", {
+        "settings_form": settings_form, "offset_form": offset_form, "settings_row": settings_row,
+        "offsets": PromotionOffset.objects.filter(council=council), "placeholders": promotion.PLACEHOLDERS,
+    })
+
+
+@council_view(MANAGE)
+def offset_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    offset = get_object_or_404(PromotionOffset, council=council, pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        services.promotion_offset_remove(actor=_user(request), offset=offset)
+        messages.success(request, f"Promotional post {offset} removed. Posts already drafted are kept.")
+        return redirect("meetings:settings", slug=council.slug)
+    form = OffsetForm(request.POST or None, initial={"days_before": offset.days_before, "at_time": offset.at_time,
+                                                     "template": offset.template})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.promotion_offset_save(actor=_user(request), council=council, offset=offset,
+                                           days_before=data["days_before"], at_time=data["at_time"],
+                                           template=data["template"])
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "Promotional post saved. Drafts already made keep their words.")
+            return redirect("meetings:settings", slug=council.slug)
+    return render(request, "meetings/offset_edit.html", {"form": form, "offset": offset})
+
+
+# --- live streams ------------------------------------------------------------------------------------------
+
+
+def _stream(council: Council, pk: int) -> LiveStream:
+    return get_object_or_404(streams_with_related().filter(council=council), pk=pk)
+
+
+@council_view(VIEW)
+def stream_list(request: HttpRequest, council: Council) -> HttpResponse:
+    return render(request, "meetings/streams.html", {"streams": streams_of(council=council)[:200],
+                                                      "can_manage": MANAGE in _perms(request)})
+
+
+@council_view(VIEW)
+def stream_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    stream = _stream(council, pk)
+    perms = _perms(request)
+    announcements = list(stream.announcements.all())
+    choices = [(s, LiveStream.Status(s).label) for s in services.NEXT_STATUS.get(stream.status, set())
+               if s != LiveStream.Status.AGREED]
+    order = [s.value for s in LiveStream.Status]
+    choices.sort(key=lambda c: order.index(c[0]))
+    return render(request, "meetings/stream.html", {
+        "stream": stream, "figures": list(stream.figures.all()), "announcements": announcements,
+        "can_manage": MANAGE in perms, "read_posts": may_read_posts(perms),
+        "openable": post_visible_ids(user=request.user, council=council, perms=perms, posts=announcements),
+        "status_form": StatusForm(choices=choices) if choices else None,
+    })
+
+
+@council_view(MANAGE)
+def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
+    meetings = Meeting.objects.filter(council=council, cancelled=False).order_by("starts_at")
+    chosen = request.GET.get("meeting", "")
+    form = NewStreamForm(request.POST or None, channels=_channels(council), meetings=meetings,
+                         initial={"meeting": chosen if chosen.isdigit() else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            stream = services.live_stream_create(
+                actor=_user(request), meeting=data["meeting"], agenda_item=data["agenda_item"],
+                platform=data.get("platform") or "", channel=data.get("channel"), stream_url=data.get("stream_url") or "",
+                notes=data.get("notes") or "")
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "Live stream recorded. Next, record who agreed the item.")
+            return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
+    return render(request, "meetings/stream_form.html", {"form": form, "stream": None})
+
+
+@council_view(MANAGE)
+def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    stream = _stream(council, pk)
+    form = StreamForm(request.POST or None, channels=_channels(council), initial={
+        "agenda_item": stream.agenda_item, "channel": stream.channel_id, "platform": stream.platform,
+        "stream_url": stream.stream_url, "notes": stream.notes})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        was_agreed = stream.agreed
+        try:
+            stream = services.live_stream_update(
+                actor=_user(request), stream=stream, agenda_item=data["agenda_item"], platform=data.get("platform") or "",
+                channel=data.get("channel"), stream_url=data.get("stream_url") or "", notes=data.get("notes") or "")
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "Live stream saved.")
+            if was_agreed and not stream.agreed:
+                messages.warning(request, "The agenda item changed, so the agreement was cleared: record who agreed "
+                                          "the new item.")
+            return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
+    return render(request, "meetings/stream_form.html", {"form": form, "stream": stream})
+
+
+@council_view(MANAGE)
+def stream_agree(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    stream = _stream(council, pk)
+    people = User.objects.filter(memberships__council=council, is_active=True).distinct().order_by("full_name", "email")
+    form = AgreeForm(request.POST or None, people=people, initial={
+        "agreed_by": stream.agreed_by_id, "agreed_by_name": stream.agreed_by_name,
+        "agreed_by_role": stream.agreed_by_role if stream.agreed_by_id is None else "",
+        "agreed_on": stream.agreed_on or timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.live_stream_agree(actor=_user(request), stream=stream, agreed_on=data["agreed_on"],
+                                       agreed_by=data.get("agreed_by"), agreed_by_name=data.get("agreed_by_name") or "",
+                                       agreed_by_role=data.get("agreed_by_role") or "")
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "Agreement recorded: the stream is ready.")
+            return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
+    return render(request, "meetings/stream_agree.html", {"form": form, "stream": stream})
+
+
+@require_POST
+@council_view(MANAGE)
+def stream_status(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    stream = _stream(council, pk)
+    status = request.POST.get("status", "")
+    if status not in LiveStream.Status.values:
+        messages.error(request, "Choose the new status.")
+        return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
+    try:
+        stream = services.live_stream_set_status(actor=_user(request), stream=stream, status=status,
+                                                 reason=request.POST.get("reason", "")[:1000])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"The stream is now: {stream.get_status_display().lower()}.")
+    return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
+
+
+@council_view(MANAGE)
+def stream_announce(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    stream = _stream(council, pk)
+    settings_row = services.meeting_settings_get(council=council)
+    initial = {"text": promotion.announcement_text(promotion.DEFAULT_ANNOUNCEMENT, stream),
+               "channels": [stream.channel] if stream.channel else list(settings_row.default_channels.all())}
+    form = AnnounceForm(request.POST or None, channels=_channels(council), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = services.live_stream_announce(actor=_user(request), stream=stream, text=data["text"],
+                                                 channels=data["channels"], scheduled_for=data.get("scheduled_for"))
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, f"Announcement drafted by {post.author.display_name}: it now goes for approval.")
+            return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
+    return render(request, "meetings/stream_announce.html", {"form": form, "stream": stream})
+
+
+@council_view(MANAGE)
+def stream_figures(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    stream = _stream(council, pk)
+    form = FiguresForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.viewing_figures_record(
+                actor=_user(request), stream=stream, peak_concurrent_viewers=data["peak_concurrent_viewers"],
+                total_views=data["total_views"], average_watch_seconds=data["average_watch"], source=data["source"],
+                read_on=data["read_on"])
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, "Viewing figures saved.")
+            return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
+    return render(request, "meetings/stream_figures.html", {"form": form, "stream": stream})
