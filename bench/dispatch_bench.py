@@ -257,7 +257,7 @@ def run_mode(mode: str, args: argparse.Namespace, peer: LocalMastodonPeer) -> di
                                              "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip",
                                              "--without-mingle"], cwd=ROOT, env=env, stdout=log,
                                             stderr=subprocess.STDOUT))
-        t0 = time.time() + LEAD_SECONDS + 20  # preparing 10,000 posts takes a while: they fall due after it
+        t0 = time.time() + LEAD_SECONDS + 60  # preparing 10,000 posts (and queueing them in Celery) takes a while
         common = ["--mode", mode, "--posts", str(args.posts), "--channels", str(args.channels), "--t0", str(t0),
                   "--peer", peer.url]
         subprocess.run([*me, "--child", "prepare", *common], cwd=ROOT, env=env, check=True)
