@@ -23,18 +23,25 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
-def roles_by_council(user: Any) -> dict[int, frozenset[str]]:
-    """All of a person's roles, keyed by council id, computed once per request."""
+def _memberships(user: Any) -> tuple[dict[int, frozenset[str]], list[Council]]:
+    """A person's roles by council id, and those councils by name, in one query per request."""
     if not getattr(user, "is_authenticated", False):
-        return {}
-    cached: dict[int, frozenset[str]] | None = getattr(user, "_roles_by_council", None)
+        return {}, []
+    cached: tuple[dict[int, frozenset[str]], list[Council]] | None = getattr(user, "_memberships", None)
     if cached is None:
         found: dict[int, set[str]] = {}
-        for council_id, role in Membership.objects.filter(user=user).values_list("council_id", "role"):
-            found.setdefault(council_id, set()).add(role)
-        cached = {cid: frozenset(roles) for cid, roles in found.items()}
-        user._roles_by_council = cached
+        councils: dict[int, Council] = {}
+        for membership in Membership.objects.filter(user=user).select_related("council").order_by("council__name", "council_id"):
+            found.setdefault(membership.council_id, set()).add(membership.role)
+            councils.setdefault(membership.council_id, membership.council)
+        cached = ({cid: frozenset(roles) for cid, roles in found.items()}, list(councils.values()))
+        user._memberships = cached
     return cached
+
+
+def roles_by_council(user: Any) -> dict[int, frozenset[str]]:
+    """All of a person's roles, keyed by council id, computed once per request."""
+    return _memberships(user)[0]
 
 
 def roles_in(user: Any, council: Council) -> frozenset[str]:
@@ -50,14 +57,15 @@ def can(user: Any, council: Council, perm: str) -> bool:
 
 
 def councils_of(user: Any) -> list[Council]:
-    ids = roles_by_council(user).keys()
-    return list(Council.objects.filter(pk__in=ids).order_by("name")) if ids else []
+    """The councils where the person holds a role, by name."""
+    return list(_memberships(user)[1])
 
 
 def council_for(user: User | Any, slug: str, perm: str) -> Council:
     """The council named by ``slug`` if ``user`` holds ``perm`` there; otherwise 404 or 403."""
-    council = Council.objects.filter(slug=slug).first()
-    if council is None or not roles_in(user, council):
+    # Only a council where the person has a role can be found: any other is "not found".
+    council = next((c for c in _memberships(user)[1] if c.slug == slug), None)
+    if council is None:
         raise Http404("No such council")
     if not can(user, council, perm):
         raise PermissionDenied("Your role at this council does not allow this.")

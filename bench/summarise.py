@@ -1,0 +1,119 @@
+"""Write the table of latest benchmark figures into docs/benchmarks.md from bench/results.json.
+
+Usage: .venv/bin/python bench/summarise.py [--print]
+
+The table sits between the two marker comments in docs/benchmarks.md; everything else in that file
+is left as written. One row per metric and database, the most recent measurement of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+START = "<!-- results:start (written by bench/summarise.py from bench/results.json; do not edit by hand) -->"
+END = "<!-- results:end -->"
+
+# metric: (what it measures, target, True when lower is better)
+METRICS: dict[str, tuple[str, str, bool]] = {
+    "register_page_p95_ms": (
+        "p95 latency of the channel register's first page (50 rows of 5,000+ channels), 20 concurrent clients",
+        "under 150 ms", True),
+    "register_page_filtered_p95_ms": (
+        "the same, filtered to active Facebook accounts (`?platform=facebook&status=active`)",
+        "under 150 ms", True),
+    "register_page_deep_p95_ms": (
+        "the same, page 80 of the register (`?page=80`)", "under 150 ms", True),
+    "check_post_per_s": (
+        "policy checks of realistic council drafts per second, one process on one core "
+        "(bench/check_post_bench.py)", "", False),
+    "dispatch_10k_drain_s": (
+        "seconds from the moment 10,000 posts across 500 channels fall due to the last one published "
+        "(bench/dispatch_bench.py)", "", True),
+    "dispatch_skew_p99_s": (
+        "p99 of how late each of those 10,000 posts was published after its due time (bench/dispatch_bench.py)",
+        "", True),
+}
+
+
+def target_of(entry: dict[str, Any], default: str) -> str:
+    """The target written in the entry itself if any (``target`` or ``target_<unit>``), else the known one."""
+    value = entry.get("target", entry.get(f"target_{entry.get('unit', '')}"))
+    if value in (None, ""):
+        return default or "—"
+    lower_is_better = METRICS.get(entry["metric"], ("", "", True))[2]
+    return f"{'under' if lower_is_better else 'at least'} {number(value)} {entry.get('unit', '')}".strip()
+
+
+def number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def variant(entry: dict[str, Any]) -> str:
+    """What a figure was measured on: the database, or the dispatch benchmark's mode."""
+    return str(entry.get("database") or entry.get("mode") or "")
+
+
+def latest(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The most recent entry of each metric on each database (entries are appended in time order)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in entries:
+        if isinstance(entry, dict) and "metric" in entry and "value" in entry:
+            found[(entry["metric"], variant(entry))] = entry
+    order = {name: i for i, name in enumerate(METRICS)}
+    return sorted(found.values(), key=lambda e: (order.get(e["metric"], len(order)), e["metric"],
+                                                 variant(e) not in {"sqlite", "embedded"}, variant(e)))
+
+
+def table(entries: list[dict[str, Any]]) -> str:
+    rows = latest(entries)
+    if not rows:
+        return "No measurements yet: run `make bench`."
+    lines = [
+        "| Metric | What it measures | Target | Latest | Database or mode | Measured (UTC) | Commit | Load (1 min) | Server |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for e in rows:
+        meaning, target, _ = METRICS.get(e["metric"], ("", "", True))
+        lines.append("| " + " | ".join([
+            f"`{e['metric']}`", meaning or "—", target_of(e, target),
+            f"**{number(e['value'])} {e.get('unit', '')}**".replace(" **", "**") if e["value"] is not None
+            else "not reached" + (f" ({e['note']})" if e.get("note") else ""),
+            variant(e) or "—", str(e.get("when", "—")).replace("T", " ").replace("Z", ""),
+            f"`{e.get('commit', '')}`" if e.get("commit") else "—",
+            number(e["load_1m"]) if "load_1m" in e else "—", str(e.get("server", "—")),
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--print", action="store_true", help="print the table instead of writing the doc")
+    args = parser.parse_args()
+    entries = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
+    block = table(entries)
+    if args.print:
+        print(block)
+        return
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if START in doc and END in doc:
+        head, rest = doc.split(START, 1)
+        tail = rest.split(END, 1)[1]
+        doc = f"{head}{START}\n{block}\n{END}{tail}"
+    else:
+        doc = f"{doc.rstrip()}\n\n## Latest figures\n\n{START}\n{block}\n{END}\n"
+    DOC.write_text(doc, encoding="utf-8")
+    print(block)
+    print(f"Summary written to {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
