@@ -3,12 +3,15 @@
 Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and mark them
 ``@pytest.mark.browser``; these fixtures are then available by name (the names are stable):
 
-``browser`` (session)
+``browser`` (one per test module)
     A Playwright ``Browser`` running ``/usr/bin/chromium`` headless, offline-minded (no background
     networking, no component updates, no sync) and with a fresh temporary profile (Playwright's
     ``launch`` makes a new user-data dir each time). Playwright's own browser download is never
     used. When chromium is missing the test is skipped with the reason, except under ``CI=true``,
-    where it fails: CI must never pass without having run these tests.
+    where it fails: CI must never pass without having run these tests. It lives for one module,
+    not the session: while Playwright runs, its event loop counts as running in this thread, so
+    Django's ORM is told (DJANGO_ALLOW_ASYNC_UNSAFE) to allow calls; that must not leak into the
+    rest of the suite or the processes it starts (``check --deploy`` warns about it).
 ``live_server`` (pytest-django)
     The site on 127.0.0.1 at a free port, static files (``assets/build``) served through the
     staticfiles finders. Asking for it makes the test transactional: the database is emptied after.
@@ -67,15 +70,15 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 # --- The browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: install it with `apt-get install chromium` (scripts/setup.sh --test does)."
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true requires the browser tests: {reason}", pytrace=False)
         pytest.skip(reason)
-    # Playwright's sync API keeps an asyncio event loop in this thread while it runs; Django would
-    # otherwise refuse the ORM calls tests make between page actions. Only while Playwright runs.
+    # Playwright's sync API marks its asyncio event loop as running in this thread until it stops;
+    # Django would otherwise refuse the ORM calls tests (and the database flush) make meanwhile.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     manager = sync_playwright().start()
@@ -87,7 +90,7 @@ def _playwright() -> Iterator[Playwright]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_playwright: Playwright) -> Iterator[Browser]:
     launched = _playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield launched
