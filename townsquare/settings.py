@@ -255,6 +255,9 @@ SPECTACULAR_SETTINGS = {
         "ChannelStatusEnum": "townsquare.channels.models.Channel.Status",
         "ConnectionStateEnum": "townsquare.channels.models.Channel.Connection",
         "PlatformEnum": "townsquare.channels.models.Platform",
+        "ActionStatusEnum": "townsquare.governance.models.ActionStatus",
+        "BreachStatusEnum": "townsquare.governance.models.Breach.Status",
+        "TrainingRecordStatusEnum": "townsquare.governance.models.TrainingRecord.Status",
     },
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -154,7 +154,7 @@ class ActionPlanDetailView(APIView):
 
 
 class ActionPlanImportView(APIView):
-    @extend_schema(request=ImportSerializer, summary="Import a committee table (dry_run: parse only)")
+    @extend_schema(request=ImportSerializer, responses=inline_serializer("ImportedTable", {"kind": serializers.CharField(), "format": serializers.CharField(), "title": serializers.CharField(), "rows": serializers.ListField(child=serializers.DictField()), "saved": serializers.DictField(required=False)}), summary="Import a committee table (dry_run: parse only)")
     def post(self, request: Request, slug: str) -> Response:
         council = council_with_any(request.user, slug, frozenset({Perm.MANAGE_GOVERNANCE}))
         incoming = ImportSerializer(data=request.data)
@@ -188,22 +188,28 @@ def _state_json(state: Any) -> dict[str, Any]:
             "completed_on": state.completed_on, "expires_on": state.expires_on}
 
 
+_TRAINING_FIELDS = {
+    "training": serializers.CharField(), "role": serializers.CharField(), "needed_to_publish": serializers.BooleanField(),
+    "state": serializers.CharField(), "completed_on": serializers.DateField(allow_null=True),
+    "expires_on": serializers.DateField(allow_null=True)}
+
+
 class MyTrainingView(APIView):
-    @extend_schema(responses=serializers.DictField(), summary="Your required training and whether it is current")
+    @extend_schema(responses=inline_serializer("TrainingState", _TRAINING_FIELDS, many=True), summary="Your required training and whether it is current")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
         return Response([_state_json(s) for s in training_states(user=request.user, council=council)])
 
 
 class TrainingOverdueView(APIView):
-    @extend_schema(responses=serializers.DictField(), summary="Everyone whose required training is lapsed or not done")
+    @extend_schema(responses=inline_serializer("TrainingOverdue", {"user": serializers.EmailField(), **_TRAINING_FIELDS}, many=True), summary="Everyone whose required training is lapsed or not done")
     def get(self, request: Request, slug: str) -> Response:
         council = council_with_any(request.user, slug, READ_REGISTERS)
         return Response([{"user": o.user.email, **_state_json(o.state)} for o in training_overdue(council=council)])
 
 
 class MyPublishingRightsView(APIView):
-    @extend_schema(responses=serializers.DictField(), summary="Whether you may draft posts, and if not why")
+    @extend_schema(responses=inline_serializer("PublishingRights", {"may_draft": serializers.BooleanField(), "reason": serializers.CharField()}), summary="Whether you may draft posts, and if not why")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
         refusal = publishing_rights_refusal(user=request.user, council=council)
