@@ -521,6 +521,7 @@ def viewing_figures_record(*, actor: User, stream: LiveStream, peak_concurrent_v
                            average_watch_seconds: int, source: str, read_on: dt.date) -> ViewingFigures:
     """Figures copied from the platform after the stream; each reading is kept, the newest shown first."""
     source = source.strip()
+    stream = LiveStream.objects.select_related("council", "meeting").get(pk=stream.pk)  # its current status
     problems = []
     if stream.status != LiveStream.Status.FINISHED:
         problems.append("Viewing figures are entered after the stream has finished.")
