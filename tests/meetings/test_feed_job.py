@@ -25,7 +25,7 @@ class FeedServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            def do_GET(self) -> None:
                 server.hits.append(self.path)
                 if self.path == "/slow.ics":
                     time.sleep(2)
