@@ -159,6 +159,10 @@ class Connector:
     default_base_url: ClassVar[str] = ""
     # True when ``base_url`` must be given by the person connecting (a Mastodon instance).
     needs_base_url: ClassVar[bool] = False
+    # True when publishing again with the same ``OutboundPost.idempotency_key`` cannot make a second
+    # post (Mastodon's Idempotency-Key header; Bluesky's record key chosen from it). Dispatch then
+    # re-sends after a worker died mid-call; for every other platform that case is "unconfirmed".
+    honours_idempotency_key: ClassVar[bool] = False
 
     def __init__(self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None) -> None:
         self.credentials = credentials

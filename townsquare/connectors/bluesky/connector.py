@@ -60,6 +60,7 @@ class BlueskyConnector(Connector):
     platform = "bluesky"
     auth_method = "app_password"
     default_base_url = "https://bsky.social"
+    honours_idempotency_key = True  # the record key is derived from it, so a repeat is found, not re-posted
     limits = Limits(max_chars=300, max_images=4, max_alt_text_chars=2000, video=False, rate_limit_per_hour=5000,
                     notes="300 graphemes; links count by their text. 5,000 record writes an hour per account.")
 

@@ -46,6 +46,7 @@ class MastodonConnector(Connector):
     platform = "mastodon"
     auth_method = "access_token"
     needs_base_url = True
+    honours_idempotency_key = True  # the server keeps Idempotency-Key for an hour
     limits = Limits(max_chars=500, max_images=4, max_alt_text_chars=1500, video=True, rate_limit_per_hour=3600,
                     notes="300 requests per 5 minutes per token on mastodon.social; instances differ.")
 
