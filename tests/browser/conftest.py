@@ -17,7 +17,8 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
     staticfiles finders. Asking for it makes the test transactional: the database is emptied after.
 ``demo_data``
     The demo councils (riverside, hillcrest), the six demo people (password ``DEMO_PASSWORD``)
-    and their channels, loaded with ``townsquare.demo.services.demo_load()``.
+    and their channels, loaded with ``townsquare.demo.services.demo_load()``. Passwords use a fast
+    hasher for the test (the sign-in form still checks them).
 ``page``
     A ``Page`` in a new browser context (no cookies), 1280 x 800, whose base URL is the live
     server, so ``page.goto("/c/riverside/")`` works. JavaScript errors and static files that fail
@@ -81,13 +82,17 @@ def _playwright() -> Iterator[Playwright]:
     # Django would otherwise refuse the ORM calls tests (and the database flush) make meanwhile.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    manager = sync_playwright().start()
-    yield manager
-    manager.stop()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    try:
+        manager = sync_playwright().start()
+        try:
+            yield manager
+        finally:
+            manager.stop()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="module")
