@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
 from townsquare.audit.selectors import audit_events_for
 from townsquare.channels.csv_io import COLUMNS, channels_import_csv, channels_to_csv, shortfalls_to_csv
@@ -66,6 +67,14 @@ def _register_rows(channels: Iterable[dict[str, Any]], *, council: Council) -> l
     """One row of the register table per channel, every cell already a string."""
     # The detail address differs only by the channel's id: reverse it once, not once per row.
     before, _, after = reverse("channels:detail", args=[council.slug, 0]).rpartition("/0/")
+    # What {{ last_post_at|date:"j M Y" }} shows (the day in the site's time zone), with the month
+    # names translated once a request rather than once a row.
+    months = {n: MONTHS_3[n].title() for n in MONTHS_3}
+
+    def day(when: Any) -> str:
+        when = timezone.localtime(when)
+        return f"{when.day} {months[when.month]} {when.year:04d}"
+
     return [{
         "url": f"{before}/{c['pk']}/{after}",
         "name": c["name"],
@@ -76,8 +85,7 @@ def _register_rows(channels: Iterable[dict[str, Any]], *, council: Council) -> l
         "status_tag": _STATUS_TAGS.get(c["status"], "govuk-tag--grey"),  # as channels/_status_tag.html
         "status": _STATUS_LABELS.get(c["status"], c["status"]),
         "connection": _CONNECTION_LABELS.get(c["connection_state"], c["connection_state"]),
-        # What {{ last_post_at|date:"j M Y" }} shows: the day in the site's time zone.
-        "last_post": dateformat.format(timezone.localtime(c["last_post_at"]), "j M Y") if c["last_post_at"] else "Never",
+        "last_post": day(c["last_post_at"]) if c["last_post_at"] else "Never",
     } for c in channels]
 
 
