@@ -60,6 +60,8 @@ def meetings_demo_load(council: Council) -> list[Meeting]:
     meetings_import(actor=comms, council=council, parsed=ParseResult(meetings=rows), source=Meeting.Source.DEMO)
     meetings = list(Meeting.objects.filter(council=council, uid__in=[r.uid for r in rows]).order_by("starts_at"))
     full = next(m for m in meetings if m.committee == "Full Council")
+    if full.live_streams.exists():  # loaded before: the import above matched by UID and changed nothing
+        return meetings
     stream = live_stream_create(actor=comms, meeting=full, agenda_item="Item 7: Riverside Leisure Centre future options",
                                 channel=Channel.objects.filter(council=council, platform="facebook",
                                                                handle="RiversideDC").first(),

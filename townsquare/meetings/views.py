@@ -36,7 +36,7 @@ from townsquare.meetings.forms import (
     StreamForm,
     UploadForm,
 )
-from townsquare.meetings.models import LiveStream, Meeting, PromotionOffset
+from townsquare.meetings.models import LiveStream, Meeting, MeetingSettings, PromotionOffset
 from townsquare.meetings.selectors import (
     committees_of,
     import_preview,
@@ -86,7 +86,7 @@ def meeting_list(request: HttpRequest, council: Council) -> HttpResponse:
     meetings = meetings_list(council=council, when=when, committee=committee)[:500]
     return render(request, "meetings/list.html", {
         "meetings": meetings, "when": when, "committee": committee, "committees": committees,
-        "can_manage": MANAGE in _perms(request), "settings_row": services.meeting_settings_get(council=council),
+        "can_manage": MANAGE in _perms(request), "settings_row": MeetingSettings.objects.filter(council=council).first(),
     })
 
 
