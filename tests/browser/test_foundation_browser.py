@@ -404,13 +404,6 @@ def test_pages_reflow_on_a_phone(
     axe_check(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ChannelForm (townsquare/channels/forms.py) renders dates as DD/MM/YYYY, which <input type=date> "
-    "cannot show, and platform_two_factor as True/False, which its Select's true/false options do not match: "
-    "saving a channel unchanged wipes those three fields.",
-)
 def test_saving_a_channel_unchanged_keeps_its_dates_and_two_factor(
     page: Page, demo_data: None, sign_in: Callable[..., None]
 ) -> None:

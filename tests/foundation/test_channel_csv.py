@@ -100,3 +100,25 @@ def test_export_round_trips_and_defuses_formulas(people: SimpleNamespace, rivers
     again = channels_import_csv(actor=people.admin, council=riverside,
                                 upload=channels_to_csv([channel]).replace("'=HYPERLINK", "HYPERLINK").encode())
     assert again.errors == [] and again.created == 0
+
+
+def test_saving_the_edit_page_unchanged_keeps_every_field(people: SimpleNamespace, riverside: Council,
+                                                          client_for) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import re
+
+    channel = Channel.objects.create(council=riverside, platform="x", name="Riverside", handle="@R",
+                                     digital_access_confirmed_on=dt.date(2026, 10, 22),
+                                     branding_checked_on=dt.date(2026, 9, 1), platform_two_factor=True)
+    client = client_for(people.comms)
+    page = client.get(f"/c/riverside/channels/{channel.pk}/edit/").content.decode()
+    assert 'value="2026-10-22"' in page
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
+    fields.update(re.findall(r'<select[^>]*name="(\w+)"[^>]*>.*?<option value="([^"]*)" selected', page, flags=re.S))
+    fields.update(re.findall(r'name="(\w+)"[^>]*>\s*<option value="([^"]*)" selected', page))
+    response = client.post(f"/c/riverside/channels/{channel.pk}/edit/", fields)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    channel.refresh_from_db()
+    assert channel.digital_access_confirmed_on == dt.date(2026, 10, 22)
+    assert channel.branding_checked_on == dt.date(2026, 9, 1)
+    assert channel.platform_two_factor is True

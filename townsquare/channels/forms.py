@@ -11,6 +11,20 @@ from townsquare.channels.models import Channel
 from townsquare.councils.models import Council, Service
 
 
+REQUIRED_MESSAGES = {
+    "name": "Enter the channel's name, as staff refer to it",
+    "platform": "Choose the platform",
+    "handle": "Enter the account's handle on the platform",
+    "status": "Choose the channel's status",
+}
+
+
+class TwoFactorSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "Not known"), ("true", "Yes"), ("false", "No")]
+
+
 class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
     url = forms.URLField(label="Web address (URL)", required=False, max_length=500, assume_scheme="https")
 
@@ -31,10 +45,10 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
             "assignees": "Service officers who draft for it",
         }
         widgets = {
-            "digital_access_confirmed_on": forms.DateInput(attrs={"type": "date"}),
-            "branding_checked_on": forms.DateInput(attrs={"type": "date"}),
-            "last_post_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "platform_two_factor": forms.Select(choices=[("unknown", "Not known"), ("true", "Yes"), ("false", "No")]),
+            # Browsers' date pickers read and write ISO dates whatever the page's language.
+            "digital_access_confirmed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "branding_checked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_post_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "assignees": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -49,9 +63,10 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["assignees"].required = False
         self.fields["service"].queryset = Service.objects.filter(council=council)  # type: ignore[attr-defined]
         self.fields["platform_two_factor"] = forms.NullBooleanField(
-            required=False, label=self.Meta.labels["platform_two_factor"],
-            widget=forms.Select(choices=[("unknown", "Not known"), ("true", "Yes"), ("false", "No")]),
+            required=False, label=self.Meta.labels["platform_two_factor"], widget=TwoFactorSelect,
         )
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
         self.instance.council = council
 
     def clean(self) -> dict[str, Any]:
