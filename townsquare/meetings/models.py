@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from townsquare.channels.models import Platform
 
@@ -80,8 +81,6 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["council", "starts_at"])]
 
     def __str__(self) -> str:
-        from django.utils import timezone
-
         return f"{self.committee}, {timezone.localtime(self.starts_at):%-d %B %Y}"
 
 
