@@ -20,5 +20,5 @@ class CouncilSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
             "brand_colour": "Brand colour",
             "require_two_factor": "Make two-factor sign-in mandatory",
             "dormant_after_days": "Days without a post before a channel counts as dormant",
-            "in_wales": "The council is in Wales (Welsh Language Standards apply)",
+            "in_wales": "The council is in Wales",
         }

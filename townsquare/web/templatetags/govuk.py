@@ -78,11 +78,16 @@ def govuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
             field.label, hint, errors, _choices(field, kind),
         )
     if isinstance(widget, forms.CheckboxInput):
-        control = field.as_widget(attrs={"class": "govuk-checkboxes__input"})
+        attrs = {"class": "govuk-checkboxes__input"}
+        if described := _described_by(field):
+            attrs["aria-describedby"] = described
+        control = field.as_widget(attrs=attrs)
+        item_hint = (format_html('<div id="{}-hint" class="govuk-hint govuk-checkboxes__hint">{}</div>', field.auto_id,
+                                 field.help_text) if field.help_text else "")
         return format_html(
-            '<div class="{}"><div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+            '<div class="{}">{}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
             '<div class="govuk-checkboxes__item">{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
-            "</div></div>{}{}</div>", group, control, field.id_for_label, field.label, hint, errors,
+            "{}</div></div></div>", group, errors, control, field.id_for_label, field.label, item_hint,
         )
     return format_html(
         '<div class="{}"><label class="{}" for="{}">{}</label>{}{}{}</div>',
