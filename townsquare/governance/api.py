@@ -188,7 +188,7 @@ def _state_json(state: Any) -> dict[str, Any]:
             "completed_on": state.completed_on, "expires_on": state.expires_on}
 
 
-_TRAINING_FIELDS = {
+_TRAINING_FIELDS: dict[str, serializers.Field] = {  # type: ignore[type-arg]
     "training": serializers.CharField(), "role": serializers.CharField(), "needed_to_publish": serializers.BooleanField(),
     "state": serializers.CharField(), "completed_on": serializers.DateField(allow_null=True),
     "expires_on": serializers.DateField(allow_null=True)}

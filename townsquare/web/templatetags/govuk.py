@@ -78,7 +78,7 @@ def govuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
             field.label, hint, errors, _choices(field, kind),
         )
     if isinstance(widget, forms.CheckboxInput):
-        attrs = {"class": "govuk-checkboxes__input"}
+        attrs: dict[str, str | bool] = {"class": "govuk-checkboxes__input"}
         if described := _described_by(field):
             attrs["aria-describedby"] = described
         control = field.as_widget(attrs=attrs)
