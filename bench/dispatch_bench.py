@@ -1,26 +1,33 @@
 """dispatch_10k_drain_s and dispatch_skew_p99_s: 10,000 posts due at the same moment across 500 channels.
 
 Usage: .venv/bin/python bench/dispatch_bench.py [--mode all|embedded|celery] [--posts 10000]
-                                               [--channels 500] [--rate-limit 300] [--no-save]
+           [--channels 500] [--rate-limit 300] [--concurrency N] [--timeout 900] [--no-save]
 
-The peer is ``LocalMastodonPeer`` below: a tiny threaded HTTP server of this benchmark's own (not a
+The peer is ``LocalMastodonPeer`` below: a small threaded HTTP server of this benchmark's own (not a
 real Mastodon, not mastodon-mock, which answers a status in several milliseconds and would measure
 itself), speaking the two calls the Mastodon connector makes to publish: verify credentials and
 POST /api/v1/statuses. It keeps the statuses per token, honours ``Idempotency-Key``, and enforces a
 per-token rate limit (``--rate-limit`` posts per hour, 429 with X-RateLimit headers past it), so
-duplicates and limit breaches would show.
+duplicates and limit breaches would show. Its own capacity is measured first (a separate client
+process, keep-alive connections, no limit) and recorded with the figures, so a slow peer shows.
 
 Each mode gets a fresh database with 500 Mastodon channels connected to the peer and 10,000
-approved posts (20 per channel, within the limit) whose targets are all due at T0, a few seconds
-after the workers have started; their dispatch jobs are on the queue as approval puts them there.
+approved posts (20 per channel: within the limit, so the drain is limited by Townsquare, not by
+the limits). Once the workers are up and everything is prepared, the posts are released: their
+time is set to T0, a few seconds ahead, and their channels' dispatch jobs are queued as approval
+queues them (``channels_enqueue``; with Celery, sent with their ETA).
 
-  embedded  SQLite (the default install), one ``manage.py run_worker`` process.
+  embedded  SQLite (the default install), one ``manage.py run_worker`` process (its default
+            concurrency unless ``--concurrency``).
   celery    PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/ts_dispatch_bench),
-            Redis at 127.0.0.1:6379/14, ``celery worker --concurrency 2``; each job is sent to Celery
-            with its ETA, as ``job_enqueue`` does.
+            Redis at 127.0.0.1:6379/14, ``celery worker --concurrency 2`` (two worker processes).
 
-dispatch_10k_drain_s = last ``published_at`` - T0; dispatch_skew_p99_s = the 99th percentile of
-(``published_at`` - ``due_at``). Both are appended to bench/results.json with ``"mode"``.
+"Sent" means the platform confirmed it (status "published"). dispatch_10k_drain_s = the last
+``published_at`` - T0, a figure only when every post was published (otherwise the entry says
+``incomplete`` and how many were left). dispatch_skew_p99_s = the 99th percentile over all posts of
+(``published_at``, or for a post not published its latest attempt's ``started_at``) - the post's
+``scheduled_for``; no figure while any post has not been tried. Both are appended to
+bench/results.json with ``"mode"`` and the 1-minute load average.
 """
 
 from __future__ import annotations
@@ -34,8 +41,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -45,7 +54,8 @@ WORK = ROOT / "bench" / "work" / "dispatch"
 RESULTS = ROOT / "bench" / "results.json"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ts_dispatch_bench")
 REDIS_URL = "redis://127.0.0.1:6379/14"
-LEAD_SECONDS = 8.0  # workers start and settle before the posts fall due
+LEAD_SECONDS = 3.0  # from releasing the posts to their due time: the jobs are queued (and sent to Celery) first
+STARTUP_SECONDS = 60.0  # the workers are up and idle well before the release
 
 
 # --- the peer -----------------------------------------------------------------------------------------
@@ -74,6 +84,9 @@ class LocalMastodonPeer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: LocalMastodonPeer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (~40 ms a response), and the peer, not Townsquare, would set the pace.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -154,7 +167,7 @@ def _env(mode: str) -> dict[str, str]:
 
 
 def prepare(args: argparse.Namespace) -> None:
-    """Child: make the channels and the approved, due posts (bulk rows, as approval leaves them)."""
+    """Child: the channels and the approved posts, scheduled a day ahead (bulk rows, as approval leaves them)."""
     import django
 
     django.setup()
@@ -162,15 +175,12 @@ def prepare(args: argparse.Namespace) -> None:
 
     from townsquare.accounts.models import User
     from townsquare.channels.models import Channel
-    from townsquare.connectors.base import AccountInfo, Credentials
+    from townsquare.connectors.base import Credentials
     from townsquare.connectors.crypto import credentials_encrypt
     from townsquare.connectors.models import Connection
     from townsquare.councils.models import Council
-    from townsquare.jobs.models import Job
-    from townsquare.publishing.dispatch import JOB_KIND, _job_key
     from townsquare.publishing.models import Post, PostTarget
 
-    _ = AccountInfo
     council = Council.objects.create(slug="bench", name="Bench Council")
     author = User.objects.create_user("author@bench.example", None)
     channels = Channel.objects.bulk_create([
@@ -180,49 +190,91 @@ def prepare(args: argparse.Namespace) -> None:
         Connection(channel=c, state=Channel.Connection.CONNECTED, base_url=args.peer,
                    credentials_encrypted=credentials_encrypt(Credentials({"access_token": f"token{n}"})),
                    account_external_id=str(n), account_handle=f"@bench{n}") for n, c in enumerate(channels)])
-    t0 = dt.datetime.fromtimestamp(args.t0, dt.UTC)
     now = timezone.now()
+    later = now + dt.timedelta(days=1)
     posts = Post.objects.bulk_create([
         Post(council=council, author=author, text=f"Bench post {i:05d}", status=Post.Status.APPROVED,
-             scheduled_for=t0, approved_by=author, approved_at=now) for i in range(args.posts)], batch_size=2000)
-    targets = PostTarget.objects.bulk_create([
-        PostTarget(post=p, channel=channels[i % len(channels)], status=PostTarget.Status.SCHEDULED, due_at=t0)
+             scheduled_for=later, approved_by=author, approved_at=now) for i in range(args.posts)], batch_size=2000)
+    PostTarget.objects.bulk_create([
+        PostTarget(post=p, channel=channels[i % len(channels)], status=PostTarget.Status.SCHEDULED, due_at=later)
         for i, p in enumerate(posts)], batch_size=2000)
-    jobs = Job.objects.bulk_create([
-        Job(kind=JOB_KIND, payload={"target_id": t.pk}, run_after=t0, dedupe_key=_job_key(t.pk, t0), max_attempts=3)
-        for t in targets], batch_size=2000)
-    if args.mode == "celery":
-        from townsquare.jobs.tasks import run_job
-
-        for job in jobs:
-            run_job.apply_async(args=[job.pk], eta=t0)
-    print(f"prepared {len(targets)} targets on {len(channels)} channels")
+    print(f"prepared {len(posts)} posts on {len(channels)} channels")
 
 
-def measure(args: argparse.Namespace) -> None:
-    """Child: wait until nothing is left to send, then print the figures as JSON."""
+def release_and_measure(args: argparse.Namespace) -> None:
+    """Child: make every post due at T0, queue the channels as approval does, then wait until nothing is left."""
     import django
 
     django.setup()
-    from townsquare.publishing.models import PostTarget
+    from django.db.models import OuterRef, Subquery
 
-    deadline = time.time() + args.timeout
+    from townsquare.channels.models import Channel
+    from townsquare.publishing.dispatch import channels_enqueue
+    from townsquare.publishing.models import Post, PostTarget, PublishAttempt
+
+    released = time.time()
+    t0 = dt.datetime.fromtimestamp(released + LEAD_SECONDS, dt.UTC)
+    Post.objects.update(scheduled_for=t0)
+    PostTarget.objects.update(due_at=t0)
+    channels_enqueue(channel_ids=Channel.objects.values_list("pk", flat=True), due_at=t0)
+    queued_late = time.time() > t0.timestamp()
+    deadline = t0.timestamp() + args.timeout
     left = -1
     while time.time() < deadline:
         left = PostTarget.objects.filter(status__in=["scheduled", "publishing"]).count()
         if left == 0:
             break
-        time.sleep(1)
-    rows = list(PostTarget.objects.values_list("status", "due_at", "published_at"))
-    published = [(d, p) for s, d, p in rows if s == "published" and p is not None]
-    lateness = sorted((p - d).total_seconds() for d, p in published)
-    t0 = dt.datetime.fromtimestamp(args.t0, dt.UTC)
-    last = max((p for _, p in published), default=t0)
+        time.sleep(0.5)
+    last_started = PublishAttempt.objects.filter(target=OuterRef("pk")).order_by("-started_at").values("started_at")[:1]
+    rows = list(PostTarget.objects.annotate(tried=Subquery(last_started)).values_list(
+        "status", "published_at", "tried", "post__scheduled_for"))
+    published = [p for s, p, _, _ in rows if s == "published" and p is not None]
+    # Lateness: confirmed time for a published post, else when it was last tried; untried posts have none.
+    lateness = sorted(((p if s == "published" and p else tried) - due).total_seconds()
+                      for s, p, tried, due in rows if (p if s == "published" and p else tried) is not None)
+    untried = len(rows) - len(lateness)
+    complete = len(published) == len(rows)
+    statuses: dict[str, int] = {}
+    for s, *_ in rows:
+        statuses[s] = statuses.get(s, 0) + 1
     print("FIGURES " + json.dumps({
-        "published": len(published), "not_published": len(rows) - len(published), "left": left,
-        "drain_s": round((last - t0).total_seconds(), 2),
-        "skew_p99_s": round(lateness[int(0.99 * (len(lateness) - 1))], 2) if lateness else None,
+        "t0": t0.timestamp(), "queued_late": queued_late, "posts": len(rows), "published": len(published),
+        "statuses": statuses, "left": left, "untried": untried,
+        "drain_s": round((max(published) - t0).total_seconds(), 2) if complete else None,
+        "skew_p99_s": round(lateness[int(0.99 * (len(lateness) - 1))], 2) if lateness and not untried else None,
+        "skew_p50_s": round(lateness[len(lateness) // 2], 2) if lateness and not untried else None,
+        "attempts": PublishAttempt.objects.count(),
     }))
+
+
+def peer_capacity(args: argparse.Namespace) -> None:
+    """Child: how many publishing calls a second the peer answers, from 4 keep-alive connections."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    where = urlsplit(args.peer)
+    stop_at = time.time() + 3.0
+    done = [0] * 4
+
+    def hammer(n: int) -> None:
+        conn = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port)
+        body = urlencode({"status": "capacity", "visibility": "public"})
+        while time.time() < stop_at:
+            conn.request("POST", "/api/v1/statuses", body=body, headers={
+                "Authorization": f"Bearer capacity{n}", "Idempotency-Key": uuid.uuid4().hex,
+                "Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, response.status
+            done[n] += 1
+
+    started = time.time()
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(f"CAPACITY {sum(done) / (time.time() - started):.0f}")
 
 
 def _fresh_database(mode: str, env: dict[str, str]) -> None:
@@ -242,53 +294,118 @@ def _fresh_database(mode: str, env: dict[str, str]) -> None:
                    capture_output=True)
 
 
+def _wait_until_idle(mode: str, env: dict[str, str], started: float) -> None:
+    """The workers have started (Django loaded, polling or connected to the broker)."""
+    log = WORK / mode / "workers.log"
+    marker = "started." if mode == "embedded" else "ready."
+    while time.time() - started < STARTUP_SECONDS:
+        if log.exists() and log.read_text(errors="replace").count(marker) >= 1:
+            time.sleep(1.0)
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"the {mode} workers did not start within {STARTUP_SECONDS:.0f} s; see {log}")
+
+
 def run_mode(mode: str, args: argparse.Namespace, peer: LocalMastodonPeer) -> dict[str, Any]:
     env = _env(mode)
     _fresh_database(mode, env)
     me = [sys.executable, str(Path(__file__).resolve())]
+    common = ["--mode", mode, "--posts", str(args.posts), "--channels", str(args.channels), "--peer", peer.url]
+    subprocess.run([*me, "--child", "prepare", *common], cwd=ROOT, env=env, check=True)
     workers: list[subprocess.Popen[bytes]] = []
     log = (WORK / mode / "workers.log").open("ab")
     try:
+        started = time.time()
         if mode == "embedded":
-            workers.append(subprocess.Popen([sys.executable, "manage.py", "run_worker", "--idle-sleep", "0.05"],
-                                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+            command = [sys.executable, "-u", "manage.py", "run_worker"]
+            if args.concurrency:
+                command += ["--concurrency", str(args.concurrency)]
+            workers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
         else:
             workers.append(subprocess.Popen([sys.executable, "-m", "celery", "-A", "townsquare", "worker",
-                                             "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip",
-                                             "--without-mingle"], cwd=ROOT, env=env, stdout=log,
-                                            stderr=subprocess.STDOUT))
-        t0 = time.time() + LEAD_SECONDS + 60  # preparing 10,000 posts (and queueing them in Celery) takes a while
-        common = ["--mode", mode, "--posts", str(args.posts), "--channels", str(args.channels), "--t0", str(t0),
-                  "--peer", peer.url]
-        subprocess.run([*me, "--child", "prepare", *common], cwd=ROOT, env=env, check=True)
-        if time.time() > t0:
-            raise SystemExit("preparing took longer than the lead time: raise LEAD_SECONDS")
-        out = subprocess.run([*me, "--child", "measure", *common, "--timeout", str(args.timeout)], cwd=ROOT, env=env,
-                             check=True, capture_output=True, text=True).stdout
+                                             "--concurrency", str(args.concurrency or 2), "--loglevel", "INFO",
+                                             "--without-gossip", "--without-mingle"], cwd=ROOT, env=env,
+                                            stdout=log, stderr=subprocess.STDOUT))
+        _wait_until_idle(mode, env, started)
+        out = subprocess.run([*me, "--child", "measure", *common, "--timeout", str(args.timeout)], cwd=ROOT,
+                             env=env, check=True, capture_output=True, text=True).stdout
         figures: dict[str, Any] = json.loads(out.split("FIGURES ", 1)[1])
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
             try:
-                worker.wait(20)
+                worker.wait(30)
             except subprocess.TimeoutExpired:
                 worker.kill()
         log.close()
-    on_peer = sum(len(v) for v in peer.statuses.values())
-    figures.update(on_peer=on_peer, distinct_on_peer=len({t for v in peer.statuses.values() for t in v}),
-                   refused_429=peer.refused)
-    peer.statuses.clear()
-    peer.keys.clear()
-    peer.calls.clear()
+    with peer.lock:
+        on_peer = sum(len(v) for v in peer.statuses.values())
+        distinct = len({t for v in peer.statuses.values() for t in v})
+        figures.update(on_peer=on_peer, duplicates_on_peer=on_peer - distinct, refused_429=peer.refused)
+        peer.statuses.clear()
+        peer.keys.clear()
+        peer.calls.clear()
+        peer.refused = 0
     return figures
 
 
+def _measure_peer() -> float:
+    peer = LocalMastodonPeer(10**9)
+    threading.Thread(target=peer.serve_forever, daemon=True).start()
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "capacity", "--peer", peer.url],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    peer.shutdown()
+    return float(out.split("CAPACITY ", 1)[1])
+
+
+def _commit() -> tuple[str, bool]:
+    """The commit measured, and whether the code that dispatch runs differed from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "townsquare/publishing", "townsquare/jobs",
+                              "townsquare/connectors", "bench/dispatch_bench.py"], cwd=ROOT, capture_output=True,
+                             text=True).stdout.strip()
+    return head, bool(changed)
+
+
 def save(entries: list[dict[str, Any]]) -> None:
-    with open(RESULTS.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # other benchmarks append to the same file
+    # The other benchmarks lock one or other of these two files while they read-modify-write the
+    # results: hold both, in the same order as they do, so no append is lost.
+    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as shared, \
+            open(RESULTS.with_suffix(".lock"), "w") as local:
+        fcntl.flock(shared, fcntl.LOCK_EX)
+        fcntl.flock(local, fcntl.LOCK_EX)
         data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
         data.extend(entries)
         RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def entries_for(mode: str, figures: dict[str, Any], args: argparse.Namespace, capacity: float) -> list[dict[str, Any]]:
+    commit, changed = _commit()
+    common: dict[str, Any] = {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit, "mode": mode,
+        "load_1m": round(os.getloadavg()[0], 2), "posts": args.posts, "channels": args.channels,
+        "rate_limit_per_hour": args.rate_limit, "published": figures["published"],
+        "statuses": figures["statuses"], "duplicates_on_peer": figures["duplicates_on_peer"],
+        "refused_429": figures["refused_429"], "peer": "LocalMastodonPeer (bench/dispatch_bench.py)",
+        "peer_capacity_per_s": round(capacity), "skew_p50_s": figures["skew_p50_s"],
+    }
+    if mode == "embedded":
+        common["concurrency"] = args.concurrency or "default"
+    else:
+        common["celery_workers"] = args.concurrency or 2
+    if changed:
+        common["uncommitted_changes"] = True
+    if figures["drain_s"]:
+        common["posts_per_s"] = round(figures["published"] / figures["drain_s"], 1)
+    if figures["drain_s"] is None or figures["queued_late"]:
+        # Not every post went out (or the release overran T0): no figure, only how far it got.
+        common.update(incomplete=True, left=figures["left"], untried=figures["untried"], timeout_s=args.timeout,
+                      queued_late=figures["queued_late"])
+    return [{"metric": "dispatch_10k_drain_s", "value": None if common.get("incomplete") else figures["drain_s"],
+             "unit": "s", **common},
+            {"metric": "dispatch_skew_p99_s", "value": None if common.get("incomplete") else figures["skew_p99_s"],
+             "unit": "s", **common}]
 
 
 def main() -> None:
@@ -297,40 +414,27 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--channels", type=int, default=500)
     parser.add_argument("--rate-limit", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="run_worker threads (embedded) or Celery worker processes (default: 2)")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--no-save", action="store_true")
-    parser.add_argument("--child", choices=["prepare", "measure"])
-    parser.add_argument("--t0", type=float, default=0.0)
+    parser.add_argument("--child", choices=["prepare", "measure", "capacity"])
     parser.add_argument("--peer", default="")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
-    if args.child == "prepare":
-        prepare(args)
+    if args.child:
+        {"prepare": prepare, "measure": release_and_measure, "capacity": peer_capacity}[args.child](args)
         return
-    if args.child == "measure":
-        measure(args)
-        return
+    capacity = _measure_peer()
+    print(f"peer capacity: {capacity:.0f} publishing calls/s (4 keep-alive connections, another process)")
     peer = LocalMastodonPeer(args.rate_limit)
     threading.Thread(target=peer.serve_forever, daemon=True).start()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
     entries = []
     for mode in (["embedded", "celery"] if args.mode == "all" else [args.mode]):
         figures = run_mode(mode, args, peer)
         print(mode, json.dumps(figures))
-        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        common = {"when": when, "commit": commit, "mode": mode, "posts": args.posts, "channels": args.channels,
-                  "peer": "LocalMastodonPeer (bench/dispatch_bench.py)",
-                  "rate_limit_per_hour": args.rate_limit, "published": figures["published"],
-                  "duplicates_on_peer": figures["on_peer"] - figures["distinct_on_peer"],
-                  "load_1m": round(os.getloadavg()[0], 2)}
-        if figures["left"]:
-            # Not everything went out before --timeout: no drain figure, only how far it got.
-            common.update(incomplete=True, left=figures["left"], timeout_s=args.timeout)
-            figures["drain_s"] = None
-        entries += [{"metric": "dispatch_10k_drain_s", "value": figures["drain_s"], "unit": "s", **common},
-                    {"metric": "dispatch_skew_p99_s", "value": figures["skew_p99_s"], "unit": "s", **common}]
+        entries += entries_for(mode, figures, args, capacity)
     peer.shutdown()
     if not args.no_save:
         save(entries)

@@ -47,7 +47,7 @@ def test_officer_submits_and_another_person_approves(people, make_post, django_c
     assert post.status == Post.Status.APPROVED and post.approved_by == people.comms
     target = post.targets.get()
     assert target.status == PostTarget.Status.SCHEDULED and target.due_at == post.scheduled_for
-    assert Job.objects.filter(kind="publishing.dispatch_target", payload__target_id=target.pk).exists()
+    assert Job.objects.filter(kind="publishing.dispatch_target", payload__channel_id=target.channel_id).exists()
     assert actions(post) == ["post.created", "post.submitted", "post.approved"]
     assert Notification.objects.filter(user=people.officer, kind="post.approved").exists()
     assert Notification.objects.filter(user=people.comms, kind="post.awaiting_approval").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -24,8 +25,7 @@ DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 MAX_READ_ATTEMPTS = 4
 MAX_WAIT_SECONDS = 60.0
 
-_session = requests.Session()
-_session.headers["User-Agent"] = "Townsquare/1.0 (+council social media management)"
+_local = threading.local()
 
 # platform error body -> ConnectorError; each connector passes its own
 Classifier = Callable[[requests.Response], ConnectorError | None]
@@ -35,9 +35,23 @@ LIMIT_HEADERS = ("x-ratelimit-limit", "x-rate-limit-limit", "ratelimit-limit")
 RESET_HEADERS = ("x-ratelimit-reset", "x-rate-limit-reset", "ratelimit-reset")
 
 
+def session() -> requests.Session:
+    """This thread's session: connections to a platform are kept alive between calls.
+
+    One per thread, because a requests session is not safe to share between threads (and its pool
+    would discard connections beyond ten per host when many workers' threads call one platform).
+    """
+    current: requests.Session | None = getattr(_local, "session", None)
+    if current is None:
+        current = requests.Session()
+        current.headers["User-Agent"] = "Townsquare/1.0 (+council social media management)"
+        _local.session = current
+    return current
+
+
 def send(method: str, url: str, **kwargs: Any) -> requests.Response:
     """The raw call; tests for platforms without a local server replace this function."""
-    return _session.request(method, url, **kwargs)
+    return session().request(method, url, **kwargs)
 
 
 def _header_int(response: requests.Response, names: tuple[str, ...]) -> int | None:

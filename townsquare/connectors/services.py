@@ -16,6 +16,8 @@ import json
 import logging
 import os
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,23 +72,65 @@ def connector_new(*, platform: str, base_url: str = "", credentials: Credentials
     return cls(credentials, base_url=base_url or cls.default_base_url, settings=connector_settings(platform))
 
 
-def connector_for(channel: Channel) -> Connector:
+def connector_for(channel: Channel, *, connection: Connection | None = None, reuse: bool = False) -> Connector:
     """The channel's connector with its decrypted credentials, ready to call.
 
     Raises ConnectorError(REAUTHORISE) when the channel is not connected or needs reconnecting,
     so callers never send a credential that is known to be refused.
+
+    ``connection``: the channel's row, when the caller has just read it. ``reuse``: hand out this
+    thread's connector for the channel again while its stored connection is unchanged (same
+    encrypted credentials, server and state, same app settings), saving the decryption, the SDK
+    client and its kept-alive connections on every call. Reconnecting stores new ciphertext, so
+    the next call builds a fresh connector. Connectors are not thread-safe: the cache is per thread.
     """
-    connection = Connection.objects.filter(channel_id=channel.pk).first()
+    if connection is None:
+        connection = Connection.objects.filter(channel_id=channel.pk).first()
     if connection is None or not connection.credentials_encrypted or connection.state == State.NOT_CONNECTED:
         raise ConnectorError(ErrorKind.REAUTHORISE, "This channel is not connected to its platform.")
     if connection.state == State.NEEDS_RECONNECTING:
         raise ConnectorError(ErrorKind.REAUTHORISE, "This channel needs reconnecting before it can be used.")
+    app_settings = connector_settings(channel.platform)
+    fingerprint = (channel.platform, connection.state, connection.base_url, connection.credentials_encrypted,
+                   tuple(sorted(app_settings.items())))
+    cache = _reusable() if reuse else None
+    if cache is not None:
+        kept = cache.get(channel.pk)
+        if kept is not None and kept[0] == fingerprint:
+            cache.move_to_end(channel.pk)
+            return kept[1]
     try:
         credentials = credentials_decrypt(connection.credentials_encrypted)
     except CredentialsUnreadable as exc:
         raise ConnectorError(ErrorKind.REAUTHORISE, "The stored credentials cannot be read with the configured "
                              "keys; reconnect the channel.") from exc
-    return connector_new(platform=channel.platform, base_url=connection.base_url, credentials=credentials)
+    cls = connector_class(channel.platform)
+    connector = cls(credentials, base_url=connection.base_url or cls.default_base_url, settings=app_settings)
+    if cache is not None:
+        cache[channel.pk] = (fingerprint, connector)
+        while len(cache) > REUSE_LIMIT:
+            cache.popitem(last=False)
+    return connector
+
+
+REUSE_LIMIT = 2000  # connectors kept per thread, least recently used dropped first
+_kept = threading.local()
+
+
+def _reusable() -> OrderedDict[int, tuple[tuple[Any, ...], Connector]]:
+    cache: OrderedDict[int, tuple[tuple[Any, ...], Connector]] | None = getattr(_kept, "connectors", None)
+    if cache is None:
+        cache = _kept.connectors = OrderedDict()
+    return cache
+
+
+def connector_forget(channel_id: int | None = None) -> None:
+    """Drop this thread's kept connector for a channel (all channels when None)."""
+    cache = _reusable()
+    if channel_id is None:
+        cache.clear()
+    else:
+        cache.pop(channel_id, None)
 
 
 # --- connecting --------------------------------------------------------------------------------------

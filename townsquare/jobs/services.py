@@ -79,19 +79,35 @@ def job_claim(*, job_id: int, worker: str) -> Job | None:
     return Job.objects.get(pk=job_id)
 
 
-def job_claim_next(*, worker: str, kinds: list[str] | None = None) -> Job | None:
-    """Claim the oldest due job, retrying past the ones other workers take first."""
-    for _ in range(10):
-        due = Job.objects.filter(status=Job.Status.QUEUED, run_after__lte=timezone.now())
+def jobs_claim_due(*, worker: str, limit: int, kinds: list[str] | None = None) -> list[Job]:
+    """Claim up to ``limit`` due jobs, oldest first, in one transaction; none is shared with another claimer.
+
+    PostgreSQL locks the chosen rows (``SKIP LOCKED``: a concurrent claimer takes the next ones
+    instead of waiting); SQLite's write lock, taken when the transaction begins, already serialises
+    claimers. The conditional UPDATE (still queued) is kept so the claim holds on any database.
+    """
+    if limit < 1:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        due = Job.objects.filter(status=Job.Status.QUEUED, run_after__lte=now)
         if kinds:
             due = due.filter(kind__in=kinds)
-        candidate = due.order_by("run_after", "pk").values_list("pk", flat=True).first()
-        if candidate is None:
-            return None
-        job = job_claim(job_id=candidate, worker=worker)
-        if job is not None:
-            return job
-    return None
+        ids = list(due.select_for_update(skip_locked=True).order_by("run_after", "pk").values_list("pk", flat=True)[
+            :limit])
+        if not ids:
+            return []
+        Job.objects.filter(pk__in=ids, status=Job.Status.QUEUED).update(
+            status=Job.Status.RUNNING, locked_by=worker, locked_at=now, attempts=F("attempts") + 1
+        )
+        return list(Job.objects.filter(pk__in=ids, status=Job.Status.RUNNING, locked_by=worker, locked_at=now)
+                    .order_by("run_after", "pk"))
+
+
+def job_claim_next(*, worker: str, kinds: list[str] | None = None) -> Job | None:
+    """Claim the oldest due job; None when nothing is due."""
+    claimed = jobs_claim_due(worker=worker, limit=1, kinds=kinds)
+    return claimed[0] if claimed else None
 
 
 def job_run(job: Job) -> bool:

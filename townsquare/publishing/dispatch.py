@@ -1,30 +1,41 @@
 """Dispatch: exactly once, or visibly not.
 
 How it runs. Approving a post schedules one ``PostTarget`` per channel and enqueues one
-``publishing.dispatch_target`` job per target on the existing queue, due at the target's time
-(``job_enqueue``: the embedded ``run_worker`` takes it from the database; with Celery it is sent
-with an ETA). Both call ``target_dispatch``. A periodic ``publishing.dispatch_due`` sweep
-(``dispatch_sweep``) catches what a per-target job cannot: a due target whose job was lost or
-deferred, and a target left "publishing" by a worker that died mid-call.
+``publishing.dispatch_target`` job per channel and due time on the existing queue (``job_enqueue``:
+the embedded ``run_worker`` takes it from the database; with Celery it is sent with an ETA). Both
+call ``channel_dispatch``, which sends that channel's due targets in due order, a batch at a time.
+A periodic ``publishing.dispatch_due`` sweep (``dispatch_sweep``) catches what a job cannot: a due
+target whose job was lost or deferred, and a target left "publishing" by a worker that died mid-call.
 
-The steps for one target, each a separate commit:
+The steps for a batch of one channel's due targets:
 
 1. Claim, in one transaction: lock the channel's ``ChannelPublishing`` row, count the channel's
    calls in the last hour against the connector's ``limits.rate_limit_per_hour`` and the
-   connection's reported headroom (exhausted: move ``due_at`` to when it frees up, no call),
-   then ``UPDATE ... SET status='publishing' WHERE status='scheduled' AND due_at <= now`` (one
-   row changed: ours; none: someone else has it) and insert a ``PublishAttempt`` carrying the
-   target's idempotency key. Claim and attempt commit together, so "publishing" always has
-   its attempt on record before any call is made.
-2. One call to the platform.
-3. Record the outcome on the attempt and the target.
+   connection's reported headroom (exhausted: move the due targets' ``due_at`` to when it frees
+   up, no call), then ``UPDATE ... SET status='publishing' WHERE id IN (the first due ones) AND
+   status='scheduled' AND due_at <= now`` (the rows it changes are ours, the rest someone else's)
+   and insert one ``PublishAttempt`` per claimed target carrying its idempotency key. Claim and
+   attempts commit together, so "publishing" always has its attempt on record before any call.
+2. For each claimed target in turn: one call to the platform,
+3. then its outcome recorded on the attempt and the target, with its audit event, in one
+   transaction, before the next call is made.
 
-A worker that dies between 2 and 3 leaves the target "publishing" with an attempt "started".
-``targets_recover`` finds it once its worker is known dead (same host, process gone) or the attempt
-is older than ``STALE_ATTEMPT``. If the channel's connector honours idempotency keys (Mastodon's
-``Idempotency-Key``: a repeat with the same key returns the first status instead of posting
-again), the target is scheduled again with the same key; otherwise it becomes "unconfirmed" and a
-person checks the account and resolves it. An unconfirmed target is never sent again by itself.
+A batch holds several targets only where the channel's connector honours idempotency keys; on
+any other platform it is one target, so a worker that dies leaves at most the call in flight in
+doubt. A claimed target that is not called after all (the platform's headroom ran out, or it
+asked to be left alone, part-way through a batch; the batch ran too long) is given back: its
+attempt is marked "released" and the target is scheduled again.
+
+A worker that dies between 2 and 3 leaves the target "publishing" with an attempt "started" (and
+the rest of its batch too, not yet called). ``targets_recover`` finds them once their worker is
+known dead (same host, process gone) or the attempt is older than ``STALE_ATTEMPT``. If the
+channel's connector honours idempotency keys (Mastodon's ``Idempotency-Key``: a repeat with the
+same key returns the first status instead of posting again), the target is scheduled again with
+the same key; otherwise it becomes "unconfirmed" and a person checks the account and resolves it.
+An unconfirmed target is never sent again by itself.
+
+The job kind keeps its first name, ``publishing.dispatch_target``: its payload names the channel
+(a job queued with a ``target_id`` is still understood).
 """
 
 from __future__ import annotations
@@ -33,24 +44,32 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from townsquare.audit.services import audit_record
 from townsquare.channels.models import Channel
-from townsquare.connectors.base import ConnectorError, ErrorKind, Image, OutboundPost
+from townsquare.connectors.base import Connector, ConnectorError, ErrorKind, Image, OutboundPost
 from townsquare.connectors.models import Connection
-from townsquare.connectors.services import connection_record_error, connection_record_success, connector_for
+from townsquare.connectors.services import (
+    connection_keep_renewed,
+    connection_record_error,
+    connection_record_success,
+    connector_for,
+)
 from townsquare.councils.access import perms_in
 from townsquare.councils.roles import Perm
 from townsquare.jobs.services import job_enqueue
 from townsquare.notifications.services import notify
-from townsquare.publishing.models import ChannelPublishing, Post, PostTarget, PublishAttempt
+from townsquare.publishing.models import ChannelPublishing, Post, PostImage, PostTarget, PublishAttempt
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -64,6 +83,12 @@ STALE_ATTEMPT = dt.timedelta(seconds=getattr(settings, "PUBLISHING_STALE_ATTEMPT
 MAX_TRANSIENT_RETRIES = 3
 RATE_WINDOW = dt.timedelta(hours=1)
 JOB_KIND = "publishing.dispatch_target"
+# Targets claimed together on a channel whose platform honours idempotency keys. Larger batches
+# save little more (the claim is a few queries) and hold targets away from other workers longer.
+BATCH = int(getattr(settings, "PUBLISHING_CLAIM_BATCH", 10))
+# Targets one job sends before the rest of the channel goes to a new job, so a channel with a
+# long queue does not keep a worker from every other channel.
+MAX_PER_JOB = 100
 
 Status = PostTarget.Status
 Outcome = PublishAttempt.Outcome
@@ -72,18 +97,27 @@ Outcome = PublishAttempt.Outcome
 # --- enqueueing -------------------------------------------------------------------------------------
 
 
-def _job_key(target_id: int, due_at: dt.datetime) -> str:
-    return f"publishing:{target_id}:{int(due_at.timestamp())}"
+def _job_key(channel_id: int, due_at: dt.datetime) -> str:
+    return f"publishing:channel:{channel_id}:{int(due_at.timestamp())}"
+
+
+def channels_enqueue(*, channel_ids: Iterable[int], due_at: dt.datetime) -> int:
+    """One dispatch job per channel, due at ``due_at``; a pending job for the same channel and time is kept."""
+    made = 0
+    for channel_id in sorted(set(channel_ids)):
+        if job_enqueue(kind=JOB_KIND, payload={"channel_id": channel_id}, run_after=due_at,
+                       dedupe_key=_job_key(channel_id, due_at), max_attempts=3):
+            made += 1
+    return made
 
 
 def targets_enqueue(*, target_ids: Iterable[int], due_at: dt.datetime) -> int:
-    """One dispatch job per target, due at its time; a pending job for the same target and time is kept."""
-    made = 0
-    for target_id in target_ids:
-        if job_enqueue(kind=JOB_KIND, payload={"target_id": target_id}, run_after=due_at,
-                       dedupe_key=_job_key(target_id, due_at), max_attempts=3):
-            made += 1
-    return made
+    """Queue the channels of these targets for ``due_at`` (one job per channel, not per target)."""
+    ids = list(target_ids)
+    if not ids:
+        return 0
+    channel_ids = PostTarget.objects.filter(pk__in=ids).values_list("channel_id", flat=True).distinct()
+    return channels_enqueue(channel_ids=list(channel_ids), due_at=due_at)
 
 
 # --- connectors ---------------------------------------------------------------------------------------
@@ -111,12 +145,11 @@ def _rate_limit_per_hour(channel: Channel) -> int | None:
     return min(x for x in (limit, override) if x) if (limit or override) else None
 
 
-def _headroom_wait(channel: Channel, now: dt.datetime) -> dt.datetime | None:
+def _headroom_wait(connection: Connection | None, now: dt.datetime) -> dt.datetime | None:
     """When the platform's own counter says the account has no calls left: the time it resets."""
-    room = Connection.objects.filter(channel=channel).values_list("rate_remaining", "rate_resets_at").first()
-    if room is None:
+    if connection is None:
         return None
-    remaining, resets_at = room
+    remaining, resets_at = connection.rate_remaining, connection.rate_resets_at
     if remaining is not None and remaining <= 0 and resets_at is not None and resets_at > now:
         return resets_at
     return None
@@ -129,93 +162,259 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _defer(target: PostTarget, until: dt.datetime, reason: str) -> None:
-    PostTarget.objects.filter(pk=target.pk, status=Status.SCHEDULED).update(due_at=until, last_error=reason)
-    transaction.on_commit(lambda: targets_enqueue(target_ids=[target.pk], due_at=until))
+@dataclass
+class Claimed:
+    """One claimed target and its attempt, committed together."""
+
+    target: PostTarget
+    attempt: PublishAttempt
+
+
+@dataclass
+class Batch:
+    """Targets of one channel claimed in one transaction, in due order."""
+
+    channel: Channel
+    connection: Connection | None
+    claimed: list[Claimed]
+    claimed_at: dt.datetime
+    images: dict[int, list[PostImage]] = field(default_factory=dict)
+    # Posts whose only target (cancelled ones aside) is in this batch: done when it is.
+    alone: set[int] = field(default_factory=set)
+
+
+def _defer(due: QuerySet[PostTarget], channel_id: int, until: dt.datetime, reason: str) -> None:
+    if due.update(due_at=until, last_error=reason):
+        transaction.on_commit(lambda: channels_enqueue(channel_ids=[channel_id], due_at=until))
+
+
+def _channel_lock(channel_id: int) -> ChannelPublishing:
+    """Lock the channel's publishing row (made on first use), with the channel itself."""
+    rows = ChannelPublishing.objects.select_for_update(of=("self",)).select_related("channel")
+    lock = rows.filter(channel_id=channel_id).first()
+    if lock is None:
+        ChannelPublishing.objects.get_or_create(channel_id=channel_id)
+        lock = rows.get(channel_id=channel_id)
+    return lock
+
+
+def targets_claim(*, channel_id: int, worker: str, limit: int | None = None, target_id: int | None = None,
+                  now: dt.datetime | None = None) -> Batch | None:
+    """Claim the channel's first due targets and record their attempts, in one commit.
+
+    None when there is nothing to send now: nothing due, someone else has it, or the channel's
+    rate limit is spent (the due targets then wait for it; see ``_defer``). ``target_id`` limits
+    the claim to that one target.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Serialises dispatch per channel (PostgreSQL row lock; SQLite's write lock already does).
+        channel = _channel_lock(channel_id).channel
+        due = PostTarget.objects.filter(channel_id=channel_id, status=Status.SCHEDULED, due_at__lte=now)
+        if target_id is not None:
+            due = due.filter(pk=target_id)
+        connection = Connection.objects.filter(channel_id=channel_id).first()
+        size = BATCH if honours_idempotency_key(channel) else 1
+        if limit is not None:
+            size = min(size, limit)
+        per_hour = _rate_limit_per_hour(channel)
+        if per_hour:
+            window = PublishAttempt.objects.filter(channel_id=channel_id, started_at__gt=now - RATE_WINDOW).exclude(
+                outcome=Outcome.RELEASED)
+            used = window.count()
+            if used >= per_hour:
+                oldest = window.order_by("started_at").values_list("started_at", flat=True)[used - per_hour]
+                _defer(due, channel_id, oldest + RATE_WINDOW,
+                       f"Waiting for the channel's allowance of {per_hour} posts an hour.")
+                return None
+            size = min(size, per_hour - used)
+        if (resets := _headroom_wait(connection, now)) is not None:
+            _defer(due, channel_id, resets, "Waiting for the platform's rate limit to reset.")
+            return None
+        candidates = list(due.select_related("post", "post__council", "post__author").order_by("due_at", "pk")[:size])
+        if not candidates:
+            return None
+        ids = [t.pk for t in candidates]
+        won = PostTarget.objects.filter(pk__in=ids, status=Status.SCHEDULED, due_at__lte=now).update(
+            status=Status.PUBLISHING, claimed_by=worker, claimed_at=now)
+        if won != len(ids):  # another process moved some of them since they were read (cancelled, rescheduled)
+            ours = set(PostTarget.objects.filter(pk__in=ids, status=Status.PUBLISHING, claimed_by=worker,
+                                                 claimed_at=now).values_list("pk", flat=True))
+            candidates = [t for t in candidates if t.pk in ours]
+            if not candidates:
+                return None
+        for target in candidates:
+            target.status, target.claimed_by, target.claimed_at = Status.PUBLISHING, worker, now
+            target.channel = channel
+        attempts = PublishAttempt.objects.bulk_create([
+            PublishAttempt(target=t, channel_id=channel_id, idempotency_key=t.idempotency_key, worker=worker,
+                           started_at=now) for t in candidates])
+    return Batch(channel=channel, connection=connection, claimed_at=now,
+                 claimed=[Claimed(target=t, attempt=a) for t, a in zip(candidates, attempts, strict=True)])
 
 
 def target_claim(*, target_id: int, worker: str, now: dt.datetime | None = None) -> PublishAttempt | None:
     """Claim one due target and record its attempt, in one commit; None if not ours to send now."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        target = PostTarget.objects.select_related("channel").filter(pk=target_id).first()
-        if target is None or target.status != Status.SCHEDULED or target.due_at is None or target.due_at > now:
-            return None
-        channel = target.channel
-        # Serialises dispatch per channel (PostgreSQL row lock; SQLite's write lock already does).
-        ChannelPublishing.objects.select_for_update().get_or_create(channel=channel)
-        limit = _rate_limit_per_hour(channel)
-        if limit:
-            window = PublishAttempt.objects.filter(channel=channel, started_at__gt=now - RATE_WINDOW)
-            if window.count() >= limit:
-                oldest = window.order_by("started_at").values_list("started_at", flat=True)[
-                    max(0, window.count() - limit)]
-                _defer(target, oldest + RATE_WINDOW, f"Waiting for the channel's allowance of {limit} posts an hour.")
-                return None
-        if (resets := _headroom_wait(channel, now)) is not None:
-            _defer(target, resets, "Waiting for the platform's rate limit to reset.")
-            return None
-        won = PostTarget.objects.filter(pk=target.pk, status=Status.SCHEDULED, due_at__lte=now).update(
-            status=Status.PUBLISHING, claimed_by=worker, claimed_at=now)
-        if won != 1:
-            return None
-        attempt = PublishAttempt.objects.create(target=target, channel=channel, idempotency_key=target.idempotency_key,
-                                                worker=worker, started_at=now)
-    return attempt
+    channel_id = PostTarget.objects.filter(pk=target_id).values_list("channel_id", flat=True).first()
+    if channel_id is None:
+        return None
+    batch = targets_claim(channel_id=channel_id, worker=worker, target_id=target_id, now=now)
+    return batch.claimed[0].attempt if batch else None
 
 
-# --- the call and its outcome -----------------------------------------------------------------------
+def _load_extras(batch: Batch) -> None:
+    """The batch's images and which of its posts go to no other channel: two queries for the whole batch."""
+    post_ids = [c.target.post_id for c in batch.claimed]
+    for image in PostImage.objects.filter(post_id__in=post_ids):
+        batch.images.setdefault(image.post_id, []).append(image)
+    counts = (PostTarget.objects.filter(post_id__in=post_ids).exclude(status=Status.CANCELLED)
+              .values("post_id").annotate(n=Count("pk")))
+    batch.alone = {row["post_id"] for row in counts if row["n"] == 1}
 
 
-def _outbound(target: PostTarget) -> OutboundPost:
+# --- the calls and their outcomes ---------------------------------------------------------------------
+
+
+def _outbound(target: PostTarget, images: list[PostImage] | None = None) -> OutboundPost:
     post = target.post
-    images = []
-    for image in post.images.all():
+    loaded = []
+    for image in post.images.all() if images is None else images:
         with image.file.open("rb") as handle:
-            images.append(Image(content=handle.read(), mime_type=image.mime_type, alt_text=image.alt_text))
-    return OutboundPost(text=target.text, link=post.link, images=tuple(images),
+            loaded.append(Image(content=handle.read(), mime_type=image.mime_type, alt_text=image.alt_text))
+    return OutboundPost(text=target.text, link=post.link, images=tuple(loaded),
                         idempotency_key=str(target.idempotency_key))
 
 
-def target_dispatch(*, target_id: int, worker: str = "") -> str:
-    """Claim, call once, record. Returns what happened: published, failed, unconfirmed, deferred, skipped."""
+def channel_dispatch(*, channel_id: int, worker: str = "", max_targets: int = MAX_PER_JOB) -> dict[str, int]:
+    """Send the channel's due targets, a batch at a time; returns how many ended each way."""
     worker = worker or worker_id()
-    attempt = target_claim(target_id=target_id, worker=worker)
-    if attempt is None:
+    counts: Counter[str] = Counter()
+    sent = 0
+    while sent < max_targets:
+        batch = targets_claim(channel_id=channel_id, worker=worker, limit=max_targets - sent)
+        if batch is None:
+            break
+        counts.update(_send_batch(batch))
+        sent += len(batch.claimed)
+    else:
+        if PostTarget.objects.filter(channel_id=channel_id, status=Status.SCHEDULED,
+                                     due_at__lte=timezone.now()).exists():
+            channels_enqueue(channel_ids=[channel_id], due_at=timezone.now())
+    return dict(counts)
+
+
+def target_dispatch(*, target_id: int, worker: str = "") -> str:
+    """Claim this one target, call once, record. Returns published, failed, unconfirmed, deferred or skipped."""
+    worker = worker or worker_id()
+    channel_id = PostTarget.objects.filter(pk=target_id).values_list("channel_id", flat=True).first()
+    batch = None if channel_id is None else targets_claim(channel_id=channel_id, worker=worker, target_id=target_id)
+    if batch is None:
         target = PostTarget.objects.filter(pk=target_id).only("status").first()
         return "deferred" if target is not None and target.status == Status.SCHEDULED else "skipped"
-    target = PostTarget.objects.select_related("post", "post__council", "post__author", "channel").get(pk=target_id)
-    channel = target.channel
+    return _send_batch(batch)[0]
+
+
+def _send_batch(batch: Batch) -> list[str]:
+    """One call per claimed target, each outcome committed before the next call."""
+    _load_extras(batch)
+    channel = batch.channel
+    outcomes: list[str] = []
+    connector: Connector | None = None
+    before = None
+    # What happens to the targets not yet called when the channel cannot take more now:
+    # (outcome, message, kind) to fail them as the claim would, or a time to give them back until.
+    fail_rest: tuple[str, str, str] | None = None
+    release_until: tuple[dt.datetime, str] | None = None
     if channel.status == Channel.Status.CLOSED:
-        return _finish(attempt, Outcome.FAILED, "The channel is closed in the register.")
-    if channel.connection_state == Channel.Connection.NEEDS_RECONNECTING:
-        return _finish(attempt, Outcome.FAILED, "The channel needs reconnecting before anything can be published.",
-                       kind=ErrorKind.REAUTHORISE)
-    try:
-        connector = connector_for(channel)
-        outbound = _outbound(target)
-    except ConnectorError as exc:
-        return _handle_error(attempt, channel, exc)
-    except Exception as exc:  # nothing was sent: the channel cannot be used at all
-        log.warning("cannot prepare target %s: %s", target_id, type(exc).__name__)
-        return _finish(attempt, Outcome.FAILED, f"Could not prepare the post for {channel.name}: {exc}")
-    try:
-        result = connector.publish(outbound)
-    except ConnectorError as exc:
-        return _handle_error(attempt, channel, exc)
-    except Exception as exc:  # the call may have reached the platform: a person checks
-        log.warning("publish call for target %s raised %s", target_id, type(exc).__name__)
-        return _finish(attempt, Outcome.UNCONFIRMED,
-                       "Something went wrong during the call: the platform may or may not have published. "
-                       "Check the account.")
+        fail_rest = (Outcome.FAILED, "The channel is closed in the register.", "")
+    elif channel.connection_state == Channel.Connection.NEEDS_RECONNECTING:
+        fail_rest = (Outcome.FAILED, "The channel needs reconnecting before anything can be published.",
+                     ErrorKind.REAUTHORISE)
+    published_at: dt.datetime | None = None
+    pending = list(batch.claimed)
+    while pending:
+        item = pending.pop(0)
+        if fail_rest is not None:
+            outcomes.append(_finish(item, fail_rest[0], fail_rest[1], kind=fail_rest[2], alone=batch))
+            continue
+        if release_until is None and timezone.now() - batch.claimed_at > STALE_ATTEMPT / 2:
+            # Recovery would soon take these attempts for dead ones: give them back to be claimed afresh.
+            release_until = (timezone.now(), "Given back unsent: the batch ran long.")
+        if release_until is not None:
+            _release([item, *pending], *release_until, channel_id=channel.pk)
+            outcomes += ["deferred"] * (1 + len(pending))
+            break
+        try:
+            if connector is None:
+                connector = connector_for(channel, connection=batch.connection, reuse=True)
+                before = connector.credentials
+            outbound = _outbound(item.target, batch.images.get(item.target.post_id, []))
+        except ConnectorError as exc:
+            outcomes.append(_handle_error(item, channel, exc, batch))
+            if exc.kind in (ErrorKind.REAUTHORISE, ErrorKind.DISCONNECT):
+                fail_rest = (Outcome.FAILED, "The channel needs reconnecting before anything can be published.",
+                             exc.kind)
+            continue
+        except Exception as exc:  # nothing was sent: the target cannot be prepared at all
+            log.warning("cannot prepare target %s: %s", item.target.pk, type(exc).__name__)
+            outcomes.append(_finish(item, Outcome.FAILED, f"Could not prepare the post for {channel.name}: {exc}",
+                                    alone=batch))
+            continue
+        try:
+            result = connector.publish(outbound)
+        except ConnectorError as exc:
+            outcomes.append(_handle_error(item, channel, exc, batch))
+            if exc.kind in (ErrorKind.REAUTHORISE, ErrorKind.DISCONNECT):
+                fail_rest = (Outcome.FAILED, "The channel needs reconnecting before anything can be published.",
+                             exc.kind)
+            elif exc.kind == ErrorKind.RETRY and exc.retry_after is not None:
+                # The platform asked for a pause: the rest of the batch waits for it, uncalled.
+                release_until = (timezone.now() + dt.timedelta(seconds=min(exc.retry_after, 3600)),
+                                 "Waiting for the platform's rate limit to reset.")
+            continue
+        except Exception as exc:  # the call may have reached the platform: a person checks
+            log.warning("publish call for target %s raised %s", item.target.pk, type(exc).__name__)
+            outcomes.append(_finish(item, Outcome.UNCONFIRMED,
+                                    "Something went wrong during the call: the platform may or may not have "
+                                    "published. Check the account.", alone=batch))
+            continue
+        published_at = timezone.now()
+        outcomes.append(_finish(item, Outcome.PUBLISHED, "", external_id=result.external_id, url=result.url,
+                                at=published_at, alone=batch))
+        room = connector.last_headroom
+        if room is not None and room.remaining is not None and room.remaining <= 0 and room.resets_at is not None \
+                and room.resets_at > published_at:
+            release_until = (room.resets_at, "Waiting for the platform's rate limit to reset.")
+    if connector is not None and published_at is not None:
+        _after_success(channel, connector, before, published_at)
+    return outcomes
+
+
+def _after_success(channel: Channel, connector: Connector, before: object, published_at: dt.datetime) -> None:
+    """Once per batch: the platform's reported headroom, renewed credentials, the channel's last post."""
     try:
         connection_record_success(channel, connector.last_headroom)
-    except Exception as exc:  # the post is out: its outcome must be recorded whatever happens here
-        log.warning("could not record headroom of channel %s: %s", channel.pk, type(exc).__name__)
-    return _finish(attempt, Outcome.PUBLISHED, "", external_id=result.external_id, url=result.url)
+        connection_keep_renewed(channel=channel, connector=connector, before=before)  # type: ignore[arg-type]
+        Channel.objects.filter(pk=channel.pk).update(last_post_at=published_at)
+    except Exception as exc:  # the posts are out and recorded: this bookkeeping must not undo that
+        log.warning("could not record the calls of channel %s: %s", channel.pk, type(exc).__name__)
 
 
-def _handle_error(attempt: PublishAttempt, channel: Channel, error: ConnectorError) -> str:
+def _release(items: list[Claimed], until: dt.datetime, reason: str, *, channel_id: int) -> None:
+    """Give back claimed targets that were not called: attempts "released", targets scheduled for ``until``."""
+    now = timezone.now()
+    with transaction.atomic():
+        PublishAttempt.objects.filter(pk__in=[c.attempt.pk for c in items], outcome=Outcome.STARTED).update(
+            outcome=Outcome.RELEASED, finished_at=now, message=reason)
+        for item in items:
+            PostTarget.objects.filter(pk=item.target.pk, status=Status.PUBLISHING, claimed_by=item.attempt.worker,
+                                      claimed_at=item.attempt.started_at).update(
+                status=Status.SCHEDULED, due_at=until, claimed_by="", last_error=reason, updated_at=now)
+        transaction.on_commit(lambda: channels_enqueue(channel_ids=[channel_id], due_at=until))
+
+
+def _handle_error(item: Claimed, channel: Channel, error: ConnectorError, batch: Batch | None = None) -> str:
+    attempt = item.attempt
     if error.kind in (ErrorKind.REAUTHORISE, ErrorKind.DISCONNECT):
         try:
             connection_record_error(channel, error)
@@ -224,48 +423,66 @@ def _handle_error(attempt: PublishAttempt, channel: Channel, error: ConnectorErr
         reason = ("The channel's connection is no longer accepted by the platform: reconnect it, then retry."
                   if error.kind == ErrorKind.REAUTHORISE else
                   "The account or the app's access is gone at the platform: the channel must be reconnected.")
-        return _finish(attempt, Outcome.FAILED, f"{reason} ({error.message})", kind=error.kind)
+        return _finish(item, Outcome.FAILED, f"{reason} ({error.message})", kind=error.kind, alone=batch)
     if error.kind == ErrorKind.UNCONFIRMED:
-        return _finish(attempt, Outcome.UNCONFIRMED, error.message, kind=error.kind)
+        return _finish(item, Outcome.UNCONFIRMED, error.message, kind=error.kind, alone=batch)
     if error.kind == ErrorKind.RETRY:
         tries = PublishAttempt.objects.filter(target_id=attempt.target_id, error_kind=ErrorKind.RETRY).count()
         if tries < MAX_TRANSIENT_RETRIES:
             wait = error.retry_after if error.retry_after is not None else 30 * 2 ** tries
-            return _finish(attempt, Outcome.FAILED, error.message, kind=error.kind,
-                           retry_at=timezone.now() + dt.timedelta(seconds=min(wait, 3600)))
-        return _finish(attempt, Outcome.FAILED, f"{error.message} Gave up after {tries + 1} tries.", kind=error.kind)
-    return _finish(attempt, Outcome.FAILED, f"The platform refused the post: {error.message}", kind=error.kind)
+            return _finish(item, Outcome.FAILED, error.message, kind=error.kind,
+                           retry_at=timezone.now() + dt.timedelta(seconds=min(wait, 3600)), alone=batch)
+        return _finish(item, Outcome.FAILED, f"{error.message} Gave up after {tries + 1} tries.", kind=error.kind,
+                       alone=batch)
+    return _finish(item, Outcome.FAILED, f"The platform refused the post: {error.message}", kind=error.kind,
+                   alone=batch)
 
 
-def _finish(attempt: PublishAttempt, outcome: str, message: str, *, kind: str = "", external_id: str = "",
-            url: str = "", retry_at: dt.datetime | None = None) -> str:
-    """Record the answer on the attempt and its target, audit it, and tell the author once the post is done."""
-    now = timezone.now()
+def _ours(item: Claimed) -> QuerySet[PostTarget]:
+    """The target, only while it is still held by this attempt's claim (recovery may have decided for it)."""
+    return PostTarget.objects.filter(pk=item.target.pk, status=Status.PUBLISHING, claimed_by=item.attempt.worker,
+                                     claimed_at=item.attempt.started_at)
+
+
+def _finish(item: Claimed, outcome: str, message: str, *, kind: str = "", external_id: str = "", url: str = "",
+            retry_at: dt.datetime | None = None, at: dt.datetime | None = None, alone: Batch | None = None) -> str:
+    """Record the answer on the attempt and its target, audit it, and tell the author once the post is done.
+
+    ``at``: when the platform confirmed (the time the post is published at).
+    """
+    attempt, target = item.attempt, item.target
+    now = at or timezone.now()
     with transaction.atomic():
         PublishAttempt.objects.filter(pk=attempt.pk).update(
             outcome=outcome, finished_at=now, error_kind=kind, message=message[:2000], external_id=external_id)
-        target = PostTarget.objects.select_related("post", "post__council", "post__author", "channel").get(
-            pk=attempt.target_id)
-        if target.status != Status.PUBLISHING or target.claimed_by != attempt.worker:
-            # Recovery already decided for this attempt (its worker looked dead): keep that decision,
-            # but a real answer that it published is worth recording.
-            if outcome == Outcome.PUBLISHED and target.status == Status.UNCONFIRMED:
-                _set_target(target, Status.PUBLISHED, "", external_id, url, now)
-                _audit(target, "post.channel_published", "The platform's answer arrived after the worker was "
-                       "thought dead.")
-            return outcome
         if retry_at is not None:
-            PostTarget.objects.filter(pk=target.pk).update(status=Status.SCHEDULED, due_at=retry_at,
-                                                           last_error=f"Will try again: {message}")
-            transaction.on_commit(lambda: targets_enqueue(target_ids=[target.pk], due_at=retry_at))
-            return "deferred"
+            if _ours(item).update(status=Status.SCHEDULED, due_at=retry_at, claimed_by="",
+                                  last_error=f"Will try again: {message}"[:2000], updated_at=now):
+                transaction.on_commit(lambda: channels_enqueue(channel_ids=[target.channel_id], due_at=retry_at))
+                return "deferred"
+            return _too_late(item, outcome, external_id, url, now)
         status: str = {Outcome.PUBLISHED.value: Status.PUBLISHED.value,
                        Outcome.UNCONFIRMED.value: Status.UNCONFIRMED.value}.get(str(outcome), Status.FAILED.value)
-        _set_target(target, status, message, external_id, url, now)
-        _audit(target, f"post.channel_{status}", message)
+        fields: dict[str, object] = {"status": status, "last_error": message[:2000], "updated_at": now}
         if status == Status.PUBLISHED:
-            Channel.objects.filter(pk=target.channel_id).update(last_post_at=now)
-        _notify_if_done(target)
+            fields.update(external_id=external_id, url=url, published_at=now)
+        if not _ours(item).update(**fields):
+            return _too_late(item, outcome, external_id, url, now)
+        for name, value in fields.items():
+            setattr(target, name, value)
+        _audit(target, f"post.channel_{status}", message)
+        _notify_if_done(target, alone=alone is not None and target.post_id in alone.alone)
+    return outcome
+
+
+def _too_late(item: Claimed, outcome: str, external_id: str, url: str, now: dt.datetime) -> str:
+    """Recovery already decided for this attempt (its worker looked dead): keep that decision, but a
+    real answer that it published is worth recording."""
+    target = PostTarget.objects.select_related("post", "post__council", "post__author", "channel").get(
+        pk=item.target.pk)
+    if outcome == Outcome.PUBLISHED and target.status == Status.UNCONFIRMED:
+        _set_target(target, Status.PUBLISHED, "", external_id, url, now)
+        _audit(target, "post.channel_published", "The platform's answer arrived after the worker was thought dead.")
     return outcome
 
 
@@ -286,7 +503,8 @@ def _audit(target: PostTarget, action: str, reason: str, actor: User | None = No
                  reason=reason)
 
 
-def _notify_if_done(target: PostTarget) -> None:
+def _notify_if_done(target: PostTarget, *, alone: bool = False) -> None:
+    """Tell the author when their post has an outcome on every channel; ``alone``: this is its only channel."""
     post = target.post
     from townsquare.publishing.services import post_url
 
@@ -295,8 +513,11 @@ def _notify_if_done(target: PostTarget) -> None:
                message=f"We could not confirm whether your post went out on {target.channel.name}: "
                        "please check the account and tell us.")
         return
-    rows = [(status, name) for status, name in post.targets.values_list("status", "channel__name")
-            if status != Status.CANCELLED]
+    if alone:
+        rows = [(str(target.status), target.channel.name)]
+    else:
+        rows = [(status, name) for status, name in post.targets.values_list("status", "channel__name")
+                if status != Status.CANCELLED]
     if any(status in (Status.SCHEDULED, Status.PUBLISHING) for status, _ in rows):
         return
     published = sum(1 for status, _ in rows if status == Status.PUBLISHED)
@@ -337,27 +558,26 @@ def _is_zombie(pid: int) -> bool:
         return False
 
 
-def _enqueue_later(target_ids: list[int], due_at: dt.datetime) -> Callable[[], object]:
-    return lambda: targets_enqueue(target_ids=target_ids, due_at=due_at)
-
-
 def targets_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Decide for targets whose worker died mid-call: re-send with the same key where that is safe, else unconfirmed."""
     now = now or timezone.now()
     counts = {"resent": 0, "unconfirmed": 0}
-    stuck = (PostTarget.objects.filter(status=Status.PUBLISHING)
-             .select_related("channel").only("pk", "claimed_by", "claimed_at", "channel"))
-    for target in stuck:
-        attempt = target.attempts.filter(outcome=Outcome.STARTED).order_by("-started_at").first()
-        if attempt is None:
-            continue
+    latest: dict[int, PublishAttempt] = {}
+    started = (PublishAttempt.objects.filter(outcome=Outcome.STARTED, target__status=Status.PUBLISHING)
+               .select_related("target__channel").order_by("target_id", "started_at"))
+    for attempt in started:
+        latest[attempt.target_id] = attempt
+    resent_channels: set[int] = set()
+    for attempt in latest.values():
         if not (_worker_dead(attempt.worker) or attempt.started_at < now - STALE_ATTEMPT):
             continue
+        target = attempt.target
         resend = honours_idempotency_key(target.channel)
         with transaction.atomic():
-            won = PostTarget.objects.filter(pk=target.pk, status=Status.PUBLISHING,
-                                            claimed_by=attempt.worker).update(
+            won = PostTarget.objects.filter(pk=target.pk, status=Status.PUBLISHING, claimed_by=attempt.worker,
+                                            claimed_at=attempt.started_at).update(
                 status=Status.SCHEDULED if resend else Status.UNCONFIRMED, due_at=now, claimed_by="",
+                updated_at=now,
                 last_error=("The worker stopped during the call; sent again with the same idempotency key, "
                             "which the platform answers without posting twice." if resend else
                             "The worker stopped during the call: the platform may or may not have published. "
@@ -366,30 +586,33 @@ def targets_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             PublishAttempt.objects.filter(pk=attempt.pk, outcome=Outcome.STARTED).update(
                 outcome=Outcome.UNCONFIRMED, finished_at=now, message="No answer recorded: the worker stopped.")
-            fresh = PostTarget.objects.select_related("post", "post__council", "post__author", "channel").get(
-                pk=target.pk)
             if resend:
                 counts["resent"] += 1
-                transaction.on_commit(_enqueue_later([target.pk], now))
+                resent_channels.add(target.channel_id)
             else:
                 counts["unconfirmed"] += 1
+                fresh = PostTarget.objects.select_related("post", "post__council", "post__author", "channel").get(
+                    pk=target.pk)
                 _audit(fresh, "post.channel_unconfirmed", fresh.last_error)
                 _notify_if_done(fresh)
+    if resent_channels:
+        channels_enqueue(channel_ids=resent_channels, due_at=now)
     return counts
 
 
 def dispatch_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> dict[str, int]:
-    """The periodic step: recover dead workers' calls, then queue every due target that has no pending job.
+    """The periodic step: recover dead workers' calls, then queue every channel with due targets and no pending job.
 
-    A target's job is keyed by (target, due time), so a target that already has its job pending is
-    skipped by the queue's own de-duplication.
+    A channel's job is keyed by (channel, due time): one is queued for its earliest due target,
+    and the queue's own de-duplication skips it while that job is pending.
     """
     now = now or timezone.now()
     counts = targets_recover(now=now)
-    due = PostTarget.objects.filter(status=Status.SCHEDULED, due_at__lte=now).order_by("due_at")
+    due = (PostTarget.objects.filter(status=Status.SCHEDULED, due_at__lte=now).values("channel_id")
+           .annotate(first=Min("due_at")).order_by("first"))
     queued = 0
-    for target_id, due_at in due.values_list("pk", "due_at")[:limit]:
-        queued += targets_enqueue(target_ids=[target_id], due_at=due_at or now)
+    for row in due[:limit]:
+        queued += channels_enqueue(channel_ids=[row["channel_id"]], due_at=row["first"] or now)
     counts["queued"] = queued
     return counts
 

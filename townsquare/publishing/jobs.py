@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from townsquare.publishing.dispatch import dispatch_sweep, target_dispatch, worker_id
+from townsquare.publishing.dispatch import channel_dispatch, dispatch_sweep, worker_id
+from townsquare.publishing.models import PostTarget
 
 if TYPE_CHECKING:
     from townsquare.jobs.models import Job
 
 
 def dispatch_target(job: Job) -> None:
-    target_dispatch(target_id=int(job.payload["target_id"]), worker=worker_id())
+    """Send a channel's due targets; a job queued with one target's id sends that target's channel."""
+    channel_id = job.payload.get("channel_id")
+    if channel_id is None:
+        channel_id = PostTarget.objects.filter(pk=int(job.payload["target_id"])).values_list(
+            "channel_id", flat=True).first()
+        if channel_id is None:
+            return
+    channel_dispatch(channel_id=int(channel_id), worker=worker_id())
 
 
 def dispatch_due(job: Job) -> None:

@@ -180,7 +180,8 @@ class PostTarget(models.Model):
     class Meta:
         ordering = ["channel__platform", "channel__handle"]
         constraints = [models.UniqueConstraint(fields=["post", "channel"], name="post_target_unique_channel")]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        # The second serves dispatch: a channel's due targets, in due order.
+        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["channel", "status", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.post_id} on {self.channel_id} ({self.status})"
@@ -198,6 +199,8 @@ class PublishAttempt(models.Model):
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
         UNCONFIRMED = "unconfirmed", "Unconfirmed"
+        # Claimed with a batch but given back before any call (the platform asked for a pause).
+        RELEASED = "released", "Released unsent"
 
     target = models.ForeignKey(PostTarget, on_delete=models.CASCADE, related_name="attempts")
     channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="+")

@@ -1,11 +1,30 @@
+import logging
 import signal
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from townsquare.jobs.services import heartbeat_beat, jobs_run_due, worker_name
+from townsquare.jobs.models import Job
+from townsquare.jobs.services import heartbeat_beat, job_run, jobs_claim_due, jobs_run_due, worker_name
+
+log = logging.getLogger(__name__)
+
+# Jobs mostly wait on a platform's answer, so a few run at once even on 2 cores; more than this
+# only queue behind SQLite's single writer and the interpreter lock.
+DEFAULT_CONCURRENCY = 4
+BEAT_SECONDS = 5.0
+
+
+def _run_one(job: Job) -> bool:
+    """A job in a pool thread, on that thread's own database connection."""
+    close_old_connections()
+    try:
+        return job_run(job)
+    finally:
+        close_old_connections()
 
 
 class Command(BaseCommand):
@@ -14,27 +33,64 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Run what is due, then stop.")
         parser.add_argument("--idle-sleep", type=float, default=0.5)
+        parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+                            help="Jobs run at once, each in its own thread with its own database connection "
+                                 f"(default {DEFAULT_CONCURRENCY}; 1 runs them one by one in this thread).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = worker_name()
-        stopping = False
+        self.stopping = False
 
         def stop(*_: Any) -> None:
-            nonlocal stopping
-            stopping = True
+            self.stopping = True
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"Worker {name} started.")
+        if options["concurrency"] <= 1:
+            self._serial(name, options)
+        else:
+            self._pooled(name, options["concurrency"], options)
+        self.stdout.write(f"Worker {name} stopped.")
+
+    def _serial(self, name: str, options: dict[str, Any]) -> None:
         last_beat = 0.0
-        while not stopping:
+        while not self.stopping:
             close_old_connections()
             ran = jobs_run_due(worker=name)
-            if ran or time.monotonic() - last_beat > 5:
+            if ran or time.monotonic() - last_beat > BEAT_SECONDS:
                 heartbeat_beat(name=name, kind="worker", jobs_done=ran)
                 last_beat = time.monotonic()
             if options["once"]:
                 break
             if not ran:
                 time.sleep(options["idle_sleep"])
-        self.stdout.write(f"Worker {name} stopped.")
+
+    def _pooled(self, name: str, size: int, options: dict[str, Any]) -> None:
+        """This thread claims due jobs in batches as threads come free; the pool runs them.
+
+        On SIGTERM it stops claiming and lets the running jobs finish.
+        """
+        running: set[Future[bool]] = set()
+        done_since_beat = 0
+        last_beat = 0.0
+        with ThreadPoolExecutor(max_workers=size, thread_name_prefix="job") as pool:
+            while running or not self.stopping:
+                close_old_connections()
+                claimed = [] if self.stopping else jobs_claim_due(worker=name, limit=size - len(running))
+                running.update(pool.submit(_run_one, job) for job in claimed)
+                if options["once"] and not claimed and not running:
+                    break
+                if running:
+                    # Wake when a thread comes free (to claim more) or after a short while (new work, a signal).
+                    finished, running = wait(running, timeout=options["idle_sleep"], return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        if future.exception() is not None:
+                            log.warning("a job's bookkeeping failed: %s", type(future.exception()).__name__)
+                    done_since_beat += len(finished)
+                else:
+                    time.sleep(options["idle_sleep"])
+                if time.monotonic() - last_beat > BEAT_SECONDS:
+                    heartbeat_beat(name=name, kind="worker", jobs_done=done_since_beat)
+                    done_since_beat, last_beat = 0, time.monotonic()
+            heartbeat_beat(name=name, kind="worker", jobs_done=done_since_beat)
