@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,4 +59,6 @@ def demo_load() -> bool:
                 # The demo's one broken connection, as a comms officer meets it on a Monday morning.
                 if name == "Riverside Council Instagram":
                     Channel.objects.filter(pk=channel.pk).update(connection_state=Channel.Connection.NEEDS_RECONNECTING)
+        if apps.is_installed("townsquare.meetings"):  # meetings, their promotional drafts and a live stream
+            import_module("townsquare.meetings.demo").meetings_demo_load(councils["riverside"])
     return True
