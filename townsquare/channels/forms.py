@@ -10,7 +10,6 @@ from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council, Service
 
-
 REQUIRED_MESSAGES = {
     "name": "Enter the channel's name, as staff refer to it",
     "platform": "Choose the platform",
