@@ -195,3 +195,28 @@ def test_serve_command_is_healthy_end_to_end(subprocess_env: dict[str, str]) -> 
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_batch_claims_never_share_a_job(db: None) -> None:
+    from townsquare.jobs.services import jobs_claim_due
+
+    made = [job_enqueue(kind="test.record") for _ in range(5)]
+    later = job_enqueue(kind="test.record", run_after=timezone.now() + dt.timedelta(hours=1))
+    first = jobs_claim_due(worker="a", limit=3)
+    second = jobs_claim_due(worker="b", limit=3)
+    assert [j.pk for j in first] == [j.pk for j in made[:3] if j]  # oldest first
+    assert [j.pk for j in second] == [j.pk for j in made[3:] if j]  # the rest; the future job waits
+    assert jobs_claim_due(worker="c", limit=3) == []
+    assert all(j.status == Job.Status.RUNNING and j.attempts == 1 for j in first + second)
+    assert {j.locked_by for j in first} == {"a"} and {j.locked_by for j in second} == {"b"}
+    assert later is not None and Job.objects.get(pk=later.pk).status == Job.Status.QUEUED
+
+
+def test_embedded_worker_runs_jobs_in_threads(subprocess_env: dict[str, str]) -> None:
+    jobs = [job_enqueue(kind="heartbeat", dedupe_key=f"threads-{n}") for n in range(6)]
+    result = subprocess.run([sys.executable, "manage.py", "run_worker", "--once", "--concurrency", "3"],
+                            env=subprocess_env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert set(Job.objects.filter(pk__in=[j.pk for j in jobs if j]).values_list("status", flat=True)) == {
+        Job.Status.DONE}
+    assert Job.objects.filter(pk__in=[j.pk for j in jobs if j]).values_list("attempts", flat=True).distinct().get() == 1
