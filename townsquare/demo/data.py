@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 PASSWORD = "townsquare-demo"
@@ -72,3 +73,25 @@ CHANNELS: dict[str, list[tuple[Any, ...]]] = {
          "Communications", "comms@riverside.example", "admin@riverside.example", 60, 60, True, "active", 30, []),
     ],
 }
+
+# Committee papers the governance demo imports, as text files in the ``data`` folder beside this
+# module (see its README for where they come from).
+PAPERS = Path(__file__).resolve().parent / "data"
+
+# Riverside's elected members and the candidates in the by-election, for the pre-election checks.
+# One a line, as the policy pages keep them: a name, an @handle, or both separated by a comma.
+LEADER = "Cllr Margaret Hale"
+COUNCILLORS = [
+    "Margaret Hale, @CllrMargaretHale",
+    "Alan Reid, @CllrAlanReid",
+    "Dev Mistry, @DevMistryRDC",
+    "Sarah Quinn",
+    "Peter Lowe, @CllrPeterLowe",
+]
+BY_ELECTION_WARD = "Mill"
+CANDIDATES = [
+    "Rachel Obi, @RachelObiMill",
+    "Gareth Pryce",
+    "Helen Marsh, @HelenForMill",
+    "Tom Ferris, @TomFerrisMill",
+]

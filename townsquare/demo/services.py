@@ -61,4 +61,11 @@ def demo_load() -> bool:
                     Channel.objects.filter(pk=channel.pk).update(connection_state=Channel.Connection.NEEDS_RECONNECTING)
         if apps.is_installed("townsquare.meetings"):  # meetings, their promotional drafts and a live stream
             import_module("townsquare.meetings.demo").meetings_demo_load(councils["riverside"])
+        # The by-election first: the posts below are checked against its pre-election rules.
+        if apps.is_installed("townsquare.policy"):
+            import_module("townsquare.demo.policy").policy_demo_load(councils["riverside"])
+        if apps.is_installed("townsquare.governance"):  # policies, action plans, training, breaches
+            import_module("townsquare.demo.governance").governance_demo_load(councils)
+        if apps.is_installed("townsquare.publishing"):  # posts in every state, on posting slots
+            import_module("townsquare.demo.publishing").publishing_demo_load(councils)
     return True
