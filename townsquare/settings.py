@@ -117,8 +117,8 @@ TEMPLATES = [
 # --- Database: SQLite embedded by default, PostgreSQL via DATABASE_URL -------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'townsquare.sqlite3'}", conn_max_age=envint("DB_CONN_MAX_AGE", 60)
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'townsquare.sqlite3'}", conn_max_age=envint("DB_CONN_MAX_AGE", 60)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
