@@ -46,6 +46,9 @@ RESULTS = ROOT / "bench" / "results.json"
 LUA = ROOT / "bench" / "lua" / "register.lua"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ts_bench")
 
+sys.path.insert(0, str(ROOT))
+from townsquare.web.management.commands.serve import WEB_THREADS, WEB_WORKERS, web_command  # noqa: E402
+
 CHANNELS = 5000
 EMAIL = "comms@riverside.example"
 PAGES = [  # metric, query string, text the page must contain (besides the table)
@@ -54,7 +57,6 @@ PAGES = [  # metric, query string, text the page must contain (besides the table
     ("register_page_deep_p95_ms", "?page=80", "Page 80 of"),
 ]
 TARGET_MS = 150.0
-DEFAULT_CONFIG = "2x4"  # keep in step with WEB_WORKERS x WEB_THREADS in manage.py serve
 
 
 # --- Preparing a database (runs in a child process so each database gets its own settings) -------
@@ -134,7 +136,7 @@ def prepare(count: int) -> dict[str, Any]:
         rng.shuffle(names)
     now = timezone.now()
     today = timezone.localdate()
-    channels = []
+    channels: list[Channel] = []
     while len(channels) < count:
         platform = _pick(rng, PLATFORM_WEIGHTS)  # more Facebook pages than Mastodon accounts, as in life
         if not unused[platform]:
@@ -233,9 +235,6 @@ class Server:
     """The production web process, as ``manage.py serve`` starts it, on a free loopback port."""
 
     def __init__(self, env: dict[str, str], var_dir: Path, workers: int, threads: int) -> None:
-        sys.path.insert(0, str(ROOT))
-        from townsquare.web.management.commands.serve import web_command
-
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = var_dir / f"gunicorn-{workers}x{threads}.log"
@@ -311,14 +310,31 @@ def wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int)
     return result
 
 
-def wait_for_quiet(max_wait: float) -> float:
-    """Give other work on the machine a moment to finish; return the 1-minute load average."""
-    cores = os.cpu_count() or 1
+def cpu_busy(seconds: float = 3.0) -> float:
+    """Share of all cores (0 to 1) that something was using over the next few seconds."""
+    def sample() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        return sum(values), values[3] + values[4]  # all, idle + iowait
+
+    total, idle = sample()
+    time.sleep(seconds)
+    total2, idle2 = sample()
+    return 1 - (idle2 - idle) / max(total2 - total, 1)
+
+
+def wait_for_quiet(max_wait: float, threshold: float) -> tuple[float, float]:
+    """Give other work on the machine a moment to finish, while our server is idle.
+
+    Returns the 1-minute load average and the share of the cores others were using just before.
+    The load average alone cannot say this: it still counts this benchmark's own last run.
+    """
     deadline = time.monotonic() + max_wait
-    while os.getloadavg()[0] > cores and time.monotonic() < deadline:
-        log(f"  load average {os.getloadavg()[0]:.2f} on {cores} cores: waiting for the machine to quieten")
-        time.sleep(15)
-    return round(os.getloadavg()[0], 2)
+    busy = cpu_busy()
+    while busy > threshold and time.monotonic() < deadline:
+        log(f"   other work is using {busy:.0%} of the cores: waiting for the machine to quieten")
+        time.sleep(10)
+        busy = cpu_busy()
+    return round(os.getloadavg()[0], 2), round(busy, 2)
 
 
 def commit() -> str:
@@ -371,14 +387,14 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> list[di
                     url_full = server.base + "/c/riverside/channels/" + query
                     # Warm every worker and thread: templates compiled, database connections open.
                     wrk(url_full, cookie, duration=args.warmup, connections=args.connections, threads=2)
-                    load = wait_for_quiet(args.quiet_wait)
+                    load, busy = wait_for_quiet(args.quiet_wait, args.quiet_below)
                     cpu_before = server.cpu_seconds()
                     result = wrk(url_full, cookie, duration=args.duration, connections=args.connections, threads=2)
                     cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / result["requests"]
                     entry = {
                         "metric": metric, "value": round(result["p95_ms"], 1), "unit": "ms",
                         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-                        "commit": commit(), "database": database, "load_1m": load,
+                        "commit": commit(), "database": database, "load_1m": load, "others_cpu_before": busy,
                         "server": describe(workers, threads), "path": "/c/riverside/channels/" + query,
                         "channels": prepared["channels"], "clients": args.connections,
                         "duration_s": round(result["duration_s"], 1), "requests": result["requests"],
@@ -390,7 +406,7 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> list[di
                     log(f"   {metric} [{database}, {entry['server']}]: p95 {entry['value']} ms "
                         f"(p50 {entry['p50_ms']}, p99 {entry['p99_ms']}; {entry['requests']} requests, "
                         f"{entry['requests_per_s']}/s; server CPU {entry['server_cpu_ms_per_request']} ms a request; "
-                        f"load {load})")
+                        f"load {load}, others using {busy:.0%} of the cores just before)")
             finally:
                 server.stop()
     finally:
@@ -413,14 +429,16 @@ def main() -> None:
     parser.add_argument("--database", choices=["all", "sqlite", "postgresql"], default="all",
                         help="all: SQLite, and PostgreSQL when it answers (default)")
     parser.add_argument("--config", type=parse_config, action="append",
-                        help=f"gunicorn WORKERSxTHREADS, repeatable (default {DEFAULT_CONFIG})")
+                        help=f"gunicorn WORKERSxTHREADS, repeatable (default {WEB_WORKERS}x{WEB_THREADS}, as serve)")
     parser.add_argument("--only", action="append", choices=[p[0] for p in PAGES], help="measure only this figure")
-    parser.add_argument("--quiet-wait", type=float, default=90,
-                        help="wait up to this many seconds for the load average to fall below the core count")
+    parser.add_argument("--quiet-wait", type=float, default=120,
+                        help="before each measurement, wait up to this many seconds for other work to stop")
+    parser.add_argument("--quiet-below", type=float, default=0.15,
+                        help="share of the cores other work may use and still count as quiet (default 0.15)")
     parser.add_argument("--no-save", action="store_true", help="print the figures without appending them")
     parser.add_argument("--keep", action="store_true", help="keep bench/work/ and the PostgreSQL database")
     args = parser.parse_args()
-    args.config = args.config or [parse_config(DEFAULT_CONFIG)]
+    args.config = args.config or [(WEB_WORKERS, WEB_THREADS)]
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (scripts/bench.sh installs it with apt).")
     databases = []

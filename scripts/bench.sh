@@ -2,6 +2,7 @@
 # The benchmarks (docs/benchmarks.md): every benchmark script in bench/ that is present, each
 # appending its figures to bench/results.json, then the summary table in docs/benchmarks.md.
 # Exits non-zero if any benchmark fails to run (a figure over its target is reported, not a failure).
+# BENCH="register_bench.py" (space-separated script names) runs only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -15,7 +16,7 @@ fi
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 failed=()
-for script in register_bench.py check_post_bench.py dispatch_bench.py; do
+for script in ${BENCH:-register_bench.py check_post_bench.py dispatch_bench.py}; do
   if [ ! -f "bench/$script" ]; then
     echo "== bench/$script is not present: skipped"
     continue

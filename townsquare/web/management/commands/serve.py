@@ -14,10 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-# gunicorn for the web, sized for a small council server (see docs/benchmarks.md for the figures
-# behind these defaults); WEB_WORKERS and WEB_THREADS override them.
-WEB_WORKERS = 2
-WEB_THREADS = 4
+# gunicorn for the web, sized for a 2-core council server: pages are CPU-bound Python, so one
+# request at a time per process (sync workers) and one process more than the cores, which keeps
+# both busy while a worker waits on a socket. Threads within a process take turns on the GIL and
+# keep-alive ties a client to one process, which more than doubled the slowest 5 % of responses
+# (docs/benchmarks.md). Behind a buffering proxy in production. WEB_WORKERS/WEB_THREADS override.
+WEB_WORKERS = 3
+WEB_THREADS = 1
 
 
 def web_command(*, bind: str, workers: int, threads: int, access_log: str = "-") -> list[str]:
