@@ -270,7 +270,7 @@ def test_every_role_finds_its_pages_with_something_on_them(demo: dict[str, Counc
             (f"{RIVERSIDE}/", "posts failed or unconfirmed"), (f"{RIVERSIDE}/posts/", "Christmas collection days"),
             (f"{RIVERSIDE}/posts/{christmas.pk}/", "no alt text"), (f"{RIVERSIDE}/posts/{christmas.pk}/edit/", "#binday"),
             (f"{RIVERSIDE}/calendar/", "Awaiting approval"), (f"{g}/training/mine/", "Social media e-learning module"),
-            (f"{g}/policies/", "Social Media Policy"), (f"{p}/try/", "Try a draft"),
+            (f"{g}/", "Acknowledge Social Media Policy version 1.1"), (f"{p}/try/", "Try a draft"),
         ], [(f"{g}/training/", 403), (f"{RIVERSIDE}/posts/approvals/", 403), (f"{HILLCREST}/", 404)]),
         "councillor@riverside.example": ([
             (f"{RIVERSIDE}/", "governance items for you"),
