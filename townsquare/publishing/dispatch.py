@@ -18,11 +18,15 @@ The steps for a batch of one channel's due targets:
    attempts commit together, so "publishing" always has its attempt on record before any call.
 2. For each claimed target in turn: one call to the platform,
 3. then its outcome recorded on the attempt and the target, with its audit event, in one
-   transaction, before the next call is made.
+   transaction.
 
 A batch holds several targets only where the channel's connector honours idempotency keys; on
 any other platform it is one target, so a worker that dies leaves at most the call in flight in
-doubt. A claimed target that is not called after all (the platform's headroom ran out, or it
+doubt. Within a batch, the platform's confirmations are recorded together (one transaction for up
+to ``BATCH`` calls, or ``RECORD_WITHIN``), each with its own confirmation time and audit event:
+one commit instead of one per call. That is safe only because of the keys: a worker that dies
+before recording leaves the targets "publishing", and re-sending them with the same keys returns
+the posts already made. Failures and doubts are recorded at once. A claimed target that is not called after all (the platform's headroom ran out, or it
 asked to be left alone, part-way through a batch; the batch ran too long) is given back: its
 attempt is marked "released" and the target is scheduled again.
 
@@ -57,7 +61,7 @@ from django.utils import timezone
 
 from townsquare.audit.services import audit_record
 from townsquare.channels.models import Channel
-from townsquare.connectors.base import Connector, ConnectorError, ErrorKind, Image, OutboundPost
+from townsquare.connectors.base import Connector, ConnectorError, ErrorKind, Image, OutboundPost, PublishResult
 from townsquare.connectors.models import Connection
 from townsquare.connectors.services import (
     connection_keep_renewed,
@@ -89,6 +93,8 @@ BATCH = int(getattr(settings, "PUBLISHING_CLAIM_BATCH", 10))
 # Targets one job sends before the rest of the channel goes to a new job, so a channel with a
 # long queue does not keep a worker from every other channel.
 MAX_PER_JOB = 100
+# The longest a batch's confirmations wait to be recorded together.
+RECORD_WITHIN = dt.timedelta(seconds=1)
 
 Status = PostTarget.Status
 Outcome = PublishAttempt.Outcome
@@ -331,9 +337,14 @@ def _send_batch(batch: Batch) -> list[str]:
         fail_rest = (Outcome.FAILED, "The channel needs reconnecting before anything can be published.",
                      ErrorKind.REAUTHORISE)
     published_at: dt.datetime | None = None
+    confirmed: list[tuple[Claimed, PublishResult, dt.datetime]] = []  # published, not yet recorded
+    together = len(batch.claimed) > 1  # only batches on platforms that honour keys hold more than one
     pending = list(batch.claimed)
     while pending:
         item = pending.pop(0)
+        if confirmed and (not together or timezone.now() - confirmed[0][2] > RECORD_WITHIN):
+            outcomes += _record_published(confirmed, batch)
+            confirmed = []
         if fail_rest is not None:
             outcomes.append(_finish(item, fail_rest[0], fail_rest[1], kind=fail_rest[2], alone=batch))
             continue
@@ -341,6 +352,8 @@ def _send_batch(batch: Batch) -> list[str]:
             # Recovery would soon take these attempts for dead ones: give them back to be claimed afresh.
             release_until = (timezone.now(), "Given back unsent: the batch ran long.")
         if release_until is not None:
+            outcomes += _record_published(confirmed, batch)
+            confirmed = []
             _release([item, *pending], *release_until, channel_id=channel.pk)
             outcomes += ["deferred"] * (1 + len(pending))
             break
@@ -379,15 +392,48 @@ def _send_batch(batch: Batch) -> list[str]:
                                     "published. Check the account.", alone=batch))
             continue
         published_at = timezone.now()
-        outcomes.append(_finish(item, Outcome.PUBLISHED, "", external_id=result.external_id, url=result.url,
-                                at=published_at, alone=batch))
+        confirmed.append((item, result, published_at))
         room = connector.last_headroom
         if room is not None and room.remaining is not None and room.remaining <= 0 and room.resets_at is not None \
                 and room.resets_at > published_at:
             release_until = (room.resets_at, "Waiting for the platform's rate limit to reset.")
+    outcomes += _record_published(confirmed, batch)
     if connector is not None and published_at is not None:
         _after_success(channel, connector, before, published_at)
     return outcomes
+
+
+def _record_published(confirmed: list[tuple[Claimed, PublishResult, dt.datetime]], batch: Batch) -> list[str]:
+    """Record the platform's confirmations of a batch's calls in one transaction, each audited as it would be alone."""
+    if not confirmed:
+        return []
+    worker = confirmed[0][0].attempt.worker
+    late: list[tuple[Claimed, PublishResult, dt.datetime]] = []
+    with transaction.atomic():
+        ours = set(PostTarget.objects.select_for_update().filter(
+            pk__in=[item.target.pk for item, _, _ in confirmed], status=Status.PUBLISHING, claimed_by=worker,
+            claimed_at=batch.claimed_at).values_list("pk", flat=True))
+        attempts, targets = [], []
+        for item, result, at in confirmed:
+            attempt = item.attempt
+            attempt.outcome, attempt.finished_at, attempt.external_id = Outcome.PUBLISHED, at, result.external_id
+            attempts.append(attempt)
+            if item.target.pk not in ours:
+                late.append((item, result, at))
+                continue
+            target = item.target
+            target.status, target.last_error, target.updated_at = Status.PUBLISHED, "", at
+            target.external_id, target.url, target.published_at = result.external_id, result.url, at
+            targets.append(target)
+        PublishAttempt.objects.bulk_update(attempts, ["outcome", "finished_at", "external_id"])
+        PostTarget.objects.bulk_update(targets, ["status", "last_error", "updated_at", "external_id", "url",
+                                                 "published_at"])
+        for target in targets:
+            _audit(target, "post.channel_published", "")
+            _notify_if_done(target, alone=target.post_id in batch.alone)
+    for item, result, at in late:
+        _too_late(item, Outcome.PUBLISHED, result.external_id, result.url, at)
+    return [str(Outcome.PUBLISHED)] * len(confirmed)
 
 
 def _after_success(channel: Channel, connector: Connector, before: object, published_at: dt.datetime) -> None:
@@ -472,7 +518,7 @@ def _finish(item: Claimed, outcome: str, message: str, *, kind: str = "", extern
             setattr(target, name, value)
         _audit(target, f"post.channel_{status}", message)
         _notify_if_done(target, alone=alone is not None and target.post_id in alone.alone)
-    return outcome
+    return str(outcome)
 
 
 def _too_late(item: Claimed, outcome: str, external_id: str, url: str, now: dt.datetime) -> str:
@@ -483,7 +529,7 @@ def _too_late(item: Claimed, outcome: str, external_id: str, url: str, now: dt.d
     if outcome == Outcome.PUBLISHED and target.status == Status.UNCONFIRMED:
         _set_target(target, Status.PUBLISHED, "", external_id, url, now)
         _audit(target, "post.channel_published", "The platform's answer arrived after the worker was thought dead.")
-    return outcome
+    return str(outcome)
 
 
 def _set_target(target: PostTarget, status: str, message: str, external_id: str, url: str, now: dt.datetime) -> None:
