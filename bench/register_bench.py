@@ -431,7 +431,7 @@ def main() -> None:
     parser.add_argument("--config", type=parse_config, action="append",
                         help=f"gunicorn WORKERSxTHREADS, repeatable (default {WEB_WORKERS}x{WEB_THREADS}, as serve)")
     parser.add_argument("--only", action="append", choices=[p[0] for p in PAGES], help="measure only this figure")
-    parser.add_argument("--quiet-wait", type=float, default=120,
+    parser.add_argument("--quiet-wait", type=float, default=180,
                         help="before each measurement, wait up to this many seconds for other work to stop")
     parser.add_argument("--quiet-below", type=float, default=0.15,
                         help="share of the cores other work may use and still count as quiet (default 0.15)")
