@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
@@ -425,9 +425,8 @@ def _record_published(confirmed: list[tuple[Claimed, PublishResult, dt.datetime]
             target.status, target.last_error, target.updated_at = Status.PUBLISHED, "", at
             target.external_id, target.url, target.published_at = result.external_id, result.url, at
             targets.append(target)
-        PublishAttempt.objects.bulk_update(attempts, ["outcome", "finished_at", "external_id"])
-        PostTarget.objects.bulk_update(targets, ["status", "last_error", "updated_at", "external_id", "url",
-                                                 "published_at"])
+        _update_each(attempts, ["outcome", "finished_at", "external_id"])
+        _update_each(targets, ["status", "last_error", "updated_at", "external_id", "url", "published_at"])
         for target in targets:
             _audit(target, "post.channel_published", "")
             _notify_if_done(target, alone=target.post_id in batch.alone)
@@ -444,6 +443,25 @@ def _after_success(channel: Channel, connector: Connector, before: object, publi
         Channel.objects.filter(pk=channel.pk).update(last_post_at=published_at)
     except Exception as exc:  # the posts are out and recorded: this bookkeeping must not undo that
         log.warning("could not record the calls of channel %s: %s", channel.pk, type(exc).__name__)
+
+
+def _update_each(rows: list[PublishAttempt] | list[PostTarget], fields: list[str]) -> None:
+    """Save these fields of each row: one UPDATE statement run for every row (``executemany``).
+
+    ``bulk_update`` does it in one statement too, but builds a CASE expression per field and row,
+    which costs more than the calls it records (about 14 ms for ten rows).
+    """
+    if not rows:
+        return
+    meta = rows[0]._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    # Table and column names come from the model, never from input; the values are parameters.
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "  # noqa: S608
+           f"WHERE {quote(meta.pk.column)} = %s")
+    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _release(items: list[Claimed], until: dt.datetime, reason: str, *, channel_id: int) -> None:
