@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
@@ -454,11 +454,12 @@ def _update_each(rows: list[PublishAttempt] | list[PostTarget], fields: list[str
     if not rows:
         return
     meta = rows[0]._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [field for name in fields if isinstance(field := meta.get_field(name), models.Field)]
+    assert len(columns) == len(fields) and meta.pk is not None
     quote = connection.ops.quote_name
     # Table and column names come from the model, never from input; the values are parameters.
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "  # noqa: S608
-           f"WHERE {quote(meta.pk.column)} = %s")
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(str(f.column))} = %s' for f in columns)} "  # noqa: S608
+           f"WHERE {quote(str(meta.pk.column))} = %s")
     params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
