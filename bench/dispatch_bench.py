@@ -241,6 +241,7 @@ def release_and_measure(args: argparse.Namespace) -> None:
         "t0": t0.timestamp(), "queued_late": queued_late, "posts": len(rows), "published": len(published),
         "statuses": statuses, "left": left, "untried": untried,
         "drain_s": round((max(published) - t0).total_seconds(), 2) if complete else None,
+        "first_confirmed_s": round((min(published) - t0).total_seconds(), 2) if published else None,
         "skew_p99_s": round(lateness[int(0.99 * (len(lateness) - 1))], 2) if lateness and not untried else None,
         "skew_p50_s": round(lateness[len(lateness) // 2], 2) if lateness and not untried else None,
         "attempts": PublishAttempt.objects.count(),
@@ -389,6 +390,7 @@ def entries_for(mode: str, figures: dict[str, Any], args: argparse.Namespace, ca
         "statuses": figures["statuses"], "duplicates_on_peer": figures["duplicates_on_peer"],
         "refused_429": figures["refused_429"], "peer": "LocalMastodonPeer (bench/dispatch_bench.py)",
         "peer_capacity_per_s": round(capacity), "skew_p50_s": figures["skew_p50_s"],
+        "first_confirmed_s": figures["first_confirmed_s"],
     }
     if mode == "embedded":
         common["concurrency"] = args.concurrency or "default"
