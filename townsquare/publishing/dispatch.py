@@ -321,7 +321,8 @@ def target_dispatch(*, target_id: int, worker: str = "") -> str:
 
 
 def _send_batch(batch: Batch) -> list[str]:
-    """One call per claimed target, each outcome committed before the next call."""
+    """One call per claimed target. Failures and doubts are recorded at once, confirmations together (a
+    batch of more than one is only made where the platform honours idempotency keys: see the module docstring)."""
     _load_extras(batch)
     channel = batch.channel
     outcomes: list[str] = []
