@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import queue
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -40,6 +41,8 @@ REQUEST_TIMEOUT = 30.0
 PAGE_SIZE = 40
 MAX_PAGES = 25  # a poll reads at most 1,000 new notifications; the cursor carries on next time
 INBOUND_TYPES = ["mention"]  # replies to the council's posts arrive as mentions too
+STREAM_READ_TIMEOUT = 60.0  # servers send a heartbeat comment every ~15 s; silence this long is a dead stream
+STREAM_MAX_RECONNECTS = 5  # in a row without a successful connection; then the error goes to the caller
 
 
 class MastodonConnector(Connector):
@@ -57,20 +60,21 @@ class MastodonConnector(Connector):
         self._api: Mastodon | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
-    def _client(self, token: str | None = None) -> Mastodon:
-        if token is None and self._api is not None:
+    def _client(self, token: str | None = None, session: requests.Session | None = None) -> Mastodon:
+        """The cached client, or a new one for another token or session (which is not cached)."""
+        if token is None and session is None and self._api is not None:
             return self._api
         if not self.base_url:
             raise ConnectorError(ErrorKind.REJECTED, "Enter the address of the Mastodon server (for example "
                                  "https://mastodon.social).")
         api = Mastodon(
             access_token=token or (self.credentials.data.get("access_token") if self.credentials else None),
-            api_base_url=self.base_url, session=self.session,
+            api_base_url=self.base_url, session=session or self.session,
             request_timeout=float(self.settings.get("request_timeout") or REQUEST_TIMEOUT),
             # "throw": never sleep inside a worker; the wait is recorded and honoured by the scheduler.
             ratelimit_method="throw", version_check_mode="none", user_agent="Townsquare/1.0",
         )
-        if token is None:
+        if token is None and session is None:
             self._api = api
         return api
 
@@ -252,24 +256,41 @@ class MastodonConnector(Connector):
             return {}
 
     def stream_inbound(self) -> Iterator[InboundItem]:
-        """Mentions as they happen, from the user notification stream (server-sent events)."""
-        received: queue.Queue[dict[str, Any]] = queue.Queue()
+        """Mentions as they happen, from the user notification stream (server-sent events).
 
-        class Listener(StreamListener):  # type: ignore[misc]
-            def on_notification(self, notification: Any) -> None:
-                received.put(json.loads(json.dumps(notification, default=str)))
-
-        handle = self._call(lambda: self._client().stream_user_notifications(Listener(), run_async=True, timeout=30))
-        try:
-            while not self.stop_stream.is_set():
-                try:
-                    notification = received.get(timeout=1.0)
-                except queue.Empty:
-                    continue
-                if notification.get("type") in INBOUND_TYPES:
-                    yield _parse_notification(notification)
-        finally:
-            handle.close()
+        The stream runs in a thread of its own, on a client and session of its own (a requests
+        session is not shared between threads). A refused token ends the stream with REAUTHORISE
+        at once instead of reconnecting in silence; a dropped connection is reopened with back-off,
+        and what was said while it was down is read by the next poll from its cursor. Ends within
+        about a second of ``self.stop_stream`` being set.
+        """
+        failures = 0
+        while not self.stop_stream.is_set():
+            stream = _NotificationStream(self._client(session=http.RoutedSession()))
+            try:
+                while not self.stop_stream.is_set():
+                    try:
+                        event, value = stream.events.get(timeout=1.0)
+                    except queue.Empty:
+                        continue
+                    if event == "open":
+                        failures = 0
+                    elif event == "notification":
+                        if not isinstance(value, dict) or value.get("type") in INBOUND_TYPES:
+                            yield _parse_notification(value)
+                    else:  # "ended"
+                        break
+            finally:
+                stream.close()
+            if self.stop_stream.is_set():
+                return
+            error = stream.error()
+            if error.kind != ErrorKind.RETRY:
+                raise error
+            failures += 1
+            if failures > STREAM_MAX_RECONNECTS:
+                raise error
+            self.stop_stream.wait(error.retry_after if error.retry_after is not None else min(60.0, 2.0 ** failures))
 
     # --- measuring -----------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
@@ -323,3 +344,84 @@ def _parse_notification(raw: Any) -> InboundItem:
         in_reply_to_external_id=str(status.get("in_reply_to_id") or ""),
         raw=raw, malformed=bool(problems), parse_error=" ".join(problems),
     )
+
+
+class _NotificationStream:
+    """One connection to the user notification stream, read in a daemon thread.
+
+    Events go to ``events`` as ("open", None), ("notification", the JSON as sent) and finally
+    ("ended", exception or None). The SSE body is read here rather than by Mastodon.py's listener
+    so that ``raw`` is the server's JSON, not the SDK's converted objects.
+    """
+
+    def __init__(self, api: Mastodon) -> None:
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._api = api
+        self._response: requests.Response | None = None
+        self._exception: BaseException | None = None
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="mastodon-stream", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        stream = self
+
+        class Listener(StreamListener):  # type: ignore[misc]
+            def handle_stream(self, response: requests.Response) -> None:
+                stream._response = response
+                if stream._closed.is_set():
+                    response.close()
+                    return
+                stream.events.put(("open", None))
+                stream._read(response)
+
+        try:
+            self._api.stream_user_notifications(Listener(), timeout=STREAM_READ_TIMEOUT)
+        except BaseException as exc:  # reported to the reading generator, which decides
+            self._exception = exc
+        self.events.put(("ended", self._exception))
+
+    def _read(self, response: requests.Response) -> None:
+        event: dict[str, str] = {}
+        for raw_line in response.iter_lines(chunk_size=1):
+            line = raw_line.decode("utf-8", errors="replace") if isinstance(raw_line, bytes) else raw_line
+            if line == "":
+                self._dispatch(event)
+                event = {}
+            elif not line.startswith(":"):  # ":" lines are heartbeats
+                key, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                event[key] = f"{event[key]}\n{value}" if key in event else value
+            if self._closed.is_set():
+                return
+
+    def _dispatch(self, event: dict[str, str]) -> None:
+        if event.get("event") != "notification":
+            return
+        try:
+            payload: Any = json.loads(event.get("data", ""))
+        except ValueError:
+            payload = event.get("data", "")  # kept, and flagged by _parse_notification
+        self.events.put(("notification", payload))
+
+    def error(self) -> ConnectorError:
+        """Why the stream ended, as a ConnectorError (RETRY when reconnecting may help)."""
+        response = self._response
+        if response is None:
+            response = getattr(self._api.session, "last_response", None)
+        if response is not None and response.status_code != 200:
+            if response.status_code == 401:
+                return ConnectorError(ErrorKind.REAUTHORISE, "Mastodon no longer accepts this channel's access "
+                                      "token: it has expired or been revoked.", platform_code="401")
+            if response.status_code == 410:
+                return ConnectorError(ErrorKind.DISCONNECT, "The Mastodon account is gone.", platform_code="410")
+            return http.default_classify(response)
+        name = type(self._exception).__name__ if self._exception is not None else "the server closed it"
+        return ConnectorError(ErrorKind.RETRY, f"The Mastodon stream ended ({name}).")
+
+    def close(self) -> None:
+        self._closed.set()
+        response = self._response
+        if response is not None:
+            response.close()
+        self._thread.join(timeout=5.0)
