@@ -94,10 +94,40 @@ def test_publish_images_each_with_alt_text(monkeypatch: pytest.MonkeyPatch, li: 
     assert result.external_id == "urn:li:share:7300000000000000003"
 
 
-def test_video_is_refused_plainly(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
-    with replay(monkeypatch, "linkedin"), pytest.raises(ConnectorError) as caught:
-        li.publish(OutboundPost(text="x", video=Video(b"mp4", "video/mp4")))
-    assert caught.value.kind == ErrorKind.REJECTED
+VIDEO = Video(b"A" * 40_000 + b"B" * 40_000, "video/mp4", title="Sorting your recycling in two minutes")
+
+
+def test_publish_video_uploads_parts_finalises_then_posts_once(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector,
+                                                               waits: list[float]) -> None:
+    assert li.limits.video
+    with replay(monkeypatch, "linkedin", "publish_video") as sent:
+        result = li.publish(OutboundPost(text="Watch: how to sort your recycling.", link="https://riverside.example/recycling",
+                                         video=VIDEO))
+    assert result.external_id == "urn:li:share:7300000000000000004"
+    parts = [request["data"] for request in sent.sent if request["method"] == "PUT"]
+    # each part carries exactly its byte range; the part that failed was sent again, whole
+    assert parts == [b"A" * 40_000, b"B" * 40_000, b"B" * 40_000]
+    assert waits == [0.5]  # one back-off, for the upload part, never for the post
+    assert [r["url"] for r in sent.sent if r["url"].endswith("/rest/posts")] == ["https://api.linkedin.com/rest/posts"]
+
+
+def test_timeout_on_video_post_is_unconfirmed_and_not_resent(monkeypatch: pytest.MonkeyPatch,
+                                                             li: LinkedInConnector) -> None:
+    with replay(monkeypatch, "linkedin", "timeout_publish_video"), pytest.raises(ConnectorError) as caught:
+        li.publish(OutboundPost(text="Watch: how to sort your recycling.", link="https://riverside.example/recycling",
+                                video=VIDEO))
+    assert caught.value.kind == ErrorKind.UNCONFIRMED
+
+
+def test_video_with_images_or_as_a_reply_is_refused_without_calling(monkeypatch: pytest.MonkeyPatch,
+                                                                     li: LinkedInConnector) -> None:
+    with replay(monkeypatch, "linkedin"):
+        for post in (OutboundPost(text="x", video=VIDEO, images=(Image(PNG, "image/png", "A bin."),)),
+                     OutboundPost(text="x", video=VIDEO, reply_to_external_id="urn:li:share:7300000000000000001"),
+                     OutboundPost(text="x", video=Video(b"too small", "video/mp4"))):
+            with pytest.raises(ConnectorError) as caught:
+                li.publish(post)
+            assert caught.value.kind == ErrorKind.REJECTED
 
 
 def test_reply_to_a_comment(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:

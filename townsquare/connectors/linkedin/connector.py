@@ -1,8 +1,9 @@
 """LinkedIn organisation pages through the versioned REST APIs (Posts, Images, Social Actions).
 
 Every REST call names the API version (``LinkedIn-Version``, YYYYMM) and Rest.li 2.0; URNs in
-paths are percent-encoded. Images are uploaded first (invisible until a post uses them); the one
-``POST /rest/posts`` publishes, with each image's ``altText`` in the post content.
+paths are percent-encoded. Images and videos are uploaded first (invisible until a post uses them);
+the one ``POST /rest/posts`` publishes, with each image's ``altText`` or the video's title in the
+post content.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from townsquare.connectors.base import (
     OutboundPost,
     PublishResult,
     RateHeadroom,
+    Video,
 )
 from townsquare.connectors.linkedin.errors import classify
 from townsquare.connectors.linkedin.limits import LIMITS
@@ -41,6 +43,8 @@ OAUTH_URL = "https://www.linkedin.com/oauth/v2"
 API_VERSION = "202505"
 SCOPES = "r_organization_social w_organization_social rw_organization_admin"
 RECENT_POSTS = 5  # comments are read from this many recent posts per poll
+MIN_VIDEO_BYTES = 75 * 1024
+MAX_VIDEO_BYTES = 500 * 1024 * 1024
 # "little text": these characters must be escaped in commentary, or LinkedIn cuts the post short
 LITTLE_TEXT_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 
@@ -141,16 +145,21 @@ class LinkedInConnector(Connector):
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, post: OutboundPost) -> PublishResult:
-        if post.video is not None:
-            raise ConnectorError(ErrorKind.REJECTED, "Townsquare cannot yet publish video to LinkedIn. Publish the "
-                                 "video on LinkedIn directly, or remove it from this post.")
+        if post.video is not None and post.images:
+            raise ConnectorError(ErrorKind.REJECTED, "A LinkedIn post carries either a video or images, not both. "
+                                 "Remove one of them.")
         if post.reply_to_external_id:
             return self._comment(post)
         body: dict[str, Any] = {
             "author": self.organisation, "commentary": escape_little_text(post.text), "visibility": "PUBLIC",
             "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
             "lifecycleState": "PUBLISHED", "isReshareDisabledByAuthor": False}
-        if post.images:
+        if post.video is not None:
+            title = post.video.title or (post.text.splitlines()[0][:200] if post.text else "Video")
+            body["content"] = {"media": {"id": self._upload_video(post.video), "title": title}}
+            if post.link and post.link not in post.text:
+                body["commentary"] = escape_little_text(f"{post.text}\n\n{post.link}")
+        elif post.images:
             uploaded = [{"id": self._upload_image(image), "altText": image.alt_text} for image in post.images]
             body["content"] = {"media": uploaded[0]} if len(uploaded) == 1 else {"multiImage": {"images": uploaded}}
             if post.link and post.link not in post.text:
@@ -170,8 +179,38 @@ class LinkedInConnector(Connector):
                    headers={"Content-Type": image.mime_type})
         return str(started["image"])
 
+    def _upload_video(self, video: Video) -> str:
+        """Videos API: initializeUpload, PUT each part to its URL, finalizeUpload with the parts' ETags.
+
+        Like images, an uploaded video shows nowhere until a post uses it, so every step here may be
+        retried; only the ``POST /rest/posts`` that follows is sent once.
+        """
+        size = len(video.content)
+        if not MIN_VIDEO_BYTES <= size <= MAX_VIDEO_BYTES:
+            raise ConnectorError(ErrorKind.REJECTED, "LinkedIn takes videos from 75 KB to 500 MB. Use a shorter or "
+                                 "more compressed video.")
+        started = self._call("POST", "/rest/videos", safe_to_retry=True, params={"action": "initializeUpload"},
+                             json={"initializeUploadRequest": {"owner": self.organisation, "fileSizeBytes": size,
+                                                               "uploadCaptions": False, "uploadThumbnail": False}},
+                             ).json()["value"]
+        part_ids = []
+        for part in started.get("uploadInstructions") or []:
+            first, last = int(part["firstByte"]), int(part["lastByte"])
+            uploaded = self._call("PUT", part["uploadUrl"], safe_to_retry=True, data=video.content[first:last + 1],
+                                  headers={"Content-Type": "application/octet-stream"})
+            etag = uploaded.headers.get("etag", "")
+            if not etag:
+                raise ConnectorError(ErrorKind.RETRY, "LinkedIn did not confirm a part of the video upload.")
+            part_ids.append(etag)
+        if not part_ids:
+            raise ConnectorError(ErrorKind.RETRY, "LinkedIn gave no address to upload the video to.")
+        self._call("POST", "/rest/videos", safe_to_retry=True, params={"action": "finalizeUpload"},
+                   json={"finalizeUploadRequest": {"video": started["video"], "uploadToken": started.get("uploadToken", ""),
+                                                   "uploadedPartIds": part_ids}})
+        return str(started["video"])
+
     def _comment(self, post: OutboundPost) -> PublishResult:
-        if post.images:
+        if post.images or post.video is not None:
             raise ConnectorError(ErrorKind.REJECTED, "LinkedIn replies from Townsquare carry text and links only.")
         target = post.reply_to_external_id
         text = f"{post.text} {post.link}".strip() if post.link and post.link not in post.text else post.text
