@@ -28,6 +28,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -310,16 +311,19 @@ def wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int)
     return result
 
 
+def cpu_sample() -> tuple[float, float]:
+    """Seconds of CPU time so far, all cores together: (elapsed, busy)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum(values) / tick, (sum(values) - values[3] - values[4]) / tick  # less idle and iowait
+
+
 def cpu_busy(seconds: float = 3.0) -> float:
     """Share of all cores (0 to 1) that something was using over the next few seconds."""
-    def sample() -> tuple[int, int]:
-        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        return sum(values), values[3] + values[4]  # all, idle + iowait
-
-    total, idle = sample()
+    total, busy = cpu_sample()
     time.sleep(seconds)
-    total2, idle2 = sample()
-    return 1 - (idle2 - idle) / max(total2 - total, 1)
+    total2, busy2 = cpu_sample()
+    return (busy2 - busy) / max(total2 - total, 1e-9)
 
 
 def wait_for_quiet(max_wait: float, threshold: float) -> tuple[float, float]:
@@ -335,6 +339,12 @@ def wait_for_quiet(max_wait: float, threshold: float) -> tuple[float, float]:
         time.sleep(10)
         busy = cpu_busy()
     return round(os.getloadavg()[0], 2), round(busy, 2)
+
+
+def children_cpu() -> float:
+    """CPU seconds used by this script's finished child processes (wrk)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def commit() -> str:
@@ -388,13 +398,19 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> list[di
                     # Warm every worker and thread: templates compiled, database connections open.
                     wrk(url_full, cookie, duration=args.warmup, connections=args.connections, threads=2)
                     load, busy = wait_for_quiet(args.quiet_wait, args.quiet_below)
-                    cpu_before = server.cpu_seconds()
+                    server_cpu, machine, wrk_cpu = server.cpu_seconds(), cpu_sample(), children_cpu()
                     result = wrk(url_full, cookie, duration=args.duration, connections=args.connections, threads=2)
-                    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 / result["requests"]
+                    server_cpu = server.cpu_seconds() - server_cpu
+                    wrk_cpu = children_cpu() - wrk_cpu
+                    elapsed, used = (after - before for after, before in zip(cpu_sample(), machine, strict=True))
+                    # What neither the server nor wrk used of the cores while we measured: the neighbours.
+                    others = max(0.0, (used - server_cpu - wrk_cpu) / elapsed)
+                    cpu_ms = server_cpu * 1000 / result["requests"]
                     entry = {
                         "metric": metric, "value": round(result["p95_ms"], 1), "unit": "ms",
                         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-                        "commit": commit(), "database": database, "load_1m": load, "others_cpu_before": busy,
+                        "commit": args.commit, "database": database, "load_1m": load, "others_cpu_before": busy,
+                        "others_cpu_during": round(others, 2),
                         "server": describe(workers, threads), "path": "/c/riverside/channels/" + query,
                         "channels": prepared["channels"], "clients": args.connections,
                         "duration_s": round(result["duration_s"], 1), "requests": result["requests"],
@@ -406,7 +422,7 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> list[di
                     log(f"   {metric} [{database}, {entry['server']}]: p95 {entry['value']} ms "
                         f"(p50 {entry['p50_ms']}, p99 {entry['p99_ms']}; {entry['requests']} requests, "
                         f"{entry['requests_per_s']}/s; server CPU {entry['server_cpu_ms_per_request']} ms a request; "
-                        f"load {load}, others using {busy:.0%} of the cores just before)")
+                        f"load {load}, others using {busy:.0%} of the cores just before, {others:.0%} during)")
             finally:
                 server.stop()
     finally:
@@ -439,6 +455,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep bench/work/ and the PostgreSQL database")
     args = parser.parse_args()
     args.config = args.config or [(WEB_WORKERS, WEB_THREADS)]
+    args.commit = commit()  # the code under test is the code at the start; others may commit meanwhile
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (scripts/bench.sh installs it with apt).")
     databases = []

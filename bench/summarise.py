@@ -53,6 +53,8 @@ def target_of(entry: dict[str, Any], default: str) -> str:
 
 def number(value: Any) -> str:
     if isinstance(value, float):
+        if value.is_integer():
+            return f"{value:,.0f}"
         return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"
     return f"{value:,}" if isinstance(value, int) else str(value)
 
