@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from tests.connectors.replay import replay
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
 from townsquare.connectors.registry import connector_class
-from townsquare.connectors.x.connector import XConnector
+from townsquare.connectors.x.connector import XConnector, make_cursor, parse_cursor
 
 SETTINGS = {"client_id": "x-client-id", "client_secret": "x-client-secret"}
 ME = "1500000000000000001"
@@ -108,21 +109,67 @@ def test_delete(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
         x.delete("1890000000000000001")
 
 
-def test_mentions_since_cursor_across_pages(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
-    with replay(monkeypatch, "x", "inbound"):
-        page = x.fetch_inbound(cursor="1890000000000000500")
-    assert page.cursor == "1890000000000000903"
-    first, second, broken = page.items
+def test_mentions_and_direct_messages_since_a_cursor(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
+    cursor = make_cursor("1890000000000000500", "1900000000000000100")
+    with replay(monkeypatch, "x", "inbound", "dm_events"):
+        page = x.fetch_inbound(cursor=cursor)
+    assert parse_cursor(page.cursor) == ("1890000000000000903", "1900000000000000205")
+    first, second, broken, *messages = page.items
     assert (first.kind, first.author_handle, first.author_name) == ("mention", "samres", "Sam Resident")
     assert second.kind == "reply" and second.in_reply_to_external_id == "1890000000000000001"
     assert broken.malformed and broken.external_id == "1890000000000000901" and broken.raw["text"] == "@RiversideDC hello"
     assert "created_at" in broken.parse_error
+    # the council's own message (…204) and everything at or before the cursor (…100, …090) are left out
+    assert [m.external_id for m in messages] == ["1900000000000000205", "1900000000000000203", "1900000000000000150"]
+    bin_message, library, odd = messages
+    assert (bin_message.kind, bin_message.author_handle, bin_message.author_name, bin_message.text) == (
+        "direct_message", "samres", "Sam Resident", "Hi, my bin was not collected at 4 Elm Road")
+    assert bin_message.created_at.isoformat() == "2025-03-04T10:05:00+00:00"
+    assert bin_message.raw["dm_conversation_id"] == "2001-1500000000000000001" and not bin_message.malformed
+    assert (library.author_handle, library.text) == ("alexn", "Is the library open on Monday?")
+    assert odd.kind == "direct_message" and odd.malformed and odd.raw["text"] == "hello"
 
 
-def test_no_new_mentions_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
-    with replay(monkeypatch, "x", "inbound_empty"):
-        page = x.fetch_inbound(cursor="1890000000000000903")
-    assert page.items == [] and page.cursor == "1890000000000000903"
+def test_an_old_plain_cursor_is_read_as_the_mentions_position(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
+    with replay(monkeypatch, "x", "inbound", "dm_events_first") as sent:
+        page = x.fetch_inbound(cursor="1890000000000000500")
+    assert sent.sent[0]["params"]["since_id"] == "1890000000000000500"
+    # no direct-message position yet: the newest page is the starting point, and only it is read
+    assert parse_cursor(page.cursor) == ("1890000000000000903", "1900000000000000100")
+    assert [(i.kind, i.author_handle) for i in page.items][-1] == ("direct_message", "alexn")
+
+
+def test_nothing_new_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
+    cursor = make_cursor("1890000000000000903", "1900000000000000205")
+    with replay(monkeypatch, "x", "inbound_empty", "dm_events_none_new"):
+        page = x.fetch_inbound(cursor=cursor)
+    assert page.items == [] and page.cursor == cursor
+
+
+def test_without_the_dm_permission_mentions_are_still_read(monkeypatch: pytest.MonkeyPatch, x: XConnector,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    cursor = make_cursor("1890000000000000500", "1900000000000000100")
+    with caplog.at_level(logging.WARNING, logger="townsquare.connectors.x.connector"), \
+            replay(monkeypatch, "x", "inbound", "dm_forbidden"):
+        page = x.fetch_inbound(cursor=cursor)
+    assert [i.kind for i in page.items] == ["mention", "reply", "mention"]
+    # the direct-message position is kept for when the permission is granted
+    assert parse_cursor(page.cursor) == ("1890000000000000903", "1900000000000000100")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "direct messages skipped" in warnings[0] and "dm.read" in warnings[0]
+    assert "x-access-1" not in caplog.text and "x-refresh-1" not in caplog.text
+
+
+def test_other_dm_failures_are_not_hidden(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
+    with replay(monkeypatch, "x", "inbound", "error_expired_token_dm"), pytest.raises(ConnectorError) as caught:
+        x.fetch_inbound(cursor="1890000000000000500")
+    assert caught.value.kind == ErrorKind.REAUTHORISE
+
+
+def test_a_cursor_that_cannot_be_read_starts_afresh() -> None:
+    assert parse_cursor("{not json") == ("", "") and parse_cursor("") == ("", "")
+    assert parse_cursor('{"mentions": "1", "direct_messages": "2"}') == ("1", "2")
+    assert make_cursor("", "") == ""
 
 
 def test_metrics(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
@@ -138,9 +185,9 @@ def test_expired_token(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
 
 
 def test_rate_limited_read_waits_until_the_reset(monkeypatch: pytest.MonkeyPatch, x: XConnector, waits: list[float]) -> None:
-    with replay(monkeypatch, "x", "error_rate_limit_read"):
+    with replay(monkeypatch, "x", "error_rate_limit_read", "dm_events_first"):
         page = x.fetch_inbound()
-    assert page.items == []
+    assert [i.kind for i in page.items] == ["direct_message"]
     assert len(waits) == 1 and 27 <= waits[0] <= 30
     assert x.last_headroom is not None and x.last_headroom.remaining == 9
 

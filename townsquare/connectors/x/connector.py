@@ -2,7 +2,7 @@
 
 Access tokens last two hours; ``refresh`` swaps the refresh token, which X rotates, for a new pair.
 Media is uploaded first (it shows nowhere until attached), alt text set on it, then one
-``POST /2/tweets`` publishes.
+``POST /2/tweets`` publishes. Inbound: mentions and direct messages, under one cursor.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -37,10 +38,13 @@ from townsquare.connectors.base import (
 from townsquare.connectors.x.errors import classify
 from townsquare.connectors.x.limits import LIMITS
 
+log = logging.getLogger(__name__)
+
 API_URL = "https://api.x.com"
 AUTHORISE_URL = "https://x.com/i/oauth2/authorize"
-SCOPES = "tweet.read tweet.write users.read offline.access media.write"
+SCOPES = "tweet.read tweet.write users.read offline.access media.write dm.read"
 MENTION_PAGES = 5  # at most 500 mentions a poll; the cursor keeps the rest for next time
+DM_PAGES = 5
 CHUNK_BYTES = 4 * 1024 * 1024
 VIDEO_POLLS = 30
 
@@ -173,7 +177,28 @@ class XConnector(Connector):
 
     # --- listening ------------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
-        """Mentions since the last one seen (``since_id``); the cursor is the newest post id."""
+        """Mentions and direct messages since the cursor.
+
+        The cursor is JSON holding both positions, ``{"mentions": <post id>, "direct_messages":
+        <event id>}``; a plain post id (the form before direct messages were read) is taken as the
+        mentions position. Without the DM permission (connections made before it was asked for)
+        mentions are still read, and the direct-message position is kept for when it is granted.
+        """
+        mention_cursor, dm_cursor = parse_cursor(cursor)
+        items, mention_cursor = self._mentions(mention_cursor)
+        try:
+            messages, dm_cursor = self._direct_messages(dm_cursor)
+        except ConnectorError as error:
+            if error.platform_code != "403":
+                raise
+            log.warning("X direct messages skipped for user %s: the connection lacks the dm.read permission or the "
+                        "app lacks DM access (%s). Reconnect the channel to read direct messages.",
+                        self._cred("user_id"), error.kind)
+            messages = []
+        return InboundPage(items=items + messages, cursor=make_cursor(mention_cursor, dm_cursor))
+
+    def _mentions(self, cursor: str) -> tuple[list[InboundItem], str]:
+        """Mentions since the last one seen (``since_id``); the position is the newest post id."""
         params: dict[str, Any] = {
             "max_results": 100, "tweet.fields": "created_at,author_id,conversation_id,referenced_tweets",
             "expansions": "author_id", "user.fields": "username,name"}
@@ -191,7 +216,41 @@ class XConnector(Connector):
             if not meta.get("next_token"):
                 break
             params["pagination_token"] = meta["next_token"]
-        return InboundPage(items=items, cursor=newest)
+        return items, newest
+
+    def _direct_messages(self, cursor: str) -> tuple[list[InboundItem], str]:
+        """Messages received since the event id ``cursor``.
+
+        ``/2/dm_events`` has no ``since_id``: it answers newest first, so pages are read until an
+        event at or before the cursor (at most DM_PAGES; a larger backlog keeps its newest part).
+        The account's own messages are left out.
+        """
+        me = self._cred("user_id")
+        params: dict[str, Any] = {
+            "max_results": 100, "event_types": "MessageCreate",
+            "dm_event.fields": "id,text,sender_id,created_at,dm_conversation_id,event_type",
+            "expansions": "sender_id", "user.fields": "username,name"}
+        items: list[InboundItem] = []
+        newest = cursor
+        for _ in range(DM_PAGES):
+            page = self._call("GET", "/2/dm_events", safe_to_retry=True, params=params).json()
+            users = {u.get("id"): u for u in (page.get("includes") or {}).get("users", []) if isinstance(u, dict)}
+            reached_cursor = False
+            for raw in page.get("data", []):
+                event_id = str(raw.get("id", "")) if isinstance(raw, dict) else ""
+                if cursor and event_id.isdigit() and _id_key(event_id) <= _id_key(cursor):
+                    reached_cursor = True
+                    break
+                if event_id.isdigit() and (not newest or _id_key(event_id) > _id_key(newest)):
+                    newest = event_id
+                if isinstance(raw, dict) and str(raw.get("sender_id", "")) == me:
+                    continue
+                items.append(_direct_message(raw, users))
+            next_token = (page.get("meta") or {}).get("next_token")
+            if reached_cursor or not next_token or not cursor:
+                break  # no cursor yet: the newest page is the starting point
+            params["pagination_token"] = next_token
+        return items, newest
 
     # --- measuring ------------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
@@ -221,6 +280,42 @@ def _mention(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
             url=f"https://x.com/{username or 'i'}/status/{raw['id']}", in_reply_to_external_id=str(replied_to), raw=raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return _malformed(raw, "mention", exc)
+
+
+def _direct_message(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
+    try:
+        sender = users.get(raw["sender_id"], {})
+        return InboundItem(
+            external_id=str(raw["id"]), kind="direct_message", author_handle=str(sender.get("username", "")),
+            author_name=str(sender.get("name", "")), text=str(raw["text"]),
+            created_at=dt.datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
+            url=f"https://x.com/messages/{raw['dm_conversation_id']}" if raw.get("dm_conversation_id") else "",
+            raw=raw)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return _malformed(raw, "direct_message", exc)
+
+
+def parse_cursor(cursor: str) -> tuple[str, str]:
+    """(mentions position, direct-messages position) from a cursor of either form."""
+    if cursor.startswith("{"):
+        try:
+            data = json.loads(cursor)
+        except ValueError:
+            return "", ""
+        if isinstance(data, dict):
+            return str(data.get("mentions") or ""), str(data.get("direct_messages") or "")
+        return "", ""
+    return cursor, ""
+
+
+def make_cursor(mentions: str, direct_messages: str) -> str:
+    if not mentions and not direct_messages:
+        return ""
+    return json.dumps({"mentions": mentions, "direct_messages": direct_messages}, sort_keys=True)
+
+
+def _id_key(value: str) -> tuple[int, str]:
+    return (len(value), value)
 
 
 def _malformed(raw: Any, kind: str, error: Exception) -> InboundItem:
