@@ -165,7 +165,7 @@ def test_posts_in_every_state_nothing_due_and_history_recorded_as_such(demo: dic
     assert [i.alt_text for i in christmas.images.all()] == [""]
     assert christmas.images.get().file.read(8) == b"\x89PNG\r\n\x1a\n"
     rules = {(f.rule, f.severity) for f in post_check(post=christmas).findings}
-    assert {("PUBLISH-ALT", "block"), ("AX-03", "warn")} <= rules
+    assert {("AX-01", "block"), ("AX-03", "warn")} <= rules
 
     waiting = posts.filter(status=Post.Status.AWAITING_APPROVAL)
     assert any(f["rule"] == "AX-03" and f["severity"] == "warn" for p in waiting for f in p.findings)
