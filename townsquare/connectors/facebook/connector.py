@@ -9,31 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
-from collections.abc import Callable
 from typing import Any
 
 import requests
 
-from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
-    Connector,
     ConnectorError,
     Credentials,
     ErrorKind,
     InboundPage,
     OutboundPost,
     PublishResult,
-    RateHeadroom,
 )
 from townsquare.connectors.facebook import inbound, login
 from townsquare.connectors.facebook.errors import classify
+from townsquare.connectors.facebook.graph import GraphConnector
 from townsquare.connectors.facebook.limits import LIMITS
 
-GRAPH_URL = "https://graph.facebook.com"
-GRAPH_VERSION = "v23.0"
 SCOPES = ["pages_show_list", "pages_manage_posts", "pages_read_engagement", "pages_manage_engagement",
           "pages_read_user_content", "read_insights", "pages_messaging"]
 INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals
@@ -45,57 +39,19 @@ INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals
 COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
 
 
-class FacebookConnector(Connector):
+class FacebookConnector(GraphConnector):
     platform = "facebook"
-    auth_method = "oauth2"
     limits = LIMITS
+    app_name = "Facebook"
+    not_connected_message = "This Facebook Page is not connected. Connect the channel."
+    scopes = SCOPES
 
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
-                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
-        super().__init__(credentials, base_url=base_url, settings=settings)
-        self.sleep = sleep
+    def classify(self, response: requests.Response) -> ConnectorError | None:
+        return classify(response)
 
-    # --- plumbing -------------------------------------------------------------------------------
-    @property
-    def graph(self) -> str:
-        return f"{(self.base_url or GRAPH_URL).rstrip('/')}/{self.settings.get('graph_version', GRAPH_VERSION)}"
-
-    def _cred(self, name: str) -> str:
-        if self.credentials is None or not self.credentials.data.get(name):
-            raise ConnectorError(ErrorKind.REAUTHORISE, "This Facebook Page is not connected. Connect the channel.")
-        return str(self.credentials.data[name])
-
-    def _note_headroom(self, room: RateHeadroom) -> None:
-        self.last_headroom = room
-
-    def _call(self, method: str, path: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
-        url = path if path.startswith("http") else f"{self.graph}/{path.lstrip('/')}"
-        headers = {"Authorization": f"Bearer {token or self._cred('page_token')}"}
-        return http.call(method, url, safe_to_retry=safe_to_retry, classify=classify, on_headroom=self._note_headroom,
-                         sleep=self.sleep, headers=headers, **kwargs)
-
-    def _login_call(self, method: str, url: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
-        if token:
-            kwargs["headers"] = {"Authorization": f"Bearer {token}"}
-        return http.call(method, url, safe_to_retry=safe_to_retry, classify=classify, sleep=self.sleep, **kwargs)
-
-    # --- connecting -----------------------------------------------------------------------------
-    def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
-        return login.dialog_url(version=self.settings.get("graph_version", GRAPH_VERSION),
-                                client_id=login.setting(self.settings, "client_id", "Facebook"),
-                                redirect_uri=redirect_uri, state=state, scopes=SCOPES)
-
-    def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
-        return self._page_credentials(code=code, redirect_uri=redirect_uri)
-
-    def refresh(self) -> Credentials:
-        return self._page_credentials(user_token=self._cred("user_token"))
-
-    def _page_credentials(self, *, code: str = "", redirect_uri: str = "", user_token: str = "") -> Credentials:
-        user_token, expires_at = login.long_lived_user_token(
-            self._login_call, graph=self.graph, code=code, redirect_uri=redirect_uri, user_token=user_token,
-            client_id=login.setting(self.settings, "client_id", "Facebook"),
-            client_secret=login.setting(self.settings, "client_secret", "Facebook"))
+    def _account_credentials(self, *, code: str = "", redirect_uri: str = "", user_token: str = "") -> Credentials:
+        user_token, expires_at = self._long_lived_user_token(code=code, redirect_uri=redirect_uri,
+                                                             user_token=user_token)
         pages = login.managed_pages(self._login_call, graph=self.graph, user_token=user_token,
                                     fields="id,name,username,access_token")
         wanted = str(self.settings.get("page_id") or (self.credentials.data.get("page_id") if self.credentials else "")
