@@ -7,7 +7,7 @@ import pytest
 
 from tests.policy.conftest import rules
 from townsquare.connectors.base import Limits
-from townsquare.policy.platforms import grapheme_offsets, rules_for
+from townsquare.policy.platforms import grapheme_count, grapheme_offsets, rules_for, x_weighted_length
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +39,70 @@ def test_too_long_span_starts_at_the_limit(check) -> None:
 
 
 def test_bluesky_counts_graphemes(check) -> None:
-    family = "👨\u200d👩\u200d👧"  # one grapheme, five code points
-    text = family * 300
+    accented = "e\u0301"  # one grapheme, two code points, three bytes
+    text = accented * 300
     assert len(grapheme_offsets(text)) == 300
     assert "PLAT-01" not in rules(check(text, channels=["bluesky"]))
-    assert "PLAT-01" in rules(check(text + "!", channels=["bluesky"]))
+    found = [f for f in check(text + accented, channels=["bluesky"]).findings if f.rule == "PLAT-01"]
+    assert [(f.start, f.end) for f in found] == [(600, 602)]
+    assert "301 of 300 graphemes" in found[0].message
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("👨\u200d👩\u200d👧", 1),  # a ZWJ family
+    ("🇬🇧🇫🇷", 2),  # two flags: regional indicators pair up
+    ("👍🏽", 1),  # skin tone
+    ("1\ufe0f\u20e3", 1),  # keycap
+    ("a\r\nb", 3),  # CR LF is one grapheme
+    ("한국어", 3),  # precomposed Hangul syllables
+    ("\u1112\u1161\u11ab", 1),  # the same syllable in conjoining jamo
+    ("क्षि", 1),  # Devanagari conjunct (Unicode 15.1 rule GB9c)
+    ("café – “quotes” £5", 18),  # no joiners: one grapheme per code point
+])
+def test_grapheme_clusters_follow_uax29(text, count) -> None:
+    assert grapheme_count(text) == count
+    assert len(grapheme_offsets(text)) == count
+
+
+def test_bluesky_byte_cap(check) -> None:
+    family = "👨\u200d👩\u200d👧"  # one grapheme, 18 bytes
+    found = [f for f in check(family * 200, channels=["bluesky"]).findings if f.rule == "PLAT-01"]
+    # 166 families fit in 3,000 bytes; the finding starts at the 167th, a whole grapheme.
+    assert [(f.start, f.platform) for f in found] == [(166 * 5, "Bluesky")]
+    assert "3,600 of 3,000 bytes" in found[0].message
+    assert "PLAT-01" not in rules(check(family * 160, channels=["bluesky"]))
+
+
+@pytest.mark.parametrize(("text", "weight"), [
+    ("a" * 280, 280),
+    ("日本語", 6),  # CJK weighs 2
+    ("’–“”", 4),  # quotes and dashes are in twitter-text's weight-1 ranges
+    ("…", 2),  # the ellipsis is not
+    ("👨\u200d👩\u200d👧", 2),  # an emoji sequence weighs 2, not 2 per code point
+    ("🇬🇧", 2),
+    ("1\ufe0f\u20e3", 2),
+    ("©\ufe0f", 2),
+    ("©", 1),  # without the variation selector it is a Latin-1 letter
+    ("e\u0301", 1),  # normalised to é first
+    ("See https://www.riverside.gov.uk/bins/collection-days-over-christmas-and-new-year", 27),
+    ("Visit riverside.gov.uk/bins.", 6 + 23 + 1),  # a bare domain is a link; the full stop is not
+    ("Email bins@riverside.gov.uk", 27),  # an e-mail address is not a link
+    ("Doors open at 10.30am", 21),
+])
+def test_x_weighted_length_follows_twitter_text(text, weight) -> None:
+    assert x_weighted_length(text) == weight
+
+
+def test_x_limit_and_cut(check) -> None:
+    assert "PLAT-01" not in rules(check("日" * 140, channels=["x"]))
+    found = [f for f in check("日" * 141, channels=["x"]).findings if f.rule == "PLAT-01"]
+    assert [(f.start, f.end) for f in found] == [(140, 141)] and "282 of 280" in found[0].message
+    family = "👨\u200d👩\u200d👧"
+    assert "PLAT-01" not in rules(check(family * 140, channels=["x"]))
+    found = [f for f in check("a" * 279 + family, channels=["x"]).findings if f.rule == "PLAT-01"]
+    assert [(f.start, f.end) for f in found] == [(279, 284)]  # the emoji is not split
+    quotes = "“Bins”" * 46 + "!!!!"  # 280 with twitter-text's ranges; the old count said 464
+    assert "PLAT-01" not in rules(check(quotes, channels=["x"]))
 
 
 def test_channel_objects_named_in_finding(check, channel) -> None:

@@ -19,8 +19,8 @@ from django.conf import settings
 
 from townsquare.policy.catalogue import ListKind
 from townsquare.policy.defaults import default_words, parse_words
-from townsquare.policy.engine import CompiledElection, CompiledPolicy, compile_policy
-from townsquare.policy.models import Election, PolicyVersion, RuleSetting, WordList
+from townsquare.policy.engine import CompiledElection, CompiledPolicy, CompiledReferendum, compile_policy
+from townsquare.policy.models import ChannelArea, Election, PolicyVersion, Referendum, RuleSetting, WordList
 
 if TYPE_CHECKING:
     from townsquare.councils.models import Council
@@ -36,6 +36,13 @@ def window_of(election: Election) -> tuple[dt.datetime, dt.datetime]:
     """From the start of the notice day to the close of poll, in Europe/London (BST or GMT)."""
     starts = dt.datetime.combine(election.notice_date, dt.time(0, 0), tzinfo=LONDON)
     ends = dt.datetime.combine(election.poll_date, CLOSE_OF_POLL, tzinfo=LONDON)
+    return starts, ends
+
+
+def referendum_period_of(referendum: Referendum) -> tuple[dt.datetime, dt.datetime]:
+    """The 28 days ending with polling day (PPERA 2000 s.125(4)), whole days in Europe/London."""
+    starts = dt.datetime.combine(referendum.period_starts_on, dt.time(0, 0), tzinfo=LONDON)
+    ends = dt.datetime.combine(referendum.poll_date + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LONDON)
     return starts, ends
 
 
@@ -65,9 +72,17 @@ def build(council: Council) -> CompiledPolicy:
     for election in Election.objects.filter(council=council):
         starts, ends = window_of(election)
         candidates = tuple(p.strip() for line in election.candidates.splitlines() for p in line.split(",") if p.strip())
-        elections.append(CompiledElection(election.pk, election.title, election.area, starts, ends, candidates))
+        elections.append(CompiledElection(election.pk, election.title, election.area, starts, ends, candidates,
+                                          scoped=election.scoped, places=tuple(election.places)))
+    referendums = []
+    for referendum in Referendum.objects.filter(council=council):
+        starts, ends = referendum_period_of(referendum)
+        referendums.append(CompiledReferendum(referendum.pk, referendum.question, referendum.poll_date, starts, ends,
+                                              scoped=referendum.scoped, places=tuple(referendum.places)))
+    channel_places = {area.channel_id: area.ward_list for area in ChannelArea.objects.filter(council=council)}
     return compile_policy(settings=settings_map, words=words, elections=elections,
-                          council_words=council_words(council))
+                          council_words=council_words(council), referendums=referendums,
+                          channel_places=channel_places)
 
 
 def compiled_policy(council: Council) -> CompiledPolicy:

@@ -34,6 +34,8 @@ class ListKind(models.TextChoices):
     BLOCKED = "blocked_words", "Blocked words (force approval)"
     ALLOWED_CONTACTS = "allowed_contacts", "The council's own contact details (not personal data)"
     HASHTAG_WORDS = "hashtag_words", "Extra words for splitting hashtags (place names, services)"
+    REFERENDUM_ISSUE = "referendum_issue", "Words about the referendum question's issue"
+    REFERENDUM_EXEMPT = "referendum_exempt", "Poll information and press notice phrases (exempt)"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Rule:
     lists: tuple[str, ...] = ()
     platform: bool = False  # needs the channels' platforms to run
     election: bool = False  # runs only inside a pre-election window
+    referendum: bool = False  # runs only inside a referendum period
 
 
 S_PUBLICITY_ACT = "Local Government Act 1986, s.2"
@@ -63,6 +66,7 @@ S_ICO_CHILD = "ICO school-photo reprimands; NSPCC, Photographing children"
 S_REPLY = "Southend, Mole Valley and Charnwood social media policies"
 S_WELSH = "Welsh Government, Welsh Language Standards communication and marketing guidelines"
 S_PLATFORM = "The platform's published limits"
+S_PPERA = "Political Parties, Elections and Referendums Act 2000, s.125"
 
 RULES: tuple[Rule, ...] = (
     Rule("PUB-02", "Party-political content (at all times)", "Publicity Code", Severity.BLOCK,
@@ -76,10 +80,14 @@ RULES: tuple[Rule, ...] = (
          Severity.BLOCK, S_LGA_SOCIAL, election=True),
     Rule("PUB-07", "Politically controversial topics in the pre-election period", "Pre-election period",
          Severity.WARN, f"{S_LGA_SOCIAL}; {S_LGA_PRACTICE}", (ListKind.CONTROVERSIAL,), election=True),
+    Rule("PUB-08", "New campaigns started after the notice of election", "Pre-election period", Severity.WARN,
+         S_LGA_SOCIAL, election=True),
     Rule("PUB-09", "New consultations in the pre-election period", "Pre-election period", Severity.WARN,
          S_LGA_PRACTICE, (ListKind.CONSULTATION,), election=True),
     Rule("PUB-10", "The administration's record in the pre-election period", "Pre-election period",
          Severity.WARN, S_ENFIELD, election=True),
+    Rule("PUB-13", "The referendum question's issues in the referendum period", "Referendum period",
+         Severity.BLOCK, S_PPERA, (ListKind.REFERENDUM_ISSUE, ListKind.REFERENDUM_EXEMPT), referendum=True),
     Rule("PUB-15", "Welsh and English together (councils in Wales)", "Welsh Language Standards",
          Severity.BLOCK, S_WELSH),
     Rule("CC-02", "Personal attacks and abuse", "Conduct", Severity.WARN, S_CODE, (ListKind.ABUSE,)),

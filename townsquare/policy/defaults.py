@@ -157,6 +157,31 @@ parasites
 traitor
 """
 
+# PPERA 2000 s.125(3): information about holding the poll and press notices are exempt from the
+# referendum-period restriction. Phrases that mark a post as one of those.
+REFERENDUM_EXEMPT = """
+polling station
+polling stations
+poll card
+polling card
+postal vote
+postal votes
+proxy vote
+register to vote
+voter registration
+voter ID
+photo ID
+polls are open
+polls open
+polls close
+notice of poll
+close of poll
+the count
+declaration of the result
+press notice
+press release
+"""
+
 DEFAULT_LISTS: dict[str, str] = {
     ListKind.CANDIDATES: "",
     ListKind.COUNCILLORS: "",
@@ -169,6 +194,8 @@ DEFAULT_LISTS: dict[str, str] = {
     ListKind.BLOCKED: "",
     ListKind.ALLOWED_CONTACTS: "",
     ListKind.HASHTAG_WORDS: "",
+    ListKind.REFERENDUM_ISSUE: "",
+    ListKind.REFERENDUM_EXEMPT: REFERENDUM_EXEMPT,
 }
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from townsquare.policy.catalogue import RULES, RULES_BY_ID, SEVERITY_ORDER, ListKind, Severity
 from townsquare.policy.lexicon import FIRST_NAMES, HASHTAG_WORDS, language_of, split_run_together
-from townsquare.policy.platforms import URL_RE, PlatformRules, overflow_at
+from townsquare.policy.platforms import URL_RE, PlatformRules, bytes_overflow_at, overflow_at
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,45 @@ class CompiledElection:
     ends_at: dt.datetime
     candidates: tuple[str, ...]
     pattern: re.Pattern[str] | None = None  # the candidates, compiled once by ``compile_policy``
+    # PUB-12: a by-election (or a poll with wards listed) binds only posts about its area: ``places``
+    # are its wards and area; ``place_pattern`` finds them in a draft (compiled by ``compile_policy``).
+    scoped: bool = False
+    places: tuple[str, ...] = ()
+    place_pattern: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class CompiledReferendum:
+    """PUB-13: a referendum period, the 28 days ending with polling day (PPERA 2000, s.125)."""
+
+    id: int
+    question: str
+    poll_date: dt.date
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    scoped: bool = False
+    places: tuple[str, ...] = ()
+    place_pattern: re.Pattern[str] | None = None
+
+
+def place_key(name: str) -> str:
+    """``Mill ward``, ``mill`` and ``Mill  Ward`` are one place."""
+    key = " ".join(name.lower().split())
+    for suffix in (" electoral division", " division", " ward"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def places_regex(places: Iterable[str]) -> re.Pattern[str] | None:
+    """Each place as written, and without its "ward" suffix: "Mill ward" is named by "Mill Lane" too."""
+    terms: list[str] = []
+    for place in places:
+        terms.append(place)
+        key = place_key(place)
+        if key != " ".join(place.lower().split()):
+            terms.append(" ".join(place.split()[: len(key.split())]))
+    return terms_regex(terms)
 
 
 @dataclass(frozen=True)
@@ -188,15 +227,22 @@ class CompiledPolicy:
     allowed_contacts: frozenset[str]
     hashtag_words: tuple[str, ...]
     source: dict[str, str] = field(default_factory=lambda: {r.id: r.source for r in RULES})
+    referendums: tuple[CompiledReferendum, ...] = ()
+    channel_places: dict[int, frozenset[str]] = field(default_factory=dict)  # channel id -> place keys served
 
     def on(self, rule: str) -> bool:
         return self.enabled.get(rule, True)
 
     def election_at(self, when: dt.datetime) -> CompiledElection | None:
-        for election in self.elections:
-            if election.starts_at <= when < election.ends_at:
-                return election
-        return None
+        """The first election whose window holds ``when`` (a council-wide one before a by-election)."""
+        elections = self.elections_at(when)
+        return elections[0] if elections else None
+
+    def elections_at(self, when: dt.datetime) -> list[CompiledElection]:
+        return [e for e in self.elections if e.starts_at <= when < e.ends_at]
+
+    def referendums_at(self, when: dt.datetime) -> list[CompiledReferendum]:
+        return [r for r in self.referendums if r.starts_at <= when < r.ends_at]
 
 
 def compile_policy(
@@ -205,6 +251,8 @@ def compile_policy(
     words: dict[str, list[str]],
     elections: Sequence[CompiledElection],
     council_words: Sequence[str] = (),
+    referendums: Sequence[CompiledReferendum] = (),
+    channel_places: Mapping[int, Sequence[str]] | None = None,
 ) -> CompiledPolicy:
     enabled = {r.id: settings.get(r.id, (True, r.severity))[0] for r in RULES}
     severity = {r.id: settings.get(r.id, (True, r.severity))[1] for r in RULES}
@@ -220,12 +268,21 @@ def compile_policy(
     for election in elections:
         handles |= {c.lstrip("@").lower() for c in election.candidates if c.startswith("@")}
     extra = [w.lower() for w in words.get(ListKind.HASHTAG_WORDS, []) + list(council_words) if w.isalpha()]
-    compiled = [replace(e, pattern=terms_regex(e.candidates)) for e in elections]
+    compiled = [replace(e, pattern=terms_regex(e.candidates), place_pattern=places_regex(e.places) if e.scoped else None)
+                for e in elections]
+    for kind in (ListKind.REFERENDUM_ISSUE, ListKind.REFERENDUM_EXEMPT):
+        lists[kind] = terms_regex(words.get(kind, []))
     return CompiledPolicy(
         enabled=enabled, severity=severity, lists=lists, politician_handles=frozenset(handles),
-        elections=tuple(sorted(compiled, key=lambda e: e.starts_at)),
+        # Council-wide elections first: when several windows hold a draft, theirs is the reason given.
+        elections=tuple(sorted(compiled, key=lambda e: (e.scoped, e.starts_at))),
         allowed_contacts=frozenset(_contact_key(c) for c in words.get(ListKind.ALLOWED_CONTACTS, [])),
         hashtag_words=tuple(dict.fromkeys([*extra, *HASHTAG_WORDS])),
+        referendums=tuple(sorted(
+            (replace(r, place_pattern=places_regex(r.places) if r.scoped else None) for r in referendums),
+            key=lambda r: (r.scoped, r.starts_at))),
+        channel_places={cid: frozenset(place_key(p) for p in served if p.strip())
+                        for cid, served in (channel_places or {}).items()},
     )
 
 
@@ -284,11 +341,41 @@ def _check_always(out: _Out, p: CompiledPolicy, text: str) -> None:
                       "“{word}” is on the council's blocked words list: this draft needs approval.")
 
 
+ChannelRef = tuple[int, str]  # a channel's id, and how findings name it
+
+
+def why_it_applies(p: CompiledPolicy, scope: CompiledElection | CompiledReferendum, name: str, text: str,
+                   channels: Sequence[ChannelRef]) -> str | None:
+    """PUB-12: the sentence saying why an election (or referendum) binds this draft, or None when it
+    does not. A council-wide poll binds every post; an area-scoped one binds a post that goes to a
+    channel serving its area, names one of its places, or names one of its candidates."""
+    if not scope.scoped:
+        return f"{name} covers every post of the council."
+    wanted = {place_key(place): place for place in scope.places}
+    for channel_id, label in channels:
+        served = [wanted[key] for key in wanted if key in p.channel_places.get(channel_id, ())]
+        if served:
+            return f"{name} applies because this post goes to {label}, which serves {', '.join(served)}."
+    if scope.place_pattern is not None and (m := scope.place_pattern.search(text)):
+        return f"{name} applies because the post names “{m.group(0)}”, in the area it covers."
+    candidates = scope.pattern if isinstance(scope, CompiledElection) else None
+    if candidates is not None and (m := candidates.search(text)):
+        return f"{name} applies because the post names “{m.group(0)}”, a candidate in it."
+    return None
+
+
 def _check_election(out: _Out, p: CompiledPolicy, text: str, election: CompiledElection,
-                    override_note: str) -> None:
+                    override_note: str, why: str = "",
+                    campaign: tuple[str, dt.datetime] | None = None) -> None:
     period = f"the pre-election period for {election.title}"
     cap = Severity.INFO if override_note else None
-    suffix = f" {override_note}" if override_note else ""
+    suffix = "".join(f" {part}" for part in (why, override_note) if part)
+    if p.on("PUB-08") and campaign is not None and campaign[1] >= election.starts_at:
+        name, created = campaign
+        out.add("PUB-08", 0, 0,
+                f"The campaign “{name}” was set up on {created.astimezone(election.starts_at.tzinfo):%-d %B %Y}, "
+                f"after the notice of election on {election.starts_at:%-d %B %Y}: no new significant campaigns "
+                f"during {period} unless they were planned before the election was called.{suffix}", cap=cap)
     named: set[tuple[int, int]] = set()
     if p.on("PUB-04"):
         for pattern in (p.lists["people"], election.pattern, POLITICIAN_TITLE_RE):
@@ -331,6 +418,29 @@ def _check_election(out: _Out, p: CompiledPolicy, text: str, election: CompiledE
             out.add("PUB-10", m.start(), m.end(),
                     f"“{m.group(0)}” refers to the administration's record: avoid it during {period}.{suffix}",
                     cap=cap)
+
+
+def _check_referendum(out: _Out, p: CompiledPolicy, text: str, referendum: CompiledReferendum, why: str) -> None:
+    """PUB-13. Not lifted by an emergency override: s.125 is the law, not guidance. Its own exemptions
+    (information about the poll, press notices) lower a finding to a warning for the approver."""
+    issue = p.lists.get(ListKind.REFERENDUM_ISSUE)
+    if issue is None:
+        return
+    exempt_pattern = p.lists.get(ListKind.REFERENDUM_EXEMPT)
+    exempt = exempt_pattern.search(text) if exempt_pattern is not None else None
+    period = (f"the referendum period for “{referendum.question}” (the 28 days ending with polling day, "
+              f"{referendum.poll_date:%-d %B %Y})")
+    for m in issue.finditer(text):
+        if exempt is not None:
+            out.add("PUB-13", m.start(), m.end(),
+                    f"“{m.group(0)}” is about the referendum question, but “{exempt.group(0)}” reads as information "
+                    f"about the poll or a press notice, which are exempt during {period}. Check it gives only "
+                    f"facts about voting, with no arguments on the question. {why}", cap=Severity.WARN)
+        else:
+            out.add("PUB-13", m.start(), m.end(),
+                    f"“{m.group(0)}” is about the referendum question: during {period} the council must not "
+                    f"publish information, issues or arguments on it. Only information about the poll and "
+                    f"press notices are exempt. {why}")
 
 
 def _personal_data(p: CompiledPolicy, text: str, is_reply: bool) -> list[tuple[int, int, str]]:
@@ -472,6 +582,12 @@ def _check_platforms(out: _Out, p: CompiledPolicy, text: str, images: Sequence[d
                 unit = "graphemes" if rules.counts == "graphemes" else "characters"
                 out.add("PLAT-01", cut, len(text), f"Too long for {target.label}: {count} of {rules.max_chars} "
                         f"{unit}.", platform=target.label)
+            else:
+                size, byte_cut = bytes_overflow_at(text, rules)
+                if byte_cut is not None:
+                    out.add("PLAT-01", byte_cut, len(text), f"Too long for {target.label}: {size:,} of "
+                            f"{rules.max_bytes:,} bytes. Emoji and letters with accents take several bytes each.",
+                            platform=target.label)
         if p.on("PLAT-02"):
             if len(images) > rules.max_images:
                 out.add("PLAT-02", 0, 0, f"{target.label} takes at most {rules.max_images} image"
@@ -505,12 +621,35 @@ def run_checks(
     in_wales: bool,
     override_note: str = "",
     has_language_pair: bool = False,
+    channels: Sequence[ChannelRef] = (),
+    campaign: tuple[str, dt.datetime] | None = None,
 ) -> CheckResult:
+    """``channels``: the draft's channels (id, label), for PUB-12's area test; ``campaign``: its
+    campaign's name and creation time, for PUB-08."""
     out = _Out(policy)
     _check_always(out, policy, text)
-    election = policy.election_at(when)
-    if election is not None:
-        _check_election(out, policy, text, election, override_note)
+    applied: list[str] = []
+    for election in policy.elections_at(when):
+        why = why_it_applies(policy, election, election.title, text, channels)
+        if why is not None:
+            applied.append(election.title)
+            _check_election(out, policy, text, election, override_note, why, campaign)
+    if len(applied) > 1:  # one finding a span and rule: the first election's (council-wide first)
+        kept: set[tuple[str, int, int]] = set()
+        unique: list[Finding] = []
+        for f in out.findings:
+            if not RULES_BY_ID[f.rule].election:
+                unique.append(f)
+            elif (f.rule, f.start, f.end) not in kept:
+                kept.add((f.rule, f.start, f.end))
+                unique.append(f)
+        out.findings = unique
+    if policy.on("PUB-13"):
+        for referendum in policy.referendums_at(when):
+            why = why_it_applies(policy, referendum, f"The referendum on “{referendum.question}”", text, channels)
+            if why is not None:
+                _check_referendum(out, policy, text, referendum, why)
+                break  # one referendum's findings are enough to stop the draft
     _check_people(out, policy, text, is_reply)
     _check_accessibility(out, policy, text, images)
     if in_wales and not is_reply and policy.on("PUB-15"):
@@ -521,6 +660,6 @@ def run_checks(
         findings=findings,
         blocked=any(f.severity == Severity.BLOCK for f in findings),
         forces_approval=any(f.rule == "LOCAL-01" for f in findings),
-        election=election.title if election is not None else "",
-        override_applied=bool(override_note) and election is not None,
+        election="; ".join(applied),
+        override_applied=bool(override_note) and bool(applied),
     )

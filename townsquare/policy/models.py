@@ -6,6 +6,8 @@ no seeding to work, and a row is written the first time someone changes a settin
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -69,6 +71,83 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (poll {self.poll_date:%-d %B %Y})"
+
+    # PUB-12 (LGA FAQ; LGA Code): local, general and devolved elections bind every council post; a
+    # by-election binds posts about its area, and so do mayoral, PCC and other polls with wards listed.
+    WHOLE_COUNCIL_TYPES = frozenset({Type.LOCAL, Type.GENERAL, Type.DEVOLVED})
+
+    @property
+    def scoped(self) -> bool:
+        if self.election_type in self.WHOLE_COUNCIL_TYPES:
+            return False
+        return self.election_type == self.Type.BY_ELECTION or bool(self.ward_list)
+
+    @property
+    def ward_list(self) -> list[str]:
+        return [line.strip() for line in self.wards.splitlines() if line.strip()]
+
+    @property
+    def places(self) -> list[str]:
+        """The wards and area an area-scoped election covers."""
+        return [*self.ward_list, *([self.area.strip()] if self.area.strip() else [])]
+
+
+class Referendum(models.Model):
+    """A referendum: in the 28 days ending with polling day the council publishes nothing on the
+    question's issues (PPERA 2000 s.125; rule PUB-13)."""
+
+    PERIOD_DAYS = 28
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="referendums")
+    question = models.CharField(max_length=300, help_text="The question as it appears on the ballot paper.")
+    poll_date = models.DateField(help_text="Polling day. The referendum period is the 28 days ending on it.")
+    area = models.CharField(max_length=200, blank=True, help_text="For example, the whole district")
+    wards = models.TextField(blank=True, help_text="One ward a line, for a referendum in part of the council "
+                             "(a neighbourhood plan). Leave empty when the whole council votes.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-poll_date"]
+
+    def __str__(self) -> str:
+        return f"Referendum on “{self.question}” (poll {self.poll_date:%-d %B %Y})"
+
+    @property
+    def period_starts_on(self) -> dt.date:
+        return self.poll_date - dt.timedelta(days=self.PERIOD_DAYS - 1)
+
+    @property
+    def ward_list(self) -> list[str]:
+        return [line.strip() for line in self.wards.splitlines() if line.strip()]
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.ward_list)
+
+    @property
+    def places(self) -> list[str]:
+        return [*self.ward_list, *([self.area.strip()] if self.area.strip() and self.scoped else [])]
+
+
+class ChannelArea(models.Model):
+    """The wards a channel serves (a ward's community page, a neighbourhood account), so an
+    area-scoped election binds the channel's posts (PUB-12). A channel with no row serves the whole
+    council and is bound only by council-wide elections, or by a post that names the area."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="policy_channel_areas")
+    channel = models.OneToOneField("channels.Channel", on_delete=models.CASCADE, related_name="policy_area")
+    wards = models.TextField(blank=True, help_text="One ward a line. Leave empty if it serves the whole council.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Wards served by channel {self.channel_id}"
+
+    @property
+    def ward_list(self) -> list[str]:
+        return [line.strip() for line in self.wards.splitlines() if line.strip()]
 
 
 class EmergencyOverride(models.Model):

@@ -19,6 +19,16 @@ override=None, has_language_pair=False) -> CheckResult``
       Inside an election window it turns the pre-election findings into ``info`` (still listed, with
       the reason). It never lifts party-political (PUB-02) or any other rule.
     - ``has_language_pair``: the draft is linked to its Welsh/English counterpart (PUB-15 satisfied).
+    - ``campaign_name``/``campaign_created_at``: the draft's campaign, if any. Inside a pre-election
+      period, a campaign created on or after the notice day is a PUB-08 warning.
+
+    PUB-12: a council-wide election (local, general, devolved) binds every draft; a by-election, or
+    another poll recorded with wards, binds a draft only when it goes to a channel recorded as
+    serving one of its wards (``channel_area_update``), names one of its wards or its area, or names
+    one of its candidates. Each pre-election finding says which election and why it applies.
+    PUB-13: inside a referendum period (the 28 days ending with polling day, Europe/London), words on
+    the council's referendum-issue list block a draft, unless it also reads as poll information or a
+    press notice (then a warning). An emergency override does not lift PUB-13.
 
     ``Finding`` is a frozen dataclass: ``rule`` (an id such as PUB-04, DP-01, AX-03), ``severity``
     (``block``, ``warn``, ``info``), ``start``/``end`` (character offsets into ``text``; both 0 for a
@@ -29,7 +39,9 @@ override=None, has_language_pair=False) -> CheckResult``
     allowed to publish directly. ``result.as_dict()`` gives the JSON form.
 
 ``election_window_for(council, when) -> ElectionWindow | None``
-    The election whose pre-election period contains ``when`` (None outside every window).
+    The election whose pre-election period contains ``when`` (None outside every window); a
+    council-wide election before an area-scoped one. ``election_windows_for`` lists them all, and
+    ``referendum_periods_for`` the referendum periods.
 
 ``emergency_override_record(*, actor, council, draft_ref, reason) -> EmergencyOverride``
     Records who allowed which draft (``draft_ref``, e.g. ``"publishing.post:42"``) to go out in a
@@ -37,7 +49,8 @@ override=None, has_language_pair=False) -> CheckResult``
     (``policy.override_recorded``) in the same transaction.
 
 The settings services (``rule_setting_update``, ``word_list_update``, ``election_save``,
-``election_delete``) are for the policy pages; each writes an audit event in its transaction.
+``election_delete``, ``referendum_save``, ``referendum_delete``, ``channel_area_update``) are for the
+policy pages; each writes an audit event in its transaction.
 """
 
 from __future__ import annotations
@@ -57,7 +70,15 @@ from townsquare.policy.cache import LONDON, compiled_policy, invalidate
 from townsquare.policy.catalogue import RULES_BY_ID, ListKind, Severity
 from townsquare.policy.defaults import default_words, parse_words
 from townsquare.policy.engine import CheckResult, Finding, Target, run_checks
-from townsquare.policy.models import Election, EmergencyOverride, PolicyVersion, RuleSetting, WordList
+from townsquare.policy.models import (
+    ChannelArea,
+    Election,
+    EmergencyOverride,
+    PolicyVersion,
+    Referendum,
+    RuleSetting,
+    WordList,
+)
 from townsquare.policy.platforms import rules_for
 
 if TYPE_CHECKING:
@@ -66,8 +87,10 @@ if TYPE_CHECKING:
     from townsquare.councils.models import Council
 
 __all__ = [
-    "CheckResult", "ElectionWindow", "Finding", "check_draft", "election_delete", "election_save",
-    "election_window_for", "emergency_override_record", "rule_configure", "rule_setting_update", "word_list_update",
+    "CheckResult", "ElectionWindow", "Finding", "ReferendumPeriod", "channel_area_update", "check_draft",
+    "election_delete", "election_save", "election_window_for", "election_windows_for", "emergency_override_record",
+    "referendum_delete", "referendum_periods_for", "referendum_save", "rule_configure", "rule_setting_update",
+    "word_list_update",
 ]
 
 
@@ -78,6 +101,18 @@ class ElectionWindow:
     area: str
     starts_at: dt.datetime
     ends_at: dt.datetime
+    scoped: bool = False  # binds only posts about ``places`` (PUB-12)
+    places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReferendumPeriod:
+    referendum_id: int
+    question: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    scoped: bool = False
+    places: tuple[str, ...] = ()
 
 
 def _aware(when: dt.datetime | None) -> dt.datetime:
@@ -108,25 +143,36 @@ def check_draft(
     is_reply: bool = False,
     override: EmergencyOverride | None = None,
     has_language_pair: bool = False,
+    campaign_name: str = "",
+    campaign_created_at: dt.datetime | None = None,
 ) -> CheckResult:
     """Check one draft against the council's rules; see the module docstring for the contract."""
     policy = compiled_policy(council)
     note = ""
     if override is not None and override.council_id == council.pk:
         note = f"Allowed by emergency override: “{override.reason}”."
+    refs = [(c.pk, f"{c.name} ({c.get_platform_display()})") for c in channels if not isinstance(c, str)]
+    campaign = (campaign_name or "this campaign", _aware(campaign_created_at)) if campaign_created_at else None
     return run_checks(
         policy, text=text or "", targets=_targets(channels), images=list(images or ()),
         when=_aware(scheduled_for), is_reply=is_reply, in_wales=council.in_wales, override_note=note,
-        has_language_pair=has_language_pair,
+        has_language_pair=has_language_pair, channels=refs, campaign=campaign,
     )
 
 
+def election_windows_for(council: Council, when: dt.datetime | None = None) -> list[ElectionWindow]:
+    return [ElectionWindow(e.id, e.title, e.area, e.starts_at, e.ends_at, e.scoped, e.places)
+            for e in compiled_policy(council).elections_at(_aware(when))]
+
+
 def election_window_for(council: Council, when: dt.datetime | None = None) -> ElectionWindow | None:
-    moment = _aware(when)
-    election = compiled_policy(council).election_at(moment)
-    if election is None:
-        return None
-    return ElectionWindow(election.id, election.title, election.area, election.starts_at, election.ends_at)
+    windows = election_windows_for(council, when)
+    return windows[0] if windows else None
+
+
+def referendum_periods_for(council: Council, when: dt.datetime | None = None) -> list[ReferendumPeriod]:
+    return [ReferendumPeriod(r.id, r.question, r.starts_at, r.ends_at, r.scoped, r.places)
+            for r in compiled_policy(council).referendums_at(_aware(when))]
 
 
 def _bump(council: Council) -> None:
@@ -242,3 +288,64 @@ def election_delete(*, actor: User | None, council: Council, election: Election,
                      reason=reason)
         election.delete()
         _bump(council)
+
+
+REFERENDUM_FIELDS = ["question", "poll_date", "area", "wards"]
+
+
+def referendum_save(*, actor: User | None, council: Council, referendum: Referendum | None = None,
+                    data: dict[str, Any]) -> Referendum:
+    """Record a referendum or change one; ``data`` holds REFERENDUM_FIELDS (already validated)."""
+    question = " ".join(str(data.get("question") or "").split())
+    if not question:
+        raise ValidationError("Write the referendum question.")
+    if not isinstance(data.get("poll_date"), dt.date):
+        raise ValidationError("Give polling day as a date.")
+    creating = referendum is None
+    with transaction.atomic():
+        target = referendum or Referendum(council=council, created_by=actor)
+        before = None if creating else snapshot(target, REFERENDUM_FIELDS)
+        target.question, target.poll_date = question, data["poll_date"]
+        target.area, target.wards = str(data.get("area") or "").strip(), str(data.get("wards") or "").strip()
+        target.save()
+        after = snapshot(target, REFERENDUM_FIELDS)
+        if creating or after != before:
+            audit_record(actor=actor, council=council,
+                         action="policy.referendum_recorded" if creating else "policy.referendum_changed",
+                         obj=target, before=before, after=after)
+        _bump(council)
+    return target
+
+
+def referendum_delete(*, actor: User | None, council: Council, referendum: Referendum, reason: str = "") -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, council=council, action="policy.referendum_removed", obj=referendum,
+                     before=snapshot(referendum, REFERENDUM_FIELDS), reason=reason)
+        referendum.delete()
+        _bump(council)
+
+
+def channel_area_update(*, actor: User | None, council: Council, channel: Channel, wards: str) -> ChannelArea | None:
+    """Record the wards a channel serves (PUB-12); empty wards means the whole council (row removed)."""
+    if channel.council_id != council.pk:
+        raise ValidationError("That channel belongs to another council.")
+    entries = parse_words(wards)
+    if any(len(e) > 200 for e in entries):
+        raise ValidationError("Each ward must be 200 characters or fewer.")
+    with transaction.atomic():
+        existing = ChannelArea.objects.select_for_update().filter(channel=channel).first()
+        before = existing.ward_list if existing else []
+        if entries == before:
+            return existing
+        if entries:
+            area = existing or ChannelArea(council=council, channel=channel)
+            area.wards = "\n".join(entries)
+            area.save()
+        else:
+            assert existing is not None
+            existing.delete()
+            area = None
+        audit_record(actor=actor, council=council, action="policy.channel_area_changed", obj=channel,
+                     before={"channel": channel.pk, "wards": before}, after={"channel": channel.pk, "wards": entries})
+        _bump(council)
+    return area
