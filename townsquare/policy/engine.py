@@ -351,7 +351,9 @@ def why_it_applies(p: CompiledPolicy, scope: CompiledElection | CompiledReferend
     channel serving its area, names one of its places, or names one of its candidates."""
     if not scope.scoped:
         return f"{name} covers every post of the council."
-    wanted = {place_key(place): place for place in scope.places}
+    wanted: dict[str, str] = {}
+    for place in scope.places:
+        wanted.setdefault(place_key(place), place)  # the ward as listed, before the area's wording
     for channel_id, label in channels:
         served = [wanted[key] for key in wanted if key in p.channel_places.get(channel_id, ())]
         if served:
