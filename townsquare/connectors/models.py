@@ -27,6 +27,9 @@ class Connection(models.Model):
     # Opaque to everything but the connector; kept across disconnection so that, once the channel
     # is reconnected, listening resumes where it stopped and nothing said meanwhile is lost.
     inbound_cursor = models.TextField(blank=True)
+    # Where the platform's live stream was last read to (Bluesky: the firehose sequence number), kept
+    # apart from ``inbound_cursor`` because a poll and a stream move on independently.
+    stream_cursor = models.TextField(blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error_message = models.TextField(blank=True)
     last_error_kind = models.CharField(max_length=20, blank=True)
