@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+import struct
 import threading
 
 import pytest
@@ -11,7 +13,10 @@ from atproto_client.client.session import Session
 from atproto_client.models.utils import get_model_as_dict
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost
+from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
+from townsquare.connectors.bluesky.connector import BlueskyConnector, _stream_seq
+from townsquare.connectors.bluesky.mp4 import read_mp4
+from townsquare.connectors.bluesky.services import firehose_listen
 from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
 from townsquare.connectors.crypto import credentials_decrypt
 from townsquare.connectors.models import Connection, ReceivedItem
@@ -28,6 +33,102 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf"
     "c0f01f0005000201e2b2f6a20000000049454e44ae426082"
 )
+
+
+# --- a real MP4, made here: ftyp, moov (one H.264 video track) and mdat with one grey frame -------
+
+def _box(kind: bytes, *parts: bytes) -> bytes:
+    body = b"".join(parts)
+    return struct.pack(">I4s", 8 + len(body), kind) + body
+
+
+def _full(kind: bytes, version: int, flags: int, *parts: bytes) -> bytes:
+    return _box(kind, struct.pack(">I", (version << 24) | flags), *parts)
+
+
+class _Bits:
+    """An H.264 bit writer: a plain int is an Exp-Golomb ue(v); (n, value) is n bits."""
+
+    def __init__(self, *fields: int | tuple[int, int]) -> None:
+        self.bits: list[int] = []
+        self.add(*fields)
+
+    def add(self, *fields: int | tuple[int, int]) -> None:
+        for field in fields:
+            n, value = field if isinstance(field, tuple) else (2 * (field + 1).bit_length() - 1, field + 1)
+            self.bits += [(value >> i) & 1 for i in range(n - 1, -1, -1)]
+
+    def align(self) -> None:
+        self.bits += [0] * (-len(self.bits) % 8)
+
+    def rbsp(self) -> bytes:
+        self.add((1, 1))  # the stop bit, then zeros to the byte
+        self.align()
+        return bytes(int("".join(map(str, self.bits[i:i + 8])), 2) for i in range(0, len(self.bits), 8))
+
+
+def _nal(header: int, rbsp: bytes) -> bytes:
+    out, zeros = bytearray([header]), 0
+    for byte in rbsp:  # emulation prevention: no 00 00 0x inside a NAL unit
+        if zeros >= 2 and byte <= 3:
+            out.append(3)
+            zeros = 0
+        out.append(byte)
+        zeros = zeros + 1 if byte == 0 else 0
+    return bytes(out)
+
+
+def _h264_frame(width: int, height: int) -> tuple[bytes, bytes, bytes]:
+    """SPS, PPS and one IDR picture of grey I_PCM macroblocks (H.264 Baseline, CAVLC)."""
+    # Baseline, constraint sets 0+1, level 1.0; ids 0, 4-bit frame_num, POC type 2, one reference
+    # frame, the size in macroblocks, frames only, direct 8x8, no cropping, no VUI.
+    sps = _Bits((8, 66), (8, 0xC0), (8, 10), 0, 0, 2, 1, (1, 0), width // 16 - 1, height // 16 - 1,
+                (1, 1), (1, 1), (1, 0), (1, 0))
+    # ids 0, CAVLC, one slice group, one reference each way, no weighting, QP 26, no offsets.
+    pps = _Bits(0, 0, (1, 0), (1, 0), 0, 0, 0, (1, 0), (2, 0), 0, 0, 0, (1, 0), (1, 0), (1, 0))
+    # first macroblock 0, I slice, PPS 0, frame_num 0, idr_pic_id 0, ref marking 0 0, QP delta 0.
+    idr = _Bits(0, 7, 0, (4, 0), 0, (1, 0), (1, 0), 0)
+    for _ in range((width // 16) * (height // 16)):
+        idr.add(25)  # I_PCM: the samples follow as bytes
+        idr.align()
+        idr.add(*[(8, 0x80)] * 384)  # 256 luma and 2 x 64 chroma samples, mid-grey
+    return _nal(0x67, sps.rbsp()), _nal(0x68, pps.rbsp()), _nal(0x65, idr.rbsp())
+
+
+def tiny_mp4(*, seconds: float = 1.0, width: int = 32, height: int = 16) -> bytes:
+    """A real MP4 of a few hundred bytes: one H.264 frame shown for ``seconds``."""
+    sps, pps, idr = _h264_frame(width, height)
+    sample = struct.pack(">I", len(idr)) + idr
+    scale = 1000
+    duration = round(seconds * scale)
+    matrix = struct.pack(">9i", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    avcc = _box(b"avcC", bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]), struct.pack(">H", len(sps)), sps,
+                bytes([1]), struct.pack(">H", len(pps)), pps)
+    avc1 = _box(b"avc1", bytes(6), struct.pack(">HHH3IHHIIIH", 1, 0, 0, 0, 0, 0, width, height, 0x480000, 0x480000,
+                                                  0, 1), bytes(32), struct.pack(">Hh", 0x18, -1), avcc)
+
+    def moov(chunk_offset: int) -> bytes:
+        stbl = _box(b"stbl", _full(b"stsd", 0, 0, struct.pack(">I", 1), avc1),
+                    _full(b"stts", 0, 0, struct.pack(">III", 1, 1, duration)),
+                    _full(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, 1, 1)),
+                    _full(b"stsz", 0, 0, struct.pack(">III", 0, 1, len(sample))),
+                    _full(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)))
+        minf = _box(b"minf", _full(b"vmhd", 0, 1, bytes(8)),
+                    _box(b"dinf", _full(b"dref", 0, 0, struct.pack(">I", 1), _full(b"url ", 0, 1))), stbl)
+        mdia = _box(b"mdia", _full(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, scale, duration, 0x55C4, 0)),
+                    _full(b"hdlr", 0, 0, struct.pack(">I4s3I", 0, b"vide", 0, 0, 0), b"Townsquare\0"), minf)
+        tkhd = _full(b"tkhd", 0, 3, struct.pack(">IIIII", 0, 0, 1, 0, duration), bytes(8),
+                     struct.pack(">hhhH", 0, 0, 0, 0), matrix, struct.pack(">II", width << 16, height << 16))
+        mvhd = _full(b"mvhd", 0, 0, struct.pack(">IIIIIH", 0, 0, scale, duration, 0x10000, 0x100), bytes(10), matrix,
+                     bytes(24), struct.pack(">I", 2))
+        return _box(b"moov", mvhd, _box(b"trak", tkhd, mdia))
+
+    ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
+    head = ftyp + moov(0)
+    return ftyp + moov(len(head) + 8) + _box(b"mdat", sample)
+
+
+VIDEO_ALT = "A council officer shows which bin takes glass, paper and food waste."
 
 
 def make_account(pds: str, name: str) -> tuple[Client, str]:
@@ -198,3 +299,167 @@ def test_the_text_rules() -> None:
     assert facet is not None and facet["index"]["byteStart"] == len("Read — ".encode())
     assert tid_for_key("a") == tid_for_key("a") != tid_for_key("b")
     assert len(tid_for_key("a")) == 13 and tid_for_key("a")[0] in "234567abcdefghij"
+
+
+# --- video ---------------------------------------------------------------------------------------
+
+
+def test_the_test_video_is_an_mp4_with_a_size_and_a_length() -> None:
+    info = read_mp4(tiny_mp4(seconds=2.5, width=48, height=16))
+    assert info is not None and (info.seconds, info.width, info.height) == (2.5, 48, 16)
+    assert read_mp4(PNG) is None
+
+
+def test_publish_text_and_video_with_alt_text(connected, council_account) -> None:
+    client, _ = council_account
+    mp4 = tiny_mp4(seconds=1.0, width=32, height=16)
+    connector = connector_for(connected)
+    result = connector.publish(OutboundPost(
+        text="How to sort your recycling, in one minute.",
+        video=Video(mp4, "video/mp4", title="Sorting your recycling", description=VIDEO_ALT),
+        idempotency_key="post-7:channel-3",
+    ))
+    record = _record(client, result.external_id)
+    assert record["text"] == "How to sort your recycling, in one minute."
+    embed = record["embed"]
+    assert embed["$type"] == "app.bsky.embed.video"
+    assert embed["alt"] == VIDEO_ALT
+    assert embed["video"]["mimeType"] == "video/mp4" and embed["video"]["size"] == len(mp4)
+    assert (embed["aspectRatio"]["width"], embed["aspectRatio"]["height"]) == (32, 16)
+    blob = client.com.atproto.sync.get_blob({"did": client._session.did, "cid": embed["video"]["ref"]["$link"]})
+    assert blob == mp4
+    connector.delete(result.external_id)
+    listed = client.com.atproto.repo.list_records({"repo": client._session.did, "collection": "app.bsky.feed.post"})
+    assert listed.records == []
+
+
+def test_a_video_larger_than_the_server_takes_is_rejected_with_its_reason(connected, council_account) -> None:
+    # The test PDS keeps its default blob limit (5 MB), well under Bluesky's 100 MB: its own refusal
+    # must come back as "rejected" with a reason, and nothing is posted.
+    client, _ = council_account
+    mp4 = tiny_mp4() + struct.pack(">I4s", 8 + 6_000_000, b"free") + bytes(6_000_000)
+    with pytest.raises(ConnectorError) as caught:
+        connector_for(connected).publish(OutboundPost(text="Our new bin lorries.",
+                                                      video=Video(mp4, "video/mp4", description=VIDEO_ALT)))
+    assert caught.value.kind == ErrorKind.REJECTED
+    assert caught.value.message == ("Bluesky's server refused the video (request entity too large). Use a smaller or "
+                                    "more compressed video.")
+    listed = client.com.atproto.repo.list_records({"repo": client._session.did, "collection": "app.bsky.feed.post"})
+    assert listed.records == []
+
+
+def _nowhere() -> BlueskyConnector:
+    """A connector whose server does not exist: any call it made would fail as "retry", so a
+    "rejected" from it was decided before calling."""
+    return BlueskyConnector(Credentials({"session": "never-used", "did": "did:plc:nowhere", "handle": "nowhere.test"}),
+                            base_url="http://127.0.0.1:9")
+
+
+def test_images_and_a_video_together_are_refused_before_any_call() -> None:
+    with pytest.raises(ConnectorError) as caught:
+        _nowhere().publish(OutboundPost(text="Bin day changes", images=(Image(PNG, "image/png", "A bin"),),
+                                        video=Video(tiny_mp4(), "video/mp4", description=VIDEO_ALT)))
+    assert caught.value.kind == ErrorKind.REJECTED
+    assert caught.value.message == ("A Bluesky post carries either one video or images, not both. "
+                                    "Remove the images or the video.")
+
+
+@pytest.mark.parametrize(("video", "reason"), [
+    (Video(tiny_mp4(), "video/quicktime", description=VIDEO_ALT), "MP4 only; this file is video/quicktime"),
+    (Video(PNG, "video/mp4", description=VIDEO_ALT), "MP4 only"),
+    (Video(tiny_mp4(seconds=181), "video/mp4", description=VIDEO_ALT), "up to 3 minutes; this one runs 3:01"),
+    (Video(tiny_mp4(), "video/mp4", description="  "), "needs a description"),
+    (Video(tiny_mp4(), "video/mp4", description="é" * 1001), "at most 1,000 characters (this one has 1001)"),
+], ids=["not-mp4-type", "not-mp4-bytes", "too-long", "no-alt-text", "alt-text-too-long"])
+def test_a_video_bluesky_would_refuse_is_refused_plainly_before_any_call(video: Video, reason: str) -> None:
+    with pytest.raises(ConnectorError) as caught:
+        _nowhere().publish(OutboundPost(text="Recycling explained", video=video))
+    assert caught.value.kind == ErrorKind.REJECTED and reason in caught.value.message
+
+
+def test_a_video_over_100_mb_is_refused_before_any_call() -> None:
+    mp4 = tiny_mp4() + struct.pack(">I4s", 8 + 100_000_000, b"free") + bytes(100_000_000)
+    with pytest.raises(ConnectorError) as caught:
+        _nowhere().publish(OutboundPost(text="The full council meeting",
+                                        video=Video(mp4, "video/mp4", description=VIDEO_ALT)))
+    assert caught.value.kind == ErrorKind.REJECTED and "up to 100 MB; this one is 100 MB" in caught.value.message
+
+
+def test_bluesky_says_it_takes_video() -> None:
+    limits = BlueskyConnector.limits
+    assert limits.video is True and limits.max_video_seconds == 180 and "100 MB" in limits.notes
+
+
+# --- the firehose position -----------------------------------------------------------------------
+
+
+def _mention(resident: Client, council: Client, words: str) -> str:
+    handle, did = council._session.handle, council._session.did
+    facet = {"index": {"byteStart": 0, "byteEnd": len(handle) + 1},
+             "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}]}
+    return resident.send_post(f"@{handle} {words}", profile_identify=resident._session.did, facets=[facet]).uri
+
+
+def _listen_until(channel: Channel, count: int) -> int:
+    """firehose_listen for ``count`` new items, ended after a minute at most if they never come."""
+    connector = connector_for(channel)
+    assert isinstance(connector, BlueskyConnector)
+    guard = threading.Timer(60, connector.stop_stream.set)
+    guard.start()
+    try:
+        return firehose_listen(channel=channel, connector=connector, limit=count)
+    finally:
+        guard.cancel()
+
+
+def test_the_firehose_resumes_where_it_stopped(bluesky_pds, connected, council_account) -> None:
+    council, _ = council_account
+    resident, _ = make_account(bluesky_pds, "resident")
+    posted: list[str] = []
+    done = threading.Event()
+
+    def keep_mentioning() -> None:
+        # The first listen starts live: post until it has caught one.
+        for n in range(30):
+            if done.wait(1.0):
+                return
+            posted.append(_mention(resident, council, f"pothole on Station Road, report {n}"))
+
+    poster = threading.Thread(target=keep_mentioning, daemon=True)
+    poster.start()
+    try:
+        assert _listen_until(connected, 1) == 1
+    finally:
+        done.set()
+        poster.join(timeout=10)
+    first = ReceivedItem.objects.get(channel=connected).external_id
+    saved = json.loads(Connection.objects.get(channel=connected).stream_cursor)
+    assert saved["firehose"] == bluesky_pds.replace("http://", "ws://") + "/xrpc" and isinstance(saved["seq"], int)
+
+    # Stopped. Whatever the poster sent after the caught one, and this, were said meanwhile.
+    missed = _mention(resident, council, "and the pothole is getting bigger")
+    meanwhile = [*posted[posted.index(first) + 1:], missed]
+
+    assert _listen_until(connected, len(meanwhile)) == len(meanwhile)
+    stored = list(ReceivedItem.objects.filter(channel=connected).values_list("external_id", flat=True))
+    assert sorted(stored) == sorted([first, *meanwhile])  # each once: the replayed boundary is not doubled
+    assert ReceivedItem.objects.get(external_id=missed).text.endswith("the pothole is getting bigger")
+    assert json.loads(Connection.objects.get(channel=connected).stream_cursor)["seq"] > saved["seq"]
+
+
+def test_a_position_the_server_has_not_reached_starts_again_live(bluesky_pds, connected) -> None:
+    # A server whose stream was reset or restored answers FutureCursor: said plainly, and the
+    # position is dropped so that the next listen starts live instead of failing for ever.
+    firehose = bluesky_pds.replace("http://", "ws://") + "/xrpc"
+    Connection.objects.filter(channel=connected).update(stream_cursor=json.dumps({"firehose": firehose, "seq": 10**9}))
+    assert _listen_until(connected, 1) == 0
+    connection = Connection.objects.get(channel=connected)
+    assert connection.stream_cursor == ""
+    assert connection.last_error_kind == "retry" and "started again from the beginning" in connection.last_error_message
+
+
+def test_a_position_is_only_read_for_the_firehose_it_came_from() -> None:
+    here = "ws://localhost:2583/xrpc"
+    assert _stream_seq(json.dumps({"firehose": here, "seq": 42}), here) == 42
+    assert _stream_seq(json.dumps({"firehose": "wss://bsky.network/xrpc", "seq": 42}), here) is None
+    assert _stream_seq("", here) is None and _stream_seq("2026-01-01T00:00:00Z", here) is None

@@ -8,17 +8,22 @@ same policy as every other read.
   The SDK refreshes the access token before it expires; the renewed session is handed back
   (``self.credentials``) for the caller to store. A refused refresh means reconnecting.
 - Publishing: ``createRecord`` with a record key chosen from the idempotency key beforehand
-  (see ``text.tid_for_key``), so a repeat is detected instead of posting twice.
+  (see ``text.tid_for_key``), so a repeat is detected instead of posting twice. Images and a video
+  are uploaded as blobs first; a video goes in an ``app.bsky.embed.video`` embed with its alt text.
 - Listening: notifications (mentions, replies, quotes) from the AppView behind the PDS, newest
   first down to the cursor; and the firehose (``com.atproto.sync.subscribeRepos``), where posts
-  naming the account's DID or handle are picked out as they are written.
+  naming the account's DID or handle are picked out as they are written, resuming after the last
+  sequence number handed on (``stream_cursor``; kept by ``bluesky.services.firehose_listen``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -42,9 +47,12 @@ from townsquare.connectors.base import (
     OutboundPost,
     PublishResult,
     RateHeadroom,
+    Video,
 )
+from townsquare.connectors.bluesky.mp4 import Mp4Info, read_mp4
 from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 POST = "app.bsky.feed.post"
 INBOUND_REASONS = {"mention", "reply", "quote"}
@@ -54,6 +62,10 @@ REQUEST_TIMEOUT = 30.0
 REAUTH_ERRORS = {"ExpiredToken", "InvalidToken", "BadJwtSignature", "BadJwt", "AuthenticationRequired", "AuthMissing", "InvalidRefreshToken"}
 GONE_ERRORS = {"AccountTakedown", "AccountDeactivated", "AccountNotFound", "RepoNotFound", "RepoDeactivated",
                "RepoTakendown"}
+VIDEO_MIME = "video/mp4"
+MAX_VIDEO_BYTES = 100_000_000
+MAX_VIDEO_ALT_GRAPHEMES = 1000
+POSITION_EVERY = 2.0  # seconds between keeping the firehose position while no item arrives
 
 
 class BlueskyConnector(Connector):
@@ -61,13 +73,22 @@ class BlueskyConnector(Connector):
     auth_method = "app_password"
     default_base_url = "https://bsky.social"
     honours_idempotency_key = True  # the record key is derived from it, so a repeat is found, not re-posted
-    limits = Limits(max_chars=300, max_images=4, max_alt_text_chars=2000, video=False, rate_limit_per_hour=5000,
-                    notes="300 graphemes; links count by their text. 5,000 record writes an hour per account.")
+    limits = Limits(
+        max_chars=300, max_images=4, max_alt_text_chars=2000, video=True, max_video_seconds=180,
+        rate_limit_per_hour=5000,
+        notes="300 graphemes; links count by their text. 5,000 record writes an hour per account. "
+              "Video: one MP4 per post, never with images, up to 3 minutes and 100 MB (Bluesky's video "
+              "announcement, bsky.social/about/blog/09-11-2024-video, limits raised in March 2025); its alt "
+              "text is the video's description, up to 1,000 graphemes (the app.bsky.embed.video lexicon).",
+    )
 
     def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
                  settings: dict[str, Any] | None = None) -> None:
         super().__init__(credentials, base_url=(base_url or self.default_base_url).rstrip("/"), settings=settings)
         self._client: Client | None = None
+        # Where the firehose resumes (see ``stream_inbound``), and who keeps each new position.
+        self.stream_cursor = ""
+        self.on_stream_cursor: Callable[[str], None] | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
     def _new_client(self) -> Client:
@@ -173,7 +194,8 @@ class BlueskyConnector(Connector):
                            url=f"https://bsky.app/profile/{session.handle}")
 
     # --- publishing ----------------------------------------------------------------------------
-    def _check(self, post: OutboundPost, text: str) -> None:
+    def _check(self, post: OutboundPost, text: str) -> Mp4Info | None:
+        """Refuse, before any call, what Bluesky would refuse; returns what the video's header says."""
         if graphemes(text) > self.limits.max_chars:
             raise ConnectorError(ErrorKind.REJECTED, f"Bluesky posts are at most {self.limits.max_chars} characters "
                                  f"(this one has {graphemes(text)}).")
@@ -184,23 +206,51 @@ class BlueskyConnector(Connector):
                 raise ConnectorError(ErrorKind.REJECTED, "Every image needs alt text.")
             if len(image.alt_text) > (self.limits.max_alt_text_chars or 0):
                 raise ConnectorError(ErrorKind.REJECTED, "Alt text on Bluesky is at most 2,000 characters.")
-        if post.video is not None:
-            raise ConnectorError(ErrorKind.REJECTED, "Townsquare does not post video to Bluesky.")
+        return self._check_video(post.video, with_images=bool(post.images)) if post.video is not None else None
+
+    def _check_video(self, video: Video, *, with_images: bool) -> Mp4Info:
+        if with_images:
+            raise ConnectorError(ErrorKind.REJECTED, "A Bluesky post carries either one video or images, not both. "
+                                 "Remove the images or the video.")
+        info = read_mp4(video.content) if video.mime_type.lower() == VIDEO_MIME else None
+        if info is None:
+            raise ConnectorError(ErrorKind.REJECTED, "Bluesky takes video as MP4 only; this file is "
+                                 f"{video.mime_type or 'of an unknown type'}. Convert it to MP4 and try again.")
+        if len(video.content) > MAX_VIDEO_BYTES:
+            raise ConnectorError(ErrorKind.REJECTED, "Bluesky takes videos up to 100 MB; this one is "
+                                 f"{len(video.content) / 1_000_000:.0f} MB. Use a shorter or more compressed video.")
+        limit = self.limits.max_video_seconds or 0
+        if info.seconds is not None and info.seconds > limit:
+            minutes, seconds = divmod(round(info.seconds), 60)
+            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky takes videos up to {limit // 60} minutes; this one "
+                                 f"runs {minutes}:{seconds:02d}. Shorten it and try again.")
+        alt = video.description.strip()
+        if not alt:
+            raise ConnectorError(ErrorKind.REJECTED, "The video needs a description: Bluesky shows it as the "
+                                 "video's alt text.")
+        if graphemes(alt) > MAX_VIDEO_ALT_GRAPHEMES:
+            raise ConnectorError(ErrorKind.REJECTED, "A video's alt text on Bluesky is at most 1,000 characters "
+                                 f"(this one has {graphemes(alt)}).")
+        return info
 
     def publish(self, post: OutboundPost) -> PublishResult:
-        """Images are uploaded first (safe to repeat), then the post is created once.
+        """Images or a video are uploaded first (safe to repeat), then the post is created once.
 
+        What Bluesky would refuse (length, image count, a video with images, a video too long,
+        too large or not MP4, missing alt text) is refused here before any call.
         With an idempotency key the record key is fixed beforehand; a repeat finds the record the
         first attempt made and returns it rather than posting again.
         """
-        client = self._api()
         text = post.text
         if post.link and post.link not in text:
             text = f"{text}\n\n{post.link}" if text else post.link
-        self._check(post, text)
+        video_info = self._check(post, text)
+        client = self._api()
         facets = [f for f in [link_facet(text, post.link)] if f] if post.link else []
         embed: Any = None
-        if post.images:
+        if post.video is not None and video_info is not None:
+            embed = self._video_embed(client, post.video, video_info)
+        elif post.images:
             uploads = [self._read(lambda image=image: client.upload_blob(image.content)) for image in post.images]  # type: ignore[misc]
             embed = models.AppBskyEmbedImages.Main(images=[
                 models.AppBskyEmbedImages.Image(alt=image.alt_text, image=upload.blob)
@@ -230,6 +280,26 @@ class BlueskyConnector(Connector):
             raise
         return PublishResult(external_id=made.uri, url=_web_url(self.credentials, made.uri),
                              raw={"uri": made.uri, "cid": made.cid, "rkey": rkey or ""})
+
+    def _video_embed(self, client: Client, video: Video, info: Mp4Info) -> models.AppBskyEmbedVideo.Main:
+        # The PDS sniffs the type from the bytes and falls back to this header; the embed's
+        # lexicon accepts only video/mp4, so say it rather than leave it to the sniffing.
+        content = video.content
+        try:
+            upload = self._read(lambda: client.com.atproto.repo.upload_blob(content,
+                                                                            headers={"Content-Type": VIDEO_MIME}))
+        except ConnectorError as error:
+            if error.kind != ErrorKind.REJECTED:
+                raise
+            # The account's server has limits of its own (a self-hosted PDS takes 5 MB unless told
+            # otherwise): say which file it refused, with its reason.
+            reason = error.message.removeprefix("Bluesky refused: ")
+            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky's server refused the video ({reason}). Use a smaller "
+                                 "or more compressed video.", platform_code=error.platform_code,
+                                 raw=error.raw) from error
+        ratio = (models.AppBskyEmbedDefs.AspectRatio(width=info.width, height=info.height)
+                 if info.width and info.height else None)
+        return models.AppBskyEmbedVideo.Main(video=upload.blob, alt=video.description.strip(), aspect_ratio=ratio)
 
     def _existing(self, client: Client, rkey: str) -> PublishResult | None:
         try:
@@ -291,37 +361,66 @@ class BlueskyConnector(Connector):
     def stream_inbound(self) -> Iterator[InboundItem]:
         """Posts naming this account, from the firehose, as they are written.
 
-        The firehose is the PDS's own unless ``settings['firehose_url']`` names a relay.
+        The firehose is the PDS's own unless ``settings['firehose_url']`` names a relay. It starts
+        after ``self.stream_cursor`` (a position this method gave out before) so that what was said
+        while nothing listened is read too, as far back as the server keeps; with no position it
+        starts live. Each new position is put in ``self.stream_cursor`` and given to
+        ``self.on_stream_cursor`` once every item before it has been taken from this iterator and
+        the next one asked for, so a saved position never passes an item not yet stored.
         """
         did = self.did
         handle = str(self.credentials.data.get("handle", "")) if self.credentials else ""
         base = self.settings.get("firehose_url") or self.base_url.replace("https://", "wss://").replace("http://", "ws://")
-        firehose = FirehoseSubscribeReposClient(base_uri=f"{base.rstrip('/')}/xrpc")
-        found: queue.Queue[InboundItem | BaseException] = queue.Queue()
+        uri = f"{base.rstrip('/')}/xrpc"
+        position = _stream_seq(self.stream_cursor, uri)
+        firehose = FirehoseSubscribeReposClient(params={"cursor": position} if position is not None else None,
+                                                base_uri=uri)
+        found: queue.Queue[tuple[int | None, list[InboundItem]] | BaseException] = queue.Queue()
 
         def on_message(message: Any) -> None:
+            seq: Any = None
+            items: list[InboundItem] = []
             try:
-                commit = parse_subscribe_repos_message(message)
-                if not isinstance(commit, models.ComAtprotoSyncSubscribeRepos.Commit) or commit.repo == did:
-                    return
-                blocks = CAR.from_bytes(commit.blocks).blocks if commit.blocks else {}
-                for op in commit.ops:
-                    if op.action != "create" or not op.path.startswith(f"{POST}/") or op.cid is None:
-                        continue
-                    record = blocks.get(op.cid)
-                    if isinstance(record, dict):
-                        item = _from_firehose_post(commit.repo, op.path, record, did=did, handle=handle, seq=commit.seq)
-                        if item is not None:
-                            found.put(item)
+                parsed = parse_subscribe_repos_message(message)
+                seq = getattr(parsed, "seq", None)
+                if isinstance(parsed, models.ComAtprotoSyncSubscribeRepos.Info) and parsed.name == "OutdatedCursor":
+                    log.warning("The Bluesky firehose at %s no longer keeps the saved position; posts older than "
+                                "its window are not read.", uri)
+                if isinstance(parsed, models.ComAtprotoSyncSubscribeRepos.Commit) and parsed.repo != did:
+                    items = _posts_naming(parsed, did=did, handle=handle)
             except Exception as exc:  # never let one odd frame end the stream
-                found.put(InboundItem(external_id="", kind="", author_handle="", author_name="", text="",
-                                      created_at=dt.datetime.now(dt.UTC), raw={"error": type(exc).__name__},
-                                      malformed=True, parse_error="A firehose message could not be read."))
+                body = getattr(message, "body", None)
+                seq = body.get("seq") if isinstance(body, dict) else None
+                items = [InboundItem(external_id="", kind="", author_handle="", author_name="", text="",
+                                     created_at=dt.datetime.now(dt.UTC), raw={"error": type(exc).__name__, "seq": seq},
+                                     malformed=True, parse_error="A firehose message could not be read.")]
+            if not isinstance(seq, int):
+                seq = None
+            else:
+                # The SDK reconnects by itself after a dropped connection, with the cursor it
+                # holds: keep it at the last message received, so nothing is skipped in between.
+                firehose.update_params({"cursor": seq})
+            found.put((seq, items))
 
-        def on_error(exc: BaseException) -> None:
-            found.put(exc)
+        def run() -> None:
+            try:
+                firehose.start(on_message, found.put)
+            except Exception as exc:  # an error frame from the server (FutureCursor…) ends the SDK's loop
+                found.put(exc)
 
-        worker = threading.Thread(target=firehose.start, args=(on_message, on_error), daemon=True)
+        told = position
+        last_told_at = time.monotonic()
+
+        def tell(seq: int | None) -> None:
+            nonlocal told, last_told_at
+            if seq == told:
+                return
+            told, last_told_at = seq, time.monotonic()
+            self.stream_cursor = json.dumps({"firehose": uri, "seq": seq}) if seq is not None else ""
+            if self.on_stream_cursor is not None:
+                self.on_stream_cursor(self.stream_cursor)
+
+        worker = threading.Thread(target=run, daemon=True)
         worker.start()
         try:
             while not self.stop_stream.is_set():
@@ -330,13 +429,28 @@ class BlueskyConnector(Connector):
                 except queue.Empty:
                     if not worker.is_alive():
                         raise ConnectorError(ErrorKind.RETRY, "The Bluesky firehose closed.") from None
+                    tell(position)  # quiet: a good moment to keep the place
                     continue
                 if isinstance(got, BaseException):
+                    if _xrpc_error(got) == "FutureCursor":
+                        # The server's sequence started again (reset or restored): the saved place
+                        # means nothing there now, so the next run starts live.
+                        position = None
+                        raise ConnectorError(ErrorKind.RETRY, "The Bluesky server's stream started again from the "
+                                             "beginning (it was reset or restored); listening starts again from now.") from got
                     raise ConnectorError(ErrorKind.RETRY, "The Bluesky firehose failed.") from got
-                yield got
+                seq, items = got
+                if position is None and seq is not None:
+                    position = seq - 1  # started live: keep the place just before the first message seen
+                yield from items
+                if seq is not None:
+                    position = seq
+                    if items or time.monotonic() - last_told_at >= POSITION_EVERY:
+                        tell(position)
         finally:
             firehose.stop()
             worker.join(timeout=5)
+            tell(position)
 
     # --- measuring -----------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
@@ -393,6 +507,36 @@ def _from_notification(raw: dict[str, Any]) -> InboundItem:
         in_reply_to_external_id=str(parent.get("uri") or "") if isinstance(parent, dict) else "",
         raw=raw, malformed=bool(problems), parse_error=" ".join(problems),
     )
+
+
+def _stream_seq(cursor: str, uri: str) -> int | None:
+    """The sequence number in a saved position, if it was saved for this firehose."""
+    try:
+        saved = json.loads(cursor) if cursor else None
+    except ValueError:
+        return None
+    if not isinstance(saved, dict) or saved.get("firehose") != uri or not isinstance(saved.get("seq"), int):
+        return None  # a sequence number from another server means nothing here
+    return int(saved["seq"])
+
+
+def _xrpc_error(exc: BaseException) -> str:
+    detail = exc.args[0] if exc.args else None
+    return str(getattr(detail, "error", "") or "")
+
+
+def _posts_naming(commit: models.ComAtprotoSyncSubscribeRepos.Commit, *, did: str, handle: str) -> list[InboundItem]:
+    blocks = CAR.from_bytes(commit.blocks).blocks if commit.blocks else {}
+    items = []
+    for op in commit.ops:
+        if op.action != "create" or not op.path.startswith(f"{POST}/") or op.cid is None:
+            continue
+        record = blocks.get(op.cid)
+        if isinstance(record, dict):
+            item = _from_firehose_post(commit.repo, op.path, record, did=did, handle=handle, seq=commit.seq)
+            if item is not None:
+                items.append(item)
+    return items
 
 
 def _from_firehose_post(repo: str, path: str, record: dict[str, Any], *, did: str, handle: str,
