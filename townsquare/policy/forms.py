@@ -8,7 +8,7 @@ from django import forms
 
 from townsquare.channels.models import Platform
 from townsquare.policy.catalogue import ListKind, Rule, Severity
-from townsquare.policy.models import Election
+from townsquare.policy.models import Election, Referendum
 
 
 class RuleForm(forms.Form):
@@ -47,7 +47,13 @@ class ElectionForm(forms.ModelForm):
             "candidates": forms.Textarea(attrs={"rows": 8}),
         }
         labels = {"election_type": "Type of election", "notice_date": "Notice of election published",
-                  "poll_date": "Polling day"}
+                  "poll_date": "Polling day", "area": "Area", "wards": "Wards"}
+        help_texts = {
+            "area": "For example, the whole district, or Mill ward.",
+            "wards": "One ward a line. Local, general and devolved elections cover every post of the council. "
+                     "A by-election, or a mayoral or PCC poll with wards listed, covers only posts about its "
+                     "area: posts to channels that serve these wards, or that name a ward, the area or a candidate.",
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -88,3 +94,38 @@ class TryDraftForm(forms.Form):
     def images(self) -> list[dict[str, str]]:
         lines = [line.strip() for line in (self.cleaned_data.get("alt_texts") or "").splitlines() if line.strip()]
         return [{"alt": "" if line == "-" else line} for line in lines]
+
+
+class ReferendumForm(forms.ModelForm):
+    class Meta:
+        model = Referendum
+        fields = ["question", "poll_date", "area", "wards"]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "poll_date": forms.DateInput(attrs={"type": "date"}),
+            "wards": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"question": "Referendum question", "poll_date": "Polling day", "area": "Area", "wards": "Wards"}
+        error_messages = {
+            "question": {"required": "Write the referendum question."},
+            "poll_date": {"required": "Enter polling day.", "invalid": "Enter polling day as a real date."},
+        }
+
+    def clean_question(self) -> str:
+        question = " ".join((self.cleaned_data.get("question") or "").split())
+        if not question:
+            raise forms.ValidationError("Write the referendum question.")
+        return question
+
+
+class ChannelAreaForm(forms.Form):
+    wards = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 5}), label="Wards this channel serves",
+        help_text="One ward a line, as on the elections page. Leave empty if the channel serves the whole council.",
+    )
+
+    def clean_wards(self) -> str:
+        wards = self.cleaned_data.get("wards") or ""
+        if any(len(line.strip()) > 200 for line in wards.splitlines()):
+            raise forms.ValidationError("Each ward must be 200 characters or fewer.")
+        return wards

@@ -13,7 +13,7 @@ from townsquare.councils.roles import Perm
 from townsquare.policy.catalogue import RULES, ListKind, Rule
 from townsquare.policy.defaults import default_words, parse_words
 from townsquare.policy.engine import Finding
-from townsquare.policy.models import Election, EmergencyOverride, RuleSetting, WordList
+from townsquare.policy.models import ChannelArea, Election, EmergencyOverride, Referendum, RuleSetting, WordList
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -77,6 +77,28 @@ def rule_rows(*, council: Council) -> list[RuleRow]:
 
 def elections_of(*, council: Council) -> QuerySet[Election]:
     return Election.objects.filter(council=council).order_by("-poll_date")
+
+
+def words_of(*, council: Council, kind: str) -> list[str]:
+    stored = WordList.objects.filter(council=council, kind=kind).values_list("words", flat=True).first()
+    return parse_words(stored) if stored is not None else default_words(kind)
+
+
+def referendums_of(*, council: Council) -> QuerySet[Referendum]:
+    return Referendum.objects.filter(council=council).order_by("-poll_date")
+
+
+@dataclass(frozen=True)
+class ChannelAreaRow:
+    channel: Channel
+    wards: list[str]  # empty: serves the whole council
+
+
+def channel_areas_of(*, council: Council) -> list[ChannelAreaRow]:
+    """Every channel of the council that is not closed, with the wards it serves (PUB-12)."""
+    served = {a.channel_id: a.ward_list for a in ChannelArea.objects.filter(council=council)}
+    channels = Channel.objects.filter(council=council).exclude(status=Channel.Status.CLOSED).order_by("name")
+    return [ChannelAreaRow(channel=c, wards=served.get(c.pk, [])) for c in channels]
 
 
 def overrides_of(*, council: Council) -> QuerySet[EmergencyOverride]:

@@ -109,6 +109,7 @@ class ElectionWindow:
 class ReferendumPeriod:
     referendum_id: int
     question: str
+    poll_date: dt.date
     starts_at: dt.datetime
     ends_at: dt.datetime
     scoped: bool = False
@@ -171,7 +172,7 @@ def election_window_for(council: Council, when: dt.datetime | None = None) -> El
 
 
 def referendum_periods_for(council: Council, when: dt.datetime | None = None) -> list[ReferendumPeriod]:
-    return [ReferendumPeriod(r.id, r.question, r.starts_at, r.ends_at, r.scoped, r.places)
+    return [ReferendumPeriod(r.id, r.question, r.poll_date, r.starts_at, r.ends_at, r.scoped, r.places)
             for r in compiled_policy(council).referendums_at(_aware(when))]
 
 

@@ -8,21 +8,49 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from townsquare.channels.models import Channel
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.policy.catalogue import RULES_BY_ID
-from townsquare.policy.forms import ElectionForm, OverrideForm, RuleForm, TryDraftForm
-from townsquare.policy.models import Election
-from townsquare.policy.selectors import can_manage_policy, elections_of, highlighted, overrides_of, rule_rows
+from townsquare.policy.catalogue import RULES_BY_ID, ListKind
+from townsquare.policy.forms import (
+    ChannelAreaForm,
+    ElectionForm,
+    OverrideForm,
+    ReferendumForm,
+    RuleForm,
+    TryDraftForm,
+)
+from townsquare.policy.models import Election, Referendum
+from townsquare.policy.selectors import (
+    can_manage_policy,
+    channel_areas_of,
+    elections_of,
+    highlighted,
+    overrides_of,
+    referendums_of,
+    rule_rows,
+    words_of,
+)
 from townsquare.policy.services import (
+    channel_area_update,
     check_draft,
     election_delete,
     election_save,
     election_window_for,
+    election_windows_for,
     emergency_override_record,
+    referendum_delete,
+    referendum_periods_for,
+    referendum_save,
     rule_configure,
 )
+
+
+def _periods(council: Council) -> dict[str, object]:
+    """The running pre-election and referendum periods, for the warning on the policy pages."""
+    return {"window": election_window_for(council), "windows": election_windows_for(council),
+            "periods": referendum_periods_for(council)}
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -34,7 +62,7 @@ def _require_manager(request: HttpRequest) -> None:
 def rules(request: HttpRequest, council: Council) -> HttpResponse:
     return render(request, "policy/rules.html", {
         "rows": rule_rows(council=council), "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
-        "window": election_window_for(council),
+        **_periods(council),
     })
 
 
@@ -66,7 +94,7 @@ def rule_edit(request: HttpRequest, council: Council, rule_id: str) -> HttpRespo
 @council_view(Perm.VIEW_COUNCIL)
 def elections(request: HttpRequest, council: Council) -> HttpResponse:
     return render(request, "policy/elections.html", {
-        "elections": elections_of(council=council), "window": election_window_for(council),
+        "elections": elections_of(council=council), **_periods(council),
         "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
     })
 
@@ -96,6 +124,68 @@ def election_remove(request: HttpRequest, council: Council, pk: int) -> HttpResp
     election_delete(actor=request.user, council=council, election=election)  # type: ignore[arg-type]
     messages.success(request, f"{election.title} removed.")
     return redirect("policy:elections", slug=council.slug)
+
+
+@council_view(Perm.VIEW_COUNCIL)
+def referendums(request: HttpRequest, council: Council) -> HttpResponse:
+    return render(request, "policy/referendums.html", {
+        "referendums": referendums_of(council=council), **_periods(council),
+        "issue_words": words_of(council=council, kind=ListKind.REFERENDUM_ISSUE),
+        "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
+    })
+
+
+@council_view(Perm.VIEW_COUNCIL)
+def referendum_edit(request: HttpRequest, council: Council, pk: int | None = None) -> HttpResponse:
+    _require_manager(request)
+    referendum = get_object_or_404(Referendum, council=council, pk=pk) if pk else None
+    form = ReferendumForm(request.POST or None, instance=referendum)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referendum_save(actor=request.user, council=council, referendum=referendum,  # type: ignore[arg-type]
+                            data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Referendum saved.")
+            return redirect("policy:referendums", slug=council.slug)
+    return render(request, "policy/referendum_edit.html", {"form": form, "referendum": referendum})
+
+
+@require_POST
+@council_view(Perm.VIEW_COUNCIL)
+def referendum_remove(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    _require_manager(request)
+    referendum = get_object_or_404(Referendum, council=council, pk=pk)
+    referendum_delete(actor=request.user, council=council, referendum=referendum)  # type: ignore[arg-type]
+    messages.success(request, "Referendum removed.")
+    return redirect("policy:referendums", slug=council.slug)
+
+
+@council_view(Perm.VIEW_COUNCIL)
+def channel_areas(request: HttpRequest, council: Council) -> HttpResponse:
+    return render(request, "policy/channel_areas.html", {
+        "rows": channel_areas_of(council=council),
+        "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
+    })
+
+
+@council_view(Perm.VIEW_COUNCIL)
+def channel_area_edit(request: HttpRequest, council: Council, channel_pk: int) -> HttpResponse:
+    _require_manager(request)
+    channel = get_object_or_404(Channel, council=council, pk=channel_pk)
+    current = getattr(channel, "policy_area", None)
+    form = ChannelAreaForm(request.POST or None, initial={"wards": current.wards if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel_area_update(actor=request.user, council=council, channel=channel,  # type: ignore[arg-type]
+                                wards=form.cleaned_data["wards"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Wards served by {channel.name} saved.")
+            return redirect("policy:channel_areas", slug=council.slug)
+    return render(request, "policy/channel_area_edit.html", {"form": form, "channel": channel})
 
 
 @council_view(Perm.VIEW_COUNCIL)
