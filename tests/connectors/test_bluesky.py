@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
+import socket
 import struct
 import threading
+from collections import Counter
 
 import pytest
 from atproto import Client
@@ -445,6 +448,85 @@ def test_the_firehose_resumes_where_it_stopped(bluesky_pds, connected, council_a
     assert sorted(stored) == sorted([first, *meanwhile])  # each once: the replayed boundary is not doubled
     assert ReceivedItem.objects.get(external_id=missed).text.endswith("the pothole is getting bigger")
     assert json.loads(Connection.objects.get(channel=connected).stream_cursor)["seq"] > saved["seq"]
+
+
+class Cable:
+    """A plain TCP relay to the PDS that the test can cut, as a dropped network connection is."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                near, _ = self.listener.accept()
+                far = socket.create_connection(("127.0.0.1", self.target))
+                self.connections += 1
+                self.sockets += [near, far]
+                for a, b in ((near, far), (far, near)):
+                    threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+
+    def cut(self) -> None:
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.sockets = []
+
+    def close(self) -> None:
+        self.listener.close()
+        self.cut()
+
+
+def test_a_dropped_firehose_connection_resumes_where_it_was(bluesky_pds, connected, council_account) -> None:
+    council, _ = council_account
+    resident, _ = make_account(bluesky_pds, "resident")
+    cable = Cable(int(bluesky_pds.rsplit(":", 1)[1]))
+    connector = connector_for(connected)
+    assert isinstance(connector, BlueskyConnector)
+    connector.settings["firehose_url"] = f"ws://127.0.0.1:{cable.port}"
+    caught = threading.Event()
+
+    def keep_mentioning() -> None:
+        for n in range(30):
+            if caught.wait(1.0):
+                return
+            _mention(resident, council, f"graffiti on the bridge, report {n}")
+
+    poster = threading.Thread(target=keep_mentioning, daemon=True)
+    guard = threading.Timer(60, connector.stop_stream.set)
+    seen: list[str] = []
+    missed = ""
+    poster.start()
+    guard.start()
+    try:
+        for item in connector.stream_inbound():
+            seen.append(item.external_id)
+            if not missed:
+                caught.set()
+                poster.join(timeout=10)
+                cable.cut()  # the connection drops; the SDK dials again after a pause
+                missed = _mention(resident, council, "the graffiti has been there a week")
+            elif item.external_id == missed:
+                break
+    finally:
+        caught.set()
+        guard.cancel()
+        connector.stop_stream.set()
+        cable.close()
+    assert missed in seen and cable.connections >= 2
+    assert max(Counter(seen).values()) == 1  # resumed at the last message received: nothing twice
 
 
 def test_a_position_the_server_has_not_reached_starts_again_live(bluesky_pds, connected) -> None:

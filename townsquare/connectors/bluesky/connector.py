@@ -441,7 +441,7 @@ class BlueskyConnector(Connector):
                     raise ConnectorError(ErrorKind.RETRY, "The Bluesky firehose failed.") from got
                 seq, items = got
                 if position is None and seq is not None:
-                    position = seq - 1  # started live: keep the place just before the first message seen
+                    position = max(seq - 1, 0)  # started live: keep the place just before the first message seen
                 yield from items
                 if seq is not None:
                     position = seq
