@@ -87,6 +87,7 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
     images = [{"alt": image.alt_text} for image in post.images.all()]
     override = override or post_override(post)
     paired = post.pair_id is not None or Post.objects.filter(pair=post).exists()
+    campaign = post.campaign  # PUB-08: a campaign set up after the notice of election
     findings: list[Finding] = []
     forces = False
     seen: set[tuple[str, int | None, int | None, str]] = set()
@@ -95,7 +96,8 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
         nonlocal forces
         result = check_draft(council=post.council, text=text, channels=channels, images=images,
                              scheduled_for=post.scheduled_for, is_reply=post.is_reply, override=override,
-                             has_language_pair=paired)
+                             has_language_pair=paired, campaign_name=campaign.name if campaign else "",
+                             campaign_created_at=campaign.created_at if campaign else None)
         forces = forces or bool(result.forces_approval)
         for raw in result.findings:
             found = _convert(raw, channel_id)
