@@ -95,3 +95,9 @@ CANDIDATES = [
     "Helen Marsh, @HelenForMill",
     "Tom Ferris, @TomFerrisMill",
 ]
+
+# The governance referendum Riverside has called for later in the year (PUB-13), and the words about
+# its issue that the communications officer added to the rule.
+REFERENDUM_QUESTION = "Should Riverside District Council change to a directly elected mayor and cabinet?"
+REFERENDUM_ISSUE_WORDS = ["elected mayor", "directly elected", "mayor and cabinet", "committee system",
+                          "governance model"]
