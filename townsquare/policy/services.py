@@ -66,6 +66,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from townsquare.audit.services import audit_record, snapshot
+from townsquare.channels.models import Platform
 from townsquare.policy.cache import LONDON, compiled_policy, invalidate
 from townsquare.policy.catalogue import RULES_BY_ID, ListKind, Severity
 from townsquare.policy.defaults import default_words, parse_words
@@ -92,6 +93,10 @@ __all__ = [
     "referendum_delete", "referendum_periods_for", "referendum_save", "rule_configure", "rule_setting_update",
     "word_list_update",
 ]
+
+
+# Looked up once: ``get_platform_display`` rebuilds the choices on every call, a cost on each check.
+PLATFORM_LABELS: dict[str, str] = {str(value): str(label) for value, label in Platform.choices}
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,8 @@ def check_draft(
     note = ""
     if override is not None and override.council_id == council.pk:
         note = f"Allowed by emergency override: “{override.reason}”."
-    refs = [(c.pk, f"{c.name} ({c.get_platform_display()})") for c in channels if not isinstance(c, str)]
+    refs = [(c.pk, f"{c.name} ({PLATFORM_LABELS.get(c.platform, c.platform)})") for c in channels
+            if not isinstance(c, str)]
     campaign = (campaign_name or "this campaign", _aware(campaign_created_at)) if campaign_created_at else None
     return run_checks(
         policy, text=text or "", targets=_targets(channels), images=list(images or ()),
