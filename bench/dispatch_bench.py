@@ -192,11 +192,17 @@ def prepare(args: argparse.Namespace) -> None:
                    account_external_id=str(n), account_handle=f"@bench{n}") for n, c in enumerate(channels)])
     now = timezone.now()
     later = now + dt.timedelta(days=1)
+
+    def due(i: int) -> dt.datetime:
+        # Spread evenly across ``--spread`` seconds from ``later`` (0: all at the same instant); post i
+        # goes to channel i % channels, so each channel's posts are spread across the whole span.
+        return later + dt.timedelta(seconds=args.spread * i / args.posts)
+
     posts = Post.objects.bulk_create([
         Post(council=council, author=author, text=f"Bench post {i:05d}", status=Post.Status.APPROVED,
-             scheduled_for=later, approved_by=author, approved_at=now) for i in range(args.posts)], batch_size=2000)
+             scheduled_for=due(i), approved_by=author, approved_at=now) for i in range(args.posts)], batch_size=2000)
     PostTarget.objects.bulk_create([
-        PostTarget(post=p, channel=channels[i % len(channels)], status=PostTarget.Status.SCHEDULED, due_at=later)
+        PostTarget(post=p, channel=channels[i % len(channels)], status=PostTarget.Status.SCHEDULED, due_at=due(i))
         for i, p in enumerate(posts)], batch_size=2000)
     print(f"prepared {len(posts)} posts on {len(channels)} channels")
 
@@ -206,17 +212,28 @@ def release_and_measure(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
-    from django.db.models import OuterRef, Subquery
+    from django.db import transaction
+    from django.db.models import F, OuterRef, Subquery
 
     from townsquare.channels.models import Channel
     from townsquare.publishing.dispatch import channels_enqueue
     from townsquare.publishing.models import Post, PostTarget, PublishAttempt
 
     released = time.time()
-    t0 = dt.datetime.fromtimestamp(released + LEAD_SECONDS, dt.UTC)
-    Post.objects.update(scheduled_for=t0)
-    PostTarget.objects.update(due_at=t0)
-    channels_enqueue(channel_ids=Channel.objects.values_list("pk", flat=True), due_at=t0)
+    # Queueing 10,000 separate due times takes longer than queueing 500 channels at one.
+    lead = LEAD_SECONDS if not args.spread else LEAD_SECONDS + args.posts / 500
+    t0 = dt.datetime.fromtimestamp(released + lead, dt.UTC)
+    first = PostTarget.objects.order_by("due_at").values_list("due_at", flat=True)[0]
+    shift = t0 - first  # every post keeps its place in the span; the first falls due at T0
+    with transaction.atomic():
+        Post.objects.update(scheduled_for=F("scheduled_for") + shift)
+        PostTarget.objects.update(due_at=F("due_at") + shift)
+        if args.spread:
+            # As approval queues them: one job per channel and due time.
+            for channel_id, due_at in PostTarget.objects.values_list("channel_id", "due_at").distinct():
+                channels_enqueue(channel_ids=[channel_id], due_at=due_at)
+        else:
+            channels_enqueue(channel_ids=Channel.objects.values_list("pk", flat=True), due_at=t0)
     queued_late = time.time() > t0.timestamp()
     deadline = t0.timestamp() + args.timeout
     left = -1
@@ -311,7 +328,8 @@ def run_mode(mode: str, args: argparse.Namespace, peer: LocalMastodonPeer) -> di
     env = _env(mode)
     _fresh_database(mode, env)
     me = [sys.executable, str(Path(__file__).resolve())]
-    common = ["--mode", mode, "--posts", str(args.posts), "--channels", str(args.channels), "--peer", peer.url]
+    common = ["--mode", mode, "--posts", str(args.posts), "--channels", str(args.channels), "--peer", peer.url,
+              "--spread", str(args.spread)]
     subprocess.run([*me, "--child", "prepare", *common], cwd=ROOT, env=env, check=True)
     workers: list[subprocess.Popen[bytes]] = []
     log = (WORK / mode / "workers.log").open("ab")
@@ -319,6 +337,8 @@ def run_mode(mode: str, args: argparse.Namespace, peer: LocalMastodonPeer) -> di
         started = time.time()
         if mode == "embedded":
             command = [sys.executable, "-u", "manage.py", "run_worker"]
+            if os.environ.get("BENCH_PROFILE"):  # a profile of the worker (use with --concurrency 1)
+                command[2:2] = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
             if args.concurrency:
                 command += ["--concurrency", str(args.concurrency)]
             workers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
@@ -416,6 +436,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--channels", type=int, default=500)
     parser.add_argument("--rate-limit", type=int, default=300)
+    parser.add_argument("--spread", type=float, default=0.0,
+                        help="seconds across which the posts' due times are spread evenly (0: the same instant)")
     parser.add_argument("--concurrency", type=int, default=0,
                         help="run_worker threads (embedded) or Celery worker processes (default: 2)")
     parser.add_argument("--timeout", type=float, default=900)

@@ -86,6 +86,28 @@ def test_stale_running_jobs_are_given_back(db: None) -> None:
     assert jobs_run_due(worker="alive") == 1 and [job.pk] == CALLS
 
 
+def test_a_dead_workers_job_is_given_back_at_once_and_a_live_ones_kept(db: None) -> None:
+    import socket
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    dead = job_enqueue(kind="test.record", dedupe_key="only-one")
+    alive = job_enqueue(kind="test.record")
+    elsewhere = job_enqueue(kind="test.record")
+    assert dead and alive and elsewhere
+    now = timezone.now()
+    host = socket.gethostname()
+    for job, holder in ((dead, f"worker@{host}:{ended.pid}"), (alive, f"worker@{host}:{os.getpid()}"),
+                        (elsewhere, f"worker@another-machine:{ended.pid}")):
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, locked_by=holder, locked_at=now)
+    # The dead worker's job would hold its dedupe key for the full stale period without this.
+    assert job_enqueue(kind="test.record", dedupe_key="only-one") is None
+    assert job_requeue_stale() == 1
+    assert Job.objects.get(pk=dead.pk).status == Job.Status.QUEUED
+    assert set(Job.objects.filter(pk__in=[alive.pk, elsewhere.pk]).values_list("status", flat=True)) == {
+        Job.Status.RUNNING}
+
+
 def test_scheduler_enqueues_each_periodic_job_once_per_interval(db: None) -> None:
     first = scheduler_tick(name="s1")
     assert "heartbeat" in first and "channels.refresh_dormancy" in first

@@ -45,7 +45,7 @@ def setup(*, posts: int, accounts: int, server: str, run: str) -> None:
     # Time passes: everything is due now.
     now = timezone.now()
     PostTarget.objects.update(due_at=now)
-    Job.objects.filter(kind="publishing.dispatch_target").update(run_after=now)
+    Job.objects.filter(kind="publishing.dispatch").update(run_after=now)
 
 
 def report() -> None:

@@ -47,7 +47,8 @@ def test_officer_submits_and_another_person_approves(people, make_post, django_c
     assert post.status == Post.Status.APPROVED and post.approved_by == people.comms
     target = post.targets.get()
     assert target.status == PostTarget.Status.SCHEDULED and target.due_at == post.scheduled_for
-    assert Job.objects.filter(kind="publishing.dispatch_target", payload__channel_id=target.channel_id).exists()
+    job = Job.objects.get(kind="publishing.dispatch")
+    assert job.run_after == post.scheduled_for and job.payload["channel_ids"] == [target.channel_id]
     assert actions(post) == ["post.created", "post.submitted", "post.approved"]
     assert Notification.objects.filter(user=people.officer, kind="post.approved").exists()
     assert Notification.objects.filter(user=people.comms, kind="post.awaiting_approval").exists()
@@ -82,7 +83,7 @@ def test_approval_after_the_slot_returns_the_post_to_its_author(people, make_pos
     post.refresh_from_db()
     assert post.status == Post.Status.RETURNED
     assert set(post.targets.values_list("status", flat=True)) == {PostTarget.Status.DRAFT}
-    assert not Job.objects.filter(kind="publishing.dispatch_target").exists()
+    assert not Job.objects.filter(kind__startswith="publishing.dispatch").exists()
     assert Notification.objects.filter(user=people.officer, kind="post.returned").exists()
     assert "post.returned_late" in actions(post)
 

@@ -83,7 +83,7 @@ def test_a_channel_job_sends_every_due_target_once_in_due_order(mastodon, toot_c
     assert toot_channel.last_post_at == max(t.published_at for t in targets)
 
 
-def test_approval_queues_one_job_per_channel_and_the_sweep_only_what_has_none(toot_channel, make_post, people,
+def test_approval_queues_one_job_per_due_time_and_the_sweep_only_what_has_none(toot_channel, make_post, people,
                                                                               django_capture_on_commit_callbacks):
     from townsquare.publishing.services import post_approve, post_submit
 
@@ -94,7 +94,7 @@ def test_approval_queues_one_job_per_channel_and_the_sweep_only_what_has_none(to
             post_submit(actor=people.officer, post=post)
             post_approve(actor=people.comms, post=post, acknowledge_warnings=True)
     jobs = Job.objects.filter(kind=dispatch.JOB_KIND)
-    assert [(j.payload, j.run_after) for j in jobs] == [({"channel_id": toot_channel.pk}, slot)]  # one slot: one job
+    assert [(j.payload["channel_ids"], j.run_after) for j in jobs] == [([toot_channel.pk], slot)]  # one slot: one job
     jobs.delete()
     PostTarget.objects.update(due_at=timezone.now() - dt.timedelta(seconds=1))
     assert dispatch.dispatch_sweep()["queued"] == 1  # the lost job comes back...
@@ -154,7 +154,7 @@ def test_the_rest_of_a_batch_is_given_back_unsent_when_the_headroom_runs_out(tmp
         released = PublishAttempt.objects.filter(target__in=waiting)
         assert set(released.values_list("outcome", "error_kind")) == {(PublishAttempt.Outcome.RELEASED, "")}
         # They wait for a job of their own at the reset time.
-        assert Job.objects.filter(kind=dispatch.JOB_KIND, payload__channel_id=channel.pk, status="queued",
+        assert Job.objects.filter(kind=dispatch.JOB_KIND, payload__channel_ids=[channel.pk], status="queued",
                                   run_after=waiting.first().due_at).exists()
         # Nothing more is tried before the platform's reset.
         assert dispatch.channel_dispatch(channel_id=channel.pk, worker="w:1") == {}

@@ -81,32 +81,55 @@ def audit_record(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction."""
+    return audit_record_many([{"actor": actor, "council": council, "action": action, "obj": obj,
+                               "object_type": object_type, "object_id": object_id, "before": before,
+                               "after": after, "reason": reason}])[0]
+
+
+def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events to the chain in order, in the caller's transaction: one lock of the head
+    and one insert for them all. Each entry holds ``audit_record``'s arguments."""
+    if not entries:
+        return []
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        seq, prev_hash = head.seq, head.hash
+        events = []
+        for entry in entries:
+            seq += 1
+            event = _event(seq=seq, prev_hash=prev_hash, **entry)
+            prev_hash = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev_hash)
+    return events
+
+
+def _event(*, seq: int, prev_hash: str, actor: User | None, council: Council | None, action: str,
+           obj: models.Model | None = None, object_type: str = "", object_id: str = "",
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None, reason: str = "") -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            council=council,
-            actor=actor,
-            actor_label=actor.email if actor is not None else "system",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_label=str(obj)[:300] if obj is not None else "",
-            before=_jsonable(before),
-            after=_jsonable(after),
-            reason=reason,
-            prev_hash=head.hash,
-        )
-        # Hash what the database will give back (microsecond timestamps, JSON round trip).
-        event.before = json.loads(json.dumps(event.before, default=str))
-        event.after = json.loads(json.dumps(event.after, default=str))
-        event.hash = event_digest(seq=event.seq, prev_hash=event.prev_hash, fields=_hashed_fields(event))
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
+    event = AuditEvent(
+        seq=seq,
+        created_at=timezone.now(),
+        council=council,
+        actor=actor,
+        actor_label=actor.email if actor is not None else "system",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=str(obj)[:300] if obj is not None else "",
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+        prev_hash=prev_hash,
+    )
+    # Hash what the database will give back (microsecond timestamps, JSON round trip).
+    event.before = json.loads(json.dumps(event.before, default=str))
+    event.after = json.loads(json.dumps(event.after, default=str))
+    event.hash = event_digest(seq=event.seq, prev_hash=event.prev_hash, fields=_hashed_fields(event))
     return event
 
 

@@ -15,7 +15,7 @@ import traceback
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -131,10 +131,39 @@ def job_run(job: Job) -> bool:
     return True
 
 
+def process_gone(name: str) -> bool:
+    """True when ``name`` ("[prefix@]host:pid", as ``worker_name`` makes it) ran on this machine and its process is gone.
+
+    A process on another machine cannot be checked from here: False.
+    """
+    host, _, pid = name.rpartition("@")[2].rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a zombie: dead, not yet reaped by its parent
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def job_requeue_stale(*, older_than: dt.timedelta = STALE_LOCK) -> int:
-    """Give back jobs whose worker died mid-run (their handlers are idempotent)."""
+    """Give back jobs whose worker died mid-run (their handlers are idempotent).
+
+    A job is given back once its worker is known dead (this machine, process gone) or it has been
+    running longer than ``older_than`` (a worker elsewhere that fell silent). Until then its dedupe
+    key stays taken, so a killed worker would otherwise hold back that kind of work for as long.
+    """
     cutoff = timezone.now() - older_than
-    return Job.objects.filter(status=Job.Status.RUNNING, locked_at__lt=cutoff).update(
+    running = Job.objects.filter(status=Job.Status.RUNNING)
+    dead = [pk for pk, holder in running.filter(locked_at__gte=cutoff).values_list("pk", "locked_by")
+            if process_gone(holder)]
+    return running.filter(models.Q(locked_at__lt=cutoff) | models.Q(pk__in=dead)).update(
         status=Job.Status.QUEUED, locked_by="", locked_at=None
     )
 

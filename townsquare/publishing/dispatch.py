@@ -1,11 +1,16 @@
 """Dispatch: exactly once, or visibly not.
 
 How it runs. Approving a post schedules one ``PostTarget`` per channel and enqueues one
-``publishing.dispatch_target`` job per channel and due time on the existing queue (``job_enqueue``:
-the embedded ``run_worker`` takes it from the database; with Celery it is sent with an ETA). Both
-call ``channel_dispatch``, which sends that channel's due targets in due order, a batch at a time.
-A periodic ``publishing.dispatch_due`` sweep (``dispatch_sweep``) catches what a job cannot: a due
-target whose job was lost or deferred, and a target left "publishing" by a worker that died mid-call.
+``publishing.dispatch`` job for its due time on the existing queue (``job_enqueue``: the embedded
+``run_worker`` takes it from the database; with Celery it is sent with an ETA). Posts due at the same
+time share the job, whatever their channels. The job calls ``due_dispatch``: it claims the earliest
+due targets across channels (``due_claim``, each channel within its own allowance), makes the calls,
+records the confirmations together, and claims again until nothing is due; when a claim comes back
+full it queues drain jobs so that several workers share a long queue. A periodic
+``publishing.dispatch_due`` sweep (``dispatch_sweep``) catches what a job cannot: a due target whose
+job was lost or deferred, and a target left "publishing" by a worker that died mid-call. One
+channel's targets alone are sent by ``channel_dispatch`` (jobs of the first kind,
+``publishing.dispatch_target``, queued before, are still run that way).
 
 The steps for a batch of one channel's due targets:
 
@@ -38,8 +43,6 @@ same key returns the first status instead of posting again), the target is sched
 the same key; otherwise it becomes "unconfirmed" and a person checks the account and resolves it.
 An unconfirmed target is never sent again by itself.
 
-The job kind keeps its first name, ``publishing.dispatch_target``: its payload names the channel
-(a job queued with a ``target_id`` is still understood).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ import socket
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,7 +62,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
-from townsquare.audit.services import audit_record
+from townsquare.audit.services import audit_record, audit_record_many
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import Connector, ConnectorError, ErrorKind, Image, OutboundPost, PublishResult
 from townsquare.connectors.models import Connection
@@ -71,7 +74,7 @@ from townsquare.connectors.services import (
 )
 from townsquare.councils.access import perms_in
 from townsquare.councils.roles import Perm
-from townsquare.jobs.services import job_enqueue
+from townsquare.jobs.services import job_enqueue, process_gone
 from townsquare.notifications.services import notify
 from townsquare.publishing.models import ChannelPublishing, Post, PostImage, PostTarget, PublishAttempt
 
@@ -86,13 +89,19 @@ STALE_ATTEMPT = dt.timedelta(seconds=getattr(settings, "PUBLISHING_STALE_ATTEMPT
 # A platform's transient refusals (5xx, 429, unreachable before sending) are tried again this many times.
 MAX_TRANSIENT_RETRIES = 3
 RATE_WINDOW = dt.timedelta(hours=1)
-JOB_KIND = "publishing.dispatch_target"
+JOB_KIND = "publishing.dispatch"
+# The first job kind: one channel's due targets (jobs of this kind queued before are still run).
+CHANNEL_JOB_KIND = "publishing.dispatch_target"
 # Targets claimed together on a channel whose platform honours idempotency keys. Larger batches
 # save little more (the claim is a few queries) and hold targets away from other workers longer.
 BATCH = int(getattr(settings, "PUBLISHING_CLAIM_BATCH", 10))
 # Targets one job sends before the rest of the channel goes to a new job, so a channel with a
 # long queue does not keep a worker from every other channel.
 MAX_PER_JOB = 100
+# Targets claimed together across channels, earliest due first (``due_claim``).
+ACROSS = int(getattr(settings, "PUBLISHING_CLAIM_ACROSS", 25))
+# Dispatch jobs that may send side by side when more is due than one job sends.
+PARALLEL = int(getattr(settings, "PUBLISHING_DISPATCH_PARALLEL", 4))
 # The longest a batch's confirmations wait to be recorded together.
 RECORD_WITHIN = dt.timedelta(seconds=1)
 
@@ -103,22 +112,36 @@ Outcome = PublishAttempt.Outcome
 # --- enqueueing -------------------------------------------------------------------------------------
 
 
-def _job_key(channel_id: int, due_at: dt.datetime) -> str:
-    return f"publishing:channel:{channel_id}:{int(due_at.timestamp())}"
+def _job_key(due_at: dt.datetime) -> str:
+    return f"publishing:due:{int(due_at.timestamp() * 1000)}"
 
 
 def channels_enqueue(*, channel_ids: Iterable[int], due_at: dt.datetime) -> int:
-    """One dispatch job per channel, due at ``due_at``; a pending job for the same channel and time is kept."""
+    """Queue the dispatch of what falls due at ``due_at``: one job for that time, whatever the channels.
+
+    The job sends every channel's due targets (``due_dispatch``), so posts due at the same slot on
+    many channels share it; a pending job for the same time is kept. Returns the jobs made (0 or 1).
+    """
+    ids = sorted(set(channel_ids))
+    if not ids:
+        return 0
+    made = job_enqueue(kind=JOB_KIND, payload={"due_at": due_at.isoformat(), "channel_ids": ids[:50]},
+                       run_after=due_at, dedupe_key=_job_key(due_at), max_attempts=3)
+    return 1 if made else 0
+
+
+def drain_enqueue() -> int:
+    """More is due than one job sends: let up to ``PARALLEL`` jobs send it side by side (the queue's
+    de-duplication keeps the number of drain jobs pending or running to that)."""
     made = 0
-    for channel_id in sorted(set(channel_ids)):
-        if job_enqueue(kind=JOB_KIND, payload={"channel_id": channel_id}, run_after=due_at,
-                       dedupe_key=_job_key(channel_id, due_at), max_attempts=3):
+    for n in range(PARALLEL):
+        if job_enqueue(kind=JOB_KIND, payload={"drain": n}, dedupe_key=f"publishing:drain:{n}", max_attempts=3):
             made += 1
     return made
 
 
 def targets_enqueue(*, target_ids: Iterable[int], due_at: dt.datetime) -> int:
-    """Queue the channels of these targets for ``due_at`` (one job per channel, not per target)."""
+    """Queue the dispatch of these targets at ``due_at``."""
     ids = list(target_ids)
     if not ids:
         return 0
@@ -187,6 +210,7 @@ class Batch:
     images: dict[int, list[PostImage]] = field(default_factory=dict)
     # Posts whose only target (cancelled ones aside) is in this batch: done when it is.
     alone: set[int] = field(default_factory=set)
+    loaded: bool = False  # images and alone read (``_load_extras``)
 
 
 def _defer(due: QuerySet[PostTarget], channel_id: int, until: dt.datetime, reason: str) -> None:
@@ -202,6 +226,98 @@ def _channel_lock(channel_id: int) -> ChannelPublishing:
         ChannelPublishing.objects.get_or_create(channel_id=channel_id)
         lock = rows.get(channel_id=channel_id)
     return lock
+
+
+def _room(channel: Channel, connection: Connection | None, used: int | None, due: QuerySet[PostTarget],
+          now: dt.datetime) -> int:
+    """How many of the channel's due targets may be claimed now, inside its locked row.
+
+    A batch of several only where the platform honours idempotency keys. 0 when the channel's
+    allowance or the platform's headroom is spent: its due targets then wait for it (``_defer``).
+    ``used``: the channel's calls in the last hour, when the caller has counted them already.
+    """
+    size = BATCH if honours_idempotency_key(channel) else 1
+    per_hour = _rate_limit_per_hour(channel)
+    if per_hour:
+        window = PublishAttempt.objects.filter(channel_id=channel.pk, started_at__gt=now - RATE_WINDOW).exclude(
+            outcome=Outcome.RELEASED)
+        if used is None:
+            used = window.count()
+        if used >= per_hour:
+            oldest = window.order_by("started_at").values_list("started_at", flat=True)[used - per_hour]
+            _defer(due, channel.pk, oldest + RATE_WINDOW,
+                   f"Waiting for the channel's allowance of {per_hour} posts an hour.")
+            return 0
+        size = min(size, per_hour - used)
+    if (resets := _headroom_wait(connection, now)) is not None:
+        _defer(due, channel.pk, resets, "Waiting for the platform's rate limit to reset.")
+        return 0
+    return size
+
+
+def due_claim(*, worker: str, limit: int = ACROSS, now: dt.datetime | None = None) -> list[Batch]:
+    """Claim the earliest due targets across channels, and record their attempts, in one commit.
+
+    One ``Batch`` per channel, in due order. Each channel is held by its locked ``ChannelPublishing``
+    row while its allowance is counted, as in ``targets_claim``; on PostgreSQL a channel or target
+    another claimer holds is skipped (``SKIP LOCKED``), so claimers running side by side take
+    different targets instead of waiting for each other.
+    """
+    now = now or timezone.now()
+    due = PostTarget.objects.filter(status=Status.SCHEDULED, due_at__lte=now)
+    if not due.exists():  # the common answer, without taking SQLite's write lock
+        return []
+    with transaction.atomic():
+        head = list(due.select_for_update(skip_locked=True, of=("self",)).order_by("due_at", "pk")
+                    .values_list("pk", "channel_id")[:limit * 4])
+        order = list(dict.fromkeys(channel_id for _, channel_id in head))
+        if not order:
+            return []
+        known = set(ChannelPublishing.objects.filter(channel_id__in=order).values_list("channel_id", flat=True))
+        if len(known) < len(order):
+            ChannelPublishing.objects.bulk_create([ChannelPublishing(channel_id=c) for c in order if c not in known],
+                                                  ignore_conflicts=True)
+        held = set(ChannelPublishing.objects.select_for_update(skip_locked=True).filter(channel_id__in=order)
+                   .values_list("channel_id", flat=True))
+        channels = Channel.objects.in_bulk(list(held))
+        connections = {c.channel_id: c for c in Connection.objects.filter(channel_id__in=held)}
+        used = dict(PublishAttempt.objects.filter(channel_id__in=held, started_at__gt=now - RATE_WINDOW)
+                    .exclude(outcome=Outcome.RELEASED).values("channel_id").annotate(n=Count("pk"))
+                    .values_list("channel_id", "n"))
+        room: dict[int, int] = {}
+        chosen: list[int] = []
+        taken: Counter[int] = Counter()
+        for pk, channel_id in head:
+            if channel_id not in channels or len(chosen) >= limit:
+                continue
+            if channel_id not in room:
+                room[channel_id] = _room(channels[channel_id], connections.get(channel_id), used.get(channel_id, 0),
+                                         due.filter(channel_id=channel_id), now)
+            if taken[channel_id] < room[channel_id]:
+                taken[channel_id] += 1
+                chosen.append(pk)
+        if not chosen:
+            return []
+        PostTarget.objects.filter(pk__in=chosen, status=Status.SCHEDULED, due_at__lte=now).update(
+            status=Status.PUBLISHING, claimed_by=worker, claimed_at=now)
+        targets = list(PostTarget.objects.filter(pk__in=chosen, status=Status.PUBLISHING, claimed_by=worker,
+                                                 claimed_at=now)
+                       .select_related("post", "post__council", "post__author").order_by("due_at", "pk"))
+        if not targets:
+            return []
+        for target in targets:
+            target.channel = channels[target.channel_id]
+        attempts = PublishAttempt.objects.bulk_create([
+            PublishAttempt(target=t, channel_id=t.channel_id, idempotency_key=t.idempotency_key, worker=worker,
+                           started_at=now) for t in targets])
+    batches: dict[int, Batch] = {}
+    for target, attempt in zip(targets, attempts, strict=True):
+        channel_id = target.channel_id
+        if channel_id not in batches:
+            batches[channel_id] = Batch(channel=channels[channel_id], connection=connections.get(channel_id),
+                                        claimed=[], claimed_at=now)
+        batches[channel_id].claimed.append(Claimed(target=target, attempt=attempt))
+    return list(batches.values())
 
 
 def targets_claim(*, channel_id: int, worker: str, limit: int | None = None, target_id: int | None = None,
@@ -220,22 +336,10 @@ def targets_claim(*, channel_id: int, worker: str, limit: int | None = None, tar
         if target_id is not None:
             due = due.filter(pk=target_id)
         connection = Connection.objects.filter(channel_id=channel_id).first()
-        size = BATCH if honours_idempotency_key(channel) else 1
+        size = _room(channel, connection, None, due, now)
         if limit is not None:
             size = min(size, limit)
-        per_hour = _rate_limit_per_hour(channel)
-        if per_hour:
-            window = PublishAttempt.objects.filter(channel_id=channel_id, started_at__gt=now - RATE_WINDOW).exclude(
-                outcome=Outcome.RELEASED)
-            used = window.count()
-            if used >= per_hour:
-                oldest = window.order_by("started_at").values_list("started_at", flat=True)[used - per_hour]
-                _defer(due, channel_id, oldest + RATE_WINDOW,
-                       f"Waiting for the channel's allowance of {per_hour} posts an hour.")
-                return None
-            size = min(size, per_hour - used)
-        if (resets := _headroom_wait(connection, now)) is not None:
-            _defer(due, channel_id, resets, "Waiting for the platform's rate limit to reset.")
+        if size < 1:
             return None
         candidates = list(due.select_related("post", "post__council", "post__author").order_by("due_at", "pk")[:size])
         if not candidates:
@@ -268,14 +372,23 @@ def target_claim(*, target_id: int, worker: str, now: dt.datetime | None = None)
     return batch.claimed[0].attempt if batch else None
 
 
-def _load_extras(batch: Batch) -> None:
-    """The batch's images and which of its posts go to no other channel: two queries for the whole batch."""
-    post_ids = [c.target.post_id for c in batch.claimed]
+def _load_extras(*batches: Batch) -> None:
+    """The batches' images and which of their posts go to no other channel: two queries for them all."""
+    todo = [b for b in batches if not b.loaded]
+    post_ids = [c.target.post_id for b in todo for c in b.claimed]
+    if not post_ids:
+        return
+    images: dict[int, list[PostImage]] = {}
     for image in PostImage.objects.filter(post_id__in=post_ids):
-        batch.images.setdefault(image.post_id, []).append(image)
+        images.setdefault(image.post_id, []).append(image)
     counts = (PostTarget.objects.filter(post_id__in=post_ids).exclude(status=Status.CANCELLED)
               .values("post_id").annotate(n=Count("pk")))
-    batch.alone = {row["post_id"] for row in counts if row["n"] == 1}
+    alone = {row["post_id"] for row in counts if row["n"] == 1}
+    for batch in todo:
+        mine = {c.target.post_id for c in batch.claimed}
+        batch.images = {post_id: found for post_id, found in images.items() if post_id in mine}
+        batch.alone = alone & mine
+        batch.loaded = True
 
 
 # --- the calls and their outcomes ---------------------------------------------------------------------
@@ -320,9 +433,24 @@ def target_dispatch(*, target_id: int, worker: str = "") -> str:
     return _send_batch(batch)[0]
 
 
-def _send_batch(batch: Batch) -> list[str]:
+@dataclass
+class Sent:
+    """A batch's calls the platform confirmed, waiting to be recorded together with other channels' batches."""
+
+    batch: Batch
+    confirmed: list[tuple[Claimed, PublishResult, dt.datetime]]
+    connector: Connector | None
+    before: object
+    published_at: dt.datetime | None
+
+
+def _send_batch(batch: Batch, later: list[Sent] | None = None) -> list[str]:
     """One call per claimed target. Failures and doubts are recorded at once, confirmations together (a
-    batch of more than one is only made where the platform honours idempotency keys: see the module docstring)."""
+    batch of more than one is only made where the platform honours idempotency keys: see the module docstring).
+
+    ``later``: where a channel honours idempotency keys, its confirmations are handed to the caller
+    to record together with other channels' (``_record_sent``) instead of here.
+    """
     _load_extras(batch)
     channel = batch.channel
     outcomes: list[str] = []
@@ -398,22 +526,83 @@ def _send_batch(batch: Batch) -> list[str]:
         if room is not None and room.remaining is not None and room.remaining <= 0 and room.resets_at is not None \
                 and room.resets_at > published_at:
             release_until = (room.resets_at, "Waiting for the platform's rate limit to reset.")
+    if later is not None and published_at is not None and honours_idempotency_key(channel):
+        later.append(Sent(batch=batch, confirmed=confirmed, connector=connector, before=before,
+                          published_at=published_at))
+        return outcomes
     outcomes += _record_published(confirmed, batch)
     if connector is not None and published_at is not None:
         _after_success(channel, connector, before, published_at)
     return outcomes
 
 
-def _record_published(confirmed: list[tuple[Claimed, PublishResult, dt.datetime]], batch: Batch) -> list[str]:
-    """Record the platform's confirmations of a batch's calls in one transaction, each audited as it would be alone."""
+def _record_sent(sent: list[Sent]) -> list[str]:
+    """Record several channels' confirmations in one transaction, then their channels' bookkeeping in another."""
+    rows = [row for s in sent for row in s.confirmed]
+    alone = {post_id for s in sent for post_id in s.batch.alone}
+    outcomes = _record_published(rows, alone=alone)
+    try:
+        with transaction.atomic():
+            for s in sent:
+                if s.connector is not None and s.published_at is not None:
+                    _after_success(s.batch.channel, s.connector, s.before, s.published_at)
+    except Exception as exc:  # the posts are out and recorded: this bookkeeping must not undo that
+        log.warning("could not record the channels' calls: %s", type(exc).__name__)
+    return outcomes
+
+
+def due_dispatch(*, worker: str = "", max_targets: int = MAX_PER_JOB) -> dict[str, int]:
+    """Send what is due across channels, earliest first, a claim of up to ``ACROSS`` targets at a time.
+
+    The calls of one claim are made one after another; the confirmations of the channels whose
+    platforms honour idempotency keys are recorded together once the claim's calls are made (the
+    same reasoning as batches of one channel: see the module docstring). When a claim comes back
+    full, more is due than this job alone should send: up to ``PARALLEL`` jobs are queued to share it.
+    """
+    worker = worker or worker_id()
+    counts: Counter[str] = Counter()
+    sent = 0
+    shared = False
+    while sent < max_targets:
+        want = min(ACROSS, max_targets - sent)
+        batches = due_claim(worker=worker, limit=want)
+        if not batches:
+            break
+        claimed = sum(len(b.claimed) for b in batches)
+        if claimed >= want and not shared:
+            drain_enqueue()
+            shared = True
+        later: list[Sent] = []
+        _load_extras(*batches)
+        try:
+            for batch in batches:
+                counts.update(_send_batch(batch, later))
+        finally:
+            counts.update(_record_sent(later))
+        sent += claimed
+    else:
+        if PostTarget.objects.filter(status=Status.SCHEDULED, due_at__lte=timezone.now()).exists():
+            drain_enqueue()
+    return dict(counts)
+
+
+def _record_published(confirmed: list[tuple[Claimed, PublishResult, dt.datetime]], batch: Batch | None = None, *,
+                      alone: set[int] | None = None) -> list[str]:
+    """Record the platform's confirmations of calls in one transaction, each audited as it would be alone.
+
+    ``alone``: the posts among them that go to no other channel (``batch.alone`` when one batch's).
+    """
     if not confirmed:
         return []
+    alone = batch.alone if batch is not None else (alone or set())
     worker = confirmed[0][0].attempt.worker
     late: list[tuple[Claimed, PublishResult, dt.datetime]] = []
     with transaction.atomic():
-        ours = set(PostTarget.objects.select_for_update().filter(
-            pk__in=[item.target.pk for item, _, _ in confirmed], status=Status.PUBLISHING, claimed_by=worker,
-            claimed_at=batch.claimed_at).values_list("pk", flat=True))
+        # Still held by the claim that made each call (recovery may have decided for a slow one).
+        held = dict(PostTarget.objects.select_for_update().filter(
+            pk__in=[item.target.pk for item, _, _ in confirmed], status=Status.PUBLISHING, claimed_by=worker)
+            .values_list("pk", "claimed_at"))
+        ours = {item.target.pk for item, _, _ in confirmed if held.get(item.target.pk) == item.attempt.started_at}
         attempts, targets = [], []
         for item, result, at in confirmed:
             attempt = item.attempt
@@ -428,9 +617,9 @@ def _record_published(confirmed: list[tuple[Claimed, PublishResult, dt.datetime]
             targets.append(target)
         _update_each(attempts, ["outcome", "finished_at", "external_id"])
         _update_each(targets, ["status", "last_error", "updated_at", "external_id", "url", "published_at"])
+        audit_record_many([_audit_entry(target, "post.channel_published", "") for target in targets])
         for target in targets:
-            _audit(target, "post.channel_published", "")
-            _notify_if_done(target, alone=target.post_id in batch.alone)
+            _notify_if_done(target, alone=target.post_id in alone)
     for item, result, at in late:
         _too_late(item, Outcome.PUBLISHED, result.external_id, result.url, at)
     return [str(Outcome.PUBLISHED)] * len(confirmed)
@@ -563,10 +752,14 @@ def _set_target(target: PostTarget, status: str, message: str, external_id: str,
 
 
 def _audit(target: PostTarget, action: str, reason: str, actor: User | None = None) -> None:
-    audit_record(actor=actor, council=target.post.council, action=action, obj=target.post,
-                 after={"channel": target.channel_id, "status": target.status, "url": target.url,
-                        "external_id": target.external_id, "idempotency_key": str(target.idempotency_key)},
-                 reason=reason)
+    audit_record(**_audit_entry(target, action, reason, actor))
+
+
+def _audit_entry(target: PostTarget, action: str, reason: str, actor: User | None = None) -> dict[str, Any]:
+    return {"actor": actor, "council": target.post.council, "action": action, "obj": target.post,
+            "after": {"channel": target.channel_id, "status": target.status, "url": target.url,
+                      "external_id": target.external_id, "idempotency_key": str(target.idempotency_key)},
+            "reason": reason}
 
 
 def _notify_if_done(target: PostTarget, *, alone: bool = False) -> None:
@@ -604,24 +797,7 @@ def _notify_if_done(target: PostTarget, *, alone: bool = False) -> None:
 
 def _worker_dead(worker: str) -> bool:
     """True when the attempt's worker ran on this machine and its process is gone."""
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return _is_zombie(int(pid))
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
+    return process_gone(worker)
 
 
 def targets_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
@@ -667,18 +843,21 @@ def targets_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def dispatch_sweep(*, now: dt.datetime | None = None, limit: int = 5000) -> dict[str, int]:
-    """The periodic step: recover dead workers' calls, then queue every channel with due targets and no pending job.
+    """The periodic step: recover dead workers' calls, then make sure what is due has a job to send it.
 
-    A channel's job is keyed by (channel, due time): one is queued for its earliest due target,
-    and the queue's own de-duplication skips it while that job is pending.
+    Jobs are keyed by due time: one is queued for the earliest due target (the queue's
+    de-duplication skips it while that job is pending), and drain jobs share a longer queue.
     """
     now = now or timezone.now()
     counts = targets_recover(now=now)
-    due = (PostTarget.objects.filter(status=Status.SCHEDULED, due_at__lte=now).values("channel_id")
-           .annotate(first=Min("due_at")).order_by("first"))
+    due = PostTarget.objects.filter(status=Status.SCHEDULED, due_at__lte=now)
+    first = due.aggregate(first=Min("due_at"))["first"]
     queued = 0
-    for row in due[:limit]:
-        queued += channels_enqueue(channel_ids=[row["channel_id"]], due_at=row["first"] or now)
+    if first is not None:
+        channel_ids = list(due.order_by().values_list("channel_id", flat=True).distinct()[:limit])
+        queued = channels_enqueue(channel_ids=channel_ids, due_at=first)
+        if due.count() > ACROSS:
+            queued += drain_enqueue()
     counts["queued"] = queued
     return counts
 

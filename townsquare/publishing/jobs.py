@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from townsquare.publishing.dispatch import channel_dispatch, dispatch_sweep, worker_id
+from townsquare.publishing.dispatch import channel_dispatch, dispatch_sweep, due_dispatch, worker_id
 from townsquare.publishing.models import PostTarget
 
 if TYPE_CHECKING:
     from townsquare.jobs.models import Job
+
+
+def dispatch(job: Job) -> None:
+    """Send what is due, across channels (queued for a due time, or to share a long queue)."""
+    due_dispatch(worker=worker_id())
 
 
 def dispatch_target(job: Job) -> None:
