@@ -319,7 +319,8 @@ def test_publish_text_and_video_with_alt_text(connected, council_account) -> Non
     connector = connector_for(connected)
     result = connector.publish(OutboundPost(
         text="How to sort your recycling, in one minute.",
-        video=Video(mp4, "video/mp4", title="Sorting your recycling", description=VIDEO_ALT),
+        video=Video(mp4, "video/mp4", title="Sorting your recycling", description="Our recycling film.",
+                    alt_text=VIDEO_ALT),
         idempotency_key="post-7:channel-3",
     ))
     record = _record(client, result.external_id)
@@ -371,7 +372,7 @@ def test_images_and_a_video_together_are_refused_before_any_call() -> None:
     (Video(tiny_mp4(), "video/quicktime", description=VIDEO_ALT), "MP4 only; this file is video/quicktime"),
     (Video(PNG, "video/mp4", description=VIDEO_ALT), "MP4 only"),
     (Video(tiny_mp4(seconds=181), "video/mp4", description=VIDEO_ALT), "up to 3 minutes; this one runs 3:01"),
-    (Video(tiny_mp4(), "video/mp4", description="  "), "needs a description"),
+    (Video(tiny_mp4(), "video/mp4", description="  "), "needs alt text"),
     (Video(tiny_mp4(), "video/mp4", description="é" * 1001), "at most 1,000 characters (this one has 1001)"),
 ], ids=["not-mp4-type", "not-mp4-bytes", "too-long", "no-alt-text", "alt-text-too-long"])
 def test_a_video_bluesky_would_refuse_is_refused_plainly_before_any_call(video: Video, reason: str) -> None:

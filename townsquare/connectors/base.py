@@ -83,6 +83,11 @@ class Video:
     title: str = ""
     description: str = ""
     url: str = ""  # a public https address of the same bytes, for platforms that fetch media (Instagram)
+    alt_text: str = ""  # for people who cannot see it; platforms with no alt field are given the description
+
+    @property
+    def alt(self) -> str:
+        return (self.alt_text or self.description).strip()
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,8 @@ def connection_connect(
         before = None if created else _state(connection)
         reconnect = not created and bool(connection.account_external_id)
         if connection.account_external_id and connection.account_external_id != account.external_id:
-            connection.inbound_cursor = ""
+            connection.inbound_cursor = ""  # another account: its history is not this one's
+            connection.stream_cursor = ""
         connection.credentials_encrypted = credentials_encrypt(credentials)
         connection.expires_at = credentials.expires_at
         connection.account_external_id = account.external_id

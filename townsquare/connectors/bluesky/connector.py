@@ -224,10 +224,10 @@ class BlueskyConnector(Connector):
             minutes, seconds = divmod(round(info.seconds), 60)
             raise ConnectorError(ErrorKind.REJECTED, f"Bluesky takes videos up to {limit // 60} minutes; this one "
                                  f"runs {minutes}:{seconds:02d}. Shorten it and try again.")
-        alt = video.description.strip()
+        alt = video.alt
         if not alt:
-            raise ConnectorError(ErrorKind.REJECTED, "The video needs a description: Bluesky shows it as the "
-                                 "video's alt text.")
+            raise ConnectorError(ErrorKind.REJECTED, "The video needs alt text (or a description): Bluesky "
+                                 "shows it to people who cannot see the video.")
         if graphemes(alt) > MAX_VIDEO_ALT_GRAPHEMES:
             raise ConnectorError(ErrorKind.REJECTED, "A video's alt text on Bluesky is at most 1,000 characters "
                                  f"(this one has {graphemes(alt)}).")
@@ -299,7 +299,7 @@ class BlueskyConnector(Connector):
                                  raw=error.raw) from error
         ratio = (models.AppBskyEmbedDefs.AspectRatio(width=info.width, height=info.height)
                  if info.width and info.height else None)
-        return models.AppBskyEmbedVideo.Main(video=upload.blob, alt=video.description.strip(), aspect_ratio=ratio)
+        return models.AppBskyEmbedVideo.Main(video=upload.blob, alt=video.alt, aspect_ratio=ratio)
 
     def _existing(self, client: Client, rkey: str) -> PublishResult | None:
         try:
