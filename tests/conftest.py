@@ -6,11 +6,13 @@ officer at Hillcrest with no role at Riverside). Tests sign in with ``client_for
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from townsquare.accounts.models import User
@@ -94,3 +96,33 @@ def subprocess_env(transactional_db: None) -> dict[str, str]:
         env["DATABASE_URL"] = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
     env["TESTING"] = "1"
     return env
+
+
+@pytest.fixture
+def committed_db(transactional_db: None) -> None:
+    """Committed data, for tests with threads or processes (the audit trail is emptied afterwards: below)."""
+
+
+@pytest.fixture(autouse=True)
+def _audit_trail_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let the database be emptied after a transactional test on SQLite.
+
+    The audit table is append-only in the database itself (a trigger refuses DELETE). PostgreSQL
+    empties tables with TRUNCATE, which row triggers do not see; SQLite deletes row by row, so the
+    flush after each live-server test would be refused. Here the trigger is lifted for that moment
+    only and put back exactly as the migration made it.
+    """
+    if "live_server" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so it is emptied after this runs
+    yield
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("townsquare.audit.migrations.0002_append_only")
+    with connection.cursor() as cursor:
+        for sql in migration.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_auditevent")
+        for sql in migration.SQLITE:
+            cursor.execute(sql)

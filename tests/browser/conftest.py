@@ -35,7 +35,6 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -43,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
@@ -130,31 +128,6 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 
 # --- The site and its data ----------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _audit_trail_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Let the database be emptied after a transactional test on SQLite.
-
-    The audit table is append-only in the database itself (a trigger refuses DELETE). PostgreSQL
-    empties tables with TRUNCATE, which row triggers do not see; SQLite deletes row by row, so the
-    flush after each live-server test would be refused. Here the trigger is lifted for that moment
-    only and put back exactly as the migration made it.
-    """
-    if "live_server" not in request.fixturenames and "transactional_db" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("transactional_db")  # set up first, so it is emptied after this runs
-    yield
-    if connection.vendor != "sqlite":
-        return
-    migration = importlib.import_module("townsquare.audit.migrations.0002_append_only")
-    with connection.cursor() as cursor:
-        for sql in migration.SQLITE_REVERSE:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM audit_auditevent")
-        for sql in migration.SQLITE:
-            cursor.execute(sql)
 
 
 @pytest.fixture

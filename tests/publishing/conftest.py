@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 import socket
 import subprocess
@@ -159,25 +158,3 @@ def toot_channel(riverside: Council, people: SimpleNamespace, mastodon: Mastodon
 def _media_in_tmp(settings: object, tmp_path: Path) -> None:
     """Uploaded images go to a temporary folder, never the project's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def committed_db(transactional_db: None) -> Iterator[None]:
-    """Committed data for tests with threads or processes, and the audit trail emptied afterwards on SQLite.
-
-    The audit table refuses DELETE (a trigger); PostgreSQL empties tables with TRUNCATE, which row
-    triggers do not see, but SQLite deletes row by row. The trigger is lifted for that moment only
-    and put back exactly as the migration made it.
-    """
-    from django.db import connection
-
-    yield
-    if connection.vendor != "sqlite":
-        return
-    migration = importlib.import_module("townsquare.audit.migrations.0002_append_only")
-    with connection.cursor() as cursor:
-        for sql in migration.SQLITE_REVERSE:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM audit_auditevent")
-        for sql in migration.SQLITE:
-            cursor.execute(sql)

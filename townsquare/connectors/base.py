@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -175,6 +175,16 @@ class Connector:
         self.settings = settings or {}
         self.last_headroom: RateHeadroom | None = None
         self.stop_stream = threading.Event()  # set it to end ``stream_inbound`` from another thread
+        # Where a stream that can be resumed stands (the platform's own position, opaque here): set it
+        # before ``stream_inbound`` to resume; the connector hands each new one to ``on_stream_cursor``
+        # once every item before it has been taken from the stream.
+        self.stream_cursor = ""
+        self.on_stream_cursor: Callable[[str], None] | None = None
+
+    @classmethod
+    def has_stream(cls) -> bool:
+        """True when the platform offers a stream this connector reads (``stream_inbound``)."""
+        return cls.stream_inbound is not Connector.stream_inbound
 
     # --- connecting ---------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str) -> str:

@@ -423,8 +423,19 @@ def inbound_stream(*, channel: Channel, connector: Connector | None = None, limi
     """Store items from the platform's stream as they arrive, until ``limit`` items or the stream ends.
 
     Each item is stored on its own before the next is read, so a crash loses nothing already seen.
+    Where the platform's stream can be resumed, it starts after the position saved on the channel's
+    connection (live the first time) and saves each new one there, only ever past items already
+    stored: after a restart, a dropped connection or a reconnection, what was said in between is
+    read too, as far back as the platform keeps its stream (an item read twice is stored once).
     """
     connector = connector or connector_for(channel)
+    connector.stream_cursor = Connection.objects.filter(channel_id=channel.pk).values_list(
+        "stream_cursor", flat=True).first() or ""
+
+    def keep(cursor: str) -> None:
+        Connection.objects.filter(channel_id=channel.pk).update(stream_cursor=cursor, updated_at=timezone.now())
+
+    connector.on_stream_cursor = keep
     stored = 0
     try:
         for item in connector.stream_inbound():

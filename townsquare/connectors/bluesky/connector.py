@@ -86,9 +86,6 @@ class BlueskyConnector(Connector):
                  settings: dict[str, Any] | None = None) -> None:
         super().__init__(credentials, base_url=(base_url or self.default_base_url).rstrip("/"), settings=settings)
         self._client: Client | None = None
-        # Where the firehose resumes (see ``stream_inbound``), and who keeps each new position.
-        self.stream_cursor = ""
-        self.on_stream_cursor: Callable[[str], None] | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
     def _new_client(self) -> Client:

@@ -1,4 +1,4 @@
-"""Run the whole product from one command: web server, worker and scheduler.
+"""Run the whole product from one command: web server, worker, scheduler and stream listener.
 
 Each is its own process (gunicorn for the web; the embedded worker and scheduler loops), so one
 dying does not take the others with it; if any exits, the rest are stopped and the command fails.
@@ -31,13 +31,15 @@ def web_command(*, bind: str, workers: int, threads: int, access_log: str = "-")
 
 
 class Command(BaseCommand):
-    help = "Serve Townsquare at http://127.0.0.1:8000 with its background worker and scheduler."
+    help = "Serve Townsquare at http://127.0.0.1:8000 with its background worker, scheduler and stream listener."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", WEB_WORKERS)))
         parser.add_argument("--web-threads", type=int, default=int(os.environ.get("WEB_THREADS", WEB_THREADS)))
         parser.add_argument("--no-worker", action="store_true", help="Web only (Celery workers run elsewhere).")
+        parser.add_argument("--no-streams", action="store_true",
+                            help="Do not listen to the platforms' streams here (another machine does).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
@@ -48,6 +50,8 @@ class Command(BaseCommand):
         }
         if not options["no_worker"] and not settings.JOBS_USE_CELERY:
             commands["worker"] = [python, manage, "run_worker"]
+        if not options["no_streams"]:
+            commands["streams"] = [python, manage, "listen_streams"]
         procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self.stdout.write(f"Townsquare is running at http://{options['bind']}/ (press Ctrl+C to stop).")
         stopping = False
