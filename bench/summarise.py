@@ -33,6 +33,9 @@ METRICS: dict[str, tuple[str, str, bool]] = {
     "check_post_per_s": (
         "policy checks of realistic council drafts per second, one process on one core "
         "(bench/check_post_bench.py)", "at least 2,000 per second", False),
+    "classify_offensive_per_s": (
+        "offensive-text scores per second on realistic council drafts and residents' messages, one process on one "
+        "core (bench/classify_bench.py)", "at least 10,000 per second", False),
     "dispatch_10k_drain_s": (
         "seconds from the moment 10,000 posts across 500 channels all fall due at once to the last one published "
         "(bench/dispatch_bench.py)", "under 60 s", True),

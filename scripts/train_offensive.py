@@ -134,6 +134,8 @@ def main() -> None:
     print(f"chosen: {setting}, threshold {threshold:.2f}")
     report("val at 0.50", val_labels, probabilities >= 0.5)
     report(f"val at {threshold:.2f}", val_labels, probabilities >= threshold)
+    for stricter in (0.6, 0.7, 0.8, 0.9):  # for callers that must rarely flag a polite text
+        report(f"val at {stricter:.2f}", val_labels, probabilities >= stricter)
 
     meta = {"data": "TweetEval offensive (cardiffnlp/tweeteval 4fbd22cd78421f05b1ecdb4fc5725bc7a7bd8f66), train split",
             "setting": setting, "char_ngrams": list(offensive.CHAR_NGRAMS),

@@ -1,0 +1,111 @@
+"""classify_offensive_per_s: offensive-text scores per second on realistic texts, one process, one core.
+
+Usage: .venv/bin/python bench/classify_bench.py [--seconds 5] [--no-save]
+
+Scores the council drafts in ``bench/data/drafts.jsonl`` and the residents' messages below (written
+for this benchmark: questions, complaints, thanks and some abuse, as an inbox receives them) with
+``townsquare.classify.offensive.offensive_score`` for the given time, after one pass to load the model
+and meet each word once, as a running server has. The result is appended to the JSON array in
+``bench/results.json``. Needs no database and no Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+DRAFTS = ROOT / "bench" / "data" / "drafts.jsonl"
+
+MESSAGES = [
+    "@RiversideDC my bin wasn't collected on Tuesday, can someone come back for it please?",
+    "Thank you for fixing the streetlight on Mill Lane so quickly, really appreciated",
+    "The bins weren't collected again, absolutely disgraceful service. Third week running!!",
+    "When does the consultation on the Riverside Road cycle lane close? Can't find it on the website",
+    "@RiversideDC you lot are useless, the potholes on Station Road have been there since March",
+    "Is the tip open on bank holiday Monday?",
+    "Who do I contact about fly tipping behind the shops on Church Street? Photos attached",
+    "Absolutely shocking that the library is closing. Councillors should be ashamed of themselves",
+    "You are a bunch of clueless idiots wasting our council tax",
+    "Great to see the new play park open in Hillcrest, my kids love it 😊",
+    "Councillor Smith is a lying piece of shit and everyone knows it",
+    "Hi, I applied for a parking permit three weeks ago and still haven't heard back, reference 48213",
+    "Fuck off with your stupid low traffic neighbourhood, nobody wants it",
+    "Any update on the flooding at Brook Lane? Water is still coming up through the drains",
+    "Well done to the gritting teams out overnight, roads were clear this morning 👏",
+    "The state of the town centre is a disgrace. Boarded up shops everywhere. What are you doing about it?",
+    "Can I still register to vote for the May elections? https://www.gov.uk/register-to-vote",
+    "Shut up and fix the roads you muppets",
+    "Why is the leisure centre pool closed AGAIN? Second time this month",
+    "Brilliant event in the park yesterday, thanks to everyone who organised it #Riverside",
+    "I hope whoever made this decision rots in hell",
+    "My elderly mum is waiting for an assisted collection, it's been missed four times now",
+    "Pathetic. Absolutely pathetic response from the council",
+    "Could you share the opening times for the Christmas period please?",
+    "Go to hell you stupid bitch",
+    "Please can you send someone to look at the broken swing in Victoria Park, it's dangerous",
+]
+
+
+def texts() -> list[str]:
+    drafts = [json.loads(line)["text"] for line in DRAFTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return drafts + MESSAGES
+
+
+def measure(items: list[str], seconds: float) -> tuple[float, float, int, int]:
+    sys.path.insert(0, str(ROOT))
+    from townsquare.classify.offensive import default_model, is_offensive, offensive_score
+
+    started = time.perf_counter()
+    default_model()
+    for text in items:  # load the model and meet every word once, as a running server has
+        offensive_score(text)
+    first = time.perf_counter() - started
+    flagged = sum(is_offensive(text) for text in items)
+    scored = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for text in items:
+            offensive_score(text)
+        scored += len(items)
+    return scored / (time.perf_counter() - started), first, scored, flagged
+
+
+def append_result(entry: dict[str, object]) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # other benchmarks may append at the same time
+        data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
+        data.append(entry)
+        RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--no-save", action="store_true", help="print the figure without appending it")
+    args = parser.parse_args()
+    items = texts()
+    rate, first, scored, flagged = measure(items, args.seconds)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                            check=False).stdout.strip()
+    entry = {"metric": "classify_offensive_per_s", "value": round(rate, 1), "unit": "texts/s",
+             "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+             "commit": commit}
+    print(json.dumps(entry))
+    print(f"{scored} scores of {len(items)} texts ({1e6 / rate:.0f} µs each), {flagged} of them offensive; "
+          f"loading the model and the first pass took {first * 1000:.0f} ms", file=sys.stderr)
+    if not args.no_save:
+        append_result(entry)
+
+
+if __name__ == "__main__":
+    main()
