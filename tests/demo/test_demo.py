@@ -212,9 +212,12 @@ def test_by_election_blocks_quoting_the_leader_and_the_flood_override(demo: dict
     assert len(election.candidates.splitlines()) == len(data.CANDIDATES)
     assert election_window_for(riverside) is not None and election_window_for(demo["hillcrest"]) is None
 
-    quote = f"The Leader of the Council, {data.LEADER}, said: “We kept our promise.”"
+    quote = f"The Leader of the Council, {data.LEADER}, said: “We kept our promise to Mill.”"
     result = check_draft(council=riverside, text=quote, channels=["facebook"])
     assert result.blocked and {"PUB-04", "PUB-05"} <= {f.rule for f in result.findings}
+    # A by-election binds only what concerns its ward: the same quote about another part of the district does not.
+    elsewhere = check_draft(council=riverside, text=quote.replace("Mill", "Riverside Park"), channels=["facebook"])
+    assert not {"PUB-04", "PUB-05"} & {f.rule for f in elsewhere.findings}
     leader = Post.objects.get(council=riverside, text__startswith="The Leader of the Council")
     assert leader.status == Post.Status.DRAFT
     assert {"PUB-04", "PUB-05"} <= {f.rule for f in post_check(post=leader).blocking}
@@ -308,7 +311,7 @@ def test_every_role_finds_its_pages_with_something_on_them(demo: dict[str, Counc
 
 def test_try_a_draft_shows_the_pre_election_block(demo: dict[str, Council]) -> None:
     response = client_of("officer@riverside.example").post(
-        f"{RIVERSIDE}/policy/try/", {"text": f"{data.LEADER}, Leader of the Council, said the bins are fine."})
+        f"{RIVERSIDE}/policy/try/", {"text": f"{data.LEADER}, Leader of the Council, said the bins in Mill are fine."})
     assert response.status_code == 200
     body = response.content.decode()
     assert "PUB-05" in body and "Mill ward by-election" in body

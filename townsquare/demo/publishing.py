@@ -205,10 +205,10 @@ def _comms_posts(council: Council, comms: User) -> None:
                                    service=_service(council, "Libraries"))
         post_submit(actor=comms, post=weekly, acknowledge_warnings=True)
 
-    # Blocked by the pre-election rules: it names and quotes the Leader during the by-election.
+    # Blocked by the pre-election rules: it names and quotes the Leader about the by-election's ward.
     post_create_draft(author=comms, council=council, channels=[facebook, x],
                       scheduled_for=_slot([facebook, x], after_days=4),
-                      text=f"The Leader of the Council, {data.LEADER}, said: “The new Riverside recycling centre "
+                      text=f"The Leader of the Council, {data.LEADER}, said: “The new Mill recycling centre "
                            "opens on Monday, as we promised residents.”")
 
     # The same day, a flood warning goes out under the emergency override, with its reason recorded.
