@@ -51,7 +51,7 @@ def test_polite_council_texts_score_low(text: str) -> None:
 
 @pytest.mark.parametrize("text", ABUSIVE)
 def test_abusive_texts_score_high(text: str) -> None:
-    assert offensive_score(text) > 0.9
+    assert offensive_score(text) > 0.8
     assert is_offensive(text)
 
 

@@ -1,7 +1,7 @@
 """Offensive or abusive text: a trained logistic regression scored in pure Python.
 
 The model is a logistic regression over TF-IDF features (words, pairs of neighbouring words and
-character 3- to 5-grams of each word), trained by ``scripts/train_offensive.py`` on TweetEval's
+character 4- and 5-grams of each word), trained by ``scripts/train_offensive.py`` on TweetEval's
 offensive task (OffensEval 2019 tweets, labelled by people) and exported to ``offensive_model.json.gz``
 beside this file: per feature its idf and its weight, plus the intercept. Scoring a text is one
 regular-expression pass, one cached lookup per word (its feature ids and their sums) and a sort of the
@@ -34,13 +34,13 @@ MODEL_FORMAT = 1
 
 # Chosen on TweetEval's validation split as the threshold with the best macro-F1 (the training script
 # prints it and records it in the model file; a test keeps the two equal).
-DEFAULT_THRESHOLD = 0.48
+DEFAULT_THRESHOLD = 0.36
 
 # Only the start of a very long text is read, so one pasted essay cannot stall a policy check or the
 # inbox; social media messages are far shorter than this.
 MAX_CHARS = 20_000
 
-CHAR_NGRAMS = (3, 5)
+CHAR_NGRAMS = (4, 5)
 
 # Alternatives are tried in order: links before words (so "www.x" is one token), mentions and
 # hashtags before punctuation. Inside a word, * and $ join letters ("f*ck", "a$$hole"), as do apostrophes.
@@ -128,7 +128,7 @@ class _Entry(NamedTuple):
     square: float  # sum of idf squared over the token's features
 
 
-_IDS, _WEIGHT, _SQUARE = itemgetter(1), itemgetter(2), itemgetter(3)
+_NORM, _IDS, _WEIGHT, _SQUARE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
 class OffensiveModel:
@@ -157,6 +157,10 @@ class OffensiveModel:
             self.weight.append(float(idf) * float(coef))
         # Per model and keyed by the token as written: most tokens of a text have been seen before.
         self._entries: dict[str, _Entry] = {}
+        # Word pair (normal forms) -> feature id, or -1 when the pair is not a feature.
+        self._pair_ids: dict[tuple[str, str], int] = {}
+        # tf of small counts, looked up rather than computed for each repeated feature.
+        self._tf_table = [0.0] + [self._tf(count) for count in range(1, 64)]
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> OffensiveModel:
@@ -175,23 +179,33 @@ class OffensiveModel:
             self._entries[raw] = entry
         return entry
 
-    def _pairs(self, entries: list[_Entry]) -> list[int | None]:
-        get = self.ids.get
-        return [get(pair_feature(a.norm, b.norm)) for a, b in pairwise(entries)]
+    def _pairs(self, entries: list[_Entry]) -> list[int]:
+        """The feature id of each pair of neighbouring tokens, -1 where the pair is not a feature."""
+        keys = list(pairwise(map(_NORM, entries)))
+        known = self._pair_ids.get
+        found = [known(key, -2) for key in keys]  # -2: not looked up yet
+        if -2 in found:
+            if len(self._pair_ids) >= self.CACHE_SIZE:
+                self._pair_ids.clear()
+            for n, key in enumerate(keys):
+                if found[n] == -2:
+                    found[n] = self._pair_ids[key] = self.ids.get(pair_feature(*key), -1)
+        return found
 
     def _tf(self, count: int) -> float:
         return 1.0 + math.log(count) if self.sublinear_tf else float(count)
 
     def score(self, text: str) -> float:
         """Probability (0..1) that the text is offensive; 0.0 when no feature of it is known to the model."""
-        entries = [self._entry(raw) for raw in _TOKEN_TEXT.findall(text[:MAX_CHARS])]
-        pairs = [i for i in self._pairs(entries) if i is not None]
+        known = self._entries.get  # inline the cache hit: a method call per word costs as much as the rest
+        entries = [known(raw) or self._entry(raw) for raw in _TOKEN_TEXT.findall(text[:MAX_CHARS])]
+        pairs = [i for i in self._pairs(entries) if i >= 0]
         every = list(chain.from_iterable(map(_IDS, entries)))
         if not every and not pairs:
             # A zero vector would score the intercept alone (the share of offensive tweets in training),
             # which says nothing about this text.
             return 0.0
-        weight, idf = self.weight, self.idf
+        weight, idf, tf_table = self.weight, self.idf, self._tf_table
         # Sums as if every feature occurred once, then corrected for those occurring more often.
         dot = sum(map(_WEIGHT, entries)) + sum([weight[i] for i in pairs])
         square = sum(map(_SQUARE, entries)) + sum([idf[i] * idf[i] for i in pairs])
@@ -200,7 +214,7 @@ class OffensiveModel:
         # A feature seen c times leaves c - 1 equal neighbours in the sorted list.
         for i, extra in Counter(compress(every[1:], map(eq, every, every[1:]))).items():
             count = extra + 1
-            tf = self._tf(count)
+            tf = tf_table[count] if count < 64 else self._tf(count)
             dot += (tf - count) * weight[i]
             square += (tf * tf - count) * idf[i] ** 2
         return _sigmoid(self.intercept + dot / math.sqrt(square))
@@ -218,13 +232,13 @@ class OffensiveModel:
         matches = list(_TOKEN_TEXT.finditer(text[:MAX_CHARS]))
         entries = [self._entry(match.group()) for match in matches]
         pairs = self._pairs(entries)
-        counts = Counter(chain(chain.from_iterable(e.ids for e in entries), (i for i in pairs if i is not None)))
+        counts = Counter(chain(chain.from_iterable(e.ids for e in entries), (i for i in pairs if i >= 0)))
         if not counts:
             return []
         length = math.sqrt(sum((self._tf(c) * self.idf[i]) ** 2 for i, c in counts.items()))
 
-        def share(i: int | None) -> float:
-            if i is None:
+        def share(i: int) -> float:
+            if i < 0:
                 return 0.0
             count = counts[i]
             return self._tf(count) * self.weight[i] / length / count
