@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from townsquare.audit.models import AuditEvent
 from townsquare.channels.models import Channel
+from townsquare.connectors.models import Connection
 from townsquare.connectors.services import connector_for
 from townsquare.jobs.models import Job
 from townsquare.notifications.models import Notification
@@ -106,6 +107,8 @@ def test_due_dispatch_sends_each_once_and_records_them_as_one_dispatch_would(mas
     for channel in (toot_channel, other):
         channel.refresh_from_db()
         assert channel.last_post_at == max(t.published_at for t in targets if t.channel_id == channel.pk)
+        connection = Connection.objects.get(channel=channel)
+        assert connection.last_success_at is not None and connection.last_success_at >= channel.last_post_at
     # Sending again finds nothing: nothing is published twice.
     assert dispatch.due_dispatch(worker="w:2") == {}
 

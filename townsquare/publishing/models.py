@@ -181,7 +181,8 @@ class PostTarget(models.Model):
         ordering = ["channel__platform", "channel__handle"]
         constraints = [models.UniqueConstraint(fields=["post", "channel"], name="post_target_unique_channel")]
         # The second serves dispatch: a channel's due targets, in due order.
-        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["channel", "status", "due_at"])]
+        # (status, due_at, channel): what is due, earliest first and a channel's together (``due_claim``).
+        indexes = [models.Index(fields=["status", "due_at", "channel"]), models.Index(fields=["channel", "status", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.post_id} on {self.channel_id} ({self.status})"
