@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fcntl
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from record import append_results, commit
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 DRAFTS = ROOT / "bench" / "data" / "drafts.jsonl"
 
 
@@ -87,15 +86,6 @@ def measure(drafts: list[dict[str, object]], seconds: float) -> tuple[float, int
     return checks / elapsed, checks, blocked
 
 
-def append_result(entry: dict[str, object]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # other benchmarks may append at the same time
-        data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
-        data.append(entry)
-        RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -105,15 +95,13 @@ def main() -> None:
         setup_django(tmp)
         _, drafts = prepare()
         rate, checks, blocked = measure(drafts, args.seconds)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                            check=False).stdout.strip()
     entry = {"metric": "check_post_per_s", "value": round(rate, 1), "unit": "checks/s",
              "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-             "commit": commit}
+             "commit": commit()}
     print(json.dumps(entry))
     print(f"{checks} checks of {len(drafts)} drafts, {blocked} blocked", file=sys.stderr)
     if not args.no_save:
-        append_result(entry)
+        append_results([entry])
 
 
 if __name__ == "__main__":

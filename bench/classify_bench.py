@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fcntl
 import json
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from record import append_results, commit
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 DRAFTS = ROOT / "bench" / "data" / "drafts.jsonl"
 
 MESSAGES = [
@@ -79,15 +77,6 @@ def measure(items: list[str], seconds: float) -> tuple[float, float, int, int]:
     return scored / (time.perf_counter() - started), first, scored, flagged
 
 
-def append_result(entry: dict[str, object]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # other benchmarks may append at the same time
-        data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
-        data.append(entry)
-        RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -95,16 +84,14 @@ def main() -> None:
     args = parser.parse_args()
     items = texts()
     rate, first, scored, flagged = measure(items, args.seconds)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                            check=False).stdout.strip()
     entry = {"metric": "classify_offensive_per_s", "value": round(rate, 1), "unit": "texts/s",
              "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-             "commit": commit}
+             "commit": commit()}
     print(json.dumps(entry))
     print(f"{scored} scores of {len(items)} texts ({1e6 / rate:.0f} µs each), {flagged} of them offensive; "
           f"loading the model and the first pass took {first * 1000:.0f} ms", file=sys.stderr)
     if not args.no_save:
-        append_result(entry)
+        append_results([entry])
 
 
 if __name__ == "__main__":

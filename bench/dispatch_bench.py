@@ -44,14 +44,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -59,9 +57,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from record import append_results, commit
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work" / "dispatch"
-RESULTS = ROOT / "bench" / "results.json"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ts_dispatch_bench")
 REDIS_URL = "redis://127.0.0.1:6379/14"
 LEAD_SECONDS = 3.0  # from releasing the posts to their due time: the jobs are queued (and sent to Celery) first
@@ -391,24 +390,11 @@ def _measure_peer() -> float:
 
 def _commit() -> tuple[str, bool]:
     """The commit measured, and whether the code that dispatch runs differed from it."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                          text=True).stdout.strip()
+    head = commit()
     changed = subprocess.run(["git", "status", "--porcelain", "--", "townsquare/publishing", "townsquare/jobs",
                               "townsquare/connectors", "bench/dispatch_bench.py"], cwd=ROOT, capture_output=True,
                              text=True).stdout.strip()
     return head, bool(changed)
-
-
-def save(entries: list[dict[str, Any]]) -> None:
-    # The other benchmarks lock one or other of these two files while they read-modify-write the
-    # results: hold both, in the same order as they do, so no append is lost.
-    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as shared, \
-            open(RESULTS.with_suffix(".lock"), "w") as local:
-        fcntl.flock(shared, fcntl.LOCK_EX)
-        fcntl.flock(local, fcntl.LOCK_EX)
-        data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
-        data.extend(entries)
-        RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def scenario_of(spread: float) -> str:
@@ -419,9 +405,9 @@ def entries_for(mode: str, figures: dict[str, Any], args: argparse.Namespace, ca
     """The metrics one run gives. All at the same instant: ``dispatch_10k_drain_s`` (how fast 10,000 go
     out) and the lateness that follows from it. Spread across the minute: ``dispatch_skew_p99_s`` (how
     late each post goes out while Townsquare keeps up); its drain is the span itself, kept as a field."""
-    commit, changed = _commit()
+    measured, changed = _commit()
     common: dict[str, Any] = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": commit, "mode": mode,
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": measured, "mode": mode,
         "scenario": scenario_of(args.spread), "spread_s": args.spread,
         "load_1m": round(os.getloadavg()[0], 2), "posts": args.posts, "channels": args.channels,
         "rate_limit_per_hour": args.rate_limit, "published": figures["published"],
@@ -484,7 +470,7 @@ def main() -> None:
             entries += entries_for(mode, figures, args, capacity)
     peer.shutdown()
     if not args.no_save:
-        save(entries)
+        append_results(entries)
 
 
 if __name__ == "__main__":

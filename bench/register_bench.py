@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fcntl
 import json
 import os
 import random
@@ -34,16 +33,16 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+from record import append_results, commit
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
-RESULTS = ROOT / "bench" / "results.json"
 LUA = ROOT / "bench" / "lua" / "register.lua"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ts_bench")
 
@@ -345,23 +344,6 @@ def children_cpu() -> float:
     """CPU seconds used by this script's finished child processes (wrk)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def commit() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=False).stdout.strip()
-
-
-def append_results(entries: list[dict[str, Any]]) -> None:
-    # The other benchmarks lock one or other of these two files while they read-modify-write the
-    # results: hold both, always in this order, so no append is lost whichever ran beside this one.
-    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as shared, \
-            open(RESULTS.with_suffix(".lock"), "w") as local:
-        fcntl.flock(shared, fcntl.LOCK_EX)
-        fcntl.flock(local, fcntl.LOCK_EX)
-        data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
-        data.extend(entries)
-        RESULTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def bench_database(database: str, url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
