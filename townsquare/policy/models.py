@@ -41,7 +41,17 @@ class WordList(models.Model):
         return self.get_kind_display()
 
 
-class Election(models.Model):
+class WardsServed:
+    """A ``wards`` text field of one ward a line, read as a list (elections, referendums, channel areas)."""
+
+    wards: str
+
+    @property
+    def ward_list(self) -> list[str]:
+        return [line.strip() for line in self.wards.splitlines() if line.strip()]
+
+
+class Election(WardsServed, models.Model):
     class Type(models.TextChoices):
         LOCAL = "local", "Local (council-wide)"
         BY_ELECTION = "by_election", "By-election"
@@ -83,16 +93,12 @@ class Election(models.Model):
         return self.election_type == self.Type.BY_ELECTION or bool(self.ward_list)
 
     @property
-    def ward_list(self) -> list[str]:
-        return [line.strip() for line in self.wards.splitlines() if line.strip()]
-
-    @property
     def places(self) -> list[str]:
         """The wards and area an area-scoped election covers."""
         return [*self.ward_list, *([self.area.strip()] if self.area.strip() else [])]
 
 
-class Referendum(models.Model):
+class Referendum(WardsServed, models.Model):
     """A referendum: in the 28 days ending with polling day the council publishes nothing on the
     question's issues (PPERA 2000 s.125; rule PUB-13)."""
 
@@ -120,10 +126,6 @@ class Referendum(models.Model):
         return self.poll_date - dt.timedelta(days=self.PERIOD_DAYS - 1)
 
     @property
-    def ward_list(self) -> list[str]:
-        return [line.strip() for line in self.wards.splitlines() if line.strip()]
-
-    @property
     def scoped(self) -> bool:
         return bool(self.ward_list)
 
@@ -132,7 +134,7 @@ class Referendum(models.Model):
         return [*self.ward_list, *([self.area.strip()] if self.area.strip() and self.scoped else [])]
 
 
-class ChannelArea(models.Model):
+class ChannelArea(WardsServed, models.Model):
     """The wards a channel serves (a ward's community page, a neighbourhood account), so an
     area-scoped election binds the channel's posts (PUB-12). A channel with no row serves the whole
     council and is bound only by council-wide elections, or by a post that names the area."""
@@ -144,10 +146,6 @@ class ChannelArea(models.Model):
 
     def __str__(self) -> str:
         return f"Wards served by channel {self.channel_id}"
-
-    @property
-    def ward_list(self) -> list[str]:
-        return [line.strip() for line in self.wards.splitlines() if line.strip()]
 
 
 class EmergencyOverride(models.Model):

@@ -272,28 +272,39 @@ def election_save(*, actor: User | None, council: Council, election: Election | 
     """Record a new election or change one; ``data`` holds ELECTION_FIELDS (already validated)."""
     if data["poll_date"] < data["notice_date"]:
         raise ValidationError("Polling day must be on or after the notice of election.")
-    creating = election is None
     with transaction.atomic():
         target = election or Election(council=council, created_by=actor)
-        before = None if creating else snapshot(target, ELECTION_FIELDS)
+        before = None if election is None else snapshot(target, ELECTION_FIELDS)
         for name in ELECTION_FIELDS:
             setattr(target, name, data.get(name, "") if name not in {"notice_date", "poll_date"} else data[name])
-        target.save()
-        after = snapshot(target, ELECTION_FIELDS)
-        if creating or after != before:
-            audit_record(actor=actor, council=council,
-                         action="policy.election_recorded" if creating else "policy.election_changed",
-                         obj=target, before=before, after=after)
-        _bump(council)
+        _save_audited(actor=actor, council=council, target=target, fields=ELECTION_FIELDS, noun="election",
+                      before=before)
     return target
 
 
 def election_delete(*, actor: User | None, council: Council, election: Election, reason: str = "") -> None:
+    _delete_audited(actor=actor, council=council, target=election, fields=ELECTION_FIELDS, noun="election",
+                    reason=reason)
+
+
+def _save_audited(*, actor: User | None, council: Council, target: Election | Referendum, fields: list[str],
+                  noun: str, before: dict[str, Any] | None) -> None:
+    """Save a period record whose fields are set; audit it as recorded (``before`` None) or changed, if it was."""
+    target.save()
+    after = snapshot(target, fields)
+    if before is None or after != before:
+        audit_record(actor=actor, council=council,
+                     action=f"policy.{noun}_recorded" if before is None else f"policy.{noun}_changed",
+                     obj=target, before=before, after=after)
+    _bump(council)
+
+
+def _delete_audited(*, actor: User | None, council: Council, target: Election | Referendum, fields: list[str],
+                    noun: str, reason: str) -> None:
     with transaction.atomic():
-        before = snapshot(election, ELECTION_FIELDS)
-        audit_record(actor=actor, council=council, action="policy.election_removed", obj=election, before=before,
-                     reason=reason)
-        election.delete()
+        audit_record(actor=actor, council=council, action=f"policy.{noun}_removed", obj=target,
+                     before=snapshot(target, fields), reason=reason)
+        target.delete()
         _bump(council)
 
 
@@ -308,28 +319,19 @@ def referendum_save(*, actor: User | None, council: Council, referendum: Referen
         raise ValidationError("Write the referendum question.")
     if not isinstance(data.get("poll_date"), dt.date):
         raise ValidationError("Give polling day as a date.")
-    creating = referendum is None
     with transaction.atomic():
         target = referendum or Referendum(council=council, created_by=actor)
-        before = None if creating else snapshot(target, REFERENDUM_FIELDS)
+        before = None if referendum is None else snapshot(target, REFERENDUM_FIELDS)
         target.question, target.poll_date = question, data["poll_date"]
         target.area, target.wards = str(data.get("area") or "").strip(), str(data.get("wards") or "").strip()
-        target.save()
-        after = snapshot(target, REFERENDUM_FIELDS)
-        if creating or after != before:
-            audit_record(actor=actor, council=council,
-                         action="policy.referendum_recorded" if creating else "policy.referendum_changed",
-                         obj=target, before=before, after=after)
-        _bump(council)
+        _save_audited(actor=actor, council=council, target=target, fields=REFERENDUM_FIELDS, noun="referendum",
+                      before=before)
     return target
 
 
 def referendum_delete(*, actor: User | None, council: Council, referendum: Referendum, reason: str = "") -> None:
-    with transaction.atomic():
-        audit_record(actor=actor, council=council, action="policy.referendum_removed", obj=referendum,
-                     before=snapshot(referendum, REFERENDUM_FIELDS), reason=reason)
-        referendum.delete()
-        _bump(council)
+    _delete_audited(actor=actor, council=council, target=referendum, fields=REFERENDUM_FIELDS, noun="referendum",
+                    reason=reason)
 
 
 def channel_area_update(*, actor: User | None, council: Council, channel: Channel, wards: str) -> ChannelArea | None:
