@@ -69,7 +69,6 @@ from townsquare.connectors.models import Connection
 from townsquare.connectors.services import (
     connection_keep_renewed,
     connection_record_error,
-    connection_record_success,
     connector_for,
 )
 from townsquare.councils.access import perms_in
@@ -533,8 +532,9 @@ def _send_batch(batch: Batch, later: list[Sent] | None = None) -> list[str]:
                           published_at=published_at))
         return outcomes
     outcomes += _record_published(confirmed, batch)
-    if connector is not None and published_at is not None:
-        _after_success(channel, connector, before, published_at)
+    if published_at is not None:
+        _after_success([Sent(batch=batch, confirmed=confirmed, connector=connector, before=before,
+                             published_at=published_at)])
     return outcomes
 
 
@@ -543,16 +543,21 @@ def _record_sent(sent: list[Sent]) -> list[str]:
     rows = [row for s in sent for row in s.confirmed]
     alone = {post_id for s in sent for post_id in s.batch.alone}
     outcomes = _record_published(rows, alone=alone)
-    try:
-        with transaction.atomic():
-            _after_successes([s for s in sent if s.connector is not None and s.published_at is not None])
-    except Exception as exc:  # the posts are out and recorded: this bookkeeping must not undo that
-        log.warning("could not record the channels' calls: %s", type(exc).__name__)
+    _after_success(sent)
     return outcomes
 
 
-def _after_successes(sent: list[Sent]) -> None:
-    """``_after_success`` for several channels at once: one statement each for the connections and channels."""
+def _after_success(sent: list[Sent]) -> None:
+    """Once per batch, for several channels' batches together: the platform's reported headroom, renewed
+    credentials and the channel's last post, in one transaction of one statement each."""
+    try:
+        with transaction.atomic():
+            _record_calls([s for s in sent if s.connector is not None and s.published_at is not None])
+    except Exception as exc:  # the posts are out and recorded: this bookkeeping must not undo that
+        log.warning("could not record the channels' calls: %s", type(exc).__name__)
+
+
+def _record_calls(sent: list[Sent]) -> None:
     now = timezone.now()
     channels, with_headroom, without = [], [], []
     for s in sent:
@@ -647,16 +652,6 @@ def _record_published(confirmed: list[tuple[Claimed, PublishResult, dt.datetime]
     for item, result, at in late:
         _too_late(item, Outcome.PUBLISHED, result.external_id, result.url, at)
     return [str(Outcome.PUBLISHED)] * len(confirmed)
-
-
-def _after_success(channel: Channel, connector: Connector, before: object, published_at: dt.datetime) -> None:
-    """Once per batch: the platform's reported headroom, renewed credentials, the channel's last post."""
-    try:
-        connection_record_success(channel, connector.last_headroom)
-        connection_keep_renewed(channel=channel, connector=connector, before=before)  # type: ignore[arg-type]
-        Channel.objects.filter(pk=channel.pk).update(last_post_at=published_at)
-    except Exception as exc:  # the posts are out and recorded: this bookkeeping must not undo that
-        log.warning("could not record the calls of channel %s: %s", channel.pk, type(exc).__name__)
 
 
 def _update_each(rows: Sequence[models.Model], fields: list[str]) -> None:
