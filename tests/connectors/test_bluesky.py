@@ -19,7 +19,6 @@ from townsquare.channels.models import Channel
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
 from townsquare.connectors.bluesky.connector import BlueskyConnector, _stream_seq
 from townsquare.connectors.bluesky.mp4 import read_mp4
-from townsquare.connectors.bluesky.services import firehose_listen
 from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
 from townsquare.connectors.crypto import credentials_decrypt
 from townsquare.connectors.models import Connection, ReceivedItem
@@ -405,13 +404,14 @@ def _mention(resident: Client, council: Client, words: str) -> str:
 
 
 def _listen_until(channel: Channel, count: int) -> int:
-    """firehose_listen for ``count`` new items, ended after a minute at most if they never come."""
+    """The firehose through ``inbound_stream`` (as ``manage.py listen_streams`` reads it) for ``count`` new
+    items, ended after a minute at most if they never come."""
     connector = connector_for(channel)
     assert isinstance(connector, BlueskyConnector)
     guard = threading.Timer(60, connector.stop_stream.set)
     guard.start()
     try:
-        return firehose_listen(channel=channel, connector=connector, limit=count)
+        return inbound_stream(channel=channel, connector=connector, limit=count)
     finally:
         guard.cancel()
 
