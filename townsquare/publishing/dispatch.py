@@ -814,11 +814,6 @@ def _notify_if_done(target: PostTarget, *, alone: bool = False) -> None:
 # --- recovery and the sweep ---------------------------------------------------------------------------
 
 
-def _worker_dead(worker: str) -> bool:
-    """True when the attempt's worker ran on this machine and its process is gone."""
-    return process_gone(worker)
-
-
 def targets_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Decide for targets whose worker died mid-call: re-send with the same key where that is safe, else unconfirmed."""
     now = now or timezone.now()
@@ -830,7 +825,7 @@ def targets_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
         latest[attempt.target_id] = attempt
     resent_channels: set[int] = set()
     for attempt in latest.values():
-        if not (_worker_dead(attempt.worker) or attempt.started_at < now - STALE_ATTEMPT):
+        if not (process_gone(attempt.worker) or attempt.started_at < now - STALE_ATTEMPT):
             continue
         target = attempt.target
         resend = honours_idempotency_key(target.channel)
