@@ -98,11 +98,6 @@ def subprocess_env(transactional_db: None) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def committed_db(transactional_db: None) -> None:
-    """Committed data, for tests with threads or processes (the audit trail is emptied afterwards: below)."""
-
-
 @pytest.fixture(autouse=True)
 def _audit_trail_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
     """Let the database be emptied after a transactional test on SQLite.

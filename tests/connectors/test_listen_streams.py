@@ -26,7 +26,7 @@ def test_only_connected_open_channels_with_a_stream_are_listened_to(riverside, p
     assert streaming_channels() == []
 
 
-def test_the_listener_stores_mentions_as_they_arrive_and_stops_on_sigterm(committed_db, riverside, people, mastodon,
+def test_the_listener_stores_mentions_as_they_arrive_and_stops_on_sigterm(riverside, people, mastodon,
                                                                         subprocess_env) -> None:
     toot = Channel.objects.create(council=riverside, platform="mastodon", name="Toots", handle="@riverside")
     connection_connect_with_secret(actor=people.comms, channel=toot, identifier=mastodon.url, secret="riverside_token")

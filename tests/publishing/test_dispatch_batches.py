@@ -178,7 +178,7 @@ def test_the_connector_is_kept_per_channel_and_rebuilt_on_reconnection(mastodon,
 
 
 @pytest.mark.sqlite_only  # threads share the test's SQLite file; PostgreSQL's locks are covered by the claim test
-def test_racing_threads_send_each_post_once(committed_db, mastodon, riverside, people, make_post):
+def test_racing_threads_send_each_post_once(transactional_db, mastodon, riverside, people, make_post):
     channels = []
     for n in (2, 3):
         channel = Channel.objects.create(council=riverside, platform="mastodon", name=f"Race {n}",
