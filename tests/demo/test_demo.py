@@ -4,11 +4,12 @@ valid chain, and every role's pages answering with something on them."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from townsquare.accounts.models import User
@@ -46,12 +47,27 @@ RIVERSIDE = "/c/riverside"
 HILLCREST = "/c/hillcrest"
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[None]:
+    """The demo, loaded once for this module inside a transaction that is rolled back at its end.
+
+    Each test runs in a savepoint inside it (pytest-django's ``db``), so what a test changes is
+    undone before the next one, and the ~5 s load is paid once instead of once a test.
+    """
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            assert demo_load() is True
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db: None, settings: Any, tmp_path: Path) -> dict[str, Council]:
-    # A fast hasher (the six people are made in every test) and images kept out of the repository.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    assert demo_load() is True
+def demo(_demo_loaded: None, db: None) -> dict[str, Council]:
     return {c.slug: c for c in Council.objects.all()}
 
 
