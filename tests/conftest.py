@@ -87,7 +87,7 @@ def subprocess_env(transactional_db: None) -> dict[str, str]:
     """
     from django.db import connection
 
-    env = {k: v for k, v in os.environ.items() if k != "TOWNSQUARE_SKIP_APPS"}
+    env = dict(os.environ)
     name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{name}"

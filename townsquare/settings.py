@@ -65,18 +65,11 @@ INSTALLED_APPS = [
     "townsquare.notifications",
     "townsquare.web",
     "townsquare.demo",
-]
-# Capability apps that land later add themselves here (one line each).
-INSTALLED_APPS += [
-    app
-    for app in (
-        "townsquare.connectors",
-        "townsquare.publishing",
-        "townsquare.policy",
-        "townsquare.governance",
-        "townsquare.meetings",
-    )
-    if (BASE_DIR / app.replace(".", "/") / "apps.py").exists() and app not in envstr("TOWNSQUARE_SKIP_APPS").split(",")
+    "townsquare.connectors",
+    "townsquare.publishing",
+    "townsquare.policy",
+    "townsquare.governance",
+    "townsquare.meetings",
 ]
 
 MIDDLEWARE = [

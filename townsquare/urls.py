@@ -1,6 +1,3 @@
-from importlib.util import find_spec
-
-from django.conf import settings
 from django.urls import include, path
 
 from townsquare.accounts.oidc import oidc_urls
@@ -13,12 +10,13 @@ urlpatterns = [
     path("", include("townsquare.audit.urls")),
     path("", include("townsquare.notifications.urls")),
     path("api/", include("townsquare.api.urls")),
+    path("", include("townsquare.connectors.urls")),
+    path("", include("townsquare.publishing.urls")),
+    path("", include("townsquare.policy.urls")),
+    path("", include("townsquare.governance.urls")),
+    path("", include("townsquare.meetings.urls")),
+    *oidc_urls(),
 ]
-# Capability apps that land later bring their own urls.py (pages under /c/<slug>/...).
-for app in ("connectors", "publishing", "policy", "governance", "meetings"):
-    if f"townsquare.{app}" in settings.INSTALLED_APPS and find_spec(f"townsquare.{app}.urls"):
-        urlpatterns.append(path("", include(f"townsquare.{app}.urls")))
-urlpatterns += oidc_urls()
 
 handler403 = "townsquare.web.errors.forbidden"
 handler404 = "townsquare.web.errors.not_found"

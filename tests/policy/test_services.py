@@ -86,14 +86,14 @@ def test_poll_before_notice_refused(riverside, people) -> None:
 def test_change_made_by_another_process_is_seen_after_the_cache_period(riverside, settings) -> None:
     from django.db.models import F
 
-    from townsquare.policy.models import PolicyVersion
+    from townsquare.policy.models import RulesRevision
 
     settings.POLICY_CACHE_SECONDS = 3600
     assert not check_draft(council=riverside, text="The quarry plan").forces_approval
     # Another process writes the list and bumps the version; this process's cache does not know yet.
     WordList.objects.create(council=riverside, kind="blocked_words", words="quarry")
-    PolicyVersion.objects.get_or_create(council=riverside)
-    PolicyVersion.objects.filter(council=riverside).update(version=F("version") + 1)
+    RulesRevision.objects.get_or_create(council=riverside)
+    RulesRevision.objects.filter(council=riverside).update(version=F("version") + 1)
     assert not check_draft(council=riverside, text="The quarry plan").forces_approval
     settings.POLICY_CACHE_SECONDS = 0  # the cache period is over: the version is read again
     assert check_draft(council=riverside, text="The quarry plan").forces_approval

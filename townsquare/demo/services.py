@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +14,10 @@ from townsquare.channels.services import channel_save_form
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant, service_get_or_create
 from townsquare.demo import data
+from townsquare.demo.governance import governance_demo_load
+from townsquare.demo.policy import policy_demo_load
+from townsquare.demo.publishing import publishing_demo_load
+from townsquare.meetings.demo import meetings_demo_load
 
 
 def _days_ago(days: int | None) -> str:
@@ -59,13 +61,9 @@ def demo_load() -> bool:
                 # The demo's one broken connection, as a comms officer meets it on a Monday morning.
                 if name == "Riverside Council Instagram":
                     Channel.objects.filter(pk=channel.pk).update(connection_state=Channel.Connection.NEEDS_RECONNECTING)
-        if apps.is_installed("townsquare.meetings"):  # meetings, their promotional drafts and a live stream
-            import_module("townsquare.meetings.demo").meetings_demo_load(councils["riverside"])
+        meetings_demo_load(councils["riverside"])  # meetings, their promotional drafts and a live stream
         # The by-election first: the posts below are checked against its pre-election rules.
-        if apps.is_installed("townsquare.policy"):
-            import_module("townsquare.demo.policy").policy_demo_load(councils["riverside"])
-        if apps.is_installed("townsquare.governance"):  # policies, action plans, training, breaches
-            import_module("townsquare.demo.governance").governance_demo_load(councils)
-        if apps.is_installed("townsquare.publishing"):  # posts in every state, on posting slots
-            import_module("townsquare.demo.publishing").publishing_demo_load(councils)
+        policy_demo_load(councils["riverside"])
+        governance_demo_load(councils)  # policies, action plans, training, breaches
+        publishing_demo_load(councils)  # posts in every state, on posting slots
     return True

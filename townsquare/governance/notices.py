@@ -1,19 +1,18 @@
-"""Telling people about governance events: an in-app notice where that capability exists, and an
+"""Telling people about governance events: an in-app notice, and an
 email sent only once the change that caused it has committed.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Iterable
-from importlib import import_module
-from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+
+from townsquare.notifications.services import notify
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -22,23 +21,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _in_app_notify() -> object | None:
-    """The notifications capability's ``notify``, when that app is installed in this deployment."""
-    if "townsquare.notifications" not in settings.INSTALLED_APPS or find_spec("townsquare.notifications.services") is None:
-        return None
-    return getattr(import_module("townsquare.notifications.services"), "notify", None)
-
-
 def tell(*, users: Iterable[User | None], council: Council, subject: str, message: str, url: str = "", kind: str = "") -> None:
     """Notify ``users`` in the app (same transaction) and by email (after commit)."""
     people = list({u.pk: u for u in users if u is not None and u.is_active}.values())
     if not people:
         return
-    notify = _in_app_notify()
-    if callable(notify):
-        # The email below carries the subject line; the in-app notice must not send a second one.
-        extra = {"email": False} if "email" in inspect.signature(notify).parameters else {}
-        notify(users=people, council=council, message=message, url=url, kind=kind, **extra)
+    # The email below carries the subject line; the in-app notice must not send a second one.
+    notify(users=people, council=council, message=message, url=url, kind=kind, email=False)
     link = f"{settings.TOWNSQUARE_BASE_URL.rstrip('/')}{url}" if url else ""
     body = f"{message}\n\n{link}\n" if link else f"{message}\n"
     addresses = [p.email for p in people if p.email]

@@ -1,7 +1,7 @@
 """Compiled policies, one per council, kept in each process and rebuilt when a setting changes.
 
 A change made in this process drops the entry at once (``invalidate``). Other processes (gunicorn
-workers, Celery) notice through ``PolicyVersion``: an entry older than ``POLICY_CACHE_SECONDS``
+workers, Celery) notice through ``RulesRevision``: an entry older than ``POLICY_CACHE_SECONDS``
 (default 2) re-reads the council's version number, one indexed query, and rebuilds if it moved.
 So a check costs no query at all most of the time, and a change reaches every process within
 seconds.
@@ -20,7 +20,7 @@ from django.conf import settings
 from townsquare.policy.catalogue import ListKind
 from townsquare.policy.defaults import default_words, parse_words
 from townsquare.policy.engine import CompiledElection, CompiledPolicy, CompiledReferendum, compile_policy
-from townsquare.policy.models import ChannelArea, Election, PolicyVersion, Referendum, RuleSetting, WordList
+from townsquare.policy.models import ChannelArea, Election, Referendum, RuleSetting, RulesRevision, WordList
 
 if TYPE_CHECKING:
     from townsquare.councils.models import Council
@@ -52,7 +52,7 @@ def _key(council: Council) -> tuple[int, dt.datetime | None]:
 
 
 def _version(council: Council) -> int:
-    return PolicyVersion.objects.filter(council=council).values_list("version", flat=True).first() or 0
+    return RulesRevision.objects.filter(council=council).values_list("version", flat=True).first() or 0
 
 
 def council_words(council: Council) -> list[str]:

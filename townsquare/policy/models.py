@@ -165,11 +165,12 @@ class EmergencyOverride(models.Model):
         return f"Emergency override for {self.draft_ref}"
 
 
-class PolicyVersion(models.Model):
-    """Bumped on every change, so each process knows when its compiled rules are stale."""
+class RulesRevision(models.Model):
+    """Bumped on every change to a council's rules, so each process knows when its compiled rules are
+    stale. (Not the policy document's version: that is ``governance.PolicyVersion``.)"""
 
-    council = models.OneToOneField("councils.Council", on_delete=models.CASCADE, related_name="policy_version")
+    council = models.OneToOneField("councils.Council", on_delete=models.CASCADE, related_name="rules_revision")
     version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"Policy version {self.version}"
+        return f"Rules revision {self.version}"

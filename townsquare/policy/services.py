@@ -75,9 +75,9 @@ from townsquare.policy.models import (
     ChannelArea,
     Election,
     EmergencyOverride,
-    PolicyVersion,
     Referendum,
     RuleSetting,
+    RulesRevision,
     WordList,
 )
 from townsquare.policy.platforms import rules_for
@@ -184,8 +184,8 @@ def referendum_periods_for(council: Council, when: dt.datetime | None = None) ->
 
 def _bump(council: Council) -> None:
     """Tell every process its compiled rules for this council are stale."""
-    PolicyVersion.objects.get_or_create(council=council)
-    PolicyVersion.objects.filter(council=council).update(version=F("version") + 1)
+    RulesRevision.objects.get_or_create(council=council)
+    RulesRevision.objects.filter(council=council).update(version=F("version") + 1)
     invalidate(council)
     transaction.on_commit(lambda: invalidate(council))
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from importlib import import_module
-from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +23,7 @@ from townsquare.channels.models import Channel
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
 from townsquare.councils.roles import Perm, Role
+from townsquare.governance.services import publishing_rights_refusal
 from townsquare.notifications.services import council_team, notify
 from townsquare.publishing.checks import PostCheck, override_record, post_check
 from townsquare.publishing.images import image_validate
@@ -200,12 +199,8 @@ def post_remove_image(*, actor: User, image: PostImage) -> None:
 
 
 def publishing_refusal(*, user: User, council: Council) -> str | None:
-    """The governance package's reason this person may not publish now (lapsed training...), if any."""
-    if find_spec("townsquare.governance.services") is None:
-        return None
-    refusal: str | None = import_module("townsquare.governance.services").publishing_rights_refusal(
-        user=user, council=council)
-    return refusal
+    """Governance's reason this person may not publish now (lapsed training...), if any."""
+    return publishing_rights_refusal(user=user, council=council)
 
 
 def _needs_second_approval(post: Post) -> bool:
