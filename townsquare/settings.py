@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from townsquare.accounts.production import DEMO_SECRET_KEY, production_problems
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TOWNSQUARE_VAR_DIR", BASE_DIR / "var"))
 
@@ -28,17 +30,10 @@ def envstr(name: str, default: str = "") -> str:
 
 
 DEBUG = envbool("DEBUG", False)
-# The embedded default generates nothing secret-looking into the repo: a development key is used
-# only when DEBUG or TOWNSQUARE_DEMO is on; production must set SECRET_KEY.
-SECRET_KEY = envstr("SECRET_KEY") or (
-    "insecure-development-key-do-not-use-in-production-0123456789abcdef"
-    if (DEBUG or envbool("TOWNSQUARE_DEMO", True))
-    else ""
-)
-if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment (50 or more random characters).")
+# Demo (`make run` sets TOWNSQUARE_DEMO=1) and tests (TESTING=1) may use the public demo key and
+# derived credential keys; anything else refuses to start without secrets of its own (see below).
+DEMO_OR_TEST = envbool("TOWNSQUARE_DEMO") or envbool("TESTING")
+SECRET_KEY = envstr("SECRET_KEY") or (DEMO_SECRET_KEY if DEMO_OR_TEST else "")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -190,7 +185,7 @@ LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?sso=failed"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE = envbool("SECURE", not DEBUG and not envbool("TOWNSQUARE_DEMO", True))
+SECURE = envbool("SECURE", not DEBUG and not DEMO_OR_TEST)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and envbool("SECURE_SSL_REDIRECT", True)
@@ -205,6 +200,10 @@ X_FRAME_OPTIONS = "DENY"
 # --- Secrets at rest ------------------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first (MultiFernet): add a key at the front to rotate.
 TOWNSQUARE_ENCRYPTION_KEYS = [k for k in envstr("TOWNSQUARE_ENCRYPTION_KEYS").split(",") if k]
+if not DEMO_OR_TEST and (problems := production_problems(SECRET_KEY, TOWNSQUARE_ENCRYPTION_KEYS)):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(" ".join(problems) + " (For a demo, set TOWNSQUARE_DEMO=1.)")
 
 # --- Static files (GOV.UK Frontend compiled with the council's branding) -------------------------
 STATIC_URL = "/static/"
