@@ -120,3 +120,15 @@ def test_a_recovery_code_session_may_replace_a_lost_authenticator(people: Simple
     assert "Authenticator added" in recovering.post(SETUP, {"action": "confirm", "code": _code(new)}).content.decode()
     recovering.post(SETUP, {"action": "remove", "device": lost.pk})
     assert list(TOTPDevice.objects.filter(user=people.officer, confirmed=True)) == [new]
+
+
+def test_entering_a_code_gives_the_session_a_new_key(people: SimpleNamespace) -> None:
+    device = TOTPDevice.objects.create(user=people.comms, name="Authenticator app", confirmed=True)
+    client = Client()
+    _sign_in(client, "comms@riverside.example")
+    password_only_key = client.cookies["sessionid"].value
+    client.post("/sign-in/code/", {"code": _code(device), "next": "/c/riverside/"})
+    assert client.cookies["sessionid"].value != password_only_key
+    stolen = Client()
+    stolen.cookies["sessionid"] = password_only_key  # a key seen before the code was entered
+    assert stolen.get("/c/riverside/").status_code == 302

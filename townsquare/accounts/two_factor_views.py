@@ -94,6 +94,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
             device.refresh_from_db()
             if not adding:
                 otp_login(request, device)  # the first device: proving it is the person's second factor
+                request.session.cycle_key()
             return render(request, "accounts/two_factor_done.html", {"new_codes": codes, "adding": adding})
         form.add_error("code", "That code does not match. Check the time on your phone and try the new code.")
     return _setup_page(request, form, adding=adding)

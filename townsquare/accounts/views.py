@@ -61,6 +61,7 @@ def enter_code(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            request.session.cycle_key()  # the session just gained a factor: a new key, as at sign-in
             return redirect(_next_url(request))
         form.add_error("code", "That code is wrong or has expired. Enter the code your app shows now.")
     return render(request, "accounts/enter_code.html", {"form": form, "next": _next_url(request)})
