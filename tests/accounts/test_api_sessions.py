@@ -77,3 +77,21 @@ def test_a_token_is_made_only_from_a_verified_session(people: SimpleNamespace) -
     made = client.post("/account/", {"name": "Reporting script"}).content.decode()
     assert "Copy it now" in made and "tsq_" in made
     assert list(ApiToken.objects.values_list("user__email", flat=True)) == ["officer@riverside.example"]
+
+
+def test_only_a_single_sign_on_backend_session_counts_as_verified(people: SimpleNamespace, settings) -> None:  # type: ignore[no-untyped-def]
+    """Single sign-on is recognised by the backend Django recorded at sign-in, not by data a session carries."""
+    settings.OIDC_ENABLED = True
+    TOTPDevice.objects.create(user=people.comms, name="Authenticator app", confirmed=True)
+    client = Client()
+    _sign_in(client, "comms@riverside.example")
+    session = client.session
+    session["townsquare_sso"] = True  # what used to mark a single sign-on session
+    session.save()
+    assert client.get("/c/riverside/")["Location"].startswith("/sign-in/code/")
+    assert client.get("/api/me/").status_code == 401
+    session["_auth_user_backend"] = "townsquare.accounts.oidc.CouncilOIDCBackend"
+    session.save()
+    assert client.get("/c/riverside/").status_code == 200
+    settings.OIDC_ENABLED = False  # single sign-on switched off: its sessions no longer count
+    assert client.get("/c/riverside/").status_code == 302
