@@ -7,9 +7,13 @@ Defaults give the embedded mode (SQLite, in-process worker loop, no servers).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
+
+from townsquare.accounts.production import DEMO_SECRET_KEY, production_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TOWNSQUARE_VAR_DIR", BASE_DIR / "var"))
@@ -28,17 +32,11 @@ def envstr(name: str, default: str = "") -> str:
 
 
 DEBUG = envbool("DEBUG", False)
-# The embedded default generates nothing secret-looking into the repo: a development key is used
-# only when DEBUG or TOWNSQUARE_DEMO is on; production must set SECRET_KEY.
-SECRET_KEY = envstr("SECRET_KEY") or (
-    "insecure-development-key-do-not-use-in-production-0123456789abcdef"
-    if (DEBUG or envbool("TOWNSQUARE_DEMO", True))
-    else ""
-)
-if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment (50 or more random characters).")
+# Demo (`make run` sets TOWNSQUARE_DEMO=1) and tests (TESTING=1) may use the public demo key and
+# derived credential keys; anything else refuses to start without secrets of its own (see below).
+# Type-checking (mypy's Django plugin reads these settings) runs nothing, so it counts as a test.
+DEMO_OR_TEST = envbool("TOWNSQUARE_DEMO") or envbool("TESTING") or "mypy" in sys.modules
+SECRET_KEY = envstr("SECRET_KEY") or (DEMO_SECRET_KEY if DEMO_OR_TEST else "")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -74,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -183,7 +183,7 @@ LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?sso=failed"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE = envbool("SECURE", not DEBUG and not envbool("TOWNSQUARE_DEMO", True))
+SECURE = envbool("SECURE", not DEBUG and not DEMO_OR_TEST)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and envbool("SECURE_SSL_REDIRECT", True)
@@ -194,10 +194,35 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts and styles from this site or
+# carrying the response's nonce (`{{ request.csp_nonce }}`), nothing inline otherwise. Forms may
+# lead to https only (connecting a platform redirects to its sign-in).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"], "script-src": ["'self'", NONCE], "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"], "font-src": ["'self'"], "connect-src": ["'self'"],
+        "object-src": ["'none'"], "base-uri": ["'none'"], "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", "https:"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort", "local-fonts", "magnetometer",
+        "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Secrets at rest ------------------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first (MultiFernet): add a key at the front to rotate.
 TOWNSQUARE_ENCRYPTION_KEYS = [k for k in envstr("TOWNSQUARE_ENCRYPTION_KEYS").split(",") if k]
+if not DEMO_OR_TEST and (problems := production_problems(SECRET_KEY, TOWNSQUARE_ENCRYPTION_KEYS)):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(" ".join(problems) + " (For a demo, set TOWNSQUARE_DEMO=1.)")
 
 # --- Static files (GOV.UK Frontend compiled with the council's branding) -------------------------
 STATIC_URL = "/static/"
@@ -229,12 +254,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 JOBS_USE_CELERY = bool(CELERY_BROKER_URL)
 WORKER_HEARTBEAT_STALE_SECONDS = envint("WORKER_HEARTBEAT_STALE_SECONDS", 90)
+# /healthz gives its details to monitoring that sends "Authorization: Bearer <this>" (off when empty).
+TOWNSQUARE_HEALTHZ_TOKEN = envstr("TOWNSQUARE_HEALTHZ_TOKEN")
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "townsquare.api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "townsquare.api.authentication.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -23,7 +23,7 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
 ``page``
     A ``Page`` in a new browser context (no cookies), 1280 x 800, whose base URL is the live
     server, so ``page.goto("/c/riverside/")`` works. JavaScript errors and static files that fail
-    to load make the test fail when it ends.
+    to load, and anything the Content-Security-Policy blocks, make the test fail when it ends.
 ``sign_in``
     ``sign_in(page, email, password=DEMO_PASSWORD)`` signs in through the real sign-in form.
 ``axe_check``
@@ -109,6 +109,14 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     made = context.new_page()
     problems: list[str] = []
     made.on("pageerror", lambda error: problems.append(f"JavaScript error on {made.url}: {error}"))
+
+    def console(message: Any) -> None:
+        # The browser reports what the Content-Security-Policy blocked (an inline script or style
+        # without the page's nonce, a source from elsewhere) on the console.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"Blocked by the Content-Security-Policy on {made.url}: {message.text}")
+
+    made.on("console", console)
 
     def request_failed(request: Any) -> None:
         # ERR_ABORTED is the browser dropping a request when the test moves on to the next page.

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
+from tests.foundation.test_sign_in import _code
 from townsquare.accounts.models import User
 from townsquare.api.models import ApiToken
 from townsquare.audit.selectors import audit_events_for
@@ -204,13 +206,8 @@ def test_administrator_walks_every_page(
     visit(page, "/account/", "Your account")
     axe_check(page)
     screenshot(page, "account")
-    page.get_by_label("Name of a new token").fill("Reporting spreadsheet")
-    page.get_by_role("button", name="Create a token").click()
-    expect(page.get_by_text("Your new token")).to_be_visible()
-    assert ApiToken.objects.filter(user__email="admin@riverside.example", name="Reporting spreadsheet").exists()
-    axe_check(page)
-
-    page.get_by_role("link", name="Set up two-factor sign-in").click()
+    expect(page.get_by_text("only a session signed in with two-factor can create one")).to_be_visible()
+    page.get_by_role("link", name="Set up two-factor sign-in").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
     page.get_by_text("I cannot scan the code").click()
     axe_check(page)
@@ -218,6 +215,24 @@ def test_administrator_walks_every_page(
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe_check(page)
+    pending = TOTPDevice.objects.get(user__email="admin@riverside.example", confirmed=False)
+    page.get_by_label("Code from your authenticator app").fill(_code(pending))
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor sign-in is on")
+    expect(page.get_by_text("Your recovery codes")).to_be_visible()
+    axe_check(page)
+    screenshot(page, "two-factor-recovery-codes")
+
+    visit(page, "/account/", "Your account")
+    page.get_by_label("Name of a new token").fill("Reporting spreadsheet")
+    page.get_by_role("button", name="Create a token").click()
+    expect(page.get_by_text("Your new token")).to_be_visible()
+    assert ApiToken.objects.filter(user__email="admin@riverside.example", name="Reporting spreadsheet").exists()
+    axe_check(page)
+    page.get_by_role("link", name="Manage authenticators and recovery codes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor sign-in")
+    axe_check(page)
+    screenshot(page, "two-factor-manage")
 
     visit(page, "/c/no-such-council/", "Page not found", status=404)
     axe_check(page)

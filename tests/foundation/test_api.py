@@ -58,8 +58,10 @@ def test_nobody_revokes_anothers_token(people: SimpleNamespace, client_for) -> N
     assert _api(key).get("/api/me/").status_code == 200
 
 
-def test_account_page_shows_a_new_token_once(people: SimpleNamespace, client_for) -> None:  # type: ignore[no-untyped-def]
-    client = client_for(people.officer)
+def test_account_page_shows_a_new_token_once(people: SimpleNamespace) -> None:
+    from tests.accounts.helpers import verified_client
+
+    client, _ = verified_client(people.officer)  # a token is made only from a two-factor session
     page = client.post("/account/", {"name": "Reporting script"}).content.decode()
     assert "Copy it now" in page and "tsq_" in page
     again = client.get("/account/").content.decode()

@@ -120,17 +120,19 @@ def test_scheduler_enqueues_each_periodic_job_once_per_interval(db: None) -> Non
     assert Heartbeat.objects.filter(kind="scheduler", name="s1").exists()
 
 
-def test_healthz_reports_database_worker_and_scheduler(db: None) -> None:
-    body = Client().get("/healthz").json()
+def test_healthz_reports_database_worker_and_scheduler(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TOWNSQUARE_HEALTHZ_TOKEN = "operator-monitoring-token"
+    operator = Client(HTTP_AUTHORIZATION="Bearer operator-monitoring-token")  # the details (tests/web/test_health.py)
+    body = operator.get("/healthz").json()
     assert body["database"]["status"] == "ok"
     assert body["worker"]["status"] == "down" and body["status"] == "degraded"
     scheduler_tick(name="sched")
     jobs_run_due(worker="worker-1")
-    body = Client().get("/healthz").json()
+    body = operator.get("/healthz").json()
     assert body["status"] == "ok", body
     assert body["worker"]["status"] == body["scheduler"]["status"] == "ok"
     Heartbeat.objects.update(last_seen=timezone.now() - dt.timedelta(minutes=10))
-    assert Client().get("/healthz").json()["worker"]["status"] == "down"
+    assert operator.get("/healthz").json()["worker"]["status"] == "down"
 
 
 def _wait_for(predicate, seconds: float = 30.0) -> bool:  # type: ignore[no-untyped-def]

@@ -35,3 +35,23 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+
+class VerifyForm(forms.Form):
+    """The code after the password: from the authenticator app, or one of the person's recovery codes."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="Lost your phone? Enter one of your recovery codes instead.",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "class": "govuk-input--width-20",
+                                      "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code: str = "".join(ch for ch in self.cleaned_data["code"] if ch not in " -").lower()
+        if code.isdigit() and len(code) == 6:
+            return code
+        if len(code) == 16 and code.isalnum() and code.isascii():
+            return code
+        raise forms.ValidationError("Enter the 6 digits your app shows, or a 16-character recovery code.")

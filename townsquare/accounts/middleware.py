@@ -3,25 +3,29 @@
 A person who has an authenticator set up must enter a code after their password; a person with a
 role in a council that makes two-factor mandatory must set one up before using anything else.
 Single sign-on sessions count as verified: the council's identity provider does its own MFA.
+What counts as verified is decided in one place, ``townsquare.accounts.two_factor``.
+
+The exempt paths check for themselves: the set-up page asks for a code before changing the
+devices of a person who has one, the API's session authentication applies the same rule (and
+answers JSON), and /healthz gives details only to a session that passes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django_otp import user_has_device
 
-from townsquare.councils.models import Council
+from townsquare.accounts.two_factor import two_factor_needed
 
-EXEMPT_PREFIXES = ("/sign-in", "/sign-out", "/static/", "/healthz", "/api/", "/oidc/", "/account/two-factor")
-SSO_SESSION_KEY = "townsquare_sso"
+EXEMPT_PATHS = ("/sign-in/", "/sign-in/code/", "/sign-out/", "/healthz", "/account/two-factor/")
+EXEMPT_PREFIXES = ("/static/", "/api/", "/oidc/")
 
 
-def two_factor_mandatory_for(user: Any) -> bool:
-    return Council.objects.filter(memberships__user=user, require_two_factor=True).exists()
+def exempt(path: str) -> bool:
+    return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
 
 
 class TwoFactorRequiredMiddleware:
@@ -29,15 +33,10 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and not request.session.get(SSO_SESSION_KEY)
-            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
-        ):
-            if user_has_device(user):
-                return redirect(f"/sign-in/code/?next={request.get_full_path()}")
-            if two_factor_mandatory_for(user):
+        if not exempt(request.path):
+            needed = two_factor_needed(request)
+            if needed == "code":
+                return redirect(f"/sign-in/code/?next={quote(request.get_full_path())}")
+            if needed == "setup":
                 return redirect("accounts:two_factor_setup")
         return self.get_response(request)

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db.models import QuerySet
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from townsquare.accounts.middleware import SSO_SESSION_KEY
 from townsquare.accounts.models import User
 
 
@@ -44,9 +43,9 @@ class CouncilOIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request: Any, **kwargs: Any) -> User | None:
         if not settings.OIDC_ENABLED or request is None or "code" not in request.GET:
             return None  # password sign-ins go to the other backends
+        # The session is marked as single sign-on by Django itself (the backend that signed it in),
+        # never by a flag set here, which would outlive a failed or different sign-in.
         user: User | None = super().authenticate(request, **kwargs)
-        if user is not None and request is not None:
-            request.session[SSO_SESSION_KEY] = True
         return user
 
 

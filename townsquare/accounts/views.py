@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
+from urllib.parse import quote
 
-import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from townsquare.accounts.forms import CodeForm, SignInForm
+from townsquare.accounts.forms import SignInForm, VerifyForm
+from townsquare.accounts.two_factor import session_verified
 from townsquare.accounts.utils import request_user
-from townsquare.audit.services import audit_record
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -41,7 +39,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         user = form.get_user()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if user_has_device(user):
-            return redirect(f"/sign-in/code/?next={_next_url(request)}")
+            return redirect(f"/sign-in/code/?next={quote(_next_url(request))}")
         return redirect(_next_url(request))
     return render(
         request, "accounts/sign_in.html",
@@ -57,36 +55,16 @@ def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, 
 
 @login_required
 def enter_code(request: HttpRequest) -> HttpResponse:
-    form = CodeForm(request.POST or None)
+    form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Any confirmed device of the person's: an authenticator, or a recovery code (used up once used)
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            request.session.cycle_key()  # the session just gained a factor: a new key, as at sign-in
             return redirect(_next_url(request))
         form.add_error("code", "That code is wrong or has expired. Enter the code your app shows now.")
     return render(request, "accounts/enter_code.html", {"form": form, "next": _next_url(request)})
-
-
-@login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and request.method == "GET":
-        return render(request, "accounts/two_factor_done.html")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                audit_record(actor=user, council=None, action="two_factor.enabled", obj=user,  # type: ignore[arg-type]
-                             after={"device": device.name})
-            otp_login(request, device)
-            return render(request, "accounts/two_factor_done.html")
-        form.add_error("code", "That code does not match. Check the time on your phone and try the new code.")
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR code to scan with your app")
-    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return render(request, "accounts/two_factor_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret})
 
 
 @require_POST
@@ -109,6 +87,11 @@ def account(request: HttpRequest) -> HttpResponse:
             token = ApiToken.objects.filter(user=user, pk=int(request.POST["revoke"]) if request.POST["revoke"].isdigit() else 0, revoked_at__isnull=True).first()
             if token is not None:
                 token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+        elif not session_verified(request):
+            # A token skips two-factor from then on, so only a session that passed it makes one.
+            messages.error(request, "Sign in with two-factor before creating an API token: "
+                                    "set up an authenticator app, or enter a code from yours.")
+            return redirect("accounts:account")
         else:
             name = (request.POST.get("name") or "API token").strip()[:120]
             _, new_key = token_issue(user=request.user, name=name)  # type: ignore[arg-type]
@@ -117,4 +100,5 @@ def account(request: HttpRequest) -> HttpResponse:
         "tokens": ApiToken.objects.filter(user=user),
         "new_key": new_key,
         "has_device": user_has_device(request.user),
+        "may_create_token": session_verified(request),
     })

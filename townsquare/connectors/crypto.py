@@ -41,13 +41,14 @@ def _keys() -> list[bytes]:
     configured = [k.strip().encode() for k in settings.TOWNSQUARE_ENCRYPTION_KEYS if k.strip()]
     if configured:
         return configured
-    if settings.DEBUG or _env_on("TOWNSQUARE_DEMO", "1") or _env_on("TESTING", "0"):
+    if _env_on("TOWNSQUARE_DEMO", "0") or _env_on("TESTING", "0"):
         return [_derived_key()]
     raise ImproperlyConfigured("Set TOWNSQUARE_ENCRYPTION_KEYS to store platform credentials.")
 
 
 def _env_on(name: str, default: str) -> bool:
-    # Read the same way as settings.py reads TOWNSQUARE_DEMO (on unless switched off).
+    # Read the same way as settings.py reads TOWNSQUARE_DEMO and TESTING (off unless switched on;
+    # outside both, settings.py refuses to start without TOWNSQUARE_ENCRYPTION_KEYS).
     return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
 
 
