@@ -66,6 +66,8 @@ def demo_load() -> bool:
             import_module("townsquare.demo.policy").policy_demo_load(councils["riverside"])
         if apps.is_installed("townsquare.governance"):  # policies, action plans, training, breaches
             import_module("townsquare.demo.governance").governance_demo_load(councils)
+        if apps.is_installed("townsquare.learning"):  # the staff and councillors' e-learning modules
+            import_module("townsquare.demo.learning").learning_demo_load(councils["riverside"])
         if apps.is_installed("townsquare.publishing"):  # posts in every state, on posting slots
             import_module("townsquare.demo.publishing").publishing_demo_load(councils)
     return True
