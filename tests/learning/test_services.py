@@ -29,6 +29,7 @@ from townsquare.learning.services import (
     version_draft,
     version_publish,
 )
+from townsquare.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +136,8 @@ def test_a_new_version_can_require_everyone_to_take_it_again(module: LearningMod
         retake_by=retake_by,
         change_note="Follows the new policy.",
     )
+    told = Notification.objects.filter(user=people.officer, kind="learning.due").values_list("message", flat=True)
+    assert any("Version 2" in m and "Follows the new policy." in m for m in told)
     standing = modules_for(user=people.officer, council=module.council)[0]
     assert (standing.state, standing.due_on, standing.version) == ("due_soon", retake_by, draft)
     with pytest.raises(ValidationError, match="published version cannot be changed"):
@@ -147,3 +150,8 @@ def test_a_draft_with_no_questions_cannot_be_published(module: LearningModule, p
     with pytest.raises(ValidationError, match="quiz question"):
         version_publish(actor=people.comms, version=draft)
     assert draft.published_at is None
+
+
+def test_the_first_version_tells_the_people_who_must_take_it(module: LearningModule, people: SimpleNamespace) -> None:
+    told = set(Notification.objects.filter(kind="learning.due").values_list("user__email", flat=True))
+    assert told == {"officer@riverside.example", "comms@riverside.example"}  # admins may take it; not required

@@ -55,8 +55,9 @@ def _services(council: Council) -> dict[int, set[str]]:
         .prefetch_related("assignees")
     ):
         people = {channel.owner_id, channel.deputy_id} | {u.pk for u in channel.assignees.all()}
-        for pk in people - {None}:
-            found[pk].add(channel.service.name)  # type: ignore[union-attr]
+        for pk in people:
+            if pk is not None and channel.service is not None:
+                found[pk].add(channel.service.name)
     return found
 
 

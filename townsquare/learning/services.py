@@ -8,25 +8,26 @@ a session attended.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from townsquare.accounts.models import User
 from townsquare.audit.services import audit_record
-from townsquare.governance.models import TrainingRecord
+from townsquare.governance.models import AUDIENCE_ROLES, TrainingRecord
+from townsquare.governance.notices import tell
 from townsquare.governance.services import form_save_audited, training_completion_record
 from townsquare.learning.grading import Result, mark
 from townsquare.learning.models import Attempt, Choice, Completion, LearningModule, ModuleVersion, Page, Question
-from townsquare.learning.selectors import may_take
+from townsquare.learning.selectors import may_take, required_roles
 
 if TYPE_CHECKING:
     from django.forms import ModelForm
-
-    from townsquare.accounts.models import User
 
 
 # --- Authoring ------------------------------------------------------------------------------------
@@ -218,7 +219,29 @@ def version_publish(
                 "policy_version": version.policy_version.number if version.policy_version else None,
             },
         )
+        first = not module.versions.filter(published_at__isnull=False).exclude(pk=version.pk).exists()
+        _tell_due(module, version, _required_people(module) if first else User.objects.filter(email__in=shortened))
     return version
+
+
+def _required_people(module: LearningModule) -> QuerySet[User]:
+    roles = required_roles(module=module) & AUDIENCE_ROLES[module.audience]
+    return User.objects.filter(
+        memberships__council=module.council, memberships__role__in=list(roles), is_active=True
+    ).distinct()
+
+
+def _tell_due(module: LearningModule, version: ModuleVersion, people: Iterable[User]) -> None:
+    when = f" by {version.retake_by.day} {version.retake_by:%B %Y}" if version.retake_by else ""
+    why = f" {version.change_note}" if version.change_note else ""
+    tell(
+        users=people,
+        council=module.council,
+        kind="learning.due",
+        subject=f"Please take '{module.title}'{when}",
+        message=f"Version {version.number} of the e-learning module '{module.title}' is ready for you to take{when}.{why}",
+        url=reverse("learning:start", args=[module.council.slug, module.slug]),
+    )
 
 
 def _retake_by(module: LearningModule, retake_by: dt.date) -> list[str]:

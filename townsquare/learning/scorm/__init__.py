@@ -77,7 +77,7 @@ def package(version: ModuleVersion) -> bytes:
     for number, page in enumerate(version.pages.all(), start=1):
         image = ""
         if page.image:
-            image = f"images/page-{number}{Path(page.image.name).suffix.lower()}"
+            image = f"images/page-{number}{Path(page.image.name or '').suffix.lower()}"
             with page.image.open("rb") as handle:
                 files[image] = handle.read()
         link = policy_section_link(page=page)
