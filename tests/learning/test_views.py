@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from tests.learning.conftest import answers
 from townsquare.learning.models import Completion, LearningModule
@@ -112,3 +118,47 @@ def test_authoring_a_new_version(module: LearningModule, people: SimpleNamespace
     assert module.versions.filter(published_at__isnull=False).count() == 2
     zipped = comms.get(admin + "scorm.zip")
     assert zipped["Content-Type"] == "application/zip" and zipped.content[:2] == b"PK"
+
+
+def test_content_cannot_change_without_a_draft(
+    module: LearningModule, people: SimpleNamespace, client_for: Make
+) -> None:
+    response = client_for(people.comms).get(BASE + "manage/staff-social-media/pages/new/", follow=True)
+    assert "Start a new version before changing the content" in response.content.decode()
+
+
+def test_images_need_alt_text_and_go_into_the_package(
+    module: LearningModule, people: SimpleNamespace, client_for: Make, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    comms = client_for(people.comms)
+    admin = BASE + "manage/staff-social-media/"
+    comms.post(admin + "draft/")
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (29, 92, 77)).save(buffer, "PNG")
+
+    def upload(alt: str) -> Any:
+        image = SimpleUploadedFile("bins.png", buffer.getvalue(), content_type="image/png")
+        return comms.post(
+            admin + "pages/new/",
+            {"title": "Bins", "body": "Text.", "image": image, "image_alt": alt, "policy_section": ""},
+        )
+
+    refused = upload("")
+    assert refused.status_code == 400 and "Say what the image shows" in refused.content.decode()
+    fake = comms.post(
+        admin + "pages/new/",
+        {
+            "title": "Bins",
+            "body": "Text.",
+            "image_alt": "A bin",
+            "image": SimpleUploadedFile("x.png", b"not an image"),
+            "policy_section": "",
+        },
+    )
+    assert fake.status_code == 400 and "not an image" in fake.content.decode()
+    assert upload("A green wheelie bin beside a blue recycling box").status_code == 302
+    assert comms.post(admin + "publish/", {}).status_code == 302
+    zipped = zipfile.ZipFile(io.BytesIO(comms.get(admin + "scorm.zip").content))
+    assert "images/page-3.png" in zipped.namelist()
+    assert 'alt="A green wheelie bin beside a blue recycling box"' in zipped.read("index.html").decode()

@@ -14,6 +14,7 @@ from townsquare.councils.models import Council
 from townsquare.governance.access import MANAGE, governance_view
 from townsquare.learning import forms as f
 from townsquare.learning.content import render_markdown
+from townsquare.learning.forms import posted as _posted
 from townsquare.learning.models import LearningModule, ModuleVersion, Page, Question
 from townsquare.learning.scorm import package
 from townsquare.learning.selectors import current_version, modules_of, policy_changed_since
@@ -44,10 +45,11 @@ def _errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-def _draft(module: LearningModule) -> ModuleVersion:
+def _draft(request: HttpRequest, module: LearningModule) -> ModuleVersion | None:
+    """The module's draft, or None with a message saying to start one."""
     draft = module.versions.filter(published_at__isnull=True).first()
     if draft is None:
-        raise ValidationError("Start a new version before changing the content.")
+        messages.error(request, "Start a new version before changing the content.")
     return draft
 
 
@@ -72,7 +74,7 @@ def manage(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view(MANAGE)
 def module_edit(request: HttpRequest, council: Council, mslug: str | None = None) -> HttpResponse:
     instance = get_object_or_404(LearningModule, council=council, slug=mslug) if mslug else None
-    form = f.ModuleForm(request.POST or None, instance=instance, council=council)
+    form = f.ModuleForm(_posted(request)[0], instance=instance, council=council)
     if request.method == "POST" and form.is_valid():
         module = module_save_form(actor=request.user, form=form)  # type: ignore[arg-type]
         return redirect("learning:module_admin", slug=council.slug, mslug=module.slug)
@@ -116,13 +118,11 @@ def draft_start(request: HttpRequest, council: Council, mslug: str) -> HttpRespo
 @governance_view(MANAGE)
 def page_edit(request: HttpRequest, council: Council, mslug: str, pk: int | None = None) -> HttpResponse:
     module = get_object_or_404(LearningModule, council=council, slug=mslug)
-    try:
-        draft = _draft(module)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    draft = _draft(request, module)
+    if draft is None:
         return redirect("learning:module_admin", slug=council.slug, mslug=module.slug)
     instance = get_object_or_404(Page, version=draft, pk=pk) if pk else None
-    form = f.PageForm(request.POST or None, request.FILES or None, instance=instance, version=draft)
+    form = f.PageForm(*_posted(request), instance=instance, version=draft)
     if request.method == "POST" and form.is_valid():
         page_save_form(actor=request.user, form=form)  # type: ignore[arg-type]
         return redirect("learning:module_admin", slug=council.slug, mslug=module.slug)
@@ -132,13 +132,11 @@ def page_edit(request: HttpRequest, council: Council, mslug: str, pk: int | None
 @governance_view(MANAGE)
 def question_edit(request: HttpRequest, council: Council, mslug: str, pk: int | None = None) -> HttpResponse:
     module = get_object_or_404(LearningModule, council=council, slug=mslug)
-    try:
-        draft = _draft(module)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    draft = _draft(request, module)
+    if draft is None:
         return redirect("learning:module_admin", slug=council.slug, mslug=module.slug)
     instance = get_object_or_404(Question, version=draft, pk=pk) if pk else None
-    form = f.QuestionForm(request.POST or None, instance=instance, version=draft)
+    form = f.QuestionForm(_posted(request)[0], instance=instance, version=draft)
     if request.method == "POST" and form.is_valid():
         try:
             question_save(actor=request.user, form=form, choices=form.choice_rows())  # type: ignore[arg-type]
@@ -171,7 +169,7 @@ def publish(request: HttpRequest, council: Council, mslug: str) -> HttpResponse:
     if draft is None:
         messages.error(request, "There is no draft to publish.")
         return redirect("learning:module_admin", slug=council.slug, mslug=module.slug)
-    form = f.PublishForm(request.POST or None)
+    form = f.PublishForm(_posted(request)[0])
     if request.method == "POST" and form.is_valid():
         try:
             version_publish(actor=request.user, version=draft, **form.cleaned_data)  # type: ignore[arg-type]

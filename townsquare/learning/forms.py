@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from PIL import Image, UnidentifiedImageError
 
 from townsquare.councils.models import Council
@@ -13,6 +14,13 @@ from townsquare.governance.models import Policy, TrainingModule
 from townsquare.learning.models import LearningModule, ModuleVersion, Page, Question
 
 MAX_IMAGE_BYTES = 5_000_000
+
+
+def posted(request: HttpRequest) -> tuple[Any, Any]:
+    """The form data and files on a POST (even an empty one, which must still be checked), else None."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 CHOICE_ROWS = 5
 
 

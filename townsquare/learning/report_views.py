@@ -13,6 +13,7 @@ from townsquare.councils.access import councils_of, perms_in
 from townsquare.councils.models import Council
 from townsquare.governance.access import MANAGE, READ_REGISTERS, governance_view
 from townsquare.learning.forms import ImportForm
+from townsquare.learning.forms import posted as _posted
 from townsquare.learning.importing import completions_import, parse_completions
 from townsquare.learning.reports import Tally, report_csv, report_rows, tallies
 
@@ -57,7 +58,7 @@ def report_download(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view(MANAGE)
 def import_completions(request: HttpRequest, council: Council) -> HttpResponse:
     """Upload shows a preview; 'Record these completions' posts the same file's text back to save it."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*_posted(request))
     if request.method == "POST" and "confirm" in request.POST:
         data = request.POST.get("data", "").encode()
         try:

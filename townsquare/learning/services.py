@@ -94,18 +94,19 @@ def _only_drafts(version: ModuleVersion) -> None:
         raise ValidationError("A published version cannot be changed: start a new version to change it.")
 
 
-def page_save_form(*, actor: User, form: ModelForm[Any]) -> Page:
+def _content_save(*, actor: User, form: ModelForm[Any], action: str, fields: list[str]) -> Any:
+    """Save a page or question of a draft, audited; a new one goes last."""
     version: ModuleVersion = form.instance.version
     _only_drafts(version)
     if form.instance.pk is None:
-        form.instance.order = (version.pages.aggregate(n=Max("order"))["n"] or 0) + 1
-    page: Page = form_save_audited(
-        actor=actor,
-        form=form,
-        council=version.module.council,
-        action="learning_page",
-        fields=["version_id", "order", "title", "body", "image", "image_alt", "policy_section"],
-    )
+        siblings = version.pages if isinstance(form.instance, Page) else version.questions
+        form.instance.order = (siblings.aggregate(n=Max("order"))["n"] or 0) + 1
+    return form_save_audited(actor=actor, form=form, council=version.module.council, action=action, fields=fields)
+
+
+def page_save_form(*, actor: User, form: ModelForm[Any]) -> Page:
+    fields = ["version_id", "order", "title", "body", "image", "image_alt", "policy_section"]
+    page: Page = _content_save(actor=actor, form=form, action="learning_page", fields=fields)
     return page
 
 
@@ -122,12 +123,9 @@ def question_save(*, actor: User, form: ModelForm[Any], choices: Sequence[Mappin
     if form.cleaned_data["kind"] == Question.Kind.SINGLE and right != 1:
         raise ValidationError("A 'choose one answer' question has exactly one correct answer.")
     with transaction.atomic():
-        if form.instance.pk is None:
-            form.instance.order = (version.questions.aggregate(n=Max("order"))["n"] or 0) + 1
-        question: Question = form_save_audited(
+        question: Question = _content_save(
             actor=actor,
             form=form,
-            council=version.module.council,
             action="learning_question",
             fields=["version_id", "order", "text", "kind", "revisit_id"],
         )
