@@ -35,13 +35,18 @@ def report(request: HttpRequest, council: Council) -> HttpResponse:
     shown = [r for r in rows if r.standing.state == state] if state in {"overdue", "due", "due_soon"} else rows
     # Every council the reader may see the registers of, side by side (partner councils share a team).
     councils = [c for c in councils_of(request.user) if READ_REGISTERS & perms_in(request.user, c)]
+    by_service = tallies(rows, "service")
     return render(
         request,
         "learning/report.html",
         {
+            "chart": [
+                (t, 26 * i, round(180 * t.complete / t.required) if t.required else 0) for i, t in enumerate(by_service)
+            ],
+            "chart_height": max(26, 26 * len(by_service)),
             "rows": shown,
             "state": state,
-            "by_service": tallies(rows, "service"),
+            "by_service": by_service,
             "by_role": tallies(rows, "role"),
             "by_council": [_council_tally(c) for c in councils],
         },
