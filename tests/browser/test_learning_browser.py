@@ -145,11 +145,65 @@ def test_the_report_and_the_exported_package_are_accessible(
     zipfile.ZipFile(io.BytesIO(package(lapsed))).extractall(tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    (tmp_path / "lms.html").write_text(LMS, encoding="utf-8")
+    root = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        _take_package(page, lapsed, f"http://127.0.0.1:{server.server_address[1]}/index.html", axe_check, screenshot)
+        _take_package(page, lapsed, f"{root}/index.html", axe_check, screenshot)
+        _take_in_lms(page, lapsed, f"{root}/lms.html")
     finally:
         server.shutdown()
         server.server_close()
+
+
+# A learning management system's frame, as far as a SCORM 1.2 package sees it: window.API, which
+# keeps what the package sets and records each call.
+LMS = """<!DOCTYPE html><html lang="en"><head><title>Learning system</title></head><body>
+<script>
+window.calls = [];
+window.store = {"cmi.core.lesson_status": "not attempted", "cmi.core.lesson_location": ""};
+window.API = {
+  LMSInitialize: function () { calls.push("LMSInitialize"); return "true"; },
+  LMSFinish: function () { calls.push("LMSFinish"); return "true"; },
+  LMSGetValue: function (key) { return window.store[key] || ""; },
+  LMSSetValue: function (key, value) { window.store[key] = value; calls.push(key + "=" + value); return "true"; },
+  LMSCommit: function () { calls.push("LMSCommit"); return "true"; },
+  LMSGetLastError: function () { return "0"; },
+  LMSGetErrorString: function () { return ""; },
+  LMSGetDiagnostic: function () { return ""; }
+};
+</script>
+<iframe src="index.html" title="The module" style="width: 100%; height: 900px"></iframe>
+</body></html>"""
+
+
+def _take_in_lms(page: Page, lapsed: ModuleVersion, url: str) -> None:
+    """Fail, then pass, inside the learning system's frame: each result reaches its SCORM API."""
+    page.goto(url)
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("#progress")).to_contain_text("Step 1 of")
+    assert page.evaluate("window.calls[0]") == "LMSInitialize"
+    assert page.evaluate("window.store['cmi.core.lesson_status']") == "incomplete"
+    for _ in range(lapsed.pages.count()):
+        frame.locator("section:not([hidden]) [data-go=next]").click()
+    assert page.evaluate("window.store['cmi.core.lesson_location']") == str(lapsed.pages.count())
+    for right in (False, True):
+        for question in lapsed.questions.prefetch_related("choices"):
+            for choice in question.choices.all():
+                box = frame.locator(f"#c{choice.pk}")
+                if choice.correct == right and (right or not box.is_checked()):
+                    box.check()
+                elif question.kind == "multiple":
+                    box.uncheck()
+        frame.get_by_role("button", name="Check my answers").click()
+        status = page.evaluate("window.store['cmi.core.lesson_status']")
+        assert status == ("passed" if right else "failed")
+    store = page.evaluate("window.store")
+    assert (store["cmi.core.score.raw"], store["cmi.core.score.min"], store["cmi.core.score.max"]) == (
+        "100",
+        "0",
+        "100",
+    )
+    assert "LMSFinish" in page.evaluate("window.calls")
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
