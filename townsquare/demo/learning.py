@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.councils.models import Council
+from townsquare.demo import pictures
 from townsquare.demo.learning_content import content
 from townsquare.governance import forms as gf
 from townsquare.governance.models import Audience, Policy, TrainingModule
@@ -36,13 +38,27 @@ def _valid(form: Any, what: str) -> Any:
     return form
 
 
+# The accessibility page shows the kind of picture a service posts, with the alt text it needs.
+PICTURES = {
+    "Accessible posts": (
+        pictures.collection_calendar,
+        "A month's bin collection calendar: a grid of days, with the five days that change over Christmas "
+        "picked out in amber.",
+    )
+}
+
+
 def _fill(actor: User, version: ModuleVersion, kind: str) -> None:
     data = content(kind)
     pages = []
     for title, section, body in data["pages"]:
+        draw, alt = PICTURES.get(title, (None, ""))
+        files = {"image": SimpleUploadedFile("calendar.png", draw(), content_type="image/png")} if draw else {}
         form = _valid(
             f.PageForm(
-                data={"title": title, "body": body.strip(), "image_alt": "", "policy_section": section}, version=version
+                data={"title": title, "body": body.strip(), "image_alt": alt, "policy_section": section},
+                files=files,
+                version=version,
             ),
             title,
         )

@@ -1,5 +1,6 @@
-"""The staff demo e-learning module (and, from learning_councillors, the councillors' one), as a council would write them: pages (Markdown, each tied to a
-section of the council's policy) and quiz questions with feedback for every answer.
+"""The staff demo e-learning module (the councillors' is in ``learning_councillors``), as a council
+would write it: pages (Markdown, each tied to a section of the council's policy) and quiz questions
+with feedback for every answer.
 
 Each question: (text, kind, number of the page to revisit, [(answer, correct, feedback), ...]).
 """
@@ -61,6 +62,9 @@ a disadvantage, and that includes how we communicate.
 - Do not put important information only in an image of text; put it in the post as well.
 - Caption every video, and describe anything shown but not said.
 - Use emoji sparingly and never in place of words: screen readers read out each one's name.
+
+The picture on this page is the kind of image services post. Its alt text says what it shows and what
+matters in it (the days that change), not "image of a calendar".
 """,
     ),
     (
