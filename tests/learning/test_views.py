@@ -162,3 +162,14 @@ def test_images_need_alt_text_and_go_into_the_package(
     zipped = zipfile.ZipFile(io.BytesIO(comms.get(admin + "scorm.zip").content))
     assert "images/page-3.png" in zipped.namelist()
     assert 'alt="A green wheelie bin beside a blue recycling box"' in zipped.read("index.html").decode()
+
+
+def test_my_training_shows_the_version_and_score_of_a_pass(
+    module: LearningModule, people: SimpleNamespace, client_for: Make
+) -> None:
+    client = client_for(people.officer)
+    version = current_version(module=module)
+    assert version is not None
+    client.post(f"{BASE}staff-social-media/quiz/", {f"q{k}": v for k, v in answers(version, right=True).items()})
+    page = client.get("/c/riverside/governance/training/mine/").content.decode()
+    assert "(version 1, 100%)" in page
