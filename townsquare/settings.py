@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "townsquare.policy",
     "townsquare.governance",
     "townsquare.meetings",
+    "townsquare.learning",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,11 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
     its help text and the failing elements.
 ``screenshot``
     ``screenshot(page, name, width=1280)`` saves ``docs/screenshots/<name>.png`` (the full page).
+
+E-learning (``test_learning_browser.py``) adds its own ``lapsed`` fixture on top of ``demo_data``:
+Riverside makes training a condition of publishing and the service officer's e-learning lapsed
+yesterday, so the publishing-rights job has revoked their rights; it returns the staff module's
+current version. Its pages are checked at tablet width (768 x 1024).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant, service_get_or_create
 from townsquare.demo import data
 from townsquare.demo.governance import governance_demo_load
+from townsquare.demo.learning import learning_demo_load
 from townsquare.demo.policy import policy_demo_load
 from townsquare.demo.publishing import publishing_demo_load
 from townsquare.meetings.demo import meetings_demo_load
@@ -65,5 +66,6 @@ def demo_load() -> bool:
         # The by-election first: the posts below are checked against its pre-election rules.
         policy_demo_load(councils["riverside"])
         governance_demo_load(councils)  # policies, action plans, training, breaches
+        learning_demo_load(councils["riverside"])  # the staff and councillors' e-learning modules
         publishing_demo_load(councils)  # posts in every state, on posting slots
     return True
