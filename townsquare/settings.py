@@ -206,6 +206,10 @@ X_FRAME_OPTIONS = "DENY"
 # Comma-separated Fernet keys, newest first (MultiFernet): add a key at the front to rotate.
 TOWNSQUARE_ENCRYPTION_KEYS = [k for k in envstr("TOWNSQUARE_ENCRYPTION_KEYS").split(",") if k]
 
+# --- Addresses people type (townsquare/net/fetch.py) ----------------------------------------------
+# Only tests may let such an address reach loopback (their local peers); never a running server.
+FETCH_ALLOW_LOOPBACK = envbool("TESTING") and envbool("TOWNSQUARE_FETCH_ALLOW_LOOPBACK")
+
 # --- Static files (GOV.UK Frontend compiled with the council's branding) -------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
