@@ -205,6 +205,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- Secrets at rest ------------------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first (MultiFernet): add a key at the front to rotate.
 TOWNSQUARE_ENCRYPTION_KEYS = [k for k in envstr("TOWNSQUARE_ENCRYPTION_KEYS").split(",") if k]
+# Comma-separated secrets sealing the audit trail (HMAC), newest first; see townsquare/audit/chain.py.
+TOWNSQUARE_AUDIT_KEYS = [k for k in envstr("TOWNSQUARE_AUDIT_KEYS").split(",") if k]
 
 # --- Addresses people type (townsquare/net/fetch.py) ----------------------------------------------
 # Only tests may let such an address reach loopback (their local peers); never a running server.
