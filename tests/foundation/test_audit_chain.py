@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from townsquare.audit.chain import GENESIS, audit_keys, chain_of, head_value, key_id, seal, sealed_fields
 from townsquare.audit.models import AuditChainHead, AuditEvent
@@ -186,3 +188,72 @@ def test_the_auditor_sees_and_downloads_the_councils_chain_head(
     assert download.content.decode().strip() == f"{riverside.pk}:{seq}:{digest}"
     assert client_for(people.outsider).get("/c/riverside/audit/?format=head").status_code == 404
     assert client_for(people.officer).get("/c/riverside/audit/?format=head").status_code == 403
+
+
+def _old_events(apps: Any, councils: list[Council | None]) -> None:
+    """Events as the unkeyed chain of migration 0001 stored them (one global chain, SHA-256)."""
+    old = importlib.import_module("townsquare.audit.migrations.0003_keyed_council_chains")
+    event_model, head_model = apps.get_model("audit", "AuditEvent"), apps.get_model("audit", "AuditChainHead")
+    prev = GENESIS
+    for seq, council in enumerate(councils, start=1):
+        event = event_model(
+            seq=seq,
+            created_at=timezone.now(),
+            council_id=council.pk if council else None,
+            actor_label="admin@riverside.example",
+            action="council.updated",
+            object_type="councils.council",
+            object_id=str(seq),
+            after={"n": seq},
+            prev_hash=prev,
+        )
+        event.hash = old._old_digest(event, prev)
+        event.save()
+        prev = event.hash
+    head_model.objects.update_or_create(id=1, defaults={"seq": len(councils), "hash": prev})
+
+
+def test_the_migration_seals_existing_events_again(transactional_db: None) -> None:
+    riverside = Council.objects.create(slug="riverside", name="Riverside")
+    hillcrest = Council.objects.create(slug="hillcrest", name="Hillcrest")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("audit", "0002_append_only")])
+    try:
+        apps = executor.loader.project_state([("audit", "0002_append_only")]).apps
+        _old_events(apps, [riverside, None, hillcrest, riverside, riverside])
+        executor.loader.build_graph()
+        executor.migrate([("audit", "0004_chain_seq_unique")])
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    checked, problems = audit_verify_chain()
+    assert checked == 5 and problems == []
+    assert list(AuditEvent.objects.filter(council=riverside).order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]
+    assert audit_chain_heads() == {
+        chain: (seq, digest)
+        for chain, seq, digest in [
+            (0, 1, AuditEvent.objects.get(chain=0).hash),
+            (hillcrest.pk, 1, AuditEvent.objects.get(chain=hillcrest.pk).hash),
+            (riverside.pk, 3, AuditEvent.objects.get(chain=riverside.pk, seq=3).hash),
+        ]
+    }
+    with pytest.raises(DatabaseError):  # append-only again
+        AuditEvent.objects.filter(chain=0).update(reason="x")
+
+
+def test_the_migration_refuses_to_seal_a_tampered_chain(transactional_db: None) -> None:
+    riverside = Council.objects.create(slug="riverside", name="Riverside")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("audit", "0002_append_only")])
+    try:
+        apps = executor.loader.project_state([("audit", "0002_append_only")]).apps
+        _old_events(apps, [riverside, riverside, riverside])
+        _drop_guard()
+        apps.get_model("audit", "AuditEvent").objects.filter(seq=2).update(reason="edited")
+        executor.loader.build_graph()
+        with pytest.raises(RuntimeError, match="Audit event 2 does not match its hash"):
+            executor.migrate([("audit", "0004_chain_seq_unique")])
+        assert apps.get_model("audit", "AuditEvent").objects.get(seq=2).reason == "edited"  # nothing laundered
+        _drop_guard()
+        apps.get_model("audit", "AuditEvent").objects.all().delete()
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
