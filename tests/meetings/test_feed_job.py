@@ -152,3 +152,22 @@ def test_the_feed_error_never_repeats_what_the_server_sent(feed_server, riversid
         assert _run_job().status == Job.Status.DONE
         error = MeetingSettings.objects.get(council=riverside).feed_error
         assert error and "root" not in error.lower() and "AWS_SECRET" not in error and "console" not in error
+
+
+def test_what_the_job_changes_is_audited_as_the_system_naming_the_job(feed_server, riverside, people, promo_channels,
+                                                                      upcoming_ics):
+    from townsquare.audit.models import AuditEvent
+
+    feed_server.bodies["/calendar.ics"] = (200, upcoming_ics)
+    meeting_settings_update(actor=people.comms, council=riverside, feed_url=f"{feed_server.url}/calendar.ics",
+                            default_channels=promo_channels)
+    before = AuditEvent.objects.filter(council=riverside).count()
+    assert _run_job().status == Job.Status.DONE
+    made = AuditEvent.objects.filter(council=riverside).order_by("seq")[before:]
+    actions = {e.action for e in made}
+    assert {"meeting.created", "meetings.imported", "post.created"} <= actions
+    for event in made:
+        assert event.actor_id is None and event.actor_label == "system", event.action
+        assert event.reason.startswith("Background job meetings.refresh"), event.reason
+    # The drafts are still the communications officer's to submit; only the record of who made them changed.
+    assert set(Post.objects.filter(source__startswith="meeting:").values_list("author", flat=True)) == {people.comms.pk}

@@ -14,6 +14,9 @@ import datetime as dt
 import hmac
 import json
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -27,6 +30,20 @@ from townsquare.audit.models import AuditChainHead, AuditEvent
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
     from townsquare.councils.models import Council
+
+_job: ContextVar[str] = ContextVar("audit_job", default="")
+
+
+@contextmanager
+def audit_as_job(kind: str) -> Iterator[None]:
+    """Within it, every event is the system's, with the job named in its reason, whoever a service was
+    told is acting (a background job drafts as a communications officer but is not that person)."""
+    token = _job.set(kind)
+    try:
+        yield
+    finally:
+        _job.reset(token)
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
@@ -61,9 +78,21 @@ def audit_record(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction."""
-    return audit_record_many([{"actor": actor, "council": council, "action": action, "obj": obj,
-                               "object_type": object_type, "object_id": object_id, "before": before,
-                               "after": after, "reason": reason}])[0]
+    return audit_record_many(
+        [
+            {
+                "actor": actor,
+                "council": council,
+                "action": action,
+                "obj": obj,
+                "object_type": object_type,
+                "object_id": object_id,
+                "before": before,
+                "after": after,
+                "reason": reason,
+            }
+        ]
+    )[0]
 
 
 def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
@@ -84,8 +113,7 @@ def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
             seq, prev_hash = head.seq, head.hash
             for index in by_chain[chain]:
                 seq += 1
-                event = _event(chain=chain, seq=seq, prev_hash=prev_hash, key_name=key_name, key=key,
-                               **entries[index])
+                event = _event(chain=chain, seq=seq, prev_hash=prev_hash, key_name=key_name, key=key, **entries[index])
                 prev_hash = event.hash
                 events[index] = event
             AuditChainHead.objects.filter(id=chain).update(seq=seq, hash=prev_hash)
@@ -102,13 +130,28 @@ def _locked_head(chain: int) -> AuditChainHead:
     return head
 
 
-def _event(*, chain: int, seq: int, prev_hash: str, key_name: str, key: bytes, actor: User | None,
-           council: Council | None, action: str, obj: models.Model | None = None, object_type: str = "",
-           object_id: str = "", before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           reason: str = "") -> AuditEvent:
+def _event(
+    *,
+    chain: int,
+    seq: int,
+    prev_hash: str,
+    key_name: str,
+    key: bytes,
+    actor: User | None,
+    council: Council | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
+    if job := _job.get():
+        actor, reason = None, f"Background job {job}" + (f": {reason}" if reason else "")
     event = AuditEvent(
         chain=chain,
         seq=seq,
@@ -140,8 +183,9 @@ class ChainProblem:
     message: str
 
 
-def audit_verify_chain(*, chains: list[int] | None = None, heads: dict[int, tuple[int, str]] | None = None,
-                       batch_size: int = 2000) -> tuple[int, list[ChainProblem]]:
+def audit_verify_chain(
+    *, chains: list[int] | None = None, heads: dict[int, tuple[int, str]] | None = None, batch_size: int = 2000
+) -> tuple[int, list[ChainProblem]]:
     """Check every seal of every chain (or of ``chains``); return the number of events checked and
     what does not match. With ``heads`` (exported earlier), each chain must still hold that event
     with that seal, so events deleted from the newest end since then are found too."""
@@ -181,8 +225,11 @@ def audit_verify_chain(*, chains: list[int] | None = None, heads: dict[int, tupl
         problems.append(ChainProblem(number, seen[number][0], "the chain's head record is missing"))
     for number, (seq, _) in heads.items():
         if (wanted is None or number in wanted) and seen.get(number, (0, GENESIS))[0] < seq:
-            problems.append(ChainProblem(number, seq, "the newest events are missing (the chain is shorter than the "
-                                                      "head exported earlier)"))
+            problems.append(
+                ChainProblem(
+                    number, seq, "the newest events are missing (the chain is shorter than the head exported earlier)"
+                )
+            )
     return checked, problems
 
 
@@ -195,8 +242,9 @@ def _check_event(event: AuditEvent, *, keys: dict[str, bytes], prev_hash: str, e
     key = keys.get(event.key_id)
     if key is None:
         found.append(ChainProblem(event.chain, event.seq, f"sealed with key {event.key_id!r}, which is not configured"))
-    elif event.chain != chain_of(event.council_id) or not hmac.compare_digest(seal(key, sealed_fields(event)),
-                                                                              event.hash):
+    elif event.chain != chain_of(event.council_id) or not hmac.compare_digest(
+        seal(key, sealed_fields(event)), event.hash
+    ):
         found.append(ChainProblem(event.chain, event.seq, "content does not match its seal (edited)"))
     return found
 
