@@ -29,7 +29,15 @@ def audit_trail(request: HttpRequest, council: Council) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/trail.html", {
-        "page": page, "filters": filters, "actions": audit_actions(council=council), "query": query.urlencode(),
-        "head": next(iter(heads.values()), None), "head_value": head_value(heads) if heads else "",
-    })
+    return render(
+        request,
+        "audit/trail.html",
+        {
+            "page": page,
+            "filters": filters,
+            "actions": audit_actions(council=council),
+            "query": query.urlencode(),
+            "head": next(iter(heads.values()), None),
+            "head_value": head_value(heads) if heads else "",
+        },
+    )
