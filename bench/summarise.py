@@ -43,6 +43,9 @@ METRICS: dict[str, tuple[str, str, bool]] = {
         "p99 of how late each of 10,000 posts across 500 channels was published after its due time, their due "
         "times spread across one minute; also shown for all due at once, where it follows from the drain time "
         "(bench/dispatch_bench.py)", "under 2 s", True),
+    "audit_writes_per_s": (
+        "audited writes committed per second, 4 writer processes at once, each in its own council or all in one "
+        "(bench/audit_bench.py)", "", False),
 }
 
 

@@ -79,12 +79,24 @@ def hillcrest_channel(hillcrest: Council) -> Channel:
     return Channel.objects.create(council=hillcrest, platform="x", name="Hillcrest Council", handle="@HillcrestDC")
 
 
+# Fixtures that start a server of our own on 127.0.0.1 (mastodon-mock, a local PDS): a test using one
+# lets addresses reach loopback (settings.FETCH_ALLOW_LOOPBACK, off by default; townsquare/net/fetch.py).
+LOCAL_PEERS = {"mastodon", "mastodon_server", "mastodon_ratelimited_server", "bluesky_pds", "bluesky_network"}
+
+
+@pytest.fixture(autouse=True)
+def _local_peers_on_loopback(request: pytest.FixtureRequest) -> None:
+    if LOCAL_PEERS & set(request.fixturenames):
+        request.getfixturevalue("settings").FETCH_ALLOW_LOOPBACK = True
+
+
 @pytest.fixture
 def subprocess_env(transactional_db: None) -> dict[str, str]:
     """Environment for a worker/scheduler/Celery subprocess that shares this test's database.
 
     Needs committed data, hence ``transactional_db``; SQLite tests use a file database (settings).
     """
+    from django.conf import settings
     from django.db import connection
 
     env = dict(os.environ)
@@ -95,6 +107,7 @@ def subprocess_env(transactional_db: None) -> dict[str, str]:
         s = connection.settings_dict
         env["DATABASE_URL"] = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
     env["TESTING"] = "1"
+    env["TOWNSQUARE_FETCH_ALLOW_LOOPBACK"] = "1" if settings.FETCH_ALLOW_LOOPBACK else "0"
     return env
 
 

@@ -224,6 +224,12 @@ if not DEMO_OR_TEST and (problems := production_problems(SECRET_KEY, TOWNSQUARE_
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(" ".join(problems) + " (For a demo, set TOWNSQUARE_DEMO=1.)")
+# Comma-separated secrets sealing the audit trail (HMAC), newest first; see townsquare/audit/chain.py.
+TOWNSQUARE_AUDIT_KEYS = [k for k in envstr("TOWNSQUARE_AUDIT_KEYS").split(",") if k]
+
+# --- Addresses people type (townsquare/net/fetch.py) ----------------------------------------------
+# Only tests may let such an address reach loopback (their local peers); never a running server.
+FETCH_ALLOW_LOOPBACK = envbool("TESTING") and envbool("TOWNSQUARE_FETCH_ALLOW_LOOPBACK")
 
 # --- Static files (GOV.UK Frontend compiled with the council's branding) -------------------------
 STATIC_URL = "/static/"

@@ -67,17 +67,17 @@ def test_model_and_database_refuse_edits(people: SimpleNamespace) -> None:
 def test_verification_detects_an_edited_event(people: SimpleNamespace, riverside: Council) -> None:
     audit_record(actor=people.admin, council=riverside, action="test.marker", object_type="test", after={"n": 1})
     _drop_guard()
-    target = AuditEvent.objects.order_by("seq")[2]
+    target = AuditEvent.objects.filter(council=riverside).order_by("seq")[2]
     AuditEvent.objects.filter(pk=target.pk).update(after={"user": "someone-else@example.org", "role": "admin"})
     _, problems = audit_verify_chain()
-    assert [(p.seq, "edited" in p.message) for p in problems] == [(target.seq, True)]
+    assert [(p.chain, p.seq, "edited" in p.message) for p in problems] == [(riverside.pk, target.seq, True)]
     with pytest.raises(CommandError, match="Audit chain broken"):
         call_command("verify_audit_chain", stdout=StringIO(), stderr=StringIO())
 
 
-def test_verification_detects_a_removed_event(people: SimpleNamespace) -> None:
+def test_verification_detects_a_removed_event(people: SimpleNamespace, riverside: Council) -> None:
     _drop_guard()
-    target = AuditEvent.objects.order_by("seq")[1]
+    target = AuditEvent.objects.filter(council=riverside).order_by("seq")[1]
     AuditEvent.objects.filter(pk=target.pk).delete()
     _, problems = audit_verify_chain()
     assert any("missing" in p.message for p in problems)

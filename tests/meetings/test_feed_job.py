@@ -2,56 +2,40 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.net.test_fetch import Peer
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import job_enqueue, jobs_run_due
 from townsquare.meetings import feeds
 from townsquare.meetings.models import Meeting, MeetingSettings, Promotion
 from townsquare.meetings.services import meeting_settings_update
+from townsquare.net import fetch
 from townsquare.publishing.models import Post
 
 
-class FeedServer:
+class FeedServer(Peer):
+    """A calendar server on 127.0.0.1: ``bodies`` maps a path to (status, body), ``redirects`` to a Location."""
+
     def __init__(self) -> None:
         self.bodies: dict[str, tuple[int, bytes]] = {}
-        self.hits: list[str] = []
-        server = self
+        self.redirects: dict[str, str] = {}
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.hits.append(self.path)
-                if self.path == "/slow.ics":
-                    time.sleep(2)
-                status, body = server.bodies.get(self.path, (404, b"Not found"))
-                self.send_response(status)
-                self.send_header("Content-Type", "text/calendar; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        if path in self.redirects:
+            return 302, {"Location": self.redirects[path]}, b""
+        status, body = self.bodies.get(path, (404, b"Not found"))
+        return status, {"Content-Type": "text/calendar; charset=utf-8"}, body
 
 
 @pytest.fixture
-def feed_server() -> Iterator[FeedServer]:
+def feed_server(settings) -> Iterator[FeedServer]:  # type: ignore[no-untyped-def]
+    settings.FETCH_ALLOW_LOOPBACK = True  # the server is on 127.0.0.1, over http
     server = FeedServer()
     yield server
     server.close()
@@ -107,7 +91,7 @@ def test_an_unreachable_or_slow_feed(feed_server, riverside, people, monkeypatch
                             default_channels=[])
     assert _run_job().status == Job.Status.DONE
     assert "could not be reached" in MeetingSettings.objects.get(council=riverside).feed_error
-    monkeypatch.setattr(feeds, "TIMEOUT", (2.0, 0.5))
+    monkeypatch.setattr(fetch, "TIMEOUT", (2.0, 0.5))
     feed_server.bodies["/slow.ics"] = (200, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     assert "did not answer" in feeds.feed_fetch(f"{feed_server.url}/slow.ics").error
     assert "http" in feeds.feed_fetch("file:///etc/passwd").error
@@ -121,3 +105,69 @@ def test_one_councils_feed_does_not_stop_anothers(feed_server, riverside, hillcr
                             default_channels=[])
     assert _run_job().status == Job.Status.DONE
     assert Meeting.objects.filter(council=hillcrest).count() == 3 and not Meeting.objects.filter(council=riverside)
+
+
+# --- the feed's address is typed by a person: https, public hosts only (townsquare/net/fetch.py) ----------
+
+
+def test_a_feed_on_loopback_or_a_private_network_is_refused_and_never_fetched(feed_server, riverside, people,
+                                                                            client_for, settings):
+    settings.FETCH_ALLOW_LOOPBACK = False  # as on every real server
+    feed_server.bodies["/calendar.ics"] = (200, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    for address in (f"{feed_server.url}/calendar.ics", "https://169.254.169.254/latest/meta-data/",
+                    "https://[::ffff:10.0.0.1]/c.ics", "https://[fd00::1]/c.ics"):
+        with pytest.raises(ValidationError):
+            meeting_settings_update(actor=people.comms, council=riverside, feed_url=address, default_channels=[])
+    client = client_for(people.comms)
+    page = client.post(reverse("meetings:settings", kwargs={"slug": "riverside"}),
+                       {"action": "settings", "feed_url": f"{feed_server.url}/calendar.ics"}).content.decode()
+    assert "must start with https://" in page
+    page = client.post(reverse("meetings:import", kwargs={"slug": "riverside"}),
+                       {"action": "fetch", "feed_url": f"https://127.0.0.1:{feed_server.httpd.server_address[1]}/"
+                                                       "calendar.ics"}).content.decode()
+    assert "private or reserved" in page
+    assert not MeetingSettings.objects.filter(council=riverside).exclude(feed_url="").exists()
+    # An address stored before this check is refused by the hourly job, the server never asked.
+    MeetingSettings.objects.filter(council=riverside).update(feed_url=f"{feed_server.url}/calendar.ics")
+    assert _run_job().status == Job.Status.DONE
+    assert "https://" in MeetingSettings.objects.get(council=riverside).feed_error
+    assert feed_server.hits == []
+
+
+def test_a_feed_redirecting_inside_is_refused(feed_server, riverside, people):
+    feed_server.redirects["/moved.ics"] = "http://169.254.169.254/latest/meta-data/iam"
+    meeting_settings_update(actor=people.comms, council=riverside, feed_url=f"{feed_server.url}/moved.ics",
+                            default_channels=[])
+    assert _run_job().status == Job.Status.DONE
+    assert "private or reserved" in MeetingSettings.objects.get(council=riverside).feed_error
+    assert feed_server.hits == ["/moved.ics"]
+
+
+def test_the_feed_error_never_repeats_what_the_server_sent(feed_server, riverside, people):
+    feed_server.bodies["/secret.ics"] = (200, b"root:x:0:0:root:/root:/bin/bash\nAWS_SECRET=abc123\n")
+    feed_server.bodies["/denied.ics"] = (403, b"internal admin console AWS_SECRET=abc123")
+    for path in ("/secret.ics", "/denied.ics"):
+        meeting_settings_update(actor=people.comms, council=riverside, feed_url=f"{feed_server.url}{path}",
+                                default_channels=[])
+        assert _run_job().status == Job.Status.DONE
+        error = MeetingSettings.objects.get(council=riverside).feed_error
+        assert error and "root" not in error.lower() and "AWS_SECRET" not in error and "console" not in error
+
+
+def test_what_the_job_changes_is_audited_as_the_system_naming_the_job(feed_server, riverside, people, promo_channels,
+                                                                      upcoming_ics):
+    from townsquare.audit.models import AuditEvent
+
+    feed_server.bodies["/calendar.ics"] = (200, upcoming_ics)
+    meeting_settings_update(actor=people.comms, council=riverside, feed_url=f"{feed_server.url}/calendar.ics",
+                            default_channels=promo_channels)
+    before = AuditEvent.objects.filter(council=riverside).count()
+    assert _run_job().status == Job.Status.DONE
+    made = AuditEvent.objects.filter(council=riverside).order_by("seq")[before:]
+    actions = {e.action for e in made}
+    assert {"meeting.created", "meetings.imported", "post.created"} <= actions
+    for event in made:
+        assert event.actor_id is None and event.actor_label == "system", event.action
+        assert event.reason.startswith("Background job meetings.refresh"), event.reason
+    # The drafts are still the communications officer's to submit; only the record of who made them changed.
+    assert set(Post.objects.filter(source__startswith="meeting:").values_list("author", flat=True)) == {people.comms.pk}

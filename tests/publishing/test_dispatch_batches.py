@@ -134,7 +134,9 @@ def test_a_late_answer_does_not_overwrite_a_newer_claim(toot_channel, make_post,
 
 
 def test_the_rest_of_a_batch_is_given_back_unsent_when_the_headroom_runs_out(tmp_path, riverside, people, make_post,
-                                                                             django_capture_on_commit_callbacks):
+                                                                             django_capture_on_commit_callbacks,
+                                                                             settings):
+    settings.FETCH_ALLOW_LOOPBACK = True  # mastodon-mock is on 127.0.0.1
     server = start_mastodon(tmp_path, accounts=1, rate_limit=2)
     try:
         channel = Channel.objects.create(council=riverside, platform="mastodon", name="Limited", handle="@council0",

@@ -1,4 +1,8 @@
-"""The audit trail: append-only events, each hash-chained to the one before."""
+"""The audit trail: append-only events, each sealed with a keyed hash chained to the one before.
+
+Each council's events form a chain of their own (``chain`` is the council's id; 0 holds the events
+of no council); ``seq`` is the event's place in its chain. See ``townsquare.audit.chain``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    seq = models.PositiveBigIntegerField(unique=True)
+    chain = models.PositiveBigIntegerField(default=0)
+    seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()
     council = models.ForeignKey(
         "councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
@@ -28,10 +33,12 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16, blank=True)  # which audit key sealed it
 
     class Meta:
         ordering = ["-seq"]
         indexes = [models.Index(fields=["council", "-seq"])]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -46,9 +53,9 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while an event is appended, so the chain never forks."""
+    """One row per chain (its id is the chain's), locked while an event is appended, so it never forks."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    id = models.PositiveBigIntegerField(primary_key=True, default=0)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
 

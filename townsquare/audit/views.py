@@ -5,7 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from townsquare.audit.chain import chain_of, head_value
 from townsquare.audit.selectors import audit_actions, audit_events_for, audit_to_csv
+from townsquare.audit.services import audit_chain_heads
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
@@ -19,9 +21,23 @@ def audit_trail(request: HttpRequest, council: Council) -> HttpResponse:
         response = HttpResponse(audit_to_csv(events.iterator(chunk_size=1000)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{council.slug}-audit-{timezone.localdate()}.csv"'
         return response
+    heads = audit_chain_heads(chains=[chain_of(council.pk)])
+    if request.GET.get("format") == "head":
+        response = HttpResponse(head_value(heads) + "\n", content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{council.slug}-audit-head-{timezone.localdate()}.txt"'
+        return response
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/trail.html", {
-        "page": page, "filters": filters, "actions": audit_actions(council=council), "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "audit/trail.html",
+        {
+            "page": page,
+            "filters": filters,
+            "actions": audit_actions(council=council),
+            "query": query.urlencode(),
+            "head": next(iter(heads.values()), None),
+            "head_value": head_value(heads) if heads else "",
+        },
+    )

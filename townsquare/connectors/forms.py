@@ -6,6 +6,16 @@ from typing import Any
 
 from django import forms
 
+from townsquare.net.fetch import AddressRefused, address_check
+
+
+def _server_address(value: str) -> str:
+    """A server a secret is sent to: https on a public host only (townsquare.net.fetch)."""
+    try:
+        return address_check(value)
+    except AddressRefused as exc:
+        raise forms.ValidationError(exc.message) from exc
+
 
 class SecretForm(forms.Form):
     """Handle + app password (Bluesky) or server + access token (Mastodon)."""
@@ -17,6 +27,7 @@ class SecretForm(forms.Form):
     def __init__(self, *args: Any, auth_method: str, needs_base_url: bool, default_base_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.needs_base_url = needs_base_url
+        self.default_base_url = default_base_url
         if auth_method == "app_password":
             self.fields["identifier"].label = "Handle"
             self.fields["identifier"].help_text = "For example riversidecouncil.bsky.social"
@@ -36,13 +47,20 @@ class SecretForm(forms.Form):
     def clean_identifier(self) -> str:
         value = str(self.cleaned_data["identifier"]).strip()
         if self.needs_base_url:
-            if not value.startswith(("https://", "http://")):
+            if "://" not in value:
                 value = f"https://{value}"
             try:
                 forms.URLField(assume_scheme="https").clean(value)
             except forms.ValidationError as exc:
                 raise forms.ValidationError("Enter the server's address, like https://mastodon.social") from exc
+            value = _server_address(value)
         return value.rstrip("/")
+
+    def clean_base_url(self) -> str:
+        value = str(self.cleaned_data.get("base_url") or "").strip()
+        if not value or value.rstrip("/") == self.default_base_url:
+            return value.rstrip("/")
+        return _server_address(value).rstrip("/")
 
     def clean_secret(self) -> str:
         return str(self.cleaned_data["secret"]).strip()

@@ -41,6 +41,7 @@ from townsquare.connectors.crypto import CredentialsUnreadable, credentials_decr
 from townsquare.connectors.models import Connection, MetricSnapshot, ReceivedItem
 from townsquare.connectors.registry import connector_class
 from townsquare.councils.roles import Role
+from townsquare.net.fetch import AddressRefused, address_check
 from townsquare.notifications.services import council_team, notify
 
 if TYPE_CHECKING:
@@ -171,8 +172,15 @@ def connection_connect_with_secret(
 ) -> Connection:
     """App-password / access-token platforms: verify with the platform, then store (audited).
 
-    Raises ConnectorError when the platform refuses; nothing is stored then.
+    Raises ConnectorError when the platform refuses, or when the server address a person typed is not
+    https on a public host (the secret is never sent there); nothing is stored then.
     """
+    cls = connector_class(channel.platform)
+    if base_url and (cls.needs_base_url or base_url.rstrip("/") != cls.default_base_url):
+        try:
+            address_check(base_url)
+        except AddressRefused as exc:
+            raise ConnectorError(ErrorKind.REJECTED, exc.message, platform_code="address_refused") from exc
     connector = connector_new(platform=channel.platform, base_url=base_url)
     credentials = connector.connect_with_secret(identifier=identifier, secret=secret)
     connector.credentials = credentials

@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from townsquare.audit.services import audit_as_job
 from townsquare.jobs import registry
 from townsquare.jobs.models import Heartbeat, Job
 
@@ -114,7 +115,8 @@ def job_run(job: Job) -> bool:
     """Run a claimed job and record the outcome; True when it succeeded."""
     try:
         handler = registry.resolve(job.kind)
-        handler(job)
+        with audit_as_job(job.kind):  # what a job changes is audited as the system's, naming the job
+            handler(job)
     except Exception as exc:  # a handler's failure must never kill the worker
         log.warning("job %s (%s) failed: %s", job.pk, job.kind, type(exc).__name__)
         retry = job.attempts < job.max_attempts

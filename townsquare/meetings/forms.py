@@ -13,7 +13,9 @@ from django.utils import timezone
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel, Platform
 from townsquare.meetings import promotion
+from townsquare.meetings.feeds import feed_address_check
 from townsquare.meetings.models import Meeting
+from townsquare.net.fetch import AddressRefused
 
 
 class ChannelChoice(forms.ModelMultipleChoiceField):
@@ -35,12 +37,23 @@ def _open_channels(channels: QuerySet[Channel]) -> QuerySet[Channel]:
     return channels.exclude(status=Channel.Status.CLOSED).order_by("platform", "name")
 
 
+def _feed_address(value: str) -> str:
+    """A feed address may be stored only if it is https on a public host (townsquare.net.fetch)."""
+    try:
+        return feed_address_check(value)
+    except AddressRefused as exc:
+        raise forms.ValidationError(exc.message) from exc
+
+
 class FeedForm(forms.Form):
     feed_url = forms.URLField(label="Address of the meeting calendar feed", max_length=1000, assume_scheme="https",
                               help_text="The iCalendar (.ics) address from your committee system, such as ModernGov's "
                                         "'Subscribe to calendar' link.")
     keep = forms.BooleanField(label="Keep this calendar up to date by reading the feed every hour", required=False,
                               initial=True)
+
+    def clean_feed_url(self) -> str:
+        return _feed_address(self.cleaned_data["feed_url"])
 
 
 class UploadForm(forms.Form):
@@ -59,6 +72,9 @@ class SettingsForm(forms.Form):
     def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["default_channels"].queryset = _open_channels(channels)  # type: ignore[attr-defined]
+
+    def clean_feed_url(self) -> str:
+        return _feed_address(self.cleaned_data["feed_url"]) if self.cleaned_data["feed_url"] else ""
 
 
 class OffsetForm(forms.Form):

@@ -23,7 +23,7 @@ from townsquare.councils.models import Membership
 from townsquare.councils.roles import Perm, Role
 from townsquare.meetings import promotion
 from townsquare.meetings.calendar_io import ParseResult, parse_ics
-from townsquare.meetings.feeds import feed_fetch
+from townsquare.meetings.feeds import feed_address_check, feed_fetch
 from townsquare.meetings.models import (
     LiveStream,
     Meeting,
@@ -33,6 +33,7 @@ from townsquare.meetings.models import (
     ViewingFigures,
 )
 from townsquare.meetings.selectors import meeting_matching
+from townsquare.net.fetch import AddressRefused
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_cancel, post_create_draft, post_update_draft
 
@@ -70,6 +71,8 @@ def meeting_settings_update(*, actor: User, council: Council, feed_url: str, def
             raise ValidationError("Choose channels of this council.")
         if channel.status == Channel.Status.CLOSED:
             raise ValidationError(f"{channel.name} is closed.")
+    if feed_url.strip():
+        _feed_check(feed_url)
     with transaction.atomic():
         settings_row = MeetingSettings.objects.select_for_update().get(pk=meeting_settings_get(council=council).pk)
         before = {"feed_url": settings_row.feed_url,
@@ -84,6 +87,14 @@ def meeting_settings_update(*, actor: User, council: Council, feed_url: str, def
             audit_record(actor=actor, council=council, action="meetings.settings_changed", obj=settings_row,
                          before=before, after=after)
     return settings_row
+
+
+def _feed_check(feed_url: str) -> None:
+    """A feed is read every hour from the server: https and a public host only (see townsquare.net.fetch)."""
+    try:
+        feed_address_check(feed_url)
+    except AddressRefused as exc:
+        raise ValidationError(exc.message) from exc
 
 
 def _offset_check(council: Council, days_before: int, at_time: dt.time, template: str,
@@ -262,6 +273,8 @@ def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult
     """
     if not parsed.ok:
         raise ValidationError([f"Row {row}: {problem}" for row, problem in parsed.errors])
+    if keep_feed_url:
+        _feed_check(keep_feed_url)
     now = now or timezone.now()
     outcome = ImportOutcome()
     newly_cancelled: list[Meeting] = []
@@ -353,7 +366,9 @@ def meetings_feed_refresh(*, council: Council, now: dt.datetime | None = None) -
         if parsed.ok:
             outcome = meetings_import(actor=None, council=council, parsed=parsed, source=Meeting.Source.FEED, now=now)
         else:
-            shown = "; ".join(f"row {row}: {problem}" if row else problem for row, problem in parsed.errors[:5])
+            # Whole-file problems may quote what the server sent: named, never repeated.
+            shown = "; ".join(f"row {row}: {problem}" if row else problem.split(":")[0] + "."
+                              for row, problem in parsed.errors[:5])
             more = len(parsed.errors) - 5
             error = f"The feed was not imported: {shown}{f' (and {more} more)' if more > 0 else ''}"
     MeetingSettings.objects.filter(pk=settings_row.pk).update(

@@ -34,6 +34,7 @@ from townsquare.connectors.base import (
     OutboundPost,
     PublishResult,
 )
+from townsquare.net.fetch import AddressRefused, checked_mount
 
 T = TypeVar("T")
 
@@ -43,6 +44,16 @@ MAX_PAGES = 25  # a poll reads at most 1,000 new notifications; the cursor carri
 INBOUND_TYPES = ["mention"]  # replies to the council's posts arrive as mentions too
 STREAM_READ_TIMEOUT = 60.0  # servers send a heartbeat comment every ~15 s; silence this long is a dead stream
 STREAM_MAX_RECONNECTS = 5  # in a row without a successful connection; then the error goes to the caller
+
+
+class _CheckedSession(http.RoutedSession):
+    """The SDK's session: every call goes through ``http.send`` to a server address a person typed, so
+    each is checked (https, public addresses, connected to the address checked) and never redirected."""
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        checked_mount(http.session(), url.decode() if isinstance(url, bytes) else url)
+        kwargs["allow_redirects"] = False  # the API does not redirect; a server that does is not followed
+        return super().request(method, url, *args, **kwargs)
 
 
 class MastodonConnector(Connector):
@@ -56,7 +67,7 @@ class MastodonConnector(Connector):
     def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
                  settings: dict[str, Any] | None = None) -> None:
         super().__init__(credentials, base_url=base_url.rstrip("/"), settings=settings)
-        self.session = http.RoutedSession()
+        self.session = _CheckedSession()
         self._api: Mastodon | None = None
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -91,6 +102,9 @@ class MastodonConnector(Connector):
         try:
             result = fn()
         except m.MastodonError as exc:
+            if isinstance(exc.__context__, AddressRefused):  # the SDK wraps what the session raised
+                raise ConnectorError(ErrorKind.REJECTED, exc.__context__.message,
+                                     platform_code="address_refused") from exc
             self._note_headroom()
             raise self._classify(exc, publishing=publishing) from exc
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -266,7 +280,7 @@ class MastodonConnector(Connector):
         """
         failures = 0
         while not self.stop_stream.is_set():
-            stream = _NotificationStream(self._client(session=http.RoutedSession()))
+            stream = _NotificationStream(self._client(session=_CheckedSession()))
             try:
                 while not self.stop_stream.is_set():
                     try:

@@ -1,0 +1,1 @@
+"""Outbound connections to addresses people type (see ``townsquare.net.fetch``)."""
