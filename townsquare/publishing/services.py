@@ -82,6 +82,10 @@ def _set_targets(post: Post, channels: list[Channel], variants: dict[int, str] |
             PostTarget.objects.create(post=post, channel=channel, text_override=text)
 
 
+class DraftConflict(ValidationError):
+    """The draft was saved again after the version a change was based on: the change is refused."""
+
+
 def _validate_fields(*, council: Council, text: str, campaign: Campaign | None, service: Service | None,
                      pair: Post | None, post: Post | None) -> None:
     if len(text) > MAX_TEXT:
@@ -95,6 +99,14 @@ def _validate_fields(*, council: Council, text: str, campaign: Campaign | None, 
             raise ValidationError("The Welsh/English pair must be a post of this council.")
         if post is not None and pair.pk == post.pk:
             raise ValidationError("A post cannot be its own Welsh/English pair.")
+
+
+def _validate_draft(*, text: str, variants: dict[int, str] | None, scheduled_for: dt.datetime | None) -> None:
+    """Refused at every save, not only at submission: a draft with no words, a time already past."""
+    if not text.strip() and not any((v or "").strip() for v in (variants or {}).values()):
+        raise ValidationError("Write the post before saving it: a draft needs some words.")
+    if scheduled_for is not None and scheduled_for <= timezone.now():
+        raise ValidationError("Choose a time in the future, or leave it empty to publish as soon as it is approved.")
 
 
 def post_create_draft(
@@ -114,6 +126,7 @@ def post_create_draft(
     """A new draft by ``author`` for channels they may draft for (also used by meeting promotion)."""
     chosen = _allowed_channels(user=author, council=council, channels=channels)
     _validate_fields(council=council, text=text, campaign=campaign, service=service, pair=None, post=None)
+    _validate_draft(text=text, variants=variants, scheduled_for=scheduled_for)
     with transaction.atomic():
         post = Post.objects.create(council=council, author=author, text=text.strip(), link=link.strip(),
                                    scheduled_for=scheduled_for, campaign=campaign, source=source,
@@ -144,14 +157,25 @@ def post_update_draft(
     service: Service | None = None,
     language: str = Post.Language.ENGLISH,
     pair: Post | None = None,
+    version: int | None = None,
 ) -> Post:
-    """Save the author's changes (autosave calls this too); a rejected or returned post becomes a draft again."""
+    """Save the author's changes (autosave calls this too); a rejected or returned post becomes a draft again.
+
+    ``version`` is the draft's version the change was made on: when the draft has been saved since,
+    ``DraftConflict`` is raised and nothing changes (``None``, for callers that hold no page, skips this).
+    """
     _editable_by(actor, post)
     chosen = _allowed_channels(user=actor, council=post.council, channels=channels)
     _validate_fields(council=post.council, text=text, campaign=campaign, service=service, pair=pair, post=post)
+    _validate_draft(text=text, variants=variants, scheduled_for=scheduled_for)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
         _editable_by(actor, post)
+        if version is not None and version != post.version:
+            raise DraftConflict("This draft was saved again after this change was made (by a later save or in "
+                                "another window), so this change was not saved. Reload the page to see the "
+                                "newest version.", code="conflict")
+        post.version += 1
         post.text, post.link, post.scheduled_for = text.strip(), link.strip(), scheduled_for
         post.campaign, post.service, post.language = campaign, service, language
         if post.status != Post.Status.DRAFT:
@@ -288,6 +312,7 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
         post.findings = [f.as_dict() for f in check.findings]
         post.forces_approval = check.forces_approval
         post.submitted_at = now
+        post.version += 1  # a save still on its way from the compose page must not undo the submission
         post.decision_reason = ""
         post.approved_by = post.second_approved_by = None
         post.approved_at = post.second_approved_at = None
