@@ -102,3 +102,49 @@ def test_a_past_time_is_refused_at_save(client_for, people, make_post, channel):
     )
     assert answer.status_code == 200 and "Choose a time in the future" in answer.content.decode()
     assert Post.objects.get().scheduled_for == post.scheduled_for
+
+
+# --- deleting a draft ------------------------------------------------------------------------------
+
+
+def test_the_author_deletes_a_draft_after_confirming(client_for, people, make_post):
+    from townsquare.audit.models import AuditEvent
+
+    post = make_post()
+    client = client_for(people.officer)
+    confirm = client.get(url("delete", post))
+    assert confirm.status_code == 200 and "Yes, delete the draft" in confirm.content.decode()
+    assert Post.objects.filter(pk=post.pk).exists()
+    done = client.post(url("delete", post), {"reason": "Written twice"})
+    assert done.status_code == 302 and not Post.objects.filter(pk=post.pk).exists()
+    event = AuditEvent.objects.get(action="post.deleted")
+    assert event.actor == people.officer and event.reason == "Written twice"
+    assert "Bins are collected" in str(event.before)
+
+
+@pytest.mark.parametrize("who", ["comms", "admin"])
+def test_a_communications_officer_or_administrator_may_delete_a_draft(client_for, people, make_post, who):
+    post = make_post()
+    assert client_for(getattr(people, who)).post(url("delete", post)).status_code == 302
+    assert not Post.objects.filter(pk=post.pk).exists()
+
+
+def test_delete_refuses_outsiders_roles_too_low_and_other_officers(client_for, people, make_post, riverside):
+    from townsquare.accounts.models import User
+    from townsquare.councils.services import membership_grant
+
+    post = make_post()
+    other = User.objects.create_user("officer2@riverside.example", "x" * 20)
+    membership_grant(actor=None, council=riverside, user=other, role="officer")
+    assert client_for(people.outsider).post(url("delete", post)).status_code == 404
+    assert client_for(people.auditor).post(url("delete", post)).status_code == 403
+    assert client_for(people.councillor).get(url("delete", post)).status_code == 403
+    assert client_for(other).post(url("delete", post)).status_code == 404
+    assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_only_drafts_are_deleted(client_for, people, make_post):
+    post = make_post()
+    post_submit(actor=people.officer, post=post)
+    answer = client_for(people.comms).post(url("delete", post))
+    assert answer.status_code == 302 and Post.objects.filter(pk=post.pk).exists()

@@ -54,3 +54,14 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+def notifications_resolve(*, url: str, kinds: Iterable[str] | None = None, users: Iterable[User] | None = None) -> int:
+    """The thing these notices point at has been dealt with (a post decided, a policy acknowledged):
+    they stop counting as new for everyone told (or only ``users``). Returns how many were resolved."""
+    unread = Notification.objects.filter(url=url, read_at__isnull=True)
+    if kinds is not None:
+        unread = unread.filter(kind__in=list(kinds))
+    if users is not None:
+        unread = unread.filter(user__in=[u.pk for u in users])
+    return unread.update(read_at=timezone.now())

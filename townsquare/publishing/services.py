@@ -17,15 +17,16 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.audit.services import audit_record, snapshot
 from townsquare.channels.models import Channel
 from townsquare.channels.selectors import channels_visible_to
-from townsquare.councils.access import perms_in
+from townsquare.councils.access import perms_in, roles_in
 from townsquare.councils.roles import Perm, Role
-from townsquare.notifications.services import council_team, notify
+from townsquare.notifications.services import council_team, notifications_resolve, notify
 from townsquare.publishing.checks import PostCheck, override_record, post_check
 from townsquare.publishing.images import image_validate
 from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
@@ -192,6 +193,36 @@ def post_update_draft(
         _set_targets(post, chosen, variants)
         post.targets.exclude(status=PostTarget.Status.DRAFT).update(status=PostTarget.Status.DRAFT, due_at=None)
     return post
+
+
+def post_delete_draft(*, actor: User, post: Post, reason: str = "") -> None:
+    """Delete a draft (or a rejected or returned post) that never went out: its author, a communications
+    officer or an administrator may. The audit event keeps what it said and where it was going."""
+    council = post.council
+    if post.author_id != actor.pk and Perm.APPROVE_POSTS not in perms_in(actor, council) \
+            and Role.ADMIN not in roles_in(actor, council):
+        raise PermissionDenied("Only the author, a communications officer or an administrator can delete a draft.")
+    with transaction.atomic():
+        post = Post.objects.select_for_update(of=("self",)).select_related("council").get(pk=post.pk)
+        if post.status not in EDITABLE:
+            raise ValidationError(f"This post is {post.get_status_display().lower()}: only drafts can be deleted. "
+                                  "Cancel it instead.")
+        audit_record(actor=actor, council=council, action="post.deleted", obj=post, before=_state(post),
+                     reason=reason.strip())
+        files = [image.file for image in post.images.all()]
+        url = post_url(post)
+        try:
+            post.delete()
+        except ProtectedError as exc:  # a meeting's promotion: deleting it would have it drafted again
+            raise ValidationError("This draft promotes a meeting: cancel it instead, so it is not drafted "
+                                  "again.") from exc
+        notifications_resolve(url=url)
+
+        def remove_files() -> None:
+            for file in files:
+                file.delete(save=False)
+
+        transaction.on_commit(remove_files)
 
 
 def post_add_image(*, actor: User, post: Post, content: bytes, filename: str, alt_text: str = "") -> PostImage:
