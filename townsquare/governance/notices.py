@@ -52,3 +52,10 @@ def tell(*, users: Iterable[User | None], council: Council, subject: str, messag
                 log.warning("governance email to one recipient failed", exc_info=True)
 
     transaction.on_commit(send)
+
+
+def resolve(*, url: str, kinds: Iterable[str], users: Iterable[User] | None = None) -> None:
+    """What the in-app notices at ``url`` asked for is done: they stop counting as new (when notices exist)."""
+    if "townsquare.notifications" not in settings.INSTALLED_APPS or find_spec("townsquare.notifications.services") is None:
+        return
+    import_module("townsquare.notifications.services").notifications_resolve(url=url, kinds=kinds, users=users)

@@ -368,6 +368,11 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
     return post
 
 
+def _waiting_notices_resolve(post: Post) -> None:
+    """Decided or withdrawn: "waiting for approval" no longer counts as new for any approver."""
+    notifications_resolve(url=post_url(post), kinds=["post.awaiting_approval"])
+
+
 def _refuse_own(actor: User, post: Post) -> None:
     if post.author_id == actor.pk:
         raise PermissionDenied("You cannot approve your own post: another communications officer must.")
@@ -400,6 +405,7 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
             raise ValidationError("Someone else has just decided on this post.")
         post = locked
         before = _state(post)
+        _waiting_notices_resolve(post)  # a second step, if needed, asks again below
         post.findings = [f.as_dict() for f in check.findings]
         second_step = post.status == Post.Status.AWAITING_SECOND
         if post.scheduled_for is not None and post.scheduled_for <= now:
@@ -459,6 +465,7 @@ def post_reject(*, actor: User, post: Post, reason: str) -> Post:
         post.status = Post.Status.REJECTED
         post.decision_reason = reason
         post.save()
+        _waiting_notices_resolve(post)
         post.targets.update(status=PostTarget.Status.DRAFT, due_at=None)
         audit_record(actor=actor, council=post.council, action="post.rejected", obj=post, before=before,
                      after=_state(post), reason=reason)
@@ -522,6 +529,7 @@ def post_cancel(*, actor: User, post: Post, reason: str = "") -> Post:
         elif not stopped:
             raise ValidationError("Nothing is left to cancel: every channel has been sent or stopped.")
         post.save()
+        _waiting_notices_resolve(post)
         audit_record(actor=actor, council=post.council, action="post.cancelled", obj=post, before=before,
                      after=_state(post), reason=reason.strip())
     return post
