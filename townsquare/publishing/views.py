@@ -34,6 +34,7 @@ from townsquare.publishing.selectors import (
     posts_in_trouble,
     posts_visible_to,
     slots_upcoming,
+    unconnected_targets,
     with_targets,
 )
 
@@ -75,7 +76,13 @@ def _post_context(post: Post) -> dict[str, Any]:
         "marked_text": highlight(post.text, findings),
         "marked_variants": [(t, highlight(t.text_override, findings, t.channel_id)) for t in targets if t.text_override],
         "delivery": dispatch.post_delivery(post),
+        "unconnected": unconnected_targets(targets),
     }
+
+
+def _unconnected_message(targets: list[PostTarget]) -> str:
+    names = ", ".join(f"{t.channel.name} ({t.channel.get_connection_state_display().lower()})" for t in targets)
+    return f"It will fail on {names} unless the channel is connected before it is due."
 
 
 # --- my posts and compose ---------------------------------------------------------------------------
@@ -151,6 +158,8 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
                                             acknowledge_warnings=bool(request.POST.get("acknowledge")))
                 messages.success(request, "Your post was approved and scheduled." if post.status == Post.Status.APPROVED
                                  else "Your post was sent for approval.")
+                if unconnected := unconnected_targets(list(post.targets.select_related("channel"))):
+                    messages.warning(request, _unconnected_message(unconnected))
                 return redirect("publishing:detail", slug=council.slug, pk=post.pk)
             messages.success(request, "Draft saved.")
             return redirect("publishing:edit", slug=council.slug, pk=post.pk)
