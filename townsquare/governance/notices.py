@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from townsquare.web.base_url import absolute_url
+
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
     from townsquare.councils.models import Council
@@ -39,7 +41,7 @@ def tell(*, users: Iterable[User | None], council: Council, subject: str, messag
         # The email below carries the subject line; the in-app notice must not send a second one.
         extra = {"email": False} if "email" in inspect.signature(notify).parameters else {}
         notify(users=people, council=council, message=message, url=url, kind=kind, **extra)
-    link = f"{settings.TOWNSQUARE_BASE_URL.rstrip('/')}{url}" if url else ""
+    link = absolute_url(url) if url else ""
     body = f"{message}\n\n{link}\n" if link else f"{message}\n"
     addresses = [p.email for p in people if p.email]
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from townsquare.councils.models import Membership
 from townsquare.notifications.models import Notification
+from townsquare.web.base_url import absolute_url
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -30,7 +31,7 @@ def notify(*, users: Iterable[User], council: Council | None, message: str, url:
     )
     if email and unique:
         recipients = [u.email for u in unique.values()]
-        link = f"{settings.TOWNSQUARE_BASE_URL}{url}" if url.startswith("/") else url
+        link = absolute_url(url)
         transaction.on_commit(lambda: _send(recipients, message, link))
     return made
 
