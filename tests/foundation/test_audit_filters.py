@@ -21,7 +21,9 @@ def test_a_date_that_is_not_a_date_is_shown_as_an_error(people, client_for, sinc
 
 def test_to_before_from_is_an_error_and_the_csv_is_refused(people, client_for):  # type: ignore[no-untyped-def]
     client = client_for(people.auditor)
-    assert "To must be the same as or after From" in trail(client, since="2026-03-02", until="2026-03-01").content.decode()
+    assert (
+        "To must be the same as or after From" in trail(client, since="2026-03-02", until="2026-03-01").content.decode()
+    )
     csv = trail(client, until="2026-13-01", format="csv")
     assert csv.status_code == 400 and "To must be a real date" in csv.content.decode()
 

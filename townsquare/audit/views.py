@@ -12,7 +12,6 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 
-
 DATE_FIELDS = {"since": "From", "until": "To"}
 
 
