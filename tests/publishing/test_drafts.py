@@ -148,3 +148,13 @@ def test_only_drafts_are_deleted(client_for, people, make_post):
     post_submit(actor=people.officer, post=post)
     answer = client_for(people.comms).post(url("delete", post))
     assert answer.status_code == 302 and Post.objects.filter(pk=post.pk).exists()
+
+
+def test_a_stale_save_draft_says_it_was_not_saved(client_for, people, make_post, channel):
+    post = make_post()
+    client = client_for(people.officer)
+    first = {"text": "First words", "channels": [channel.pk], "version": post.version, "action": "save"}
+    assert client.post(url("edit", post), first).status_code == 302
+    again = client.post(url("edit", post), {**first, "text": "Words from an older window"})
+    assert again.status_code == 409 and "This draft was not saved" in again.content.decode()
+    assert Post.objects.get().text == "First words"

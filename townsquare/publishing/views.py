@@ -168,7 +168,7 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
             status = 409 if isinstance(exc, services.DraftConflict) else 200
             if post is not None:
                 post.refresh_from_db()
-    context: dict[str, Any] = {"form": form, "errors": errors, "image_form": ImageForm(),
+    context: dict[str, Any] = {"form": form, "errors": errors, "image_form": ImageForm(), "conflict": status == 409,
                                "may_override": Perm.APPROVE_POSTS in _perms(request)}
     if post is not None:
         context.update(_post_context(post))
