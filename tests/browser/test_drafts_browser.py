@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db.models import F
@@ -47,9 +48,8 @@ def test_every_calendar_view_shows_times(
     screenshot(page, "calendar-week-times")
 
 
-def test_a_late_autosave_does_not_undo_save_draft(
-    page: Page, demo_data: None, sign_in: Callable[..., None], axe_check: Check, screenshot: Shot
-) -> None:
+def _open_new_draft(page: Page, sign_in: Callable[..., None]) -> Post:
+    """A draft by the waste officer with no time yet, open on the compose page."""
     officer = User.objects.get(email="officer@riverside.example")
     waste = Channel.objects.get(council__slug="riverside", name="Riverside Waste and Recycling")
     post = post_create_draft(
@@ -61,6 +61,13 @@ def test_a_late_autosave_does_not_undo_save_draft(
     )
     sign_in(page, "officer@riverside.example")
     page.goto(f"{RIVERSIDE}/posts/{post.pk}/edit/")
+    return post
+
+
+def test_a_late_autosave_does_not_undo_save_draft(
+    page: Page, demo_data: None, sign_in: Callable[..., None], axe_check: Check, screenshot: Shot
+) -> None:
+    post = _open_new_draft(page, sign_in)
 
     # An autosave made before the date is set: kept, to be sent again once the draft has moved on.
     with page.expect_response(re.compile(r"/autosave/$")) as first:
@@ -101,3 +108,31 @@ def test_a_late_autosave_does_not_undo_save_draft(
     assert Post.objects.get(pk=post.pk).text == "Garden waste collections restart on Monday"
     axe_check(page)
     screenshot(page, "compose-autosave-conflict")
+
+
+def test_save_draft_waits_for_an_autosave_on_its_way(page: Page, demo_data: None, sign_in: Callable[..., None]) -> None:
+    post = _open_new_draft(page, sign_in)
+    # The first autosave reaches the server (the draft moves to the next version) but its answer is
+    # held back, as a slow network would: "Save draft" must wait for it instead of being refused.
+    held: list[tuple[Any, Any]] = []
+
+    def hold_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    page.route(re.compile(r"/autosave/$"), hold_first)
+    page.get_by_label("What do you want to say?").fill("Garden waste collections restart on Monday")
+    page.wait_for_function("() => document.querySelector('#compose-form').classList.contains('htmx-request')")
+    when = timezone.localtime(timezone.now() + dt.timedelta(days=5)).replace(hour=10, minute=0)
+    page.get_by_label("Or choose a date and time").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Save draft").click(no_wait_after=True)
+    page.wait_for_timeout(300)
+    assert Post.objects.get(pk=post.pk).scheduled_for is None  # not sent: the page waits for the answer
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
+    saved = Post.objects.get(pk=post.pk)
+    assert saved.scheduled_for == when.replace(second=0, microsecond=0)
+    assert saved.text == "Garden waste collections restart on Monday"
