@@ -105,6 +105,14 @@ def test_import_promote_stream_agree_and_enter_views(page: Page, demo_data: None
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Announcement drafted")
     assert Post.objects.filter(source=f"live_stream:{stream.pk}").count() == 1
 
+    # Days before the meeting the stream cannot be live (nor finished, so its figures would be refused).
+    page.get_by_label("New status").select_option(label="Live")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("can be marked live from an hour before")
+
+    # The meeting has taken place (as if it had been last night): the figures are copied from the platform.
+    last_night = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(19), tzinfo=LONDON)
+    Meeting.objects.filter(pk=stream.meeting_id).update(starts_at=last_night, ends_at=None)
     page.get_by_label("New status").select_option(label="Live")
     page.get_by_role("button", name="Change status").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now: live")
@@ -112,10 +120,6 @@ def test_import_promote_stream_agree_and_enter_views(page: Page, demo_data: None
     page.get_by_role("button", name="Change status").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now: finished")
     axe_check(page)
-
-    # The meeting has taken place (as if it had been last night): the figures are copied from the platform.
-    last_night = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(19), tzinfo=LONDON)
-    Meeting.objects.filter(pk=stream.meeting_id).update(starts_at=last_night, ends_at=None)
     page.get_by_role("link", name="Enter viewing figures").click()
     axe_check(page)
     page.get_by_label("Total views").fill("1480")

@@ -91,3 +91,23 @@ def test_overdue_list_and_marking_reviewed(members_policy: Policy, people: Simpl
     policy_mark_reviewed(actor=people.comms, policy=members_policy, reviewed_on=dt.date(2026, 3, 3))
     assert members_policy.next_review_on == dt.date(2026, 9, 3)
     assert policies_overdue(council=council, today=dt.date(2026, 3, 4)) == []
+
+
+def test_acknowledging_clears_the_notice(members_policy: Policy, people: SimpleNamespace) -> None:
+    from townsquare.notifications.models import Notification
+
+    version = policy_version_publish(actor=people.comms, policy=members_policy, number="1.0")
+    waiting = Notification.objects.filter(user=people.councillor, kind="policy.acknowledge", read_at__isnull=True)
+    assert waiting.count() == 1
+    policy_acknowledge(actor=people.councillor, version=version)
+    assert waiting.count() == 0
+
+
+def test_a_review_clears_the_review_reminder(members_policy: Policy, people: SimpleNamespace) -> None:
+    from townsquare.notifications.models import Notification
+
+    policies_remind_reviews(council=members_policy.council, today=dt.date(2026, 2, 20))
+    reminders = Notification.objects.filter(user=people.comms, kind="policy.review_due", read_at__isnull=True)
+    assert reminders.count() == 1
+    policy_mark_reviewed(actor=people.comms, policy=members_policy, reviewed_on=dt.date(2026, 2, 21))
+    assert reminders.count() == 0

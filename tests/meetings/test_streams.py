@@ -48,8 +48,9 @@ def test_a_stream_cannot_be_ready_agreed_or_live_until_someone_agreed_the_item(s
     with pytest.raises(ValidationError, match="future"):
         live_stream_agree(actor=people.comms, stream=stream, agreed_by=people.councillor,
                           agreed_on=timezone.localdate() + dt.timedelta(days=1))
-    with pytest.raises(ValidationError, match="role at this council"):
-        live_stream_agree(actor=people.comms, stream=stream, agreed_by=people.outsider, agreed_on=timezone.localdate())
+    for nobody in (people.outsider, people.auditor, people.officer):  # no role that agrees streaming here
+        with pytest.raises(ValidationError, match="Choose a councillor or an officer"):
+            live_stream_agree(actor=people.comms, stream=stream, agreed_by=nobody, agreed_on=timezone.localdate())
     stream.refresh_from_db()
     assert stream.status == LiveStream.Status.PLANNED and not stream.agreed
     assert _actions(stream) == ["live_stream.created"]
@@ -68,16 +69,23 @@ def test_the_full_lifecycle_with_the_portfolio_holders_agreement_and_figures(str
         viewing_figures_record(actor=people.comms, stream=agreed, peak_concurrent_viewers=1, total_views=2,
                                average_watch_seconds=3, source="Facebook", read_on=timezone.localdate())
     live_stream_update(actor=people.comms, stream=agreed, agenda_item=ITEM, channel=agreed.channel, stream_url=URL)
+    # The meeting is ten days ahead in this fixture: not live, nor finished, until it is near.
+    for status, words in ((LiveStream.Status.LIVE, "from an hour before"), (LiveStream.Status.FINISHED, "after it")):
+        with pytest.raises(ValidationError, match=words):
+            live_stream_set_status(actor=people.comms, stream=agreed, status=status)
+    agreed.meeting.starts_at = timezone.now() + dt.timedelta(minutes=30)
+    agreed.meeting.save()
     live = live_stream_set_status(actor=people.comms, stream=agreed, status=LiveStream.Status.LIVE)
     with pytest.raises(ValidationError, match="cannot change"):
         live_stream_update(actor=people.comms, stream=live, agenda_item="Item 8: something else",
                            channel=live.channel, stream_url=URL)
+    with pytest.raises(ValidationError, match="after it"):
+        live_stream_set_status(actor=people.comms, stream=live, status=LiveStream.Status.FINISHED)
+    live.meeting.starts_at = timezone.now() - dt.timedelta(hours=2)
+    live.meeting.save()
     finished = live_stream_set_status(actor=people.comms, stream=live, status=LiveStream.Status.FINISHED)
     with pytest.raises(ValidationError):
         live_stream_set_status(actor=people.comms, stream=finished, status=LiveStream.Status.LIVE)
-    # The meeting is ten days ahead in this fixture, so figures cannot be read yet: move it into the past.
-    finished.meeting.starts_at = timezone.now() - dt.timedelta(days=3)
-    finished.meeting.save()
     figures = viewing_figures_record(actor=people.comms, stream=finished, peak_concurrent_viewers=212,
                                      total_views=1480, average_watch_seconds=4 * 60 + 30,
                                      source="Facebook Live video insights", read_on=timezone.localdate())
@@ -94,14 +102,18 @@ def test_the_full_lifecycle_with_the_portfolio_holders_agreement_and_figures(str
 def test_figures_are_checked(stream, people):
     live_stream_agree(actor=people.comms, stream=stream, agreed_by_name="Cllr Alan Reid", agreed_by_role="Portfolio Holder",
                       agreed_on=timezone.localdate())
+    stream.meeting.starts_at = timezone.now() - dt.timedelta(minutes=1)
+    stream.meeting.save()
     stream = live_stream_set_status(actor=people.comms, stream=stream, status=LiveStream.Status.FINISHED)
+    meeting_day = timezone.localtime(stream.meeting.starts_at).date()
     with pytest.raises(ValidationError) as raised:
         viewing_figures_record(actor=people.comms, stream=stream, peak_concurrent_viewers=500, total_views=20,
                                average_watch_seconds=60, source=" ", read_on=timezone.localdate() + dt.timedelta(days=1))
     assert len(raised.value.messages) == 3  # peak above total, no source, a future date
     with pytest.raises(ValidationError, match="before the meeting"):
         viewing_figures_record(actor=people.comms, stream=stream, peak_concurrent_viewers=5, total_views=20,
-                               average_watch_seconds=60, source="YouTube Studio", read_on=timezone.localdate())
+                               average_watch_seconds=60, source="YouTube Studio",
+                               read_on=meeting_day - dt.timedelta(days=1))
     assert not stream.figures.exists()
 
 
@@ -154,3 +166,13 @@ def test_announcements_are_drafted_for_approval_and_linked(stream, people, chann
     assert event.actor == people.admin and event.after["post_id"] == by_admin.pk
     with pytest.raises(ValidationError):
         live_stream_announce(actor=people.comms, stream=stream, text="x", channels=[], scheduled_for=None)
+
+
+def test_who_agreed_offers_only_councillors_and_officers_who_may_agree(stream, people, client_for):
+    from django.urls import reverse
+
+    page = client_for(people.comms).get(reverse("meetings:stream_agree", kwargs={"slug": "riverside", "pk": stream.pk}))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Councillor Person" in body and "Comms Person" in body
+    assert "Auditor Person" not in body and "Officer Person" not in body

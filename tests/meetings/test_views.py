@@ -265,8 +265,11 @@ def test_stream_pages_record_agreement_status_announcement_and_figures(client_fo
     response = client.post(url("stream_announce", stream.pk), {"text": "Watch live at 7pm", "channels": [channel.pk]})
     assert response.status_code == 302 and stream.announcements.count() == 1
     client.post(url("stream_status", stream.pk), {"status": "live"})
-    client.post(url("stream_status", stream.pk), {"status": "finished"})
+    page = client.get(url("stream", stream.pk)).content.decode()
+    assert "can be marked live from an hour before" in page  # ten days before its meeting
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
+    client.post(url("stream_status", stream.pk), {"status": "live"})
+    client.post(url("stream_status", stream.pk), {"status": "finished"})
     response = client.post(url("stream_figures", stream.pk), {
         "total_views": "900", "peak_concurrent_viewers": "120", "average_watch": "3:15",
         "source": "Facebook Live video insights", "read_on": timezone.localdate().isoformat()})
@@ -300,8 +303,8 @@ def test_api_lists_meetings_promotions_streams_and_figures(client_for, people, p
     stream = live_stream_create(actor=people.comms, meeting=meeting, agenda_item="Item 7", platform="youtube")
     live_stream_agree(actor=people.comms, stream=stream, agreed_by_name="Cllr Alan Reid",
                       agreed_by_role="Portfolio Holder", agreed_on=timezone.localdate())
-    live_stream_set_status(actor=people.comms, stream=stream, status="finished")
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
+    live_stream_set_status(actor=people.comms, stream=stream, status="finished")
     viewing_figures_record(actor=people.comms, stream=stream, peak_concurrent_viewers=10, total_views=50,
                            average_watch_seconds=61, source="YouTube Studio", read_on=timezone.localdate())
     client = client_for(people.councillor)

@@ -73,14 +73,16 @@ def test_compose_save_upload_and_submit_in_the_browser_forms(client_for, people,
     client.post(url("image_add", post), {"image": SimpleUploadedFile("cal.png", PNG, content_type="image/png")})
     assert post.images.count() == 1
     response = client.post(url("edit", post), {"text": "Christmas collection days change #BinDay",
-                                               "channels": [channel.pk], "action": "submit"})
+                                               "channels": [channel.pk], "action": "submit",
+                                               "version": Post.objects.get().version})
     assert response.status_code == 200 and "no alt text" in response.content.decode()
     assert Post.objects.get().status == Post.Status.DRAFT
     image = post.images.get()
     client.post(reverse("publishing:image_change", kwargs={"slug": "riverside", "pk": post.pk, "image_pk": image.pk}),
                 {"alt_text": "Calendar of the new collection days", "action": "alt"})
     response = client.post(url("edit", post), {"text": "Christmas collection days change #BinDay",
-                                               "channels": [channel.pk], "action": "submit"})
+                                               "channels": [channel.pk], "action": "submit",
+                                               "version": Post.objects.get().version})
     assert response.status_code == 302
     assert Post.objects.get().status == Post.Status.AWAITING_APPROVAL
 
@@ -88,7 +90,8 @@ def test_compose_save_upload_and_submit_in_the_browser_forms(client_for, people,
 def test_autosave_answers_with_previews(client_for, people, make_post, channel):
     post = make_post()
     response = client_for(people.officer).post(url("autosave", post), {
-        "text": "New words for the draft", "channels": [channel.pk], f"variant_{channel.pk}": "Facebook's own words"})
+        "text": "New words for the draft", "channels": [channel.pk], f"variant_{channel.pk}": "Facebook's own words",
+        "version": post.version})
     assert response.status_code == 200
     body = response.content.decode()
     assert "Facebook&#x27;s own words" in body or "Facebook's own words" in body

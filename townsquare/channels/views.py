@@ -53,13 +53,18 @@ def register(request: HttpRequest, council: Council) -> HttpResponse:
     if filters["service"] and not filters["service"].isdigit():
         filters["service"] = ""
     channels = channels_filter(_visible(request, council), **filters).order_by("platform", "handle")
+    # The home page's "channels need reconnecting" figure links here with connection=needs_reconnecting.
+    connection = request.GET.get("connection", "")
+    filters["connection"] = connection if connection in Channel.Connection.values else ""
+    if filters["connection"]:
+        channels = channels.filter(connection_state=filters["connection"])
     page = Paginator(channels, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without the joins below
     rows = _register_rows(cast("QuerySet[Channel]", page.object_list).values(*_REGISTER_FIELDS), council=council)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "channels/register.html", {
         "page": page, "rows": rows, "filters": filters, "platforms": Platform.choices, "statuses": Channel.Status.choices,
-        "services": council.services.all(), "query": query.urlencode(),
+        "services": council.services.all(), "query": query.urlencode(), "connections": Channel.Connection.choices,
     })
 
 

@@ -8,11 +8,11 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from townsquare.notifications.services import notify
+from townsquare.notifications.services import notifications_resolve, notify
+from townsquare.web.base_url import absolute_url
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -28,7 +28,7 @@ def tell(*, users: Iterable[User | None], council: Council, subject: str, messag
         return
     # The email below carries the subject line; the in-app notice must not send a second one.
     notify(users=people, council=council, message=message, url=url, kind=kind, email=False)
-    link = f"{settings.TOWNSQUARE_BASE_URL.rstrip('/')}{url}" if url else ""
+    link = absolute_url(url) if url else ""
     body = f"{message}\n\n{link}\n" if link else f"{message}\n"
     addresses = [p.email for p in people if p.email]
 
@@ -41,3 +41,8 @@ def tell(*, users: Iterable[User | None], council: Council, subject: str, messag
                 log.warning("governance email to one recipient failed", exc_info=True)
 
     transaction.on_commit(send)
+
+
+def resolve(*, url: str, kinds: Iterable[str], users: Iterable[User] | None = None) -> None:
+    """What the in-app notices at ``url`` asked for is done: they stop counting as new."""
+    notifications_resolve(url=url, kinds=kinds, users=users)

@@ -38,6 +38,7 @@ from townsquare.governance.models import (
     TrainingRecord,
     TrainingSession,
 )
+from townsquare.governance.notices import resolve as notices_resolve
 from townsquare.governance.notices import tell
 from townsquare.governance.selectors import (
     audience_people,
@@ -168,6 +169,8 @@ def policy_version_publish(
         policy.next_review_on = start + relativedelta(months=policy.review_interval_months)
         policy.reminded_for = None
         policy.save(update_fields=["next_review_on", "reminded_for"])
+        notices_resolve(url=reverse("governance:policy", args=[policy.council.slug, policy.pk]),
+                        kinds=["policy.review_due"])
         audience = list(audience_people(council=policy.council, audience=policy.audience))
         Acknowledgement.objects.bulk_create(
             [Acknowledgement(version=version, user=person, requested_at=now) for person in audience]
@@ -201,6 +204,8 @@ def policy_acknowledge(*, actor: User, version: PolicyVersion) -> Acknowledgemen
         ack.save(update_fields=["acknowledged_at"])
         audit_record(actor=actor, council=council, action="policy.acknowledged", obj=version,
                      after={"user": actor.email, "version": version.number})
+        notices_resolve(url=reverse("governance:policy", args=[council.slug, version.policy_id]),
+                        kinds=["policy.acknowledge"], users=[actor])
     return ack
 
 
@@ -213,6 +218,8 @@ def policy_mark_reviewed(*, actor: User, policy: Policy, reviewed_on: dt.date, n
         policy.save(update_fields=["next_review_on", "reminded_for"])
         audit_record(actor=actor, council=policy.council, action="policy.reviewed", obj=policy, before=before,
                      after=snapshot(policy, ["next_review_on"]), reason=note)
+        notices_resolve(url=reverse("governance:policy", args=[policy.council.slug, policy.pk]),
+                        kinds=["policy.review_due"])
     return policy
 
 

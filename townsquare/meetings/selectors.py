@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from townsquare.councils.models import Council
-from townsquare.councils.roles import Perm
+from townsquare.councils.roles import Perm, Role
 from townsquare.meetings import promotion
 from townsquare.meetings.calendar_io import ParsedMeeting, ParseResult, local_zone
 from townsquare.meetings.models import LiveStream, Meeting, Promotion, ViewingFigures
@@ -81,6 +81,18 @@ def meeting_with_related(*, council: Council, pk: int) -> Meeting:
             .prefetch_related(Prefetch("promotions", queryset=Promotion.objects.select_related("offset", "post")),
                               Prefetch("live_streams", queryset=streams_with_related()))
             .get(pk=pk))
+
+
+# Who can agree that an item is streamed: councillors (the Portfolio Holder) and the officers whose role
+# carries that decision. Auditors and service officers record nothing of the kind.
+AGREEING_ROLES = (Role.COUNCILLOR, Role.COMMS, Role.ADMIN)
+
+
+def people_who_may_agree(*, council: Council) -> QuerySet[Any]:
+    from townsquare.accounts.models import User
+
+    return (User.objects.filter(memberships__council=council, memberships__role__in=AGREEING_ROLES, is_active=True)
+            .distinct().order_by("full_name", "email"))
 
 
 def streams_with_related() -> QuerySet[LiveStream]:

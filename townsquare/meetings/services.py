@@ -32,7 +32,7 @@ from townsquare.meetings.models import (
     PromotionOffset,
     ViewingFigures,
 )
-from townsquare.meetings.selectors import meeting_matching
+from townsquare.meetings.selectors import meeting_matching, people_who_may_agree
 from townsquare.net.fetch import AddressRefused
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_cancel, post_create_draft, post_update_draft
@@ -451,8 +451,9 @@ def live_stream_agree(*, actor: User, stream: LiveStream, agreed_on: dt.date, ag
         problems.append("Say who agreed the item: choose the person, or enter their name and role.")
     if agreed_by is None and name and not role:
         problems.append("Enter the role of the person who agreed the item, such as Portfolio Holder.")
-    if agreed_by is not None and not Membership.objects.filter(council=stream.council, user=agreed_by).exists():
-        problems.append("Choose a person with a role at this council, or enter a name and role.")
+    if agreed_by is not None and not people_who_may_agree(council=stream.council).filter(pk=agreed_by.pk).exists():
+        problems.append("Choose a councillor or an officer whose role lets them agree streaming, or enter the "
+                        "name and role of the person who agreed.")
     if agreed_on > timezone.localdate():
         problems.append("The date agreed cannot be in the future.")
     if problems:
@@ -483,6 +484,21 @@ NEXT_STATUS: dict[str, set[str]] = {
 }
 
 
+# A stream may go live a little before its meeting (a test picture, people arriving), not days before.
+LIVE_FROM_BEFORE_MEETING = dt.timedelta(hours=1)
+
+
+def _check_meeting_time(stream: LiveStream, status: str) -> None:
+    starts = stream.meeting.starts_at
+    when = f"{timezone.localtime(starts):%H:%M on %-d %B %Y}"
+    now = timezone.now()
+    if status == LiveStream.Status.LIVE and now < starts - LIVE_FROM_BEFORE_MEETING:
+        raise ValidationError(f"The meeting starts at {when}: the stream can be marked live from an hour before.")
+    if status == LiveStream.Status.FINISHED and now < starts:
+        raise ValidationError(f"The meeting starts at {when}: the stream can be marked finished only after it has "
+                              "started. Cancel the stream if it will not happen.")
+
+
 def live_stream_set_status(*, actor: User, stream: LiveStream, status: str, reason: str = "") -> LiveStream:
     """Move the stream on; it can be agreed, live or finished only once someone's agreement is recorded."""
     with transaction.atomic():
@@ -497,6 +513,7 @@ def live_stream_set_status(*, actor: User, stream: LiveStream, status: str, reas
             raise ValidationError("Record who agreed the item (the Portfolio Holder) and when, first.")
         if status == LiveStream.Status.LIVE and not stream.stream_url:
             raise ValidationError("Add the stream link before marking the stream live.")
+        _check_meeting_time(stream, status)
         before = _stream_state(stream)
         stream.status = status
         if status == LiveStream.Status.PLANNED and stream.agreed:

@@ -43,6 +43,7 @@ from townsquare.meetings.selectors import (
     may_read_posts,
     meeting_with_related,
     meetings_list,
+    people_who_may_agree,
     post_visible_ids,
     promotion_rows,
     streams_of,
@@ -324,7 +325,7 @@ def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
 @council_view(MANAGE)
 def stream_agree(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     stream = _stream(council, pk)
-    people = User.objects.filter(memberships__council=council, is_active=True).distinct().order_by("full_name", "email")
+    people = people_who_may_agree(council=council)
     form = AgreeForm(request.POST or None, people=people, initial={
         "agreed_by": stream.agreed_by_id, "agreed_by_name": stream.agreed_by_name,
         "agreed_by_role": stream.agreed_by_role if stream.agreed_by_id is None else "",

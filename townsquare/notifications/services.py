@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from townsquare.councils.models import Membership
 from townsquare.notifications.models import Notification
+from townsquare.web.base_url import absolute_url
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -30,7 +31,7 @@ def notify(*, users: Iterable[User], council: Council | None, message: str, url:
     )
     if email and unique:
         recipients = [u.email for u in unique.values()]
-        link = f"{settings.TOWNSQUARE_BASE_URL}{url}" if url.startswith("/") else url
+        link = absolute_url(url)
         transaction.on_commit(lambda: _send(recipients, message, link))
     return made
 
@@ -53,4 +54,15 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+def notifications_resolve(*, url: str, kinds: Iterable[str] | None = None, users: Iterable[User] | None = None) -> int:
+    """The thing these notices point at has been dealt with (a post decided, a policy acknowledged):
+    they stop counting as new for everyone told (or only ``users``). Returns how many were resolved."""
+    unread = Notification.objects.filter(url=url, read_at__isnull=True)
+    if kinds is not None:
+        unread = unread.filter(kind__in=list(kinds))
+    if users is not None:
+        unread = unread.filter(user__in=[u.pk for u in users])
     return unread.update(read_at=timezone.now())

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import icalendar
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.publishing.models import PostTarget
 from townsquare.publishing.selectors import calendar_days, calendar_targets, posts_visible_to, target_moment
+from townsquare.web.base_url import absolute_url
 
 VIEWS = ("month", "week", "list")
 
@@ -99,8 +99,8 @@ def calendar_ics(request: HttpRequest, council: Council) -> HttpResponse:
         event.add("dtend", moment + dt.timedelta(minutes=15))
         event.add("summary", f"{target.channel.name}: {str(target.post)[:60]} ({target.get_status_display()})")
         event.add("description", target.text)
-        event.add("url", settings.TOWNSQUARE_BASE_URL + reverse(
-            "publishing:detail", kwargs={"slug": council.slug, "pk": target.post_id}))
+        event.add("url", absolute_url(reverse(
+            "publishing:detail", kwargs={"slug": council.slug, "pk": target.post_id}), request))
         event.add("status", "CANCELLED" if target.status == PostTarget.Status.CANCELLED else "CONFIRMED")
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

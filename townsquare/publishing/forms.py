@@ -39,6 +39,8 @@ class PostForm(forms.Form):
     language = forms.ChoiceField(label="Language", choices=Post.Language.choices, initial=Post.Language.ENGLISH)
     pair = forms.ModelChoiceField(label="Welsh/English pair (optional)", queryset=Post.objects.none(),
                                   required=False, help_text="The same post in the other language.")
+    # The draft's version this page was made from (``Post.version``): a save based on an older one is refused.
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, council: Council, channels: QuerySet[Channel], posts: QuerySet[Post],
                  slots: list[dt.datetime], post: Post | None = None, **kwargs: Any) -> None:

@@ -115,6 +115,9 @@ class Post(models.Model):
     decision_reason = models.TextField(blank=True, help_text="Why it was rejected or returned.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every save of the draft: a change based on an older number (an autosave that was
+    # overtaken by "Save draft", another tab) is refused instead of overwriting the newer save.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-updated_at"]

@@ -53,6 +53,14 @@ def posts_in_trouble(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.filter(targets__status__in=[PostTarget.Status.FAILED, PostTarget.Status.UNCONFIRMED]).distinct()
 
 
+def unconnected_targets(targets: list[PostTarget]) -> list[PostTarget]:
+    """The post's channels that cannot publish now (not connected, or needing reconnecting), among those
+    still to go out: shown to the author and the approver before the post fails on them."""
+    done = (PostTarget.Status.PUBLISHED, PostTarget.Status.CANCELLED)
+    return [t for t in targets
+            if t.status not in done and t.channel.connection_state != Channel.Connection.CONNECTED]
+
+
 # --- the calendar ---------------------------------------------------------------------------------
 
 

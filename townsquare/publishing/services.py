@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.audit.services import audit_record, snapshot
 from townsquare.channels.models import Channel
 from townsquare.channels.selectors import channels_visible_to
-from townsquare.councils.access import perms_in
+from townsquare.councils.access import perms_in, roles_in
 from townsquare.councils.roles import Perm, Role
 from townsquare.governance.services import publishing_rights_refusal
-from townsquare.notifications.services import council_team, notify
+from townsquare.notifications.services import council_team, notifications_resolve, notify
 from townsquare.publishing.checks import PostCheck, override_record, post_check
 from townsquare.publishing.images import image_validate
 from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
@@ -81,6 +82,10 @@ def _set_targets(post: Post, channels: list[Channel], variants: dict[int, str] |
             PostTarget.objects.create(post=post, channel=channel, text_override=text)
 
 
+class DraftConflict(ValidationError):
+    """The draft was saved again after the version a change was based on: the change is refused."""
+
+
 def _validate_fields(*, council: Council, text: str, campaign: Campaign | None, service: Service | None,
                      pair: Post | None, post: Post | None) -> None:
     if len(text) > MAX_TEXT:
@@ -94,6 +99,14 @@ def _validate_fields(*, council: Council, text: str, campaign: Campaign | None, 
             raise ValidationError("The Welsh/English pair must be a post of this council.")
         if post is not None and pair.pk == post.pk:
             raise ValidationError("A post cannot be its own Welsh/English pair.")
+
+
+def _validate_draft(*, text: str, variants: dict[int, str] | None, scheduled_for: dt.datetime | None) -> None:
+    """Refused at every save, not only at submission: a draft with no words, a time already past."""
+    if not text.strip() and not any((v or "").strip() for v in (variants or {}).values()):
+        raise ValidationError("Write the post before saving it: a draft needs some words.")
+    if scheduled_for is not None and scheduled_for <= timezone.now():
+        raise ValidationError("Choose a time in the future, or leave it empty to publish as soon as it is approved.")
 
 
 def post_create_draft(
@@ -113,6 +126,7 @@ def post_create_draft(
     """A new draft by ``author`` for channels they may draft for (also used by meeting promotion)."""
     chosen = _allowed_channels(user=author, council=council, channels=channels)
     _validate_fields(council=council, text=text, campaign=campaign, service=service, pair=None, post=None)
+    _validate_draft(text=text, variants=variants, scheduled_for=scheduled_for)
     with transaction.atomic():
         post = Post.objects.create(council=council, author=author, text=text.strip(), link=link.strip(),
                                    scheduled_for=scheduled_for, campaign=campaign, source=source,
@@ -143,14 +157,25 @@ def post_update_draft(
     service: Service | None = None,
     language: str = Post.Language.ENGLISH,
     pair: Post | None = None,
+    version: int | None = None,
 ) -> Post:
-    """Save the author's changes (autosave calls this too); a rejected or returned post becomes a draft again."""
+    """Save the author's changes (autosave calls this too); a rejected or returned post becomes a draft again.
+
+    ``version`` is the draft's version the change was made on: when the draft has been saved since,
+    ``DraftConflict`` is raised and nothing changes (``None``, for callers that hold no page, skips this).
+    """
     _editable_by(actor, post)
     chosen = _allowed_channels(user=actor, council=post.council, channels=channels)
     _validate_fields(council=post.council, text=text, campaign=campaign, service=service, pair=pair, post=post)
+    _validate_draft(text=text, variants=variants, scheduled_for=scheduled_for)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
         _editable_by(actor, post)
+        if version is not None and version != post.version:
+            raise DraftConflict("This draft was saved again after this change was made (by a later save or in "
+                                "another window), so this change was not saved. Reload the page to see the "
+                                "newest version.", code="conflict")
+        post.version += 1
         post.text, post.link, post.scheduled_for = text.strip(), link.strip(), scheduled_for
         post.campaign, post.service, post.language = campaign, service, language
         if post.status != Post.Status.DRAFT:
@@ -167,6 +192,36 @@ def post_update_draft(
         _set_targets(post, chosen, variants)
         post.targets.exclude(status=PostTarget.Status.DRAFT).update(status=PostTarget.Status.DRAFT, due_at=None)
     return post
+
+
+def post_delete_draft(*, actor: User, post: Post, reason: str = "") -> None:
+    """Delete a draft (or a rejected or returned post) that never went out: its author, a communications
+    officer or an administrator may. The audit event keeps what it said and where it was going."""
+    council = post.council
+    if post.author_id != actor.pk and Perm.APPROVE_POSTS not in perms_in(actor, council) \
+            and Role.ADMIN not in roles_in(actor, council):
+        raise PermissionDenied("Only the author, a communications officer or an administrator can delete a draft.")
+    with transaction.atomic():
+        post = Post.objects.select_for_update(of=("self",)).select_related("council").get(pk=post.pk)
+        if post.status not in EDITABLE:
+            raise ValidationError(f"This post is {post.get_status_display().lower()}: only drafts can be deleted. "
+                                  "Cancel it instead.")
+        audit_record(actor=actor, council=council, action="post.deleted", obj=post, before=_state(post),
+                     reason=reason.strip())
+        files = [image.file for image in post.images.all()]
+        url = post_url(post)
+        try:
+            post.delete()
+        except ProtectedError as exc:  # a meeting's promotion: deleting it would have it drafted again
+            raise ValidationError("This draft promotes a meeting: cancel it instead, so it is not drafted "
+                                  "again.") from exc
+        notifications_resolve(url=url)
+
+        def remove_files() -> None:
+            for file in files:
+                file.delete(save=False)
+
+        transaction.on_commit(remove_files)
 
 
 def post_add_image(*, actor: User, post: Post, content: bytes, filename: str, alt_text: str = "") -> PostImage:
@@ -283,6 +338,7 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
         post.findings = [f.as_dict() for f in check.findings]
         post.forces_approval = check.forces_approval
         post.submitted_at = now
+        post.version += 1  # a save still on its way from the compose page must not undo the submission
         post.decision_reason = ""
         post.approved_by = post.second_approved_by = None
         post.approved_at = post.second_approved_at = None
@@ -305,6 +361,11 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
             notify(users=approvers, council=council, kind="post.awaiting_approval", url=post_url(post),
                    message=f"A post by {actor.display_name} is waiting for approval: {post}")
     return post
+
+
+def _waiting_notices_resolve(post: Post) -> None:
+    """Decided or withdrawn: "waiting for approval" no longer counts as new for any approver."""
+    notifications_resolve(url=post_url(post), kinds=["post.awaiting_approval"])
 
 
 def _refuse_own(actor: User, post: Post) -> None:
@@ -339,6 +400,7 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
             raise ValidationError("Someone else has just decided on this post.")
         post = locked
         before = _state(post)
+        _waiting_notices_resolve(post)  # a second step, if needed, asks again below
         post.findings = [f.as_dict() for f in check.findings]
         second_step = post.status == Post.Status.AWAITING_SECOND
         if post.scheduled_for is not None and post.scheduled_for <= now:
@@ -398,6 +460,7 @@ def post_reject(*, actor: User, post: Post, reason: str) -> Post:
         post.status = Post.Status.REJECTED
         post.decision_reason = reason
         post.save()
+        _waiting_notices_resolve(post)
         post.targets.update(status=PostTarget.Status.DRAFT, due_at=None)
         audit_record(actor=actor, council=post.council, action="post.rejected", obj=post, before=before,
                      after=_state(post), reason=reason)
@@ -461,6 +524,7 @@ def post_cancel(*, actor: User, post: Post, reason: str = "") -> Post:
         elif not stopped:
             raise ValidationError("Nothing is left to cancel: every channel has been sent or stopped.")
         post.save()
+        _waiting_notices_resolve(post)
         audit_record(actor=actor, council=post.council, action="post.cancelled", obj=post, before=before,
                      after=_state(post), reason=reason.strip())
     return post

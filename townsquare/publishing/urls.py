@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.publishing import api, calendar_views, views
+from townsquare.publishing import api, calendar_views, draft_views, views
 
 app_name = "publishing"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("c/<slug:slug>/posts/<int:pk>/retry/", views.retry_failed, name="retry"),
     path("c/<slug:slug>/posts/<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("c/<slug:slug>/posts/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("c/<slug:slug>/posts/<int:pk>/delete/", draft_views.delete, name="delete"),
     path("c/<slug:slug>/posts/<int:pk>/channels/<int:target_pk>/resolve/", views.resolve, name="resolve"),
     path("c/<slug:slug>/calendar/", calendar_views.calendar, name="calendar"),
     path("c/<slug:slug>/calendar/schedule.ics", calendar_views.calendar_ics, name="calendar_ics"),

@@ -34,6 +34,7 @@ from townsquare.publishing.selectors import (
     posts_in_trouble,
     posts_visible_to,
     slots_upcoming,
+    unconnected_targets,
     with_targets,
 )
 
@@ -75,7 +76,13 @@ def _post_context(post: Post) -> dict[str, Any]:
         "marked_text": highlight(post.text, findings),
         "marked_variants": [(t, highlight(t.text_override, findings, t.channel_id)) for t in targets if t.text_override],
         "delivery": dispatch.post_delivery(post),
+        "unconnected": unconnected_targets(targets),
     }
+
+
+def _unconnected_message(targets: list[PostTarget]) -> str:
+    names = ", ".join(f"{t.channel.name} ({t.channel.get_connection_state_display().lower()})" for t in targets)
+    return f"It will fail on {names} unless the channel is connected before it is due."
 
 
 # --- my posts and compose ---------------------------------------------------------------------------
@@ -102,7 +109,7 @@ def _form(request: HttpRequest, council: Council, post: Post | None, data: Any =
     if post is not None:
         initial = {"text": post.text, "link": post.link, "channels": chosen, "scheduled_for": post.scheduled_for,
                    "campaign": post.campaign_id, "service": post.service_id, "language": post.language,
-                   "pair": post.pair_id}
+                   "pair": post.pair_id, "version": post.version}
         for target in post.targets.all():
             initial[f"variant_{target.channel_id}"] = target.text_override
     slots = slots_upcoming(channels=list(channels.filter(pk__in=chosen)) or list(channels))
@@ -118,11 +125,13 @@ def _save(request: HttpRequest, council: Council, post: Post | None, form: PostF
             scheduled_for=data.get("scheduled_for"), campaign=data.get("campaign"), link=data.get("link", ""),
             service=data.get("service"), language=data.get("language") or Post.Language.ENGLISH,
             variants=form.variants())
+    if not data.get("version"):  # a page that does not say which version it changes cannot be trusted to be newest
+        raise services.DraftConflict("This page is out of date, so the change was not saved. Reload the page.")
     return services.post_update_draft(
         actor=request.user, post=post, text=data["text"], channels=data["channels"],  # type: ignore[arg-type]
         scheduled_for=data.get("scheduled_for"), link=data.get("link", ""), variants=form.variants(),
         campaign=data.get("campaign"), service=data.get("service"),
-        language=data.get("language") or Post.Language.ENGLISH, pair=data.get("pair"))
+        language=data.get("language") or Post.Language.ENGLISH, pair=data.get("pair"), version=data["version"])
 
 
 def _own_editable(request: HttpRequest, council: Council, pk: int) -> Post:
@@ -139,6 +148,7 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
         return redirect("publishing:detail", slug=council.slug, pk=post.pk)
     form = _form(request, council, post, request.POST if request.method == "POST" else None)
     errors: list[str] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             post = _save(request, council, post, form)
@@ -148,18 +158,21 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
                                             acknowledge_warnings=bool(request.POST.get("acknowledge")))
                 messages.success(request, "Your post was approved and scheduled." if post.status == Post.Status.APPROVED
                                  else "Your post was sent for approval.")
+                if unconnected := unconnected_targets(list(post.targets.select_related("channel"))):
+                    messages.warning(request, _unconnected_message(unconnected))
                 return redirect("publishing:detail", slug=council.slug, pk=post.pk)
             messages.success(request, "Draft saved.")
             return redirect("publishing:edit", slug=council.slug, pk=post.pk)
         except (ValidationError, PermissionDenied) as exc:
             errors = _errors(exc)
+            status = 409 if isinstance(exc, services.DraftConflict) else 200
             if post is not None:
                 post.refresh_from_db()
-    context: dict[str, Any] = {"form": form, "errors": errors, "image_form": ImageForm(),
+    context: dict[str, Any] = {"form": form, "errors": errors, "image_form": ImageForm(), "conflict": status == 409,
                                "may_override": Perm.APPROVE_POSTS in _perms(request)}
     if post is not None:
         context.update(_post_context(post))
-    return render(request, "publishing/compose.html", context)
+    return render(request, "publishing/compose.html", context, status=status)
 
 
 @council_view(Perm.DRAFT_POSTS)
@@ -169,19 +182,21 @@ def autosave(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     post = _own_editable(request, council, pk)
     form = _form(request, council, post, request.POST)
     error = ""
+    status = 200
     if post.status not in services.EDITABLE:
-        error = "This post can no longer be changed."
+        error, status = "This post can no longer be changed: reload the page.", 409
     elif form.is_valid():
         try:
             post = _save(request, council, post, form)
         except (ValidationError, PermissionDenied) as exc:
-            error = " ".join(_errors(exc))
+            error = "Not saved: " + " ".join(_errors(exc))
+            status = 409 if isinstance(exc, services.DraftConflict) else 200
     else:
         error = "Not saved: " + " ".join(str(e) for errs in form.errors.values() for e in errs)
     context = _post_context(post)
-    context["autosave_error"] = error
-    context["saved"] = not error
-    return render(request, "publishing/_live.html", context)
+    # A 409 leaves the page's version as it was: every later autosave from it is refused too.
+    context.update({"autosave_error": error, "saved": not error, "conflict": status == 409})
+    return render(request, "publishing/_live.html", context, status=status)
 
 
 @council_view(Perm.DRAFT_POSTS)

@@ -7,14 +7,24 @@ from typing import Any
 from django import template
 
 from townsquare.councils.roles import Perm
-from townsquare.publishing.selectors import attention_counts
+from townsquare.publishing.selectors import attention_counts, target_moment
 
 register = template.Library()
 
 TAG_COLOURS = {
-    "draft": "grey", "awaiting_approval": "yellow", "awaiting_second": "yellow", "approved": "blue",
-    "scheduled": "blue", "publishing": "light-blue", "published": "green", "failed": "red",
-    "unconfirmed": "orange", "partial": "orange", "rejected": "red", "returned": "orange", "cancelled": "grey",
+    "draft": "grey",
+    "awaiting_approval": "yellow",
+    "awaiting_second": "yellow",
+    "approved": "blue",
+    "scheduled": "blue",
+    "publishing": "light-blue",
+    "published": "green",
+    "failed": "red",
+    "unconfirmed": "orange",
+    "partial": "orange",
+    "rejected": "red",
+    "returned": "orange",
+    "cancelled": "grey",
 }
 
 
@@ -37,3 +47,12 @@ def status_tag(status: str, label: str = "") -> dict[str, str]:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def moment(target: Any) -> Any:
+    """When a post goes (or went) out on a channel, as a datetime for the ``date`` and ``time`` filters.
+
+    ``{% firstof ... as x %}`` cannot do this: it stores the rendered text, which ``date`` turns into nothing.
+    """
+    return target_moment(target)
