@@ -68,4 +68,6 @@ def demo_load() -> bool:
             import_module("townsquare.demo.governance").governance_demo_load(councils)
         if apps.is_installed("townsquare.publishing"):  # posts in every state, on posting slots
             import_module("townsquare.demo.publishing").publishing_demo_load(councils)
+        if apps.is_installed("townsquare.classify"):  # routing words and examples for the inbox's classifier
+            import_module("townsquare.classify.demo").classify_demo_load(councils["riverside"], admin)
     return True
