@@ -47,10 +47,18 @@ class LinearHeads:
 
     CACHE_SIZE = 200_000
 
-    def __init__(self, features: Sequence[str], matrix: np.ndarray, intercepts: np.ndarray,
-                 outputs: Sequence[str], meta: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        features: Sequence[str],
+        matrix: np.ndarray,
+        intercepts: np.ndarray,
+        outputs: Sequence[str],
+        meta: dict[str, Any],
+    ) -> None:
         if matrix.shape != (len(features), len(outputs) + 1):
-            raise ValueError(f"model matrix {matrix.shape} does not fit {len(features)} features, {len(outputs)} outputs")
+            raise ValueError(
+                f"model matrix {matrix.shape} does not fit {len(features)} features, {len(outputs)} outputs"
+            )
         self.outputs = list(outputs)
         self.column = {name: i for i, name in enumerate(self.outputs)}
         self.meta = meta
@@ -82,8 +90,6 @@ class LinearHeads:
         match = _TOKEN.fullmatch(raw)
         kind, norm = normalise_token((match.lastgroup or "sym") if match else "sym", raw)
         rows = [self.ids[f] for f in token_features(kind, norm) if f in self.ids]
-        if len(self._tokens) >= self.CACHE_SIZE:  # bound the memory of a long-running process
-            self._reset()
         if not rows:
             entry = (0, norm)
         else:
@@ -97,6 +103,8 @@ class LinearHeads:
 
     def score(self, texts: Sequence[str]) -> Scored:
         """Score a batch of texts (each read up to MAX_CHARS)."""
+        if len(self._tokens) >= self.CACHE_SIZE or len(self._pairs) >= self.CACHE_SIZE:
+            self._reset()  # bound the memory of a long-running process; never in the middle of a batch
         rows: list[int] = []
         starts: list[int] = []
         every_norm: list[list[str]] = []
@@ -117,8 +125,9 @@ class LinearHeads:
             rows.append(0)
         if not texts:
             return Scored([], np.zeros((0, len(self.outputs))), np.zeros(0, dtype=bool))
-        sums = np.add.reduceat(self._table[np.array(rows, dtype=np.intp)], np.array(starts, dtype=np.intp), axis=0,
-                               dtype=np.float64)
+        sums = np.add.reduceat(
+            self._table[np.array(rows, dtype=np.intp)], np.array(starts, dtype=np.intp), axis=0, dtype=np.float64
+        )
         square = sums[:, -1]
         known = square > 0
         length = np.sqrt(np.where(known, square, 1.0))
@@ -141,7 +150,7 @@ class LinearHeads:
                 square += float(self._table[row, -1])
         if square <= 0:
             return []
-        length = square ** 0.5
+        length = square**0.5
         return [(raw, part / length) for raw, part in zip(raws, parts, strict=True)]
 
 

@@ -26,9 +26,13 @@ from townsquare.classify.routing import Router, terms
 SENTIMENTS = ("negative", "neutral", "positive")
 _SENTIMENT_COLUMNS = [f"sentiment:{name}" for name in SENTIMENTS]
 # Welsh sentiment words: the sentiment heads learned from English tweets and know no Welsh.
-_WELSH_POSITIVE = frozenset(["diolch", "gwych", "ardderchog", "hyfryd", "caredig", "llawen", "gwerthfawrogi", "defnyddiol", "boddau"])
+_WELSH_POSITIVE = frozenset("diolch gwych ardderchog hyfryd caredig llawen gwerthfawrogi defnyddiol boddau".split())  # noqa: SIM905
 _WELSH_NEGATIVE = frozenset(
-    ["gwarthus", "ffiaidd", "ofnadwy", "diwerth", "cywilydd", "poeni", "ofn", "oer", "torri", "llwydni", "gwaethygu", "cwyn", "siomedig"])
+    """
+gwarthus warthus ffiaidd ofnadwy diwerth ddiwerth cywilydd chywilydd poeni ofn oer torri llwydni gwaethygu cwyn
+siomedig byth neb eto
+""".split()
+)  # noqa: SIM905 (with mutated forms: "warthus", "chywilydd")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +61,13 @@ class Classification:
 
     def as_json(self) -> dict[str, Any]:
         """The command's and the inbox's record: sentiment, categories, risk, language, service."""
-        return {"sentiment": self.sentiment, "categories": list(self.categories), "risk": self.risk,
-                "language": self.language, "service": self.service}
+        return {
+            "sentiment": self.sentiment,
+            "categories": list(self.categories),
+            "risk": self.risk,
+            "language": self.language,
+            "service": self.service,
+        }
 
 
 def _welsh_sentiment(tokens: Sequence[str]) -> str:
@@ -75,11 +84,9 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
         sentiment_logits = _with_naive_bayes(heads, scored.logits, sentiment_logits)
     probabilities = softmax(sentiment_logits)
     offensive = sigmoid(scored.logits[:, heads.column["offensive"]]) * scored.known
-    threshold = float(heads.meta["offensive_threshold"])
     if second:
         exact = offensive_model()
         offensive = (offensive + np.array([exact.score(text) for text in texts])) / 2
-        threshold = (threshold + exact.threshold) / 2
     results = []
     for n, text in enumerate(texts):
         tokens = scored.tokens[n]
@@ -92,14 +99,24 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
         else:
             sentiment = "neutral"
         found = set(cat.cues(text)) if second else cat.cue_names(text, tokens)
-        is_offensive = bool(offensive[n] >= threshold)
+        is_offensive = bool(offensive[n] >= cat.ABUSE_THRESHOLD)
         categories, risk = cat.decide(found, sentiment, is_offensive)
         route = router.route_terms(terms(tokens)) if router is not None else None
         reasons = _reasons(text, sentiment, is_offensive, route) if second else ()
-        results.append(Classification(
-            sentiment=sentiment, sentiment_scores=scores, categories=tuple(categories), risk=risk,  # type: ignore[arg-type]
-            language=language, service=route.name if route else None, service_id=route.service_id if route else None,
-            offensive=round(float(offensive[n]), 4), second_pass=second, reasons=reasons))
+        results.append(
+            Classification(
+                sentiment=sentiment,
+                sentiment_scores=scores,
+                categories=tuple(categories),
+                risk=risk,  # type: ignore[arg-type]
+                language=language,
+                service=route.name if route else None,
+                service_id=route.service_id if route else None,
+                offensive=round(float(offensive[n]), 4),
+                second_pass=second,
+                reasons=reasons,
+            )
+        )
     return results
 
 
@@ -135,11 +152,18 @@ def _reasons(text: str, sentiment: str, offensive: bool, route: Any) -> tuple[Re
         if weight > 0.05:
             reasons.append(Reason(column, word, round(weight, 3)))
     if offensive:
-        reasons.extend(Reason("offensive", span.text, span.weight, span.start, span.end)
-                       for span in offensive_model().spans(text, limit=3))
+        reasons.extend(
+            Reason("offensive", span.text, span.weight, span.start, span.end)
+            for span in offensive_model().spans(text, limit=3)
+        )
     for name, places in cat.cues(text).items():
-        label = name if name in cat.CATEGORIES else {"threat": "abuse_threat", "abuse": "abuse_threat",
-                                                     "complain": "complaint", "praise_cue": "praise"}[name]
+        label = (
+            name
+            if name in cat.CATEGORIES
+            else {"threat": "abuse_threat", "abuse": "abuse_threat", "complain": "complaint", "praise_cue": "praise"}[
+                name
+            ]
+        )
         start, end = places[0]
         reasons.append(Reason(f"category:{label}", text[start:end], 1.0, start, end))
     if route is not None:
