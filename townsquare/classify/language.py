@@ -12,30 +12,36 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a text written as a list separated by spaces and new lines."""
+    return frozenset(text.split())
+
+
 # Welsh function words, none of them English words; everyday Welsh words of council messages (evidence
 # of the language, but words that route a message); English function words, none of them Welsh ("a",
 # "i", "am", "ar", "mae" are left out of one or the other).
-WELSH_FUNCTION = frozenset(
+WELSH_FUNCTION = word_set(
     """
 y yr yn mae ac ddim wedi chi fy ein eich eu ei gyda dros heb tan hefyd oes ydy ydw ydych rydw rydych rydyn
 dw i'n i'r o'r a'r sy'n mae'r mae'n dyw does neb beth pam pryd sut ble pwy faint os gwelwch dda iawn yma
 hwn hon hyn bod neu ond nid nhw ni fe ti gan mewn allwch alla hoffwn nawr heddiw yfory ddoe rhywun rhaid angen
 arnaf amdana yw oedd roedd bydd fydd cael gael gennych gennym eto ydi ydyn maen
-""".split()
-)  # noqa: SIM905
-WELSH = WELSH_FUNCTION | frozenset(
+"""
+)
+WELSH = WELSH_FUNCTION | word_set(
     """
 diolch cyngor treth gyngor nghyngor stryd heol ffordd lôn ysgol llyfrgell biniau casglu ailgylchu sbwriel bore
 wythnos blwyddyn gymraeg cymraeg cymru dref tref sir plant chwarae
-""".split()
-)  # noqa: SIM905
-ENGLISH = frozenset(
+"""
+)
+ENGLISH = word_set(
     """
 the and to of is in my you for on it this that was are have has be can please with at not they we our your
 there their what when where why how who would could should will been from about just do does did had an or
 but if no so get got any some all still again i'm it's don't can't won't isn't
-""".split()
-)  # noqa: SIM905
+"""
+)
 
 LANGUAGES = [
     "en",

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from townsquare.classify import categories as cat
-from townsquare.classify.language import language_of
+from townsquare.classify.language import language_of, word_set
 from townsquare.classify.linear import LinearHeads, default_heads, sigmoid, softmax
 from townsquare.classify.offensive import default_model as offensive_model
 from townsquare.classify.routing import Router, terms
@@ -26,13 +26,13 @@ from townsquare.classify.routing import Router, terms
 SENTIMENTS = ("negative", "neutral", "positive")
 _SENTIMENT_COLUMNS = [f"sentiment:{name}" for name in SENTIMENTS]
 # Welsh sentiment words: the sentiment heads learned from English tweets and know no Welsh.
-_WELSH_POSITIVE = frozenset("diolch gwych ardderchog hyfryd caredig llawen gwerthfawrogi defnyddiol boddau".split())  # noqa: SIM905
-_WELSH_NEGATIVE = frozenset(
+_WELSH_POSITIVE = word_set("diolch gwych ardderchog hyfryd caredig llawen gwerthfawrogi defnyddiol boddau")
+_WELSH_NEGATIVE = word_set(
     """
 gwarthus warthus ffiaidd ofnadwy diwerth ddiwerth cywilydd chywilydd poeni ofn oer torri llwydni gwaethygu cwyn
 siomedig byth neb eto
-""".split()
-)  # noqa: SIM905 (with mutated forms: "warthus", "chywilydd")
+"""
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,8 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
     for n, text in enumerate(texts):
         tokens = scored.tokens[n]
         language = language_of(text, tokens) if second else _fast_language(text, tokens)
-        scores = tuple(round(float(p), 4) for p in probabilities[n])
+        negative, neutral, positive = (round(float(p), 4) for p in probabilities[n])
+        scores = (negative, neutral, positive)
         if language == "cy":
             sentiment = _welsh_sentiment(tokens)
         elif scored.known[n]:
