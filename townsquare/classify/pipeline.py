@@ -87,35 +87,34 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
     if second:
         exact = offensive_model()
         offensive = (offensive + np.array([exact.score(text) for text in texts])) / 2
+    # Plain Python lists: indexing numpy arrays one element at a time costs more than the rest of the loop.
+    scores_of = probabilities.round(4).tolist()
+    best_of = probabilities.argmax(axis=1).tolist()
+    known_of = scored.known.tolist()
+    offensive_of = offensive.round(4).tolist()
+    language = language_of if second else _fast_language
     results = []
-    for n, text in enumerate(texts):
-        tokens = scored.tokens[n]
-        language = language_of(text, tokens) if second else _fast_language(text, tokens)
-        negative, neutral, positive = (round(float(p), 4) for p in probabilities[n])
-        scores = (negative, neutral, positive)
-        if language == "cy":
-            sentiment = _welsh_sentiment(tokens)
-        elif scored.known[n]:
-            sentiment = SENTIMENTS[int(np.argmax(probabilities[n]))]
-        else:
-            sentiment = "neutral"
+    for text, tokens, scores, best, known, offensive_score in zip(
+        texts, scored.tokens, scores_of, best_of, known_of, offensive_of, strict=True
+    ):
+        code = language(text, tokens)
+        sentiment = _welsh_sentiment(tokens) if code == "cy" else SENTIMENTS[best] if known else "neutral"
         found = set(cat.cues(text)) if second else cat.cue_names(text, tokens)
-        is_offensive = bool(offensive[n] >= cat.ABUSE_THRESHOLD)
+        is_offensive = offensive_score >= cat.ABUSE_THRESHOLD
         categories, risk = cat.decide(found, sentiment, is_offensive)
         route = router.route_terms(terms(tokens)) if router is not None else None
-        reasons = _reasons(text, sentiment, is_offensive, route) if second else ()
         results.append(
             Classification(
                 sentiment=sentiment,
-                sentiment_scores=scores,
+                sentiment_scores=(scores[0], scores[1], scores[2]),
                 categories=tuple(categories),
-                risk=risk,  # type: ignore[arg-type]
-                language=language,
+                risk=risk,
+                language=code,
                 service=route.name if route else None,
                 service_id=route.service_id if route else None,
-                offensive=round(float(offensive[n]), 4),
+                offensive=offensive_score,
                 second_pass=second,
-                reasons=reasons,
+                reasons=_reasons(text, sentiment, is_offensive, route) if second else (),
             )
         )
     return results

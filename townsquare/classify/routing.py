@@ -357,20 +357,19 @@ class Router:
 
     def route_terms(self, found: Iterable[str]) -> Route | None:
         scores: dict[int, float] = {}
-        parts: dict[int, list[tuple[float, str]]] = {}
         get = self.weights.get
-        for term in set(found):
+        unique = set(found)
+        for term in unique:
             for n, weight in get(term, ()):
                 scores[n] = scores.get(n, 0.0) + weight
-                parts.setdefault(n, []).append((weight, term))
         if not scores:
             return None
         best = max(scores, key=lambda n: (scores[n], -n))
         if scores[best] < self.min_score:
             return None
+        parts = sorted(((w, term) for term in unique for n, w in get(term, ()) if n == best), reverse=True)
         profile = self.profiles[best]
-        strongest = tuple(term for _, term in sorted(parts[best], reverse=True)[:5])
-        return Route(profile.id, profile.name, round(scores[best], 3), strongest)
+        return Route(profile.id, profile.name, round(scores[best], 3), tuple(term for _, term in parts[:5]))
 
     def route(self, text: str) -> Route | None:
         return self.route_terms(text_terms(text))
