@@ -88,16 +88,30 @@ def measure(items: list[str], seconds: float) -> tuple[float, float, int, int]:
 
 def council_messages() -> list[str]:
     path = ROOT / "data" / "classify" / "council_messages" / "messages.tsv"
-    return [line.split("\t")[4] for line in path.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#")]
+    return [
+        line.split("\t")[4]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
 
 
 def measure_passes(items: list[str], seconds: float) -> dict[str, float]:
     from townsquare.classify.pipeline import first_pass, second_pass
     from townsquare.classify.routing import Router, ServiceProfile
 
-    names = ["Waste and Recycling", "Highways", "Council Tax", "Housing", "Planning", "Parking",
-             "Environmental Health", "Libraries", "Leisure", "Communications", "Emergency Planning"]
+    names = [
+        "Waste and Recycling",
+        "Highways",
+        "Council Tax",
+        "Housing",
+        "Planning",
+        "Parking",
+        "Environmental Health",
+        "Libraries",
+        "Leisure",
+        "Communications",
+        "Emergency Planning",
+    ]
     router = Router([ServiceProfile(n, name) for n, name in enumerate(names)])
     batch = (items * (1000 // len(items) + 1))[:1000]
     rates = {}
@@ -119,14 +133,36 @@ def main() -> None:
     items = texts()
     rate, first, scored, flagged = measure(items, args.seconds)
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    entries = [{"metric": "classify_offensive_per_s", "value": round(rate, 1), "unit": "texts/s", "when": when,
-                "commit": commit()}]
+    # The machine's load goes with each figure: on a shared machine it explains a low one.
+    load = round(os.getloadavg()[0], 2)
+    entries = [
+        {
+            "metric": "classify_offensive_per_s",
+            "value": round(rate, 1),
+            "unit": "texts/s",
+            "when": when,
+            "commit": commit(),
+            "load_average": load,
+        }
+    ]
     for metric, value in measure_passes(items + council_messages(), args.seconds).items():
-        entries.append({"metric": metric, "value": round(value, 1), "unit": "texts/s", "when": when, "commit": commit()})
+        entries.append(
+            {
+                "metric": metric,
+                "value": round(value, 1),
+                "unit": "texts/s",
+                "when": when,
+                "commit": commit(),
+                "load_average": load,
+            }
+        )
     for entry in entries:
         print(json.dumps(entry))
-    print(f"{scored} scores of {len(items)} texts ({1e6 / rate:.0f} µs each), {flagged} of them offensive; "
-          f"loading the model and the first pass took {first * 1000:.0f} ms", file=sys.stderr)
+    print(
+        f"{scored} scores of {len(items)} texts ({1e6 / rate:.0f} µs each), {flagged} of them offensive; "
+        f"loading the model and the first pass took {first * 1000:.0f} ms",
+        file=sys.stderr,
+    )
     if not args.no_save:
         append_results(entries)
 

@@ -38,12 +38,12 @@ RISKS = ("low", "medium", "high", "urgent")
 # about 0.7 on models trained on tweets; lower, most complaints would be flagged as abuse.
 ABUSE_THRESHOLD = 0.75
 
-# Each phrase is compiled on its own and indexed by the words (two letters or more) written in it: a
-# phrase is only tried on a text with a token starting with one of its words, so a text is not read
-# once per phrase. Phrases without such a word (numbers, e-mail addresses, emoji) are one expression
-# read on every text.
+# Each phrase is compiled on its own and indexed by the words written in it (three letters or more, and
+# not among the commonest): the first pass tries a phrase only on a text with a token holding one of its
+# words, so a text is not read once per phrase. Phrases without such a word (numbers, e-mail addresses,
+# emoji) are tried on texts with a digit, an @ or the emoji. The second pass tries every phrase.
 _PHRASES = [(name, re.compile(phrase, re.IGNORECASE)) for name, phrases in _CUES.items() for phrase in phrases]
-_ESCAPES = re.compile(r"\\\w|\(\?[-:=!<a-z]+:?|\{\d*,?\d*\}")
+_ESCAPES = re.compile(r"\\\w|\(\?(?:<?[=!]|[-a-zA-Z]*:)|\{\d*,?\d*\}")
 _ANCHOR = re.compile(r"[^\W\d_][^\W\d_']*")
 
 
@@ -58,13 +58,13 @@ they them their about then than will would could should been being
 
 def _anchors(phrase: str) -> set[str]:
     """The words written in a phrase, lower case, without apostrophes, optional last letters dropped."""
-    plain = _ESCAPES.sub(" ", re.sub(r"\w\?|'\??", "", phrase))
+    plain = re.sub(r"\w\?|'\??", "", _ESCAPES.sub(" ", phrase))
     every = {word.lower() for word in _ANCHOR.findall(plain)}
     words = {word for word in every if len(word) >= 3}
     return words - _COMMON or words or {word for word in every if len(word) >= 2}
 
 
-_BY_PREFIX: dict[str, list[tuple[str, int]]] = {}
+_ANCHORS: list[tuple[str, int]] = []
 _ALWAYS: list[tuple[re.Pattern[str], int]] = []  # (what the text must contain for the phrase to be tried, phrase)
 for _index, (_name, _compiled) in enumerate(_PHRASES):
     _words = _anchors(_compiled.pattern)
@@ -72,14 +72,15 @@ for _index, (_name, _compiled) in enumerate(_PHRASES):
         _needs = r"\d" if r"\d" in _compiled.pattern else "@" if "@" in _compiled.pattern else _compiled.pattern
         _ALWAYS.append((re.compile(_needs), _index))
     for _word in _words:
-        _BY_PREFIX.setdefault(_word[:2], []).append((_word, _index))
+        _ANCHORS.append((_word, _index))
 
 
 @lru_cache(maxsize=100_000)
 def _triggers(token: str) -> frozenset[int]:
-    """The phrases a token (lower case) may begin."""
+    """The phrases a token (lower case) may be part of: those with a word found in it (Welsh mutates a word's
+    start, "diwerth" in "ddiwerth"). Worked out once per token and kept."""
     token = token.replace("'", "")
-    return frozenset(index for word, index in _BY_PREFIX.get(token[:2], ()) if token.startswith(word))
+    return frozenset(index for word, index in _ANCHORS if word in token)
 
 
 def cue_names(text: str, tokens: Iterable[str]) -> set[str]:
