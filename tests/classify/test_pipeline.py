@@ -188,3 +188,12 @@ def test_nothing_is_fetched_from_the_network(monkeypatch) -> None:
     language._identifier.cache_clear()
     for run in PASSES:
         run(["Dzień dobry", "Diolch", "FOI request", "You idiots"], riverside_router())
+
+
+def test_offensive_reaching_gives_the_second_pass_score_only_at_the_threshold() -> None:
+    for text in ["You useless fucking idiots", "Honestly you lot are a bunch of lazy clowns", "Thank you all"]:
+        score = pipeline.offensive_probability(text)
+        assert pipeline.second_pass([text])[0].offensive == pytest.approx(score, abs=1e-4)
+        for threshold in (0.3, 0.5, 0.7, 0.9):
+            reached = pipeline.offensive_reaching(text, threshold)
+            assert reached == (pytest.approx(score) if score >= threshold else None)

@@ -183,8 +183,24 @@ def second_pass(texts: Sequence[str], router: Router | None = None) -> list[Clas
 
 def offensive_probability(text: str) -> float:
     """The second pass's offensive score of one text (0..1): the mean of the first-pass head and the offensive
-    model, as in ``second_pass``; the policy checks (CC-02) use it."""
+    model, as in ``second_pass``."""
     heads = default_heads()
     scored = heads.score([text])
     head = float(sigmoid(scored.logits[0, heads.column["offensive"]])) if scored.known[0] else 0.0
     return (head + offensive_model().score(text)) / 2
+
+
+def offensive_reaching(text: str, threshold: float) -> float | None:
+    """``offensive_probability(text)`` when it reaches ``threshold``, else None; the policy checks (CC-02) use it.
+
+    The head is only scored when the offensive model's own score leaves the mean able to reach the
+    threshold (the head is at most 1), so a polite draft costs what the offensive model alone costs.
+    """
+    alone = offensive_model().score(text)
+    if (alone + 1.0) / 2 < threshold:
+        return None
+    heads = default_heads()
+    scored = heads.score([text])
+    head = float(sigmoid(scored.logits[0, heads.column["offensive"]])) if scored.known[0] else 0.0
+    score = (head + alone) / 2
+    return score if score >= threshold else None

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from townsquare.classify.offensive import offensive_spans
-from townsquare.classify.pipeline import offensive_probability
+from townsquare.classify.pipeline import offensive_reaching
 from townsquare.policy.catalogue import RULES, RULES_BY_ID, SEVERITY_ORDER, ListKind, Severity
 from townsquare.policy.lexicon import FIRST_NAMES, HASHTAG_WORDS, language_of, split_run_together
 from townsquare.policy.platforms import URL_RE, PlatformRules, bytes_overflow_at, overflow_at
@@ -322,8 +322,8 @@ OFFENSIVE_THRESHOLD = 0.7
 
 
 def _offensive(out: _Out, text: str) -> None:
-    score = offensive_probability(text)
-    if score < OFFENSIVE_THRESHOLD:
+    score = offensive_reaching(text, OFFENSIVE_THRESHOLD)
+    if score is None:
         return
     spans = [span for span in offensive_spans(text, limit=3) if span.weight > 0]
     start, end = (spans[0].start, spans[0].end) if spans else (0, len(text))
