@@ -36,6 +36,12 @@ METRICS: dict[str, tuple[str, str, bool]] = {
     "classify_offensive_per_s": (
         "offensive-text scores per second on realistic council drafts and residents' messages, one process on one "
         "core (bench/classify_bench.py)", "at least 10,000 per second", False),
+    "classify_first_pass_per_s": (
+        "messages classified per second by the first pass (sentiment, categories, risk, language, service) in "
+        "batches of 1,000, one process on one core (bench/classify_bench.py)", "at least 20,000 per second", False),
+    "classify_second_pass_per_s": (
+        "messages classified per second by the second pass (with reasons), batches of 1,000, one process on one "
+        "core (bench/classify_bench.py)", "at least 100 per second", False),
     "dispatch_10k_drain_s": (
         "seconds from the moment 10,000 posts across 500 channels all fall due at once to the last one published "
         "(bench/dispatch_bench.py)", "under 60 s", True),

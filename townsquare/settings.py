@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "townsquare.governance",
     "townsquare.meetings",
     "townsquare.learning",
+    "townsquare.classify",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,8 @@ PEOPLE: list[tuple[str, str, str, dict[str, list[str]]]] = [
 ]
 
 SERVICES = {
-    "riverside": ["Communications", "Waste and Recycling", "Leisure", "Libraries", "Emergency Planning", "Housing"],
+    "riverside": ["Communications", "Waste and Recycling", "Leisure", "Libraries", "Emergency Planning", "Housing",
+                  "Highways", "Council Tax", "Planning", "Parking", "Environmental Health"],
     "hillcrest": ["Communications", "Leisure", "Planning"],
 }
 

@@ -11,6 +11,7 @@ from townsquare.accounts.models import User
 from townsquare.channels.forms import ChannelForm
 from townsquare.channels.models import Channel
 from townsquare.channels.services import channel_save_form
+from townsquare.classify.demo import classify_demo_load
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant, service_get_or_create
 from townsquare.demo import data
@@ -68,4 +69,5 @@ def demo_load() -> bool:
         governance_demo_load(councils)  # policies, action plans, training, breaches
         learning_demo_load(councils["riverside"])  # the staff and councillors' e-learning modules
         publishing_demo_load(councils)  # posts in every state, on posting slots
+        classify_demo_load(councils["riverside"], admin)  # routing words and examples for the classifier
     return True
