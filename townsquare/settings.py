@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "townsquare.policy",
     "townsquare.governance",
     "townsquare.meetings",
+    "townsquare.measures",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("townsquare.policy.urls")),
     path("", include("townsquare.governance.urls")),
     path("", include("townsquare.meetings.urls")),
+    path("", include("townsquare.measures.urls")),
     *oidc_urls(),
 ]
 
