@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import datetime as dt
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
