@@ -18,6 +18,7 @@ apt_install() {  # apt-get install the named Debian packages that are missing
 }
 
 command -v npm >/dev/null || apt_install nodejs npm
+apt_install libpango-1.0-0 libpangoft2-1.0-0  # WeasyPrint draws the PDF reports with Pango
 [ -d .venv ] || "$PY" -m venv .venv
 reqs=requirements.txt; [ "$want_test" = "--test" ] && reqs=requirements-dev.txt
 stamp=".venv/.installed-$(sha1sum requirements*.txt | sha1sum | cut -c1-12)-$(basename $reqs)"
@@ -32,6 +33,6 @@ if [ ! -f "$nstamp" ]; then
 fi
 scripts/build_assets.sh
 if [ "$want_test" = "--test" ]; then
-  apt_install chromium
+  apt_install chromium poppler-utils  # poppler-utils: pdftotext reads the PDF reports back in tests
   scripts/peers/setup_all.sh  # real peers for the connector tests (Bluesky PDS via Node 22 from npm)
 fi

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "townsquare.meetings",
     "townsquare.learning",
     "townsquare.classify",
+    "townsquare.measures",
 ]
 
 MIDDLEWARE = [

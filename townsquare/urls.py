@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("townsquare.governance.urls")),
     path("", include("townsquare.meetings.urls")),
     path("", include("townsquare.learning.urls")),
+    path("", include("townsquare.measures.urls")),
     *oidc_urls(),
 ]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import requests
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.models import MetricSnapshot, ReceivedItem
+from townsquare.connectors.models import ReceivedItem
 from townsquare.connectors.services import connection_connect_with_secret
 from townsquare.jobs import registry, schedule
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import job_enqueue, jobs_run_due
+from townsquare.measures.models import MetricSnapshot
 
 
 def test_jobs_are_registered_and_scheduled() -> None:

@@ -82,25 +82,3 @@ class ReceivedItem(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.external_id} on {self.channel_id}"
 
-
-class MetricSnapshot(models.Model):
-    """An account's figures as the platform reported them at one moment; None: not reported."""
-
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="metric_snapshots")
-    taken_at = models.DateTimeField()
-    followers = models.BigIntegerField(null=True, blank=True)
-    page_likes = models.BigIntegerField(null=True, blank=True)
-    profile_views = models.BigIntegerField(null=True, blank=True)
-    impressions = models.BigIntegerField(null=True, blank=True)
-    reach = models.BigIntegerField(null=True, blank=True)
-    engagements = models.BigIntegerField(null=True, blank=True)
-    video_views = models.BigIntegerField(null=True, blank=True)
-    watch_time_minutes = models.BigIntegerField(null=True, blank=True)
-    raw = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-taken_at"]
-        indexes = [models.Index(fields=["channel", "taken_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.channel_id} at {self.taken_at:%Y-%m-%d %H:%M}"

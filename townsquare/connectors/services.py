@@ -38,9 +38,11 @@ from townsquare.connectors.base import (
     RateHeadroom,
 )
 from townsquare.connectors.crypto import CredentialsUnreadable, credentials_decrypt, credentials_encrypt, token_rotate
-from townsquare.connectors.models import Connection, MetricSnapshot, ReceivedItem
+from townsquare.connectors.models import Connection, ReceivedItem
 from townsquare.connectors.registry import connector_class
 from townsquare.councils.roles import Role
+from townsquare.measures.models import MetricSnapshot
+from townsquare.measures.services import SNAPSHOT_METRICS, snapshot_record
 from townsquare.net.fetch import AddressRefused, address_check
 from townsquare.notifications.services import council_team, notify
 
@@ -472,11 +474,9 @@ def metrics_take(*, channel: Channel) -> MetricSnapshot | None:
         connection_record_error(channel, error)
         return None
     connection_keep_renewed(channel=channel, connector=connector, before=before)
-    snapshot_row = MetricSnapshot.objects.create(
-        channel=channel, taken_at=metrics.taken_at, followers=metrics.followers, page_likes=metrics.page_likes,
-        profile_views=metrics.profile_views, impressions=metrics.impressions, reach=metrics.reach,
-        engagements=metrics.engagements, video_views=metrics.video_views,
-        watch_time_minutes=metrics.watch_time_minutes, raw=json.loads(json.dumps(metrics.raw, default=str)),
+    snapshot_row = snapshot_record(
+        channel=channel, taken_at=metrics.taken_at, raw=metrics.raw,
+        figures={name: getattr(metrics, name) for name in SNAPSHOT_METRICS},
     )
     connection_record_success(channel, connector.last_headroom)
     return snapshot_row

@@ -1,0 +1,81 @@
+"""The quarterly report to Members: headline sentences written from the figures, each measure's
+chart (with its description) and table, as a page, an accessible tagged PDF (PDF/UA) and a CSV of
+every figure it quotes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from townsquare.channels.models import Platform
+from townsquare.councils.models import Council
+from townsquare.measures.charts import Chart, line_chart
+from townsquare.measures.models import Metric
+from townsquare.measures.periods import Quarter, month_add
+from townsquare.measures.selectors import Change, Scope, headlines, metrics_with_figures, monthly_series, quarter_change
+
+
+@dataclass
+class Section:
+    metric: str
+    label: str
+    chart: Chart
+    series: list[Any]
+    changes: list[tuple[str, Change]] = field(default_factory=list)
+
+
+@dataclass
+class QuarterlyReport:
+    council: Council
+    quarter: Quarter
+    headlines: list[str]
+    sections: list[Section]
+
+
+def report_build(*, council: Council, quarter: Quarter) -> QuarterlyReport:
+    sections: list[Section] = []
+    last = quarter.months[-1]
+    platforms = [p for p, _ in Platform.choices]
+    for metric in metrics_with_figures(council):
+        label = Metric(metric).label
+        series = monthly_series(scope=Scope(council), metric=metric, first=month_add(last, -14), last=last)
+        chart = line_chart(title=f"{label.capitalize()} by month, all accounts", series=series, chart_id=f"c-{metric}")
+        section = Section(metric, label, chart, series)
+        for platform in platforms:
+            found = quarter_change(scope=Scope(council, platform=platform), metric=metric, quarter=quarter)
+            if found:
+                section.changes.append((Platform(platform).label, found[0]))
+        sections.append(section)
+    return QuarterlyReport(council, quarter, headlines(council=council, quarter=quarter), sections)
+
+
+def report_html(report: QuarterlyReport) -> str:
+    return render_to_string("measures/report.html", {"report": report, "council": report.council})
+
+
+def report_csv(report: QuarterlyReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["council", "quarter", "kind", "measure", "scope", "month", "value", "year_before", "change",
+                     "change_percent"])
+    for section in report.sections:
+        for month, value in section.series:
+            writer.writerow([report.council.slug, report.quarter.code, "month", section.metric, "all accounts",
+                             month.isoformat(), value, "", "", ""])
+        for platform, change in section.changes:
+            writer.writerow([report.council.slug, report.quarter.code, "quarter", section.metric, platform, "",
+                             change.after, change.before, change.difference,
+                             "" if change.percent is None else change.percent])
+    return out.getvalue()
+
+
+def report_pdf(report: QuarterlyReport) -> bytes:
+    """A tagged PDF (PDF/UA-1): real text, headings, table headers, the charts' descriptions."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=report_html(report)).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return pdf

@@ -1,0 +1,130 @@
+"""Reading measures: always from the monthly summaries, never by grouping the daily history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, Sum
+
+from townsquare.channels.models import Channel, Platform
+from townsquare.councils.models import Council
+from townsquare.measures.models import STOCK_METRICS, Metric, MonthlyMeasure
+from townsquare.measures.periods import Quarter
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which channels a figure covers: the whole council, a platform, a service or one channel."""
+
+    council: Council
+    platform: str = ""
+    service_id: int | None = None
+    channel_id: int | None = None
+
+    def channels(self) -> QuerySet[Channel]:
+        found = Channel.objects.filter(council=self.council)
+        if self.platform:
+            found = found.filter(platform=self.platform)
+        if self.service_id:
+            found = found.filter(service_id=self.service_id)
+        if self.channel_id:
+            found = found.filter(pk=self.channel_id)
+        return found
+
+
+def _months(scope: Scope, metric: str) -> QuerySet[MonthlyMeasure]:
+    return MonthlyMeasure.objects.filter(metric=metric, channel__in=scope.channels())
+
+
+def monthly_series(*, scope: Scope, metric: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, int]]:
+    """The scope's figure for each month from ``first`` to ``last`` that has one (summed over channels)."""
+    rows = (_months(scope, metric).filter(month__gte=first, month__lte=last).values("month")
+            .annotate(total=Sum("value")).order_by("month"))
+    return [(row["month"], int(row["total"])) for row in rows]
+
+
+def period_figure(*, scope: Scope, metric: str, months: list[dt.date]) -> tuple[int, dt.date] | None:
+    """A period's figure: a flow summed over its months; a stock's level in its latest month with a
+    figure. With the month it describes (the stock's month, the period's last month for a flow)."""
+    series = dict(monthly_series(scope=scope, metric=metric, first=min(months), last=max(months)))
+    if not series:
+        return None
+    if metric in STOCK_METRICS:
+        latest = max(series)
+        return series[latest], latest
+    return sum(series.values()), max(months)
+
+
+@dataclass(frozen=True)
+class Change:
+    metric: str
+    label: str
+    before: int
+    after: int
+
+    @property
+    def difference(self) -> int:
+        return self.after - self.before
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.before == 0 else round(100 * self.difference / self.before)
+
+
+def quarter_change(*, scope: Scope, metric: str, quarter: Quarter) -> tuple[Change, dt.date, dt.date] | None:
+    """The quarter against the same quarter a year before, or None without figures for both."""
+    now = period_figure(scope=scope, metric=metric, months=quarter.months)
+    if now is None:
+        return None
+    months = quarter.year_before().months
+    if metric in STOCK_METRICS:  # the level in the same month a year before
+        months = [dt.date(now[1].year - 1, now[1].month, 1)]
+    then = period_figure(scope=scope, metric=metric, months=months)
+    if then is None:
+        return None
+    return Change(metric, Metric(metric).label, then[0], now[0]), then[1], now[1]
+
+
+def _platform_name(platform: str) -> str:
+    return Platform(platform).label.split(" (")[0]
+
+
+def headline(*, platform: str, change: Change, when: tuple[dt.date, dt.date], quarter: Quarter) -> str:
+    """One sentence in the style of a report to Members."""
+    name = _platform_name(platform)
+    if change.percent is None:
+        return f"{name} {change.label}: {change.after:,} against none a year before."
+    size = abs(change.percent)
+    if change.metric in STOCK_METRICS:
+        verb = "increased" if change.difference >= 0 else "decreased"
+        return f"{name} {change.label} {verb} {size}% between {when[0]:%B %Y} and {when[1]:%B %Y}"
+    more = "more" if change.difference >= 0 else "fewer"
+    before = quarter.year_before()
+    return f"{name} {size}% {more} {change.label} in {quarter.label} compared to {before.label}"
+
+
+def headlines(*, council: Council, quarter: Quarter) -> list[str]:
+    """Every platform's measures that have figures for the quarter and the same quarter a year before."""
+    sentences: list[str] = []
+    platforms = sorted(set(Channel.objects.filter(council=council).values_list("platform", flat=True)))
+    for platform in platforms:
+        for metric in Metric:
+            found = quarter_change(scope=Scope(council, platform=platform), metric=metric, quarter=quarter)
+            if found is not None:
+                change, then, now = found
+                sentences.append(headline(platform=platform, change=change, when=(then, now), quarter=quarter))
+    return sentences
+
+
+def metrics_with_figures(council: Council) -> list[str]:
+    used = set(MonthlyMeasure.objects.filter(channel__council=council).values_list("metric", flat=True).distinct())
+    return [m.value for m in Metric if m.value in used]
+
+
+def by_channel(*, scope: Scope, metric: str, months: list[dt.date]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for row in _months(scope, metric).filter(month__in=months).values("channel_id", "value"):
+        totals[row["channel_id"]] += row["value"]
+    return dict(totals)

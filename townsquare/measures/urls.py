@@ -1,0 +1,10 @@
+from django.urls import path
+
+from townsquare.measures import views
+
+app_name = "measures"
+M = "c/<slug:slug>/measures/"
+urlpatterns = [
+    path(M, views.dashboard, name="dashboard"),
+    path(M + "import/", views.import_page, name="import"),
+]

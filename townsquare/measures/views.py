@@ -1,0 +1,116 @@
+"""The Measures Dashboard: a council's accounts' figures by month, with a period comparison, read
+by councillors and the communications team alike (never typed in: figures come from snapshots and
+imports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from townsquare.channels.models import Platform
+from townsquare.councils.access import council_view
+from townsquare.councils.models import Council
+from townsquare.councils.roles import Perm
+from townsquare.measures.charts import line_chart
+from townsquare.measures.importing import (
+    FIELDS,
+    ImportFileError,
+    figures_parse,
+    table_from_upload,
+    table_preview,
+)
+from townsquare.measures.models import Metric
+from townsquare.measures.periods import Quarter, month_add
+from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series, quarter_change
+from townsquare.measures.services import measures_import
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def _current_quarter(today: dt.date) -> Quarter:
+    return Quarter(today.year, (today.month - 1) // 3 + 1)
+
+
+@council_view(Perm.VIEW_REPORTS)
+def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
+    metrics = metrics_with_figures(council)
+    metric = request.GET.get("metric", "")
+    if metric not in metrics:
+        metric = metrics[0] if metrics else Metric.FOLLOWERS.value
+    platform = request.GET.get("platform", "")
+    if platform not in Platform.values:
+        platform = ""
+    today = timezone.localdate()
+    quarter = _current_quarter(today)
+    error = ""
+    if request.GET.get("quarter"):
+        try:
+            quarter = Quarter.parse(request.GET["quarter"], financial=request.GET.get("year") == "financial")
+        except ValueError as exc:
+            error = str(exc)
+    elif request.GET.get("year") == "financial":
+        quarter = Quarter(today.year if today.month >= 4 else today.year - 1, ((today.month - 4) % 12) // 3 + 1, True)
+    scope = Scope(council, platform=platform)
+    last = quarter.months[-1]
+    series = monthly_series(scope=scope, metric=metric, first=month_add(last, -23), last=last)
+    label = Metric(metric).label
+    chart = line_chart(title=f"{label.capitalize()} by month" + (f" on {Platform(platform).label}" if platform else ""),
+                       series=series, chart_id="measure")
+    change = quarter_change(scope=scope, metric=metric, quarter=quarter)
+    context: dict[str, Any] = {
+        "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric": metric, "metric_label": label,
+        "platforms": Platform.choices, "platform": platform, "quarter": quarter, "error": error,
+        "series": series, "chart": chart, "change": change[0] if change else None,
+        "change_months": change[1:] if change else None,
+        "headlines": headlines(council=council, quarter=quarter),
+        "can_import": Perm.MANAGE_CHANNELS in request.council_perms,  # type: ignore[attr-defined]
+    }
+    return render(request, "measures/dashboard.html", context)
+
+
+@council_view(Perm.MANAGE_CHANNELS)
+def import_page(request: HttpRequest, council: Council) -> HttpResponse:
+    """Upload CSV or XLSX, map its columns, see the check, then store every row or none."""
+    context: dict[str, Any] = {"fields": FIELDS, "errors": [], "preview": None}
+    if request.method != "POST":
+        return render(request, "measures/import.html", context)
+    upload = request.FILES.get("file")
+    if upload is None:
+        context["errors"] = ["Choose a CSV or XLSX file to import."]
+        return render(request, "measures/import.html", context, status=400)
+    if upload.size is None or upload.size > MAX_UPLOAD:
+        context["errors"] = [f"The file is larger than {MAX_UPLOAD // 1024 // 1024} MB: split it by year."]
+        return render(request, "measures/import.html", context, status=400)
+    try:
+        rows = table_from_upload(upload.name or "the file", upload.read())
+        if len(rows) < 2:
+            raise ImportFileError("The file has no rows of figures under its heading.")
+        heading = rows[0]
+        mapping = {}
+        for name in FIELDS:
+            chosen = request.POST.get(f"column_{name}", "")
+            guess = next((i for i, h in enumerate(heading) if h.strip().lower() == name), None)
+            index = int(chosen) - 1 if chosen.isdigit() and 0 < int(chosen) <= len(heading) else guess
+            if index is not None:
+                mapping[name] = index
+        context["heading"] = list(enumerate(heading, start=1))
+        context["mapping"] = {name: i + 1 for name, i in mapping.items()}
+        context["preview"] = table_preview(rows)
+        parsed = figures_parse(council=council, rows=rows[1:], mapping=mapping)
+    except ImportFileError as exc:
+        context["errors"] = [str(exc)]
+        return render(request, "measures/import.html", context, status=400)
+    context["errors"] = parsed.errors
+    context["count"] = len(parsed.figures)
+    if parsed.errors or request.POST.get("confirm") != "yes":
+        return render(request, "measures/import.html", context, status=400 if parsed.errors else 200)
+    stored = measures_import(actor=request.user, council=council, figures=parsed.figures,
+                             source_name=upload.name or "upload")
+    messages.success(request, f"Imported {stored} figures.")
+    return redirect("measures:dashboard", slug=council.slug)
+
