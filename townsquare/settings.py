@@ -223,12 +223,14 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 # --- Secrets at rest ------------------------------------------------------------------------------
 # Comma-separated Fernet keys, newest first (MultiFernet): add a key at the front to rotate.
 TOWNSQUARE_ENCRYPTION_KEYS = [k for k in envstr("TOWNSQUARE_ENCRYPTION_KEYS").split(",") if k]
-if not DEMO_OR_TEST and (problems := production_problems(SECRET_KEY, TOWNSQUARE_ENCRYPTION_KEYS)):
+# Comma-separated secrets sealing the audit trail (HMAC), newest first; see townsquare/audit/chain.py.
+TOWNSQUARE_AUDIT_KEYS = [k for k in envstr("TOWNSQUARE_AUDIT_KEYS").split(",") if k]
+if not DEMO_OR_TEST and (
+    problems := production_problems(SECRET_KEY, TOWNSQUARE_ENCRYPTION_KEYS, TOWNSQUARE_AUDIT_KEYS)
+):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(" ".join(problems) + " (For a demo, set TOWNSQUARE_DEMO=1.)")
-# Comma-separated secrets sealing the audit trail (HMAC), newest first; see townsquare/audit/chain.py.
-TOWNSQUARE_AUDIT_KEYS = [k for k in envstr("TOWNSQUARE_AUDIT_KEYS").split(",") if k]
 
 # --- Addresses people type (townsquare/net/fetch.py) ----------------------------------------------
 # Only tests may let such an address reach loopback (their local peers); never a running server.

@@ -13,13 +13,15 @@ from django.conf import settings
 from townsquare.accounts.production import DEMO_SECRET_KEY
 
 OWN_KEY = "k" * 20 + "production-secret-from-the-environment-0123456789"
+AUDIT_KEY = "a" * 16 + "audit-seal-from-the-environment-0123"
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"TESTING", "DEBUG", "SECRET_KEY", "TOWNSQUARE_DEMO", "TOWNSQUARE_ENCRYPTION_KEYS"}
+        if k not in {"TESTING", "DEBUG", "SECRET_KEY", "TOWNSQUARE_DEMO", "TOWNSQUARE_ENCRYPTION_KEYS",
+                     "TOWNSQUARE_AUDIT_KEYS"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -60,8 +62,17 @@ def test_a_server_refuses_to_start_without_encryption_keys_or_with_a_bad_one() -
 
 
 def test_a_server_with_its_own_secrets_starts() -> None:
-    result = _manage("check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+    result = _manage("check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+                     TOWNSQUARE_AUDIT_KEYS=AUDIT_KEY)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_server_refuses_to_start_without_audit_keys_or_with_a_short_one() -> None:
+    fernet = Fernet.generate_key().decode()
+    missing = _manage("check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=fernet)
+    assert missing.returncode != 0 and "Set TOWNSQUARE_AUDIT_KEYS" in missing.stderr
+    short = _manage("check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=fernet, TOWNSQUARE_AUDIT_KEYS="short-secret")
+    assert short.returncode != 0 and "shorter than 32" in short.stderr and "short-secret" not in short.stderr
 
 
 def test_check_deploy_reports_the_demo_key_and_missing_encryption_keys() -> None:
@@ -69,6 +80,7 @@ def test_check_deploy_reports_the_demo_key_and_missing_encryption_keys() -> None
     assert result.returncode != 0
     assert "townsquare.E001" in result.stderr and "public demo key" in result.stderr
     assert "townsquare.E002" in result.stderr and "TOWNSQUARE_ENCRYPTION_KEYS" in result.stderr
+    assert "townsquare.E003" in result.stderr and "TOWNSQUARE_AUDIT_KEYS" in result.stderr
 
 
 def test_demo_and_tests_start_without_secrets() -> None:

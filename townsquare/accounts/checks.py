@@ -1,4 +1,4 @@
-"""`manage.py check --deploy`: the demo secret key and missing credential keys are errors."""
+"""`manage.py check --deploy`: the demo secret key and missing credential or audit keys are errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-from townsquare.accounts.production import encryption_keys_problem, secret_key_problem
+from townsquare.accounts.production import audit_keys_problem, encryption_keys_problem, secret_key_problem
 
 
 @register(Tags.security, deploy=True)
@@ -24,6 +24,14 @@ def townsquare_secrets(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 hint="Without them, credentials would be encrypted with a key derived from "
                 "SECRET_KEY (demo and tests only).",
                 id="townsquare.E002",
+            )
+        )
+    if problem := audit_keys_problem(settings.TOWNSQUARE_AUDIT_KEYS):
+        errors.append(
+            Error(
+                problem,
+                hint="Without them, the audit trail is sealed with a key derived from SECRET_KEY (demo and tests only).",
+                id="townsquare.E003",
             )
         )
     return errors

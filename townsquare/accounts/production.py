@@ -1,4 +1,5 @@
-"""Settings a server must never run with: the public demo key, or no keys for secrets at rest.
+"""Settings a server must never run with: the public demo key, or no keys for secrets at rest or
+for sealing the audit trail.
 
 Plain functions, free of Django imports, so that ``settings.py`` can refuse to start with them
 and the ``check --deploy`` checks (``townsquare.accounts.checks``) can report the same problems.
@@ -34,5 +35,15 @@ def encryption_keys_problem(keys: list[str]) -> str:
     return ""
 
 
-def production_problems(secret_key: str, encryption_keys: list[str]) -> list[str]:
-    return [p for p in (secret_key_problem(secret_key), encryption_keys_problem(encryption_keys)) if p]
+def audit_keys_problem(keys: list[str]) -> str:
+    listed = [k.strip() for k in keys if k.strip()]
+    if not listed:
+        return "Set TOWNSQUARE_AUDIT_KEYS (comma-separated secrets, newest first) to seal the audit trail."
+    if any(len(k) < 32 for k in listed):
+        return "TOWNSQUARE_AUDIT_KEYS holds a key shorter than 32 characters."  # never echo the key
+    return ""
+
+
+def production_problems(secret_key: str, encryption_keys: list[str], audit_keys: list[str]) -> list[str]:
+    found = (secret_key_problem(secret_key), encryption_keys_problem(encryption_keys), audit_keys_problem(audit_keys))
+    return [p for p in found if p]
