@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from townsquare.channels.services import channel_save_form
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
+from townsquare.web.ids import parse_id
 
 PAGE_SIZE = 50
 
@@ -50,8 +52,8 @@ def _visible(request: HttpRequest, council: Council):  # type: ignore[no-untyped
 @council_view(Perm.VIEW_ASSIGNED_CHANNELS)
 def register(request: HttpRequest, council: Council) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "platform", "status", "service")}
-    if filters["service"] and not filters["service"].isdigit():
-        filters["service"] = ""
+    if filters["service"] and parse_id(filters["service"]) is None:
+        raise BadRequest("The service to filter by is not one of the council's services: choose it from the list.")
     channels = channels_filter(_visible(request, council), **filters).order_by("platform", "handle")
     page = Paginator(channels, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without the joins below
     rows = _register_rows(cast("QuerySet[Channel]", page.object_list).values(*_REGISTER_FIELDS), council=council)

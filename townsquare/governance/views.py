@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -61,6 +61,7 @@ from townsquare.governance.services import (
     training_completion_record,
     training_invite,
 )
+from townsquare.web.ids import parse_id
 
 
 def _perms(request: HttpRequest) -> frozenset[str]:
@@ -528,7 +529,9 @@ def breach_access(request: HttpRequest, council: Council) -> HttpResponse:
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
-            viewer = get_object_or_404(BreachViewer, council=council, pk=remove)
+            if parse_id(remove) is None:
+                raise BadRequest("Choose the person to remove from the list.")
+            viewer = get_object_or_404(BreachViewer, council=council, pk=parse_id(remove))
             breach_viewer_remove(actor=request.user, viewer=viewer)  # type: ignore[arg-type]
             messages.success(request, f"{viewer.user} may no longer see the breach register.")
             return redirect("governance:breaches", slug=council.slug)

@@ -48,6 +48,7 @@ from townsquare.meetings.selectors import (
     streams_of,
     streams_with_related,
 )
+from townsquare.web.ids import parse_id
 
 # Meetings are managed by the people who run the council's accounts: communications and administrators.
 MANAGE = Perm.MANAGE_CHANNELS
@@ -281,7 +282,7 @@ def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
     meetings = Meeting.objects.filter(council=council, cancelled=False).order_by("starts_at")
     chosen = request.GET.get("meeting", "")
     form = NewStreamForm(request.POST or None, channels=_channels(council), meetings=meetings,
-                         initial={"meeting": chosen if chosen.isdigit() else None})
+                         initial={"meeting": parse_id(chosen)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
