@@ -212,6 +212,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Each uploaded file is counted as it streams in and dropped past its limit (townsquare/web/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "townsquare.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STATICFILES_DIRS = [BASE_DIR / "assets" / "build"] if (BASE_DIR / "assets" / "build").exists() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from townsquare.channels.selectors import Shortfall
 from townsquare.channels.services import channel_save_form
 from townsquare.councils.models import Council, Service
 from townsquare.councils.services import service_get_or_create
+from townsquare.web.importing import FILE, CsvRowError, csv_rows, not_text_message
 
 COLUMNS = [
     "platform", "name", "handle", "url", "service", "owner_email", "deputy_email",
@@ -173,24 +174,44 @@ def _form_data(row: dict[str, str], council: Council, people: dict[str, int], se
     return data, problems
 
 
-def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run: bool = False) -> ImportResult:
+def _records(rows: Iterator[tuple[int, list[str]]], header: list[str],
+             result: ImportResult) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each non-empty row after the header as column: value; a row the reader cannot read is a problem."""
+    try:
+        for number, cells in rows:
+            row = {k: v for k, v in zip(header, cells, strict=False) if k}
+            if any(v.strip() for v in row.values()):
+                yield number, row
+    except CsvRowError as error:
+        result.errors.append((error.row, error.message))
+
+
+def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run: bool = False,
+                        name: str = "channels.csv") -> ImportResult:
     """Validate every row, then save all of them in one transaction, or none."""
     result = ImportResult()
     if len(upload) > MAX_BYTES:
-        result.errors.append((0, "The file is larger than 10 MB."))
+        result.errors.append((FILE, "The file is larger than 10 MB."))
         return result
     try:
         text = upload.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.errors.append((0, "The file is not UTF-8 text. Save it from your spreadsheet as 'CSV UTF-8'."))
+        result.errors.append((FILE, not_text_message(name=name, expected="csv")))
         return result
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    rows = csv_rows(text)
+    try:
+        _, first = next(rows, (1, []))
+    except CsvRowError as error:
+        result.errors.append((error.row, error.message))
+        return result
+    header = [h.strip().lower() for h in first]
+    if not any(header):
+        result.errors.append((FILE, "The file is empty: it needs a header row naming the columns, then a row a channel."))
+        return result
     missing = REQUIRED - set(header)
     if missing:
         result.errors.append((1, f"The header row lacks the column(s): {', '.join(sorted(missing))}."))
         return result
-    reader.fieldnames = header
     people = {
         email.lower(): pk
         for pk, email in User.objects.filter(memberships__council=council).values_list("pk", "email").distinct()
@@ -199,13 +220,10 @@ def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run
     existing = {(c.platform, c.handle.lower()): c for c in Channel.objects.filter(council=council)}
     forms: list[tuple[ChannelForm, str]] = []  # each valid row's form, with a service to create
     seen: dict[tuple[str, str], int] = {}
-    for number, raw in enumerate(reader, start=2):  # row 1 is the header
+    for number, row in _records(rows, header, result):
         if number - 1 > MAX_ROWS:
-            result.errors.append((number, f"More than {MAX_ROWS} rows: split the file."))
+            result.errors.append((number, f"More than {MAX_ROWS:,} rows: split the file."))
             break
-        row = {k: (v or "") for k, v in raw.items() if k}
-        if not any(v.strip() for v in row.values()):
-            continue
         platform_word = row.get("platform", "").strip().lower()
         key = ("x" if platform_word == "twitter" else platform_word, row.get("handle", "").strip().lower())
         if key in seen:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
 from townsquare.audit.selectors import audit_events_for
-from townsquare.channels.csv_io import COLUMNS, channels_import_csv, channels_to_csv, shortfalls_to_csv
+from townsquare.channels.csv_io import COLUMNS, MAX_BYTES, channels_import_csv, channels_to_csv, shortfalls_to_csv
 from townsquare.channels.forms import ChannelForm
 from townsquare.channels.models import Channel, Platform
 from townsquare.channels.selectors import channels_filter, channels_visible_to, rationalisation_shortfalls
@@ -25,6 +25,7 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.web.ids import parse_id
+from townsquare.web.uploads import read_limited, too_large_message, upload_refused
 
 PAGE_SIZE = 50
 
@@ -129,10 +130,14 @@ def import_csv(request: HttpRequest, council: Council) -> HttpResponse:
     context: dict[str, object] = {"columns": COLUMNS}
     if request.method == "POST":
         upload = request.FILES.get("file")
+        content = read_limited(upload, MAX_BYTES) if upload is not None else None
         if upload is None:
-            context["file_error"] = "Choose a CSV file to import."
+            context["file_error"] = upload_refused(request, "file") or "Choose a CSV file to import."
+        elif content is None:
+            context["file_error"] = too_large_message(MAX_BYTES)
         else:
-            result = channels_import_csv(actor=request.user, council=council, upload=upload.read())  # type: ignore[arg-type]
+            result = channels_import_csv(actor=request.user, council=council, upload=content,  # type: ignore[arg-type]
+                                         name=upload.name or "")
             if result.ok:
                 messages.success(request, f"Imported: {result.created} added, {result.updated} changed, "
                                           f"{result.unchanged} unchanged.")

@@ -62,6 +62,7 @@ from townsquare.governance.services import (
     training_invite,
 )
 from townsquare.web.ids import parse_id
+from townsquare.web.uploads import upload_refused
 
 
 def _perms(request: HttpRequest) -> frozenset[str]:
@@ -235,7 +236,9 @@ def plan_new(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view(MANAGE)
 def plan_import(request: HttpRequest, council: Council) -> HttpResponse:
     """Paste or upload a committee table; the parsed rows are shown, and saved only when confirmed."""
-    form = f.ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # a file alone (nothing typed) still binds the form
+    form = f.ImportForm(request.POST if posted else None, request.FILES if posted else None,
+                        refused=upload_refused(request, "file"))
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

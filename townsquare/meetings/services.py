@@ -35,6 +35,7 @@ from townsquare.meetings.models import (
 from townsquare.meetings.selectors import meeting_matching
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_cancel, post_create_draft, post_update_draft
+from townsquare.web.importing import problem_text
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -261,7 +262,7 @@ def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult
     ``keep_feed_url`` the feed is also stored, to be read every hour from then on.
     """
     if not parsed.ok:
-        raise ValidationError([f"Row {row}: {problem}" for row, problem in parsed.errors])
+        raise ValidationError([problem_text(row, problem) for row, problem in parsed.errors])
     now = now or timezone.now()
     outcome = ImportOutcome()
     newly_cancelled: list[Meeting] = []

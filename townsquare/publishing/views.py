@@ -27,6 +27,7 @@ from townsquare.publishing.forms import (
     ResolveForm,
     SlotForm,
 )
+from townsquare.publishing.images import MAX_IMAGE_BYTES
 from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
 from townsquare.publishing.selectors import (
     approval_queue,
@@ -194,7 +195,7 @@ def image_add(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["image"]
         try:
-            services.post_add_image(actor=request.user, post=post, content=upload.read()[:6 * 1024 * 1024],  # type: ignore[arg-type]
+            services.post_add_image(actor=request.user, post=post, content=upload.read(MAX_IMAGE_BYTES + 1),  # type: ignore[arg-type]
                                     filename=upload.name, alt_text=form.cleaned_data["alt_text"])
             messages.success(request, "Image added.")
         except (ValidationError, PermissionDenied) as exc:
