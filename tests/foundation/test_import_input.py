@@ -160,3 +160,20 @@ def test_a_binary_ics_is_not_told_to_save_as_csv(people: SimpleNamespace, client
         "/c/riverside/meetings/import/", {"action": "upload", "file": _file("m.csv", io.BytesIO(b"").read())}
     )
     assert "The file you chose is empty" in page.content.decode()
+
+
+def test_a_channel_file_over_the_row_limit_is_refused_before_any_row_is_checked(
+    people: SimpleNamespace, client_for, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from townsquare.channels import csv_io
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a row was checked")
+
+    monkeypatch.setattr(csv_io, "ChannelForm", never)
+    rows = csv_io.MAX_ROWS + 5
+    body = ("platform,name,handle\n" + "".join(f"facebook,Page {n},Page{n}\n" for n in range(rows))).encode()
+    page = client_for(people.comms).post("/c/riverside/channels/import/", {"file": _file("c.csv", body)})
+    text = page.content.decode()
+    assert f"The file has {rows:,} rows under its header" in text and "Row 0" not in text
+    assert not Channel.objects.exists()

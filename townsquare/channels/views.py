@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
 from townsquare.audit.selectors import audit_events_for
-from townsquare.channels.csv_io import COLUMNS, MAX_BYTES, channels_import_csv, channels_to_csv, shortfalls_to_csv
+from townsquare.channels.csv_io import (
+    COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    channels_import_csv,
+    channels_to_csv,
+    shortfalls_to_csv,
+)
 from townsquare.channels.forms import ChannelForm
 from townsquare.channels.models import Channel, Platform
 from townsquare.channels.selectors import channels_filter, channels_visible_to, rationalisation_shortfalls
@@ -127,7 +134,7 @@ def export_csv(request: HttpRequest, council: Council) -> HttpResponse:
 
 @council_view(Perm.MANAGE_CHANNELS)
 def import_csv(request: HttpRequest, council: Council) -> HttpResponse:
-    context: dict[str, object] = {"columns": COLUMNS}
+    context: dict[str, object] = {"columns": COLUMNS, "max_rows": MAX_ROWS}
     if request.method == "POST":
         upload = request.FILES.get("file")
         content = read_limited(upload, MAX_BYTES) if upload is not None else None

@@ -30,7 +30,7 @@ from townsquare.governance.services import action_plan_import, policy_acknowledg
 
 
 class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    owner: Any = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    owner: Any = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     current_version = serializers.SerializerMethodField()
 
     class Meta:
@@ -85,8 +85,8 @@ class StrategyPhaseSerializer(serializers.ModelSerializer):  # type: ignore[type
 
 
 class BreachSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    subject_user: Any = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    subject_channel: Any = serializers.StringRelatedField()
+    subject_user: Any = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    subject_channel: Any = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Breach
@@ -110,6 +110,7 @@ def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) 
 
 
 class PolicyListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=PolicySerializer(many=True), summary="Policies and their review dates")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
@@ -139,6 +140,7 @@ class AcknowledgeView(APIView):
 
 
 class ActionPlanListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=ActionPlanSerializer(many=True), summary="Action plans and their recommendations")
     def get(self, request: Request, slug: str) -> Response:
         council = council_with_any(request.user, slug, READ_TRACKERS)
@@ -217,6 +219,7 @@ class MyPublishingRightsView(APIView):
 
 
 class BreachListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=BreachSerializer(many=True), summary="The breach register (monitoring officer and named people)")
     def get(self, request: Request, slug: str) -> Response:
         council = breach_council(request.user, slug)

@@ -36,7 +36,7 @@ class TargetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class PostSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     author: serializers.Field = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[type-arg]
-    campaign: serializers.Field = serializers.StringRelatedField()  # type: ignore[type-arg]
+    campaign: serializers.Field = serializers.StringRelatedField(allow_null=True)  # type: ignore[type-arg]
     targets = TargetSerializer(many=True, read_only=True)
     delivery = serializers.SerializerMethodField()
 
@@ -84,6 +84,7 @@ def _out(post: Post, code: int = 200) -> Response:
 
 
 class PostListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=PostSerializer(many=True), summary="Posts you may see (approvers: all of the council's)")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.DRAFT_POSTS)
