@@ -65,19 +65,11 @@ def main() -> None:
             f"MAX_ROWS={MAX_ROWS} takes {MAX_ROWS / (args.rows / seconds):.1f} s"
         )
     if not args.no_save:
-        append_results(
-            [
-                {
-                    "benchmark": "channel_import_rows_per_s",
-                    "commit": commit(),
-                    "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    "rows": args.rows,
-                    "dry_run_rows_per_s": round(figures["dry_run"]),
-                    "saved_rows_per_s": round(figures["saved"]),
-                    "max_rows": MAX_ROWS,
-                }
-            ]
-        )
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        load = round(os.getloadavg()[0], 2)
+        append_results([{"metric": f"channel_import_{kind}_rows_per_s", "value": round(rate, 1), "unit": "rows/s",
+                         "when": when, "commit": commit(), "load_1m": load, "rows": args.rows, "max_rows": MAX_ROWS}
+                        for kind, rate in figures.items()])
 
 
 if __name__ == "__main__":

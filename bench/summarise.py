@@ -43,6 +43,12 @@ METRICS: dict[str, tuple[str, str, bool]] = {
         "p99 of how late each of 10,000 posts across 500 channels was published after its due time, their due "
         "times spread across one minute; also shown for all due at once, where it follows from the drain time "
         "(bench/dispatch_bench.py)", "under 2 s", True),
+    "channel_import_dry_run_rows_per_s": (
+        "rows of the channel register's CSV import checked per second, nothing saved (bench/channel_import_bench.py)",
+        "at least 100 per second (the 1,000-row limit in 10 s)", False),
+    "channel_import_saved_rows_per_s": (
+        "rows of the channel register's CSV import checked and saved per second, audited "
+        "(bench/channel_import_bench.py)", "at least 50 per second (the 1,000-row limit in 20 s)", False),
 }
 
 

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from townsquare.councils.access import council_for
 from townsquare.councils.roles import Perm
 from townsquare.governance.access import READ_REGISTERS, READ_TRACKERS, breach_council, council_with_any
-from townsquare.governance.importing import ImportProblem, parse_action_table
+from townsquare.governance.importing import MAX_IMPORT_CHARS, ImportProblem, parse_action_table
 from townsquare.governance.models import (
     Acknowledgement,
     ActionPlan,
@@ -96,7 +96,8 @@ class BreachSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class ImportSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    text = serializers.CharField(help_text="The table as text: tab-separated, CSV, HTML, Markdown or report prose.")
+    text = serializers.CharField(max_length=MAX_IMPORT_CHARS,
+                                 help_text="The table as text: tab-separated, CSV, HTML, Markdown or report prose.")
     title = serializers.CharField(required=False, allow_blank=True, default="")
     source_body = serializers.CharField(required=False, allow_blank=True, default="")
     meeting_on = serializers.DateField(required=False, allow_null=True, default=None)
