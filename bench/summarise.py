@@ -52,6 +52,12 @@ METRICS: dict[str, tuple[str, str, bool]] = {
     "audit_writes_per_s": (
         "audited writes committed per second, 4 writer processes at once, each in its own council or all in one "
         "(bench/audit_bench.py)", "", False),
+    "channel_import_dry_run_rows_per_s": (
+        "rows of the channel register's CSV import checked per second, nothing saved (bench/channel_import_bench.py)",
+        "at least 50 per second (the 500-row limit in 10 s)", False),
+    "channel_import_saved_rows_per_s": (
+        "rows of the channel register's CSV import checked and saved per second, audited "
+        "(bench/channel_import_bench.py)", "at least 25 per second (the 500-row limit in 20 s)", False),
 }
 
 

@@ -20,6 +20,8 @@ urlpatterns = [
     *oidc_urls(),
 ]
 
-handler403 = "townsquare.web.errors.forbidden"
-handler404 = "townsquare.web.errors.not_found"
-handler500 = "townsquare.web.errors.server_error"
+# Under /api/ each answers JSON; elsewhere the site's own pages.
+handler400 = "townsquare.api.errors.bad_request"
+handler403 = "townsquare.api.errors.forbidden"
+handler404 = "townsquare.api.errors.not_found"
+handler500 = "townsquare.api.errors.server_error"

@@ -53,7 +53,7 @@ def test_a_repeated_uid_is_a_problem_of_the_later_event():
 def test_not_a_calendar_at_all():
     assert parse_ics(b"committee,date\nCabinet,2031-01-01\n").errors[0][0] == 0
     assert "no meetings" in parse_ics(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n").errors[0][1]
-    assert "UTF-8" in parse_ics(b"\xff\xfe\x00B").errors[0][1]
+    assert "not an iCalendar (.ics) file: it is not text" in parse_ics(b"\xff\xfe\x00B").errors[0][1]
 
 
 def test_floating_times_are_council_local_time():

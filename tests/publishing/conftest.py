@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 from django.utils import timezone
+from PIL import Image
 
 from tests.conftest import PASSWORD
 from townsquare.accounts.models import User
@@ -26,8 +28,14 @@ from townsquare.publishing.services import post_create_draft
 
 HERE = Path(__file__).resolve().parent
 MASTODON_MOCK = Path(sys.executable).parent / "mastodon_mock"
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+def _png() -> bytes:
+    """A real 1 x 1 PNG (uploads are decoded in full, so a made-up one is refused)."""
+    out = io.BytesIO()
+    Image.new("RGBA", (1, 1), (0, 94, 165, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ class CouncilSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class ChannelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     council = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
-    service = serializers.StringRelatedField()  # type: ignore[var-annotated]
-    owner = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[var-annotated]
-    deputy = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[var-annotated]
+    service = serializers.StringRelatedField(allow_null=True)  # type: ignore[var-annotated]
+    owner = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)  # type: ignore[var-annotated]
+    deputy = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)  # type: ignore[var-annotated]
     assignees = serializers.SlugRelatedField(slug_field="email", read_only=True, many=True)  # type: ignore[var-annotated]
 
     class Meta:
@@ -60,7 +60,7 @@ class ShortfallSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)  # type: ignore[var-annotated]
     actor = serializers.CharField(source="actor_label")
 
     class Meta:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,7 +26,9 @@ from townsquare.councils.roles import Perm
 
 
 class MeView(APIView):
-    @extend_schema(responses=s.CouncilSerializer(many=True), summary="The councils you hold roles in")
+    @extend_schema(responses=inline_serializer("Me", {"email": serializers.EmailField(),
+                                                      "councils": s.CouncilSerializer(many=True)}),
+                   summary="You, and the councils you hold roles in")
     def get(self, request: Request) -> Response:
         councils = councils_of(request.user)
         data = s.CouncilSerializer(councils, many=True, context={"roles": roles_by_council(request.user)}).data
@@ -81,6 +83,7 @@ def _save(request: Request, council: Council, instance: Channel | None) -> Respo
 
 
 class ChannelListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=s.ChannelSerializer(many=True), summary="The channel register")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_ASSIGNED_CHANNELS)
@@ -123,6 +126,7 @@ class RationalisationView(APIView):
 
 
 class AuditEventListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=s.AuditEventSerializer(many=True), summary="The council's audit trail")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_AUDIT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from townsquare.accounts.models import User
-from townsquare.channels.forms import ChannelForm
+from townsquare.channels.forms import ChannelForm, known_handles
+from townsquare.channels.handles import handle_normalise, handle_skeleton
 from townsquare.channels.models import Channel, Platform
 from townsquare.channels.selectors import Shortfall
 from townsquare.channels.services import channel_save_form
 from townsquare.councils.models import Council, Service
 from townsquare.councils.services import service_get_or_create
+from townsquare.web.importing import FILE, CsvRowError, csv_rows, not_text_message
 
 COLUMNS = [
     "platform", "name", "handle", "url", "service", "owner_email", "deputy_email",
@@ -30,7 +32,11 @@ COLUMNS = [
     "last_post_at", "notes",
 ]
 REQUIRED = {"platform", "name", "handle"}
-MAX_ROWS = 20000
+# Every row is checked through the register's form before anything is saved, in the request. A file
+# of this many rows finishes inside the web server's 30-second timeout on a 2-core server even when it
+# is six times oversubscribed (20 rows/s saved, bench/channel_import_bench.py); a larger file is refused
+# before any row is checked.
+MAX_ROWS = 500
 MAX_BYTES = 10 * 1024 * 1024
 TRUE_WORDS = {"yes", "y", "true", "1", "on"}
 FALSE_WORDS = {"no", "n", "false", "0", "off"}
@@ -173,48 +179,81 @@ def _form_data(row: dict[str, str], council: Council, people: dict[str, int], se
     return data, problems
 
 
-def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run: bool = False) -> ImportResult:
+def _count_rows(text: str) -> int:
+    """How many rows the file holds (header included), counted before any is checked."""
+    count = 0
+    try:
+        for count, _ in csv_rows(text):  # noqa: B007
+            pass
+    except CsvRowError:
+        pass  # reported with its row number when the rows are read
+    return count
+
+
+def _records(rows: Iterator[tuple[int, list[str]]], header: list[str],
+             result: ImportResult) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each non-empty row after the header as column: value; a row the reader cannot read is a problem."""
+    try:
+        for number, cells in rows:
+            row = {k: v for k, v in zip(header, cells, strict=False) if k}
+            if any(v.strip() for v in row.values()):
+                yield number, row
+    except CsvRowError as error:
+        result.errors.append((error.row, error.message))
+
+
+def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run: bool = False,
+                        name: str = "channels.csv") -> ImportResult:
     """Validate every row, then save all of them in one transaction, or none."""
     result = ImportResult()
     if len(upload) > MAX_BYTES:
-        result.errors.append((0, "The file is larger than 10 MB."))
+        result.errors.append((FILE, "The file is larger than 10 MB."))
         return result
     try:
         text = upload.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.errors.append((0, "The file is not UTF-8 text. Save it from your spreadsheet as 'CSV UTF-8'."))
+        result.errors.append((FILE, not_text_message(name=name, expected="csv")))
         return result
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if (count := _count_rows(text)) > MAX_ROWS + 1:
+        result.errors.append((FILE, f"The file has {count - 1:,} rows under its header: the most one import takes "
+                                    f"is {MAX_ROWS:,}. Split it into files of up to {MAX_ROWS:,} rows and import "
+                                    f"each in turn."))
+        return result
+    rows = csv_rows(text)
+    try:
+        _, first = next(rows, (1, []))
+    except CsvRowError as error:
+        result.errors.append((error.row, error.message))
+        return result
+    header = [h.strip().lower() for h in first]
+    if not any(header):
+        result.errors.append((FILE, "The file is empty: it needs a header row naming the columns, then a row a channel."))
+        return result
     missing = REQUIRED - set(header)
     if missing:
         result.errors.append((1, f"The header row lacks the column(s): {', '.join(sorted(missing))}."))
         return result
-    reader.fieldnames = header
     people = {
         email.lower(): pk
         for pk, email in User.objects.filter(memberships__council=council).values_list("pk", "email").distinct()
     }
     services = {s.name.lower(): s.pk for s in Service.objects.filter(council=council)}
-    existing = {(c.platform, c.handle.lower()): c for c in Channel.objects.filter(council=council)}
+    existing = {(c.platform, handle_normalise(c.handle).lower()): c for c in Channel.objects.filter(council=council)}
+    known = known_handles(council)
     forms: list[tuple[ChannelForm, str]] = []  # each valid row's form, with a service to create
     seen: dict[tuple[str, str], int] = {}
-    for number, raw in enumerate(reader, start=2):  # row 1 is the header
-        if number - 1 > MAX_ROWS:
-            result.errors.append((number, f"More than {MAX_ROWS} rows: split the file."))
-            break
-        row = {k: (v or "") for k, v in raw.items() if k}
-        if not any(v.strip() for v in row.values()):
-            continue
+    for number, row in _records(rows, header, result):
         platform_word = row.get("platform", "").strip().lower()
-        key = ("x" if platform_word == "twitter" else platform_word, row.get("handle", "").strip().lower())
-        if key in seen:
-            result.errors.append((number, f"Same platform and handle as row {seen[key]}."))
+        platform_value = "x" if platform_word == "twitter" else platform_word
+        handle = handle_normalise(row.get("handle", ""))
+        looks = (platform_value, handle_skeleton(handle))
+        if looks in seen:
+            result.errors.append((number, f"Same platform and handle as row {seen[looks]}, or one that looks the same."))
             continue
-        seen[key] = number
-        instance = existing.get(key)
+        seen[looks] = number
+        instance = existing.get((platform_value, handle.lower()))
         data, problems = _form_data(row, council, people, services, instance)
-        form = ChannelForm(data=data, instance=instance, council=council)
+        form = ChannelForm(data=data, instance=instance, council=council, known_handles=known)
         if not form.is_valid():
             for name, errors in form.errors.items():
                 label = "row" if name == "__all__" else name

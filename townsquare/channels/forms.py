@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from townsquare.accounts.models import User
+from townsquare.channels.handles import handle_normalise, handle_skeleton
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council, Service
 
@@ -52,9 +53,12 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, council: Council, known_handles: dict[tuple[str, str], int] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.council = council
+        # (platform, handle skeleton) -> channel id; an import passes one map for all its rows.
+        self.known_handles = known_handles
         people = User.objects.filter(memberships__council=council).distinct()
         self.fields["owner"].queryset = people  # type: ignore[attr-defined]
         self.fields["deputy"].queryset = people  # type: ignore[attr-defined]
@@ -75,9 +79,21 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error("deputy", "The deputy must be a different person from the owner.")
         platform, handle = data.get("platform"), data.get("handle")
         if platform and handle:
-            clash = Channel.objects.filter(council=self.council, platform=platform, handle=handle)
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("handle", "This council already has a channel with this handle on this platform.")
+            known = self.known_handles if self.known_handles is not None else known_handles(self.council)
+            clash = known.get((platform, handle_skeleton(handle)))
+            if clash is not None and clash != self.instance.pk:
+                self.add_error("handle", "This council already has a channel with this handle, or one that looks "
+                                         "the same, on this platform.")
         return data
+
+    def clean_handle(self) -> str:
+        handle = handle_normalise(self.cleaned_data.get("handle") or "")
+        if not handle:
+            raise forms.ValidationError(REQUIRED_MESSAGES["handle"])
+        return handle
+
+
+def known_handles(council: Council) -> dict[tuple[str, str], int]:
+    """Every channel of the council by (platform, what its handle looks like)."""
+    return {(platform, handle_skeleton(handle)): pk
+            for pk, platform, handle in Channel.objects.filter(council=council).values_list("pk", "platform", "handle")}

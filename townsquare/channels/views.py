@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,14 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 
 from townsquare.audit.selectors import audit_events_for
-from townsquare.channels.csv_io import COLUMNS, channels_import_csv, channels_to_csv, shortfalls_to_csv
+from townsquare.channels.csv_io import (
+    COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    channels_import_csv,
+    channels_to_csv,
+    shortfalls_to_csv,
+)
 from townsquare.channels.forms import ChannelForm
 from townsquare.channels.models import Channel, Platform
 from townsquare.channels.selectors import channels_filter, channels_visible_to, rationalisation_shortfalls
@@ -23,6 +31,8 @@ from townsquare.channels.services import channel_save_form
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
+from townsquare.web.ids import parse_id
+from townsquare.web.uploads import read_limited, too_large_message, upload_refused
 
 PAGE_SIZE = 50
 
@@ -50,8 +60,8 @@ def _visible(request: HttpRequest, council: Council):  # type: ignore[no-untyped
 @council_view(Perm.VIEW_ASSIGNED_CHANNELS)
 def register(request: HttpRequest, council: Council) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "platform", "status", "service")}
-    if filters["service"] and not filters["service"].isdigit():
-        filters["service"] = ""
+    if filters["service"] and parse_id(filters["service"]) is None:
+        raise BadRequest("The service to filter by is not one of the council's services: choose it from the list.")
     channels = channels_filter(_visible(request, council), **filters).order_by("platform", "handle")
     # The home page's "channels need reconnecting" figure links here with connection=needs_reconnecting.
     connection = request.GET.get("connection", "")
@@ -129,13 +139,17 @@ def export_csv(request: HttpRequest, council: Council) -> HttpResponse:
 
 @council_view(Perm.MANAGE_CHANNELS)
 def import_csv(request: HttpRequest, council: Council) -> HttpResponse:
-    context: dict[str, object] = {"columns": COLUMNS}
+    context: dict[str, object] = {"columns": COLUMNS, "max_rows": MAX_ROWS}
     if request.method == "POST":
         upload = request.FILES.get("file")
+        content = read_limited(upload, MAX_BYTES) if upload is not None else None
         if upload is None:
-            context["file_error"] = "Choose a CSV file to import."
+            context["file_error"] = upload_refused(request, "file") or "Choose a CSV file to import."
+        elif content is None:
+            context["file_error"] = too_large_message(MAX_BYTES)
         else:
-            result = channels_import_csv(actor=request.user, council=council, upload=upload.read())  # type: ignore[arg-type]
+            result = channels_import_csv(actor=request.user, council=council, upload=content,  # type: ignore[arg-type]
+                                         name=upload.name or "")
             if result.ok:
                 messages.success(request, f"Imported: {result.created} added, {result.updated} changed, "
                                           f"{result.unchanged} unchanged.")

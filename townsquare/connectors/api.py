@@ -50,7 +50,7 @@ class ConnectionView(APIView):
     def get(self, request: Request, slug: str, pk: int) -> Response:
         return Response(self._data(self._channel(request, slug, pk, Perm.VIEW_ASSIGNED_CHANNELS)))
 
-    @extend_schema(responses=ConnectionSerializer, summary="Disconnect a channel (its credentials are deleted)")
+    @extend_schema(responses={200: ConnectionSerializer}, summary="Disconnect a channel (its credentials are deleted)")
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         channel = self._channel(request, slug, pk, Perm.MANAGE_CHANNELS)
         reason = str(request.data.get("reason", "")) if isinstance(request.data, dict) else ""

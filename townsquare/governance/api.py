@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from townsquare.councils.access import council_for
 from townsquare.councils.roles import Perm
 from townsquare.governance.access import READ_REGISTERS, READ_TRACKERS, breach_council, council_with_any
-from townsquare.governance.importing import ImportProblem, parse_action_table
+from townsquare.governance.importing import MAX_IMPORT_CHARS, ImportProblem, parse_action_table
 from townsquare.governance.models import (
     Acknowledgement,
     ActionPlan,
@@ -30,7 +30,7 @@ from townsquare.governance.services import action_plan_import, policy_acknowledg
 
 
 class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    owner: Any = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    owner: Any = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     current_version = serializers.SerializerMethodField()
 
     class Meta:
@@ -85,8 +85,8 @@ class StrategyPhaseSerializer(serializers.ModelSerializer):  # type: ignore[type
 
 
 class BreachSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    subject_user: Any = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    subject_channel: Any = serializers.StringRelatedField()
+    subject_user: Any = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    subject_channel: Any = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Breach
@@ -96,7 +96,8 @@ class BreachSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class ImportSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    text = serializers.CharField(help_text="The table as text: tab-separated, CSV, HTML, Markdown or report prose.")
+    text = serializers.CharField(max_length=MAX_IMPORT_CHARS,
+                                 help_text="The table as text: tab-separated, CSV, HTML, Markdown or report prose.")
     title = serializers.CharField(required=False, allow_blank=True, default="")
     source_body = serializers.CharField(required=False, allow_blank=True, default="")
     meeting_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -110,6 +111,7 @@ def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) 
 
 
 class PolicyListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=PolicySerializer(many=True), summary="Policies and their review dates")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
@@ -139,6 +141,7 @@ class AcknowledgeView(APIView):
 
 
 class ActionPlanListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=ActionPlanSerializer(many=True), summary="Action plans and their recommendations")
     def get(self, request: Request, slug: str) -> Response:
         council = council_with_any(request.user, slug, READ_TRACKERS)
@@ -217,6 +220,7 @@ class MyPublishingRightsView(APIView):
 
 
 class BreachListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=BreachSerializer(many=True), summary="The breach register (monitoring officer and named people)")
     def get(self, request: Request, slug: str) -> Response:
         council = breach_council(request.user, slug)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -154,23 +155,42 @@ class ImportForm(forms.Form):
     meeting_on = forms.DateField(required=False, widget=DATE, label="Meeting date",
                                  help_text="Timescales such as 'within the next six months' count from this date.")
 
+    def __init__(self, *args: Any, refused: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refused = refused  # why a chosen file never arrived (too large), if it did not
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("file")
+        if self.refused:
+            self.add_error("file", self.refused)
+            return data
         if upload is not None:
             raw = upload.read(MAX_IMPORT_CHARS * 4 + 1)
             if len(raw) > MAX_IMPORT_CHARS * 4:
                 self.add_error("file", "The file is too large to be one committee table.")
                 return data
-            for encoding in ("utf-8-sig", "cp1252"):
-                try:
-                    data["text"] = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
+            text = next((t for t in _decodings(raw) if "\x00" not in t), None)
+            if text is None:
+                self.add_error("file", "The file is not text: it may be a Word, PDF or spreadsheet file. Copy the "
+                                       "table from it and paste it above, or save it as CSV or text.")
+                return data
+            if not text.strip():
+                self.add_error("file", f"The file you chose ({upload.name}) has nothing in it but blank lines.")
+                return data
+            data["text"] = text
         if not (data.get("text") or "").strip() and not self.errors:
             self.add_error("text", "Paste the table, or choose a file to upload.")
         return data
+
+
+def _decodings(raw: bytes) -> Iterator[str]:
+    """The file's text as UTF-8, else as Windows' own encoding (what older Word and Excel save)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
 
 
 class StrategyPhaseForm(CouncilModelForm):

@@ -8,10 +8,8 @@ anything is saved (see ``services.action_plan_import``).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -27,6 +25,7 @@ from townsquare.governance.timescales import (
     resolve_due,
     split_timescale,
 )
+from townsquare.web.importing import CsvRowError, csv_rows
 
 MAX_IMPORT_CHARS = 500_000
 
@@ -200,7 +199,10 @@ def _grid_delimited(lines: list[str], delimiter: str) -> tuple[list[str], list[l
     before: list[str] = []
     start = None
     for i, line in enumerate(lines):
-        cells = next(csv.reader([line], delimiter=delimiter)) if line.strip() else []
+        try:
+            cells = next(csv_rows(line, delimiter=delimiter), (0, []))[1] if line.strip() else []
+        except CsvRowError as error:
+            raise ImportProblem(f"Line {i + 1}: {error.message}.") from None
         if len(cells) > 1 and _header_map(cells) is not None:
             start = i
             break
@@ -209,8 +211,11 @@ def _grid_delimited(lines: list[str], delimiter: str) -> tuple[list[str], list[l
         return before, []
     rows: list[list[str]] = []
     if delimiter == ",":
-        reader = csv.reader(io.StringIO("\n".join(lines[start:])))
-        return before, [[clean(c) for c in row] for row in reader if any(c.strip() for c in row)]
+        try:
+            return before, [[clean(c) for c in row] for _, row in csv_rows("\n".join(lines[start:]))
+                            if any(c.strip() for c in row)]
+        except CsvRowError as error:
+            raise ImportProblem(f"Row {error.row} of the table (its heading is row 1): {error.message}.") from None
     body = lines[start:]
     for i, line in enumerate(body):
         if not line.strip():

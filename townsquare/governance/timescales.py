@@ -50,7 +50,18 @@ def _year(text: str) -> int:
 
 
 def resolve_due(text: str, *, start: dt.date | None) -> dt.date | None:
-    """The date a timescale phrase means, or None when it names no date (or only a status)."""
+    """The date a timescale phrase means, or None when it names no date (or only a status).
+
+    A phrase naming a date no calendar holds ("within 99999999999 months", "Q4 9999/00") names no
+    date either: its words are kept, as for any phrase that gives none.
+    """
+    try:
+        return _resolve_due(text, start=start)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _resolve_due(text: str, *, start: dt.date | None) -> dt.date | None:
     if not text:
         return None
     if (m := DAY_MONTH_YEAR.search(text)) is not None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -61,6 +61,8 @@ from townsquare.governance.services import (
     training_completion_record,
     training_invite,
 )
+from townsquare.web.ids import parse_id
+from townsquare.web.uploads import upload_refused
 
 
 def _perms(request: HttpRequest) -> frozenset[str]:
@@ -234,7 +236,9 @@ def plan_new(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view(MANAGE)
 def plan_import(request: HttpRequest, council: Council) -> HttpResponse:
     """Paste or upload a committee table; the parsed rows are shown, and saved only when confirmed."""
-    form = f.ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # a file alone (nothing typed) still binds the form
+    form = f.ImportForm(request.POST if posted else None, request.FILES if posted else None,
+                        refused=upload_refused(request, "file"))
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -528,7 +532,9 @@ def breach_access(request: HttpRequest, council: Council) -> HttpResponse:
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
-            viewer = get_object_or_404(BreachViewer, council=council, pk=remove)
+            if parse_id(remove) is None:
+                raise BadRequest("Choose the person to remove from the list.")
+            viewer = get_object_or_404(BreachViewer, council=council, pk=parse_id(remove))
             breach_viewer_remove(actor=request.user, viewer=viewer)  # type: ignore[arg-type]
             messages.success(request, f"{viewer.user} may no longer see the breach register.")
             return redirect("governance:breaches", slug=council.slug)

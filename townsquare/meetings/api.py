@@ -22,7 +22,7 @@ class PromotionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     # The posts API names this choice set; a second name for it here would muddle the schema.
     post_status = serializers.CharField(source="post.status", help_text="The post's approval status, as in the posts API.")
     scheduled_for = serializers.DateTimeField(source="post.scheduled_for", allow_null=True)
-    offset: serializers.Field = serializers.StringRelatedField()  # type: ignore[type-arg]
+    offset: serializers.Field = serializers.StringRelatedField(allow_null=True)  # type: ignore[type-arg]
 
     class Meta:
         model = Promotion
@@ -30,7 +30,7 @@ class PromotionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 
 class FiguresSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    entered_by: serializers.Field = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[type-arg]
+    entered_by: serializers.Field = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)  # type: ignore[type-arg]
 
     class Meta:
         model = ViewingFigures
@@ -75,6 +75,7 @@ class MeetingDetailSerializer(MeetingSerializer):
 
 
 class MeetingListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(
         responses=MeetingSerializer(many=True), summary="The council's meetings (upcoming soonest first, or past)",
         parameters=[OpenApiParameter("when", str, enum=["upcoming", "past"], description="Default: upcoming"),
@@ -98,6 +99,7 @@ class MeetingDetailView(APIView):
 
 
 class LiveStreamListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=LiveStreamSerializer(many=True),
                    summary="Live-stream events: the item, who agreed it, announcements and viewing figures")
     def get(self, request: Request, slug: str) -> Response:

@@ -7,10 +7,9 @@ position in the calendar.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -18,9 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from townsquare.web.importing import FILE, CsvRowError, csv_rows, not_text_message
+
 # Under Django's 2.5 MB form limit: the preview page sends the file back in a hidden field to confirm.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+EARLIEST_YEAR = 2000
+YEARS_AHEAD = 10
 CSV_COLUMNS = ["committee", "date", "start_time", "venue", "agenda_link"]
 _ALIASES = {
     "committee": "committee", "meeting": "committee", "date": "date", "start_time": "start_time",
@@ -74,15 +77,26 @@ def _clean_url(value: str) -> str:
     return value
 
 
-def _decode(upload: bytes, result: ParseResult) -> str | None:
+def _decode(upload: bytes, result: ParseResult, *, expected: str, name: str) -> str | None:
     if len(upload) > MAX_BYTES:
-        result.errors.append((0, "The file is larger than 2 MB."))
+        result.errors.append((FILE, "The file is larger than 2 MB."))
         return None
     try:
-        return upload.decode("utf-8-sig")
+        text = upload.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.errors.append((0, "The file is not UTF-8 text. Save it from your spreadsheet as 'CSV UTF-8'."))
+        text = None
+    if text is None or "\x00" in text:
+        result.errors.append((FILE, not_text_message(name=name, expected=expected)))
         return None
+    return text
+
+
+def _check_year(starts_at: dt.datetime, what: str) -> None:
+    """A meeting more than YEARS_AHEAD years ahead, or before 2000, is a typing slip in the year."""
+    today = dt.date.today()
+    if starts_at.year < EARLIEST_YEAR or starts_at.year > today.year + YEARS_AHEAD:
+        raise ValueError(f"{what}: {starts_at:%d/%m/%Y} is not a likely meeting date (from {EARLIEST_YEAR} to "
+                         f"{today.year + YEARS_AHEAD}): check the year")
 
 
 def _check_lengths(committee: str, venue: str) -> list[str]:
@@ -123,12 +137,14 @@ def _event(number: int, event: object) -> ParsedMeeting:
     else:
         try:
             starts_at = _as_local_datetime(start.dt, "DTSTART")
+            _check_year(starts_at, "DTSTART")
         except ValueError as exc:
             problems.append(str(exc))
     end = get("DTEND")
     if end is not None:
         try:
             ends_at = _as_local_datetime(end.dt, "DTEND")
+            _check_year(ends_at, "DTEND")
         except ValueError:
             ends_at = None  # an odd end time does not stop the meeting being promoted
     agenda = str(get("URL", "") or "").strip()
@@ -149,22 +165,22 @@ def _event(number: int, event: object) -> ParsedMeeting:
                          agenda_url=agenda, uid=uid, cancelled=cancelled)
 
 
-def parse_ics(upload: bytes) -> ParseResult:
+def parse_ics(upload: bytes, *, name: str = "calendar.ics") -> ParseResult:
     """Every VEVENT of the calendar; problems numbered by the event's position (1 = first)."""
     import icalendar
 
     result = ParseResult()
-    text = _decode(upload, result)
+    text = _decode(upload, result, expected="ics", name=name)
     if text is None:
         return result
     try:
         calendar = icalendar.Calendar.from_ical(text)
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        result.errors.append((0, f"This is not an iCalendar file: {str(exc)[:200]}"))
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+        result.errors.append((FILE, f"This is not an iCalendar file: {str(exc)[:200]}"))
         return result
     events = calendar.walk("VEVENT")
     if not events:
-        result.errors.append((0, "The calendar has no meetings (no VEVENT entries)."))
+        result.errors.append((FILE, "The calendar has no meetings (no VEVENT entries)."))
         return result
     seen: dict[str, int] = {}
     for number, event in enumerate(events, start=1):
@@ -173,7 +189,7 @@ def parse_ics(upload: bytes) -> ParseResult:
             break
         try:
             parsed = _event(number, event)
-        except (ValueError, TypeError, AttributeError) as exc:
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
             uid = str(event.get("UID", "") or "")[:60]
             result.errors.append((number, f"{str(exc)[:300]}{f' (UID {uid})' if uid else ''}"))
             continue
@@ -218,28 +234,37 @@ def _parse_time(text: str) -> dt.time:
     raise ValueError(f"start_time: '{text.strip()[:20]}' is not a time (use 19:00 or 7pm)")
 
 
-def parse_csv(upload: bytes) -> ParseResult:
+def _csv_records(text: str, result: ParseResult) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each non-empty row after the header as column: value (columns by their usual names)."""
+    header: list[str] = []
+    try:
+        for number, cells in csv_rows(text):
+            if number == 1:
+                header = [_ALIASES.get(h.strip().lower().replace(" ", "_"), h.strip().lower()) for h in cells]
+                missing = {"committee", "date", "start_time"} - set(header)
+                if missing:
+                    result.errors.append((1, f"The header row lacks the column(s): {', '.join(sorted(missing))}."))
+                    return
+                continue
+            row = {k: v.strip() for k, v in zip(header, cells, strict=False) if k}
+            if any(row.values()):
+                yield number, row
+    except CsvRowError as error:
+        result.errors.append((error.row, error.message))
+
+
+def parse_csv(upload: bytes, *, name: str = "meetings.csv") -> ParseResult:
     """Rows of committee, date, start_time, venue, agenda_link (and optionally status: cancelled)."""
     result = ParseResult()
-    text = _decode(upload, result)
+    text = _decode(upload, result, expected="csv", name=name)
     if text is None:
         return result
-    reader = csv.DictReader(io.StringIO(text))
-    header = [_ALIASES.get(h.strip().lower().replace(" ", "_"), h.strip().lower()) for h in (reader.fieldnames or [])]
-    missing = {"committee", "date", "start_time"} - set(header)
-    if missing:
-        result.errors.append((1, f"The header row lacks the column(s): {', '.join(sorted(missing))}."))
-        return result
-    reader.fieldnames = header
     zone = local_zone()
     seen: dict[tuple[str, dt.date], int] = {}
-    for number, raw in enumerate(reader, start=2):  # row 1 is the header
+    for number, row in _csv_records(text, result):
         if number - 1 > MAX_ROWS:
-            result.errors.append((number, f"More than {MAX_ROWS} rows: split the file."))
+            result.errors.append((number, f"More than {MAX_ROWS:,} rows: split the file."))
             break
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
-        if not any(row.values()):
-            continue
         committee, venue = " ".join(row.get("committee", "").split()), row.get("venue", "")
         problems = _check_lengths(committee, venue)
         day = start = None
@@ -263,6 +288,11 @@ def parse_csv(upload: bytes) -> ParseResult:
             result.errors.append((number, "; ".join(problems)))
             continue
         assert day is not None and start is not None
+        try:
+            _check_year(dt.datetime.combine(day, start), "date")
+        except ValueError as exc:
+            result.errors.append((number, str(exc)))
+            continue
         key = (committee.lower(), day)
         if key in seen:
             result.errors.append((number, f"Same committee and date as row {seen[key]}."))
@@ -273,5 +303,5 @@ def parse_csv(upload: bytes) -> ParseResult:
             agenda_url=agenda, cancelled=status in {"cancelled", "canceled"},
         ))
     if not result.meetings and not result.errors:
-        result.errors.append((0, "The file has no meetings in it."))
+        result.errors.append((FILE, "The file has no meetings in it: it needs a header row, then a row a meeting."))
     return result

@@ -58,6 +58,8 @@ class FeedForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Calendar file (.ics) or CSV file",
+                           error_messages={"required": "Choose a calendar (.ics) or CSV file to import.",
+                                           "empty": "The file you chose is empty."},
                            help_text="An iCalendar export, or a CSV with the columns committee, date, start_time, "
                                      "venue, agenda_link.")
 

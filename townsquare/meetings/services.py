@@ -36,6 +36,7 @@ from townsquare.meetings.selectors import meeting_matching, people_who_may_agree
 from townsquare.net.fetch import AddressRefused
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_cancel, post_create_draft, post_update_draft
+from townsquare.web.importing import problem_text
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -272,7 +273,7 @@ def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult
     ``keep_feed_url`` the feed is also stored, to be read every hour from then on.
     """
     if not parsed.ok:
-        raise ValidationError([f"Row {row}: {problem}" for row, problem in parsed.errors])
+        raise ValidationError([problem_text(row, problem) for row, problem in parsed.errors])
     if keep_feed_url:
         _feed_check(keep_feed_url)
     now = now or timezone.now()

@@ -49,6 +49,9 @@ from townsquare.meetings.selectors import (
     streams_of,
     streams_with_related,
 )
+from townsquare.web.ids import parse_id
+from townsquare.web.importing import FILE
+from townsquare.web.uploads import read_limited, too_large_message, upload_refused
 
 # Meetings are managed by the people who run the council's accounts: communications and administrators.
 MANAGE = Perm.MANAGE_CHANNELS
@@ -93,13 +96,14 @@ def meeting_list(request: HttpRequest, council: Council) -> HttpResponse:
 
 def _read_upload(form: UploadForm) -> tuple[str, ParseResult, str]:
     upload = form.cleaned_data["file"]
-    if upload.size > MAX_BYTES:
+    content = read_limited(upload, MAX_BYTES)
+    if content is None:
         result = ParseResult()
-        result.errors.append((0, "The file is larger than 2 MB."))
+        result.errors.append((FILE, too_large_message(MAX_BYTES)))
         return "csv", result, ""
-    content = upload.read()
-    looks_ics = upload.name.lower().endswith((".ics", ".ical", ".ifb")) or content.lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
-    parsed = parse_ics(content) if looks_ics else parse_csv(content)
+    name = upload.name or ""
+    looks_ics = name.lower().endswith((".ics", ".ical", ".ifb")) or content.lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
+    parsed = parse_ics(content, name=name) if looks_ics else parse_csv(content, name=name)
     text = content.decode("utf-8-sig", errors="replace") if parsed.ok else ""
     return ("ics" if looks_ics else "csv"), parsed, text
 
@@ -112,6 +116,8 @@ def meeting_import(request: HttpRequest, council: Council) -> HttpResponse:
     feed_form = FeedForm(request.POST if action == "fetch" else None,
                          initial={"feed_url": settings_row.feed_url, "keep": True})
     upload_form = UploadForm(request.POST if action == "upload" else None, request.FILES if action == "upload" else None)
+    if action == "upload" and (refused := upload_refused(request, "file")):
+        upload_form.fields["file"].error_messages["required"] = refused
     context: dict[str, Any] = {"feed_form": feed_form, "upload_form": upload_form, "settings_row": settings_row,
                                "columns": CSV_COLUMNS}
     kind, parsed, text, source, feed_url, keep = "", None, "", "", "", False
@@ -282,7 +288,7 @@ def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
     meetings = Meeting.objects.filter(council=council, cancelled=False).order_by("starts_at")
     chosen = request.GET.get("meeting", "")
     form = NewStreamForm(request.POST or None, channels=_channels(council), meetings=meetings,
-                         initial={"meeting": chosen if chosen.isdigit() else None})
+                         initial={"meeting": parse_id(chosen)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

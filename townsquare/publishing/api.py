@@ -20,6 +20,7 @@ from townsquare.councils.roles import Perm
 from townsquare.publishing import dispatch, services
 from townsquare.publishing.models import Campaign, Post, PostTarget
 from townsquare.publishing.selectors import posts_visible_to, with_targets
+from townsquare.web.ids import MAX_ID, parse_id
 
 
 class TargetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -35,7 +36,7 @@ class TargetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class PostSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     author: serializers.Field = serializers.SlugRelatedField(slug_field="email", read_only=True)  # type: ignore[type-arg]
-    campaign: serializers.Field = serializers.StringRelatedField()  # type: ignore[type-arg]
+    campaign: serializers.Field = serializers.StringRelatedField(allow_null=True)  # type: ignore[type-arg]
     targets = TargetSerializer(many=True, read_only=True)
     delivery = serializers.SerializerMethodField()
 
@@ -51,7 +52,7 @@ class PostSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class DraftSerializer(serializers.Serializer):  # type: ignore[type-arg]
     text = serializers.CharField(allow_blank=True, max_length=10_000)
-    channels = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    channels = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=True)
     scheduled_for = serializers.DateTimeField(required=False, allow_null=True)
     link = serializers.URLField(required=False, allow_blank=True, max_length=500)
     campaign = serializers.CharField(required=False, allow_blank=True)
@@ -83,6 +84,7 @@ def _out(post: Post, code: int = 200) -> Response:
 
 
 class PostListView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
     @extend_schema(responses=PostSerializer(many=True), summary="Posts you may see (approvers: all of the council's)")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.DRAFT_POSTS)
@@ -108,7 +110,10 @@ class PostListView(APIView):
             campaign = Campaign.objects.filter(council=council, name__iexact=data["campaign"]).first()
             if campaign is None:
                 return Response({"campaign": ["No campaign of that name."]}, status=400)
-        variants = {int(k): v for k, v in (data.get("variants") or {}).items() if str(k).isdigit()}
+        given = {parse_id(k): v for k, v in (data.get("variants") or {}).items()}
+        variants = {k: v for k, v in given.items() if k is not None}
+        if len(variants) != len(given):
+            return Response({"variants": ["Name each variant by the id of one of the post's channels."]}, status=400)
         post = services.post_create_draft(author=request.user, council=council, text=data["text"], channels=channels,  # type: ignore[arg-type]
                                           scheduled_for=data.get("scheduled_for"), campaign=campaign,
                                           link=data.get("link", ""), variants=variants)

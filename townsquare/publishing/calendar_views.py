@@ -18,6 +18,7 @@ from townsquare.councils.roles import Perm
 from townsquare.publishing.models import PostTarget
 from townsquare.publishing.selectors import calendar_days, calendar_targets, posts_visible_to, target_moment
 from townsquare.web.base_url import absolute_url
+from townsquare.web.ids import parse_id
 
 VIEWS = ("month", "week", "list")
 
@@ -32,7 +33,8 @@ def _filters(request: HttpRequest, council: Council) -> dict[str, Any]:
         anchor = timezone.localdate()
     channels = channels_visible_to(user=request.user, council=council, perms=perms)
     channel = request.GET.get("channel", "")
-    channel_id = int(channel) if channel.isdigit() and channels.filter(pk=int(channel)).exists() else None
+    channel_id = parse_id(channel)
+    channel_id = channel_id if channel_id is not None and channels.filter(pk=channel_id).exists() else None
     status = request.GET.get("status", "")
     status = status if status in PostTarget.Status.values else ""
     return {"view": view, "anchor": anchor, "channels": channels, "channel_id": channel_id, "status": status,

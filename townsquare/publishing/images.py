@@ -1,28 +1,57 @@
-"""Checking an uploaded image before it is stored: a real picture of a kind platforms take, not too big."""
+"""Checking an uploaded image before it is stored: a real picture of a kind platforms take, not too big.
+
+The file is decoded with Pillow, not judged by its first bytes: a file that starts like a PNG but
+is not one, a truncated picture, or a small file that decodes to an enormous one (a
+"decompression bomb") is refused before anything is stored.
+"""
 
 from __future__ import annotations
 
+import io
+import warnings
+
 from django.core.exceptions import ValidationError
+from PIL import Image, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024  # the smallest common platform cap (X, Bluesky under 1 MB are resized)
+MAX_SIDE = 8192  # pixels: the largest side any platform accepts (Facebook and X resize anything above)
+MAX_PIXELS = 36_000_000  # width x height: a 6000 x 6000 photo; more is a bomb or a mistake
 
-# The file's own first bytes decide its type, never the name or the browser's claim.
-SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png", ".png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
-    (b"GIF87a", 0, "image/gif", ".gif"),
-    (b"GIF89a", 0, "image/gif", ".gif"),
-    (b"WEBP", 8, "image/webp", ".webp"),
-)
+# What Pillow calls each kind the platforms take, with its mime type and file extension.
+KINDS: dict[str, tuple[str, str]] = {
+    "PNG": ("image/png", ".png"),
+    "JPEG": ("image/jpeg", ".jpg"),
+    "GIF": ("image/gif", ".gif"),
+    "WEBP": ("image/webp", ".webp"),
+}
+NOT_AN_IMAGE = "The image must be a PNG, JPEG, GIF or WebP file."
 
 
-def image_kind(head: bytes) -> tuple[str, str] | None:
-    for signature, offset, mime, extension in SIGNATURES:
-        if head[offset:offset + len(signature)] == signature:
-            if mime == "image/webp" and head[:4] != b"RIFF":
-                continue
-            return mime, extension
-    return None
+def _decode(content: bytes) -> str:
+    """Pillow's name for the picture's format, after decoding all of it; ValidationError if it cannot be."""
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that: here any such picture is refused.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(content), formats=list(KINDS)) as picture:
+                kind = picture.format or ""
+                width, height = picture.size
+                if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+                    raise ValidationError(
+                        f"The image is {width:,} x {height:,} pixels: make it at most {MAX_SIDE:,} pixels on "
+                        f"each side and {MAX_PIXELS // 1_000_000} million pixels in all."
+                    )
+                picture.load()  # every frame's pixel data, not only the header
+                frames = getattr(picture, "n_frames", 1)
+                if frames > 1:
+                    for frame in range(1, min(frames, 500)):
+                        picture.seek(frame)
+                        picture.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ValidationError("The image decodes to far more pixels than any post needs.") from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise ValidationError(NOT_AN_IMAGE + " This file could not be read as one (it may be damaged).") from exc
+    return kind
 
 
 def image_validate(*, content: bytes) -> tuple[str, str]:
@@ -31,7 +60,7 @@ def image_validate(*, content: bytes) -> tuple[str, str]:
         raise ValidationError("The selected file is empty.")
     if len(content) > MAX_IMAGE_BYTES:
         raise ValidationError(f"The image must be smaller than {MAX_IMAGE_BYTES // (1024 * 1024)} MB.")
-    kind = image_kind(content[:16])
-    if kind is None:
-        raise ValidationError("The image must be a PNG, JPEG, GIF or WebP file.")
-    return kind
+    kind = _decode(content)
+    if kind not in KINDS:
+        raise ValidationError(NOT_AN_IMAGE)
+    return KINDS[kind]

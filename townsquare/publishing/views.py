@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +27,7 @@ from townsquare.publishing.forms import (
     ResolveForm,
     SlotForm,
 )
+from townsquare.publishing.images import MAX_IMAGE_BYTES
 from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
 from townsquare.publishing.selectors import (
     approval_queue,
@@ -37,6 +38,7 @@ from townsquare.publishing.selectors import (
     unconnected_targets,
     with_targets,
 )
+from townsquare.web.ids import parse_id, parse_ids
 
 
 def _perms(request: HttpRequest) -> frozenset[str]:
@@ -172,6 +174,8 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
                                "may_override": Perm.APPROVE_POSTS in _perms(request)}
     if post is not None:
         context.update(_post_context(post))
+    if request.method == "POST" and not form.is_valid():  # a value the form cannot take: nothing saved
+        status = 400
     return render(request, "publishing/compose.html", context, status=status)
 
 
@@ -207,7 +211,7 @@ def image_add(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["image"]
         try:
-            services.post_add_image(actor=request.user, post=post, content=upload.read()[:6 * 1024 * 1024],  # type: ignore[arg-type]
+            services.post_add_image(actor=request.user, post=post, content=upload.read(MAX_IMAGE_BYTES + 1),  # type: ignore[arg-type]
                                     filename=upload.name, alt_text=form.cleaned_data["alt_text"])
             messages.success(request, "Image added.")
         except (ValidationError, PermissionDenied) as exc:
@@ -253,7 +257,9 @@ def image_file(request: HttpRequest, council: Council, pk: int, image_pk: int) -
 @council_view(Perm.APPROVE_POSTS)
 def queue(request: HttpRequest, council: Council) -> HttpResponse:
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("posts") if i.isdigit()]
+        ids = parse_ids(request.POST.getlist("posts"))
+        if ids is None:
+            raise BadRequest("A post chosen for approval is not one of the posts on the list.")
         if not ids:
             messages.error(request, "Choose at least one post to approve.")
         else:
@@ -393,7 +399,10 @@ def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
                     messages.success(request, f"Added {made} posting slot{'s' if made != 1 else ''}.")
                     return redirect("publishing:settings", slug=council.slug)
             elif action == "remove_slot":
-                slot = get_object_or_404(PostingSlot, channel__council=council, pk=request.POST.get("slot", "0"))
+                slot_id = parse_id(request.POST.get("slot"))
+                if slot_id is None:
+                    raise BadRequest("Choose a posting slot from the list to remove.")
+                slot = get_object_or_404(PostingSlot, channel__council=council, pk=slot_id)
                 services.slot_remove(actor=request.user, slot=slot)  # type: ignore[arg-type]
                 messages.success(request, "Posting slot removed.")
                 return redirect("publishing:settings", slug=council.slug)
@@ -404,7 +413,10 @@ def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
                     messages.success(request, "Campaign added.")
                     return redirect("publishing:settings", slug=council.slug)
             elif action == "second_approval":
-                chosen = {int(i) for i in request.POST.getlist("channels") if i.isdigit()}
+                chosen_ids = parse_ids(request.POST.getlist("channels"))
+                if chosen_ids is None:
+                    raise BadRequest("A channel chosen for second approval is not one of the channels listed.")
+                chosen = set(chosen_ids)
                 for channel in channels:
                     services.channel_publishing_set(actor=request.user, channel=channel,  # type: ignore[arg-type]
                                                     second_approval=channel.pk in chosen)
