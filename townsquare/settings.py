@@ -75,6 +75,7 @@ INSTALLED_APPS += [
         "townsquare.policy",
         "townsquare.governance",
         "townsquare.meetings",
+        "townsquare.partners",
     )
     if (BASE_DIR / app.replace(".", "/") / "apps.py").exists() and app not in envstr("TOWNSQUARE_SKIP_APPS").split(",")
 ]

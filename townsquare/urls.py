@@ -15,7 +15,7 @@ urlpatterns = [
     path("api/", include("townsquare.api.urls")),
 ]
 # Capability apps that land later bring their own urls.py (pages under /c/<slug>/...).
-for app in ("connectors", "publishing", "policy", "governance", "meetings"):
+for app in ("connectors", "publishing", "policy", "governance", "meetings", "partners"):
     if f"townsquare.{app}" in settings.INSTALLED_APPS and find_spec(f"townsquare.{app}.urls"):
         urlpatterns.append(path("", include(f"townsquare.{app}.urls")))
 urlpatterns += oidc_urls()
