@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import zlib
 
@@ -26,10 +27,8 @@ def pdf_text(data: bytes) -> str:
                 if raw.startswith(b"<~")
                 else base64.a85decode(b"<~" + raw, adobe=True)
             )
-        try:
+        with contextlib.suppress(zlib.error):  # a stream that is not compressed
             raw = zlib.decompress(raw)
-        except zlib.error:
-            pass
         found += [m.decode("latin-1") for m in re.findall(rb"\((.*?)\) Tj", raw)]
     return " ".join(found)
 

@@ -7,6 +7,7 @@ council, and every action is checked again by the service against that council's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -38,7 +39,7 @@ def _council_slug(request: HttpRequest) -> str:
     return request.GET.get("council", "").strip()
 
 
-def _page(request: HttpRequest, template: str, perms: list[str], context: dict[str, Any]) -> HttpResponse:
+def _page(request: HttpRequest, template: str, perms: Sequence[str], context: dict[str, Any]) -> HttpResponse:
     """Render a combined page with its council filter (only councils this page may show)."""
     context.update(
         {

@@ -75,7 +75,7 @@ def review_add(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role does not allow reviewing channels.")
     form = ReviewForm(request.POST, channels=Channel.objects.filter(council__in=councils))
     if not form.is_valid():
-        messages.error(request, "Not recorded: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Not recorded: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
     else:
         try:
             review = services.channel_review_record(actor=request_user(request), **form.cleaned_data)
