@@ -68,4 +68,6 @@ def demo_load() -> bool:
             import_module("townsquare.demo.governance").governance_demo_load(councils)
         if apps.is_installed("townsquare.publishing"):  # posts in every state, on posting slots
             import_module("townsquare.demo.publishing").publishing_demo_load(councils)
+        if apps.is_installed("townsquare.partners"):  # messages to both councils, account reviews
+            import_module("townsquare.partners.demo").partners_demo_load(councils)
     return True
