@@ -137,3 +137,12 @@ def test_calendar_bad_input_is_ignored_not_an_error(client_for, shared, waiting)
     response = client_for(shared).get("/all/calendar/?view=year&date=not-a-date&status=nonsense")
     assert response.status_code == 200
     assert response.context["view"] == "list"
+
+
+def test_council_pages_offer_the_combined_view_to_people_of_several_councils(client_for, shared, people) -> None:
+    client = client_for(shared)
+    assert "/all/approvals/" in client.get("/c/riverside/posts/approvals/").content.decode()
+    assert "/all/calendar/" in client.get("/c/hillcrest/calendar/").content.decode()
+    register = client.get("/c/hillcrest/channels/").content.decode()
+    assert "/all/channels/" in register and "/c/hillcrest/accounts-summary/" in register
+    assert "/all/" not in client_for(people.officer).get("/c/riverside/calendar/").content.decode()
