@@ -54,7 +54,8 @@ class ReviewForm(forms.Form):
     channel = forms.ModelChoiceField(queryset=Channel.objects.none(), label="Account reviewed")
     reviewed_on = forms.DateField(
         label="Date of the review",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the date of the review, like 2026-12-01."},
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     note = forms.CharField(

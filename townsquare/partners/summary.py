@@ -79,7 +79,7 @@ class CouncilSummary:
 
 
 def _day(value: dt.date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 def _post_title(person: User | None) -> str:
@@ -109,16 +109,12 @@ def accounts_summary(*, councils: list[Council]) -> list[CouncilSummary]:
                 owner=_post_title(c.owner),
                 deputy=_post_title(c.deputy),
                 two_factor={True: "On", False: "Off", None: "Not confirmed"}[c.platform_two_factor],
-                digital_access=(
-                    f"Confirmed {_day(c.digital_access_confirmed_on)}"
-                    if c.digital_access_confirmed_on
-                    else "Not confirmed"
-                ),
+                digital_access=_day(c.digital_access_confirmed_on) or "Not confirmed",
                 status=c.get_status_display(),
                 last_review=_day(c.last_review) or "Never reviewed",
                 url=c.url,
             )
-        )  # type: ignore[attr-defined]
+        )
     return [CouncilSummary(council, by_council[council.pk]) for council in councils]
 
 
