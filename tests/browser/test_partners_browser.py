@@ -15,8 +15,6 @@ from townsquare.publishing.models import Post
 
 pytestmark = pytest.mark.browser
 
-Check = Callable[[Page], None]
-Shot = Callable[..., Path]
 COMMS = "comms@riverside.example"
 MESSAGE = "Council offices and leisure centres are open as normal on Monday. Check opening hours online."
 
@@ -27,15 +25,23 @@ def media(settings: object, tmp_path: Path) -> None:
 
 
 def _waiting(slug: str) -> Post:
-    post = Post.objects.filter(council__slug=slug, status=Post.Status.AWAITING_APPROVAL).order_by(
-        "scheduled_for", "submitted_at", "pk").first()
+    post = (
+        Post.objects.filter(council__slug=slug, status=Post.Status.AWAITING_APPROVAL)
+        .order_by("scheduled_for", "submitted_at", "pk")
+        .first()
+    )
     assert post is not None, f"the demo has a post awaiting approval at {slug}"
     return post
 
 
-def test_shared_officer_approves_at_both_and_messages_both(page: Page, media: None, demo_data: None,
-                                                           sign_in: Callable[..., None], axe_check: Check,
-                                                           screenshot: Shot) -> None:
+def test_shared_officer_approves_at_both_and_messages_both(
+    page: Page,
+    media: None,
+    demo_data: None,
+    sign_in: Callable[..., None],
+    axe_check: Callable[[Page], None],
+    screenshot: Callable[..., Path],
+) -> None:
     sign_in(page, COMMS)
     page.get_by_role("link", name="All my councils", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("All my councils")
@@ -61,7 +67,8 @@ def test_shared_officer_approves_at_both_and_messages_both(page: Page, media: No
     page.get_by_label("I have read the warnings on the posts I selected").check()
     page.get_by_role("button", name="Approve selected posts").click()
     expect(page.locator(".govuk-notification-banner").first).to_contain_text(
-        "Approved 2 posts (Hillcrest District Council, Riverside District Council)")
+        "Approved 2 posts (Hillcrest District Council, Riverside District Council)"
+    )
     assert Post.objects.get(pk=river.pk).status == Post.Status.APPROVED
     assert Post.objects.get(pk=hill.pk).status == Post.Status.APPROVED
     axe_check(page)
@@ -99,9 +106,11 @@ def test_shared_officer_approves_at_both_and_messages_both(page: Page, media: No
     axe_check(page)
     screenshot(page, "partners-message-group")
 
-    for link, heading, shot in [("Calendar", "Calendar of all my councils", "partners-calendar"),
-                                ("Channels", "Channels of all my councils", "partners-channels"),
-                                ("Accounts summary", "Corporate social media accounts", "partners-accounts-summary")]:
+    for link, heading, shot in [
+        ("Calendar", "Calendar of all my councils", "partners-calendar"),
+        ("Channels", "Channels of all my councils", "partners-channels"),
+        ("Accounts summary", "Corporate social media accounts", "partners-accounts-summary"),
+    ]:
         page.locator("#navigation").get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         axe_check(page)
