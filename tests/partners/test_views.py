@@ -146,3 +146,14 @@ def test_council_pages_offer_the_combined_view_to_people_of_several_councils(cli
     register = client.get("/c/hillcrest/channels/").content.decode()
     assert "/all/channels/" in register and "/c/hillcrest/accounts-summary/" in register
     assert "/all/" not in client_for(people.officer).get("/c/riverside/calendar/").content.decode()
+
+
+def test_combined_register_is_paged(client_for, shared, riverside) -> None:
+    Channel.objects.bulk_create(
+        [Channel(council=riverside, platform="x", name=f"Ward {n}", handle=f"@ward{n}") for n in range(60)]
+    )
+    client = client_for(shared)
+    first = client.get("/all/channels/")
+    assert len(first.context["rows"]) == 50 and "Page 1 of 2" in first.content.decode()
+    assert len(client.get("/all/channels/?page=2").context["rows"]) == 10
+    assert len(client.get("/all/channels/?page=nonsense").context["rows"]) == 50

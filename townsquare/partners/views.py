@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from townsquare.accounts.utils import request_user
 from townsquare.channels.models import Channel, Platform
-from townsquare.channels.selectors import rationalisation_shortfalls
+from townsquare.channels.selectors import channels_filter, rationalisation_shortfalls
 from townsquare.councils.roles import Perm
 from townsquare.partners import selectors, services
 from townsquare.partners.exports import csv_response, shortfalls_csv
@@ -33,6 +34,7 @@ from townsquare.publishing.views import _post_context
 APPROVAL_PERMS = [Perm.APPROVE_POSTS]
 CALENDAR_PERMS = [Perm.DRAFT_POSTS, Perm.APPROVE_POSTS]
 REGISTER_PERMS = [Perm.VIEW_ASSIGNED_CHANNELS]
+PAGE_SIZE = 50  # as the council's own register
 
 
 def _council_slug(request: HttpRequest) -> str:
@@ -162,25 +164,22 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @login_required
 def channels(request: HttpRequest) -> HttpResponse:
     councils = selectors.councils_chosen(request.user, REGISTER_PERMS, _council_slug(request))
-    found = selectors.channels_across(user=request.user, councils=councils)
-    platform, status = request.GET.get("platform", ""), request.GET.get("status", "")
-    if platform in Platform.values:
-        found = found.filter(platform=platform)
-    if status in Channel.Status.values:
-        found = found.filter(status=status)
-    if q := request.GET.get("q", "").strip():
-        found = found.filter(name__icontains=q) | found.filter(handle__icontains=q)
-    rows = list(found[:500])
+    filters = {k: request.GET.get(k, "").strip() for k in ("q", "platform", "status")}
+    found = channels_filter(selectors.channels_across(user=request.user, councils=councils), **filters)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return _page(
         request,
         "partners/channels.html",
         REGISTER_PERMS,
         {
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
             "platforms": Platform.choices,
             "statuses": Channel.Status.choices,
-            "filters": {"platform": platform, "status": status, "q": q},
-            "truncated": len(rows) == 500,
+            "filters": filters,
+            "query": query.urlencode(),
         },
     )
 
