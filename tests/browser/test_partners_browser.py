@@ -121,4 +121,6 @@ def test_shared_officer_approves_at_both_and_messages_both(
     page.goto("/all/channels/rationalisation/")
     axe_check(page)
     page.goto("/all/calendar/?view=month")
+    expect(page.locator("table.ts-calendar")).to_contain_text("Hillcrest District Council, Hillcrest Council")
     axe_check(page)
+    screenshot(page, "partners-calendar-month")

@@ -157,3 +157,12 @@ def test_combined_register_is_paged(client_for, shared, riverside) -> None:
     assert len(first.context["rows"]) == 50 and "Page 1 of 2" in first.content.decode()
     assert len(client.get("/all/channels/?page=2").context["rows"]) == 10
     assert len(client.get("/all/channels/?page=nonsense").context["rows"]) == 50
+
+
+def test_calendar_month_and_week_grids_name_each_council(client_for, shared, waiting, later) -> None:
+    client = client_for(shared)
+    for view in ("month", "week"):
+        response = client.get(f"/all/calendar/?view={view}&date={later.date().isoformat()}")
+        body = response.content.decode()
+        assert "ts-calendar" in body, view
+        assert "Riverside District Council, Riverside Waste" in body and "Hillcrest District Council, Hillcrest" in body

@@ -139,6 +139,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
     days: dict[dt.date, list[tuple[dt.datetime, PostTarget]]] = {}
     for moment, target in rows:
         days.setdefault(moment.date(), []).append((moment, target))
+    grid = [
+        (
+            first + dt.timedelta(days=n),
+            view == "week" or (first + dt.timedelta(days=n)).month == anchor.month,
+            days.get(first + dt.timedelta(days=n), []),
+        )
+        for n in range((last - first).days + 1)
+    ]
     query = "&".join(f"{k}={v}" for k, v in (("council", _council_slug(request)), ("status", status)) if v)
     return _page(
         request,
@@ -152,6 +160,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "previous": previous,
             "following": following,
             "days": sorted(days.items()),
+            "weeks": [grid[i : i + 7] for i in range(0, len(grid), 7)],
+            "weekday_names": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
             "count": len(rows),
             "status": status,
             "statuses": PostTarget.Status.choices,
