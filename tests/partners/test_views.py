@@ -166,3 +166,12 @@ def test_calendar_month_and_week_grids_name_each_council(client_for, shared, wai
         body = response.content.decode()
         assert "ts-calendar" in body, view
         assert "Riverside District Council, Riverside Waste" in body and "Hillcrest District Council, Hillcrest" in body
+
+
+def test_combined_pages_honour_two_factor(client_for, shared, riverside) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=shared, name="phone", confirmed=True)
+    client = client_for(shared)  # signed in with a password only: the code is still owed
+    for url in ["/all/", "/all/approvals/", "/all/messages/new/", "/all/accounts-summary/?format=pdf"]:
+        assert client.get(url)["Location"].startswith("/sign-in/code/"), url
