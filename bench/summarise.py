@@ -43,6 +43,14 @@ METRICS: dict[str, tuple[str, str, bool]] = {
         "p99 of how late each of 10,000 posts across 500 channels was published after its due time, their due "
         "times spread across one minute; also shown for all due at once, where it follows from the drain time "
         "(bench/dispatch_bench.py)", "under 2 s", True),
+    "partners_home_p95_ms": (
+        "server time of the combined home page of a communications officer at four councils (500 channels and "
+        "10 posts waiting each), in process (bench/partners_bench.py)", "under 300 ms", True),
+    "partners_approvals_p95_ms": (
+        "the same, the combined approval queue: 40 posts with fresh policy findings and previews",
+        "under 2,000 ms", True),
+    "partners_summary_pdf_p95_ms": (
+        "the same, the accounts summary of 2,000 accounts as a PDF", "under 3,000 ms", True),
 }
 
 
