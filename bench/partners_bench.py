@@ -108,7 +108,7 @@ def main() -> None:
         found = measure(prepare(), args.rounds)
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     entries = [{"metric": metric, "value": round(value, 1), "unit": "ms", "database": "sqlite", "when": when,
-                "commit": commit(), "load_1min": os.getloadavg()[0]} for metric, value in found.items()]
+                "commit": commit(), "load_1m": round(os.getloadavg()[0], 2)} for metric, value in found.items()]
     for entry in entries:
         print(json.dumps(entry))
     if not args.no_save:
