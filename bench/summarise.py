@@ -58,6 +58,14 @@ METRICS: dict[str, tuple[str, str, bool]] = {
     "channel_import_saved_rows_per_s": (
         "rows of the channel register's CSV import checked and saved per second, audited "
         "(bench/channel_import_bench.py)", "at least 25 per second (the 500-row limit in 20 s)", False),
+    "partners_home_p95_ms": (
+        "server time of the combined home page of a communications officer at four councils (500 channels and "
+        "10 posts waiting each), in process (bench/partners_bench.py)", "under 300 ms", True),
+    "partners_approvals_p95_ms": (
+        "the same, the combined approval queue: 40 posts with fresh policy findings and previews",
+        "under 2,000 ms", True),
+    "partners_summary_pdf_p95_ms": (
+        "the same, the accounts summary of 2,000 accounts as a PDF", "under 3,000 ms", True),
 }
 
 

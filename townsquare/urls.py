@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("townsquare.meetings.urls")),
     path("", include("townsquare.learning.urls")),
     path("", include("townsquare.measures.urls")),
+    path("", include("townsquare.partners.urls")),
     *oidc_urls(),
 ]
 

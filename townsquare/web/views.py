@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +21,16 @@ def home(request: HttpRequest) -> HttpResponse:
     councils = councils_of(request.user)
     if len(councils) == 1:
         return redirect("web:council_home", slug=councils[0].slug)
-    return render(request, "web/home.html", {"councils": councils})
+    if len(councils) > 1 and not request.GET.get("choose") and _starts_combined(request.user):
+        return redirect("partners:home")
+    return render(request, "web/home.html", {"councils": councils, "offer_combined": len(councils) > 1})
+
+
+def _starts_combined(user: object) -> bool:
+    """The person's kept choice of starting from all their councils together (partner councils)."""
+    if not apps.is_installed("townsquare.partners"):
+        return False
+    return bool(import_module("townsquare.partners.selectors").combined_view_enabled(user))
 
 
 @council_view(Perm.VIEW_COUNCIL)
