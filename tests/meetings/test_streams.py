@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from townsquare.audit.models import AuditEvent
 from townsquare.meetings.models import LiveStream
-from townsquare.meetings.services import (
+from townsquare.meetings.streams import (
     live_stream_agree,
     live_stream_announce,
     live_stream_create,

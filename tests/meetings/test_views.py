@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from townsquare.audit.models import AuditEvent
 from townsquare.meetings.models import LiveStream, Meeting, MeetingSettings, PromotionOffset
-from townsquare.meetings.services import (
+from townsquare.meetings.services import meeting_settings_get
+from townsquare.meetings.streams import (
     live_stream_agree,
     live_stream_create,
     live_stream_set_status,
-    meeting_settings_get,
     viewing_figures_record,
 )
 from townsquare.publishing.models import Post

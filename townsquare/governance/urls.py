@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.governance import api, views
+from townsquare.governance import api, training_views, views
 
 app_name = "governance"
 G = "c/<slug:slug>/governance/"
@@ -26,18 +26,18 @@ urlpatterns = [
     path(G + "strategy/", views.strategy, name="strategy"),
     path(G + "strategy/new/", views.phase_edit, name="phase_new"),
     path(G + "strategy/<int:pk>/edit/", views.phase_edit, name="phase_edit"),
-    path(G + "training/", views.training, name="training"),
-    path(G + "training/mine/", views.my_training, name="my_training"),
-    path(G + "training/new/", views.module_edit, name="module_new"),
-    path(G + "training/modules/<int:pk>/", views.module_detail, name="module"),
-    path(G + "training/modules/<int:pk>/edit/", views.module_edit, name="module_edit"),
-    path(G + "training/modules/<int:module_pk>/sessions/new/", views.session_new, name="session_new"),
-    path(G + "training/sessions/<int:pk>/", views.session_detail, name="session"),
-    path(G + "training/sessions/<int:pk>/invite/", views.session_invite, name="session_invite"),
-    path(G + "training/completions/new/", views.completion_new, name="completion_new"),
-    path(G + "training/requirements/new/", views.requirement_new, name="requirement_new"),
-    path(G + "publishing-rights/", views.rights, name="rights"),
-    path(G + "publishing-rights/<int:pk>/revoke/", views.right_revoke, name="right_revoke"),
+    path(G + "training/", training_views.training, name="training"),
+    path(G + "training/mine/", training_views.my_training, name="my_training"),
+    path(G + "training/new/", training_views.module_edit, name="module_new"),
+    path(G + "training/modules/<int:pk>/", training_views.module_detail, name="module"),
+    path(G + "training/modules/<int:pk>/edit/", training_views.module_edit, name="module_edit"),
+    path(G + "training/modules/<int:module_pk>/sessions/new/", training_views.session_new, name="session_new"),
+    path(G + "training/sessions/<int:pk>/", training_views.session_detail, name="session"),
+    path(G + "training/sessions/<int:pk>/invite/", training_views.session_invite, name="session_invite"),
+    path(G + "training/completions/new/", training_views.completion_new, name="completion_new"),
+    path(G + "training/requirements/new/", training_views.requirement_new, name="requirement_new"),
+    path(G + "publishing-rights/", training_views.rights, name="rights"),
+    path(G + "publishing-rights/<int:pk>/revoke/", training_views.right_revoke, name="right_revoke"),
     path(G + "breaches/", views.breaches, name="breaches"),
     path(G + "breaches/new/", views.breach_edit, name="breach_new"),
     path(G + "breaches/access/", views.breach_access, name="breach_access"),

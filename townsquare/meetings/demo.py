@@ -16,14 +16,12 @@ from townsquare.councils.models import Council
 from townsquare.meetings.calendar_io import ParsedMeeting, ParseResult, local_zone
 from townsquare.meetings.models import Meeting
 from townsquare.meetings.services import (
-    live_stream_agree,
-    live_stream_announce,
-    live_stream_create,
     meeting_settings_get,
     meeting_settings_update,
     meetings_import,
     promotion_author,
 )
+from townsquare.meetings.streams import live_stream_agree, live_stream_announce, live_stream_create
 
 AGENDA = "https://democracy.riverside.example/ieListDocuments.aspx?CId=1&MId={}"
 

@@ -21,7 +21,7 @@ from townsquare.channels.models import Channel
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.meetings import promotion, services
+from townsquare.meetings import promotion, services, streams
 from townsquare.meetings.calendar_io import CSV_COLUMNS, MAX_BYTES, ParseResult, parse_csv, parse_ics
 from townsquare.meetings.feeds import feed_fetch
 from townsquare.meetings.forms import (
@@ -271,7 +271,7 @@ def stream_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespon
     stream = _stream(council, pk)
     perms = _perms(request)
     announcements = list(stream.announcements.all())
-    choices = [(s, LiveStream.Status(s).label) for s in services.NEXT_STATUS.get(stream.status, set())
+    choices = [(s, LiveStream.Status(s).label) for s in streams.NEXT_STATUS.get(stream.status, set())
                if s != LiveStream.Status.AGREED]
     order = [s.value for s in LiveStream.Status]
     choices.sort(key=lambda c: order.index(c[0]))
@@ -292,7 +292,7 @@ def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            stream = services.live_stream_create(
+            stream = streams.live_stream_create(
                 actor=_user(request), meeting=data["meeting"], agenda_item=data["agenda_item"],
                 platform=data.get("platform") or "", channel=data.get("channel"), stream_url=data.get("stream_url") or "",
                 notes=data.get("notes") or "")
@@ -314,7 +314,7 @@ def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
         data = form.cleaned_data
         was_agreed = stream.agreed
         try:
-            stream = services.live_stream_update(
+            stream = streams.live_stream_update(
                 actor=_user(request), stream=stream, agenda_item=data["agenda_item"], platform=data.get("platform") or "",
                 channel=data.get("channel"), stream_url=data.get("stream_url") or "", notes=data.get("notes") or "")
         except ValidationError as exc:
@@ -339,7 +339,7 @@ def stream_agree(request: HttpRequest, council: Council, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.live_stream_agree(actor=_user(request), stream=stream, agreed_on=data["agreed_on"],
+            streams.live_stream_agree(actor=_user(request), stream=stream, agreed_on=data["agreed_on"],
                                        agreed_by=data.get("agreed_by"), agreed_by_name=data.get("agreed_by_name") or "",
                                        agreed_by_role=data.get("agreed_by_role") or "")
         except ValidationError as exc:
@@ -359,7 +359,7 @@ def stream_status(request: HttpRequest, council: Council, pk: int) -> HttpRespon
         messages.error(request, "Choose the new status.")
         return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
     try:
-        stream = services.live_stream_set_status(actor=_user(request), stream=stream, status=status,
+        stream = streams.live_stream_set_status(actor=_user(request), stream=stream, status=status,
                                                  reason=request.POST.get("reason", "")[:1000])
     except ValidationError as exc:
         for message in exc.messages:
@@ -379,7 +379,7 @@ def stream_announce(request: HttpRequest, council: Council, pk: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            post = services.live_stream_announce(actor=_user(request), stream=stream, text=data["text"],
+            post = streams.live_stream_announce(actor=_user(request), stream=stream, text=data["text"],
                                                  channels=data["channels"], scheduled_for=data.get("scheduled_for"))
         except ValidationError as exc:
             _service_errors(form, exc)
@@ -396,7 +396,7 @@ def stream_figures(request: HttpRequest, council: Council, pk: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.viewing_figures_record(
+            streams.viewing_figures_record(
                 actor=_user(request), stream=stream, peak_concurrent_viewers=data["peak_concurrent_viewers"],
                 total_views=data["total_views"], average_watch_seconds=data["average_watch"], source=data["source"],
                 read_on=data["read_on"])
