@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-
 # Postcodes (Royal Mail format, upper case as written), UK phone numbers, e-mail addresses, National
 # Insurance numbers (HMRC's prefix rules) and vehicle registrations (DVLA current, prefix and suffix
 # styles). Each is anchored on word boundaries so "COVID-19" or "A303" do not match.
