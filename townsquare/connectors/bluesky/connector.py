@@ -38,6 +38,7 @@ from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
+    AccountPost,
     Connector,
     ConnectorError,
     Credentials,
@@ -396,6 +397,33 @@ class BlueskyConnector(Connector):
         root = (value.get("reply") or {}).get("root")
         root_ref = models.ComAtprotoRepoStrongRef.Main(uri=root["uri"], cid=root["cid"]) if root else parent_ref
         return models.AppBskyFeedPost.ReplyRef(parent=parent_ref, root=root_ref)
+
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        """The account's own post records, newest first, back to ``since``; each carries its record key,
+        which for a post published with an idempotency key is ``marker_for`` that key."""
+        client = self._api()
+        page = self._read(
+            lambda: client.com.atproto.repo.list_records({"repo": self.did, "collection": POST, "limit": 50})
+        )
+        posts = []
+        for record in page.records:
+            value = get_model_as_dict(record.value) if not isinstance(record.value, dict) else record.value
+            created = _time(value.get("createdAt") or value.get("created_at"))
+            if created is not None and created < since:
+                continue  # records are listed by key, and our keys are not times: read the whole page
+            posts.append(
+                AccountPost(
+                    external_id=record.uri,
+                    text=str(value.get("text") or ""),
+                    created_at=created,
+                    url=_web_url(self.credentials, record.uri),
+                    marker=_split_uri(record.uri)[2],
+                )
+            )
+        return sorted(posts, key=lambda p: p.created_at or since, reverse=True)
+
+    def marker_for(self, idempotency_key: str) -> str:
+        return tid_for_key(idempotency_key)
 
     def delete(self, external_id: str) -> None:
         client = self._api()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import queue
 import threading
@@ -24,6 +25,7 @@ from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
+    AccountPost,
     Connector,
     ConnectorError,
     Credentials,
@@ -250,6 +252,27 @@ class MastodonConnector(Connector):
     def delete(self, external_id: str) -> None:
         self._call(lambda: self._client().status_delete(external_id))
 
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        """The account's own statuses, newest first, back to ``since`` (one page of 40)."""
+        api = self._client()
+        me = self._read(api.account_verify_credentials)
+        self._read(lambda: api.account_statuses(me["id"], limit=PAGE_SIZE))
+        page = self._last_json()
+        posts = []
+        for raw in page if isinstance(page, list) else []:
+            created = _time(raw.get("created_at"))
+            if created is not None and created < since:
+                break
+            posts.append(
+                AccountPost(
+                    external_id=str(raw.get("id", "")),
+                    text=_plain(raw.get("content")),
+                    created_at=created,
+                    url=str(raw.get("url") or ""),
+                )
+            )
+        return posts
+
     # --- listening -----------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
         """Mentions newer than ``cursor`` (a notification id), oldest page first.
@@ -411,7 +434,7 @@ def _parse_notification(raw: Any) -> InboundItem:
         kind="reply" if status.get("in_reply_to_id") else "mention",
         author_handle=f"@{account['acct']}" if account.get("acct") else "",
         author_name=str(account.get("display_name") or ""),
-        text=strip_tags(str(status.get("content") or "").replace("</p><p>", "\n\n").replace("<br>", "\n")),
+        text=_plain(status.get("content")),
         created_at=created or dt.datetime.now(dt.UTC),
         url=str(status.get("url") or status.get("uri") or ""),
         in_reply_to_external_id=str(status.get("in_reply_to_id") or ""),
@@ -419,6 +442,18 @@ def _parse_notification(raw: Any) -> InboundItem:
         malformed=bool(problems),
         parse_error=" ".join(problems),
     )
+
+
+def _plain(content: Any) -> str:
+    """A status's HTML as the text that was sent."""
+    return html.unescape(strip_tags(str(content or "").replace("</p><p>", "\n\n").replace("<br>", "\n")))
+
+
+def _time(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
 
 
 class _NotificationStream:
