@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import secrets
 import socket
@@ -31,6 +32,9 @@ from townsquare.connectors.services import (
     inbound_stream,
 )
 from townsquare.notifications.models import Notification
+from townsquare.publishing.checks import post_check, post_previews
+from townsquare.publishing.models import Post
+from townsquare.publishing.services import post_create_draft
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf"
@@ -321,6 +325,36 @@ def test_a_server_error_on_a_publish_is_unconfirmed_after_one_call(connected, co
     assert len(lost_answers) == 1  # one call, never repeated blindly
     listed = client.com.atproto.repo.list_records({"repo": client._session.did, "collection": "app.bsky.feed.post"})
     assert len(listed.records) == 1  # the post was made: that is why a 503 proves nothing
+    # Read back from the account, it carries the marker its idempotency key gives.
+    connector = connector_for(connected)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    (found,) = [
+        p for p in connector.recent_posts(since=since) if p.marker == connector.marker_for(post.idempotency_key)
+    ]
+    assert found.external_id == listed.records[0].uri and found.text == post.text and found.url.startswith("https://")
+
+
+def test_a_post_exactly_at_the_limit_passes_the_check_and_the_platform(connected, council_account, people, riverside):
+    """The check and the preview measure the text the connector sends (text, blank line, link)."""
+    client, _ = council_account
+    link = "https://riverside.example/bins"
+    words = ("Green bins go out on Tuesday this week. " * 10)[: 300 - len(link) - 3] + "."
+
+    def drafted(text: str) -> Post:
+        return post_create_draft(
+            author=people.comms, council=riverside, text=text, channels=[connected], scheduled_for=None, link=link
+        )
+
+    def too_long(post: Post) -> list[str]:
+        return [f.message for f in post_check(post=post).findings if f.rule == "PLAT-01"]
+
+    at_limit = drafted(words)
+    assert too_long(at_limit) == [] and post_previews(post=at_limit)[0].count == 300
+    made = connector_for(connected).publish(OutboundPost(text=at_limit.text, link=link))
+    sent = _record(client, made.external_id)["text"]
+    assert graphemes(sent) == 300 and sent == post_previews(post=at_limit)[0].text
+    over = drafted(words + "!")
+    assert too_long(over) and post_previews(post=over)[0].over_by == 1
 
 
 def test_reply_and_delete(bluesky_pds, connected, council_account) -> None:

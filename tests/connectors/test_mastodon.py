@@ -88,6 +88,20 @@ def test_idempotency_key_prevents_a_duplicate(mastodon, connected) -> None:
     assert len(statuses) == 1
 
 
+def test_the_accounts_own_recent_posts_read_back_as_sent(mastodon, connected) -> None:
+    connector = connector_for(connected)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    made = connector.publish(
+        OutboundPost(text="Roadworks on Mill Lane from Monday.", link="https://riverside.example/roads")
+    )
+    _mention(mastodon, "@riverside not ours")
+    posts = connector.recent_posts(since=since)
+    ours = next(p for p in posts if p.external_id == made.external_id)
+    assert "Roadworks on Mill Lane from Monday." in ours.text and "https://riverside.example/roads" in ours.text
+    assert ours.url == made.url and ours.created_at is not None and ours.marker == ""
+    assert all(p.external_id != "" for p in posts)
+
+
 def test_reply_and_delete(mastodon, connected) -> None:
     question = _mention(mastodon, "@riverside when is the tip open?")
     connector = connector_for(connected)

@@ -242,6 +242,14 @@ class Connector:
         raise NotImplementedError
 
     # --- publishing (attempted once; see module docstring) -------------------------------------
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        """The text this platform is sent for a post's ``text`` and ``link`` (``media``: it carries images or
+        a video). The one composition: the connector sends it, policy checks and previews measure it."""
+        if not link or link in text:
+            return text
+        return f"{text}\n\n{link}" if text else link
+
     def publish(self, post: OutboundPost) -> PublishResult:
         raise NotImplementedError
 

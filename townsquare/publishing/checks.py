@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from townsquare.connectors.base import Connector
+from townsquare.connectors.registry import connector_class
 from townsquare.policy.catalogue import RULES
 from townsquare.policy.models import EmergencyOverride
 from townsquare.policy.platforms import overflow_at, rules_for
@@ -76,6 +78,14 @@ def _convert(raw: Any, channel_id: int | None) -> Finding:
     )
 
 
+def text_sent(platform: str, text: str, link: str, *, media: bool) -> str:
+    """The text a channel on ``platform`` is sent for this wording and link: its connector composes it."""
+    try:
+        return connector_class(platform).compose_text(text, link, media=media)
+    except LookupError:
+        return Connector.compose_text(text, link, media=media)
+
+
 def post_override(post: Post) -> EmergencyOverride | None:
     """The emergency override recorded for this post, if any (the newest)."""
     return EmergencyOverride.objects.filter(council=post.council, draft_ref=post.draft_ref).first()
@@ -106,15 +116,20 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
                 seen.add(key)
                 findings.append(found)
 
-    def with_link(text: str) -> str:
-        return text if not post.link or post.link in text else f"{text}\n{post.link}".strip()
-
+    media = bool(images)
     common = [t.channel for t in targets if not t.text_override]
-    if common or not targets:
-        run(with_link(post.text), common, None)
+    # What each platform is sent (its connector's ``compose_text``): channels sent the same text are checked together.
+    sent: dict[str, list[Channel]] = {}
+    for channel in common:
+        sent.setdefault(text_sent(channel.platform, post.text, post.link, media=media), []).append(channel)
+    if not targets:
+        sent[text_sent("", post.text, post.link, media=media)] = []
+    for text, channels in sent.items():
+        run(text, channels, None)
     for target in targets:
         if target.text_override:
-            run(with_link(target.text_override), [target.channel], target.channel_id)
+            run(text_sent(target.channel.platform, target.text_override, post.link, media=media), [target.channel],
+                target.channel_id)
     for index, image in enumerate(post.images.all(), start=1):
         already = any(f.rule == "AX-01" and f.severity == "block" and f.message.startswith(f"Image {index} ")
                       for f in findings)
@@ -158,9 +173,7 @@ def post_previews(*, post: Post, targets: list[Any] | None = None) -> list[Previ
               for image in post.images.all()]
     result = []
     for target in targets:
-        text = target.text_override or post.text
-        if post.link and post.link not in text:
-            text = f"{text}\n{post.link}" if text else post.link
+        text = text_sent(target.channel.platform, target.text_override or post.text, post.link, media=bool(images))
         rules = rules_for(target.channel.platform)
         count, cut = overflow_at(text, rules) if rules else (len(text), None)
         limit = rules.max_chars if rules else None

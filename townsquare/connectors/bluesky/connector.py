@@ -296,9 +296,7 @@ class BlueskyConnector(Connector):
         With an idempotency key the record key is fixed beforehand; a repeat finds the record the
         first attempt made and returns it rather than posting again.
         """
-        text = post.text
-        if post.link and post.link not in text:
-            text = f"{text}\n\n{post.link}" if text else post.link
+        text = self.compose_text(post.text, post.link, media=bool(post.images or post.video))
         video_info = self._check(post, text)
         client = self._api()
         facets = [f for f in [link_facet(text, post.link)] if f] if post.link else []

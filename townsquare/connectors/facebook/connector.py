@@ -125,9 +125,8 @@ class FacebookConnector(GraphConnector):
                 files={"source": ("image", image.content, image.mime_type)},
             ).json()
             return self._result(str(answer.get("post_id") or answer["id"]), answer)
-        data: dict[str, str] = {"message": post.text}
+        data: dict[str, str] = {"message": self.compose_text(post.text, post.link, media=bool(post.images))}
         if post.images:
-            data["message"] = self._text_with_link(post)
             for index, image in enumerate(post.images):
                 # Unpublished photos show nowhere until attached, so uploading one again is harmless.
                 photo = self._call(
@@ -158,9 +157,13 @@ class FacebookConnector(GraphConnector):
         ).json()
         return self._result(str(answer["id"]), answer)
 
-    @staticmethod
-    def _text_with_link(post: OutboundPost) -> str:
-        return f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        # Without media the link goes as the post's card (``link``), not in its text.
+        return super().compose_text(text, link, media=media) if media else text
+
+    def _text_with_link(self, post: OutboundPost) -> str:
+        return self.compose_text(post.text, post.link, media=True)
 
     @staticmethod
     def _result(external_id: str, raw: dict[str, Any], url: str = "") -> PublishResult:

@@ -114,7 +114,7 @@ class InstagramConnector(GraphConnector):
         if post.reply_to_external_id:
             return self._reply(post)
         ig = self._cred("ig_user_id")
-        caption = f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+        caption = self.compose_text(post.text, post.link, media=True)
         if post.video is not None:
             if not post.video.url:
                 raise self._needs_public_address()

@@ -208,6 +208,11 @@ class LinkedInConnector(Connector):
         )
 
     # --- publishing -----------------------------------------------------------------------------
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        # Without media the link goes as the post's article card, not in its commentary.
+        return super().compose_text(text, link, media=media) if media else text
+
     def publish(self, post: OutboundPost) -> PublishResult:
         if post.video is not None and post.images:
             raise ConnectorError(
@@ -227,16 +232,15 @@ class LinkedInConnector(Connector):
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
+        body["commentary"] = escape_little_text(
+            self.compose_text(post.text, post.link, media=bool(post.video or post.images))
+        )
         if post.video is not None:
             title = post.video.title or (post.text.splitlines()[0][:200] if post.text else "Video")
             body["content"] = {"media": {"id": self._upload_video(post.video), "title": title}}
-            if post.link and post.link not in post.text:
-                body["commentary"] = escape_little_text(f"{post.text}\n\n{post.link}")
         elif post.images:
             uploaded = [{"id": self._upload_image(image), "altText": image.alt_text} for image in post.images]
             body["content"] = {"media": uploaded[0]} if len(uploaded) == 1 else {"multiImage": {"images": uploaded}}
-            if post.link and post.link not in post.text:
-                body["commentary"] = escape_little_text(f"{post.text}\n\n{post.link}")
         elif post.link:
             title = post.text.splitlines()[0][:200] if post.text else post.link
             body["content"] = {"article": {"source": post.link, "title": title}}

@@ -236,7 +236,7 @@ class MastodonConnector(Connector):
                 )
             )
             media_ids.append(media["id"])
-        text = f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+        text = self.compose_text(post.text, post.link, media=bool(post.images))
         status = self._call(
             lambda: api.status_post(
                 text,

@@ -185,11 +185,16 @@ class XConnector(Connector):
         )
 
     # --- publishing -----------------------------------------------------------------------------
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        # One space: every link counts 23 whatever it is, and a line break would cost as much.
+        return f"{text} {link}".strip() if link and link not in text else text
+
     def publish(self, post: OutboundPost) -> PublishResult:
         media_ids = [self._upload_image(image) for image in post.images]
         if post.video is not None:
             media_ids.append(self._upload_video(post.video))
-        text = f"{post.text} {post.link}".strip() if post.link and post.link not in post.text else post.text
+        text = self.compose_text(post.text, post.link, media=bool(media_ids))
         body: dict[str, Any] = {"text": text}
         if media_ids:
             body["media"] = {"media_ids": media_ids}

@@ -236,7 +236,7 @@ class YouTubeConnector(Connector):
             return self._comment(post)
         if post.video is None or post.images:
             raise ConnectorError(ErrorKind.REJECTED, "YouTube posts are videos: attach one video and no images.")
-        text = f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+        text = self.compose_text(post.text, post.link, media=True)
         title = (post.video.title or (post.text.splitlines() or ["Video"])[0]).replace("<", "").replace(">", "")[:100]
         body = {
             "snippet": {"title": title, "description": (post.video.description or text)[:5000]},
