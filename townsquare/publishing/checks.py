@@ -9,7 +9,7 @@ submitted (Public Sector Bodies Accessibility Regulations 2018).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.urls import reverse
 from townsquare.connectors.base import Connector
 from townsquare.connectors.registry import connector_class
 from townsquare.policy.catalogue import RULES
+from townsquare.policy.engine import Finding
 from townsquare.policy.models import EmergencyOverride
 from townsquare.policy.platforms import overflow_at, rules_for
 from townsquare.policy.services import check_draft, emergency_override_record
@@ -29,24 +30,6 @@ if TYPE_CHECKING:
 ALT_TEXT_RULE = "PUBLISH-ALT"
 ELECTION_RULES = frozenset(rule.id for rule in RULES if rule.election)
 ALT_TEXT_SOURCE = "Public Sector Bodies Accessibility Regulations 2018; GCS accessible social media guidance"
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # block | warn | info
-    message: str
-    source: str = ""
-    start: int | None = None
-    end: int | None = None
-    channel_id: int | None = None  # found in this channel's own wording; None: the post's text
-    platform: str = ""
-    suggestion: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message, "source": self.source,
-                "start": self.start, "end": self.end, "channel_id": self.channel_id, "platform": self.platform,
-                "suggestion": self.suggestion}
 
 
 @dataclass(frozen=True)
@@ -66,16 +49,6 @@ class PostCheck:
     def election_blocks(self) -> bool:
         """Some block comes from a pre-election rule, which an emergency override may lift."""
         return any(f.rule in ELECTION_RULES for f in self.blocking)
-
-
-def _convert(raw: Any, channel_id: int | None) -> Finding:
-    severity = getattr(raw, "severity", "info")
-    return Finding(
-        rule=str(raw.rule), severity=str(getattr(severity, "value", severity)), message=str(raw.message),
-        source=str(getattr(raw, "source", "") or ""), start=getattr(raw, "start", None),
-        end=getattr(raw, "end", None), channel_id=channel_id, platform=str(getattr(raw, "platform", "") or ""),
-        suggestion=str(getattr(raw, "suggestion", "") or ""),
-    )
 
 
 def text_sent(platform: str, text: str, link: str, *, media: bool) -> str:
@@ -110,7 +83,7 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
                              campaign_created_at=campaign.created_at if campaign else None)
         forces = forces or bool(result.forces_approval)
         for raw in result.findings:
-            found = _convert(raw, channel_id)
+            found = replace(raw, channel_id=channel_id) if channel_id is not None else raw
             key = (found.rule, found.start, found.end, found.message)
             if key not in seen:
                 seen.add(key)
@@ -134,7 +107,7 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
         already = any(f.rule == "AX-01" and f.severity == "block" and f.message.startswith(f"Image {index} ")
                       for f in findings)
         if not image.alt_text.strip() and not already:  # the floor for councils that switched AX-01 off
-            found = Finding(rule=ALT_TEXT_RULE, severity="block", source=ALT_TEXT_SOURCE, start=0, end=0,
+            found = Finding(rule=ALT_TEXT_RULE, severity="block", source=ALT_TEXT_SOURCE, start=0, end=0, image=index,
                             message=f"Image {index} has no alt text: describe what it shows for people who "
                                     "cannot see it.")
             findings.append(found)

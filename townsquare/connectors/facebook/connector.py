@@ -51,7 +51,7 @@ COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
 class FacebookConnector(GraphConnector):
     platform = "facebook"
     limits = LIMITS
-    app_name = "Facebook"
+    app_name = display_name = "Facebook"
     not_connected_message = "This Facebook Page is not connected. Connect the channel."
     scopes = SCOPES
 

@@ -52,7 +52,7 @@ IMAGE_POLLS, VIDEO_POLLS, POLL_SECONDS = 5, 60, 5.0
 class InstagramConnector(GraphConnector):
     platform = "instagram"
     limits = LIMITS
-    app_name = "Instagram"
+    app_name = display_name = "Instagram"
     not_connected_message = "This Instagram account is not connected. Connect the channel."
     scopes = SCOPES
 

@@ -12,19 +12,14 @@ import datetime as dt
 import hashlib
 import json
 import re
-import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
-
-import requests
 
 from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
     AccountPost,
-    Connector,
     ConnectorError,
     Credentials,
     ErrorKind,
@@ -33,10 +28,10 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
-    RateHeadroom,
     Video,
     platform_time,
 )
+from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.linkedin.errors import classify
 from townsquare.connectors.linkedin.limits import LIMITS
 
@@ -55,68 +50,24 @@ def _urn(value: str) -> str:
     return quote(value, safe="")
 
 
-class LinkedInConnector(Connector):
+class LinkedInConnector(BearerConnector):
     platform = "linkedin"
-    auth_method = "oauth2"
     limits = LIMITS
-
-    def __init__(
-        self,
-        credentials: Credentials | None = None,
-        *,
-        base_url: str = "",
-        settings: dict[str, Any] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(credentials, base_url=base_url, settings=settings)
-        self.sleep = sleep
+    display_name = "LinkedIn"
+    not_connected_message = "This LinkedIn page is not connected. Connect the channel."
+    api_url = API_URL
+    classify = staticmethod(classify)
 
     # --- plumbing -------------------------------------------------------------------------------
-    @property
-    def api(self) -> str:
-        return (self.base_url or API_URL).rstrip("/")
-
     @property
     def organisation(self) -> str:
         return f"urn:li:organization:{self._cred('organization_id')}"
 
-    def _cred(self, name: str) -> str:
-        if self.credentials is None or not self.credentials.data.get(name):
-            raise ConnectorError(ErrorKind.REAUTHORISE, "This LinkedIn page is not connected. Connect the channel.")
-        return str(self.credentials.data[name])
-
-    def _setting(self, name: str) -> str:
-        if not self.settings.get(name):
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                f"LinkedIn is not set up on this Townsquare ({name} is missing). "
-                "Ask an administrator to add the app's details.",
-            )
-        return str(self.settings[name])
-
-    def _note_headroom(self, room: RateHeadroom) -> None:
-        self.last_headroom = room
-
-    def _call(
-        self, method: str, path: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any
-    ) -> requests.Response:
-        url = path if path.startswith("http") else f"{self.api}{path}"
-        headers = {
-            "Authorization": f"Bearer {token or self._cred('access_token')}",
+    def _headers(self) -> dict[str, str]:
+        return {
             "LinkedIn-Version": str(self.settings.get("api_version", API_VERSION)),
             "X-Restli-Protocol-Version": "2.0.0",
-            **kwargs.pop("headers", {}),
         }
-        return http.call(
-            method,
-            url,
-            safe_to_retry=safe_to_retry,
-            classify=classify,
-            on_headroom=self._note_headroom,
-            sleep=self.sleep,
-            headers=headers,
-            **kwargs,
-        )
 
     # --- connecting -----------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httplib2
-import requests
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaIoBaseUpload
@@ -27,7 +26,6 @@ from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
     AccountPost,
-    Connector,
     ConnectorError,
     Credentials,
     ErrorKind,
@@ -35,9 +33,9 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
-    RateHeadroom,
     platform_time,
 )
+from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.youtube.errors import classify, classify_parts
 from townsquare.connectors.youtube.limits import LIMITS
 
@@ -76,10 +74,12 @@ class _ThroughHttpModule:
         return httplib2.Response(info), response.content
 
 
-class YouTubeConnector(Connector):
+class YouTubeConnector(BearerConnector):
     platform = "youtube"
-    auth_method = "oauth2"
     limits = LIMITS
+    display_name = "YouTube"
+    not_connected_message = "This YouTube channel is not connected. Connect the channel."
+    classify = staticmethod(classify)
 
     def __init__(
         self,
@@ -90,43 +90,11 @@ class YouTubeConnector(Connector):
         sleep: Callable[[float], None] = time.sleep,
         http: Any = None,
     ) -> None:
-        super().__init__(credentials, base_url=base_url, settings=settings)
-        self.sleep = sleep
+        super().__init__(credentials, base_url=base_url, settings=settings, sleep=sleep)
         self.http = http or _ThroughHttpModule(self)
         self._services: dict[str, Any] = {}
 
     # --- plumbing -------------------------------------------------------------------------------
-    def _cred(self, name: str) -> str:
-        if self.credentials is None or not self.credentials.data.get(name):
-            raise ConnectorError(ErrorKind.REAUTHORISE, "This YouTube channel is not connected. Connect the channel.")
-        return str(self.credentials.data[name])
-
-    def _setting(self, name: str) -> str:
-        if not self.settings.get(name):
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                f"YouTube is not set up on this Townsquare ({name} is missing). "
-                "Ask an administrator to add the app's details.",
-            )
-        return str(self.settings[name])
-
-    def _note_headroom(self, room: RateHeadroom) -> None:
-        self.last_headroom = room
-
-    def _call(self, method: str, url: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
-        headers = kwargs.pop("headers", {})
-        headers["Authorization"] = f"Bearer {token or self._cred('access_token')}"
-        return http.call(
-            method,
-            url,
-            safe_to_retry=safe_to_retry,
-            classify=classify,
-            on_headroom=self._note_headroom,
-            sleep=self.sleep,
-            headers=headers,
-            **kwargs,
-        )
-
     def _service(self, name: str, version: str) -> Any:
         if name not in self._services:
             self._services[name] = build(name, version, http=self.http, static_discovery=True, cache_discovery=False)
