@@ -255,3 +255,17 @@ def test_server_error_on_publish_is_unconfirmed_after_one_call(
         fb.publish(POST)
     assert caught.value.kind == ErrorKind.UNCONFIRMED
     assert [c["url"].split("?")[0] for c in calls.sent].count("https://graph.facebook.com/v23.0/1122334455/feed") == 1
+
+
+def test_recent_posts_are_the_pages_own(monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector) -> None:
+    with replay(monkeypatch, "facebook", "recent_posts"):
+        posts = fb.recent_posts(since=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    assert [(p.external_id, p.text, p.url) for p in posts] == [
+        (
+            "1122334455_901",
+            "Bin collections move to Tuesday next week.",
+            "https://www.facebook.com/1122334455/posts/901",
+        ),
+        ("1122334455_900", "", "https://www.facebook.com/1122334455/posts/900"),
+    ]
+    assert posts[0].created_at == dt.datetime(2026, 3, 2, 9, 30, 5, tzinfo=dt.UTC)

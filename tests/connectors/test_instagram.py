@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -223,3 +224,14 @@ def test_server_error_on_publish_is_unconfirmed_after_one_call(
     assert [c["url"].split("?")[0] for c in calls.sent].count(
         "https://graph.facebook.com/v23.0/17841400000000001/media_publish"
     ) == 1
+
+
+def test_recent_posts_are_the_accounts_own_since_the_time_asked(
+    monkeypatch: pytest.MonkeyPatch, ig: InstagramConnector
+) -> None:
+    with replay(monkeypatch, "instagram", "recent_posts"):
+        posts = ig.recent_posts(since=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    assert [(p.external_id, p.text, p.url) for p in posts] == [
+        ("17900000000000200", "Bin collections move to Tuesday next week.", "https://www.instagram.com/p/Cbin200/")
+    ]
+    assert posts[0].created_at == dt.datetime(2026, 3, 2, 9, 30, 5, tzinfo=dt.UTC)

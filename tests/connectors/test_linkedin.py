@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -253,3 +254,18 @@ def test_server_error_on_publish_is_unconfirmed_after_one_call(
         li.publish(POST)
     assert caught.value.kind == ErrorKind.UNCONFIRMED
     assert [c["url"].split("?")[0] for c in calls.sent].count("https://api.linkedin.com/rest/posts") == 1
+
+
+def test_recent_posts_are_the_organisations_own_read_as_sent(
+    monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector
+) -> None:
+    with replay(monkeypatch, "linkedin", "recent_posts"):
+        posts = li.recent_posts(since=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    assert [(p.external_id, p.text, p.url) for p in posts] == [
+        (
+            "urn:li:share:7100000000000000001",
+            "Bin collections move to Tuesday (next week).",
+            "https://www.linkedin.com/feed/update/urn:li:share:7100000000000000001/",
+        )
+    ]
+    assert posts[0].created_at == dt.datetime(2026, 3, 2, 9, 30, 5, tzinfo=dt.UTC)

@@ -215,3 +215,12 @@ def test_server_error_on_publish_is_unconfirmed_after_one_call(
     assert [c["url"].split("?")[0] for c in calls.sent].count(
         "https://youtube.googleapis.com/upload/youtube/v3/videos"
     ) == 1
+
+
+def test_recent_posts_are_the_channels_own_videos() -> None:
+    with google_replay("youtube", "recent_posts") as http:
+        posts = mocked(http).recent_posts(since=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    (video,) = posts
+    assert (video.external_id, video.url) == ("bInVideo001", "https://www.youtube.com/watch?v=bInVideo001")
+    assert "Ninety seconds on what goes in which bin." in video.text
+    assert video.created_at == dt.datetime(2026, 3, 2, 9, 30, 5, tzinfo=dt.UTC)
