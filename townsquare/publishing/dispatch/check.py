@@ -155,10 +155,12 @@ def _found(target: PostTarget, check: AccountCheck, post: AccountPost, matched_b
 def _absent(target: PostTarget, check: AccountCheck, *, marker: str) -> str:
     how = "its marker" if marker else "its words"
     check.outcome = Found.ABSENT
+    since = f"{check.window_from:%d %b %H:%M}"
     check.message = (
-        f"Not on the account: none of its {check.posts_read} posts since {check.window_from:%d %b %H:%M} "
-        f"matches by {how}. It can be sent again."
-    )
+        f"Not on the account: none of its {check.posts_read} posts since {since} matches by {how}."
+        if check.posts_read
+        else f"Not on the account: it shows no posts since {since}."
+    ) + " It can be sent again."
     with transaction.atomic():
         check.save()
         PostTarget.objects.filter(pk=target.pk, status=Status.UNCONFIRMED).update(last_error=check.message)
