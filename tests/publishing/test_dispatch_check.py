@@ -121,14 +121,21 @@ def test_a_post_not_there_after_the_safe_interval_is_offered_to_send_again(
     # The communications officers are asked; the author may not send it again themselves.
     assert Notification.objects.filter(kind="post.send_again", user=people.comms).exists()
     assert not Notification.objects.filter(kind="post.send_again", user=people.officer).exists()
+    # Once offered, the account is not read again for it (a person decides).
+    assert sum(check.unconfirmed_check(now=later + LATER).values()) == 0
     with pytest.raises(PermissionDenied):
         services.target_resolve(actor=people.officer, target=target, outcome="retry")
     with django_capture_on_commit_callbacks(execute=True):
         services.target_resolve(actor=people.comms, target=target, outcome="retry")
     assert PostTarget.objects.get(pk=target.pk).status == S.SCHEDULED
     assert AuditEvent.objects.filter(action="post.channel_resolved_retry", actor=people.comms).exists()
-    # Once offered, the account is not read again for it (a person decides).
-    assert sum(check.unconfirmed_check(now=later + LATER).values()) == 0
+    # Sent again and again in doubt: the account is looked at afresh for the new call. (The looks above were
+    # made at times to come; they are put back before this call, where they belong.)
+    AccountCheck.objects.filter(target=target).update(checked_at=timezone.now() - dt.timedelta(minutes=30))
+    with replay(monkeypatch, "x", "server_error_publish"):
+        assert send.due_dispatch(worker="w:2") == {"unconfirmed": 1}
+    account_shows(monkeypatch, ours_at=None)
+    assert check.unconfirmed_check(now=timezone.now() + LATER)["not_yet"] == 1
 
 
 def test_the_page_shows_what_the_account_showed(unconfirmed, monkeypatch, people, client_for):

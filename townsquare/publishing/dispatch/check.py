@@ -18,7 +18,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.connectors.base import AccountPost, Connector, ConnectorError
@@ -82,10 +82,17 @@ def due_for_check(now: dt.datetime) -> QuerySet[PostTarget]:
     """Unconfirmed targets whose last call is old enough to look, not looked at lately, not yet offered."""
     return (
         PostTarget.objects.filter(status=Status.UNCONFIRMED)
-        .annotate(last_call=Max("attempts__started_at"), last_check=Max("account_checks__checked_at"))
+        .annotate(
+            last_call=Max("attempts__started_at"),
+            last_check=Max("account_checks__checked_at"),
+            # A look that settled it (found, or offered to send again) after the last call: nothing more to do.
+            settled=Max(
+                "account_checks__checked_at", filter=Q(account_checks__outcome__in=[Found.ABSENT, Found.FOUND])
+            ),
+        )
         .filter(last_call__lte=now - CHECK_AFTER)
         .filter(Q(last_check__isnull=True) | Q(last_check__lte=now - CHECK_EVERY))
-        .exclude(account_checks__outcome__in=[Found.ABSENT, Found.FOUND])
+        .filter(Q(settled__isnull=True) | Q(settled__lt=F("last_call")))
         .select_related("post", "post__council", "post__author", "post__approved_by", "channel")
         .order_by("last_call")
     )
