@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from townsquare.classify.offensive import offensive_score, offensive_spans
 from townsquare.policy.catalogue import RULES, RULES_BY_ID, SEVERITY_ORDER, ListKind, Severity
@@ -34,8 +35,8 @@ class Finding:
     image: int | None = None  # 1-based image number, for image findings
     channel_id: int | None = None  # found in one channel's own wording of a post (publishing); None: the common text
 
-    def as_dict(self) -> dict[str, object]:
-        found: dict[str, object] = {
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
             "rule": self.rule, "severity": self.severity, "start": self.start, "end": self.end,
             "message": self.message, "source": self.source, "suggestion": self.suggestion,
             "platform": self.platform, "image": self.image,
