@@ -219,12 +219,14 @@ def test_headroom_reported_by_the_platform_defers(toot_channel, make_post, peopl
     assert PostTarget.objects.get(pk=target.pk).due_at == resets
 
 
-def test_a_server_error_where_the_platform_honours_keys_is_sent_again_with_the_same_key(mastodon, toot_channel,
-                                                                                        make_post, people):
+def test_a_server_error_where_the_platform_honours_keys_is_sent_again_with_the_same_key(
+    mastodon, toot_channel, make_post, people
+):
     text = f"Answered 503 {uuid.uuid4().hex[:8]}"
     target = approved(make_post, people, [toot_channel], text).targets.get()
-    mastodon_fault(mastodon, path="/api/v1/statuses", methods=["POST"], effect={"type": "status", "status": 503},
-                   count=1)
+    mastodon_fault(
+        mastodon, path="/api/v1/statuses", methods=["POST"], effect={"type": "status", "status": 503}, count=1
+    )
     assert send.due_dispatch(worker="w:1") == {"deferred": 1}
     target.refresh_from_db()
     assert target.status == S.SCHEDULED and "same idempotency key" in target.last_error
@@ -233,4 +235,6 @@ def test_a_server_error_where_the_platform_honours_keys_is_sent_again_with_the_s
     assert on_server(mastodon, text) == 1
     attempts = PublishAttempt.objects.filter(target=target)
     assert list(attempts.values_list("outcome", "idempotency_key")) == [
-        ("unconfirmed", target.idempotency_key), ("published", target.idempotency_key)]
+        ("unconfirmed", target.idempotency_key),
+        ("published", target.idempotency_key),
+    ]
