@@ -20,7 +20,7 @@ from townsquare.publishing.dispatch import claim, enqueue, send
 from townsquare.publishing.models import PostTarget, PublishAttempt
 
 from .conftest import connect_mastodon
-from .test_dispatch import on_server
+from .test_dispatch import approved, on_server
 from .test_dispatch_batches import due_posts
 
 S = PostTarget.Status
@@ -159,3 +159,22 @@ def test_posts_due_at_the_same_time_on_many_channels_share_one_job(
             post_approve(actor=people.comms, post=post, acknowledge_warnings=True)
     jobs = list(Job.objects.filter(kind=enqueue.JOB_KIND))
     assert [(j.run_after, j.payload["channel_ids"]) for j in jobs] == [(later, [toot_channel.pk])]
+
+
+def test_queued_jobs_of_the_first_dispatch_kind_become_the_one_kind(toot_channel, make_post, people):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    legacy = import_module("townsquare.publishing.migrations.0005_legacy_dispatch_jobs")
+    target = approved(make_post, people, [toot_channel], "Queued long ago.").targets.get()
+    at, other = timezone.now(), timezone.now() + dt.timedelta(minutes=5)
+    by_target = Job.objects.create(kind=legacy.LEGACY, payload={"target_id": target.pk}, run_after=at)
+    by_channel = Job.objects.create(kind=legacy.LEGACY, payload={"channel_id": toot_channel.pk}, run_after=other)
+    enqueue.channels_enqueue(channel_ids=[toot_channel.pk], due_at=other)  # that time has its job already
+    legacy.convert(apps, None)
+    assert not Job.objects.filter(kind=legacy.LEGACY).exists()
+    converted = Job.objects.get(pk=by_target.pk)
+    assert (converted.kind, converted.payload["channel_ids"]) == (enqueue.JOB_KIND, [toot_channel.pk])
+    assert not Job.objects.filter(pk=by_channel.pk).exists()
+    assert Job.objects.filter(kind=enqueue.JOB_KIND, run_after=other).count() == 1
