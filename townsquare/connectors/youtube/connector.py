@@ -109,11 +109,12 @@ class YouTubeConnector(BearerConnector):
         return self._service("youtubeAnalytics", "v2")
 
     @staticmethod
-    def _execute(request: HttpRequest) -> dict[str, Any]:
+    def _execute(request: HttpRequest, *, publishing: bool = False) -> dict[str, Any]:
         try:
             answer: dict[str, Any] = request.execute() or {}
         except HttpError as exc:  # raised when ``http`` answers directly (tests); http.call raises ConnectorError
-            raise classify_parts(exc.resp.status, exc.content, exc.resp) from exc
+            error = classify_parts(exc.resp.status, exc.content, exc.resp)
+            raise (http.unconfirmed_unless_proven(error, exc.resp.status) if publishing else error) from exc
         return answer
 
     # --- connecting -----------------------------------------------------------------------------
@@ -212,7 +213,9 @@ class YouTubeConnector(BearerConnector):
         }
         # One multipart request, so the upload is a single attempt like every other publish.
         media = MediaIoBaseUpload(io.BytesIO(post.video.content), mimetype=post.video.mime_type, resumable=False)
-        video = self._execute(self.youtube.videos().insert(part="snippet,status", body=body, media_body=media))
+        video = self._execute(
+            self.youtube.videos().insert(part="snippet,status", body=body, media_body=media), publishing=True
+        )
         status = video.get("status", {})
         if status.get("uploadStatus") == "rejected":
             reason = status.get("rejectionReason", "")
@@ -267,10 +270,10 @@ class YouTubeConnector(BearerConnector):
                     "topLevelComment": {"snippet": {"textOriginal": text}},
                 }
             }
-            answer = self._execute(self.youtube.commentThreads().insert(part="snippet", body=body))
+            answer = self._execute(self.youtube.commentThreads().insert(part="snippet", body=body), publishing=True)
         else:  # a reply under someone's comment
             body = {"snippet": {"parentId": target, "textOriginal": text}}
-            answer = self._execute(self.youtube.comments().insert(part="snippet", body=body))
+            answer = self._execute(self.youtube.comments().insert(part="snippet", body=body), publishing=True)
         return PublishResult(external_id=COMMENT_PREFIX + str(answer["id"]), raw=answer)
 
     def delete(self, external_id: str) -> None:
