@@ -225,7 +225,7 @@ def release_and_measure(args: argparse.Namespace) -> None:
     from django.db.models import F, OuterRef, Subquery
 
     from townsquare.channels.models import Channel
-    from townsquare.publishing.dispatch import channels_enqueue
+    from townsquare.publishing.dispatch.enqueue import channels_enqueue
     from townsquare.publishing.models import Post, PostTarget, PublishAttempt
 
     released = time.time()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import secrets
 import socket
@@ -10,6 +11,7 @@ import struct
 import threading
 from collections import Counter
 
+import httpx
 import pytest
 from atproto import Client
 from atproto_client.client.session import Session
@@ -30,6 +32,9 @@ from townsquare.connectors.services import (
     inbound_stream,
 )
 from townsquare.notifications.models import Notification
+from townsquare.publishing.checks import post_check, post_previews
+from townsquare.publishing.models import Post
+from townsquare.publishing.services import post_create_draft
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf"
@@ -38,6 +43,7 @@ PNG = bytes.fromhex(
 
 
 # --- a real MP4, made here: ftyp, moov (one H.264 video track) and mdat with one grey frame -------
+
 
 def _box(kind: bytes, *parts: bytes) -> bytes:
     body = b"".join(parts)
@@ -66,7 +72,7 @@ class _Bits:
     def rbsp(self) -> bytes:
         self.add((1, 1))  # the stop bit, then zeros to the byte
         self.align()
-        return bytes(int("".join(map(str, self.bits[i:i + 8])), 2) for i in range(0, len(self.bits), 8))
+        return bytes(int("".join(map(str, self.bits[i : i + 8])), 2) for i in range(0, len(self.bits), 8))
 
 
 def _nal(header: int, rbsp: bytes) -> bytes:
@@ -84,8 +90,22 @@ def _h264_frame(width: int, height: int) -> tuple[bytes, bytes, bytes]:
     """SPS, PPS and one IDR picture of grey I_PCM macroblocks (H.264 Baseline, CAVLC)."""
     # Baseline, constraint sets 0+1, level 1.0; ids 0, 4-bit frame_num, POC type 2, one reference
     # frame, the size in macroblocks, frames only, direct 8x8, no cropping, no VUI.
-    sps = _Bits((8, 66), (8, 0xC0), (8, 10), 0, 0, 2, 1, (1, 0), width // 16 - 1, height // 16 - 1,
-                (1, 1), (1, 1), (1, 0), (1, 0))
+    sps = _Bits(
+        (8, 66),
+        (8, 0xC0),
+        (8, 10),
+        0,
+        0,
+        2,
+        1,
+        (1, 0),
+        width // 16 - 1,
+        height // 16 - 1,
+        (1, 1),
+        (1, 1),
+        (1, 0),
+        (1, 0),
+    )
     # ids 0, CAVLC, one slice group, one reference each way, no weighting, QP 26, no offsets.
     pps = _Bits(0, 0, (1, 0), (1, 0), 0, 0, 0, (1, 0), (2, 0), 0, 0, 0, (1, 0), (1, 0), (1, 0))
     # first macroblock 0, I slice, PPS 0, frame_num 0, idr_pic_id 0, ref marking 0 0, QP delta 0.
@@ -104,25 +124,65 @@ def tiny_mp4(*, seconds: float = 1.0, width: int = 32, height: int = 16) -> byte
     scale = 1000
     duration = round(seconds * scale)
     matrix = struct.pack(">9i", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
-    avcc = _box(b"avcC", bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]), struct.pack(">H", len(sps)), sps,
-                bytes([1]), struct.pack(">H", len(pps)), pps)
-    avc1 = _box(b"avc1", bytes(6), struct.pack(">HHH3IHHIIIH", 1, 0, 0, 0, 0, 0, width, height, 0x480000, 0x480000,
-                                                  0, 1), bytes(32), struct.pack(">Hh", 0x18, -1), avcc)
+    avcc = _box(
+        b"avcC",
+        bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]),
+        struct.pack(">H", len(sps)),
+        sps,
+        bytes([1]),
+        struct.pack(">H", len(pps)),
+        pps,
+    )
+    avc1 = _box(
+        b"avc1",
+        bytes(6),
+        struct.pack(">HHH3IHHIIIH", 1, 0, 0, 0, 0, 0, width, height, 0x480000, 0x480000, 0, 1),
+        bytes(32),
+        struct.pack(">Hh", 0x18, -1),
+        avcc,
+    )
 
     def moov(chunk_offset: int) -> bytes:
-        stbl = _box(b"stbl", _full(b"stsd", 0, 0, struct.pack(">I", 1), avc1),
-                    _full(b"stts", 0, 0, struct.pack(">III", 1, 1, duration)),
-                    _full(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, 1, 1)),
-                    _full(b"stsz", 0, 0, struct.pack(">III", 0, 1, len(sample))),
-                    _full(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)))
-        minf = _box(b"minf", _full(b"vmhd", 0, 1, bytes(8)),
-                    _box(b"dinf", _full(b"dref", 0, 0, struct.pack(">I", 1), _full(b"url ", 0, 1))), stbl)
-        mdia = _box(b"mdia", _full(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, scale, duration, 0x55C4, 0)),
-                    _full(b"hdlr", 0, 0, struct.pack(">I4s3I", 0, b"vide", 0, 0, 0), b"Townsquare\0"), minf)
-        tkhd = _full(b"tkhd", 0, 3, struct.pack(">IIIII", 0, 0, 1, 0, duration), bytes(8),
-                     struct.pack(">hhhH", 0, 0, 0, 0), matrix, struct.pack(">II", width << 16, height << 16))
-        mvhd = _full(b"mvhd", 0, 0, struct.pack(">IIIIIH", 0, 0, scale, duration, 0x10000, 0x100), bytes(10), matrix,
-                     bytes(24), struct.pack(">I", 2))
+        stbl = _box(
+            b"stbl",
+            _full(b"stsd", 0, 0, struct.pack(">I", 1), avc1),
+            _full(b"stts", 0, 0, struct.pack(">III", 1, 1, duration)),
+            _full(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, 1, 1)),
+            _full(b"stsz", 0, 0, struct.pack(">III", 0, 1, len(sample))),
+            _full(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)),
+        )
+        minf = _box(
+            b"minf",
+            _full(b"vmhd", 0, 1, bytes(8)),
+            _box(b"dinf", _full(b"dref", 0, 0, struct.pack(">I", 1), _full(b"url ", 0, 1))),
+            stbl,
+        )
+        mdia = _box(
+            b"mdia",
+            _full(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, scale, duration, 0x55C4, 0)),
+            _full(b"hdlr", 0, 0, struct.pack(">I4s3I", 0, b"vide", 0, 0, 0), b"Townsquare\0"),
+            minf,
+        )
+        tkhd = _full(
+            b"tkhd",
+            0,
+            3,
+            struct.pack(">IIIII", 0, 0, 1, 0, duration),
+            bytes(8),
+            struct.pack(">hhhH", 0, 0, 0, 0),
+            matrix,
+            struct.pack(">II", width << 16, height << 16),
+        )
+        mvhd = _full(
+            b"mvhd",
+            0,
+            0,
+            struct.pack(">IIIIIH", 0, 0, scale, duration, 0x10000, 0x100),
+            bytes(10),
+            matrix,
+            bytes(24),
+            struct.pack(">I", 2),
+        )
         return _box(b"moov", mvhd, _box(b"trak", tkhd, mdia))
 
     ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
@@ -151,15 +211,25 @@ def council_account(bluesky_pds):
 
 @pytest.fixture
 def sky_channel(riverside, people) -> Channel:
-    return Channel.objects.create(council=riverside, platform="bluesky", name="Riverside on Bluesky",
-                                  handle="@riverside.test", owner=people.officer)
+    return Channel.objects.create(
+        council=riverside,
+        platform="bluesky",
+        name="Riverside on Bluesky",
+        handle="@riverside.test",
+        owner=people.officer,
+    )
 
 
 @pytest.fixture
 def connected(bluesky_pds, council_account, sky_channel, people) -> Channel:
     client, app_password = council_account
-    connection_connect_with_secret(actor=people.comms, channel=sky_channel, identifier=client._session.handle,
-                                   secret=app_password, base_url=bluesky_pds)
+    connection_connect_with_secret(
+        actor=people.comms,
+        channel=sky_channel,
+        identifier=client._session.handle,
+        secret=app_password,
+        base_url=bluesky_pds,
+    )
     return sky_channel
 
 
@@ -183,10 +253,14 @@ def test_publish_text_link_and_image_with_alt_text(connected, council_account) -
     client, _ = council_account
     alt = "A map of the new recycling centre on Mill Lane, open from 8am."
     link = "https://riverside.example/recycling"
-    result = connector_for(connected).publish(OutboundPost(
-        text=f"The recycling centre moves on Monday — details: {link}", link=link,
-        images=(Image(content=PNG, mime_type="image/png", alt_text=alt),), idempotency_key="post-1:channel-1",
-    ))
+    result = connector_for(connected).publish(
+        OutboundPost(
+            text=f"The recycling centre moves on Monday — details: {link}",
+            link=link,
+            images=(Image(content=PNG, mime_type="image/png", alt_text=alt),),
+            idempotency_key="post-1:channel-1",
+        )
+    )
     record = _record(client, result.external_id)
     assert record["text"].startswith("The recycling centre moves on Monday")
     (facet,) = record["facets"]
@@ -222,6 +296,67 @@ def test_a_repeat_with_the_same_key_is_detected(connected, council_account) -> N
     assert len(listed.records) == 1
 
 
+@pytest.fixture
+def lost_answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The PDS makes each record asked for, but the caller gets a 503 instead of its answer (a proxy
+    failing after the write): the calls to createRecord are listed."""
+    made: list[str] = []
+    real = httpx.Client.request
+
+    def request(self: httpx.Client, method: str, url: object, **kwargs: object) -> httpx.Response:
+        response = real(self, method, url, **kwargs)  # type: ignore[arg-type]
+        if str(url).endswith("/xrpc/com.atproto.repo.createRecord"):
+            made.append(str(url))
+            return httpx.Response(
+                503, json={"error": "InternalServerError", "message": "Upstream failed"}, request=response.request
+            )
+        return response
+
+    monkeypatch.setattr(httpx.Client, "request", request)
+    return made
+
+
+def test_a_server_error_on_a_publish_is_unconfirmed_after_one_call(connected, council_account, lost_answers) -> None:
+    client, _ = council_account
+    post = OutboundPost(text="Library hours change in May.", idempotency_key="post-503:channel-1")
+    with pytest.raises(ConnectorError) as caught:
+        connector_for(connected).publish(post)
+    assert caught.value.kind == ErrorKind.UNCONFIRMED
+    assert len(lost_answers) == 1  # one call, never repeated blindly
+    listed = client.com.atproto.repo.list_records({"repo": client._session.did, "collection": "app.bsky.feed.post"})
+    assert len(listed.records) == 1  # the post was made: that is why a 503 proves nothing
+    # Read back from the account, it carries the marker its idempotency key gives.
+    connector = connector_for(connected)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    (found,) = [
+        p for p in connector.recent_posts(since=since) if p.marker == connector.marker_for(post.idempotency_key)
+    ]
+    assert found.external_id == listed.records[0].uri and found.text == post.text and found.url.startswith("https://")
+
+
+def test_a_post_exactly_at_the_limit_passes_the_check_and_the_platform(connected, council_account, people, riverside):
+    """The check and the preview measure the text the connector sends (text, blank line, link)."""
+    client, _ = council_account
+    link = "https://riverside.example/bins"
+    words = ("Green bins go out on Tuesday this week. " * 10)[: 300 - len(link) - 3] + "."
+
+    def drafted(text: str) -> Post:
+        return post_create_draft(
+            author=people.comms, council=riverside, text=text, channels=[connected], scheduled_for=None, link=link
+        )
+
+    def too_long(post: Post) -> list[str]:
+        return [f.message for f in post_check(post=post).findings if f.rule == "PLAT-01"]
+
+    at_limit = drafted(words)
+    assert too_long(at_limit) == [] and post_previews(post=at_limit)[0].count == 300
+    made = connector_for(connected).publish(OutboundPost(text=at_limit.text, link=link))
+    sent = _record(client, made.external_id)["text"]
+    assert graphemes(sent) == 300 and sent == post_previews(post=at_limit)[0].text
+    over = drafted(words + "!")
+    assert too_long(over) and post_previews(post=over)[0].over_by == 1
+
+
 def test_reply_and_delete(bluesky_pds, connected, council_account) -> None:
     client, _ = council_account
     resident, _ = make_account(bluesky_pds, "resident")
@@ -246,8 +381,10 @@ def test_a_mention_is_captured_from_the_firehose(bluesky_pds, connected, council
     resident, _ = make_account(bluesky_pds, "resident")
     did, handle = council._session.did, council._session.handle
     text = f"@{handle} the streetlight on Elm Road is out"
-    mention = {"index": {"byteStart": 0, "byteEnd": len(handle) + 1},
-               "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}]}
+    mention = {
+        "index": {"byteStart": 0, "byteEnd": len(handle) + 1},
+        "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
+    }
     done = threading.Event()
 
     def keep_mentioning() -> None:
@@ -316,12 +453,15 @@ def test_publish_text_and_video_with_alt_text(connected, council_account) -> Non
     client, _ = council_account
     mp4 = tiny_mp4(seconds=1.0, width=32, height=16)
     connector = connector_for(connected)
-    result = connector.publish(OutboundPost(
-        text="How to sort your recycling, in one minute.",
-        video=Video(mp4, "video/mp4", title="Sorting your recycling", description="Our recycling film.",
-                    alt_text=VIDEO_ALT),
-        idempotency_key="post-7:channel-3",
-    ))
+    result = connector.publish(
+        OutboundPost(
+            text="How to sort your recycling, in one minute.",
+            video=Video(
+                mp4, "video/mp4", title="Sorting your recycling", description="Our recycling film.", alt_text=VIDEO_ALT
+            ),
+            idempotency_key="post-7:channel-3",
+        )
+    )
     record = _record(client, result.external_id)
     assert record["text"] == "How to sort your recycling, in one minute."
     embed = record["embed"]
@@ -342,11 +482,13 @@ def test_a_video_larger_than_the_server_takes_is_rejected_with_its_reason(connec
     client, _ = council_account
     mp4 = tiny_mp4() + struct.pack(">I4s", 8 + 6_000_000, b"free") + bytes(6_000_000)
     with pytest.raises(ConnectorError) as caught:
-        connector_for(connected).publish(OutboundPost(text="Our new bin lorries.",
-                                                      video=Video(mp4, "video/mp4", description=VIDEO_ALT)))
+        connector_for(connected).publish(
+            OutboundPost(text="Our new bin lorries.", video=Video(mp4, "video/mp4", description=VIDEO_ALT))
+        )
     assert caught.value.kind == ErrorKind.REJECTED
-    assert caught.value.message == ("Bluesky's server refused the video (request entity too large). Use a smaller or "
-                                    "more compressed video.")
+    assert caught.value.message == (
+        "Bluesky's server refused the video (request entity too large). Use a smaller or more compressed video."
+    )
     listed = client.com.atproto.repo.list_records({"repo": client._session.did, "collection": "app.bsky.feed.post"})
     assert listed.records == []
 
@@ -354,26 +496,38 @@ def test_a_video_larger_than_the_server_takes_is_rejected_with_its_reason(connec
 def _nowhere() -> BlueskyConnector:
     """A connector whose server does not exist: any call it made would fail as "retry", so a
     "rejected" from it was decided before calling."""
-    return BlueskyConnector(Credentials({"session": "never-used", "did": "did:plc:nowhere", "handle": "nowhere.test"}),
-                            base_url="http://127.0.0.1:9")
+    return BlueskyConnector(
+        Credentials({"session": "never-used", "did": "did:plc:nowhere", "handle": "nowhere.test"}),
+        base_url="http://127.0.0.1:9",
+    )
 
 
 def test_images_and_a_video_together_are_refused_before_any_call() -> None:
     with pytest.raises(ConnectorError) as caught:
-        _nowhere().publish(OutboundPost(text="Bin day changes", images=(Image(PNG, "image/png", "A bin"),),
-                                        video=Video(tiny_mp4(), "video/mp4", description=VIDEO_ALT)))
+        _nowhere().publish(
+            OutboundPost(
+                text="Bin day changes",
+                images=(Image(PNG, "image/png", "A bin"),),
+                video=Video(tiny_mp4(), "video/mp4", description=VIDEO_ALT),
+            )
+        )
     assert caught.value.kind == ErrorKind.REJECTED
-    assert caught.value.message == ("A Bluesky post carries either one video or images, not both. "
-                                    "Remove the images or the video.")
+    assert caught.value.message == (
+        "A Bluesky post carries either one video or images, not both. Remove the images or the video."
+    )
 
 
-@pytest.mark.parametrize(("video", "reason"), [
-    (Video(tiny_mp4(), "video/quicktime", description=VIDEO_ALT), "MP4 only; this file is video/quicktime"),
-    (Video(PNG, "video/mp4", description=VIDEO_ALT), "MP4 only"),
-    (Video(tiny_mp4(seconds=181), "video/mp4", description=VIDEO_ALT), "up to 3 minutes; this one runs 3:01"),
-    (Video(tiny_mp4(), "video/mp4", description="  "), "needs alt text"),
-    (Video(tiny_mp4(), "video/mp4", description="é" * 1001), "at most 1,000 characters (this one has 1001)"),
-], ids=["not-mp4-type", "not-mp4-bytes", "too-long", "no-alt-text", "alt-text-too-long"])
+@pytest.mark.parametrize(
+    ("video", "reason"),
+    [
+        (Video(tiny_mp4(), "video/quicktime", description=VIDEO_ALT), "MP4 only; this file is video/quicktime"),
+        (Video(PNG, "video/mp4", description=VIDEO_ALT), "MP4 only"),
+        (Video(tiny_mp4(seconds=181), "video/mp4", description=VIDEO_ALT), "up to 3 minutes; this one runs 3:01"),
+        (Video(tiny_mp4(), "video/mp4", description="  "), "needs alt text"),
+        (Video(tiny_mp4(), "video/mp4", description="é" * 1001), "at most 1,000 characters (this one has 1001)"),
+    ],
+    ids=["not-mp4-type", "not-mp4-bytes", "too-long", "no-alt-text", "alt-text-too-long"],
+)
 def test_a_video_bluesky_would_refuse_is_refused_plainly_before_any_call(video: Video, reason: str) -> None:
     with pytest.raises(ConnectorError) as caught:
         _nowhere().publish(OutboundPost(text="Recycling explained", video=video))
@@ -383,8 +537,9 @@ def test_a_video_bluesky_would_refuse_is_refused_plainly_before_any_call(video: 
 def test_a_video_over_100_mb_is_refused_before_any_call() -> None:
     mp4 = tiny_mp4() + struct.pack(">I4s", 8 + 105_000_000, b"free") + bytes(105_000_000)
     with pytest.raises(ConnectorError) as caught:
-        _nowhere().publish(OutboundPost(text="The full council meeting",
-                                        video=Video(mp4, "video/mp4", description=VIDEO_ALT)))
+        _nowhere().publish(
+            OutboundPost(text="The full council meeting", video=Video(mp4, "video/mp4", description=VIDEO_ALT))
+        )
     assert caught.value.kind == ErrorKind.REJECTED and "up to 100 MB; this one is 105 MB" in caught.value.message
 
 
@@ -398,8 +553,10 @@ def test_bluesky_says_it_takes_video() -> None:
 
 def _mention(resident: Client, council: Client, words: str) -> str:
     handle, did = council._session.handle, council._session.did
-    facet = {"index": {"byteStart": 0, "byteEnd": len(handle) + 1},
-             "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}]}
+    facet = {
+        "index": {"byteStart": 0, "byteEnd": len(handle) + 1},
+        "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
+    }
     return resident.send_post(f"@{handle} {words}", profile_identify=resident._session.did, facets=[facet]).uri
 
 
@@ -442,7 +599,7 @@ def test_the_firehose_resumes_where_it_stopped(bluesky_pds, connected, council_a
 
     # Stopped. Whatever the poster sent after the caught one, and this, were said meanwhile.
     missed = _mention(resident, council, "and the pothole is getting bigger")
-    meanwhile = [*posted[posted.index(first) + 1:], missed]
+    meanwhile = [*posted[posted.index(first) + 1 :], missed]
 
     assert _listen_until(connected, len(meanwhile)) == len(meanwhile)
     stored = list(ReceivedItem.objects.filter(channel=connected).values_list("external_id", flat=True))

@@ -27,8 +27,9 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def x(waits: list[float]) -> XConnector:
-    creds = Credentials(data={"access_token": "x-access-1", "refresh_token": "x-refresh-1", "user_id": ME,
-                              "username": "RiversideDC"})
+    creds = Credentials(
+        data={"access_token": "x-access-1", "refresh_token": "x-refresh-1", "user_id": ME, "username": "RiversideDC"}
+    )
     return XConnector(creds, settings=SETTINGS, sleep=waits.append)
 
 
@@ -39,8 +40,9 @@ def test_registered_with_pkce() -> None:
 def test_authorisation_url_carries_the_pkce_challenge() -> None:
     verifier = "v" * 64
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    url = XConnector(settings=SETTINGS).authorisation_url(state="s3", redirect_uri="https://townsquare.example/cb",
-                                                           code_challenge=challenge)
+    url = XConnector(settings=SETTINGS).authorisation_url(
+        state="s3", redirect_uri="https://townsquare.example/cb", code_challenge=challenge
+    )
     query = parse_qs(urlsplit(url).query)
     assert url.startswith("https://x.com/i/oauth2/authorize?")
     assert query["code_challenge"] == [challenge] and query["code_challenge_method"] == ["S256"]
@@ -52,15 +54,25 @@ def test_authorisation_url_carries_the_pkce_challenge() -> None:
 def test_complete_authorisation_exchanges_the_code_with_the_verifier(monkeypatch: pytest.MonkeyPatch) -> None:
     with replay(monkeypatch, "x", "oauth_exchange"):
         creds = XConnector(settings=SETTINGS).complete_authorisation(
-            code="x-code", redirect_uri="https://townsquare.example/connect/callback", code_verifier="v" * 64)
-    assert creds.data == {"access_token": "x-access-1", "refresh_token": "x-refresh-1", "user_id": ME, "username": "RiversideDC"}
+            code="x-code", redirect_uri="https://townsquare.example/connect/callback", code_verifier="v" * 64
+        )
+    assert creds.data == {
+        "access_token": "x-access-1",
+        "refresh_token": "x-refresh-1",
+        "user_id": ME,
+        "username": "RiversideDC",
+    }
     assert creds.expires_at is not None
 
 
 def test_refresh_rotates_the_token_pair(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
     with replay(monkeypatch, "x", "refresh"):
         creds = x.refresh()
-    assert (creds.data["access_token"], creds.data["refresh_token"], creds.data["user_id"]) == ("x-access-2", "x-refresh-2", ME)
+    assert (creds.data["access_token"], creds.data["refresh_token"], creds.data["user_id"]) == (
+        "x-access-2",
+        "x-refresh-2",
+        ME,
+    )
 
 
 def test_refresh_with_a_revoked_token_needs_reconnecting(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
@@ -71,14 +83,18 @@ def test_refresh_with_a_revoked_token_needs_reconnecting(monkeypatch: pytest.Mon
 
 def test_publish_text_and_link(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
     with replay(monkeypatch, "x", "publish_text_link"):
-        result = x.publish(OutboundPost(text="Bin collections move to Tuesday next week.", link="https://riverside.example/bins"))
+        result = x.publish(
+            OutboundPost(text="Bin collections move to Tuesday next week.", link="https://riverside.example/bins")
+        )
     assert result.external_id == "1890000000000000001"
     assert result.url == "https://x.com/RiversideDC/status/1890000000000000001"
 
 
 def test_publish_images_sets_alt_text_on_each(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
-    images = (Image(PNG, "image/png", "Volunteers litter-picking beside the river."),
-              Image(PNG, "image/jpeg", "Twenty full rubbish bags piled by a bench."))
+    images = (
+        Image(PNG, "image/png", "Volunteers litter-picking beside the river."),
+        Image(PNG, "image/jpeg", "Twenty full rubbish bags piled by a bench."),
+    )
     with replay(monkeypatch, "x", "publish_images"):
         result = x.publish(OutboundPost(text="Thank you to everyone at Saturday's river clean-up!", images=images))
     assert result.external_id == "1890000000000000002"
@@ -99,8 +115,9 @@ def test_publish_video_waits_for_processing(monkeypatch: pytest.MonkeyPatch, x: 
 
 def test_reply(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
     with replay(monkeypatch, "x", "reply"):
-        result = x.publish(OutboundPost(text="Thanks for asking: yes, garden waste too.",
-                                        reply_to_external_id="1890000000000000777"))
+        result = x.publish(
+            OutboundPost(text="Thanks for asking: yes, garden waste too.", reply_to_external_id="1890000000000000777")
+        )
     assert result.external_id == "1890000000000000004"
 
 
@@ -117,13 +134,19 @@ def test_mentions_and_direct_messages_since_a_cursor(monkeypatch: pytest.MonkeyP
     first, second, broken, *messages = page.items
     assert (first.kind, first.author_handle, first.author_name) == ("mention", "samres", "Sam Resident")
     assert second.kind == "reply" and second.in_reply_to_external_id == "1890000000000000001"
-    assert broken.malformed and broken.external_id == "1890000000000000901" and broken.raw["text"] == "@RiversideDC hello"
+    assert (
+        broken.malformed and broken.external_id == "1890000000000000901" and broken.raw["text"] == "@RiversideDC hello"
+    )
     assert "created_at" in broken.parse_error
     # the council's own message (…204) and everything at or before the cursor (…100, …090) are left out
     assert [m.external_id for m in messages] == ["1900000000000000205", "1900000000000000203", "1900000000000000150"]
     bin_message, library, odd = messages
     assert (bin_message.kind, bin_message.author_handle, bin_message.author_name, bin_message.text) == (
-        "direct_message", "samres", "Sam Resident", "Hi, my bin was not collected at 4 Elm Road")
+        "direct_message",
+        "samres",
+        "Sam Resident",
+        "Hi, my bin was not collected at 4 Elm Road",
+    )
     assert bin_message.created_at.isoformat() == "2025-03-04T10:05:00+00:00"
     assert bin_message.raw["dm_conversation_id"] == "2001-1500000000000000001" and not bin_message.malformed
     assert (library.author_handle, library.text) == ("alexn", "Is the library open on Monday?")
@@ -146,11 +169,14 @@ def test_nothing_new_keeps_the_cursor(monkeypatch: pytest.MonkeyPatch, x: XConne
     assert page.items == [] and page.cursor == cursor
 
 
-def test_without_the_dm_permission_mentions_are_still_read(monkeypatch: pytest.MonkeyPatch, x: XConnector,
-                                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_without_the_dm_permission_mentions_are_still_read(
+    monkeypatch: pytest.MonkeyPatch, x: XConnector, caplog: pytest.LogCaptureFixture
+) -> None:
     cursor = make_cursor("1890000000000000500", "1900000000000000100")
-    with caplog.at_level(logging.WARNING, logger="townsquare.connectors.x.connector"), \
-            replay(monkeypatch, "x", "inbound", "dm_forbidden"):
+    with (
+        caplog.at_level(logging.WARNING, logger="townsquare.connectors.x.connector"),
+        replay(monkeypatch, "x", "inbound", "dm_forbidden"),
+    ):
         page = x.fetch_inbound(cursor=cursor)
     assert [i.kind for i in page.items] == ["mention", "reply", "mention"]
     # the direct-message position is kept for when the permission is granted
@@ -184,7 +210,9 @@ def test_expired_token(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
     assert caught.value.kind == ErrorKind.REAUTHORISE
 
 
-def test_rate_limited_read_waits_until_the_reset(monkeypatch: pytest.MonkeyPatch, x: XConnector, waits: list[float]) -> None:
+def test_rate_limited_read_waits_until_the_reset(
+    monkeypatch: pytest.MonkeyPatch, x: XConnector, waits: list[float]
+) -> None:
     with replay(monkeypatch, "x", "error_rate_limit_read", "dm_events_first"):
         page = x.fetch_inbound()
     assert [i.kind for i in page.items] == ["direct_message"]
@@ -192,7 +220,9 @@ def test_rate_limited_read_waits_until_the_reset(monkeypatch: pytest.MonkeyPatch
     assert x.last_headroom is not None and x.last_headroom.remaining == 9
 
 
-def test_rate_limited_publish_is_not_retried(monkeypatch: pytest.MonkeyPatch, x: XConnector, waits: list[float]) -> None:
+def test_rate_limited_publish_is_not_retried(
+    monkeypatch: pytest.MonkeyPatch, x: XConnector, waits: list[float]
+) -> None:
     with replay(monkeypatch, "x", "error_rate_limit_publish"), pytest.raises(ConnectorError) as caught:
         x.publish(POST)
     assert caught.value.kind == ErrorKind.RETRY
@@ -222,3 +252,11 @@ def test_timeout_on_publish_is_unconfirmed(monkeypatch: pytest.MonkeyPatch, x: X
     with replay(monkeypatch, "x", "timeout_publish"), pytest.raises(ConnectorError) as caught:
         x.publish(POST)
     assert caught.value.kind == ErrorKind.UNCONFIRMED
+
+
+def test_server_error_on_publish_is_unconfirmed_after_one_call(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
+    """A 503 does not prove nothing was made: never sent again blindly (the platform takes no idempotency key)."""
+    with replay(monkeypatch, "x", "server_error_publish") as calls, pytest.raises(ConnectorError) as caught:
+        x.publish(POST)
+    assert caught.value.kind == ErrorKind.UNCONFIRMED
+    assert [c["url"].split("?")[0] for c in calls.sent].count("https://api.x.com/2/tweets") == 1

@@ -19,10 +19,19 @@ from townsquare.connectors.youtube.connector import YouTubeConnector
 
 SETTINGS = {"client_id": "yt-client-id.apps.googleusercontent.com", "client_secret": "yt-client-secret"}
 CH = "UCr1vErs1deD1str1ctC0unc"
-CREDS = Credentials(data={"access_token": "yt-access-1", "refresh_token": "yt-refresh-1", "channel_id": CH,
-                          "custom_url": "@riversidedc"})
-VIDEO = OutboundPost(text="Ninety seconds on what goes in which bin.", link="https://riverside.example/recycling",
-                     video=Video(b"\x00\x00\x00\x18ftypmp42", "video/mp4", title="How to sort your recycling"))
+CREDS = Credentials(
+    data={
+        "access_token": "yt-access-1",
+        "refresh_token": "yt-refresh-1",
+        "channel_id": CH,
+        "custom_url": "@riversidedc",
+    }
+)
+VIDEO = OutboundPost(
+    text="Ninety seconds on what goes in which bin.",
+    link="https://riverside.example/recycling",
+    video=Video(b"\x00\x00\x00\x18ftypmp42", "video/mp4", title="How to sort your recycling"),
+)
 
 
 @pytest.fixture
@@ -45,7 +54,9 @@ def test_registered() -> None:
 
 
 def test_authorisation_url_asks_for_offline_access() -> None:
-    url = YouTubeConnector(settings=SETTINGS).authorisation_url(state="s5", redirect_uri="https://townsquare.example/cb")
+    url = YouTubeConnector(settings=SETTINGS).authorisation_url(
+        state="s5", redirect_uri="https://townsquare.example/cb"
+    )
     query = parse_qs(urlsplit(url).query)
     assert query["access_type"] == ["offline"] and query["prompt"] == ["consent"]
     assert "https://www.googleapis.com/auth/youtube.upload" in query["scope"][0].split()
@@ -54,9 +65,14 @@ def test_authorisation_url_asks_for_offline_access() -> None:
 def test_complete_authorisation_finds_the_channel(monkeypatch: pytest.MonkeyPatch) -> None:
     with replay(monkeypatch, "youtube", "oauth_exchange"):
         creds = YouTubeConnector(settings=SETTINGS).complete_authorisation(
-            code="4/0Ab-code", redirect_uri="https://townsquare.example/connect/callback")
-    assert creds.data == {"access_token": "yt-access-1", "refresh_token": "yt-refresh-1", "channel_id": CH,
-                          "custom_url": "@riversidedc"}
+            code="4/0Ab-code", redirect_uri="https://townsquare.example/connect/callback"
+        )
+    assert creds.data == {
+        "access_token": "yt-access-1",
+        "refresh_token": "yt-refresh-1",
+        "channel_id": CH,
+        "custom_url": "@riversidedc",
+    }
 
 
 def test_refresh_keeps_the_refresh_token(monkeypatch: pytest.MonkeyPatch, yt: YouTubeConnector) -> None:
@@ -89,18 +105,24 @@ def test_text_or_images_alone_are_refused_before_any_call() -> None:
         with pytest.raises(ConnectorError, match="videos"):
             mocked(http).publish(OutboundPost(text="Just words"))
         with pytest.raises(ConnectorError, match="no images"):
-            mocked(http).publish(OutboundPost(text="x", images=(Image(b"png", "image/png", "A map"),), video=VIDEO.video))
+            mocked(http).publish(
+                OutboundPost(text="x", images=(Image(b"png", "image/png", "A map"),), video=VIDEO.video)
+            )
 
 
 def test_reply_under_a_comment() -> None:
     with google_replay("youtube", "reply") as http:
-        result = mocked(http).publish(OutboundPost(text="It opens at 9am.", reply_to_external_id="UgzQ1rT5aBcDeFgHiJ4AaABAg"))
+        result = mocked(http).publish(
+            OutboundPost(text="It opens at 9am.", reply_to_external_id="UgzQ1rT5aBcDeFgHiJ4AaABAg")
+        )
     assert result.external_id == "comment:UgzQ1rT5aBcDeFgHiJ4AaABAg.A1b2C3d4E5f"
 
 
 def test_comment_on_a_video() -> None:
     with google_replay("youtube", "comment_on_video") as http:
-        result = mocked(http).publish(OutboundPost(text="Subtitles are now available.", reply_to_external_id="Xy3KjR2mP0a"))
+        result = mocked(http).publish(
+            OutboundPost(text="Subtitles are now available.", reply_to_external_id="Xy3KjR2mP0a")
+        )
     assert result.external_id == "comment:UgxNeWtHrEaD0000000004AaABAg"
 
 
@@ -128,7 +150,12 @@ def test_inbound_since_cursor_stops_at_seen_threads() -> None:
 def test_metrics_from_data_and_analytics_apis() -> None:
     with google_replay("youtube", "metrics") as http:
         metrics = mocked(http).fetch_metrics(today=dt.date(2025, 3, 4))
-    assert (metrics.followers, metrics.video_views, metrics.watch_time_minutes, metrics.engagements) == (6210, 18250, 40110, 500)
+    assert (metrics.followers, metrics.video_views, metrics.watch_time_minutes, metrics.engagements) == (
+        6210,
+        18250,
+        40110,
+        500,
+    )
 
 
 def test_expired_token() -> None:
@@ -156,15 +183,17 @@ def test_missing_scope_needs_reconnecting() -> None:
     assert caught.value.kind == ErrorKind.REAUTHORISE and "insufficient authentication scopes" in caught.value.message
 
 
-def test_rate_limited_read_honours_retry_after(monkeypatch: pytest.MonkeyPatch, yt: YouTubeConnector,
-                                               waits: list[float]) -> None:
+def test_rate_limited_read_honours_retry_after(
+    monkeypatch: pytest.MonkeyPatch, yt: YouTubeConnector, waits: list[float]
+) -> None:
     with replay(monkeypatch, "youtube", "error_rate_limit_read"):
         metrics = yt.fetch_metrics(today=dt.date(2025, 3, 4))
     assert waits == [7.0] and metrics.followers == 6210
 
 
-def test_quota_on_a_read_is_not_retried_within_the_call(monkeypatch: pytest.MonkeyPatch, yt: YouTubeConnector,
-                                                        waits: list[float]) -> None:
+def test_quota_on_a_read_is_not_retried_within_the_call(
+    monkeypatch: pytest.MonkeyPatch, yt: YouTubeConnector, waits: list[float]
+) -> None:
     with replay(monkeypatch, "youtube", "error_quota_read"), pytest.raises(ConnectorError) as caught:
         yt.fetch_metrics()
     assert caught.value.kind == ErrorKind.RETRY and waits == []
@@ -174,3 +203,24 @@ def test_timeout_on_upload_is_unconfirmed(monkeypatch: pytest.MonkeyPatch, yt: Y
     with replay(monkeypatch, "youtube", "timeout_publish"), pytest.raises(ConnectorError) as caught:
         yt.publish(VIDEO)
     assert caught.value.kind == ErrorKind.UNCONFIRMED
+
+
+def test_server_error_on_publish_is_unconfirmed_after_one_call(
+    monkeypatch: pytest.MonkeyPatch, yt: YouTubeConnector
+) -> None:
+    """A 503 does not prove nothing was made: never sent again blindly (the platform takes no idempotency key)."""
+    with replay(monkeypatch, "youtube", "server_error_publish") as calls, pytest.raises(ConnectorError) as caught:
+        yt.publish(VIDEO)
+    assert caught.value.kind == ErrorKind.UNCONFIRMED
+    assert [c["url"].split("?")[0] for c in calls.sent].count(
+        "https://youtube.googleapis.com/upload/youtube/v3/videos"
+    ) == 1
+
+
+def test_recent_posts_are_the_channels_own_videos() -> None:
+    with google_replay("youtube", "recent_posts") as http:
+        posts = mocked(http).recent_posts(since=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    (video,) = posts
+    assert (video.external_id, video.url) == ("bInVideo001", "https://www.youtube.com/watch?v=bInVideo001")
+    assert "Ninety seconds on what goes in which bin." in video.text
+    assert video.created_at == dt.datetime(2026, 3, 2, 9, 30, 5, tzinfo=dt.UTC)

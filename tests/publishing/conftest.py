@@ -118,7 +118,7 @@ def start_mastodon(tmp: Path, *, accounts: int = 2, rate_limit: int | None = Non
         try:
             if requests.get(f"{url}/api/v1/instance", timeout=1).status_code == 200:
                 return MastodonServer(url, process)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers slowly at first
             pass
         if process.poll() is not None:
             break

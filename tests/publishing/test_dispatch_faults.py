@@ -32,28 +32,41 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
 
 def start(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=REPO, env=env,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
 
 
 def test_sigkilled_worker_publishes_each_post_once_or_says_so(tmp_path):
     server = start_mastodon(tmp_path, accounts=ACCOUNTS)
     run = uuid.uuid4().hex[:8]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'faults.sqlite3'}", "TOWNSQUARE_VAR_DIR": str(tmp_path),
-           "TESTING": "1", "LOG_LEVEL": "WARNING", "CELERY_BROKER_URL": "",
-           "TOWNSQUARE_FETCH_ALLOW_LOOPBACK": "1"}  # mastodon-mock is on 127.0.0.1
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'faults.sqlite3'}",
+        "TOWNSQUARE_VAR_DIR": str(tmp_path),
+        "TESTING": "1",
+        "LOG_LEVEL": "WARNING",
+        "CELERY_BROKER_URL": "",
+        "TOWNSQUARE_FETCH_ALLOW_LOOPBACK": "1",  # mastodon-mock is on 127.0.0.1
+    }
     worker = scheduler = None
     try:
         manage(env, "migrate", "--noinput")
-        manage(env, "shell", "-c", "from tests.publishing.fault_scenario import setup; "
-               f"setup(posts={POSTS}, accounts={ACCOUNTS}, server={server.url!r}, run={run!r})")
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from tests.publishing.fault_scenario import setup; "
+            f"setup(posts={POSTS}, accounts={ACCOUNTS}, server={server.url!r}, run={run!r})",
+        )
         rng = random.Random(run)
         scheduler = start(env, "run_scheduler", "--interval", "0.5", log=tmp_path / "scheduler.log")
         kills = 0
@@ -68,8 +81,13 @@ def test_sigkilled_worker_publishes_each_post_once_or_says_so(tmp_path):
                 continue
             # Let the last worker and the scheduler's sweep (recovery every 15 s) finish the work.
             while time.monotonic() < deadline:
-                out = manage(env, "shell", "-c", "from townsquare.publishing.models import PostTarget as T; "
-                             "print('LEFT', T.objects.filter(status__in=['scheduled', 'publishing']).count())")
+                out = manage(
+                    env,
+                    "shell",
+                    "-c",
+                    "from townsquare.publishing.models import PostTarget as T; "
+                    "print('LEFT', T.objects.filter(status__in=['scheduled', 'publishing']).count())",
+                )
                 if int(re.search(r"LEFT (\d+)", out).group(1)) == 0:  # type: ignore[union-attr]
                     break
                 time.sleep(2)

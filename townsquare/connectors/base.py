@@ -27,8 +27,15 @@ class ErrorKind(enum.StrEnum):
 
 
 class ConnectorError(Exception):
-    def __init__(self, kind: ErrorKind, message: str, *, retry_after: float | None = None,
-                 platform_code: str = "", raw: Any = None) -> None:
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        platform_code: str = "",
+        raw: Any = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -108,6 +115,17 @@ class PublishResult:
 
 
 @dataclass(frozen=True)
+class AccountPost:
+    """One of the account's own posts as the platform shows it (``Connector.recent_posts``)."""
+
+    external_id: str
+    text: str
+    created_at: dt.datetime | None
+    url: str = ""
+    marker: str = ""  # the idempotency marker the platform keeps with the post, where it keeps one
+
+
+@dataclass(frozen=True)
 class InboundItem:
     """A mention, comment, reply or direct message, as received; ``raw`` is always kept."""
 
@@ -151,6 +169,21 @@ class RateHeadroom:
     resets_at: dt.datetime | None
 
 
+def platform_time(value: Any) -> dt.datetime | None:
+    """A time as platforms write it: ISO 8601 (``Z``, ``+00:00`` or Graph's ``+0000``) or Unix milliseconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value / 1000, dt.UTC)
+    text = str(value).replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 class Connector:
     """Base class. One subclass per platform, in its own package under townsquare.connectors."""
 
@@ -169,7 +202,9 @@ class Connector:
     # re-sends after a worker died mid-call; for every other platform that case is "unconfirmed".
     honours_idempotency_key: ClassVar[bool] = False
 
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None
+    ) -> None:
         self.credentials = credentials
         self.base_url = base_url
         self.settings = settings or {}
@@ -207,11 +242,30 @@ class Connector:
         raise NotImplementedError
 
     # --- publishing (attempted once; see module docstring) -------------------------------------
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        """The text this platform is sent for a post's ``text`` and ``link`` (``media``: it carries images or
+        a video). The one composition: the connector sends it, policy checks and previews measure it."""
+        if not link or link in text:
+            return text
+        return f"{text}\n\n{link}" if text else link
+
     def publish(self, post: OutboundPost) -> PublishResult:
         raise NotImplementedError
 
     def delete(self, external_id: str) -> None:
         raise NotImplementedError
+
+    # --- what became of a publish whose answer was lost -----------------------------------------
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        """The account's own posts made at or after ``since``, newest first (a page: enough to find one
+        post made minutes ago). A read: retried like every read, never a publish."""
+        raise NotImplementedError
+
+    def marker_for(self, idempotency_key: str) -> str:
+        """The marker a post published with this key carries on the platform (``AccountPost.marker``);
+        empty where the platform keeps none, and the post is then found by its text and time."""
+        return ""
 
     # --- listening ------------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:

@@ -1,8 +1,10 @@
 """The one place connectors make outbound HTTP calls.
 
 Reads are retried with back-off on network errors, 429 and 5xx, honouring Retry-After and the
-platforms' rate-limit reset headers. A publishing call (``safe_to_retry=False``) is sent once: a
-timeout or a dropped connection after sending becomes ``UNCONFIRMED``, never a second attempt.
+platforms' rate-limit reset headers. A publishing call (``safe_to_retry=False``) is sent once, and
+only an answer that proves nothing was made is a plain refusal: a 5xx, a 408, a timeout or a
+dropped connection after sending becomes ``UNCONFIRMED`` (see ``unconfirmed_unless_proven``). What
+may be tried again later is what never left (connection refused, connect timeout) and a 429.
 Tests of platforms without a local server mock exactly this module's ``send``.
 """
 
@@ -74,7 +76,9 @@ def headroom(response: requests.Response) -> RateHeadroom | None:
     if reset is not None:
         # Unix time (X, Mastodon ISO aside) or seconds from now (IETF draft header).
         resets_at = (
-            dt.datetime.fromtimestamp(reset, dt.UTC) if reset > 10**9 else dt.datetime.now(dt.UTC) + dt.timedelta(seconds=reset)
+            dt.datetime.fromtimestamp(reset, dt.UTC)
+            if reset > 10**9
+            else dt.datetime.now(dt.UTC) + dt.timedelta(seconds=reset)
         )
     return RateHeadroom(remaining=remaining, limit=_header_int(response, LIMIT_HEADERS), resets_at=resets_at)
 
@@ -96,19 +100,33 @@ def default_classify(response: requests.Response) -> ConnectorError:
     status = response.status_code
     text = response.text[:500]
     if status in (401,):
-        return ConnectorError(ErrorKind.REAUTHORISE, "The platform no longer accepts this connection's credentials.",
-                              platform_code=str(status), raw=text)
+        return ConnectorError(
+            ErrorKind.REAUTHORISE,
+            "The platform no longer accepts this connection's credentials.",
+            platform_code=str(status),
+            raw=text,
+        )
     if status == 403:
         return ConnectorError(ErrorKind.REJECTED, f"The platform refused: {text}", platform_code="403", raw=text)
     if status == 404:
-        return ConnectorError(ErrorKind.REJECTED, "The platform could not find that item.", platform_code="404", raw=text)
+        return ConnectorError(
+            ErrorKind.REJECTED, "The platform could not find that item.", platform_code="404", raw=text
+        )
     if status == 429:
-        return ConnectorError(ErrorKind.RETRY, "The platform's rate limit was reached.",
-                              retry_after=retry_after_seconds(response), platform_code="429", raw=text)
+        return ConnectorError(
+            ErrorKind.RETRY,
+            "The platform's rate limit was reached.",
+            retry_after=retry_after_seconds(response),
+            platform_code="429",
+            raw=text,
+        )
     if status >= 500:
-        return ConnectorError(ErrorKind.RETRY, f"The platform had an error ({status}).", platform_code=str(status), raw=text)
-    return ConnectorError(ErrorKind.REJECTED, f"The platform refused the request ({status}): {text}",
-                          platform_code=str(status), raw=text)
+        return ConnectorError(
+            ErrorKind.RETRY, f"The platform had an error ({status}).", platform_code=str(status), raw=text
+        )
+    return ConnectorError(
+        ErrorKind.REJECTED, f"The platform refused the request ({status}): {text}", platform_code=str(status), raw=text
+    )
 
 
 def call(
@@ -136,13 +154,19 @@ def call(
             last = ConnectorError(ErrorKind.RETRY, "Could not reach the platform (connection timed out).", raw=str(exc))
         except requests.ConnectionError as exc:
             if not safe_to_retry and not _failed_before_sending(exc):
-                raise ConnectorError(ErrorKind.UNCONFIRMED, "The connection dropped after sending: the platform may "
-                                     "or may not have published. Check the account before retrying.") from exc
+                raise ConnectorError(
+                    ErrorKind.UNCONFIRMED,
+                    "The connection dropped after sending: the platform may "
+                    "or may not have published. Check the account before retrying.",
+                ) from exc
             last = ConnectorError(ErrorKind.RETRY, "Could not reach the platform.", raw=type(exc).__name__)
         except requests.Timeout as exc:
             if not safe_to_retry:
-                raise ConnectorError(ErrorKind.UNCONFIRMED, "The platform did not answer in time: it may or may not "
-                                     "have published. Check the account before retrying.") from exc
+                raise ConnectorError(
+                    ErrorKind.UNCONFIRMED,
+                    "The platform did not answer in time: it may or may not "
+                    "have published. Check the account before retrying.",
+                ) from exc
             last = ConnectorError(ErrorKind.RETRY, "The platform did not answer in time.")
         else:
             room = headroom(response)
@@ -151,7 +175,9 @@ def call(
             if 200 <= response.status_code < 300:
                 return response
             error = (classify(response) if classify else None) or default_classify(response)
-            if error.kind != ErrorKind.RETRY or not safe_to_retry:
+            if not safe_to_retry:
+                raise unconfirmed_unless_proven(error, response.status_code)
+            if error.kind != ErrorKind.RETRY:
                 raise error
             last = error
         if attempt < attempts:
@@ -164,6 +190,24 @@ def call(
     raise last
 
 
+def unconfirmed_unless_proven(error: ConnectorError, status: int | None) -> ConnectorError:
+    """A publishing call's error as it stands for the post: a refusal the platform made before creating
+    anything (4xx, a 429 rate limit) stays what it is; a 5xx or a 408 proves nothing either way, so the
+    post may exist: ``UNCONFIRMED``, for the caller to resolve from the account instead of re-sending."""
+    if (
+        status is None
+        or not (status >= 500 or status == 408)
+        or error.kind in (ErrorKind.UNCONFIRMED, ErrorKind.REAUTHORISE)
+    ):
+        return error
+    return ConnectorError(
+        ErrorKind.UNCONFIRMED,
+        f"The platform answered with an error ({status}) after the post was sent: it may or may not have published.",
+        platform_code=error.platform_code or str(status),
+        raw=error.raw,
+    )
+
+
 def _failed_before_sending(exc: requests.ConnectionError) -> bool:
     """True when the error shows the request never left (refused, DNS), so nothing was published."""
     text = str(exc).lower()
@@ -173,8 +217,9 @@ def _failed_before_sending(exc: requests.ConnectionError) -> bool:
 T = TypeVar("T")
 
 
-def retry_read(fetch: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep,
-               attempts: int = MAX_READ_ATTEMPTS) -> T:
+def retry_read(
+    fetch: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep, attempts: int = MAX_READ_ATTEMPTS
+) -> T:
     """Run a read through a platform SDK with the same policy as ``call``: back off on RETRY
     errors, honour the platform's wait, give up at once when that wait is too long.
 
@@ -204,7 +249,10 @@ class RoutedSession(requests.Session):
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if args:  # SDKs pass everything by keyword; refuse silently-misplaced arguments
             raise TypeError("RoutedSession.request takes keyword arguments only")
-        response = send(method.decode() if isinstance(method, bytes) else method,
-                        url.decode() if isinstance(url, bytes) else url, **kwargs)
+        response = send(
+            method.decode() if isinstance(method, bytes) else method,
+            url.decode() if isinstance(url, bytes) else url,
+            **kwargs,
+        )
         self.last_response = response
         return response

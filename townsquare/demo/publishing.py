@@ -24,7 +24,7 @@ from townsquare.channels.models import Channel
 from townsquare.councils.models import Council, Service
 from townsquare.demo import data, pictures
 from townsquare.publishing.checks import post_check
-from townsquare.publishing.models import Post, PostTarget
+from townsquare.publishing.models import AccountCheck, Post, PostTarget
 from townsquare.publishing.selectors import slots_upcoming
 from townsquare.publishing.services import (
     campaign_create,
@@ -237,6 +237,16 @@ def _comms_posts(council: Council, comms: User) -> None:
         sent = post_create_draft(author=comms, council=council, text=text, channels=list(outcomes),
                                  scheduled_for=None)
         demo_history_record(post=sent, approver=comms, at=_days_ago(days, at), outcomes=outcomes)
+    _demo_account_check(PostTarget.objects.get(post__council=council, status=PostTarget.Status.UNCONFIRMED))
+
+
+def _demo_account_check(target: PostTarget) -> None:
+    """What the unconfirmed-post check found on the account: the post not there after the safe interval."""
+    at = target.due_at or timezone.now()
+    AccountCheck.objects.create(
+        target=target, checked_at=at + dt.timedelta(minutes=12), outcome=AccountCheck.Outcome.ABSENT,
+        window_from=at - dt.timedelta(minutes=2), window_to=at + dt.timedelta(minutes=12), posts_read=0,
+        message="Not on the account: it shows no posts since then. It can be sent again.")
 
 
 # --- Hillcrest ------------------------------------------------------------------------------------

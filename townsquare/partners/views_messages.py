@@ -15,7 +15,7 @@ from townsquare.councils.roles import Perm
 from townsquare.partners import selectors, services
 from townsquare.partners.forms import GroupForm
 from townsquare.partners.models import PostGroup
-from townsquare.publishing import dispatch
+from townsquare.publishing.selectors import post_delivery
 
 
 def _drafting(request: HttpRequest) -> dict:  # type: ignore[type-arg]
@@ -92,7 +92,7 @@ def _submit_and_show(request: HttpRequest, group: PostGroup) -> HttpResponse:
 def group(request: HttpRequest, pk: int) -> HttpResponse:
     found, posts = _visible_group(request, pk)
     rows = [
-        {"post": p, "council": p.council, "delivery": dispatch.post_delivery(p), "targets": list(p.targets.all())}
+        {"post": p, "council": p.council, "delivery": post_delivery(p), "targets": list(p.targets.all())}
         for p in posts
     ]
     may_submit = found.author_id == request.user.pk and any(

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from townsquare.classify.offensive import offensive_spans
 from townsquare.classify.pipeline import offensive_reaching
@@ -67,13 +68,17 @@ class Finding:
     suggestion: str = ""  # a replacement for text[start:end], when the engine knows one
     platform: str = ""  # the platform or channel the finding is about, for PLAT- rules
     image: int | None = None  # 1-based image number, for image findings
+    channel_id: int | None = None  # found in one channel's own wording of a post (publishing); None: the common text
 
-    def as_dict(self) -> dict[str, object]:
-        return {
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
             "rule": self.rule, "severity": self.severity, "start": self.start, "end": self.end,
             "message": self.message, "source": self.source, "suggestion": self.suggestion,
             "platform": self.platform, "image": self.image,
         }
+        if self.channel_id is not None:
+            found["channel_id"] = self.channel_id
+        return found
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import council_for, perms_in
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.publishing import dispatch, services
+from townsquare.publishing import selectors, services
 from townsquare.publishing.models import Campaign, Post, PostTarget
 from townsquare.publishing.selectors import posts_visible_to, with_targets
 from townsquare.web.ids import MAX_ID, parse_id
@@ -47,7 +47,7 @@ class PostSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
                   "created_at", "updated_at"]
 
     def get_delivery(self, post: Post) -> str:
-        return dispatch.delivery_from([t.status for t in post.targets.all() if t.status != PostTarget.Status.CANCELLED])
+        return selectors.delivery_from([t.status for t in post.targets.all() if t.status != PostTarget.Status.CANCELLED])
 
 
 class DraftSerializer(serializers.Serializer):  # type: ignore[type-arg]

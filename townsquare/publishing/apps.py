@@ -11,7 +11,8 @@ class Config(AppConfig):
         from townsquare.jobs.schedule import every
 
         register("publishing.dispatch", "townsquare.publishing.jobs.dispatch")
-        register("publishing.dispatch_target", "townsquare.publishing.jobs.dispatch_target")
         register("publishing.dispatch_due", "townsquare.publishing.jobs.dispatch_due")
+        register("publishing.check_unconfirmed", "townsquare.publishing.jobs.check_unconfirmed")
         # The sweep catches what the due-time jobs cannot: a lost job, a deferral, a dead worker's call.
         every("publishing.dispatch_due", 15)
+        every("publishing.check_unconfirmed", 60)

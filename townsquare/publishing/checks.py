@@ -9,12 +9,15 @@ submitted (Public Sector Bodies Accessibility Regulations 2018).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
+from townsquare.connectors.base import Connector
+from townsquare.connectors.registry import connector_class
 from townsquare.policy.catalogue import RULES
+from townsquare.policy.engine import Finding
 from townsquare.policy.models import EmergencyOverride
 from townsquare.policy.platforms import overflow_at, rules_for
 from townsquare.policy.services import check_draft, emergency_override_record
@@ -27,24 +30,6 @@ if TYPE_CHECKING:
 ALT_TEXT_RULE = "PUBLISH-ALT"
 ELECTION_RULES = frozenset(rule.id for rule in RULES if rule.election)
 ALT_TEXT_SOURCE = "Public Sector Bodies Accessibility Regulations 2018; GCS accessible social media guidance"
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str  # block | warn | info
-    message: str
-    source: str = ""
-    start: int | None = None
-    end: int | None = None
-    channel_id: int | None = None  # found in this channel's own wording; None: the post's text
-    platform: str = ""
-    suggestion: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message, "source": self.source,
-                "start": self.start, "end": self.end, "channel_id": self.channel_id, "platform": self.platform,
-                "suggestion": self.suggestion}
 
 
 @dataclass(frozen=True)
@@ -66,14 +51,12 @@ class PostCheck:
         return any(f.rule in ELECTION_RULES for f in self.blocking)
 
 
-def _convert(raw: Any, channel_id: int | None) -> Finding:
-    severity = getattr(raw, "severity", "info")
-    return Finding(
-        rule=str(raw.rule), severity=str(getattr(severity, "value", severity)), message=str(raw.message),
-        source=str(getattr(raw, "source", "") or ""), start=getattr(raw, "start", None),
-        end=getattr(raw, "end", None), channel_id=channel_id, platform=str(getattr(raw, "platform", "") or ""),
-        suggestion=str(getattr(raw, "suggestion", "") or ""),
-    )
+def text_sent(platform: str, text: str, link: str, *, media: bool) -> str:
+    """The text a channel on ``platform`` is sent for this wording and link: its connector composes it."""
+    try:
+        return connector_class(platform).compose_text(text, link, media=media)
+    except LookupError:
+        return Connector.compose_text(text, link, media=media)
 
 
 def post_override(post: Post) -> EmergencyOverride | None:
@@ -100,26 +83,31 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
                              campaign_created_at=campaign.created_at if campaign else None)
         forces = forces or bool(result.forces_approval)
         for raw in result.findings:
-            found = _convert(raw, channel_id)
+            found = replace(raw, channel_id=channel_id) if channel_id is not None else raw
             key = (found.rule, found.start, found.end, found.message)
             if key not in seen:
                 seen.add(key)
                 findings.append(found)
 
-    def with_link(text: str) -> str:
-        return text if not post.link or post.link in text else f"{text}\n{post.link}".strip()
-
+    media = bool(images)
     common = [t.channel for t in targets if not t.text_override]
-    if common or not targets:
-        run(with_link(post.text), common, None)
+    # What each platform is sent (its connector's ``compose_text``): channels sent the same text are checked together.
+    sent: dict[str, list[Channel]] = {}
+    for channel in common:
+        sent.setdefault(text_sent(channel.platform, post.text, post.link, media=media), []).append(channel)
+    if not targets:
+        sent[text_sent("", post.text, post.link, media=media)] = []
+    for text, channels in sent.items():
+        run(text, channels, None)
     for target in targets:
         if target.text_override:
-            run(with_link(target.text_override), [target.channel], target.channel_id)
+            run(text_sent(target.channel.platform, target.text_override, post.link, media=media), [target.channel],
+                target.channel_id)
     for index, image in enumerate(post.images.all(), start=1):
         already = any(f.rule == "AX-01" and f.severity == "block" and f.message.startswith(f"Image {index} ")
                       for f in findings)
         if not image.alt_text.strip() and not already:  # the floor for councils that switched AX-01 off
-            found = Finding(rule=ALT_TEXT_RULE, severity="block", source=ALT_TEXT_SOURCE, start=0, end=0,
+            found = Finding(rule=ALT_TEXT_RULE, severity="block", source=ALT_TEXT_SOURCE, start=0, end=0, image=index,
                             message=f"Image {index} has no alt text: describe what it shows for people who "
                                     "cannot see it.")
             findings.append(found)
@@ -158,9 +146,7 @@ def post_previews(*, post: Post, targets: list[Any] | None = None) -> list[Previ
               for image in post.images.all()]
     result = []
     for target in targets:
-        text = target.text_override or post.text
-        if post.link and post.link not in text:
-            text = f"{text}\n{post.link}" if text else post.link
+        text = text_sent(target.channel.platform, target.text_override or post.text, post.link, media=bool(images))
         rules = rules_for(target.channel.platform)
         count, cut = overflow_at(text, rules) if rules else (len(text), None)
         limit = rules.max_chars if rules else None

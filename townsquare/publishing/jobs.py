@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from townsquare.publishing.dispatch import channel_dispatch, dispatch_sweep, due_dispatch, worker_id
-from townsquare.publishing.models import PostTarget
+from townsquare.publishing.dispatch.check import unconfirmed_check
+from townsquare.publishing.dispatch.claim import worker_id
+from townsquare.publishing.dispatch.recover import dispatch_sweep
+from townsquare.publishing.dispatch.send import due_dispatch
 
 if TYPE_CHECKING:
     from townsquare.jobs.models import Job
@@ -16,16 +18,10 @@ def dispatch(job: Job) -> None:
     due_dispatch(worker=worker_id())
 
 
-def dispatch_target(job: Job) -> None:
-    """Send a channel's due targets; a job queued with one target's id sends that target's channel."""
-    channel_id = job.payload.get("channel_id")
-    if channel_id is None:
-        channel_id = PostTarget.objects.filter(pk=int(job.payload["target_id"])).values_list(
-            "channel_id", flat=True).first()
-        if channel_id is None:
-            return
-    channel_dispatch(channel_id=int(channel_id), worker=worker_id())
-
-
 def dispatch_due(job: Job) -> None:
     dispatch_sweep()
+
+
+def check_unconfirmed(job: Job) -> None:
+    """Look on each account for the posts whose publishing could not be confirmed."""
+    unconfirmed_check()

@@ -223,3 +223,36 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.pk} on target {self.target_id} ({self.outcome})"
+
+
+class AccountCheck(models.Model):
+    """A look at the channel's own recent posts after an unconfirmed publish: is the post there?
+
+    Made by the ``publishing.check_unconfirmed`` job; the newest one is what the post's page shows,
+    and what a communications officer sees before choosing to send again.
+    """
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", "Found on the account"
+        NOT_YET = "not_yet", "Not on the account yet"
+        ABSENT = "absent", "Not on the account"
+        ERROR = "error", "Could not read the account"
+
+    target = models.ForeignKey(PostTarget, on_delete=models.CASCADE, related_name="account_checks")
+    checked_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    # The stretch of the account read: from just before the first call to the moment of the check.
+    window_from = models.DateTimeField()
+    window_to = models.DateTimeField()
+    posts_read = models.PositiveIntegerField(default=0)
+    matched_by = models.CharField(max_length=40, blank=True, help_text="marker, or text and time")
+    # What the account showed: up to ten posts (time, start of text, address), for a person to see.
+    evidence = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        indexes = [models.Index(fields=["target", "checked_at"])]
+
+    def __str__(self) -> str:
+        return f"check of target {self.target_id}: {self.outcome}"

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.publishing.models import Post, PostingSlot, PostTarget
+from townsquare.publishing.models import AccountCheck, Post, PostingSlot, PostTarget
 
 
 def posts_visible_to(*, user: Any, council: Council, perms: frozenset[str]) -> QuerySet[Post]:
@@ -160,3 +161,38 @@ def highlight(text: str, findings: list[dict[str, Any]], channel_id: int | None 
         else:
             pieces.append(Segment(text[a:b]))
     return pieces
+
+
+def post_url(post: Post) -> str:
+    return reverse("publishing:detail", kwargs={"slug": post.council.slug, "pk": post.pk})
+
+
+def post_delivery(post: Post) -> str:
+    """One word for the post's channels together: scheduled, publishing, published, partial, failed, unconfirmed."""
+    return delivery_from([s for s in post.targets.values_list("status", flat=True) if s != PostTarget.Status.CANCELLED])
+
+
+def delivery_from(statuses: list[str]) -> str:
+    if not statuses:
+        return ""
+    distinct = set(statuses)
+    if distinct == {PostTarget.Status.PUBLISHED}:
+        return "published"
+    if PostTarget.Status.UNCONFIRMED in distinct:
+        return "unconfirmed"
+    if PostTarget.Status.PUBLISHING in distinct:
+        return "publishing"
+    if PostTarget.Status.FAILED in distinct:
+        return "partial" if PostTarget.Status.PUBLISHED in distinct else "failed"
+    if PostTarget.Status.SCHEDULED in distinct:
+        return "partial" if PostTarget.Status.PUBLISHED in distinct else "scheduled"
+    return ""
+
+
+def account_checks_latest(targets: list[PostTarget]) -> dict[int, AccountCheck]:
+    """The newest look at the account for each unconfirmed target (what its page shows)."""
+    ids = [t.pk for t in targets if t.status == PostTarget.Status.UNCONFIRMED]
+    latest: dict[int, AccountCheck] = {}
+    for check in AccountCheck.objects.filter(target_id__in=ids).order_by("target_id", "-checked_at", "-pk"):
+        latest.setdefault(check.target_id, check)
+    return latest

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.audit.services import audit_record, snapshot
@@ -27,8 +26,11 @@ from townsquare.councils.roles import Perm, Role
 from townsquare.governance.services import publishing_rights_refusal
 from townsquare.notifications.services import council_team, notifications_resolve, notify
 from townsquare.publishing.checks import PostCheck, override_record, post_check
+from townsquare.publishing.dispatch.enqueue import targets_enqueue
+from townsquare.publishing.dispatch.record import audit_target, set_target
 from townsquare.publishing.images import image_validate
 from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
+from townsquare.publishing.selectors import post_url
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -46,10 +48,6 @@ def _state(post: Post) -> dict[str, Any]:
                         for t in post.targets.all()}
     state["images"] = [{"id": i.pk, "alt": i.alt_text} for i in post.images.all()]
     return state
-
-
-def post_url(post: Post) -> str:
-    return reverse("publishing:detail", kwargs={"slug": post.council.slug, "pk": post.pk})
 
 
 def _allowed_channels(*, user: User, council: Council, channels: Iterable[Channel]) -> list[Channel]:
@@ -287,8 +285,6 @@ def _schedule(post: Post, now: dt.datetime) -> None:
     due = post.scheduled_for or now
     post.targets.filter(status__in=[PostTarget.Status.DRAFT, PostTarget.Status.AWAITING_APPROVAL]).update(
         status=PostTarget.Status.SCHEDULED, due_at=due, last_error="")
-    from townsquare.publishing.dispatch import targets_enqueue
-
     ids = list(post.targets.filter(status=PostTarget.Status.SCHEDULED).values_list("pk", flat=True))
     transaction.on_commit(lambda: targets_enqueue(target_ids=ids, due_at=due))
 
@@ -500,8 +496,6 @@ def post_reschedule(*, actor: User, post: Post, scheduled_for: dt.datetime) -> P
         post.scheduled_for = scheduled_for
         post.save(update_fields=["scheduled_for", "updated_at"])
         PostTarget.objects.filter(pk__in=moved, status=PostTarget.Status.SCHEDULED).update(due_at=scheduled_for)
-        from townsquare.publishing.dispatch import targets_enqueue
-
         transaction.on_commit(lambda: targets_enqueue(target_ids=moved, due_at=scheduled_for))
         audit_record(actor=actor, council=post.council, action="post.rescheduled", obj=post, before=before,
                      after=_state(post))
@@ -573,3 +567,62 @@ def slot_remove(*, actor: User, slot: PostingSlot) -> None:
         audit_record(actor=actor, council=slot.channel.council, action="channel.slot_removed", obj=slot.channel,
                      before={"weekday": slot.weekday, "time": slot.time.strftime("%H:%M")})
         slot.delete()
+
+
+# --- settling what dispatch could not -----------------------------------------------------------------
+
+
+def target_resolve(*, actor: User, target: PostTarget, outcome: str, url: str = "", note: str = "") -> PostTarget:
+    """A person settles an unconfirmed target: they found it (published, with its address), it is not there,
+    or (a communications officer) send it again, with the same idempotency key."""
+    perms = perms_in(actor, target.post.council)
+    if Perm.APPROVE_POSTS not in perms and target.post.author_id != actor.pk:
+        raise PermissionDenied("Only the author or a communications officer can resolve this.")
+    if outcome == "retry" and Perm.APPROVE_POSTS not in perms:
+        raise PermissionDenied("Only a communications officer can send it again.")
+    if target.status != PostTarget.Status.UNCONFIRMED:
+        raise ValidationError("Only an unconfirmed channel can be resolved.")
+    if outcome not in ("published", "failed", "retry"):
+        raise ValidationError("Choose what you found.")
+    url = url.strip()
+    if outcome == "published" and not url:
+        raise ValidationError("Give the address of the post you found on the account.")
+    now = timezone.now()
+    with transaction.atomic():
+        target = PostTarget.objects.select_for_update(of=("self",)).select_related(
+            "post", "post__council", "channel").get(pk=target.pk)
+        if target.status != PostTarget.Status.UNCONFIRMED:
+            raise ValidationError("Someone else has just resolved this.")
+        if outcome == "retry":
+            # The same idempotency key: if the first call did land, a platform that honours keys answers with it.
+            target.status, target.due_at, target.last_error = PostTarget.Status.SCHEDULED, now, ""
+            target.save(update_fields=["status", "due_at", "last_error", "updated_at"])
+            transaction.on_commit(lambda: targets_enqueue(target_ids=[target.pk], due_at=now))
+        elif outcome == "published":
+            set_target(target, PostTarget.Status.PUBLISHED, "", target.external_id, url, now)
+        else:
+            set_target(target, PostTarget.Status.FAILED, note.strip() or "Checked by a person: it was not published.",
+                       "", "", now)
+        audit_target(target, f"post.channel_resolved_{outcome}", note.strip(), actor=actor)
+    return target
+
+
+def post_retry_failed(*, actor: User, post: Post) -> int:
+    """Send again to the failed channels only; channels already published are left alone."""
+    perms = perms_in(actor, post.council)
+    if Perm.APPROVE_POSTS not in perms and post.author_id != actor.pk:
+        raise PermissionDenied("Only the author or a communications officer can retry.")
+    if post.status != Post.Status.APPROVED:
+        raise ValidationError("Only an approved post can be retried.")
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(post.targets.filter(status=PostTarget.Status.FAILED).values_list("pk", flat=True))
+        if not ids:
+            raise ValidationError("No channel has failed.")
+        PostTarget.objects.filter(pk__in=ids, status=PostTarget.Status.FAILED).update(
+            status=PostTarget.Status.SCHEDULED, due_at=now, last_error="")
+        channels = list(PostTarget.objects.filter(pk__in=ids).values_list("channel_id", flat=True))
+        audit_record(actor=actor, council=post.council, action="post.retry_failed", obj=post,
+                     after={"channels": channels})
+        transaction.on_commit(lambda: targets_enqueue(target_ids=ids, due_at=now))
+    return len(ids)

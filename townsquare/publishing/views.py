@@ -16,7 +16,7 @@ from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.publishing import dispatch, services
+from townsquare.publishing import selectors, services
 from townsquare.publishing.checks import post_check, post_previews
 from townsquare.publishing.forms import (
     CampaignForm,
@@ -77,7 +77,7 @@ def _post_context(post: Post) -> dict[str, Any]:
         "warnings": [f for f in findings if f["severity"] == "warn"],
         "marked_text": highlight(post.text, findings),
         "marked_variants": [(t, highlight(t.text_override, findings, t.channel_id)) for t in targets if t.text_override],
-        "delivery": dispatch.post_delivery(post),
+        "delivery": selectors.post_delivery(post),
         "unconnected": unconnected_targets(targets),
     }
 
@@ -99,7 +99,7 @@ def post_list(request: HttpRequest, council: Council) -> HttpResponse:
     return render(request, "publishing/post_list.html", {
         "drafts": [p for p in mine if p.status in services.EDITABLE] if show != "trouble" else [],
         "others": [p for p in mine if p.status not in services.EDITABLE][:100], "show": show,
-        "delivery": {p.pk: dispatch.delivery_from([t.status for t in p.targets.all()
+        "delivery": {p.pk: selectors.delivery_from([t.status for t in p.targets.all()
                                                    if t.status != PostTarget.Status.CANCELLED]) for p in mine},
     })
 
@@ -289,6 +289,8 @@ def detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
         "decision_form": DecisionForm(), "resolve_form": ResolveForm(),
         "reschedule_form": RescheduleForm(initial={"scheduled_for": post.scheduled_for}),
         "attempts": {t.pk: list(t.attempts.all()) for t in context["targets"]},
+        "checks": selectors.account_checks_latest(context["targets"]),
+        "may_send_again": Perm.APPROVE_POSTS in perms,
     })
     return render(request, "publishing/detail.html", context)
 
@@ -327,7 +329,7 @@ def _managed_post(request: HttpRequest, council: Council, pk: int) -> Post:
 def retry_failed(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     post = _managed_post(request, council, pk)
     try:
-        count = dispatch.post_retry_failed(actor=request.user, post=post)  # type: ignore[arg-type]
+        count = services.post_retry_failed(actor=request.user, post=post)  # type: ignore[arg-type]
         messages.success(request, f"Sending again to {count} failed channel{'s' if count != 1 else ''}.")
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(_errors(exc)))
@@ -344,7 +346,7 @@ def resolve(request: HttpRequest, council: Council, pk: int, target_pk: int) -> 
         messages.error(request, "Choose what you found, and give a valid address if it was published.")
     else:
         try:
-            dispatch.target_resolve(actor=request.user, target=target, **form.cleaned_data)  # type: ignore[arg-type]
+            services.target_resolve(actor=request.user, target=target, **form.cleaned_data)  # type: ignore[arg-type]
             messages.success(request, f"{target.channel.name}: recorded.")
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(_errors(exc)))

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+import httpx
 from atproto import CAR, Client, FirehoseSubscribeReposClient, models, parse_subscribe_repos_message
 from atproto_client import exceptions as ax
 from atproto_client.models.utils import get_model_as_dict
@@ -37,6 +38,7 @@ from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
+    AccountPost,
     Connector,
     ConnectorError,
     Credentials,
@@ -59,9 +61,23 @@ INBOUND_REASONS = {"mention", "reply", "quote"}
 PAGE_SIZE = 50
 MAX_PAGES = 20
 REQUEST_TIMEOUT = 30.0
-REAUTH_ERRORS = {"ExpiredToken", "InvalidToken", "BadJwtSignature", "BadJwt", "AuthenticationRequired", "AuthMissing", "InvalidRefreshToken"}
-GONE_ERRORS = {"AccountTakedown", "AccountDeactivated", "AccountNotFound", "RepoNotFound", "RepoDeactivated",
-               "RepoTakendown"}
+REAUTH_ERRORS = {
+    "ExpiredToken",
+    "InvalidToken",
+    "BadJwtSignature",
+    "BadJwt",
+    "AuthenticationRequired",
+    "AuthMissing",
+    "InvalidRefreshToken",
+}
+GONE_ERRORS = {
+    "AccountTakedown",
+    "AccountDeactivated",
+    "AccountNotFound",
+    "RepoNotFound",
+    "RepoDeactivated",
+    "RepoTakendown",
+}
 VIDEO_MIME = "video/mp4"
 MAX_VIDEO_BYTES = 100_000_000
 MAX_VIDEO_ALT_GRAPHEMES = 1000
@@ -74,16 +90,21 @@ class BlueskyConnector(Connector):
     default_base_url = "https://bsky.social"
     honours_idempotency_key = True  # the record key is derived from it, so a repeat is found, not re-posted
     limits = Limits(
-        max_chars=300, max_images=4, max_alt_text_chars=2000, video=True, max_video_seconds=180,
+        max_chars=300,
+        max_images=4,
+        max_alt_text_chars=2000,
+        video=True,
+        max_video_seconds=180,
         rate_limit_per_hour=5000,
         notes="300 graphemes; links count by their text. 5,000 record writes an hour per account. "
-              "Video: one MP4 per post, never with images, up to 3 minutes and 100 MB (Bluesky's video "
-              "announcement, bsky.social/about/blog/09-11-2024-video, limits raised in March 2025); its alt "
-              "text is the video's description, up to 1,000 graphemes (the app.bsky.embed.video lexicon).",
+        "Video: one MP4 per post, never with images, up to 3 minutes and 100 MB (Bluesky's video "
+        "announcement, bsky.social/about/blog/09-11-2024-video, limits raised in March 2025); its alt "
+        "text is the video's description, up to 1,000 graphemes (the app.bsky.embed.video lexicon).",
     )
 
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
-                 settings: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(credentials, base_url=(base_url or self.default_base_url).rstrip("/"), settings=settings)
         self._client: Client | None = None
 
@@ -99,8 +120,12 @@ class BlueskyConnector(Connector):
             raise ConnectorError(ErrorKind.REAUTHORISE, "This Bluesky channel has no session; reconnect it.")
         client = self._new_client()
         client.on_session_change(lambda _event, _session: self._keep_session(client))
-        self._call(lambda: client.login(session_string=self.credentials.data["session"],  # type: ignore[union-attr]
-                                        fetch_bsky_profile=False))
+        self._call(
+            lambda: client.login(
+                session_string=self.credentials.data["session"],  # type: ignore[union-attr]
+                fetch_bsky_profile=False,
+            )
+        )
         self._client = client
         return client
 
@@ -127,9 +152,13 @@ class BlueskyConnector(Connector):
     def _classify(self, exc: ax.RequestErrorBase, *, publishing: bool) -> ConnectorError:
         response = exc.response
         if response is None:  # nothing came back
-            if isinstance(exc, ax.InvokeTimeoutError) and publishing:
-                return ConnectorError(ErrorKind.UNCONFIRMED, "Bluesky did not answer in time: the post may or may "
-                                      "not have been published. Check the account before retrying.")
+            never_left = isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout)
+            if publishing and not never_left:
+                return ConnectorError(
+                    ErrorKind.UNCONFIRMED,
+                    "Bluesky did not answer: the post may or may "
+                    "not have been published. Check the account before retrying.",
+                )
             return ConnectorError(ErrorKind.RETRY, "Could not reach Bluesky.")
         content = response.content
         name = getattr(content, "error", "") or ""
@@ -137,20 +166,30 @@ class BlueskyConnector(Connector):
         status = response.status_code
         self._note_headroom(response.headers)
         if name in REAUTH_ERRORS or status == 401:
-            return ConnectorError(ErrorKind.REAUTHORISE, "Bluesky no longer accepts this channel's session: it has "
-                                  "expired or the app password was revoked.", platform_code=name or str(status))
+            return ConnectorError(
+                ErrorKind.REAUTHORISE,
+                "Bluesky no longer accepts this channel's session: it has expired or the app password was revoked.",
+                platform_code=name or str(status),
+            )
         if name in GONE_ERRORS:
-            return ConnectorError(ErrorKind.DISCONNECT, f"The Bluesky account is not available ({name}).",
-                                  platform_code=name)
+            return ConnectorError(
+                ErrorKind.DISCONNECT, f"The Bluesky account is not available ({name}).", platform_code=name
+            )
         if status == 429:
             room = self.last_headroom
             wait = (room.resets_at - dt.datetime.now(dt.UTC)).total_seconds() if room and room.resets_at else None
-            return ConnectorError(ErrorKind.RETRY, "Bluesky's rate limit was reached; Townsquare will wait until it "
-                                  "resets.", retry_after=max(0.0, wait) if wait is not None else None, platform_code="429")
-        if status >= 500 or status == 502:
-            return ConnectorError(ErrorKind.RETRY, f"Bluesky had an error ({status}).", platform_code=str(status))
-        return ConnectorError(ErrorKind.REJECTED, f"Bluesky refused: {message or name or status}",
-                              platform_code=name or str(status))
+            return ConnectorError(
+                ErrorKind.RETRY,
+                "Bluesky's rate limit was reached; Townsquare will wait until it resets.",
+                retry_after=max(0.0, wait) if wait is not None else None,
+                platform_code="429",
+            )
+        if status >= 500:
+            error = ConnectorError(ErrorKind.RETRY, f"Bluesky had an error ({status}).", platform_code=str(status))
+            return http.unconfirmed_unless_proven(error, status) if publishing else error
+        return ConnectorError(
+            ErrorKind.REJECTED, f"Bluesky refused: {message or name or status}", platform_code=name or str(status)
+        )
 
     def _note_headroom(self, headers: dict[str, Any]) -> None:
         remaining, limit, reset = (headers.get(f"ratelimit-{k}") for k in ("remaining", "limit", "reset"))
@@ -158,7 +197,8 @@ class BlueskyConnector(Connector):
             return
         try:
             self.last_headroom = RateHeadroom(
-                remaining=int(remaining), limit=int(limit) if limit else None,
+                remaining=int(remaining),
+                limit=int(limit) if limit else None,
                 resets_at=dt.datetime.fromtimestamp(int(reset), dt.UTC) if reset else None,
             )
         except ValueError:
@@ -187,15 +227,18 @@ class BlueskyConnector(Connector):
     def account(self) -> AccountInfo:
         client = self._api()
         session = self._read(client.com.atproto.server.get_session)
-        return AccountInfo(external_id=session.did, handle=f"@{session.handle}",
-                           url=f"https://bsky.app/profile/{session.handle}")
+        return AccountInfo(
+            external_id=session.did, handle=f"@{session.handle}", url=f"https://bsky.app/profile/{session.handle}"
+        )
 
     # --- publishing ----------------------------------------------------------------------------
     def _check(self, post: OutboundPost, text: str) -> Mp4Info | None:
         """Refuse, before any call, what Bluesky would refuse; returns what the video's header says."""
         if graphemes(text) > self.limits.max_chars:
-            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky posts are at most {self.limits.max_chars} characters "
-                                 f"(this one has {graphemes(text)}).")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                f"Bluesky posts are at most {self.limits.max_chars} characters (this one has {graphemes(text)}).",
+            )
         if len(post.images) > self.limits.max_images:
             raise ConnectorError(ErrorKind.REJECTED, f"Bluesky takes at most {self.limits.max_images} images.")
         for image in post.images:
@@ -207,27 +250,42 @@ class BlueskyConnector(Connector):
 
     def _check_video(self, video: Video, *, with_images: bool) -> Mp4Info:
         if with_images:
-            raise ConnectorError(ErrorKind.REJECTED, "A Bluesky post carries either one video or images, not both. "
-                                 "Remove the images or the video.")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                "A Bluesky post carries either one video or images, not both. Remove the images or the video.",
+            )
         info = read_mp4(video.content) if video.mime_type.lower() == VIDEO_MIME else None
         if info is None:
-            raise ConnectorError(ErrorKind.REJECTED, "Bluesky takes video as MP4 only; this file is "
-                                 f"{video.mime_type or 'of an unknown type'}. Convert it to MP4 and try again.")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                "Bluesky takes video as MP4 only; this file is "
+                f"{video.mime_type or 'of an unknown type'}. Convert it to MP4 and try again.",
+            )
         if len(video.content) > MAX_VIDEO_BYTES:
-            raise ConnectorError(ErrorKind.REJECTED, "Bluesky takes videos up to 100 MB; this one is "
-                                 f"{len(video.content) / 1_000_000:.0f} MB. Use a shorter or more compressed video.")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                "Bluesky takes videos up to 100 MB; this one is "
+                f"{len(video.content) / 1_000_000:.0f} MB. Use a shorter or more compressed video.",
+            )
         limit = self.limits.max_video_seconds or 0
         if info.seconds is not None and info.seconds > limit:
             minutes, seconds = divmod(round(info.seconds), 60)
-            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky takes videos up to {limit // 60} minutes; this one "
-                                 f"runs {minutes}:{seconds:02d}. Shorten it and try again.")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                f"Bluesky takes videos up to {limit // 60} minutes; this one "
+                f"runs {minutes}:{seconds:02d}. Shorten it and try again.",
+            )
         alt = video.alt
         if not alt:
-            raise ConnectorError(ErrorKind.REJECTED, "The video needs alt text (or a description): Bluesky "
-                                 "shows it to people who cannot see the video.")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                "The video needs alt text (or a description): Bluesky shows it to people who cannot see the video.",
+            )
         if graphemes(alt) > MAX_VIDEO_ALT_GRAPHEMES:
-            raise ConnectorError(ErrorKind.REJECTED, "A video's alt text on Bluesky is at most 1,000 characters "
-                                 f"(this one has {graphemes(alt)}).")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                f"A video's alt text on Bluesky is at most 1,000 characters (this one has {graphemes(alt)}).",
+            )
         return info
 
     def publish(self, post: OutboundPost) -> PublishResult:
@@ -238,9 +296,7 @@ class BlueskyConnector(Connector):
         With an idempotency key the record key is fixed beforehand; a repeat finds the record the
         first attempt made and returns it rather than posting again.
         """
-        text = post.text
-        if post.link and post.link not in text:
-            text = f"{text}\n\n{post.link}" if text else post.link
+        text = self.compose_text(post.text, post.link, media=bool(post.images or post.video))
         video_info = self._check(post, text)
         client = self._api()
         facets = [f for f in [link_facet(text, post.link)] if f] if post.link else []
@@ -249,16 +305,22 @@ class BlueskyConnector(Connector):
             embed = self._video_embed(client, post.video, video_info)
         elif post.images:
             uploads = [self._read(lambda image=image: client.upload_blob(image.content)) for image in post.images]  # type: ignore[misc]
-            embed = models.AppBskyEmbedImages.Main(images=[
-                models.AppBskyEmbedImages.Image(alt=image.alt_text, image=upload.blob)
-                for image, upload in zip(post.images, uploads, strict=True)
-            ])
+            embed = models.AppBskyEmbedImages.Main(
+                images=[
+                    models.AppBskyEmbedImages.Image(alt=image.alt_text, image=upload.blob)
+                    for image, upload in zip(post.images, uploads, strict=True)
+                ]
+            )
         elif post.link:
             host = urlparse(post.link).netloc or post.link
-            embed = models.AppBskyEmbedExternal.Main(external=models.AppBskyEmbedExternal.External(
-                uri=post.link, title=host, description=post.text[:300]))
+            embed = models.AppBskyEmbedExternal.Main(
+                external=models.AppBskyEmbedExternal.External(uri=post.link, title=host, description=post.text[:300])
+            )
         record = models.AppBskyFeedPost.Record(
-            text=text, created_at=client.get_current_time_iso(), langs=["en"], embed=embed,
+            text=text,
+            created_at=client.get_current_time_iso(),
+            langs=["en"],
+            embed=embed,
             facets=[models.AppBskyRichtextFacet.Main.model_validate(f) for f in facets] or None,
             reply=self._reply_ref(client, post.reply_to_external_id) if post.reply_to_external_id else None,
         )
@@ -275,54 +337,98 @@ class BlueskyConnector(Connector):
                 if existing is not None:
                     return existing
             raise
-        return PublishResult(external_id=made.uri, url=_web_url(self.credentials, made.uri),
-                             raw={"uri": made.uri, "cid": made.cid, "rkey": rkey or ""})
+        return PublishResult(
+            external_id=made.uri,
+            url=_web_url(self.credentials, made.uri),
+            raw={"uri": made.uri, "cid": made.cid, "rkey": rkey or ""},
+        )
 
     def _video_embed(self, client: Client, video: Video, info: Mp4Info) -> models.AppBskyEmbedVideo.Main:
         # The PDS sniffs the type from the bytes and falls back to this header; the embed's
         # lexicon accepts only video/mp4, so say it rather than leave it to the sniffing.
         content = video.content
         try:
-            upload = self._read(lambda: client.com.atproto.repo.upload_blob(content,
-                                                                            headers={"Content-Type": VIDEO_MIME}))
+            upload = self._read(
+                lambda: client.com.atproto.repo.upload_blob(content, headers={"Content-Type": VIDEO_MIME})
+            )
         except ConnectorError as error:
             if error.kind != ErrorKind.REJECTED:
                 raise
             # The account's server has limits of its own (a self-hosted PDS takes 5 MB unless told
             # otherwise): say which file it refused, with its reason.
             reason = error.message.removeprefix("Bluesky refused: ")
-            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky's server refused the video ({reason}). Use a smaller "
-                                 "or more compressed video.", platform_code=error.platform_code,
-                                 raw=error.raw) from error
-        ratio = (models.AppBskyEmbedDefs.AspectRatio(width=info.width, height=info.height)
-                 if info.width and info.height else None)
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                f"Bluesky's server refused the video ({reason}). Use a smaller or more compressed video.",
+                platform_code=error.platform_code,
+                raw=error.raw,
+            ) from error
+        ratio = (
+            models.AppBskyEmbedDefs.AspectRatio(width=info.width, height=info.height)
+            if info.width and info.height
+            else None
+        )
         return models.AppBskyEmbedVideo.Main(video=upload.blob, alt=video.alt, aspect_ratio=ratio)
 
     def _existing(self, client: Client, rkey: str) -> PublishResult | None:
         try:
-            found = self._read(lambda: client.com.atproto.repo.get_record(
-                {"repo": self.did, "collection": POST, "rkey": rkey}))
+            found = self._read(
+                lambda: client.com.atproto.repo.get_record({"repo": self.did, "collection": POST, "rkey": rkey})
+            )
         except ConnectorError as error:
             if error.kind == ErrorKind.REJECTED:  # RecordNotFound: no earlier attempt got through
                 return None
             raise
-        return PublishResult(external_id=found.uri, url=_web_url(self.credentials, found.uri),
-                             raw={"uri": found.uri, "cid": found.cid, "rkey": rkey, "repeat": True})
+        return PublishResult(
+            external_id=found.uri,
+            url=_web_url(self.credentials, found.uri),
+            raw={"uri": found.uri, "cid": found.cid, "rkey": rkey, "repeat": True},
+        )
 
     def _reply_ref(self, client: Client, parent_uri: str) -> models.AppBskyFeedPost.ReplyRef:
         repo, collection, rkey = _split_uri(parent_uri)
-        parent = self._read(lambda: client.com.atproto.repo.get_record(
-            {"repo": repo, "collection": collection, "rkey": rkey}))
+        parent = self._read(
+            lambda: client.com.atproto.repo.get_record({"repo": repo, "collection": collection, "rkey": rkey})
+        )
         parent_ref = models.ComAtprotoRepoStrongRef.Main(uri=parent.uri, cid=parent.cid or "")
         value = get_model_as_dict(parent.value) if not isinstance(parent.value, dict) else parent.value
         root = (value.get("reply") or {}).get("root")
         root_ref = models.ComAtprotoRepoStrongRef.Main(uri=root["uri"], cid=root["cid"]) if root else parent_ref
         return models.AppBskyFeedPost.ReplyRef(parent=parent_ref, root=root_ref)
 
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        """The account's own post records, newest first, back to ``since``; each carries its record key,
+        which for a post published with an idempotency key is ``marker_for`` that key."""
+        client = self._api()
+        page = self._read(
+            lambda: client.com.atproto.repo.list_records({"repo": self.did, "collection": POST, "limit": 50})
+        )
+        posts = []
+        for record in page.records:
+            value = get_model_as_dict(record.value) if not isinstance(record.value, dict) else record.value
+            created = _time(value.get("createdAt") or value.get("created_at"))
+            if created is not None and created < since:
+                continue  # records are listed by key, and our keys are not times: read the whole page
+            posts.append(
+                AccountPost(
+                    external_id=record.uri,
+                    text=str(value.get("text") or ""),
+                    created_at=created,
+                    url=_web_url(self.credentials, record.uri),
+                    marker=_split_uri(record.uri)[2],
+                )
+            )
+        return sorted(posts, key=lambda p: p.created_at or since, reverse=True)
+
+    def marker_for(self, idempotency_key: str) -> str:
+        return tid_for_key(idempotency_key)
+
     def delete(self, external_id: str) -> None:
         client = self._api()
         repo, collection, rkey = _split_uri(external_id)
-        self._call(lambda: client.com.atproto.repo.delete_record({"repo": repo, "collection": collection, "rkey": rkey}))
+        self._call(
+            lambda: client.com.atproto.repo.delete_record({"repo": repo, "collection": collection, "rkey": rkey})
+        )
 
     # --- listening -----------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
@@ -367,11 +473,14 @@ class BlueskyConnector(Connector):
         """
         did = self.did
         handle = str(self.credentials.data.get("handle", "")) if self.credentials else ""
-        base = self.settings.get("firehose_url") or self.base_url.replace("https://", "wss://").replace("http://", "ws://")
+        base = self.settings.get("firehose_url") or self.base_url.replace("https://", "wss://").replace(
+            "http://", "ws://"
+        )
         uri = f"{base.rstrip('/')}/xrpc"
         position = _stream_seq(self.stream_cursor, uri)
-        firehose = FirehoseSubscribeReposClient(params={"cursor": position} if position is not None else None,
-                                                base_uri=uri)
+        firehose = FirehoseSubscribeReposClient(
+            params={"cursor": position} if position is not None else None, base_uri=uri
+        )
         found: queue.Queue[tuple[int | None, list[InboundItem]] | BaseException] = queue.Queue()
 
         def on_message(message: Any) -> None:
@@ -381,16 +490,29 @@ class BlueskyConnector(Connector):
                 parsed = parse_subscribe_repos_message(message)
                 seq = getattr(parsed, "seq", None)
                 if isinstance(parsed, models.ComAtprotoSyncSubscribeRepos.Info) and parsed.name == "OutdatedCursor":
-                    log.warning("The Bluesky firehose at %s no longer keeps the saved position; posts older than "
-                                "its window are not read.", uri)
+                    log.warning(
+                        "The Bluesky firehose at %s no longer keeps the saved position; posts older than "
+                        "its window are not read.",
+                        uri,
+                    )
                 if isinstance(parsed, models.ComAtprotoSyncSubscribeRepos.Commit) and parsed.repo != did:
                     items = _posts_naming(parsed, did=did, handle=handle)
             except Exception as exc:  # never let one odd frame end the stream
                 body = getattr(message, "body", None)
                 seq = body.get("seq") if isinstance(body, dict) else None
-                items = [InboundItem(external_id="", kind="", author_handle="", author_name="", text="",
-                                     created_at=dt.datetime.now(dt.UTC), raw={"error": type(exc).__name__, "seq": seq},
-                                     malformed=True, parse_error="A firehose message could not be read.")]
+                items = [
+                    InboundItem(
+                        external_id="",
+                        kind="",
+                        author_handle="",
+                        author_name="",
+                        text="",
+                        created_at=dt.datetime.now(dt.UTC),
+                        raw={"error": type(exc).__name__, "seq": seq},
+                        malformed=True,
+                        parse_error="A firehose message could not be read.",
+                    )
+                ]
             if not isinstance(seq, int):
                 seq = None
             else:
@@ -433,8 +555,11 @@ class BlueskyConnector(Connector):
                         # The server's sequence started again (reset or restored): the saved place
                         # means nothing there now, so the next run starts live.
                         position = None
-                        raise ConnectorError(ErrorKind.RETRY, "The Bluesky server's stream started again from the "
-                                             "beginning (it was reset or restored); listening starts again from now.") from got
+                        raise ConnectorError(
+                            ErrorKind.RETRY,
+                            "The Bluesky server's stream started again from the "
+                            "beginning (it was reset or restored); listening starts again from now.",
+                        ) from got
                     raise ConnectorError(ErrorKind.RETRY, "The Bluesky firehose failed.") from got
                 seq, items = got
                 if position is None and seq is not None:
@@ -454,9 +579,11 @@ class BlueskyConnector(Connector):
         client = self._api()
         profile = self._read(lambda: client.app.bsky.actor.get_profile({"actor": self.did}))
         raw = get_model_as_dict(profile)
-        return AccountMetrics(taken_at=dt.datetime.now(dt.UTC), followers=profile.followers_count,
-                              raw={k: raw.get(k) for k in ("did", "handle", "followersCount", "followsCount",
-                                                           "postsCount")})
+        return AccountMetrics(
+            taken_at=dt.datetime.now(dt.UTC),
+            followers=profile.followers_count,
+            raw={k: raw.get(k) for k in ("did", "handle", "followersCount", "followsCount", "postsCount")},
+        )
 
 
 def _refresh_expiry(client: Client) -> dt.datetime | None:
@@ -496,13 +623,17 @@ def _from_notification(raw: dict[str, Any]) -> InboundItem:
     reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
     parent = (reply or {}).get("parent") or {}
     return InboundItem(
-        external_id=str(raw.get("uri") or ""), kind=str(raw.get("reason") or ""),
+        external_id=str(raw.get("uri") or ""),
+        kind=str(raw.get("reason") or ""),
         author_handle=f"@{author['handle']}" if author.get("handle") else "",
-        author_name=str(author.get("displayName") or ""), text=str(record.get("text") or ""),
+        author_name=str(author.get("displayName") or ""),
+        text=str(record.get("text") or ""),
         created_at=created or dt.datetime.now(dt.UTC),
         url=_web_url(Credentials({"handle": author.get("handle", "")}), str(raw.get("uri") or "")),
         in_reply_to_external_id=str(parent.get("uri") or "") if isinstance(parent, dict) else "",
-        raw=raw, malformed=bool(problems), parse_error=" ".join(problems),
+        raw=raw,
+        malformed=bool(problems),
+        parse_error=" ".join(problems),
     )
 
 
@@ -536,14 +667,17 @@ def _posts_naming(commit: models.ComAtprotoSyncSubscribeRepos.Commit, *, did: st
     return items
 
 
-def _from_firehose_post(repo: str, path: str, record: dict[str, Any], *, did: str, handle: str,
-                        seq: int) -> InboundItem | None:
+def _from_firehose_post(
+    repo: str, path: str, record: dict[str, Any], *, did: str, handle: str, seq: int
+) -> InboundItem | None:
     """A post written to any repo, if it mentions, replies to or quotes this account; else None."""
     facets = record.get("facets") or []
     mentions = any(
         feature.get("did") == did
-        for facet in facets if isinstance(facet, dict)
-        for feature in facet.get("features", []) if isinstance(feature, dict)
+        for facet in facets
+        if isinstance(facet, dict)
+        for feature in facet.get("features", [])
+        if isinstance(feature, dict)
     )
     text = str(record.get("text") or "")
     if handle and f"@{handle}".lower() in text.lower():
@@ -552,17 +686,30 @@ def _from_firehose_post(repo: str, path: str, record: dict[str, Any], *, did: st
     parent_uri = str(((reply or {}).get("parent") or {}).get("uri") or "")
     embed = record.get("embed") if isinstance(record.get("embed"), dict) else {}
     quoted = str(((embed or {}).get("record") or {}).get("uri") or "")
-    kind = ("reply" if parent_uri.startswith(f"at://{did}/") else
-            "quote" if quoted.startswith(f"at://{did}/") else "mention" if mentions else "")
+    kind = (
+        "reply"
+        if parent_uri.startswith(f"at://{did}/")
+        else "quote"
+        if quoted.startswith(f"at://{did}/")
+        else "mention"
+        if mentions
+        else ""
+    )
     if not kind:
         return None
     uri = f"at://{repo}/{path}"
     created = _time(record.get("createdAt"))
     return InboundItem(
-        external_id=uri, kind=kind, author_handle=repo, author_name="", text=text,
-        created_at=created or dt.datetime.now(dt.UTC), in_reply_to_external_id=parent_uri,
+        external_id=uri,
+        kind=kind,
+        author_handle=repo,
+        author_name="",
+        text=text,
+        created_at=created or dt.datetime.now(dt.UTC),
+        in_reply_to_external_id=parent_uri,
         raw={"repo": repo, "path": path, "seq": seq, "record": _jsonable(record)},
-        malformed=created is None, parse_error="" if created else "The post's time could not be read.",
+        malformed=created is None,
+        parse_error="" if created else "The post's time could not be read.",
     )
 
 

@@ -16,20 +16,29 @@ import requests
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
+    AccountPost,
     ConnectorError,
     Credentials,
     ErrorKind,
     InboundPage,
     OutboundPost,
     PublishResult,
+    platform_time,
 )
 from townsquare.connectors.facebook import inbound, login
 from townsquare.connectors.facebook.errors import classify
 from townsquare.connectors.facebook.graph import GraphConnector
 from townsquare.connectors.facebook.limits import LIMITS
 
-SCOPES = ["pages_show_list", "pages_manage_posts", "pages_read_engagement", "pages_manage_engagement",
-          "pages_read_user_content", "read_insights", "pages_messaging"]
+SCOPES = [
+    "pages_show_list",
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+    "read_insights",
+    "pages_messaging",
+]
 INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals
     "page_impressions_unique": "reach",
     "page_post_engagements": "engagements",
@@ -42,7 +51,7 @@ COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
 class FacebookConnector(GraphConnector):
     platform = "facebook"
     limits = LIMITS
-    app_name = "Facebook"
+    app_name = display_name = "Facebook"
     not_connected_message = "This Facebook Page is not connected. Connect the channel."
     scopes = SCOPES
 
@@ -50,25 +59,46 @@ class FacebookConnector(GraphConnector):
         return classify(response)
 
     def _account_credentials(self, *, code: str = "", redirect_uri: str = "", user_token: str = "") -> Credentials:
-        user_token, expires_at = self._long_lived_user_token(code=code, redirect_uri=redirect_uri,
-                                                             user_token=user_token)
-        pages = login.managed_pages(self._login_call, graph=self.graph, user_token=user_token,
-                                    fields="id,name,username,access_token")
-        wanted = str(self.settings.get("page_id") or (self.credentials.data.get("page_id") if self.credentials else "")
-                     or self.settings.get("handle") or "")
-        page = login.choose(pages, wanted=wanted, label=lambda p: str(p.get("name", p.get("id"))),
-                            ids=lambda p: {str(p.get("id", "")), str(p.get("username", "")), str(p.get("name", ""))},
-                            platform_name="Facebook Page")
+        user_token, expires_at = self._long_lived_user_token(
+            code=code, redirect_uri=redirect_uri, user_token=user_token
+        )
+        pages = login.managed_pages(
+            self._login_call, graph=self.graph, user_token=user_token, fields="id,name,username,access_token"
+        )
+        wanted = str(
+            self.settings.get("page_id")
+            or (self.credentials.data.get("page_id") if self.credentials else "")
+            or self.settings.get("handle")
+            or ""
+        )
+        page = login.choose(
+            pages,
+            wanted=wanted,
+            label=lambda p: str(p.get("name", p.get("id"))),
+            ids=lambda p: {str(p.get("id", "")), str(p.get("username", "")), str(p.get("name", ""))},
+            platform_name="Facebook Page",
+        )
         # The Page token does not expire; the expiry shown is the user token's, the one renewed.
-        return Credentials(data={"page_id": str(page["id"]), "page_name": str(page.get("name", "")),
-                                 "page_token": str(page["access_token"]), "user_token": user_token},
-                           expires_at=expires_at)
+        return Credentials(
+            data={
+                "page_id": str(page["id"]),
+                "page_name": str(page.get("name", "")),
+                "page_token": str(page["access_token"]),
+                "user_token": user_token,
+            },
+            expires_at=expires_at,
+        )
 
     def account(self) -> AccountInfo:
-        page = self._call("GET", self._cred("page_id"), safe_to_retry=True,
-                          params={"fields": "id,name,username,link"}).json()
-        return AccountInfo(external_id=str(page["id"]), handle=str(page.get("username") or page["id"]),
-                           display_name=str(page.get("name", "")), url=str(page.get("link", "")))
+        page = self._call(
+            "GET", self._cred("page_id"), safe_to_retry=True, params={"fields": "id,name,username,link"}
+        ).json()
+        return AccountInfo(
+            external_id=str(page["id"]),
+            handle=str(page.get("username") or page["id"]),
+            display_name=str(page.get("name", "")),
+            url=str(page.get("link", "")),
+        )
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, post: OutboundPost) -> PublishResult:
@@ -77,25 +107,35 @@ class FacebookConnector(GraphConnector):
             return self._reply(post)
         if post.video is not None:
             description = "\n\n".join(part for part in (post.video.description or post.text, post.link) if part)
-            answer = self._call("POST", f"{page_id}/videos", safe_to_retry=False,
-                                data={"title": post.video.title, "description": description},
-                                files={"source": ("video", post.video.content, post.video.mime_type)}).json()
+            answer = self._call(
+                "POST",
+                f"{page_id}/videos",
+                safe_to_retry=False,
+                data={"title": post.video.title, "description": description},
+                files={"source": ("video", post.video.content, post.video.mime_type)},
+            ).json()
             return self._result(str(answer["id"]), answer, url=f"https://www.facebook.com/{answer['id']}")
         if len(post.images) == 1:
             image = post.images[0]
-            answer = self._call("POST", f"{page_id}/photos", safe_to_retry=False,
-                                data={"message": self._text_with_link(post), "alt_text_custom": image.alt_text,
-                                      "published": "true"},
-                                files={"source": ("image", image.content, image.mime_type)}).json()
+            answer = self._call(
+                "POST",
+                f"{page_id}/photos",
+                safe_to_retry=False,
+                data={"message": self._text_with_link(post), "alt_text_custom": image.alt_text, "published": "true"},
+                files={"source": ("image", image.content, image.mime_type)},
+            ).json()
             return self._result(str(answer.get("post_id") or answer["id"]), answer)
-        data: dict[str, str] = {"message": post.text}
+        data: dict[str, str] = {"message": self.compose_text(post.text, post.link, media=bool(post.images))}
         if post.images:
-            data["message"] = self._text_with_link(post)
             for index, image in enumerate(post.images):
                 # Unpublished photos show nowhere until attached, so uploading one again is harmless.
-                photo = self._call("POST", f"{page_id}/photos", safe_to_retry=True,
-                                   data={"published": "false", "alt_text_custom": image.alt_text},
-                                   files={"source": ("image", image.content, image.mime_type)}).json()
+                photo = self._call(
+                    "POST",
+                    f"{page_id}/photos",
+                    safe_to_retry=True,
+                    data={"published": "false", "alt_text_custom": image.alt_text},
+                    files={"source": ("image", image.content, image.mime_type)},
+                ).json()
                 data[f"attached_media[{index}]"] = json.dumps({"media_fbid": str(photo["id"])})
         elif post.link:
             data["link"] = post.link
@@ -104,19 +144,52 @@ class FacebookConnector(GraphConnector):
 
     def _reply(self, post: OutboundPost) -> PublishResult:
         if post.images or post.video:
-            raise ConnectorError(ErrorKind.REJECTED, "Facebook replies can carry text and links only (a photo on a "
-                                 "comment cannot have alt text). Remove the media or publish it as a post.")
-        answer = self._call("POST", f"{post.reply_to_external_id}/comments", safe_to_retry=False,
-                            data={"message": self._text_with_link(post)}).json()
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                "Facebook replies can carry text and links only (a photo on a "
+                "comment cannot have alt text). Remove the media or publish it as a post.",
+            )
+        answer = self._call(
+            "POST",
+            f"{post.reply_to_external_id}/comments",
+            safe_to_retry=False,
+            data={"message": self._text_with_link(post)},
+        ).json()
         return self._result(str(answer["id"]), answer)
 
-    @staticmethod
-    def _text_with_link(post: OutboundPost) -> str:
-        return f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        # Without media the link goes as the post's card (``link``), not in its text.
+        return super().compose_text(text, link, media=media) if media else text
+
+    def _text_with_link(self, post: OutboundPost) -> str:
+        return self.compose_text(post.text, post.link, media=True)
 
     @staticmethod
     def _result(external_id: str, raw: dict[str, Any], url: str = "") -> PublishResult:
         return PublishResult(external_id=external_id, url=url or f"https://www.facebook.com/{external_id}", raw=raw)
+
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        answer = self._call(
+            "GET",
+            f"{self._cred('page_id')}/posts",
+            safe_to_retry=True,
+            params={
+                "fields": "id,message,created_time,permalink_url",
+                "since": str(int(since.timestamp())),
+                "limit": 25,
+            },
+        ).json()
+        return [
+            AccountPost(
+                external_id=str(p["id"]),
+                text=str(p.get("message", "")),
+                created_at=platform_time(p.get("created_time")),
+                url=str(p.get("permalink_url", "")),
+            )
+            for p in answer.get("data", [])
+            if isinstance(p, dict) and p.get("id")
+        ]
 
     def delete(self, external_id: str) -> None:
         # Deleting twice cannot do harm, so a lost answer may be retried.
@@ -127,20 +200,32 @@ class FacebookConnector(GraphConnector):
         """Comments on recent Page posts, posts that tag the Page, and Messenger conversations."""
         page_id = self._cred("page_id")
         items = []
-        feed = self._call("GET", f"{page_id}/feed", safe_to_retry=True, params={
-            "fields": f"id,comments.limit(100).order(reverse_chronological){{{COMMENT_FIELDS}}}", "limit": 25}).json()
+        feed = self._call(
+            "GET",
+            f"{page_id}/feed",
+            safe_to_retry=True,
+            params={"fields": f"id,comments.limit(100).order(reverse_chronological){{{COMMENT_FIELDS}}}", "limit": 25},
+        ).json()
         for post in feed.get("data", []):
-            for comment in ((post.get("comments") or {}).get("data") or []):
+            for comment in (post.get("comments") or {}).get("data") or []:
                 if isinstance(comment, dict) and (comment.get("from") or {}).get("id") == page_id:
                     continue  # the Page's own replies
                 items.append(inbound.from_graph(comment, kind="comment", in_reply_to=str(post.get("id", ""))))
-        tagged = self._call("GET", f"{page_id}/tagged", safe_to_retry=True, params={
-            "fields": "id,message,from,created_time,permalink_url", "limit": 50}).json()
+        tagged = self._call(
+            "GET",
+            f"{page_id}/tagged",
+            safe_to_retry=True,
+            params={"fields": "id,message,from,created_time,permalink_url", "limit": 50},
+        ).json()
         items += [inbound.from_graph(raw, kind="mention") for raw in tagged.get("data", [])]
-        conversations = self._call("GET", f"{page_id}/conversations", safe_to_retry=True, params={
-            "fields": "messages.limit(25){id,message,from,created_time}", "limit": 25}).json()
+        conversations = self._call(
+            "GET",
+            f"{page_id}/conversations",
+            safe_to_retry=True,
+            params={"fields": "messages.limit(25){id,message,from,created_time}", "limit": 25},
+        ).json()
         for conversation in conversations.get("data", []):
-            for message in ((conversation.get("messages") or {}).get("data") or []):
+            for message in (conversation.get("messages") or {}).get("data") or []:
                 if isinstance(message, dict) and (message.get("from") or {}).get("id") == page_id:
                     continue
                 items.append(inbound.from_graph(message, kind="direct_message"))
@@ -151,8 +236,9 @@ class FacebookConnector(GraphConnector):
     def fetch_metrics(self) -> AccountMetrics:
         page_id = self._cred("page_id")
         page = self._call("GET", page_id, safe_to_retry=True, params={"fields": "followers_count,fan_count"}).json()
-        insights = self._call("GET", f"{page_id}/insights", safe_to_retry=True, params={
-            "metric": ",".join(INSIGHTS), "period": "days_28"}).json()
+        insights = self._call(
+            "GET", f"{page_id}/insights", safe_to_retry=True, params={"metric": ",".join(INSIGHTS), "period": "days_28"}
+        ).json()
         values: dict[str, int | None] = {}
         for metric in insights.get("data", []):
             field = INSIGHTS.get(metric.get("name", ""))
@@ -160,7 +246,12 @@ class FacebookConnector(GraphConnector):
             if field and points:
                 values[field] = int(points[-1].get("value") or 0)
         return AccountMetrics(
-            taken_at=dt.datetime.now(dt.UTC), followers=page.get("followers_count"), page_likes=page.get("fan_count"),
-            reach=values.get("reach"), engagements=values.get("engagements"),
-            profile_views=values.get("profile_views"), video_views=values.get("video_views"),
-            raw={"page": page, "insights": insights})
+            taken_at=dt.datetime.now(dt.UTC),
+            followers=page.get("followers_count"),
+            page_likes=page.get("fan_count"),
+            reach=values.get("reach"),
+            engagements=values.get("engagements"),
+            profile_views=values.get("profile_views"),
+            video_views=values.get("video_views"),
+            raw={"page": page, "insights": insights},
+        )

@@ -4,52 +4,30 @@ Facebook Login (Facebook Pages and Instagram business accounts both connect thro
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 import requests
 
 from townsquare.connectors import http
-from townsquare.connectors.base import Connector, ConnectorError, Credentials, ErrorKind, RateHeadroom
+from townsquare.connectors.base import Credentials
+from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.facebook import login
 
 GRAPH_URL = "https://graph.facebook.com"
 GRAPH_VERSION = "v23.0"
 
 
-class GraphConnector(Connector):
-    auth_method = "oauth2"
+class GraphConnector(BearerConnector):
     app_name: ClassVar[str]  # whose app settings: "Facebook" or "Instagram"
-    not_connected_message: ClassVar[str]
     scopes: ClassVar[list[str]]
-
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
-                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
-        super().__init__(credentials, base_url=base_url, settings=settings)
-        self.sleep = sleep
+    token_field = "page_token"
 
     @property
     def graph(self) -> str:
         return f"{(self.base_url or GRAPH_URL).rstrip('/')}/{self.settings.get('graph_version', GRAPH_VERSION)}"
 
-    def _cred(self, name: str) -> str:
-        if self.credentials is None or not self.credentials.data.get(name):
-            raise ConnectorError(ErrorKind.REAUTHORISE, self.not_connected_message)
-        return str(self.credentials.data[name])
-
-    def classify(self, response: requests.Response) -> ConnectorError | None:
-        """The platform's reading of an error body."""
-        raise NotImplementedError
-
-    def _note_headroom(self, room: RateHeadroom) -> None:
-        self.last_headroom = room
-
-    def _call(self, method: str, path: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
-        url = path if path.startswith("http") else f"{self.graph}/{path.lstrip('/')}"
-        headers = {"Authorization": f"Bearer {token or self._cred('page_token')}"}
-        return http.call(method, url, safe_to_retry=safe_to_retry, classify=self.classify,
-                         on_headroom=self._note_headroom, sleep=self.sleep, headers=headers, **kwargs)
+    def _url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self.graph}/{path.lstrip('/')}"
 
     def _login_call(self, method: str, url: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
         if token:

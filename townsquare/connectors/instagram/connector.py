@@ -15,6 +15,7 @@ import requests
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
+    AccountPost,
     ConnectorError,
     Credentials,
     ErrorKind,
@@ -22,16 +23,28 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
+    platform_time,
 )
 from townsquare.connectors.facebook import inbound, login
 from townsquare.connectors.facebook.graph import GraphConnector
 from townsquare.connectors.instagram.errors import classify
 from townsquare.connectors.instagram.limits import LIMITS
 
-SCOPES = ["instagram_basic", "instagram_content_publish", "instagram_manage_comments", "instagram_manage_insights",
-          "pages_show_list", "pages_read_engagement", "business_management"]
-INSIGHTS = {"reach": "reach", "profile_views": "profile_views", "total_interactions": "engagements",
-            "views": "impressions"}
+SCOPES = [
+    "instagram_basic",
+    "instagram_content_publish",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "pages_show_list",
+    "pages_read_engagement",
+    "business_management",
+]
+INSIGHTS = {
+    "reach": "reach",
+    "profile_views": "profile_views",
+    "total_interactions": "engagements",
+    "views": "impressions",
+}
 COMMENT_FIELDS = "id,text,username,timestamp,from,parent_id"
 IMAGE_POLLS, VIDEO_POLLS, POLL_SECONDS = 5, 60, 5.0
 
@@ -39,7 +52,7 @@ IMAGE_POLLS, VIDEO_POLLS, POLL_SECONDS = 5, 60, 5.0
 class InstagramConnector(GraphConnector):
     platform = "instagram"
     limits = LIMITS
-    app_name = "Instagram"
+    app_name = display_name = "Instagram"
     not_connected_message = "This Instagram account is not connected. Connect the channel."
     scopes = SCOPES
 
@@ -47,33 +60,61 @@ class InstagramConnector(GraphConnector):
         return classify(response)
 
     def _account_credentials(self, *, code: str = "", redirect_uri: str = "", user_token: str = "") -> Credentials:
-        user_token, expires_at = self._long_lived_user_token(code=code, redirect_uri=redirect_uri,
-                                                             user_token=user_token)
-        pages = login.managed_pages(self._login_call, graph=self.graph, user_token=user_token,
-                                    fields="id,name,access_token,instagram_business_account{id,username}")
+        user_token, expires_at = self._long_lived_user_token(
+            code=code, redirect_uri=redirect_uri, user_token=user_token
+        )
+        pages = login.managed_pages(
+            self._login_call,
+            graph=self.graph,
+            user_token=user_token,
+            fields="id,name,access_token,instagram_business_account{id,username}",
+        )
         linked = [p for p in pages if p.get("instagram_business_account")]
-        wanted = str(self.settings.get("ig_user_id") or (self.credentials.data.get("ig_user_id") if self.credentials else "")
-                     or self.settings.get("handle") or "")
-        page = login.choose(linked, wanted=wanted, label=lambda p: "@" + str(p["instagram_business_account"].get("username")),
-                            ids=lambda p: {str(p["instagram_business_account"].get("id", "")),
-                                           str(p["instagram_business_account"].get("username", ""))},
-                            platform_name="Instagram")
+        wanted = str(
+            self.settings.get("ig_user_id")
+            or (self.credentials.data.get("ig_user_id") if self.credentials else "")
+            or self.settings.get("handle")
+            or ""
+        )
+        page = login.choose(
+            linked,
+            wanted=wanted,
+            label=lambda p: "@" + str(p["instagram_business_account"].get("username")),
+            ids=lambda p: {
+                str(p["instagram_business_account"].get("id", "")),
+                str(p["instagram_business_account"].get("username", "")),
+            },
+            platform_name="Instagram",
+        )
         account = page["instagram_business_account"]
-        return Credentials(data={"ig_user_id": str(account["id"]), "username": str(account.get("username", "")),
-                                 "page_id": str(page["id"]), "page_token": str(page["access_token"]),
-                                 "user_token": user_token}, expires_at=expires_at)
+        return Credentials(
+            data={
+                "ig_user_id": str(account["id"]),
+                "username": str(account.get("username", "")),
+                "page_id": str(page["id"]),
+                "page_token": str(page["access_token"]),
+                "user_token": user_token,
+            },
+            expires_at=expires_at,
+        )
 
     def account(self) -> AccountInfo:
-        me = self._call("GET", self._cred("ig_user_id"), safe_to_retry=True, params={"fields": "id,username,name"}).json()
-        return AccountInfo(external_id=str(me["id"]), handle=str(me.get("username", "")), display_name=str(me.get("name", "")),
-                           url=f"https://www.instagram.com/{me.get('username', '')}/")
+        me = self._call(
+            "GET", self._cred("ig_user_id"), safe_to_retry=True, params={"fields": "id,username,name"}
+        ).json()
+        return AccountInfo(
+            external_id=str(me["id"]),
+            handle=str(me.get("username", "")),
+            display_name=str(me.get("name", "")),
+            url=f"https://www.instagram.com/{me.get('username', '')}/",
+        )
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, post: OutboundPost) -> PublishResult:
         if post.reply_to_external_id:
             return self._reply(post)
         ig = self._cred("ig_user_id")
-        caption = f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+        caption = self.compose_text(post.text, post.link, media=True)
         if post.video is not None:
             if not post.video.url:
                 raise self._needs_public_address()
@@ -88,8 +129,10 @@ class InstagramConnector(GraphConnector):
             container = self._container({"image_url": image.url, "alt_text": image.alt_text, "caption": caption})
             self._wait_until_ready(container, IMAGE_POLLS)
         else:
-            children = [self._container({"image_url": image.url, "alt_text": image.alt_text, "is_carousel_item": "true"})
-                        for image in post.images]
+            children = [
+                self._container({"image_url": image.url, "alt_text": image.alt_text, "is_carousel_item": "true"})
+                for image in post.images
+            ]
             container = self._container({"media_type": "CAROUSEL", "children": ",".join(children), "caption": caption})
             self._wait_until_ready(container, IMAGE_POLLS)
         answer = self._call("POST", f"{ig}/media_publish", safe_to_retry=False, data={"creation_id": container}).json()
@@ -107,8 +150,12 @@ class InstagramConnector(GraphConnector):
             if code in ("FINISHED", "PUBLISHED"):
                 return
             if code in ("ERROR", "EXPIRED"):
-                raise ConnectorError(ErrorKind.REJECTED, f"Instagram could not use the media: {status.get('status') or code}",
-                                     platform_code=str(code), raw=status)
+                raise ConnectorError(
+                    ErrorKind.REJECTED,
+                    f"Instagram could not use the media: {status.get('status') or code}",
+                    platform_code=str(code),
+                    raw=status,
+                )
             if attempt < polls - 1:
                 self.sleep(POLL_SECONDS)
         # Nothing has been published yet, so trying the whole post again later is safe.
@@ -124,16 +171,39 @@ class InstagramConnector(GraphConnector):
 
     @staticmethod
     def _needs_public_address() -> ConnectorError:
-        return ConnectorError(ErrorKind.REJECTED, "Instagram fetches media from a public web address, and this post's "
-                              "media has none. Ask an administrator to set up public media addresses.")
+        return ConnectorError(
+            ErrorKind.REJECTED,
+            "Instagram fetches media from a public web address, and this post's "
+            "media has none. Ask an administrator to set up public media addresses.",
+        )
 
     def _reply(self, post: OutboundPost) -> PublishResult:
         if post.images or post.video:
             raise ConnectorError(ErrorKind.REJECTED, "Instagram replies can carry text only.")
         text = f"{post.text} {post.link}".strip() if post.link and post.link not in post.text else post.text
-        answer = self._call("POST", f"{post.reply_to_external_id}/replies", safe_to_retry=False,
-                            data={"message": text}).json()
+        answer = self._call(
+            "POST", f"{post.reply_to_external_id}/replies", safe_to_retry=False, data={"message": text}
+        ).json()
         return PublishResult(external_id=str(answer["id"]), raw=answer)
+
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        answer = self._call(
+            "GET",
+            f"{self._cred('ig_user_id')}/media",
+            safe_to_retry=True,
+            params={"fields": "id,caption,timestamp,permalink", "limit": 25},
+        ).json()
+        posts = [
+            AccountPost(
+                external_id=str(m["id"]),
+                text=str(m.get("caption", "")),
+                created_at=platform_time(m.get("timestamp")),
+                url=str(m.get("permalink", "")),
+            )
+            for m in answer.get("data", [])
+            if isinstance(m, dict) and m.get("id")
+        ]
+        return [p for p in posts if p.created_at is None or p.created_at >= since]
 
     def delete(self, external_id: str) -> None:
         self._call("DELETE", external_id, safe_to_retry=True)
@@ -143,21 +213,36 @@ class InstagramConnector(GraphConnector):
         """Comments and replies on recent media, and media others tagged the account in."""
         ig = self._cred("ig_user_id")
         items: list[InboundItem] = []
-        media = self._call("GET", f"{ig}/media", safe_to_retry=True, params={
-            "fields": f"id,permalink,comments.limit(50){{{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}}}", "limit": 25}).json()
+        media = self._call(
+            "GET",
+            f"{ig}/media",
+            safe_to_retry=True,
+            params={
+                "fields": f"id,permalink,comments.limit(50){{{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}}}",
+                "limit": 25,
+            },
+        ).json()
         own = self.credentials.data.get("username", "") if self.credentials else ""
         for medium in media.get("data", []):
-            for comment in ((medium.get("comments") or {}).get("data") or []):
+            for comment in (medium.get("comments") or {}).get("data") or []:
                 if not isinstance(comment, dict):
                     items.append(inbound.malformed(comment, "comment", TypeError("comment is not an object")))
                     continue
                 for raw, kind, parent in [(comment, "comment", str(medium.get("id", "")))] + [
-                        (reply, "reply", str(comment.get("id", ""))) for reply in ((comment.get("replies") or {}).get("data") or [])]:
+                    (reply, "reply", str(comment.get("id", "")))
+                    for reply in ((comment.get("replies") or {}).get("data") or [])
+                ]:
                     if isinstance(raw, dict) and raw.get("username") and raw.get("username") == own:
                         continue  # the account's own answers
-                    items.append(_comment(raw, kind=kind, in_reply_to=parent, permalink=str(medium.get("permalink", ""))))
-        tags = self._call("GET", f"{ig}/tags", safe_to_retry=True, params={
-            "fields": "id,caption,username,timestamp,permalink", "limit": 50}).json()
+                    items.append(
+                        _comment(raw, kind=kind, in_reply_to=parent, permalink=str(medium.get("permalink", "")))
+                    )
+        tags = self._call(
+            "GET",
+            f"{ig}/tags",
+            safe_to_retry=True,
+            params={"fields": "id,caption,username,timestamp,permalink", "limit": 50},
+        ).json()
         items += [_tagged(raw) for raw in tags.get("data", [])]
         kept, new_cursor = inbound.since(items, cursor)
         return InboundPage(items=kept, cursor=new_cursor)
@@ -166,34 +251,57 @@ class InstagramConnector(GraphConnector):
     def fetch_metrics(self) -> AccountMetrics:
         ig = self._cred("ig_user_id")
         profile = self._call("GET", ig, safe_to_retry=True, params={"fields": "followers_count,media_count"}).json()
-        insights = self._call("GET", f"{ig}/insights", safe_to_retry=True, params={
-            "metric": ",".join(INSIGHTS), "period": "day", "metric_type": "total_value"}).json()
+        insights = self._call(
+            "GET",
+            f"{ig}/insights",
+            safe_to_retry=True,
+            params={"metric": ",".join(INSIGHTS), "period": "day", "metric_type": "total_value"},
+        ).json()
         values: dict[str, int] = {}
         for metric in insights.get("data", []):
             field = INSIGHTS.get(metric.get("name", ""))
             total = (metric.get("total_value") or {}).get("value")
             if field and total is not None:
                 values[field] = int(total)
-        return AccountMetrics(taken_at=dt.datetime.now(dt.UTC), followers=profile.get("followers_count"),
-                              reach=values.get("reach"), profile_views=values.get("profile_views"),
-                              engagements=values.get("engagements"), impressions=values.get("impressions"),
-                              raw={"profile": profile, "insights": insights})
+        return AccountMetrics(
+            taken_at=dt.datetime.now(dt.UTC),
+            followers=profile.get("followers_count"),
+            reach=values.get("reach"),
+            profile_views=values.get("profile_views"),
+            engagements=values.get("engagements"),
+            impressions=values.get("impressions"),
+            raw={"profile": profile, "insights": insights},
+        )
 
 
 def _comment(raw: Any, *, kind: str, in_reply_to: str, permalink: str) -> InboundItem:
     try:
-        return InboundItem(external_id=str(raw["id"]), kind=kind, author_handle=str(raw.get("username", "")),
-                           author_name=str(raw.get("username", "")), text=str(raw.get("text", "")),
-                           created_at=inbound.parse_time(raw["timestamp"]), url=permalink,
-                           in_reply_to_external_id=str(raw.get("parent_id") or in_reply_to), raw=raw)
+        return InboundItem(
+            external_id=str(raw["id"]),
+            kind=kind,
+            author_handle=str(raw.get("username", "")),
+            author_name=str(raw.get("username", "")),
+            text=str(raw.get("text", "")),
+            created_at=inbound.parse_time(raw["timestamp"]),
+            url=permalink,
+            in_reply_to_external_id=str(raw.get("parent_id") or in_reply_to),
+            raw=raw,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return inbound.malformed(raw, kind, exc)
 
 
 def _tagged(raw: Any) -> InboundItem:
     try:
-        return InboundItem(external_id=str(raw["id"]), kind="mention", author_handle=str(raw.get("username", "")),
-                           author_name=str(raw.get("username", "")), text=str(raw.get("caption", "")),
-                           created_at=inbound.parse_time(raw["timestamp"]), url=str(raw.get("permalink", "")), raw=raw)
+        return InboundItem(
+            external_id=str(raw["id"]),
+            kind="mention",
+            author_handle=str(raw.get("username", "")),
+            author_name=str(raw.get("username", "")),
+            text=str(raw.get("caption", "")),
+            created_at=inbound.parse_time(raw["timestamp"]),
+            url=str(raw.get("permalink", "")),
+            raw=raw,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return inbound.malformed(raw, "mention", exc)

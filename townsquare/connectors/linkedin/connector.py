@@ -12,18 +12,14 @@ import datetime as dt
 import hashlib
 import json
 import re
-import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
-
-import requests
 
 from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
-    Connector,
+    AccountPost,
     ConnectorError,
     Credentials,
     ErrorKind,
@@ -32,9 +28,10 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
-    RateHeadroom,
     Video,
+    platform_time,
 )
+from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.linkedin.errors import classify
 from townsquare.connectors.linkedin.limits import LIMITS
 
@@ -53,64 +50,59 @@ def _urn(value: str) -> str:
     return quote(value, safe="")
 
 
-class LinkedInConnector(Connector):
+class LinkedInConnector(BearerConnector):
     platform = "linkedin"
-    auth_method = "oauth2"
     limits = LIMITS
-
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
-                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
-        super().__init__(credentials, base_url=base_url, settings=settings)
-        self.sleep = sleep
+    display_name = "LinkedIn"
+    not_connected_message = "This LinkedIn page is not connected. Connect the channel."
+    api_url = API_URL
+    classify = staticmethod(classify)
 
     # --- plumbing -------------------------------------------------------------------------------
-    @property
-    def api(self) -> str:
-        return (self.base_url or API_URL).rstrip("/")
-
     @property
     def organisation(self) -> str:
         return f"urn:li:organization:{self._cred('organization_id')}"
 
-    def _cred(self, name: str) -> str:
-        if self.credentials is None or not self.credentials.data.get(name):
-            raise ConnectorError(ErrorKind.REAUTHORISE, "This LinkedIn page is not connected. Connect the channel.")
-        return str(self.credentials.data[name])
-
-    def _setting(self, name: str) -> str:
-        if not self.settings.get(name):
-            raise ConnectorError(ErrorKind.REJECTED, f"LinkedIn is not set up on this Townsquare ({name} is missing). "
-                                 "Ask an administrator to add the app's details.")
-        return str(self.settings[name])
-
-    def _note_headroom(self, room: RateHeadroom) -> None:
-        self.last_headroom = room
-
-    def _call(self, method: str, path: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
-        url = path if path.startswith("http") else f"{self.api}{path}"
-        headers = {"Authorization": f"Bearer {token or self._cred('access_token')}",
-                   "LinkedIn-Version": str(self.settings.get("api_version", API_VERSION)),
-                   "X-Restli-Protocol-Version": "2.0.0", **kwargs.pop("headers", {})}
-        return http.call(method, url, safe_to_retry=safe_to_retry, classify=classify, on_headroom=self._note_headroom,
-                         sleep=self.sleep, headers=headers, **kwargs)
+    def _headers(self) -> dict[str, str]:
+        return {
+            "LinkedIn-Version": str(self.settings.get("api_version", API_VERSION)),
+            "X-Restli-Protocol-Version": "2.0.0",
+        }
 
     # --- connecting -----------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
-        return f"{OAUTH_URL}/authorization?" + urlencode({
-            "response_type": "code", "client_id": self._setting("client_id"), "redirect_uri": redirect_uri,
-            "state": state, "scope": SCOPES})
+        return f"{OAUTH_URL}/authorization?" + urlencode(
+            {
+                "response_type": "code",
+                "client_id": self._setting("client_id"),
+                "redirect_uri": redirect_uri,
+                "state": state,
+                "scope": SCOPES,
+            }
+        )
 
     def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
         tokens = self._token({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri})
-        acls = self._call("GET", "/rest/organizationAcls", safe_to_retry=True, token=tokens["access_token"], params={
-            "q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"}).json().get("elements", [])
+        acls = (
+            self._call(
+                "GET",
+                "/rest/organizationAcls",
+                safe_to_retry=True,
+                token=tokens["access_token"],
+                params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
+            )
+            .json()
+            .get("elements", [])
+        )
         organisations = []
         for acl in acls:
             org_id = str(acl.get("organization", "")).rsplit(":", 1)[-1]
-            details = self._call("GET", f"/rest/organizations/{org_id}", safe_to_retry=True,
-                                 token=tokens["access_token"]).json()
-            organisations.append({"id": org_id, "name": details.get("localizedName", org_id),
-                                  "vanity": details.get("vanityName", "")})
+            details = self._call(
+                "GET", f"/rest/organizations/{org_id}", safe_to_retry=True, token=tokens["access_token"]
+            ).json()
+            organisations.append(
+                {"id": org_id, "name": details.get("localizedName", org_id), "vanity": details.get("vanityName", "")}
+            )
         wanted = str(self.settings.get("organization_id") or self.settings.get("handle") or "")
         chosen = _choose(organisations, wanted)
         return self._credentials(tokens, organization_id=chosen["id"], vanity_name=chosen["vanity"])
@@ -118,65 +110,132 @@ class LinkedInConnector(Connector):
     def refresh(self) -> Credentials:
         refresh_token = self.credentials.data.get("refresh_token") if self.credentials else ""
         if not refresh_token:
-            raise ConnectorError(ErrorKind.REAUTHORISE, "LinkedIn connections last 60 days and this app cannot renew "
-                                 "them. Reconnect the channel.")
+            raise ConnectorError(
+                ErrorKind.REAUTHORISE,
+                "LinkedIn connections last 60 days and this app cannot renew them. Reconnect the channel.",
+            )
         tokens = self._token({"grant_type": "refresh_token", "refresh_token": str(refresh_token)})
-        return self._credentials(tokens, organization_id=self._cred("organization_id"),
-                                 vanity_name=str(self.credentials.data.get("vanity_name", "")) if self.credentials else "")
+        return self._credentials(
+            tokens,
+            organization_id=self._cred("organization_id"),
+            vanity_name=str(self.credentials.data.get("vanity_name", "")) if self.credentials else "",
+        )
 
     def _token(self, form: dict[str, str]) -> dict[str, Any]:
-        response = http.call("POST", f"{OAUTH_URL}/accessToken", safe_to_retry=True, classify=classify, sleep=self.sleep,
-                             data={**form, "client_id": self._setting("client_id"),
-                                   "client_secret": self._setting("client_secret")})
+        response = http.call(
+            "POST",
+            f"{OAUTH_URL}/accessToken",
+            safe_to_retry=True,
+            classify=classify,
+            sleep=self.sleep,
+            data={**form, "client_id": self._setting("client_id"), "client_secret": self._setting("client_secret")},
+        )
         tokens: dict[str, Any] = response.json()
         return tokens
 
     def _credentials(self, tokens: dict[str, Any], *, organization_id: str, vanity_name: str) -> Credentials:
         expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=int(tokens.get("expires_in", 0)))
-        refresh_token = tokens.get("refresh_token") or (self.credentials.data.get("refresh_token", "") if self.credentials else "")
-        return Credentials(data={"access_token": tokens["access_token"], "refresh_token": refresh_token,
-                                 "organization_id": organization_id, "vanity_name": vanity_name}, expires_at=expires_at)
+        refresh_token = tokens.get("refresh_token") or (
+            self.credentials.data.get("refresh_token", "") if self.credentials else ""
+        )
+        return Credentials(
+            data={
+                "access_token": tokens["access_token"],
+                "refresh_token": refresh_token,
+                "organization_id": organization_id,
+                "vanity_name": vanity_name,
+            },
+            expires_at=expires_at,
+        )
 
     def account(self) -> AccountInfo:
         org = self._call("GET", f"/rest/organizations/{self._cred('organization_id')}", safe_to_retry=True).json()
         vanity = str(org.get("vanityName", ""))
-        return AccountInfo(external_id=str(org["id"]), handle=vanity, display_name=str(org.get("localizedName", "")),
-                           url=f"https://www.linkedin.com/company/{vanity}/" if vanity else "")
+        return AccountInfo(
+            external_id=str(org["id"]),
+            handle=vanity,
+            display_name=str(org.get("localizedName", "")),
+            url=f"https://www.linkedin.com/company/{vanity}/" if vanity else "",
+        )
 
     # --- publishing -----------------------------------------------------------------------------
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        # Without media the link goes as the post's article card, not in its commentary.
+        return super().compose_text(text, link, media=media) if media else text
+
     def publish(self, post: OutboundPost) -> PublishResult:
         if post.video is not None and post.images:
-            raise ConnectorError(ErrorKind.REJECTED, "A LinkedIn post carries either a video or images, not both. "
-                                 "Remove one of them.")
+            raise ConnectorError(
+                ErrorKind.REJECTED, "A LinkedIn post carries either a video or images, not both. Remove one of them."
+            )
         if post.reply_to_external_id:
             return self._comment(post)
         body: dict[str, Any] = {
-            "author": self.organisation, "commentary": escape_little_text(post.text), "visibility": "PUBLIC",
-            "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
-            "lifecycleState": "PUBLISHED", "isReshareDisabledByAuthor": False}
+            "author": self.organisation,
+            "commentary": escape_little_text(post.text),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        body["commentary"] = escape_little_text(
+            self.compose_text(post.text, post.link, media=bool(post.video or post.images))
+        )
         if post.video is not None:
             title = post.video.title or (post.text.splitlines()[0][:200] if post.text else "Video")
             body["content"] = {"media": {"id": self._upload_video(post.video), "title": title}}
-            if post.link and post.link not in post.text:
-                body["commentary"] = escape_little_text(f"{post.text}\n\n{post.link}")
         elif post.images:
             uploaded = [{"id": self._upload_image(image), "altText": image.alt_text} for image in post.images]
             body["content"] = {"media": uploaded[0]} if len(uploaded) == 1 else {"multiImage": {"images": uploaded}}
-            if post.link and post.link not in post.text:
-                body["commentary"] = escape_little_text(f"{post.text}\n\n{post.link}")
         elif post.link:
             title = post.text.splitlines()[0][:200] if post.text else post.link
             body["content"] = {"article": {"source": post.link, "title": title}}
         response = self._call("POST", "/rest/posts", safe_to_retry=False, json=body)
         urn = response.headers.get("x-restli-id", "")
-        return PublishResult(external_id=urn, url=f"https://www.linkedin.com/feed/update/{urn}/", raw={"x-restli-id": urn})
+        return PublishResult(
+            external_id=urn, url=f"https://www.linkedin.com/feed/update/{urn}/", raw={"x-restli-id": urn}
+        )
+
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        answer = self._call(
+            "GET",
+            "/rest/posts",
+            safe_to_retry=True,
+            params={"author": self.organisation, "q": "author", "count": 20, "sortBy": "CREATED"},
+        ).json()
+        posts = [
+            AccountPost(
+                external_id=str(p["id"]),
+                text=unescape_little_text(str(p.get("commentary", ""))),
+                created_at=platform_time(p.get("createdAt")),
+                url=f"https://www.linkedin.com/feed/update/{p['id']}/",
+            )
+            for p in answer.get("elements", [])
+            if isinstance(p, dict) and p.get("id")
+        ]
+        return [p for p in posts if p.created_at is None or p.created_at >= since]
 
     def _upload_image(self, image: Image) -> str:
         # An uploaded image shows nowhere until a post uses it, so these calls may be retried.
-        started = self._call("POST", "/rest/images", safe_to_retry=True, params={"action": "initializeUpload"},
-                             json={"initializeUploadRequest": {"owner": self.organisation}}).json()["value"]
-        self._call("PUT", started["uploadUrl"], safe_to_retry=True, data=image.content,
-                   headers={"Content-Type": image.mime_type})
+        started = self._call(
+            "POST",
+            "/rest/images",
+            safe_to_retry=True,
+            params={"action": "initializeUpload"},
+            json={"initializeUploadRequest": {"owner": self.organisation}},
+        ).json()["value"]
+        self._call(
+            "PUT",
+            started["uploadUrl"],
+            safe_to_retry=True,
+            data=image.content,
+            headers={"Content-Type": image.mime_type},
+        )
         return str(started["image"])
 
     def _upload_video(self, video: Video) -> str:
@@ -187,26 +246,53 @@ class LinkedInConnector(Connector):
         """
         size = len(video.content)
         if not MIN_VIDEO_BYTES <= size <= MAX_VIDEO_BYTES:
-            raise ConnectorError(ErrorKind.REJECTED, "LinkedIn takes videos from 75 KB to 500 MB. Use a shorter or "
-                                 "more compressed video.")
-        started = self._call("POST", "/rest/videos", safe_to_retry=True, params={"action": "initializeUpload"},
-                             json={"initializeUploadRequest": {"owner": self.organisation, "fileSizeBytes": size,
-                                                               "uploadCaptions": False, "uploadThumbnail": False}},
-                             ).json()["value"]
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                "LinkedIn takes videos from 75 KB to 500 MB. Use a shorter or more compressed video.",
+            )
+        started = self._call(
+            "POST",
+            "/rest/videos",
+            safe_to_retry=True,
+            params={"action": "initializeUpload"},
+            json={
+                "initializeUploadRequest": {
+                    "owner": self.organisation,
+                    "fileSizeBytes": size,
+                    "uploadCaptions": False,
+                    "uploadThumbnail": False,
+                }
+            },
+        ).json()["value"]
         part_ids = []
         for part in started.get("uploadInstructions") or []:
             first, last = int(part["firstByte"]), int(part["lastByte"])
-            uploaded = self._call("PUT", part["uploadUrl"], safe_to_retry=True, data=video.content[first:last + 1],
-                                  headers={"Content-Type": "application/octet-stream"})
+            uploaded = self._call(
+                "PUT",
+                part["uploadUrl"],
+                safe_to_retry=True,
+                data=video.content[first : last + 1],
+                headers={"Content-Type": "application/octet-stream"},
+            )
             etag = uploaded.headers.get("etag", "")
             if not etag:
                 raise ConnectorError(ErrorKind.RETRY, "LinkedIn did not confirm a part of the video upload.")
             part_ids.append(etag)
         if not part_ids:
             raise ConnectorError(ErrorKind.RETRY, "LinkedIn gave no address to upload the video to.")
-        self._call("POST", "/rest/videos", safe_to_retry=True, params={"action": "finalizeUpload"},
-                   json={"finalizeUploadRequest": {"video": started["video"], "uploadToken": started.get("uploadToken", ""),
-                                                   "uploadedPartIds": part_ids}})
+        self._call(
+            "POST",
+            "/rest/videos",
+            safe_to_retry=True,
+            params={"action": "finalizeUpload"},
+            json={
+                "finalizeUploadRequest": {
+                    "video": started["video"],
+                    "uploadToken": started.get("uploadToken", ""),
+                    "uploadedPartIds": part_ids,
+                }
+            },
+        )
         return str(started["video"])
 
     def _comment(self, post: OutboundPost) -> PublishResult:
@@ -226,16 +312,24 @@ class LinkedInConnector(Connector):
     def delete(self, external_id: str) -> None:
         comment = re.fullmatch(r"urn:li:comment:\((urn:li:[a-zA-Z]+:\d+),(\d+)\)", external_id)
         if comment:
-            self._call("DELETE", f"/rest/socialActions/{_urn(comment.group(1))}/comments/{comment.group(2)}",
-                       safe_to_retry=True, params={"actor": self.organisation})
+            self._call(
+                "DELETE",
+                f"/rest/socialActions/{_urn(comment.group(1))}/comments/{comment.group(2)}",
+                safe_to_retry=True,
+                params={"actor": self.organisation},
+            )
         else:
             self._call("DELETE", f"/rest/posts/{_urn(external_id)}", safe_to_retry=True)
 
     # --- listening ------------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
         """Comments on the page's recent posts since the cursor (an ISO time)."""
-        posts = self._call("GET", "/rest/posts", safe_to_retry=True, params={
-            "q": "author", "author": self.organisation, "count": RECENT_POSTS, "sortBy": "LAST_MODIFIED"}).json()
+        posts = self._call(
+            "GET",
+            "/rest/posts",
+            safe_to_retry=True,
+            params={"q": "author", "author": self.organisation, "count": RECENT_POSTS, "sortBy": "LAST_MODIFIED"},
+        ).json()
         items: list[InboundItem] = []
         for shared in posts.get("elements", []):
             urn = str(shared.get("id", ""))
@@ -252,25 +346,45 @@ class LinkedInConnector(Connector):
     # --- measuring ------------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
         org = self.organisation
-        network = self._call("GET", f"/rest/networkSizes/{_urn(org)}", safe_to_retry=True,
-                             params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}).json()
-        shares = self._call("GET", "/rest/organizationalEntityShareStatistics", safe_to_retry=True,
-                            params={"q": "organizationalEntity", "organizationalEntity": org}).json()
-        pages = self._call("GET", "/rest/organizationPageStatistics", safe_to_retry=True,
-                           params={"q": "organization", "organization": org}).json()
+        network = self._call(
+            "GET",
+            f"/rest/networkSizes/{_urn(org)}",
+            safe_to_retry=True,
+            params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
+        ).json()
+        shares = self._call(
+            "GET",
+            "/rest/organizationalEntityShareStatistics",
+            safe_to_retry=True,
+            params={"q": "organizationalEntity", "organizationalEntity": org},
+        ).json()
+        pages = self._call(
+            "GET",
+            "/rest/organizationPageStatistics",
+            safe_to_retry=True,
+            params={"q": "organization", "organization": org},
+        ).json()
         totals = ((shares.get("elements") or [{}])[0]).get("totalShareStatistics") or {}
-        views = ((((pages.get("elements") or [{}])[0]).get("totalPageStatistics") or {}).get("views") or {})
+        views = (((pages.get("elements") or [{}])[0]).get("totalPageStatistics") or {}).get("views") or {}
         return AccountMetrics(
-            taken_at=dt.datetime.now(dt.UTC), followers=network.get("firstDegreeSize"),
-            impressions=totals.get("impressionCount"), reach=totals.get("uniqueImpressionsCount"),
+            taken_at=dt.datetime.now(dt.UTC),
+            followers=network.get("firstDegreeSize"),
+            impressions=totals.get("impressionCount"),
+            reach=totals.get("uniqueImpressionsCount"),
             engagements=sum(int(totals.get(k, 0)) for k in ("clickCount", "likeCount", "commentCount", "shareCount"))
-            if totals else None,
+            if totals
+            else None,
             profile_views=(views.get("allPageViews") or {}).get("pageViews"),
-            raw={"network": network, "shares": shares, "pages": pages})
+            raw={"network": network, "shares": shares, "pages": pages},
+        )
 
 
 def escape_little_text(text: str) -> str:
     return LITTLE_TEXT_RESERVED.sub(r"\\\1", text)
+
+
+def unescape_little_text(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def _choose(organisations: list[dict[str, str]], wanted: str) -> dict[str, str]:
@@ -281,22 +395,38 @@ def _choose(organisations: list[dict[str, str]], wanted: str) -> dict[str, str]:
     if not key and len(organisations) == 1:
         return organisations[0]
     names = ", ".join(sorted(org["name"] for org in organisations)) or "none"
-    raise ConnectorError(ErrorKind.REJECTED, "Could not tell which LinkedIn page this channel is for. The person who "
-                         f"connected administers: {names}. Set the channel's handle to one of them and connect again.")
+    raise ConnectorError(
+        ErrorKind.REJECTED,
+        "Could not tell which LinkedIn page this channel is for. The person who "
+        f"connected administers: {names}. Set the channel's handle to one of them and connect again.",
+    )
 
 
 def _comment_item(raw: Any, post_urn: str) -> InboundItem:
     try:
         comment_urn = str(raw.get("$URN") or raw.get("commentUrn") or raw["id"])
         return InboundItem(
-            external_id=comment_urn, kind="reply" if raw.get("parentComment") else "comment",
-            author_handle=str(raw["actor"]), author_name="", text=str(raw["message"]["text"]),
+            external_id=comment_urn,
+            kind="reply" if raw.get("parentComment") else "comment",
+            author_handle=str(raw["actor"]),
+            author_name="",
+            text=str(raw["message"]["text"]),
             created_at=dt.datetime.fromtimestamp(int(raw["created"]["time"]) / 1000, dt.UTC),
             url=f"https://www.linkedin.com/feed/update/{post_urn}/",
-            in_reply_to_external_id=str(raw.get("parentComment") or post_urn), raw=raw)
+            in_reply_to_external_id=str(raw.get("parentComment") or post_urn),
+            raw=raw,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raw_dict = raw if isinstance(raw, dict) else {"value": raw}
         digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        return InboundItem(external_id=str(raw_dict.get("$URN") or raw_dict.get("id") or f"malformed:{digest}"),
-                           kind="comment", author_handle="", author_name="", text="", created_at=dt.datetime.now(dt.UTC),
-                           raw=raw_dict, malformed=True, parse_error=f"{type(exc).__name__}: {exc}")
+        return InboundItem(
+            external_id=str(raw_dict.get("$URN") or raw_dict.get("id") or f"malformed:{digest}"),
+            kind="comment",
+            author_handle="",
+            author_name="",
+            text="",
+            created_at=dt.datetime.now(dt.UTC),
+            raw=raw_dict,
+            malformed=True,
+            parse_error=f"{type(exc).__name__}: {exc}",
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import queue
 import threading
@@ -24,6 +25,7 @@ from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
+    AccountPost,
     Connector,
     ConnectorError,
     Credentials,
@@ -61,11 +63,18 @@ class MastodonConnector(Connector):
     auth_method = "access_token"
     needs_base_url = True
     honours_idempotency_key = True  # the server keeps Idempotency-Key for an hour
-    limits = Limits(max_chars=500, max_images=4, max_alt_text_chars=1500, video=True, rate_limit_per_hour=3600,
-                    notes="300 requests per 5 minutes per token on mastodon.social; instances differ.")
+    limits = Limits(
+        max_chars=500,
+        max_images=4,
+        max_alt_text_chars=1500,
+        video=True,
+        rate_limit_per_hour=3600,
+        notes="300 requests per 5 minutes per token on mastodon.social; instances differ.",
+    )
 
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
-                 settings: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(credentials, base_url=base_url.rstrip("/"), settings=settings)
         self.session = _CheckedSession()
         self._api: Mastodon | None = None
@@ -76,14 +85,18 @@ class MastodonConnector(Connector):
         if token is None and session is None and self._api is not None:
             return self._api
         if not self.base_url:
-            raise ConnectorError(ErrorKind.REJECTED, "Enter the address of the Mastodon server (for example "
-                                 "https://mastodon.social).")
+            raise ConnectorError(
+                ErrorKind.REJECTED, "Enter the address of the Mastodon server (for example https://mastodon.social)."
+            )
         api = Mastodon(
             access_token=token or (self.credentials.data.get("access_token") if self.credentials else None),
-            api_base_url=self.base_url, session=session or self.session,
+            api_base_url=self.base_url,
+            session=session or self.session,
             request_timeout=float(self.settings.get("request_timeout") or REQUEST_TIMEOUT),
             # "throw": never sleep inside a worker; the wait is recorded and honoured by the scheduler.
-            ratelimit_method="throw", version_check_mode="none", user_agent="Townsquare/1.0",
+            ratelimit_method="throw",
+            version_check_mode="none",
+            user_agent="Townsquare/1.0",
         )
         if token is None and session is None:
             self._api = api
@@ -110,8 +123,9 @@ class MastodonConnector(Connector):
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             # The SDK choked on what the server sent (a 2xx it could not convert).
             self._note_headroom()
-            raise ConnectorError(ErrorKind.REJECTED, "Mastodon's answer could not be read.",
-                                 platform_code="unreadable") from exc
+            raise ConnectorError(
+                ErrorKind.REJECTED, "Mastodon's answer could not be read.", platform_code="unreadable"
+            ) from exc
         self._note_headroom()
         return result
 
@@ -122,46 +136,68 @@ class MastodonConnector(Connector):
         response = self.session.last_response
         if isinstance(exc, m.MastodonRatelimitError):
             wait = http.retry_after_seconds(response) if response is not None else None
-            return ConnectorError(ErrorKind.RETRY, "Mastodon's rate limit was reached; Townsquare will wait until "
-                                  "it resets.", retry_after=wait, platform_code="429")
+            return ConnectorError(
+                ErrorKind.RETRY,
+                "Mastodon's rate limit was reached; Townsquare will wait until it resets.",
+                retry_after=wait,
+                platform_code="429",
+            )
         if isinstance(exc, m.MastodonNetworkError):
             cause = exc.__context__
             if isinstance(cause, requests.ConnectTimeout) or (
-                isinstance(cause, requests.ConnectionError) and not isinstance(cause, requests.ReadTimeout)
+                isinstance(cause, requests.ConnectionError)
+                and not isinstance(cause, requests.ReadTimeout)
                 and "refused" in str(cause).lower()
             ):
                 return ConnectorError(ErrorKind.RETRY, "Could not reach the Mastodon server.")
             if publishing:
-                return ConnectorError(ErrorKind.UNCONFIRMED, "The Mastodon server did not answer in time: the post "
-                                      "may or may not have been published. Check the account before retrying.")
+                return ConnectorError(
+                    ErrorKind.UNCONFIRMED,
+                    "The Mastodon server did not answer in time: the post "
+                    "may or may not have been published. Check the account before retrying.",
+                )
             return ConnectorError(ErrorKind.RETRY, "The Mastodon server did not answer in time.")
         if isinstance(exc, m.MastodonAPIError):
             status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
             reason = str(exc.args[3]) if len(exc.args) > 3 and exc.args[3] else ""
             if isinstance(exc, m.MastodonUnauthorizedError) or status == 401:
-                return ConnectorError(ErrorKind.REAUTHORISE, "Mastodon no longer accepts this channel's access "
-                                      "token: it has expired or been revoked.", platform_code="401")
+                return ConnectorError(
+                    ErrorKind.REAUTHORISE,
+                    "Mastodon no longer accepts this channel's access token: it has expired or been revoked.",
+                    platform_code="401",
+                )
             if isinstance(exc, m.MastodonServerError) or (status is not None and status >= 500):
-                return ConnectorError(ErrorKind.RETRY, f"The Mastodon server had an error ({status}).",
-                                      platform_code=str(status or ""))
+                error = ConnectorError(
+                    ErrorKind.RETRY, f"The Mastodon server had an error ({status}).", platform_code=str(status or "")
+                )
+                return http.unconfirmed_unless_proven(error, status or 500) if publishing else error
             if status == 403:
-                return ConnectorError(ErrorKind.REJECTED, f"Mastodon refused: {reason or 'not allowed'}",
-                                      platform_code="403")
+                return ConnectorError(
+                    ErrorKind.REJECTED, f"Mastodon refused: {reason or 'not allowed'}", platform_code="403"
+                )
             if status == 404:
                 return ConnectorError(ErrorKind.REJECTED, "Mastodon could not find that item.", platform_code="404")
             if status == 410:
                 return ConnectorError(ErrorKind.DISCONNECT, "The Mastodon account is gone.", platform_code="410")
             if status == 422:
-                return ConnectorError(ErrorKind.REJECTED, f"Mastodon refused the post: {reason or 'invalid'}",
-                                      platform_code="422")
+                return ConnectorError(
+                    ErrorKind.REJECTED, f"Mastodon refused the post: {reason or 'invalid'}", platform_code="422"
+                )
             if status is None:
                 if response is not None and 200 <= response.status_code < 300:
                     # A success with a body that is not JSON: kept by the caller, not retried in a loop.
-                    return ConnectorError(ErrorKind.REJECTED, "Mastodon's answer could not be read.",
-                                          platform_code="unreadable")
+                    return ConnectorError(
+                        ErrorKind.REJECTED, "Mastodon's answer could not be read.", platform_code="unreadable"
+                    )
+                if publishing:  # no answer that proves the status was not made
+                    return ConnectorError(
+                        ErrorKind.UNCONFIRMED,
+                        "Mastodon's answer could not be read: the post may or may not have been published.",
+                    )
                 return ConnectorError(ErrorKind.RETRY, "Mastodon's answer could not be read.")
-            return ConnectorError(ErrorKind.REJECTED, f"Mastodon refused the request ({status}): {reason}",
-                                  platform_code=str(status))
+            return ConnectorError(
+                ErrorKind.REJECTED, f"Mastodon refused the request ({status}): {reason}", platform_code=str(status)
+            )
         return ConnectorError(ErrorKind.REJECTED, "Mastodon refused the request.")
 
     # --- connecting ----------------------------------------------------------------------------
@@ -181,8 +217,12 @@ class MastodonConnector(Connector):
 
     def account(self) -> AccountInfo:
         me = self._read(self._client().account_verify_credentials)
-        return AccountInfo(external_id=str(me["id"]), handle=f"@{me['acct']}", display_name=me.get("display_name") or "",
-                           url=me.get("url") or "")
+        return AccountInfo(
+            external_id=str(me["id"]),
+            handle=f"@{me['acct']}",
+            display_name=me.get("display_name") or "",
+            url=me.get("url") or "",
+        )
 
     # --- publishing ----------------------------------------------------------------------------
     def publish(self, post: OutboundPost) -> PublishResult:
@@ -201,18 +241,51 @@ class MastodonConnector(Connector):
                 raise ConnectorError(ErrorKind.REJECTED, "Every image needs alt text.")
             if len(image.alt_text) > (self.limits.max_alt_text_chars or 0):
                 raise ConnectorError(ErrorKind.REJECTED, "Alt text on Mastodon is at most 1,500 characters.")
-            media = self._call(lambda image=image: api.media_post(image.content, mime_type=image.mime_type,  # type: ignore[misc]
-                                                                   description=image.alt_text, file_name="image"))
+            media = self._call(
+                lambda image=image: api.media_post(
+                    image.content,
+                    mime_type=image.mime_type,  # type: ignore[misc]
+                    description=image.alt_text,
+                    file_name="image",
+                )
+            )
             media_ids.append(media["id"])
-        text = f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
-        status = self._call(lambda: api.status_post(
-            text, in_reply_to_id=post.reply_to_external_id or None, media_ids=media_ids or None,
-            idempotency_key=post.idempotency_key or None, visibility="public",
-        ), publishing=True)
+        text = self.compose_text(post.text, post.link, media=bool(post.images))
+        status = self._call(
+            lambda: api.status_post(
+                text,
+                in_reply_to_id=post.reply_to_external_id or None,
+                media_ids=media_ids or None,
+                idempotency_key=post.idempotency_key or None,
+                visibility="public",
+            ),
+            publishing=True,
+        )
         return PublishResult(external_id=str(status["id"]), url=status.get("url") or "", raw=self._last_json())
 
     def delete(self, external_id: str) -> None:
         self._call(lambda: self._client().status_delete(external_id))
+
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        """The account's own statuses, newest first, back to ``since`` (one page of 40)."""
+        api = self._client()
+        me = self._read(api.account_verify_credentials)
+        self._read(lambda: api.account_statuses(me["id"], limit=PAGE_SIZE))
+        page = self._last_json()
+        posts = []
+        for raw in page if isinstance(page, list) else []:
+            created = _time(raw.get("created_at"))
+            if created is not None and created < since:
+                break
+            posts.append(
+                AccountPost(
+                    external_id=str(raw.get("id", "")),
+                    text=_plain(raw.get("content")),
+                    created_at=created,
+                    url=str(raw.get("url") or ""),
+                )
+            )
+        return posts
 
     # --- listening -----------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
@@ -256,9 +329,14 @@ class MastodonConnector(Connector):
         except ValueError:
             raw = {"body": body}
         return InboundItem(
-            external_id="unreadable:" + hashlib.sha256(body.encode()).hexdigest(), kind="", author_handle="",
-            author_name="", text="", created_at=dt.datetime.now(dt.UTC),
-            raw=raw if isinstance(raw, dict) else {"body": raw}, malformed=True,
+            external_id="unreadable:" + hashlib.sha256(body.encode()).hexdigest(),
+            kind="",
+            author_handle="",
+            author_name="",
+            text="",
+            created_at=dt.datetime.now(dt.UTC),
+            raw=raw if isinstance(raw, dict) else {"body": raw},
+            malformed=True,
             parse_error="The server's answer could not be read.",
         )
 
@@ -304,15 +382,20 @@ class MastodonConnector(Connector):
             failures += 1
             if failures > STREAM_MAX_RECONNECTS:
                 raise error
-            self.stop_stream.wait(error.retry_after if error.retry_after is not None else min(60.0, 2.0 ** failures))
+            self.stop_stream.wait(error.retry_after if error.retry_after is not None else min(60.0, 2.0**failures))
 
     # --- measuring -----------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
         self._read(self._client().account_verify_credentials)
         me = self._last_json()
-        return AccountMetrics(taken_at=dt.datetime.now(dt.UTC), followers=me.get("followers_count"),
-                              raw={k: me.get(k) for k in ("id", "acct", "followers_count", "following_count",
-                                                          "statuses_count", "last_status_at")})
+        return AccountMetrics(
+            taken_at=dt.datetime.now(dt.UTC),
+            followers=me.get("followers_count"),
+            raw={
+                k: me.get(k)
+                for k in ("id", "acct", "followers_count", "following_count", "statuses_count", "last_status_at")
+            },
+        )
 
 
 def _id_key(value: str) -> tuple[int, str]:
@@ -327,9 +410,17 @@ def _newest_id(ids: list[Any], cursor: str) -> str:
 def _parse_notification(raw: Any) -> InboundItem:
     """One notification as an item; anything unexpected is kept, flagged, with what could be read."""
     if not isinstance(raw, dict):
-        return InboundItem(external_id="", kind="", author_handle="", author_name="", text="",
-                           created_at=dt.datetime.now(dt.UTC), raw={"value": raw}, malformed=True,
-                           parse_error="The notification was not an object.")
+        return InboundItem(
+            external_id="",
+            kind="",
+            author_handle="",
+            author_name="",
+            text="",
+            created_at=dt.datetime.now(dt.UTC),
+            raw={"value": raw},
+            malformed=True,
+            parse_error="The notification was not an object.",
+        )
     problems: list[str] = []
     status: dict[str, Any] = raw["status"] if isinstance(raw.get("status"), dict) else {}
     account: dict[str, Any] = raw["account"] if isinstance(raw.get("account"), dict) else {}
@@ -339,25 +430,44 @@ def _parse_notification(raw: Any) -> InboundItem:
         problems.append("The notification had no author.")
     created: dt.datetime | None = None
     try:
-        created = dt.datetime.fromisoformat(str(status.get("created_at") or raw.get("created_at")).replace("Z", "+00:00"))
+        created = dt.datetime.fromisoformat(
+            str(status.get("created_at") or raw.get("created_at")).replace("Z", "+00:00")
+        )
     except ValueError:
         problems.append("The notification's time could not be read.")
     notification_id = raw.get("id")
     # The status id, when there is one, so that a reply (OutboundPost.reply_to_external_id) and
     # in_reply_to_external_id speak of the same ids; the stream and the poll give the same one.
-    external_id = str(status["id"]) if status.get("id") is not None else (
-        f"notification:{notification_id}" if notification_id is not None else "")
+    external_id = (
+        str(status["id"])
+        if status.get("id") is not None
+        else (f"notification:{notification_id}" if notification_id is not None else "")
+    )
     return InboundItem(
         external_id=external_id,
         kind="reply" if status.get("in_reply_to_id") else "mention",
         author_handle=f"@{account['acct']}" if account.get("acct") else "",
         author_name=str(account.get("display_name") or ""),
-        text=strip_tags(str(status.get("content") or "").replace("</p><p>", "\n\n").replace("<br>", "\n")),
+        text=_plain(status.get("content")),
         created_at=created or dt.datetime.now(dt.UTC),
         url=str(status.get("url") or status.get("uri") or ""),
         in_reply_to_external_id=str(status.get("in_reply_to_id") or ""),
-        raw=raw, malformed=bool(problems), parse_error=" ".join(problems),
+        raw=raw,
+        malformed=bool(problems),
+        parse_error=" ".join(problems),
     )
+
+
+def _plain(content: Any) -> str:
+    """A status's HTML as the text that was sent."""
+    return html.unescape(strip_tags(str(content or "").replace("</p><p>", "\n\n").replace("<br>", "\n")))
+
+
+def _time(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
 
 
 class _NotificationStream:
@@ -425,8 +535,11 @@ class _NotificationStream:
             response = getattr(self._api.session, "last_response", None)
         if response is not None and response.status_code != 200:
             if response.status_code == 401:
-                return ConnectorError(ErrorKind.REAUTHORISE, "Mastodon no longer accepts this channel's access "
-                                      "token: it has expired or been revoked.", platform_code="401")
+                return ConnectorError(
+                    ErrorKind.REAUTHORISE,
+                    "Mastodon no longer accepts this channel's access token: it has expired or been revoked.",
+                    platform_code="401",
+                )
             if response.status_code == 410:
                 return ConnectorError(ErrorKind.DISCONNECT, "The Mastodon account is gone.", platform_code="410")
             return http.default_classify(response)

@@ -12,18 +12,14 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
-
-import requests
 
 from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
-    Connector,
+    AccountPost,
     ConnectorError,
     Credentials,
     ErrorKind,
@@ -32,9 +28,10 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
-    RateHeadroom,
     Video,
+    platform_time,
 )
+from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.x.errors import classify
 from townsquare.connectors.x.limits import LIMITS
 
@@ -49,52 +46,44 @@ CHUNK_BYTES = 4 * 1024 * 1024
 VIDEO_POLLS = 30
 
 
-class XConnector(Connector):
+class XConnector(BearerConnector):
     platform = "x"
-    auth_method = "oauth2"
     limits = LIMITS
     pkce = True
-
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
-                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
-        super().__init__(credentials, base_url=base_url, settings=settings)
-        self.sleep = sleep
-
-    # --- plumbing -------------------------------------------------------------------------------
-    @property
-    def api(self) -> str:
-        return (self.base_url or API_URL).rstrip("/")
-
-    def _cred(self, name: str) -> str:
-        if self.credentials is None or not self.credentials.data.get(name):
-            raise ConnectorError(ErrorKind.REAUTHORISE, "This X account is not connected. Connect the channel.")
-        return str(self.credentials.data[name])
-
-    def _setting(self, name: str) -> str:
-        if not self.settings.get(name):
-            raise ConnectorError(ErrorKind.REJECTED, f"X is not set up on this Townsquare ({name} is missing). Ask an "
-                                 "administrator to add the app's details.")
-        return str(self.settings[name])
-
-    def _note_headroom(self, room: RateHeadroom) -> None:
-        self.last_headroom = room
-
-    def _call(self, method: str, path: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token or self._cred('access_token')}"}
-        return http.call(method, f"{self.api}{path}", safe_to_retry=safe_to_retry, classify=classify,
-                         on_headroom=self._note_headroom, sleep=self.sleep, headers=headers, **kwargs)
+    display_name = "X"
+    not_connected_message = "This X account is not connected. Connect the channel."
+    api_url = API_URL
+    classify = staticmethod(classify)
 
     # --- connecting -----------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
         if not code_challenge:
             raise ValueError("X needs a PKCE code_challenge")
-        return AUTHORISE_URL + "?" + urlencode({
-            "response_type": "code", "client_id": self._setting("client_id"), "redirect_uri": redirect_uri,
-            "scope": SCOPES, "state": state, "code_challenge": code_challenge, "code_challenge_method": "S256"})
+        return (
+            AUTHORISE_URL
+            + "?"
+            + urlencode(
+                {
+                    "response_type": "code",
+                    "client_id": self._setting("client_id"),
+                    "redirect_uri": redirect_uri,
+                    "scope": SCOPES,
+                    "state": state,
+                    "code_challenge": code_challenge,
+                    "code_challenge_method": "S256",
+                }
+            )
+        )
 
     def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
-        tokens = self._token({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-                              "code_verifier": code_verifier})
+        tokens = self._token(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": redirect_uri,
+                "code_verifier": code_verifier,
+            }
+        )
         me = self._call("GET", "/2/users/me", safe_to_retry=True, token=tokens["access_token"]).json()["data"]
         return self._credentials(tokens, user_id=str(me["id"]), username=str(me["username"]))
 
@@ -108,29 +97,54 @@ class XConnector(Connector):
         if self.settings.get("client_secret"):  # a confidential client authenticates itself
             pair = f"{client_id}:{self.settings['client_secret']}".encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-        response = http.call("POST", f"{self.api}/2/oauth2/token", safe_to_retry=True, classify=classify,
-                             sleep=self.sleep, headers=headers, data={**form, "client_id": client_id})
+        response = http.call(
+            "POST",
+            f"{self.api}/2/oauth2/token",
+            safe_to_retry=True,
+            classify=classify,
+            sleep=self.sleep,
+            headers=headers,
+            data={**form, "client_id": client_id},
+        )
         tokens: dict[str, Any] = response.json()
         return tokens
 
     def _credentials(self, tokens: dict[str, Any], *, user_id: str, username: str) -> Credentials:
         expires_in = tokens.get("expires_in")
         expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=int(expires_in)) if expires_in else None
-        refresh_token = tokens.get("refresh_token") or (self.credentials.data.get("refresh_token") if self.credentials else "")
-        return Credentials(data={"access_token": tokens["access_token"], "refresh_token": refresh_token,
-                                 "user_id": user_id, "username": username}, expires_at=expires_at)
+        refresh_token = tokens.get("refresh_token") or (
+            self.credentials.data.get("refresh_token") if self.credentials else ""
+        )
+        return Credentials(
+            data={
+                "access_token": tokens["access_token"],
+                "refresh_token": refresh_token,
+                "user_id": user_id,
+                "username": username,
+            },
+            expires_at=expires_at,
+        )
 
     def account(self) -> AccountInfo:
         me = self._call("GET", "/2/users/me", safe_to_retry=True).json()["data"]
-        return AccountInfo(external_id=str(me["id"]), handle=str(me["username"]), display_name=str(me.get("name", "")),
-                           url=f"https://x.com/{me['username']}")
+        return AccountInfo(
+            external_id=str(me["id"]),
+            handle=str(me["username"]),
+            display_name=str(me.get("name", "")),
+            url=f"https://x.com/{me['username']}",
+        )
 
     # --- publishing -----------------------------------------------------------------------------
+    @classmethod
+    def compose_text(cls, text: str, link: str, *, media: bool = False) -> str:
+        # One space: every link counts 23 whatever it is, and a line break would cost as much.
+        return f"{text} {link}".strip() if link and link not in text else text
+
     def publish(self, post: OutboundPost) -> PublishResult:
         media_ids = [self._upload_image(image) for image in post.images]
         if post.video is not None:
             media_ids.append(self._upload_video(post.video))
-        text = f"{post.text} {post.link}".strip() if post.link and post.link not in post.text else post.text
+        text = self.compose_text(post.text, post.link, media=bool(media_ids))
         body: dict[str, Any] = {"text": text}
         if media_ids:
             body["media"] = {"media_ids": media_ids}
@@ -141,24 +155,64 @@ class XConnector(Connector):
         username = self.credentials.data.get("username", "i") if self.credentials else "i"
         return PublishResult(external_id=tweet_id, url=f"https://x.com/{username}/status/{tweet_id}", raw=answer)
 
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        answer = self._call(
+            "GET",
+            f"/2/users/{self._cred('user_id')}/tweets",
+            safe_to_retry=True,
+            params={
+                "max_results": 20,
+                "tweet.fields": "created_at",
+                "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
+        ).json()
+        username = self.credentials.data.get("username", "i") if self.credentials else "i"
+        return [
+            AccountPost(
+                external_id=str(t["id"]),
+                text=str(t.get("text", "")),
+                created_at=platform_time(t.get("created_at")),
+                url=f"https://x.com/{username}/status/{t['id']}",
+            )
+            for t in answer.get("data", [])
+            if isinstance(t, dict) and t.get("id")
+        ]
+
     def _upload_image(self, image: Image) -> str:
         # Uploaded media is invisible until a post attaches it, so these calls may be retried.
-        answer = self._call("POST", "/2/media/upload", safe_to_retry=True,
-                            data={"media_category": "tweet_image", "media_type": image.mime_type},
-                            files={"media": ("image", image.content, image.mime_type)}).json()
+        answer = self._call(
+            "POST",
+            "/2/media/upload",
+            safe_to_retry=True,
+            data={"media_category": "tweet_image", "media_type": image.mime_type},
+            files={"media": ("image", image.content, image.mime_type)},
+        ).json()
         media_id = str(answer["data"]["id"])
         if image.alt_text:
-            self._call("POST", "/2/media/metadata", safe_to_retry=True,
-                       json={"id": media_id, "metadata": {"alt_text": {"text": image.alt_text}}})
+            self._call(
+                "POST",
+                "/2/media/metadata",
+                safe_to_retry=True,
+                json={"id": media_id, "metadata": {"alt_text": {"text": image.alt_text}}},
+            )
         return media_id
 
     def _upload_video(self, video: Video) -> str:
-        started = self._call("POST", "/2/media/upload/initialize", safe_to_retry=True, json={
-            "media_type": video.mime_type, "total_bytes": len(video.content), "media_category": "tweet_video"}).json()
+        started = self._call(
+            "POST",
+            "/2/media/upload/initialize",
+            safe_to_retry=True,
+            json={"media_type": video.mime_type, "total_bytes": len(video.content), "media_category": "tweet_video"},
+        ).json()
         media_id = str(started["data"]["id"])
         for index, offset in enumerate(range(0, len(video.content), CHUNK_BYTES)):
-            self._call("POST", f"/2/media/upload/{media_id}/append", safe_to_retry=True, data={"segment_index": str(index)},
-                       files={"media": ("chunk", video.content[offset:offset + CHUNK_BYTES], "application/octet-stream")})
+            self._call(
+                "POST",
+                f"/2/media/upload/{media_id}/append",
+                safe_to_retry=True,
+                data={"segment_index": str(index)},
+                files={"media": ("chunk", video.content[offset : offset + CHUNK_BYTES], "application/octet-stream")},
+            )
         info = self._call("POST", f"/2/media/upload/{media_id}/finalize", safe_to_retry=True).json()["data"]
         for _ in range(VIDEO_POLLS):
             processing = info.get("processing_info") or {"state": "succeeded"}
@@ -168,8 +222,9 @@ class XConnector(Connector):
                 reason = (processing.get("error") or {}).get("message", "processing failed")
                 raise ConnectorError(ErrorKind.REJECTED, f"X could not use the video: {reason}", raw=info)
             self.sleep(float(processing.get("check_after_secs", 5)))
-            info = self._call("GET", "/2/media/upload", safe_to_retry=True,
-                              params={"command": "STATUS", "media_id": media_id}).json()["data"]
+            info = self._call(
+                "GET", "/2/media/upload", safe_to_retry=True, params={"command": "STATUS", "media_id": media_id}
+            ).json()["data"]
         raise ConnectorError(ErrorKind.RETRY, "X is still processing the video.", retry_after=60.0)
 
     def delete(self, external_id: str) -> None:
@@ -191,23 +246,31 @@ class XConnector(Connector):
         except ConnectorError as error:
             if error.platform_code != "403":
                 raise
-            log.warning("X direct messages skipped for user %s: the connection lacks the dm.read permission or the "
-                        "app lacks DM access (%s). Reconnect the channel to read direct messages.",
-                        self._cred("user_id"), error.kind)
+            log.warning(
+                "X direct messages skipped for user %s: the connection lacks the dm.read permission or the "
+                "app lacks DM access (%s). Reconnect the channel to read direct messages.",
+                self._cred("user_id"),
+                error.kind,
+            )
             messages = []
         return InboundPage(items=items + messages, cursor=make_cursor(mention_cursor, dm_cursor))
 
     def _mentions(self, cursor: str) -> tuple[list[InboundItem], str]:
         """Mentions since the last one seen (``since_id``); the position is the newest post id."""
         params: dict[str, Any] = {
-            "max_results": 100, "tweet.fields": "created_at,author_id,conversation_id,referenced_tweets",
-            "expansions": "author_id", "user.fields": "username,name"}
+            "max_results": 100,
+            "tweet.fields": "created_at,author_id,conversation_id,referenced_tweets",
+            "expansions": "author_id",
+            "user.fields": "username,name",
+        }
         if cursor:
             params["since_id"] = cursor
         items: list[InboundItem] = []
         newest = cursor
         for _ in range(MENTION_PAGES):
-            page = self._call("GET", f"/2/users/{self._cred('user_id')}/mentions", safe_to_retry=True, params=params).json()
+            page = self._call(
+                "GET", f"/2/users/{self._cred('user_id')}/mentions", safe_to_retry=True, params=params
+            ).json()
             meta = page.get("meta") or {}
             if newest == cursor and meta.get("newest_id"):
                 newest = str(meta["newest_id"])  # the first page holds the newest
@@ -227,9 +290,12 @@ class XConnector(Connector):
         """
         me = self._cred("user_id")
         params: dict[str, Any] = {
-            "max_results": 100, "event_types": "MessageCreate",
+            "max_results": 100,
+            "event_types": "MessageCreate",
             "dm_event.fields": "id,text,sender_id,created_at,dm_conversation_id,event_type",
-            "expansions": "sender_id", "user.fields": "username,name"}
+            "expansions": "sender_id",
+            "user.fields": "username,name",
+        }
         items: list[InboundItem] = []
         newest = cursor
         for _ in range(DM_PAGES):
@@ -254,30 +320,51 @@ class XConnector(Connector):
 
     # --- measuring ------------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
-        me = self._call("GET", "/2/users/me", safe_to_retry=True, params={"user.fields": "public_metrics"}).json()["data"]
+        me = self._call("GET", "/2/users/me", safe_to_retry=True, params={"user.fields": "public_metrics"}).json()[
+            "data"
+        ]
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=28)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        tweets = self._call("GET", f"/2/users/{me['id']}/tweets", safe_to_retry=True, params={
-            "max_results": 100, "tweet.fields": "public_metrics", "exclude": "retweets", "start_time": since}).json()
+        tweets = self._call(
+            "GET",
+            f"/2/users/{me['id']}/tweets",
+            safe_to_retry=True,
+            params={"max_results": 100, "tweet.fields": "public_metrics", "exclude": "retweets", "start_time": since},
+        ).json()
         impressions = engagements = 0
         for tweet in tweets.get("data", []):
             counts = tweet.get("public_metrics") or {}
             impressions += int(counts.get("impression_count", 0))
-            engagements += sum(int(counts.get(name, 0)) for name in
-                               ("like_count", "retweet_count", "reply_count", "quote_count", "bookmark_count"))
-        return AccountMetrics(taken_at=dt.datetime.now(dt.UTC), followers=me.get("public_metrics", {}).get("followers_count"),
-                              impressions=impressions, engagements=engagements, raw={"user": me, "tweets": tweets})
+            engagements += sum(
+                int(counts.get(name, 0))
+                for name in ("like_count", "retweet_count", "reply_count", "quote_count", "bookmark_count")
+            )
+        return AccountMetrics(
+            taken_at=dt.datetime.now(dt.UTC),
+            followers=me.get("public_metrics", {}).get("followers_count"),
+            impressions=impressions,
+            engagements=engagements,
+            raw={"user": me, "tweets": tweets},
+        )
 
 
 def _mention(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
     try:
         author = users.get(raw["author_id"], {})
-        replied_to = next((ref["id"] for ref in raw.get("referenced_tweets", []) if ref.get("type") == "replied_to"), "")
+        replied_to = next(
+            (ref["id"] for ref in raw.get("referenced_tweets", []) if ref.get("type") == "replied_to"), ""
+        )
         username = str(author.get("username", ""))
         return InboundItem(
-            external_id=str(raw["id"]), kind="reply" if replied_to else "mention", author_handle=username,
-            author_name=str(author.get("name", "")), text=str(raw["text"]),
+            external_id=str(raw["id"]),
+            kind="reply" if replied_to else "mention",
+            author_handle=username,
+            author_name=str(author.get("name", "")),
+            text=str(raw["text"]),
             created_at=dt.datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
-            url=f"https://x.com/{username or 'i'}/status/{raw['id']}", in_reply_to_external_id=str(replied_to), raw=raw)
+            url=f"https://x.com/{username or 'i'}/status/{raw['id']}",
+            in_reply_to_external_id=str(replied_to),
+            raw=raw,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return _malformed(raw, "mention", exc)
 
@@ -286,11 +373,15 @@ def _direct_message(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
     try:
         sender = users.get(raw["sender_id"], {})
         return InboundItem(
-            external_id=str(raw["id"]), kind="direct_message", author_handle=str(sender.get("username", "")),
-            author_name=str(sender.get("name", "")), text=str(raw["text"]),
+            external_id=str(raw["id"]),
+            kind="direct_message",
+            author_handle=str(sender.get("username", "")),
+            author_name=str(sender.get("name", "")),
+            text=str(raw["text"]),
             created_at=dt.datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
             url=f"https://x.com/messages/{raw['dm_conversation_id']}" if raw.get("dm_conversation_id") else "",
-            raw=raw)
+            raw=raw,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return _malformed(raw, "direct_message", exc)
 
@@ -322,6 +413,14 @@ def _malformed(raw: Any, kind: str, error: Exception) -> InboundItem:
     """Kept raw and flagged for a person, never dropped and never an exception."""
     raw_dict = raw if isinstance(raw, dict) else {"value": raw}
     digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return InboundItem(external_id=str(raw_dict.get("id") or f"malformed:{digest}"), kind=kind, author_handle="",
-                       author_name="", text=str(raw_dict.get("text", "")), created_at=dt.datetime.now(dt.UTC),
-                       raw=raw_dict, malformed=True, parse_error=f"{type(error).__name__}: {error}")
+    return InboundItem(
+        external_id=str(raw_dict.get("id") or f"malformed:{digest}"),
+        kind=kind,
+        author_handle="",
+        author_name="",
+        text=str(raw_dict.get("text", "")),
+        created_at=dt.datetime.now(dt.UTC),
+        raw=raw_dict,
+        malformed=True,
+        parse_error=f"{type(error).__name__}: {error}",
+    )

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httplib2
-import requests
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest, MediaIoBaseUpload
@@ -26,7 +25,7 @@ from townsquare.connectors import http
 from townsquare.connectors.base import (
     AccountInfo,
     AccountMetrics,
-    Connector,
+    AccountPost,
     ConnectorError,
     Credentials,
     ErrorKind,
@@ -34,15 +33,19 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
-    RateHeadroom,
+    platform_time,
 )
+from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.youtube.errors import classify, classify_parts
 from townsquare.connectors.youtube.limits import LIMITS
 
 AUTHORISE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
 TOKEN_URL = "https://oauth2.googleapis.com/token"
-SCOPES = ["https://www.googleapis.com/auth/youtube.upload", "https://www.googleapis.com/auth/youtube.force-ssl",
-          "https://www.googleapis.com/auth/yt-analytics.readonly"]
+SCOPES = [
+    "https://www.googleapis.com/auth/youtube.upload",
+    "https://www.googleapis.com/auth/youtube.force-ssl",
+    "https://www.googleapis.com/auth/yt-analytics.readonly",
+]
 COMMENT_PAGES = 5
 COMMENT_PREFIX = "comment:"  # our external ids for comments, so ``delete`` knows which kind it holds
 VIDEO_ID_LENGTH = 11
@@ -55,48 +58,43 @@ class _ThroughHttpModule:
     def __init__(self, connector: YouTubeConnector) -> None:
         self.connector = connector
 
-    def request(self, uri: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None,
-                redirections: int = 5, connection_type: Any = None) -> tuple[httplib2.Response, bytes]:
-        response = self.connector._call(method, uri, safe_to_retry=method in SAFE_METHODS, data=body,
-                                        headers=dict(headers or {}))
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        redirections: int = 5,
+        connection_type: Any = None,
+    ) -> tuple[httplib2.Response, bytes]:
+        response = self.connector._call(
+            method, uri, safe_to_retry=method in SAFE_METHODS, data=body, headers=dict(headers or {})
+        )
         info = {"status": str(response.status_code), **{k.lower(): v for k, v in response.headers.items()}}
         return httplib2.Response(info), response.content
 
 
-class YouTubeConnector(Connector):
+class YouTubeConnector(BearerConnector):
     platform = "youtube"
-    auth_method = "oauth2"
     limits = LIMITS
+    display_name = "YouTube"
+    not_connected_message = "This YouTube channel is not connected. Connect the channel."
+    classify = staticmethod(classify)
 
-    def __init__(self, credentials: Credentials | None = None, *, base_url: str = "",
-                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep,
-                 http: Any = None) -> None:
-        super().__init__(credentials, base_url=base_url, settings=settings)
-        self.sleep = sleep
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        *,
+        base_url: str = "",
+        settings: dict[str, Any] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        http: Any = None,
+    ) -> None:
+        super().__init__(credentials, base_url=base_url, settings=settings, sleep=sleep)
         self.http = http or _ThroughHttpModule(self)
         self._services: dict[str, Any] = {}
 
     # --- plumbing -------------------------------------------------------------------------------
-    def _cred(self, name: str) -> str:
-        if self.credentials is None or not self.credentials.data.get(name):
-            raise ConnectorError(ErrorKind.REAUTHORISE, "This YouTube channel is not connected. Connect the channel.")
-        return str(self.credentials.data[name])
-
-    def _setting(self, name: str) -> str:
-        if not self.settings.get(name):
-            raise ConnectorError(ErrorKind.REJECTED, f"YouTube is not set up on this Townsquare ({name} is missing). "
-                                 "Ask an administrator to add the app's details.")
-        return str(self.settings[name])
-
-    def _note_headroom(self, room: RateHeadroom) -> None:
-        self.last_headroom = room
-
-    def _call(self, method: str, url: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
-        headers = kwargs.pop("headers", {})
-        headers["Authorization"] = f"Bearer {token or self._cred('access_token')}"
-        return http.call(method, url, safe_to_retry=safe_to_retry, classify=classify, on_headroom=self._note_headroom,
-                         sleep=self.sleep, headers=headers, **kwargs)
-
     def _service(self, name: str, version: str) -> Any:
         if name not in self._services:
             self._services[name] = build(name, version, http=self.http, static_discovery=True, cache_discovery=False)
@@ -111,58 +109,95 @@ class YouTubeConnector(Connector):
         return self._service("youtubeAnalytics", "v2")
 
     @staticmethod
-    def _execute(request: HttpRequest) -> dict[str, Any]:
+    def _execute(request: HttpRequest, *, publishing: bool = False) -> dict[str, Any]:
         try:
             answer: dict[str, Any] = request.execute() or {}
         except HttpError as exc:  # raised when ``http`` answers directly (tests); http.call raises ConnectorError
-            raise classify_parts(exc.resp.status, exc.content, exc.resp) from exc
+            error = classify_parts(exc.resp.status, exc.content, exc.resp)
+            raise (http.unconfirmed_unless_proven(error, exc.resp.status) if publishing else error) from exc
         return answer
 
     # --- connecting -----------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
         # access_type=offline and prompt=consent: Google gives a refresh token only when asked for both
-        return AUTHORISE_URL + "?" + urlencode({
-            "client_id": self._setting("client_id"), "redirect_uri": redirect_uri, "response_type": "code",
-            "scope": " ".join(SCOPES), "access_type": "offline", "prompt": "consent", "state": state,
-            "include_granted_scopes": "true"})
+        return (
+            AUTHORISE_URL
+            + "?"
+            + urlencode(
+                {
+                    "client_id": self._setting("client_id"),
+                    "redirect_uri": redirect_uri,
+                    "response_type": "code",
+                    "scope": " ".join(SCOPES),
+                    "access_type": "offline",
+                    "prompt": "consent",
+                    "state": state,
+                    "include_granted_scopes": "true",
+                }
+            )
+        )
 
     def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
         tokens = self._token({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri})
         self.credentials = Credentials(data={"access_token": tokens["access_token"]})
         channels = self._execute(self.youtube.channels().list(part="id,snippet", mine=True)).get("items", [])
         if not channels:
-            raise ConnectorError(ErrorKind.REJECTED, "This Google account has no YouTube channel. Connect with the "
-                                 "account that owns the council's channel.")
+            raise ConnectorError(
+                ErrorKind.REJECTED,
+                "This Google account has no YouTube channel. Connect with the account that owns the council's channel.",
+            )
         channel = channels[0]
-        return self._credentials(tokens, channel_id=str(channel["id"]),
-                                 custom_url=str(channel.get("snippet", {}).get("customUrl", "")),
-                                 refresh_token=str(tokens.get("refresh_token", "")))
+        return self._credentials(
+            tokens,
+            channel_id=str(channel["id"]),
+            custom_url=str(channel.get("snippet", {}).get("customUrl", "")),
+            refresh_token=str(tokens.get("refresh_token", "")),
+        )
 
     def refresh(self) -> Credentials:
         tokens = self._token({"grant_type": "refresh_token", "refresh_token": self._cred("refresh_token")})
         # Google keeps the same refresh token unless it sends a new one
-        return self._credentials(tokens, channel_id=self._cred("channel_id"),
-                                 custom_url=str(self.credentials.data.get("custom_url", "")) if self.credentials else "",
-                                 refresh_token=str(tokens.get("refresh_token") or self._cred("refresh_token")))
+        return self._credentials(
+            tokens,
+            channel_id=self._cred("channel_id"),
+            custom_url=str(self.credentials.data.get("custom_url", "")) if self.credentials else "",
+            refresh_token=str(tokens.get("refresh_token") or self._cred("refresh_token")),
+        )
 
     def _token(self, form: dict[str, str]) -> dict[str, Any]:
-        response = http.call("POST", TOKEN_URL, safe_to_retry=True, classify=classify, sleep=self.sleep, data={
-            **form, "client_id": self._setting("client_id"), "client_secret": self._setting("client_secret")})
+        response = http.call(
+            "POST",
+            TOKEN_URL,
+            safe_to_retry=True,
+            classify=classify,
+            sleep=self.sleep,
+            data={**form, "client_id": self._setting("client_id"), "client_secret": self._setting("client_secret")},
+        )
         tokens: dict[str, Any] = response.json()
         return tokens
 
     @staticmethod
     def _credentials(tokens: dict[str, Any], *, channel_id: str, custom_url: str, refresh_token: str) -> Credentials:
         expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=int(tokens.get("expires_in", 3600)))
-        return Credentials(data={"access_token": tokens["access_token"], "refresh_token": refresh_token,
-                                 "channel_id": channel_id, "custom_url": custom_url}, expires_at=expires_at)
+        return Credentials(
+            data={
+                "access_token": tokens["access_token"],
+                "refresh_token": refresh_token,
+                "channel_id": channel_id,
+                "custom_url": custom_url,
+            },
+            expires_at=expires_at,
+        )
 
     def account(self) -> AccountInfo:
         channel = self._execute(self.youtube.channels().list(part="id,snippet", mine=True))["items"][0]
         snippet = channel.get("snippet", {})
-        return AccountInfo(external_id=str(channel["id"]), handle=str(snippet.get("customUrl", "")),
-                           display_name=str(snippet.get("title", "")),
-                           url=f"https://www.youtube.com/channel/{channel['id']}")
+        return AccountInfo(
+            external_id=str(channel["id"]),
+            handle=str(snippet.get("customUrl", "")),
+            display_name=str(snippet.get("title", "")),
+            url=f"https://www.youtube.com/channel/{channel['id']}",
+        )
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, post: OutboundPost) -> PublishResult:
@@ -170,20 +205,57 @@ class YouTubeConnector(Connector):
             return self._comment(post)
         if post.video is None or post.images:
             raise ConnectorError(ErrorKind.REJECTED, "YouTube posts are videos: attach one video and no images.")
-        text = f"{post.text}\n\n{post.link}" if post.link and post.link not in post.text else post.text
+        text = self.compose_text(post.text, post.link, media=True)
         title = (post.video.title or (post.text.splitlines() or ["Video"])[0]).replace("<", "").replace(">", "")[:100]
-        body = {"snippet": {"title": title, "description": (post.video.description or text)[:5000]},
-                "status": {"privacyStatus": "public", "selfDeclaredMadeForKids": False}}
+        body = {
+            "snippet": {"title": title, "description": (post.video.description or text)[:5000]},
+            "status": {"privacyStatus": "public", "selfDeclaredMadeForKids": False},
+        }
         # One multipart request, so the upload is a single attempt like every other publish.
         media = MediaIoBaseUpload(io.BytesIO(post.video.content), mimetype=post.video.mime_type, resumable=False)
-        video = self._execute(self.youtube.videos().insert(part="snippet,status", body=body, media_body=media))
+        video = self._execute(
+            self.youtube.videos().insert(part="snippet,status", body=body, media_body=media), publishing=True
+        )
         status = video.get("status", {})
         if status.get("uploadStatus") == "rejected":
             reason = status.get("rejectionReason", "")
-            message = ("YouTube rejected the video as a duplicate of one already on the channel." if reason == "duplicate"
-                       else f"YouTube rejected the video ({reason or 'no reason given'}).")
+            message = (
+                "YouTube rejected the video as a duplicate of one already on the channel."
+                if reason == "duplicate"
+                else f"YouTube rejected the video ({reason or 'no reason given'})."
+            )
             raise ConnectorError(ErrorKind.REJECTED, message, platform_code=f"rejected/{reason}", raw=video)
-        return PublishResult(external_id=str(video["id"]), url=f"https://www.youtube.com/watch?v={video['id']}", raw=video)
+        return PublishResult(
+            external_id=str(video["id"]), url=f"https://www.youtube.com/watch?v={video['id']}", raw=video
+        )
+
+    def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
+        """The channel's own videos, newest first (their title and description as the text)."""
+        answer = self._execute(
+            self.youtube.search().list(
+                part="snippet",
+                forMine=True,
+                type="video",
+                order="date",
+                maxResults=25,
+                publishedAfter=since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+        )
+        posts = []
+        for item in answer.get("items", []):
+            video_id = str((item.get("id") or {}).get("videoId", "")) if isinstance(item, dict) else ""
+            if not video_id:
+                continue
+            snippet = item.get("snippet") or {}
+            posts.append(
+                AccountPost(
+                    external_id=video_id,
+                    text=f"{snippet.get('title', '')}\n{snippet.get('description', '')}",
+                    created_at=platform_time(snippet.get("publishedAt")),
+                    url=f"https://www.youtube.com/watch?v={video_id}",
+                )
+            )
+        return posts
 
     def _comment(self, post: OutboundPost) -> PublishResult:
         if post.images or post.video:
@@ -191,12 +263,17 @@ class YouTubeConnector(Connector):
         target = post.reply_to_external_id.removeprefix(COMMENT_PREFIX)
         text = f"{post.text} {post.link}".strip() if post.link and post.link not in post.text else post.text
         if len(target) == VIDEO_ID_LENGTH:  # a comment on a video
-            body = {"snippet": {"videoId": target, "channelId": self._cred("channel_id"),
-                                "topLevelComment": {"snippet": {"textOriginal": text}}}}
-            answer = self._execute(self.youtube.commentThreads().insert(part="snippet", body=body))
+            body = {
+                "snippet": {
+                    "videoId": target,
+                    "channelId": self._cred("channel_id"),
+                    "topLevelComment": {"snippet": {"textOriginal": text}},
+                }
+            }
+            answer = self._execute(self.youtube.commentThreads().insert(part="snippet", body=body), publishing=True)
         else:  # a reply under someone's comment
             body = {"snippet": {"parentId": target, "textOriginal": text}}
-            answer = self._execute(self.youtube.comments().insert(part="snippet", body=body))
+            answer = self._execute(self.youtube.comments().insert(part="snippet", body=body), publishing=True)
         return PublishResult(external_id=COMMENT_PREFIX + str(answer["id"]), raw=answer)
 
     def delete(self, external_id: str) -> None:
@@ -213,17 +290,35 @@ class YouTubeConnector(Connector):
         items: list[InboundItem] = []
         page_token = None
         for _ in range(COMMENT_PAGES):
-            answer = self._execute(self.youtube.commentThreads().list(
-                part="snippet,replies", allThreadsRelatedToChannelId=channel_id, order="time", maxResults=100,
-                textFormat="plainText", pageToken=page_token))
+            answer = self._execute(
+                self.youtube.commentThreads().list(
+                    part="snippet,replies",
+                    allThreadsRelatedToChannelId=channel_id,
+                    order="time",
+                    maxResults=100,
+                    textFormat="plainText",
+                    pageToken=page_token,
+                )
+            )
             reached_cursor = False
             for thread in answer.get("items", []):
                 top = (thread.get("snippet") or {}).get("topLevelComment") if isinstance(thread, dict) else None
-                found = [_comment(top, kind="comment", in_reply_to=str(((top or {}).get("snippet") or {}).get("videoId", "")))]
-                found += [_comment(reply, kind="reply", in_reply_to=str((top or {}).get("id", "")))
-                          for reply in ((thread.get("replies") or {}).get("comments") or [] if isinstance(thread, dict) else [])]
+                found = [
+                    _comment(
+                        top, kind="comment", in_reply_to=str(((top or {}).get("snippet") or {}).get("videoId", ""))
+                    )
+                ]
+                found += [
+                    _comment(reply, kind="reply", in_reply_to=str((top or {}).get("id", "")))
+                    for reply in (
+                        (thread.get("replies") or {}).get("comments") or [] if isinstance(thread, dict) else []
+                    )
+                ]
                 for item in found:
-                    if not item.malformed and item.raw.get("snippet", {}).get("authorChannelId", {}).get("value") == channel_id:
+                    if (
+                        not item.malformed
+                        and item.raw.get("snippet", {}).get("authorChannelId", {}).get("value") == channel_id
+                    ):
                         continue  # the channel's own comments
                     if item.malformed or after is None or item.created_at >= after:
                         items.append(item)
@@ -240,33 +335,54 @@ class YouTubeConnector(Connector):
         """Subscribers now; views, watch time and engagements over the last 28 days."""
         channel = self._execute(self.youtube.channels().list(part="statistics", mine=True))["items"][0]
         end = today or dt.datetime.now(dt.UTC).date()
-        report = self._execute(self.analytics.reports().query(
-            ids="channel==MINE", startDate=(end - dt.timedelta(days=28)).isoformat(), endDate=end.isoformat(),
-            metrics="views,estimatedMinutesWatched,likes,comments,shares"))
-        row = dict(zip([h["name"] for h in report.get("columnHeaders", [])], (report.get("rows") or [[]])[0], strict=False))
+        report = self._execute(
+            self.analytics.reports().query(
+                ids="channel==MINE",
+                startDate=(end - dt.timedelta(days=28)).isoformat(),
+                endDate=end.isoformat(),
+                metrics="views,estimatedMinutesWatched,likes,comments,shares",
+            )
+        )
+        row = dict(
+            zip([h["name"] for h in report.get("columnHeaders", [])], (report.get("rows") or [[]])[0], strict=False)
+        )
         statistics = channel.get("statistics", {})
         followers = None if statistics.get("hiddenSubscriberCount") else int(statistics.get("subscriberCount", 0))
         return AccountMetrics(
-            taken_at=dt.datetime.now(dt.UTC), followers=followers,
+            taken_at=dt.datetime.now(dt.UTC),
+            followers=followers,
             video_views=int(row["views"]) if "views" in row else None,
             watch_time_minutes=int(row["estimatedMinutesWatched"]) if "estimatedMinutesWatched" in row else None,
             engagements=sum(int(row.get(k, 0)) for k in ("likes", "comments", "shares")) if row else None,
-            raw={"channel": channel, "analytics": report})
+            raw={"channel": channel, "analytics": report},
+        )
 
 
 def _comment(raw: Any, *, kind: str, in_reply_to: str) -> InboundItem:
     try:
         snippet = raw["snippet"]
         return InboundItem(
-            external_id=str(raw["id"]), kind=kind, author_handle=str(snippet.get("authorChannelUrl", "")),
+            external_id=str(raw["id"]),
+            kind=kind,
+            author_handle=str(snippet.get("authorChannelUrl", "")),
             author_name=str(snippet.get("authorDisplayName", "")),
             text=str(snippet.get("textOriginal") or snippet.get("textDisplay") or ""),
             created_at=dt.datetime.fromisoformat(str(snippet["publishedAt"]).replace("Z", "+00:00")),
             url=f"https://www.youtube.com/watch?v={snippet.get('videoId', '')}&lc={raw['id']}",
-            in_reply_to_external_id=str(snippet.get("parentId") or in_reply_to), raw=raw)
+            in_reply_to_external_id=str(snippet.get("parentId") or in_reply_to),
+            raw=raw,
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raw_dict = raw if isinstance(raw, dict) else {"value": raw}
         digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        return InboundItem(external_id=str(raw_dict.get("id") or f"malformed:{digest}"), kind=kind, author_handle="",
-                           author_name="", text="", created_at=dt.datetime.now(dt.UTC), raw=raw_dict, malformed=True,
-                           parse_error=f"{type(exc).__name__}: {exc}")
+        return InboundItem(
+            external_id=str(raw_dict.get("id") or f"malformed:{digest}"),
+            kind=kind,
+            author_handle="",
+            author_name="",
+            text="",
+            created_at=dt.datetime.now(dt.UTC),
+            raw=raw_dict,
+            malformed=True,
+            parse_error=f"{type(exc).__name__}: {exc}",
+        )
