@@ -244,3 +244,20 @@ def test_embedded_worker_runs_jobs_in_threads(subprocess_env: dict[str, str]) ->
     assert set(Job.objects.filter(pk__in=[j.pk for j in jobs if j]).values_list("status", flat=True)) == {
         Job.Status.DONE}
     assert Job.objects.filter(pk__in=[j.pk for j in jobs if j]).values_list("attempts", flat=True).distinct().get() == 1
+
+
+def test_the_worker_outlives_a_locked_database(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+                                               ) -> None:
+    """SQLite answers "database is locked" to a writer that waited too long: the worker's claim
+    must log it and try again later, not end the process (the jobs stay safe in their rows)."""
+    from django.db import OperationalError
+
+    from townsquare.jobs.management.commands import run_worker
+
+    monkeypatch.setattr(run_worker.time, "sleep", lambda _: None)
+
+    def locked() -> list[object]:
+        raise OperationalError("database is locked")
+
+    assert run_worker._survive(locked, []) == []
+    assert "database call failed" in caplog.text

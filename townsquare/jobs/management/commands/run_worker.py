@@ -1,11 +1,13 @@
 import logging
 import signal
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import heartbeat_beat, job_run, jobs_claim_due, jobs_run_due, worker_name
@@ -16,6 +18,22 @@ log = logging.getLogger(__name__)
 # only queue behind SQLite's single writer and the interpreter lock.
 DEFAULT_CONCURRENCY = 4
 BEAT_SECONDS = 5.0
+
+
+T = TypeVar("T")
+
+
+def _survive(call: Callable[[], T], fallback: T) -> T:
+    """The worker's own bookkeeping (claiming, heartbeats) must outlive a database that is briefly
+    unavailable or locked ("database is locked" under SQLite's single writer): log it, drop the
+    connection, pause a moment and carry on; the jobs themselves stay safe in their rows."""
+    try:
+        return call()
+    except DatabaseError as exc:
+        log.warning("the worker's database call failed, trying again shortly: %s", type(exc).__name__)
+        connection.close()
+        time.sleep(0.5)
+        return fallback
 
 
 def _run_one(job: Job) -> bool:
@@ -57,9 +75,9 @@ class Command(BaseCommand):
         last_beat = 0.0
         while not self.stopping:
             close_old_connections()
-            ran = jobs_run_due(worker=name)
+            ran = _survive(partial(jobs_run_due, worker=name), 0)
             if ran or time.monotonic() - last_beat > BEAT_SECONDS:
-                heartbeat_beat(name=name, kind="worker", jobs_done=ran)
+                _survive(partial(heartbeat_beat, name=name, kind="worker", jobs_done=ran), None)
                 last_beat = time.monotonic()
             if options["once"]:
                 break
@@ -77,7 +95,9 @@ class Command(BaseCommand):
         with ThreadPoolExecutor(max_workers=size, thread_name_prefix="job") as pool:
             while running or not self.stopping:
                 close_old_connections()
-                claimed = [] if self.stopping else jobs_claim_due(worker=name, limit=size - len(running))
+                free = size - len(running)
+                none: list[Job] = []
+                claimed = none if self.stopping else _survive(partial(jobs_claim_due, worker=name, limit=free), none)
                 running.update(pool.submit(_run_one, job) for job in claimed)
                 if options["once"] and not claimed and not running:
                     break
@@ -91,6 +111,6 @@ class Command(BaseCommand):
                 else:
                     time.sleep(options["idle_sleep"])
                 if time.monotonic() - last_beat > BEAT_SECONDS:
-                    heartbeat_beat(name=name, kind="worker", jobs_done=done_since_beat)
+                    _survive(partial(heartbeat_beat, name=name, kind="worker", jobs_done=done_since_beat), None)
                     done_since_beat, last_beat = 0, time.monotonic()
             heartbeat_beat(name=name, kind="worker", jobs_done=done_since_beat)
