@@ -58,6 +58,13 @@ def test_nobody_revokes_anothers_token(people: SimpleNamespace, client_for) -> N
     assert _api(key).get("/api/me/").status_code == 200
 
 
+def test_a_revoke_that_is_not_an_id_changes_nothing(people: SimpleNamespace, client_for) -> None:  # type: ignore[no-untyped-def]
+    key = _token("comms@riverside.example")
+    for bad in ("²", "99999999999999999999", "abc", "-1"):
+        assert client_for(people.comms).post("/account/", {"revoke": bad}).status_code < 500
+    assert _api(key).get("/api/me/").status_code == 200
+
+
 def test_account_page_shows_a_new_token_once(people: SimpleNamespace) -> None:
     from tests.accounts.helpers import verified_client
 

@@ -19,6 +19,7 @@ from django_otp import match_token, user_has_device
 from townsquare.accounts.forms import SignInForm, VerifyForm
 from townsquare.accounts.two_factor import session_verified
 from townsquare.accounts.utils import request_user
+from townsquare.web.ids import parse_id
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -84,7 +85,8 @@ def account(request: HttpRequest) -> HttpResponse:
     new_key = ""
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = ApiToken.objects.filter(user=user, pk=int(request.POST["revoke"]) if request.POST["revoke"].isdigit() else 0, revoked_at__isnull=True).first()
+            revoke = parse_id(request.POST["revoke"])  # "²" passes isdigit() and breaks int()
+            token = ApiToken.objects.filter(user=user, pk=revoke or 0, revoked_at__isnull=True).first()
             if token is not None:
                 token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
         elif not session_verified(request):
