@@ -1,0 +1,39 @@
+"""Listening fixtures: received items on Riverside's account, and a fresh compiled-set cache per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from townsquare.channels.models import Channel
+from townsquare.connectors.models import ReceivedItem
+from townsquare.listening import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings: pytest.FixtureRequest) -> Iterator[None]:
+    settings.LISTENING_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+    cache.wait_for_builds()
+    cache._entries.clear()
+    yield
+    cache.wait_for_builds()
+    cache._entries.clear()
+
+
+@pytest.fixture
+def receive(channel: Channel) -> Callable[..., ReceivedItem]:
+    count = iter(range(1, 10_000))
+
+    def make(text: str, on: Channel | None = None) -> ReceivedItem:
+        where = on or channel
+        return ReceivedItem.objects.create(
+            council=where.council,
+            channel=where,
+            external_id=f"m{next(count)}",
+            kind="mention",
+            author_handle="resident",
+            text=text,
+        )
+
+    return make
