@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("townsquare.meetings.urls")),
     path("", include("townsquare.learning.urls")),
     path("", include("townsquare.measures.urls")),
+    path("", include("townsquare.listening.urls")),
     *oidc_urls(),
 ]
 
