@@ -230,7 +230,7 @@ def atoms(node: Node) -> set[Atom]:
     return set().union(*(atoms(c) for c in node.children))
 
 
-def _near(a: Atom, pa: Sequence[int], b: Atom, pb: Sequence[int], n: int) -> bool:
+def near(a: Atom, pa: Sequence[int], b: Atom, pb: Sequence[int], n: int) -> bool:
     for i in pa:
         for j in pb:
             gap = j - (i + len(a.words) - 1) if i <= j else i - (j + len(b.words) - 1)
@@ -250,7 +250,7 @@ def evaluate(node: Node, found: Positions) -> bool:
     if isinstance(node, Or):
         return any(evaluate(c, found) for c in node.children)
     pa, pb = found.get(node.left), found.get(node.right)
-    return bool(pa and pb) and _near(node.left, pa or (), node.right, pb or (), node.distance)
+    return bool(pa and pb) and near(node.left, pa or (), node.right, pb or (), node.distance)
 
 
 def _matches_at(atom: Atom, toks: Sequence[str], i: int) -> bool:
