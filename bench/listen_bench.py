@@ -25,16 +25,15 @@ import random
 import re
 import sys
 import time
-from pathlib import Path
 
 from record import ROOT, append_results, commit
 
 sys.path.insert(0, str(ROOT))
 
-from classify_bench import MESSAGES, council_messages  # noqa: E402
+from classify_bench import MESSAGES, council_messages
 
-from townsquare.listening.matcher import MatchSet, compile_queries  # noqa: E402
-from townsquare.listening.query import QuerySyntaxError, parse  # noqa: E402
+from townsquare.listening.matcher import MatchSet, compile_queries
+from townsquare.listening.query import QuerySyntaxError, parse
 
 SYLLABLES = [
     "ash",
