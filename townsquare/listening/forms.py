@@ -56,8 +56,8 @@ class ListeningQueryForm(forms.Form):
         try:
             self.tree = parse(text)
         except QuerySyntaxError as exc:
-            shown = text[max(0, exc.position - 20) : exc.position + 20]
-            raise forms.ValidationError(f"{exc}: near “{shown}”" if shown.strip() else str(exc)) from exc
+            shown = text[exc.position : exc.position + 30]
+            raise forms.ValidationError(f"{exc}, here: “{shown}”" if shown.strip() else str(exc)) from exc
         return text
 
     def clean_name(self) -> str:
