@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -71,16 +72,33 @@ def test_platforms_and_channels_limit_a_query(riverside: Council, people: Simple
     ]
 
 
-def test_a_change_is_compiled_in_the_background_and_swapped_in(riverside: Council, people: SimpleNamespace) -> None:
+def test_a_change_is_compiled_in_the_background_and_swapped_in(
+    riverside: Council, people: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = save(riverside, people.comms, "Bins", "bin")
     before = cache.compiled_for(riverside.pk)
     assert listening_match(riverside.pk, ["bin day"]) == [[first.pk]]
+    release = threading.Event()
+    real_compile = cache._compile
+
+    def slow_compile(rows):
+        assert release.wait(10)
+        return real_compile(rows)
+
+    monkeypatch.setattr(cache, "_compile", slow_compile)
     second = save(riverside, people.comms, "Days", "day")
-    meanwhile = cache.compiled_for(riverside.pk)
-    assert meanwhile is before or meanwhile.version != before.version  # old set whole, or the new one whole
+    # While the new set is being built, messages are matched against the old one, whole.
+    assert cache.compiled_for(riverside.pk) is before
+    assert listening_match(riverside.pk, ["bin day"]) == [[first.pk]]
+    release.set()
     cache.wait_for_builds()
     assert listening_match(riverside.pk, ["bin day"]) == [[first.pk, second.pk]]
     assert before.match_set.match("bin day") == [first.pk], "a built set never changes"
+
+
+def test_a_council_seen_first_is_compiled_before_its_first_match(riverside: Council, people: SimpleNamespace) -> None:
+    query = save(riverside, people.comms, "Bins", "bin")
+    assert listening_match(riverside.pk, ["bin"]) == [[query.pk]]
 
 
 def test_try_it_looks_at_the_last_30_days_only(riverside: Council, receive) -> None:
