@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.listening import views
+from townsquare.listening import api, views
 
 app_name = "listening"
 L = "c/<slug:slug>/listening/"
@@ -9,4 +9,6 @@ urlpatterns = [
     path(L + "add/", views.query_add, name="add"),
     path(L + "<int:pk>/", views.query_edit, name="edit"),
     path(L + "<int:pk>/delete/", views.query_delete, name="delete"),
+    path("api/councils/<slug:slug>/listening/queries/", api.ListeningQueryListView.as_view(), name="api_queries"),
+    path("api/councils/<slug:slug>/listening/match/", api.ListeningMatchView.as_view(), name="api_match"),
 ]
