@@ -1,4 +1,5 @@
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 from townsquare.listening.matcher import compile_queries
 from townsquare.listening.query import QuerySyntaxError, matches, parse
@@ -72,3 +73,12 @@ def test_no_queries_match_nothing():
 def test_repeated_occurrences_are_all_seen_for_near():
     match_set = compile_queries([(0, parse("bin NEAR/1 missed"))])
     assert match_set.match("bin was ok but the bin missed") == [0]
+
+
+def test_threads_may_match_against_one_set_at_once():
+    match_set = compile_queries([(0, parse("bin")), (1, parse("recycl* NEAR/3 centre"))])
+    texts = ["bin " * 2000 + "recycling centre", "nothing here " * 2000] * 20
+    expected = [match_set.match(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(match_set.match, texts))
+    assert results == expected

@@ -11,6 +11,7 @@ is never changed after it is built: a new set of queries makes a new ``MatchSet`
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +38,14 @@ class MatchSet:
     queries_of_atom: tuple[tuple[int, ...], ...]
     literal_lengths: tuple[int, ...]
     database: hyperscan.Database | None = field(repr=False)
+    # Hyperscan scratch space may serve one scan at a time: one per thread (web threads, workers).
+    _scratch: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+
+    def _thread_scratch(self) -> hyperscan.Scratch:
+        scratch = getattr(self._scratch, "space", None)
+        if scratch is None:
+            scratch = self._scratch.space = hyperscan.Scratch(self.database)
+        return scratch
 
     def match(self, text: str) -> list[Hashable]:
         """The keys of the queries that match ``text``, in the order the queries were given."""
@@ -54,7 +63,7 @@ class MatchSet:
         def on_match(atom_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
             found.setdefault(atom_id, []).append(start_of[to - lengths[atom_id] + 1])
 
-        self.database.scan(bytes(laid), match_event_handler=on_match)
+        self.database.scan(bytes(laid), match_event_handler=on_match, scratch=self._thread_scratch())
         if not found:
             return []
         queries_of_atom, tests = self.queries_of_atom, self.tests
