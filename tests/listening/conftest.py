@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -12,8 +13,8 @@ from townsquare.listening import cache
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings: pytest.FixtureRequest) -> Iterator[None]:
-    settings.LISTENING_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+def _fresh_cache(settings: Any) -> Iterator[None]:
+    settings.LISTENING_CACHE_SECONDS = 0
     cache.wait_for_builds()
     cache._entries.clear()
     yield
