@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.models import ReceivedItem
 from townsquare.listening import cache
+from townsquare.listening.selectors import received_item_model
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +23,12 @@ def _fresh_cache(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def receive(channel: Channel) -> Callable[..., ReceivedItem]:
+def receive(channel: Channel) -> Callable[..., Any]:
     count = iter(range(1, 10_000))
 
-    def make(text: str, on: Channel | None = None) -> ReceivedItem:
+    def make(text: str, on: Channel | None = None) -> Any:
         where = on or channel
-        return ReceivedItem.objects.create(
+        return received_item_model().objects.create(
             council=where.council,
             channel=where,
             external_id=f"m{next(count)}",
