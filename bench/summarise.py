@@ -49,6 +49,13 @@ METRICS: dict[str, tuple[str, str, bool]] = {
         "p99 of how late each of 10,000 posts across 500 channels was published after its due time, their due "
         "times spread across one minute; also shown for all due at once, where it follows from the drain time "
         "(bench/dispatch_bench.py)", "under 2 s", True),
+    "listen_match_per_s": (
+        "messages matched per second against 10,000 listening queries compiled into one set, one process on one "
+        "core (bench/listen_bench.py)", "", False),
+    "listening_match_us": (
+        "the same as microseconds per message (bench/listen_bench.py)", "", True),
+    "listening_100k_vs_1k_ratio": (
+        "time per message with 100,000 queries over the time with 1,000 (bench/listen_bench.py)", "under 2", True),
     "audit_writes_per_s": (
         "audited writes committed per second, 4 writer processes at once, each in its own council or all in one "
         "(bench/audit_bench.py)", "", False),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "townsquare.classify",
     "townsquare.measures",
     "townsquare.partners",
+    "townsquare.listening",
 ]
 
 MIDDLEWARE = [

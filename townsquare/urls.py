@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("townsquare.learning.urls")),
     path("", include("townsquare.measures.urls")),
     path("", include("townsquare.partners.urls")),
+    path("", include("townsquare.listening.urls")),
     *oidc_urls(),
 ]
 

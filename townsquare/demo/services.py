@@ -19,6 +19,7 @@ from townsquare.demo.governance import governance_demo_load
 from townsquare.demo.learning import learning_demo_load
 from townsquare.demo.policy import policy_demo_load
 from townsquare.demo.publishing import publishing_demo_load
+from townsquare.listening.demo import listening_demo_load
 from townsquare.meetings.demo import meetings_demo_load
 from townsquare.partners.demo import partners_demo_load
 
@@ -72,4 +73,5 @@ def demo_load() -> bool:
         publishing_demo_load(councils)  # posts in every state, on posting slots
         classify_demo_load(councils["riverside"], admin)  # routing words and examples for the classifier
         partners_demo_load(councils)  # messages to both councils, account reviews
+        listening_demo_load(councils["riverside"], admin)  # listening queries and messages to try them on
     return True
