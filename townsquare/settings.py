@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "townsquare.governance.models.ActionStatus",
         "BreachStatusEnum": "townsquare.governance.models.Breach.Status",
         "TrainingRecordStatusEnum": "townsquare.governance.models.TrainingRecord.Status",
+        "PostStatusEnum": "townsquare.publishing.models.Post.Status",
     },
 }
 

@@ -18,6 +18,7 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
         "ALLOWED_HOSTS": "social.riverside.gov.uk",
         "CSRF_TRUSTED_ORIGINS": "https://social.riverside.gov.uk",
         "TOWNSQUARE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "TOWNSQUARE_AUDIT_KEYS": "a" * 16 + "audit-seal-from-the-environment-0123",
         "BEHIND_PROXY": "1",
     }
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
