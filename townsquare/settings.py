@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "townsquare.learning",
     "townsquare.classify",
     "townsquare.measures",
+    "townsquare.inbox",
 ]
 
 MIDDLEWARE = [
