@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("townsquare.meetings.urls")),
     path("", include("townsquare.learning.urls")),
     path("", include("townsquare.measures.urls")),
+    path("", include("townsquare.inbox.urls")),
     *oidc_urls(),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from townsquare.inbox import pipeline
 from townsquare.inbox.models import ReceivedItem
@@ -73,7 +74,9 @@ def test_text_search_uses_the_full_text_index(accounts, inbound, riverside) -> N
     )
     found = search_filter(ReceivedItem.objects.filter(council=riverside), "mill bins")
     assert [i.external_id for i in found] == ["1"]
-    assert [i.external_id for i in search_filter(ReceivedItem.objects.all(), "cafe")] == ["3"]
+    assert [i.external_id for i in search_filter(ReceivedItem.objects.all(), "café")] == ["3"]
+    if connection.vendor == "sqlite":  # FTS5 folds accents; PostgreSQL's "simple" configuration does not
+        assert [i.external_id for i in search_filter(ReceivedItem.objects.all(), "cafe")] == ["3"]
     # Search syntax typed in is read as words, never as a query.
     assert search_filter(ReceivedItem.objects.all(), '"mill* NEAR(').count() == 0
     assert search_filter(ReceivedItem.objects.all(), "nothing-like-this").count() == 0

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from townsquare.channels.models import Channel
@@ -110,14 +110,19 @@ def received_row(channel: Channel, item: InboundItem, now: dt.datetime) -> Recei
     )
 
 
+def _field(attname: str) -> models.Field[Any, Any]:
+    """The model field stored in column ``attname`` (a foreign key by its ``_id`` name)."""
+    name = attname.removesuffix("_id") if attname in ("council_id", "channel_id", "service_id") else attname
+    field = ReceivedItem._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _insert(rows: list[ReceivedItem]) -> None:
     """One multi-row insert; a row already stored (a poll and a stream at once) is skipped by the database."""
-    fields = [
-        ReceivedItem._meta.get_field(name.removesuffix("_id") if name in ("council_id", "channel_id") else name)
-        for name in STORED_FIELDS
-    ]
+    fields = [_field(name) for name in STORED_FIELDS]
     values = [[field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] for row in rows]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     # Names come from the model; values are bound.
     sql = f"INSERT INTO {TABLE} ({columns}) VALUES ({marks}) ON CONFLICT (channel_id, external_id) DO NOTHING"  # noqa: S608
@@ -182,8 +187,8 @@ def _media(raw: dict[str, Any]) -> list[dict[str, str]]:
 
 def _language(raw: dict[str, Any]) -> str:
     """The language the platform gives (Mastodon ``language``, Bluesky ``langs``), as a two-letter code."""
-    record = raw.get("record") if isinstance(raw.get("record"), dict) else {}
-    status = raw.get("status") if isinstance(raw.get("status"), dict) else {}
+    record: dict[str, Any] = raw["record"] if isinstance(raw.get("record"), dict) else {}
+    status: dict[str, Any] = raw["status"] if isinstance(raw.get("status"), dict) else {}
     value = raw.get("language") or raw.get("lang") or status.get("language") or record.get("langs") or ""
     if isinstance(value, list):
         value = value[0] if value else ""
@@ -232,8 +237,8 @@ def enrich(council: Council, rows: list[ReceivedItem]) -> None:
 
 
 def _update(rows: list[ReceivedItem], names: list[str]) -> None:
-    fields = [ReceivedItem._meta.get_field(n.removesuffix("_id") if n == "service_id" else n) for n in names]
-    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    fields = [_field(n) for n in names]
+    sets = ", ".join(f"{connection.ops.quote_name(f.attname)} = %s" for f in fields)
     values = [[f.get_db_prep_save(getattr(r, f.attname), connection) for f in fields] + [r.pk] for r in rows]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {TABLE} SET {sets} WHERE id = %s", values)  # noqa: S608 - names from the model

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from townsquare.inbox import views
+
+app_name = "inbox"
+BASE = "c/<slug:slug>/inbox/"
+urlpatterns = [
+    path(BASE, views.inbox, name="inbox"),
+    path(BASE + "<int:pk>/", views.item, name="item"),
+    path(BASE + "<int:pk>/assign/", views.assign, name="assign"),
+    path(BASE + "<int:pk>/status/", views.status, name="status"),
+    path(BASE + "<int:pk>/notes/", views.note, name="note"),
+    path(BASE + "<int:pk>/tags/", views.tag, name="tag"),
+]
