@@ -92,6 +92,10 @@ class ReceivedItem(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.external_id} on {self.channel_id}"
 
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(c).replace("_", " ") for c in self.categories]
+
 
 class ItemNote(models.Model):
     """An internal note on an item: never shown to the resident."""

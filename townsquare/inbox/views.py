@@ -45,6 +45,13 @@ def _item(request: HttpRequest, council: Council, pk: int) -> ReceivedItem:
     return get_object_or_404(visible.select_related("channel", "council", "service", "assignee"), pk=pk)
 
 
+def _assignees(council: Council) -> list[tuple[str, str]]:
+    """The "assigned to" filter's choices: anyone, me, no one, each person, each team."""
+    people = [(str(p.pk), p.full_name or p.email) for p in assignable_people(council)]
+    teams = [(f"service:{s.pk}", f"Team: {s.name}") for s in council_services(council)]
+    return [("", "Anyone or no one"), ("me", "Me"), ("none", "No one"), *people, *teams]
+
+
 @council_view(SEE)
 def inbox(request: HttpRequest, council: Council) -> HttpResponse:
     perms = _perms(request)
@@ -65,10 +72,10 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
             "query": query.urlencode(),
             "channels": channels,
             "platforms": Platform.choices,
-            "categories": CATEGORIES,
+            "categories": [(c, c.replace("_", " ")) for c in CATEGORIES],
             "sentiments": SENTIMENTS,
             "statuses": ReceivedItem.Status.choices,
-            "people": assignable_people(council),
+            "assignees": _assignees(council),
             "services": council_services(council),
             "flagged": visible.filter(needs_attention=True).count(),
         },
