@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "townsquare.measures",
     "townsquare.partners",
     "townsquare.listening",
+    "townsquare.inbox",
 ]
 
 MIDDLEWARE = [

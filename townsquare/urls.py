@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("townsquare.measures.urls")),
     path("", include("townsquare.partners.urls")),
     path("", include("townsquare.listening.urls")),
+    path("", include("townsquare.inbox.urls")),
     *oidc_urls(),
 ]
 

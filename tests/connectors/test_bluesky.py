@@ -23,7 +23,7 @@ from townsquare.connectors.bluesky.connector import BlueskyConnector, _stream_se
 from townsquare.connectors.bluesky.mp4 import read_mp4
 from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
 from townsquare.connectors.crypto import credentials_decrypt
-from townsquare.connectors.models import Connection, ReceivedItem
+from townsquare.connectors.models import Connection
 from townsquare.connectors.services import (
     connection_connect_with_secret,
     connection_refresh,
@@ -31,6 +31,7 @@ from townsquare.connectors.services import (
     connector_for,
     inbound_stream,
 )
+from townsquare.inbox.models import ReceivedItem
 from townsquare.notifications.models import Notification
 from townsquare.publishing.checks import post_check, post_previews
 from townsquare.publishing.models import Post

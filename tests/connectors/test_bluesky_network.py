@@ -10,8 +10,8 @@ import pytest
 from atproto import Client, models
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.models import ReceivedItem
 from townsquare.connectors.services import connection_connect_with_secret, inbound_poll, metrics_take
+from townsquare.inbox.models import ReceivedItem
 
 from .test_bluesky import _break_session, make_account
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import requests
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.models import ReceivedItem
 from townsquare.connectors.services import connection_connect_with_secret
+from townsquare.inbox.models import ReceivedItem
 from townsquare.jobs import registry, schedule
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import job_enqueue, jobs_run_due

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from townsquare.channels.models import Channel
 from townsquare.connectors.management.commands.listen_streams import streaming_channels
-from townsquare.connectors.models import ReceivedItem
 from townsquare.connectors.services import connection_connect_with_secret
+from townsquare.inbox.models import ReceivedItem
 
 REPO = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 30.0

@@ -11,7 +11,7 @@ import requests
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import ConnectorError, ErrorKind, Image, OutboundPost
 from townsquare.connectors.jobs import poll_inbound
-from townsquare.connectors.models import Connection, ReceivedItem
+from townsquare.connectors.models import Connection
 from townsquare.connectors.selectors import channels_due_for_calls
 from townsquare.connectors.services import (
     connection_connect_with_secret,
@@ -19,6 +19,7 @@ from townsquare.connectors.services import (
     inbound_poll,
     metrics_take,
 )
+from townsquare.inbox.models import ReceivedItem
 from townsquare.notifications.models import Notification
 
 PNG = bytes.fromhex(

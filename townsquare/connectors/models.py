@@ -49,36 +49,3 @@ class Connection(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} – {self.get_state_display()}"
 
-
-class ReceivedItem(models.Model):
-    """Anything a platform sent to a channel (mention, reply, comment, message), stored as received.
-
-    ``raw`` always holds the platform's payload, so a parser fixed later can read it again;
-    an item that could not be fully parsed is kept with ``malformed`` set, never dropped.
-    """
-
-    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="received_items")
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="received_items")
-    external_id = models.CharField(max_length=500)
-    kind = models.CharField(max_length=30, blank=True)
-    author_handle = models.CharField(max_length=300, blank=True)
-    author_name = models.CharField(max_length=300, blank=True)
-    text = models.TextField(blank=True)
-    created_at = models.DateTimeField(null=True, blank=True)
-    url = models.CharField(max_length=1000, blank=True)
-    in_reply_to_external_id = models.CharField(max_length=500, blank=True)
-    raw = models.JSONField(default=dict)
-    malformed = models.BooleanField(default=False)
-    parse_error = models.TextField(blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-received_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["channel", "external_id"], name="received_item_unique_per_channel")
-        ]
-        indexes = [models.Index(fields=["council", "received_at"]), models.Index(fields=["channel", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.external_id} on {self.channel_id}"
-

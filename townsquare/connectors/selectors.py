@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.models import Connection, ReceivedItem
+from townsquare.connectors.models import Connection
+from townsquare.inbox.models import ReceivedItem
 
 State = Channel.Connection
 

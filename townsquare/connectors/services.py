@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 import logging
 import os
 import secrets
@@ -33,14 +32,14 @@ from townsquare.connectors.base import (
     ConnectorError,
     Credentials,
     ErrorKind,
-    InboundItem,
     InboundPage,
     RateHeadroom,
 )
 from townsquare.connectors.crypto import CredentialsUnreadable, credentials_decrypt, credentials_encrypt, token_rotate
-from townsquare.connectors.models import Connection, ReceivedItem
+from townsquare.connectors.models import Connection
 from townsquare.connectors.registry import connector_class
 from townsquare.councils.roles import Role
+from townsquare.inbox.services import inbound_store
 from townsquare.measures.models import MetricSnapshot
 from townsquare.measures.services import SNAPSHOT_METRICS, snapshot_record
 from townsquare.net.fetch import AddressRefused, address_check
@@ -348,56 +347,6 @@ class IngestResult:
     duplicates: int
     malformed: int
     cursor: str
-
-
-def _fallback_id(raw: Any) -> str:
-    body = json.dumps(raw, sort_keys=True, default=str).encode()
-    return "sha256:" + hashlib.sha256(body).hexdigest()
-
-
-def _received(channel: Channel, item: InboundItem) -> ReceivedItem:
-    """A row for ``item``; whatever cannot be read is flagged, never raised."""
-    problems = [item.parse_error] if item.parse_error else []
-    raw = item.raw if isinstance(item.raw, dict) else {"value": item.raw}
-    try:
-        json.dumps(raw)
-    except (TypeError, ValueError):
-        raw = json.loads(json.dumps(raw, default=str))
-        problems.append("The payload held values that are not JSON.")
-    external_id = str(item.external_id or "")[:500]
-    if not external_id:
-        external_id = _fallback_id(raw)
-        problems.append("The payload had no identifier.")
-    created = item.created_at if isinstance(item.created_at, dt.datetime) else None
-    if created is not None and timezone.is_naive(created):
-        created = timezone.make_aware(created, dt.UTC)
-    if created is None and not item.malformed:
-        problems.append("The payload had no time.")
-
-    def text(value: Any, limit: int) -> str:
-        return ("" if value is None else str(value))[:limit]
-
-    return ReceivedItem(
-        council_id=channel.council_id, channel=channel, external_id=external_id, kind=text(item.kind, 30),
-        author_handle=text(item.author_handle, 300), author_name=text(item.author_name, 300), text=text(item.text, 100_000),
-        created_at=created, url=text(item.url, 1000), in_reply_to_external_id=text(item.in_reply_to_external_id, 500),
-        raw=raw, malformed=item.malformed or bool(problems), parse_error="; ".join(p for p in problems if p)[:2000],
-    )
-
-
-def inbound_store(*, channel: Channel, items: list[InboundItem]) -> tuple[list[ReceivedItem], int]:
-    """Store received items, skipping those already stored for the channel; returns (new, duplicates)."""
-    rows: dict[str, ReceivedItem] = {}
-    for item in items:
-        row = _received(channel, item)
-        rows.setdefault(row.external_id, row)
-    known = set(
-        ReceivedItem.objects.filter(channel=channel, external_id__in=list(rows)).values_list("external_id", flat=True)
-    )
-    new = [row for key, row in rows.items() if key not in known]
-    # ignore_conflicts: a poll and a stream can store the same item at the same moment.
-    ReceivedItem.objects.bulk_create(new, ignore_conflicts=True)
-    return new, len(items) - len(new)
 
 
 def inbound_ingest_page(*, channel: Channel, page: InboundPage) -> IngestResult:

@@ -16,6 +16,7 @@ from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant, service_get_or_create
 from townsquare.demo import data
 from townsquare.demo.governance import governance_demo_load
+from townsquare.demo.inbox import inbox_demo_load
 from townsquare.demo.learning import learning_demo_load
 from townsquare.demo.policy import policy_demo_load
 from townsquare.demo.publishing import publishing_demo_load
@@ -74,4 +75,5 @@ def demo_load() -> bool:
         classify_demo_load(councils["riverside"], admin)  # routing words and examples for the classifier
         partners_demo_load(councils)  # messages to both councils, account reviews
         listening_demo_load(councils["riverside"], admin)  # listening queries and messages to try them on
+        inbox_demo_load(councils["riverside"])  # a few hundred past inbox items, routed and worked
     return True

@@ -17,7 +17,7 @@ from townsquare.listening.models import ListeningQuery
 from townsquare.listening.query import Node, matches
 
 if TYPE_CHECKING:
-    from townsquare.connectors.models import ReceivedItem
+    from townsquare.inbox.models import ReceivedItem
 
 TRY_DAYS = 30
 TRY_SHOWN = 50
@@ -25,7 +25,7 @@ TRY_SHOWN = 50
 
 def received_item_model() -> type[ReceivedItem]:
     """Where received items are kept (the one place to change when that model moves)."""
-    from townsquare.connectors.models import ReceivedItem as Model
+    from townsquare.inbox.models import ReceivedItem as Model
 
     return Model
 

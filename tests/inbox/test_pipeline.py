@@ -1,0 +1,102 @@
+"""Ingest: stored raw and once, normalised, indexed for search, classified and routed; a failure flags, never drops."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from townsquare.inbox import pipeline
+from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.search import search_filter
+from townsquare.inbox.services import inbound_store
+
+
+def test_items_are_stored_once_by_platform_id(accounts, inbound) -> None:
+    new, duplicates = inbound_store(channel=accounts.toot, items=[inbound("1"), inbound("2"), inbound("1")])
+    assert (len(new), duplicates) == (2, 1)
+    assert all(row.pk for row in new)
+    again, duplicates = inbound_store(channel=accounts.toot, items=[inbound("2"), inbound("3")])
+    assert ([r.external_id for r in again], duplicates) == (["3"], 1)
+    assert ReceivedItem.objects.filter(channel=accounts.toot).count() == 3
+    # The same platform id on another channel is another item.
+    assert len(inbound_store(channel=accounts.x, items=[inbound("1")])[0]) == 1
+
+
+def test_items_are_normalised(accounts, inbound) -> None:
+    raw = {
+        "id": "9",
+        "language": "cy",
+        "media_attachments": [{"type": "image", "url": "https://files.example/a.jpg", "description": "A pothole"}],
+    }
+    inbound_store(
+        channel=accounts.toot,
+        items=[
+            inbound("9", "  Look: https://example.org/road. \r\nFix it ", raw=raw),
+            inbound("10", "Still there", in_reply_to_external_id="9", kind="reply"),
+        ],
+    )
+    first = ReceivedItem.objects.get(external_id="9")
+    assert first.text == "Look: https://example.org/road. \nFix it"
+    assert first.author_key == "resident"
+    assert first.language == "cy"
+    assert first.links == ["https://example.org/road"]
+    assert first.media == [{"type": "image", "url": "https://files.example/a.jpg", "description": "A pothole"}]
+    assert first.raw == raw
+    assert first.thread_key == "9"
+    # A reply joins its parent's thread, in a later batch too.
+    assert ReceivedItem.objects.get(external_id="10").thread_key == "9"
+    inbound_store(channel=accounts.toot, items=[inbound("11", "And now?", in_reply_to_external_id="10")])
+    assert ReceivedItem.objects.get(external_id="11").thread_key == "9"
+    assert first.normalised and first.indexed and first.enriched and not first.needs_attention
+
+
+def test_items_are_classified_and_routed_to_the_councils_service(accounts, inbound, services) -> None:
+    inbound_store(
+        channel=accounts.x,
+        items=[inbound("1", "My bin wasn't collected again"), inbound("2", "Pothole on Station Road")],
+    )
+    bins, road = ReceivedItem.objects.get(external_id="1"), ReceivedItem.objects.get(external_id="2")
+    assert bins.service_id == services.waste.pk
+    assert road.service_id == services.highways.pk
+    assert bins.sentiment in ("negative", "neutral", "positive")
+    assert bins.classification["service"] == "Waste and Recycling"
+    assert bins.language == "en"
+
+
+def test_text_search_uses_the_full_text_index(accounts, inbound, riverside) -> None:
+    inbound_store(
+        channel=accounts.x,
+        items=[
+            inbound("1", "The bins in Mill Lane"),
+            inbound("2", "Potholes everywhere"),
+            inbound("3", "Café opening hours?"),
+        ],
+    )
+    found = search_filter(ReceivedItem.objects.filter(council=riverside), "mill bins")
+    assert [i.external_id for i in found] == ["1"]
+    assert [i.external_id for i in search_filter(ReceivedItem.objects.all(), "café")] == ["3"]
+    if connection.vendor == "sqlite":  # FTS5 folds accents; PostgreSQL's "simple" configuration does not
+        assert [i.external_id for i in search_filter(ReceivedItem.objects.all(), "cafe")] == ["3"]
+    # Search syntax typed in is read as words, never as a query.
+    assert search_filter(ReceivedItem.objects.all(), '"mill* NEAR(').count() == 0
+    assert search_filter(ReceivedItem.objects.all(), "nothing-like-this").count() == 0
+
+
+def test_a_failure_after_storing_flags_the_item_and_keeps_it(accounts, inbound, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("the classifier is down")
+
+    monkeypatch.setattr(pipeline, "classify_texts", broken)
+    new, _ = inbound_store(channel=accounts.x, items=[inbound("1", "Pothole on Station Road")])
+    item = ReceivedItem.objects.get(pk=new[0].pk)
+    assert item.needs_attention and "the classifier is down" in item.processing_error
+    assert item.normalised and item.indexed and not item.enriched
+    assert item.raw == {"id": "1"} and item.status == ReceivedItem.Status.NEW
+
+
+@pytest.mark.parametrize("stage", ["normalise", "index_items"])
+def test_an_earlier_stage_failing_flags_too(accounts, inbound, monkeypatch, stage) -> None:
+    monkeypatch.setattr(pipeline, stage, lambda *a, **k: (_ for _ in ()).throw(ValueError("broken")))
+    inbound_store(channel=accounts.x, items=[inbound("1")])
+    item = ReceivedItem.objects.get()
+    assert item.needs_attention and not item.enriched

@@ -1,0 +1,124 @@
+"""What the platforms sent to a council's channels, and the work done on it (assignment, status, notes, tags).
+
+``raw`` always holds the platform's payload, so a parser fixed later can read it again; an item
+that could not be fully parsed is kept with ``malformed`` set, and one whose processing failed after
+it was stored is kept with ``needs_attention`` set: nothing received is ever dropped.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from townsquare.channels.models import Channel
+
+
+class ReceivedItem(models.Model):
+    """Anything a platform sent to a channel (mention, reply, comment, message), stored as received."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ASSIGNED = "assigned", "Assigned"
+        AWAITING_REPLY = "awaiting_reply", "Awaiting reply"
+        AWAITING_RESIDENT = "awaiting_resident", "Awaiting resident"
+        RESOLVED = "resolved", "Resolved"
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="received_items")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="received_items")
+    external_id = models.CharField(max_length=500)
+    kind = models.CharField(max_length=30, blank=True)
+    author_handle = models.CharField(max_length=300, blank=True)
+    author_name = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    url = models.CharField(max_length=1000, blank=True)
+    in_reply_to_external_id = models.CharField(max_length=500, blank=True)
+    raw = models.JSONField(default=dict)
+    malformed = models.BooleanField(default=False)
+    parse_error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    # Normalised from the payload.
+    author_key = models.CharField(max_length=300, blank=True, help_text="The author's handle, compared case-blind.")
+    language = models.CharField(max_length=8, blank=True)
+    links = models.JSONField(default=list, blank=True)
+    media = models.JSONField(default=list, blank=True)
+    thread_key = models.CharField(max_length=500, blank=True, help_text="The external id of the thread's first item.")
+    # Enriched by classification and routing.
+    sentiment = models.CharField(max_length=10, blank=True)
+    categories = models.JSONField(default=list, blank=True)
+    risk = models.CharField(max_length=20, blank=True)
+    classification = models.JSONField(default=dict, blank=True)
+    service = models.ForeignKey(
+        "councils.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="received_items",
+        help_text="The council service the item is routed to.",
+    )
+    # Processing: each stage done, and a failure after storing flagged here.
+    normalised = models.BooleanField(default=False)
+    indexed = models.BooleanField(default=False)
+    enriched = models.BooleanField(default=False)
+    needs_attention = models.BooleanField(default=False)
+    processing_error = models.TextField(blank=True)
+    # Working the item.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbox_items"
+    )
+    assigned_service = models.ForeignKey(
+        "councils.Service",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_items",
+        help_text="The team the item is assigned to, where not to one person.",
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="received_item_unique_per_channel")
+        ]
+        indexes = [
+            models.Index(fields=["council", "received_at"], name="connectors__council_bdd009_idx"),
+            models.Index(fields=["channel", "created_at"], name="connectors__channel_445b59_idx"),
+            models.Index(fields=["council", "status"], name="inbox_council_status_idx"),
+            models.Index(fields=["channel", "thread_key"], name="inbox_thread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.external_id} on {self.channel_id}"
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(c).replace("_", " ") for c in self.categories]
+
+
+class ItemNote(models.Model):
+    """An internal note on an item: never shown to the resident."""
+
+    item = models.ForeignKey(ReceivedItem, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.item_id}"
+
+
+class ItemTag(models.Model):
+    item = models.ForeignKey(ReceivedItem, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="inbox_tag_once_per_item")]
+
+    def __str__(self) -> str:
+        return self.name

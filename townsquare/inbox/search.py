@@ -1,0 +1,59 @@
+"""The inbox's full-text index: SQLite FTS5 on the embedded default, PostgreSQL full-text search at scale.
+
+On SQLite the index is the contentless FTS5 table ``inbox_receiveditem_fts`` (rowid = item id),
+written by the pipeline; on PostgreSQL a GIN index over ``to_tsvector('simple', text)`` keeps
+itself up to date, so there is nothing to write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from townsquare.inbox.models import ReceivedItem
+
+FTS_TABLE = "inbox_receiveditem_fts"
+WORD = re.compile(r"\w+", re.UNICODE)
+
+SQLITE_CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "body, author, content='', tokenize='unicode61 remove_diacritics 2')"
+)
+SQLITE_DROP = f"DROP TABLE IF EXISTS {FTS_TABLE}"
+POSTGRES_CREATE = (
+    "CREATE INDEX IF NOT EXISTS inbox_receiveditem_text_gin ON inbox_receiveditem "
+    "USING gin (to_tsvector('simple', text))"
+)
+POSTGRES_DROP = "DROP INDEX IF EXISTS inbox_receiveditem_text_gin"
+
+
+def index_items(rows: Sequence[tuple[int, str, str]]) -> None:
+    """Add ``(id, text, author)`` rows to the index (SQLite; PostgreSQL's index follows the table)."""
+    if connection.vendor != "sqlite" or not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body, author) VALUES (%s, %s, %s)", list(rows))  # noqa: S608
+
+
+def search_filter(items: QuerySet[ReceivedItem], query: str) -> QuerySet[ReceivedItem]:
+    """Items whose text (or, on SQLite, author) holds every word of ``query``; any syntax is read as words."""
+    words = WORD.findall(query or "")[:20]
+    if not words:
+        return items
+    if connection.vendor == "sqlite":
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        return items.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))  # noqa: S608, S611
+    if connection.vendor == "postgresql":
+        return items.filter(
+            pk__in=RawSQL(
+                "SELECT id FROM inbox_receiveditem WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', %s)",
+                [" ".join(words)],
+            )
+        )
+    for word in words:
+        items = items.filter(text__icontains=word)
+    return items

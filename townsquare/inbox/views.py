@@ -1,0 +1,178 @@
+"""The inbox pages: a council's received items with filters, and one item with its thread, worked in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from townsquare.accounts.models import User
+from townsquare.channels.models import Platform
+from townsquare.classify.categories import CATEGORIES
+from townsquare.classify.pipeline import SENTIMENTS
+from townsquare.councils.access import council_view
+from townsquare.councils.models import Council
+from townsquare.councils.roles import Perm
+from townsquare.inbox import services
+from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.selectors import (
+    assignable_people,
+    council_services,
+    filters_parse,
+    item_list,
+    item_thread,
+    items_filter,
+    items_visible_to,
+    may_work,
+)
+
+PAGE_SIZE = 50
+SEE = Perm.VIEW_ASSIGNED_CHANNELS
+
+
+def _perms(request: HttpRequest) -> frozenset[str]:
+    return request.council_perms  # type: ignore[attr-defined,no-any-return]
+
+
+def _item(request: HttpRequest, council: Council, pk: int) -> ReceivedItem:
+    """The item if the person may see it (another council's, or a channel not theirs: not found)."""
+    visible = items_visible_to(user=request.user, council=council, perms=_perms(request))
+    return get_object_or_404(visible.select_related("channel", "council", "service", "assignee"), pk=pk)
+
+
+def _assignees(council: Council) -> list[tuple[str, str]]:
+    """The "assigned to" filter's choices: anyone, me, no one, each person, each team."""
+    people = [(str(p.pk), p.full_name or p.email) for p in assignable_people(council)]
+    teams = [(f"service:{s.pk}", f"Team: {s.name}") for s in council_services(council)]
+    return [("", "Anyone or no one"), ("me", "Me"), ("none", "No one"), *people, *teams]
+
+
+@council_view(SEE)
+def inbox(request: HttpRequest, council: Council) -> HttpResponse:
+    perms = _perms(request)
+    filters = filters_parse(request.GET)
+    visible = items_visible_to(user=request.user, council=council, perms=perms)
+    page = Paginator(item_list(items_filter(visible, filters, user=request.user)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    channels = visible.values_list("channel_id", "channel__name").distinct().order_by("channel__name")
+    return render(
+        request,
+        "inbox/inbox.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "channels": channels,
+            "platforms": Platform.choices,
+            "categories": [(c, c.replace("_", " ")) for c in CATEGORIES],
+            "sentiments": SENTIMENTS,
+            "statuses": ReceivedItem.Status.choices,
+            "assignees": _assignees(council),
+            "services": council_services(council),
+            "flagged": visible.filter(needs_attention=True).count(),
+        },
+    )
+
+
+@council_view(SEE)
+def item(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    found = _item(request, council, pk)
+    return render(
+        request,
+        "inbox/item.html",
+        {
+            "item": found,
+            "thread": item_thread(found),
+            "notes": found.notes.select_related("author"),
+            "tags": found.tags.all(),
+            "statuses": ReceivedItem.Status.choices,
+            "people": assignable_people(council),
+            "services": council_services(council),
+            "can_work": may_work(_perms(request)),
+        },
+    )
+
+
+def _work(request: HttpRequest, council: Council, pk: int, act: Callable[[ReceivedItem], str]) -> HttpResponse:
+    """Run one change on a visible item the person may work; bad input is shown and changes nothing."""
+    found = _item(request, council, pk)
+    if not may_work(_perms(request)):
+        raise PermissionDenied("Your role at this council does not allow working the inbox.")
+    try:
+        messages.success(request, act(found))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("inbox:item", council.slug, found.pk)
+
+
+@require_POST
+@council_view(SEE)
+def assign(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    def act(found: ReceivedItem) -> str:
+        value = request.POST.get("to", "")
+        person = service = None
+        if value.startswith("person:") and value[7:].isdigit():
+            person = assignable_people(council).filter(pk=int(value[7:])).first()
+            if person is None:
+                raise ValidationError("That person does not work this council's inbox.")
+        elif value.startswith("service:") and value[8:].isdigit():
+            service = council_services(council).filter(pk=int(value[8:])).first()
+            if service is None:
+                raise ValidationError("That team is not one of this council's services.")
+        elif value:
+            raise ValidationError("Choose a person or a team to assign the item to.")
+        services.item_assign(actor=_user(request), item=found, person=person, service=service)
+        return (
+            f"Assigned to {person.full_name or person.email}."
+            if person
+            else (f"Assigned to {service.name}." if service else "No one is assigned now.")
+        )
+
+    return _work(request, council, pk, act)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@require_POST
+@council_view(SEE)
+def status(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    def act(found: ReceivedItem) -> str:
+        services.item_status_set(actor=_user(request), item=found, status=request.POST.get("status", ""))
+        return f"Status: {found.get_status_display()}."
+
+    return _work(request, council, pk, act)
+
+
+@require_POST
+@council_view(SEE)
+def note(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    def act(found: ReceivedItem) -> str:
+        services.item_note_add(actor=_user(request), item=found, text=request.POST.get("text", ""))
+        return "Note added."
+
+    return _work(request, council, pk, act)
+
+
+@require_POST
+@council_view(SEE)
+def tag(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    def act(found: ReceivedItem) -> str:
+        name = request.POST.get("name", "")
+        if request.POST.get("remove"):
+            services.item_tag_remove(actor=_user(request), item=found, name=name)
+            return "Tag removed."
+        services.item_tag_add(actor=_user(request), item=found, name=name)
+        return "Tag added."
+
+    return _work(request, council, pk, act)
