@@ -158,11 +158,14 @@ def demo_data(live_server: Any, settings: Any, tmp_path_factory: pytest.TempPath
     from django.core.management import call_command
 
     from townsquare.demo.services import demo_load
+    from townsquare.inbox.search import index_rebuild
 
     if _demo_dump is not None:
         call_command("loaddata", str(_demo_dump), verbosity=0)
+        index_rebuild()  # the full-text index is not a model: loaddata does not fill it
         return
     assert demo_load(), "the demo councils were already there: the database was not emptied"
+    index_rebuild()  # earlier tests' emptied rows may have left entries in the full-text index
     dump = tmp_path_factory.mktemp("demo") / "demo.json"
     call_command("dumpdata", natural_foreign=True, exclude=["contenttypes", "auth.permission", "sessions"],
                  output=str(dump), verbosity=0)

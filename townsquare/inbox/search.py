@@ -39,6 +39,20 @@ def index_items(rows: Sequence[tuple[int, str, str]]) -> None:
         cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body, author) VALUES (%s, %s, %s)", list(rows))  # noqa: S608
 
 
+def index_rebuild() -> int:
+    """Index every stored item afresh (SQLite): after rows arrived by another route than the
+    pipeline (a restored backup, ``loaddata``) or were removed. Returns how many were indexed."""
+    if connection.vendor != "sqlite":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608
+    rows = [(pk, text, f"{handle} {name}") for pk, text, handle, name in
+            ReceivedItem.objects.values_list("pk", "text", "author_handle", "author_name")]
+    for start in range(0, len(rows), 5000):
+        index_items(rows[start : start + 5000])
+    return len(rows)
+
+
 def search_filter(items: QuerySet[ReceivedItem], query: str) -> QuerySet[ReceivedItem]:
     """Items whose text (or, on SQLite, author) holds every word of ``query``; any syntax is read as words."""
     words = WORD.findall(query or "")[:20]
