@@ -19,8 +19,9 @@ from atproto_client.models.utils import get_model_as_dict
 
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
-from townsquare.connectors.bluesky.connector import BlueskyConnector, _stream_seq
+from townsquare.connectors.bluesky.connector import BlueskyConnector
 from townsquare.connectors.bluesky.mp4 import read_mp4
+from townsquare.connectors.bluesky.parsing import stream_seq
 from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
 from townsquare.connectors.crypto import credentials_decrypt
 from townsquare.connectors.models import Connection
@@ -701,6 +702,6 @@ def test_a_position_the_server_has_not_reached_starts_again_live(bluesky_pds, co
 
 def test_a_position_is_only_read_for_the_firehose_it_came_from() -> None:
     here = "ws://localhost:2583/xrpc"
-    assert _stream_seq(json.dumps({"firehose": here, "seq": 42}), here) == 42
-    assert _stream_seq(json.dumps({"firehose": "wss://bsky.network/xrpc", "seq": 42}), here) is None
-    assert _stream_seq("", here) is None and _stream_seq("2026-01-01T00:00:00Z", here) is None
+    assert stream_seq(json.dumps({"firehose": here, "seq": 42}), here) == 42
+    assert stream_seq(json.dumps({"firehose": "wss://bsky.network/xrpc", "seq": 42}), here) is None
+    assert stream_seq("", here) is None and stream_seq("2026-01-01T00:00:00Z", here) is None

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import httpx
-from atproto import CAR, Client, FirehoseSubscribeReposClient, models, parse_subscribe_repos_message
+from atproto import Client, FirehoseSubscribeReposClient, models, parse_subscribe_repos_message
 from atproto_client import exceptions as ax
 from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
@@ -52,6 +52,16 @@ from townsquare.connectors.base import (
     Video,
 )
 from townsquare.connectors.bluesky.mp4 import Mp4Info, read_mp4
+from townsquare.connectors.bluesky.parsing import (
+    from_notification,
+    parse_time,
+    posts_naming,
+    refresh_expiry,
+    split_uri,
+    stream_seq,
+    web_url,
+    xrpc_error,
+)
 from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
 
 log = logging.getLogger(__name__)
@@ -132,7 +142,7 @@ class BlueskyConnector(Connector):
     def _keep_session(self, client: Client) -> None:
         session = client.export_session_string()
         data = {**(self.credentials.data if self.credentials else {}), "session": session}
-        self.credentials = Credentials(data=data, expires_at=_refresh_expiry(client))
+        self.credentials = Credentials(data=data, expires_at=refresh_expiry(client))
 
     @property
     def did(self) -> str:
@@ -213,7 +223,7 @@ class BlueskyConnector(Connector):
         client.on_session_change(lambda _event, _session: self._keep_session(client))
         self.credentials = Credentials(
             data={"session": client.export_session_string(), "did": session.did, "handle": session.handle},
-            expires_at=_refresh_expiry(client),
+            expires_at=refresh_expiry(client),
         )
         return self.credentials
 
@@ -339,7 +349,7 @@ class BlueskyConnector(Connector):
             raise
         return PublishResult(
             external_id=made.uri,
-            url=_web_url(self.credentials, made.uri),
+            url=web_url(self.credentials, made.uri),
             raw={"uri": made.uri, "cid": made.cid, "rkey": rkey or ""},
         )
 
@@ -381,12 +391,12 @@ class BlueskyConnector(Connector):
             raise
         return PublishResult(
             external_id=found.uri,
-            url=_web_url(self.credentials, found.uri),
+            url=web_url(self.credentials, found.uri),
             raw={"uri": found.uri, "cid": found.cid, "rkey": rkey, "repeat": True},
         )
 
     def _reply_ref(self, client: Client, parent_uri: str) -> models.AppBskyFeedPost.ReplyRef:
-        repo, collection, rkey = _split_uri(parent_uri)
+        repo, collection, rkey = split_uri(parent_uri)
         parent = self._read(
             lambda: client.com.atproto.repo.get_record({"repo": repo, "collection": collection, "rkey": rkey})
         )
@@ -406,7 +416,7 @@ class BlueskyConnector(Connector):
         posts = []
         for record in page.records:
             value = get_model_as_dict(record.value) if not isinstance(record.value, dict) else record.value
-            created = _time(value.get("createdAt") or value.get("created_at"))
+            created = parse_time(value.get("createdAt") or value.get("created_at"))
             if created is not None and created < since:
                 continue  # records are listed by key, and our keys are not times: read the whole page
             posts.append(
@@ -414,8 +424,8 @@ class BlueskyConnector(Connector):
                     external_id=record.uri,
                     text=str(value.get("text") or ""),
                     created_at=created,
-                    url=_web_url(self.credentials, record.uri),
-                    marker=_split_uri(record.uri)[2],
+                    url=web_url(self.credentials, record.uri),
+                    marker=split_uri(record.uri)[2],
                 )
             )
         return sorted(posts, key=lambda p: p.created_at or since, reverse=True)
@@ -425,7 +435,7 @@ class BlueskyConnector(Connector):
 
     def delete(self, external_id: str) -> None:
         client = self._api()
-        repo, collection, rkey = _split_uri(external_id)
+        repo, collection, rkey = split_uri(external_id)
         self._call(
             lambda: client.com.atproto.repo.delete_record({"repo": repo, "collection": collection, "rkey": rkey})
         )
@@ -455,7 +465,7 @@ class BlueskyConnector(Connector):
                     continue
                 newest = max(newest, indexed) if indexed else newest
                 if raw.get("reason") in INBOUND_REASONS:
-                    items.append(_from_notification(raw))
+                    items.append(from_notification(raw))
             page_cursor = page.cursor
             if reached or not page_cursor or not cursor:
                 break
@@ -477,7 +487,7 @@ class BlueskyConnector(Connector):
             "http://", "ws://"
         )
         uri = f"{base.rstrip('/')}/xrpc"
-        position = _stream_seq(self.stream_cursor, uri)
+        position = stream_seq(self.stream_cursor, uri)
         firehose = FirehoseSubscribeReposClient(
             params={"cursor": position} if position is not None else None, base_uri=uri
         )
@@ -496,7 +506,7 @@ class BlueskyConnector(Connector):
                         uri,
                     )
                 if isinstance(parsed, models.ComAtprotoSyncSubscribeRepos.Commit) and parsed.repo != did:
-                    items = _posts_naming(parsed, did=did, handle=handle)
+                    items = posts_naming(parsed, did=did, handle=handle)
             except Exception as exc:  # never let one odd frame end the stream
                 body = getattr(message, "body", None)
                 seq = body.get("seq") if isinstance(body, dict) else None
@@ -551,7 +561,7 @@ class BlueskyConnector(Connector):
                     tell(position)  # quiet: a good moment to keep the place
                     continue
                 if isinstance(got, BaseException):
-                    if _xrpc_error(got) == "FutureCursor":
+                    if xrpc_error(got) == "FutureCursor":
                         # The server's sequence started again (reset or restored): the saved place
                         # means nothing there now, so the next run starts live.
                         position = None
@@ -584,142 +594,3 @@ class BlueskyConnector(Connector):
             followers=profile.followers_count,
             raw={k: raw.get(k) for k in ("did", "handle", "followersCount", "followsCount", "postsCount")},
         )
-
-
-def _refresh_expiry(client: Client) -> dt.datetime | None:
-    session = client._session
-    expiry = getattr(session, "refresh_jwt_payload", None)
-    exp = getattr(expiry, "exp", None)
-    return dt.datetime.fromtimestamp(exp, dt.UTC) if exp else None
-
-
-def _split_uri(uri: str) -> tuple[str, str, str]:
-    parts = uri.removeprefix("at://").split("/")
-    if len(parts) != 3:
-        raise ConnectorError(ErrorKind.REJECTED, f"Not a Bluesky post address: {uri}")
-    return parts[0], parts[1], parts[2]
-
-
-def _web_url(credentials: Credentials | None, uri: str) -> str:
-    handle = credentials.data.get("handle", "") if credentials else ""
-    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}" if handle else ""
-
-
-def _time(value: Any) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _from_notification(raw: dict[str, Any]) -> InboundItem:
-    record = raw.get("record") if isinstance(raw.get("record"), dict) else {}
-    author = raw.get("author") if isinstance(raw.get("author"), dict) else {}
-    assert isinstance(record, dict) and isinstance(author, dict)
-    created = _time(record.get("createdAt")) or _time(raw.get("indexedAt"))
-    problems = [] if created else ["The notification's time could not be read."]
-    if not raw.get("uri"):
-        problems.append("The notification had no address.")
-    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
-    parent = (reply or {}).get("parent") or {}
-    return InboundItem(
-        external_id=str(raw.get("uri") or ""),
-        kind=str(raw.get("reason") or ""),
-        author_handle=f"@{author['handle']}" if author.get("handle") else "",
-        author_name=str(author.get("displayName") or ""),
-        text=str(record.get("text") or ""),
-        created_at=created or dt.datetime.now(dt.UTC),
-        url=_web_url(Credentials({"handle": author.get("handle", "")}), str(raw.get("uri") or "")),
-        in_reply_to_external_id=str(parent.get("uri") or "") if isinstance(parent, dict) else "",
-        raw=raw,
-        malformed=bool(problems),
-        parse_error=" ".join(problems),
-    )
-
-
-def _stream_seq(cursor: str, uri: str) -> int | None:
-    """The sequence number in a saved position, if it was saved for this firehose."""
-    try:
-        saved = json.loads(cursor) if cursor else None
-    except ValueError:
-        return None
-    if not isinstance(saved, dict) or saved.get("firehose") != uri or not isinstance(saved.get("seq"), int):
-        return None  # a sequence number from another server means nothing here
-    return int(saved["seq"])
-
-
-def _xrpc_error(exc: BaseException) -> str:
-    detail = exc.args[0] if exc.args else None
-    return str(getattr(detail, "error", "") or "")
-
-
-def _posts_naming(commit: models.ComAtprotoSyncSubscribeRepos.Commit, *, did: str, handle: str) -> list[InboundItem]:
-    blocks = CAR.from_bytes(commit.blocks).blocks if commit.blocks else {}
-    items = []
-    for op in commit.ops:
-        if op.action != "create" or not op.path.startswith(f"{POST}/") or op.cid is None:
-            continue
-        record = blocks.get(op.cid)
-        if isinstance(record, dict):
-            item = _from_firehose_post(commit.repo, op.path, record, did=did, handle=handle, seq=commit.seq)
-            if item is not None:
-                items.append(item)
-    return items
-
-
-def _from_firehose_post(
-    repo: str, path: str, record: dict[str, Any], *, did: str, handle: str, seq: int
-) -> InboundItem | None:
-    """A post written to any repo, if it mentions, replies to or quotes this account; else None."""
-    facets = record.get("facets") or []
-    mentions = any(
-        feature.get("did") == did
-        for facet in facets
-        if isinstance(facet, dict)
-        for feature in facet.get("features", [])
-        if isinstance(feature, dict)
-    )
-    text = str(record.get("text") or "")
-    if handle and f"@{handle}".lower() in text.lower():
-        mentions = True
-    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
-    parent_uri = str(((reply or {}).get("parent") or {}).get("uri") or "")
-    embed = record.get("embed") if isinstance(record.get("embed"), dict) else {}
-    quoted = str(((embed or {}).get("record") or {}).get("uri") or "")
-    kind = (
-        "reply"
-        if parent_uri.startswith(f"at://{did}/")
-        else "quote"
-        if quoted.startswith(f"at://{did}/")
-        else "mention"
-        if mentions
-        else ""
-    )
-    if not kind:
-        return None
-    uri = f"at://{repo}/{path}"
-    created = _time(record.get("createdAt"))
-    return InboundItem(
-        external_id=uri,
-        kind=kind,
-        author_handle=repo,
-        author_name="",
-        text=text,
-        created_at=created or dt.datetime.now(dt.UTC),
-        in_reply_to_external_id=parent_uri,
-        raw={"repo": repo, "path": path, "seq": seq, "record": _jsonable(record)},
-        malformed=created is None,
-        parse_error="" if created else "The post's time could not be read.",
-    )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)  # CIDs and other IPLD values
