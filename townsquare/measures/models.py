@@ -89,3 +89,28 @@ class MonthlyMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id} {self.metric} {self.month:%Y-%m}: {self.value}"
+
+
+class MeasureTarget(models.Model):
+    """What a council means a measure to reach in a quarter (a level for a stock, the quarter's total
+    for a flow), for all its accounts or one platform, with how far short still counts as amber."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="measure_targets")
+    metric = models.CharField(max_length=30, choices=Metric.choices)
+    platform = models.CharField(max_length=20, blank=True, help_text="Blank: all the council's accounts.")
+    value = models.BigIntegerField()
+    tolerance_percent = models.PositiveSmallIntegerField(default=10)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["metric", "platform"]
+        constraints = [models.UniqueConstraint(fields=["council", "metric", "platform"], name="measures_one_target")]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} {self.metric} {self.platform or 'all'}: {self.value}"
+
+    def status(self, figure: int) -> str:
+        """Green at or above the target, amber within the tolerance below it, red further below."""
+        if figure >= self.value:
+            return "green"
+        return "amber" if figure * 100 >= self.value * (100 - self.tolerance_percent) else "red"
