@@ -17,6 +17,7 @@ from townsquare.councils.services import membership_grant, service_get_or_create
 from townsquare.demo import data
 from townsquare.demo.governance import governance_demo_load
 from townsquare.demo.learning import learning_demo_load
+from townsquare.demo.measures import measures_demo_load
 from townsquare.demo.policy import policy_demo_load
 from townsquare.demo.publishing import publishing_demo_load
 from townsquare.meetings.demo import meetings_demo_load
@@ -70,4 +71,5 @@ def demo_load() -> bool:
         learning_demo_load(councils["riverside"])  # the staff and councillors' e-learning modules
         publishing_demo_load(councils)  # posts in every state, on posting slots
         classify_demo_load(councils["riverside"], admin)  # routing words and examples for the classifier
+        measures_demo_load(councils, admin, people.get("councillor@riverside.example"))  # five years of figures
     return True
