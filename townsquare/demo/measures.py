@@ -41,7 +41,7 @@ TARGETS = [("page_likes", "", 40000, 10), ("followers", "x", 25000, 10), ("video
 
 def _days(today: dt.date) -> list[dt.date]:
     first = today - dt.timedelta(days=365 * YEARS)
-    return [first + dt.timedelta(days=n) for n in range((today - first).days)]
+    return [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
 
 
 def _series(metric: str, start: int, days: list[dt.date], rng: random.Random) -> list[int]:

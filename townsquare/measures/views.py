@@ -33,8 +33,13 @@ from townsquare.measures.services import measures_import
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-def _current_quarter(today: dt.date) -> Quarter:
-    return Quarter(today.year, (today.month - 1) // 3 + 1)
+def _last_full_quarter(today: dt.date, *, financial: bool = False) -> Quarter:
+    """The latest quarter that has ended: a quarter still running would compare part against whole."""
+    ended = month_add(today.replace(day=1), -3)
+    if financial:
+        start = ended.year if ended.month >= 4 else ended.year - 1
+        return Quarter(start, ((ended.month - 4) % 12) // 3 + 1, True)
+    return Quarter(ended.year, (ended.month - 1) // 3 + 1)
 
 
 def _month(text: str) -> dt.date | None:
@@ -62,7 +67,7 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
     if metric not in metrics:
         metric = metrics[0] if metrics else Metric.FOLLOWERS.value
     today = timezone.localdate()
-    quarter = _current_quarter(today)
+    quarter = _last_full_quarter(today)
     error = ""
     if request.GET.get("quarter"):
         try:
@@ -70,7 +75,7 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
         except ValueError as exc:
             error = str(exc)
     elif request.GET.get("year") == "financial":
-        quarter = Quarter(today.year if today.month >= 4 else today.year - 1, ((today.month - 4) % 12) // 3 + 1, True)
+        quarter = _last_full_quarter(today, financial=True)
     kind = request.GET.get("compare", "year")
     kind = kind if kind in KINDS else "year"
     before, after = _month(request.GET.get("from", "")), _month(request.GET.get("to", ""))
