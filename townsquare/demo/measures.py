@@ -103,21 +103,27 @@ def _report(council: Council, admin: User, councillor: User | None, today: dt.da
         )
 
 
-def measures_demo_load(councils: dict[str, Council], admin: User, councillor: User | None) -> None:
-    """Daily figures for every open demo account, their monthly summaries, targets and a report."""
-    today = timezone.localdate()
+def figures_fill(channels: list[Channel], today: dt.date) -> int:
+    """Five years of daily figures to ``today`` for each channel, and their monthly summaries."""
     days = _days(today)
     daily: list[tuple[Any, ...]] = []
     monthly: list[MonthlyMeasure] = []
-    channels = Channel.objects.filter(council__in=councils.values()).exclude(status=Channel.Status.CLOSED)
-    for channel in channels.order_by("pk"):
+    for channel in channels:
         made = _channel_rows(channel, days, random.Random(f"{channel.council_id}/{channel.handle}"))
         daily += made[0]
         monthly += made[1]
-    # One prepared INSERT for the fifty thousand daily rows: the ORM's bulk_create costs ten times as much.
+    # One prepared INSERT for the daily rows: the ORM's bulk_create costs ten times as much.
     with connection.cursor() as cursor:
         cursor.executemany(INSERT_DAILY, daily)
     MonthlyMeasure.objects.bulk_create(monthly, batch_size=1000)
+    return len(daily)
+
+
+def measures_demo_load(councils: dict[str, Council], admin: User, councillor: User | None) -> None:
+    """Daily figures for every open demo account, their monthly summaries, targets and a report."""
+    today = timezone.localdate()
+    channels = Channel.objects.filter(council__in=councils.values()).exclude(status=Channel.Status.CLOSED)
+    figures_fill(list(channels.order_by("pk")), today)
     riverside = councils["riverside"]
     for metric, platform, value, tolerance in TARGETS:
         target_set(
