@@ -4,14 +4,15 @@ target and its red, amber or green status. Read from the monthly summaries only.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from townsquare.channels.models import Channel
-from townsquare.measures.models import STOCK_METRICS, MeasureTarget, Metric
+from townsquare.measures.models import STOCK_METRICS, MeasureTarget, Metric, MonthlyMeasure
 from townsquare.measures.periods import Quarter, month_add
-from townsquare.measures.selectors import Change, Scope, period_figure, quarter_change
+from townsquare.measures.selectors import Change, Scope, figure_of
 
 AIMS: list[tuple[str, str, list[str]]] = [
     ("value", "Value for money", [Metric.POSTS_PUBLISHED, Metric.ENGAGEMENTS, Metric.IMPRESSIONS]),
@@ -37,14 +38,50 @@ def _month_label(metric: str, month: dt.date) -> str:
     return f"{month:%B %Y}" if metric in STOCK_METRICS else f"the month of {month:%B %Y}"
 
 
-def months_compare(*, scope: Scope, metric: str, before: dt.date, after: dt.date) -> Compared | None:
-    """One month against another: a stock's level in each, or a flow's month total."""
-    then = period_figure(scope=scope, metric=metric, months=[before])
-    now = period_figure(scope=scope, metric=metric, months=[after])
-    if then is None or now is None:
+def _needed(quarter: Quarter, before: dt.date | None, after: dt.date | None) -> set[dt.date]:
+    months = set(quarter.months) | set(quarter.year_before().months) | {month_add(quarter.months[-1], -1)}
+    return months | {m for m in (before, after) if m is not None}
+
+
+def _series(scope: Scope, metrics: list[str], months: set[dt.date]) -> dict[str, dict[dt.date, int]]:
+    """Each measure's monthly totals over the scope's accounts for these months, in one query."""
+    rows = (
+        MonthlyMeasure.objects.filter(channel__in=scope.channels(), metric__in=metrics, month__in=months)
+        .values("metric", "month")
+        .annotate(total=Sum("value"))
+    )
+    found: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    for row in rows:
+        found[row["metric"]][row["month"]] = int(row["total"])
+    return found
+
+
+def _compared(
+    metric: str, series: dict[dt.date, int], kind: str, quarter: Quarter, before: dt.date | None, after: dt.date | None
+) -> Compared | None:
+    label = Metric(metric).label
+    if kind == "month" or (kind == "dates" and before and after):
+        if kind == "month":
+            after = quarter.months[-1]
+            before = month_add(after, -1)
+        assert before is not None and after is not None
+        then, now = figure_of(metric, series, [before]), figure_of(metric, series, [after])
+        if then is None or now is None:
+            return None
+        return Compared(
+            Change(metric, label, then[0], now[0]), _month_label(metric, before), _month_label(metric, after)
+        )
+    now = figure_of(metric, series, quarter.months)
+    if now is None:
         return None
-    change = Change(metric, Metric(metric).label, then[0], now[0])
-    return Compared(change, _month_label(metric, before), _month_label(metric, after))
+    months = [dt.date(now[1].year - 1, now[1].month, 1)] if metric in STOCK_METRICS else quarter.year_before().months
+    then = figure_of(metric, series, months)
+    if then is None:
+        return None
+    change = Change(metric, label, then[0], now[0])
+    if metric in STOCK_METRICS:
+        return Compared(change, f"{then[1]:%B %Y}", f"{now[1]:%B %Y}")
+    return Compared(change, quarter.year_before().label, quarter.label)
 
 
 def compare(
@@ -58,18 +95,8 @@ def compare(
 ) -> Compared | None:
     """The comparison a reader chose: the quarter against the same quarter a year before, the
     quarter's last month against the month before it, or any two months (April to April)."""
-    if kind == "month":
-        last = quarter.months[-1]
-        return months_compare(scope=scope, metric=metric, before=month_add(last, -1), after=last)
-    if kind == "dates" and before and after:
-        return months_compare(scope=scope, metric=metric, before=before, after=after)
-    found = quarter_change(scope=scope, metric=metric, quarter=quarter)
-    if found is None:
-        return None
-    change, then, now = found
-    if metric in STOCK_METRICS:
-        return Compared(change, f"{then:%B %Y}", f"{now:%B %Y}")
-    return Compared(change, quarter.year_before().label, quarter.label)
+    series = _series(scope, [metric], _needed(quarter, before, after)).get(metric, {})
+    return _compared(metric, series, kind, quarter, before, after)
 
 
 @dataclass(frozen=True)
@@ -102,14 +129,16 @@ def aims(
 ) -> list[tuple[str, str, list[AimRow]]]:
     """Each aim's measures that have a figure for the quarter, compared as chosen, against target."""
     targets = targets_for(scope)
+    found = _series(scope, [m for _, _, metrics in AIMS for m in metrics], _needed(quarter, before, after))
     grouped: list[tuple[str, str, list[AimRow]]] = []
     for key, title, metrics in AIMS:
         rows: list[AimRow] = []
         for metric in metrics:
-            figure = period_figure(scope=scope, metric=metric, months=quarter.months)
+            series = found.get(metric, {})
+            figure = figure_of(metric, series, quarter.months)
             if figure is None:
                 continue
-            compared = compare(scope=scope, metric=metric, kind=kind, quarter=quarter, before=before, after=after)
+            compared = _compared(metric, series, kind, quarter, before, after)
             rows.append(AimRow(metric, Metric(metric).label, figure[0], compared, targets.get(metric)))
         grouped.append((key, title, rows))
     return grouped

@@ -105,7 +105,7 @@ def headline(*, platform: str, change: Change, when: tuple[dt.date, dt.date], qu
     return f"{name} {size}% {more} {change.label} in {quarter.label} compared to {before.label}"
 
 
-def _figure(metric: str, series: dict[dt.date, int], months: list[dt.date]) -> tuple[int, dt.date] | None:
+def figure_of(metric: str, series: dict[dt.date, int], months: list[dt.date]) -> tuple[int, dt.date] | None:
     """``period_figure`` over figures already read."""
     found = {m: series[m] for m in months if m in series}
     if not found:
@@ -129,11 +129,11 @@ def headlines(*, council: Council, quarter: Quarter) -> list[str]:
     for platform in sorted({p for p, _ in found}):
         for metric in Metric:
             series = found.get((platform, metric.value), {})
-            now = _figure(metric, series, quarter.months)
+            now = figure_of(metric, series, quarter.months)
             if now is None:
                 continue
             months = [dt.date(now[1].year - 1, now[1].month, 1)] if metric in STOCK_METRICS else before.months
-            then = _figure(metric, series, months)
+            then = figure_of(metric, series, months)
             if then is not None:
                 change = Change(metric.value, metric.label, then[0], now[0])
                 sentences.append(headline(platform=platform, change=change, when=(then[1], now[1]), quarter=quarter))
