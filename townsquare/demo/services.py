@@ -18,6 +18,7 @@ from townsquare.demo import data
 from townsquare.demo.governance import governance_demo_load
 from townsquare.demo.inbox import inbox_demo_load
 from townsquare.demo.learning import learning_demo_load
+from townsquare.demo.measures import measures_demo_load
 from townsquare.demo.policy import policy_demo_load
 from townsquare.demo.publishing import publishing_demo_load
 from townsquare.listening.demo import listening_demo_load
@@ -76,4 +77,5 @@ def demo_load() -> bool:
         partners_demo_load(councils)  # messages to both councils, account reviews
         listening_demo_load(councils["riverside"], admin)  # listening queries and messages to try them on
         inbox_demo_load(councils["riverside"])  # a few hundred past inbox items, routed and worked
+        measures_demo_load(councils, admin, people.get("councillor@riverside.example"))  # five years of figures
     return True

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 
 from townsquare.channels.models import Channel
+from townsquare.measures.periods import Quarter
 
 
 class Metric(models.TextChoices):
@@ -89,3 +90,83 @@ class MonthlyMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id} {self.metric} {self.month:%Y-%m}: {self.value}"
+
+
+class MeasureTarget(models.Model):
+    """What a council means a measure to reach in a quarter (a level for a stock, the quarter's total
+    for a flow), for all its accounts or one platform, with how far short still counts as amber."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="measure_targets")
+    metric = models.CharField(max_length=30, choices=Metric.choices)
+    platform = models.CharField(max_length=20, blank=True, help_text="Blank: all the council's accounts.")
+    value = models.BigIntegerField()
+    tolerance_percent = models.PositiveSmallIntegerField(default=10)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["metric", "platform"]
+        constraints = [models.UniqueConstraint(fields=["council", "metric", "platform"], name="measures_one_target")]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} {self.metric} {self.platform or 'all'}: {self.value}"
+
+    def status(self, figure: int) -> str:
+        """Green at or above the target, amber within the tolerance below it, red further below."""
+        if figure >= self.value:
+            return "green"
+        return "amber" if figure * 100 >= self.value * (100 - self.tolerance_percent) else "red"
+
+
+class MembersReport(models.Model):
+    """A council's quarterly report to Members from draft to publication. Until it is published it is
+    built from the figures each time it is read; at publication its page, PDF and CSV are stored and
+    never change."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "With the task group for review"
+        SIGNED_OFF = "signed_off", "Signed off"
+        PUBLISHED = "published", "Published to Members"
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="members_reports")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    financial = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    commentary = models.TextField(blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_off_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    html = models.TextField(blank=True, help_text="The page as published.")
+    pdf = models.BinaryField(blank=True, default=b"", help_text="The PDF as published.")
+    csv = models.TextField(blank=True, help_text="The CSV as published.")
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["council", "year", "number", "financial"],
+                                               name="measures_one_report_per_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} {self.year}Q{self.number}{' financial' if self.financial else ''}"
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter(self.year, self.number, self.financial)
+
+
+class ReviewComment(models.Model):
+    """A task group member's comment on a report under review."""
+
+    report = models.ForeignKey(MembersReport, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.report_id} by {self.author_id}"

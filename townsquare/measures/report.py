@@ -34,6 +34,8 @@ class QuarterlyReport:
     quarter: Quarter
     headlines: list[str]
     sections: list[Section]
+    commentary: str = ""
+    status: str = ""  # e.g. "Draft for the task group": shown at the top until published
 
 
 def report_build(*, council: Council, quarter: Quarter) -> QuarterlyReport:

@@ -105,16 +105,38 @@ def headline(*, platform: str, change: Change, when: tuple[dt.date, dt.date], qu
     return f"{name} {size}% {more} {change.label} in {quarter.label} compared to {before.label}"
 
 
+def figure_of(metric: str, series: dict[dt.date, int], months: list[dt.date]) -> tuple[int, dt.date] | None:
+    """``period_figure`` over figures already read."""
+    found = {m: series[m] for m in months if m in series}
+    if not found:
+        return None
+    if metric in STOCK_METRICS:
+        latest = max(found)
+        return found[latest], latest
+    return sum(found.values()), max(months)
+
+
 def headlines(*, council: Council, quarter: Quarter) -> list[str]:
-    """Every platform's measures that have figures for the quarter and the same quarter a year before."""
+    """Every platform's measures that have figures for the quarter and the same quarter a year before
+    (read in one query: the quarter's and the year before's months, by platform and measure)."""
+    before = quarter.year_before()
+    rows = (MonthlyMeasure.objects.filter(channel__council=council, month__in=quarter.months + before.months)
+            .values("channel__platform", "metric", "month").annotate(total=Sum("value")))
+    found: dict[tuple[str, str], dict[dt.date, int]] = defaultdict(dict)
+    for row in rows:
+        found[(row["channel__platform"], row["metric"])][row["month"]] = int(row["total"])
     sentences: list[str] = []
-    platforms = sorted(set(Channel.objects.filter(council=council).values_list("platform", flat=True)))
-    for platform in platforms:
+    for platform in sorted({p for p, _ in found}):
         for metric in Metric:
-            found = quarter_change(scope=Scope(council, platform=platform), metric=metric, quarter=quarter)
-            if found is not None:
-                change, then, now = found
-                sentences.append(headline(platform=platform, change=change, when=(then, now), quarter=quarter))
+            series = found.get((platform, metric.value), {})
+            now = figure_of(metric, series, quarter.months)
+            if now is None:
+                continue
+            months = [dt.date(now[1].year - 1, now[1].month, 1)] if metric in STOCK_METRICS else before.months
+            then = figure_of(metric, series, months)
+            if then is not None:
+                change = Change(metric.value, metric.label, then[0], now[0])
+                sentences.append(headline(platform=platform, change=change, when=(then[1], now[1]), quarter=quarter))
     return sentences
 
 

@@ -17,6 +17,7 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.measures.charts import line_chart
+from townsquare.measures.comparisons import KINDS, account_access, aims, compare
 from townsquare.measures.importing import (
     FIELDS,
     ImportFileError,
@@ -26,14 +27,37 @@ from townsquare.measures.importing import (
 )
 from townsquare.measures.models import Metric
 from townsquare.measures.periods import Quarter, month_add
-from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series, quarter_change
+from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series
 from townsquare.measures.services import measures_import
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-def _current_quarter(today: dt.date) -> Quarter:
-    return Quarter(today.year, (today.month - 1) // 3 + 1)
+def _last_full_quarter(today: dt.date, *, financial: bool = False) -> Quarter:
+    """The latest quarter that has ended: a quarter still running would compare part against whole."""
+    ended = month_add(today.replace(day=1), -3)
+    if financial:
+        start = ended.year if ended.month >= 4 else ended.year - 1
+        return Quarter(start, ((ended.month - 4) % 12) // 3 + 1, True)
+    return Quarter(ended.year, (ended.month - 1) // 3 + 1)
+
+
+def _month(text: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def _scope(request: HttpRequest, council: Council) -> Scope:
+    platform = request.GET.get("platform", "")
+    service = request.GET.get("service", "")
+    channel = request.GET.get("channel", "")
+    return Scope(
+        council, platform=platform if platform in Platform.values else "",
+        service_id=int(service) if service.isdigit() and council.services.filter(pk=service).exists() else None,
+        channel_id=int(channel) if channel.isdigit() and council.channels.filter(pk=channel).exists() else None,
+    )
 
 
 @council_view(Perm.VIEW_REPORTS)
@@ -42,11 +66,8 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
     metric = request.GET.get("metric", "")
     if metric not in metrics:
         metric = metrics[0] if metrics else Metric.FOLLOWERS.value
-    platform = request.GET.get("platform", "")
-    if platform not in Platform.values:
-        platform = ""
     today = timezone.localdate()
-    quarter = _current_quarter(today)
+    quarter = _last_full_quarter(today)
     error = ""
     if request.GET.get("quarter"):
         try:
@@ -54,19 +75,29 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
         except ValueError as exc:
             error = str(exc)
     elif request.GET.get("year") == "financial":
-        quarter = Quarter(today.year if today.month >= 4 else today.year - 1, ((today.month - 4) % 12) // 3 + 1, True)
-    scope = Scope(council, platform=platform)
+        quarter = _last_full_quarter(today, financial=True)
+    kind = request.GET.get("compare", "year")
+    kind = kind if kind in KINDS else "year"
+    before, after = _month(request.GET.get("from", "")), _month(request.GET.get("to", ""))
+    if kind == "dates" and not (before and after):
+        error = error or "Give both months to compare, for example 2015-04 and 2016-04."
+        kind = "year"
+    scope = _scope(request, council)
     last = quarter.months[-1]
     series = monthly_series(scope=scope, metric=metric, first=month_add(last, -23), last=last)
     label = Metric(metric).label
-    chart = line_chart(title=f"{label.capitalize()} by month" + (f" on {Platform(platform).label}" if platform else ""),
-                       series=series, chart_id="measure")
-    change = quarter_change(scope=scope, metric=metric, quarter=quarter)
+    where = f" on {Platform(scope.platform).label}" if scope.platform else ""
+    chart = line_chart(title=f"{label.capitalize()} by month{where}", series=series, chart_id="measure")
     context: dict[str, Any] = {
         "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric": metric, "metric_label": label,
-        "platforms": Platform.choices, "platform": platform, "quarter": quarter, "error": error,
-        "series": series, "chart": chart, "change": change[0] if change else None,
-        "change_months": change[1:] if change else None,
+        "platforms": Platform.choices, "platform": scope.platform, "quarter": quarter, "error": error,
+        "services": council.services.all(), "service_id": scope.service_id,
+        "channels": council.channels.order_by("platform", "handle"), "channel_id": scope.channel_id,
+        "kinds": KINDS.items(), "kind": kind, "before": before, "after": after,
+        "series": series, "chart": chart,
+        "compared": compare(scope=scope, metric=metric, kind=kind, quarter=quarter, before=before, after=after),
+        "aims": aims(scope=scope, quarter=quarter, kind=kind, before=before, after=after),
+        "access": account_access(scope),
         "headlines": headlines(council=council, quarter=quarter),
         "can_import": Perm.MANAGE_CHANNELS in request.council_perms,  # type: ignore[attr-defined]
     }

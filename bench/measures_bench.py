@@ -1,0 +1,140 @@
+"""dashboard_p95_ms and quarterly_pdf_s: the Measures Dashboard under 20 clients, and the quarter's PDF.
+
+Usage: .venv/bin/python bench/measures_bench.py [--duration 20] [--channels 50] [--no-save] [--keep]
+
+On SQLite the script builds a fresh database in bench/work/measures/, migrates it, loads the demo
+councils and gives Riverside ``--channels`` more accounts (Facebook, X and YouTube in turn), every
+account with five years of daily figures and their monthly summaries (townsquare.demo.measures).
+It then times the last full quarter's report PDF (built from the figures, WeasyPrint, PDF/UA-1):
+``quarterly_pdf_s``. It starts the production web server as ``manage.py serve`` does (gunicorn,
+DEBUG off; helpers shared with bench/register_bench.py), warms it and drives the dashboard
+/c/riverside/measures/ with ``wrk -t2 -c20 --latency`` and bench/lua/measures.lua, which fails the
+run unless every response is a 200 carrying the chart: ``dashboard_p95_ms``. Both figures are
+appended to bench/results.json with the machine's load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import register_bench as rb
+from record import append_results, commit
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work" / "measures"
+PATH = "/c/riverside/measures/"
+DASHBOARD_TARGET_MS, PDF_TARGET_S = 150.0, 5.0
+
+
+def prepare(count: int) -> dict[str, Any]:
+    """Migrate, load the demo, add ``count`` accounts with five years of figures, time the PDF."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from townsquare.accounts.models import User
+    from townsquare.channels.models import Channel
+    from townsquare.councils.models import Council
+    from townsquare.demo.measures import figures_fill
+    from townsquare.demo.services import demo_load
+    from townsquare.measures.models import DailyMeasure
+    from townsquare.measures.periods import Quarter, month_add
+    from townsquare.measures.report import report_build, report_pdf
+
+    call_command("migrate", verbosity=0)
+    demo_load()
+    council = Council.objects.get(slug="riverside")
+    platforms = ["facebook", "x", "youtube"]
+    made = [Channel(council=council, platform=platforms[n % 3], name=f"Riverside account {n}",
+                    handle=f"RiversideBench{n}") for n in range(count)]
+    with transaction.atomic():
+        figures_fill(Channel.objects.bulk_create(made), timezone.localdate())
+    ended = month_add(timezone.localdate().replace(day=1), -3)
+    quarter = Quarter(ended.year, (ended.month - 1) // 3 + 1)
+    started = time.perf_counter()
+    pdf = report_pdf(report_build(council=council, quarter=quarter))
+    pdf_s = time.perf_counter() - started
+    user = User.objects.get(email="councillor@riverside.example")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"session": session.session_key, "channels": Channel.objects.filter(council=council).count(),
+            "daily_rows": DailyMeasure.objects.count(), "pdf_s": round(pdf_s, 2), "pdf_bytes": len(pdf),
+            "quarter": quarter.code}
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "_prepare":
+        print(json.dumps(prepare(int(sys.argv[2]))))
+        return
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load (default 20)")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--channels", type=int, default=50, help="accounts added to Riverside (default 50)")
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (scripts/bench.sh installs it with apt).")
+    rb.LUA = ROOT / "bench" / "lua" / "measures.lua"
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    env = rb.server_env(WORK, f"sqlite:///{WORK / 'bench.sqlite3'}")
+    started = time.monotonic()
+    prep = subprocess.run([sys.executable, __file__, "_prepare", str(args.channels)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    if prep.returncode != 0:
+        raise SystemExit(f"preparing the database failed:\n{prep.stderr[-4000:]}")
+    prepared = json.loads(prep.stdout.strip().splitlines()[-1])
+    rb.log(f"   {prepared['channels']} accounts, {prepared['daily_rows']} daily rows ({time.monotonic() - started:.0f}s)")
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    common = {"when": when, "commit": commit(), "database": "sqlite", "load_1m": os.getloadavg()[0],
+              "channels": prepared["channels"], "daily_rows": prepared["daily_rows"]}
+    entries: list[dict[str, Any]] = [{"metric": "quarterly_pdf_s", "value": prepared["pdf_s"], "unit": "s",
+                                      "quarter": prepared["quarter"], "pdf_bytes": prepared["pdf_bytes"],
+                                      "target_s": PDF_TARGET_S, **common}]
+    cookie = f"sessionid={prepared['session']}"
+    server = rb.Server(env, WORK, rb.WEB_WORKERS, rb.WEB_THREADS)
+    try:
+        server.wait_ready(cookie)
+        status, body = server.get(PATH, cookie)
+        if status != 200 or "measure-desc" not in body:
+            raise SystemExit(f"expected the dashboard, got {status}")
+        rb.wrk(server.base + PATH, cookie, duration=args.warmup, connections=args.connections, threads=2)
+        load = os.getloadavg()[0]
+        result = rb.wrk(server.base + PATH, cookie, duration=args.duration, connections=args.connections, threads=2)
+        entries.append({**common, "metric": "dashboard_p95_ms", "value": round(result["p95_ms"], 1), "unit": "ms",
+                        "load_1m": load, "server": rb.describe(rb.WEB_WORKERS, rb.WEB_THREADS), "path": PATH,
+                        "clients": args.connections, "requests": result["requests"],
+                        "requests_per_s": round(result["requests"] / result["duration_s"], 1),
+                        "p50_ms": round(result["p50_ms"], 1), "p99_ms": round(result["p99_ms"], 1),
+                        "inbox_items": 0, "target_ms": DASHBOARD_TARGET_MS})
+    finally:
+        server.stop()
+        if not args.keep:
+            shutil.rmtree(WORK, ignore_errors=True)
+    for entry in entries:
+        print(json.dumps(entry))
+    if not args.no_save:
+        append_results(entries)
+
+
+if __name__ == "__main__":
+    main()
