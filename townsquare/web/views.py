@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +11,7 @@ from townsquare.channels.selectors import channels_visible_to, rationalisation_s
 from townsquare.councils.access import council_view, councils_of, perms_in, roles_in
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm, Role
+from townsquare.partners.selectors import combined_view_enabled
 
 
 @login_required
@@ -28,9 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _starts_combined(user: object) -> bool:
     """The person's kept choice of starting from all their councils together (partner councils)."""
-    if not apps.is_installed("townsquare.partners"):
-        return False
-    return bool(import_module("townsquare.partners.selectors").combined_view_enabled(user))
+    return bool(combined_view_enabled(user))
 
 
 @council_view(Perm.VIEW_COUNCIL)
