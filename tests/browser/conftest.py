@@ -18,7 +18,7 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
 ``demo_data``
     The demo councils (riverside, hillcrest), the six demo people (password ``DEMO_PASSWORD``)
     and their channels, loaded with ``townsquare.demo.services.demo_load()`` by the first test in a
-    process and from its dump (``loaddata``) after that. Passwords use a fast
+    process and from a copy of its tables (``tablecopy.py``) after that. Passwords use a fast
     hasher for the test (the sign-in form still checks them).
 ``page``
     A ``Page`` in a new browser context (no cookies), 1280 x 800, whose base URL is the live
@@ -49,6 +49,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+
+from tests.browser.tablecopy import TableCopy
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -144,32 +146,29 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 # --- The site and its data ----------------------------------------------------------------------
 
 
-_demo_dump: Path | None = None  # this worker's copy of the loaded demo, made by the first test that asks
+_demo_copy: TableCopy | None = None  # this worker's copy of the loaded demo, made by the first test that asks
 
 
 @pytest.fixture
 def demo_data(live_server: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The demo, loaded through its services by the first test that asks for it in this process, then
-    dumped; later tests (after the database was emptied) load that dump, the same rows with the same
-    keys and audit chain, in a fraction of the time."""
-    global _demo_dump
+    copied table by table; later tests (after the database was emptied) get the copy put back, the
+    same rows with the same keys and audit chain, in a fraction of a second."""
+    global _demo_copy
     # A fast hasher: the demo people are made and signed in many times; the check is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.management import call_command
-
     from townsquare.demo.services import demo_load
     from townsquare.inbox.search import index_rebuild
 
-    if _demo_dump is not None:
-        call_command("loaddata", str(_demo_dump), verbosity=0)
-        index_rebuild()  # the full-text index is not a model: loaddata does not fill it
+    if _demo_copy is not None:
+        _demo_copy.put_back()
+        index_rebuild()  # the full-text index is not a model table: it is rebuilt from the rows
         return
     assert demo_load(), "the demo councils were already there: the database was not emptied"
     index_rebuild()  # earlier tests' emptied rows may have left entries in the full-text index
-    dump = tmp_path_factory.mktemp("demo") / "demo.json"
-    call_command("dumpdata", natural_foreign=True, exclude=["contenttypes", "auth.permission", "sessions"],
-                 output=str(dump), verbosity=0)
-    _demo_dump = dump
+    copy = TableCopy(tmp_path_factory.mktemp("demo"))
+    copy.take()
+    _demo_copy = copy
 
 
 # --- Helpers -------------------------------------------------------------------------------------
