@@ -178,3 +178,38 @@ def test_every_page_naming_the_channel_tags_it(demo: SimpleNamespace, client_for
             assert f"{sb.CHANNEL}{TAG}" in body, url
     # Without the demo's middleware (production), nothing is tagged.
     assert TAG not in client_for(people.comms).get("/c/riverside/channels/").content.decode()
+
+
+class _Started:
+    """Stands in for a process ``serve`` starts: it records the command and has already ended."""
+
+    started: list[tuple[list[str], dict[str, str]]] = []
+
+    def __init__(self, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        _Started.started.append((cmd, dict(env or {})))
+
+    def poll(self) -> int:
+        return 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+@pytest.mark.parametrize("demo_mode", [True, False])
+def test_serve_starts_the_sandbox_only_in_demo_mode(demo_mode: bool, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from townsquare.web.management.commands import serve
+
+    settings.DEMO = demo_mode
+    monkeypatch.delenv(sb.ORIGIN_ENV, raising=False)
+    monkeypatch.setattr(serve.subprocess, "Popen", _Started)
+    _Started.started = []
+    with pytest.raises(SystemExit):  # the stand-ins have "ended", so serve stops at once
+        call_command("serve", "--bind", "127.0.0.1:1")
+    started = {cmd[2] if cmd[1].endswith("manage.py") else "web": (cmd, env) for cmd, env in _Started.started}
+    origins = {env.get(sb.ORIGIN_ENV, "") for _, env in started.values()}
+    if demo_mode:
+        assert "run_sandbox" in started and started["listen_streams"][0][-2:] == ["--refresh", "5"]
+        (origin,) = origins  # every process is told the same address, a port on loopback
+        assert origin.startswith("http://127.0.0.1:")
+    else:
+        assert "run_sandbox" not in started and origins == {""}

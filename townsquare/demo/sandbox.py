@@ -63,6 +63,18 @@ def sandbox_env() -> dict[str, str]:
     return {ORIGIN_ENV: os.environ.get(ORIGIN_ENV) or f"http://127.0.0.1:{free_port()}"}
 
 
+def sandbox_add(commands: dict[str, list[str]], *, python: str, manage: str) -> dict[str, str]:
+    """Add the sandbox to ``serve``'s processes; returns what every process's environment needs.
+
+    The stream listener then looks for newly connected channels every few seconds, so the sandbox
+    channel is heard from soon after it connects.
+    """
+    commands["sandbox"] = [python, manage, "run_sandbox"]
+    if "streams" in commands:
+        commands["streams"] = [*commands["streams"], "--refresh", "5"]
+    return sandbox_env()
+
+
 def sandbox_origin() -> str:
     """The sandbox's origin in demo mode; ``SandboxError`` outside it."""
     origin = str(getattr(settings, "SANDBOX_ORIGIN", "") or "")

@@ -59,13 +59,10 @@ class Command(BaseCommand):
         # The demo only: a sandbox Mastodon server on loopback that the demo publishes to and hears from
         # (townsquare/demo/sandbox.py); every process is told its address. Its failure stops only itself.
         if settings.DEMO and not options["no_sandbox"]:
-            from townsquare.demo.sandbox import sandbox_env
+            from townsquare.demo.sandbox import sandbox_add
 
-            env.update(sandbox_env())
-            commands["sandbox"] = [python, manage, "run_sandbox"]
+            env.update(sandbox_add(commands, python=python, manage=manage))
             optional.add("sandbox")
-            if "streams" in commands:  # notice the sandbox channel within seconds of its connection
-                commands["streams"] += ["--refresh", "5"]
         procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         self.stdout.write(f"Townsquare is running at http://{options['bind']}/ (press Ctrl+C to stop).")
         stopping = False
