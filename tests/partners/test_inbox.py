@@ -74,6 +74,10 @@ def test_filter_by_council_and_by_the_inbox_filters(client_for, shared, items) -
     assert _shown(client.get(URL, {"q": "pothole"})) == {"r2": "riverside"}
     assert _shown(client.get(URL, {"risk": "urgent"})) == {"h1": "hillcrest"}
     assert _shown(client.get(URL, {"platform": "x"})) == {"r2": "riverside"}
+    items.gym.status = ReceivedItem.Status.RESOLVED
+    items.gym.save()
+    assert _shown(client.get(URL, {"risk": "urgent", "unresolved": "1"})) == {}
+    assert len(_shown(client.get(URL, {"unresolved": "1"}))) == 2
     unread = client.get(URL, {"risk": "dreadful", "status": "lost"})
     assert unread.status_code == 200 and len(_shown(unread)) == 3
     assert "is not one the inbox knows" in unread.content.decode()
@@ -140,6 +144,7 @@ def test_bad_input_changes_nothing(client_for, shared, items) -> None:
         ({"items": [items.bins.pk], "action": "delete_everything"}, "Choose what to do"),
         ({"action": "assign_me"}, "Tick at least one item"),
         ({"items": ["x'; drop"], "action": "assign_me"}, "Tick at least one item"),
+        ({"items": [str(n) for n in range(1, 300)], "action": "assign_me"}, "Tick at most 200 items"),
     ):
         response = client.post(URL, data, follow=True)
         assert response.status_code == 200

@@ -142,7 +142,7 @@ def _inbox_tiles(user: Any, council: Council, perms: frozenset[str]) -> list[Til
         Tile(
             open_items.filter(risk="urgent").count(),
             "urgent inbox items not resolved (safeguarding, threats)",
-            reverse("partners:inbox") + f"?council={council.slug}&risk=urgent",
+            reverse("partners:inbox") + f"?council={council.slug}&risk=urgent&unresolved=1",
             "alert",
         ),
     ]

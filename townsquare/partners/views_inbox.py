@@ -37,6 +37,7 @@ ACTIONS = [(ASSIGN_ME, "Assign to me")] + [
     (f"status:{value}", f"Set the status to “{label}”") for value, label in ReceivedItem.Status.choices
 ]
 NOT_WORKER = "your role at this council does not allow working the inbox"
+MAX_CHOSEN = 200
 
 
 def _plural(n: int, word: str) -> str:
@@ -52,6 +53,9 @@ def _act(request: HttpRequest, visible: QuerySet[ReceivedItem]) -> None:
         return
     if not ids:
         messages.error(request, "Tick at least one item.")
+        return
+    if len(ids) > MAX_CHOSEN:
+        messages.error(request, f"Tick at most {MAX_CHOSEN} items at a time.")
         return
     actor: User = request_user(request)
     may: dict[int, bool] = {}
@@ -105,6 +109,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             ),
         )
         risk = ""
+    unresolved = request.GET.get("unresolved") == "1"
+    if unresolved:
+        found = found.exclude(status=ReceivedItem.Status.RESOLVED)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -123,6 +130,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "statuses": ReceivedItem.Status.choices,
             "risks": RISKS,
             "risk": risk,
+            "unresolved": unresolved,
             "actions": ACTIONS,
             "workers": workers,
         },
