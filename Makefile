@@ -17,7 +17,8 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py load_demo
 
-## Run the product on SQLite with its worker and scheduler at http://127.0.0.1:8000
+## Run the product on SQLite with its worker and scheduler at http://127.0.0.1:8000 (BIND=host:port to move it),
+## beside a sandbox Mastodon server that the demo publishes to and hears residents from (manage.py serve)
 run: demo
 	$(PY) manage.py serve
 

@@ -238,6 +238,12 @@ if not DEMO_OR_TEST and (
 # --- Addresses people type (townsquare/net/fetch.py) ----------------------------------------------
 # Only tests may let such an address reach loopback (their local peers); never a running server.
 FETCH_ALLOW_LOOPBACK = envbool("TESTING") and envbool("TOWNSQUARE_FETCH_ALLOW_LOOPBACK")
+# The demo's sandbox Mastodon server, which `manage.py serve` starts on 127.0.0.1 and names here; only
+# in demo mode, and only that exact origin, for the channel the demo connects to it (never in production).
+DEMO = envbool("TOWNSQUARE_DEMO")
+SANDBOX_ORIGIN = envstr("TOWNSQUARE_SANDBOX_ORIGIN") if DEMO else ""
+if SANDBOX_ORIGIN:
+    MIDDLEWARE.append("townsquare.demo.sandbox_label.SandboxLabelMiddleware")
 
 # --- Static files (GOV.UK Frontend compiled with the council's branding) -------------------------
 STATIC_URL = "/static/"

@@ -108,6 +108,7 @@ def test_shared_officer_approves_at_both_and_messages_both(
 
     for link, heading, shot in [
         ("Calendar", "Calendar of all my councils", "partners-calendar"),
+        ("Inbox", "Inbox of all my councils", "partners-inbox"),
         ("Channels", "Channels of all my councils", "partners-channels"),
         ("Accounts summary", "Corporate social media accounts", "partners-accounts-summary"),
     ]:
@@ -118,6 +119,9 @@ def test_shared_officer_approves_at_both_and_messages_both(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as PDF").click()
     assert download.value.suggested_filename.startswith("all-councils-accounts-summary-")
+    page.goto("/all/inbox/?council=riverside&status=new")
+    expect(page.locator("table.ts-table tbody tr").first).to_contain_text("Riverside District Council")
+    axe_check(page)
     page.goto("/all/channels/rationalisation/")
     axe_check(page)
     page.goto("/all/calendar/?view=month")

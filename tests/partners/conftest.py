@@ -27,22 +27,27 @@ def _media_in_tmp(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
 
 
+def person_with(email: str, name: str, roles: dict[Council, str], **extra: str) -> User:
+    """A person holding one role at each of ``roles``' councils."""
+    user = User.objects.create_user(email, PASSWORD, full_name=name, **extra)
+    for council, role in roles.items():
+        membership_grant(actor=None, council=council, user=user, role=role)
+    return user
+
+
 @pytest.fixture
 def shared(riverside: Council, hillcrest: Council) -> User:
-    user = User.objects.create_user(
-        "shared@riverside.example", PASSWORD, full_name="Shared Comms", job_title="Communications Manager"
+    return person_with(
+        "shared@riverside.example",
+        "Shared Comms",
+        {riverside: "comms", hillcrest: "comms"},
+        job_title="Communications Manager",
     )
-    membership_grant(actor=None, council=riverside, user=user, role="comms")
-    membership_grant(actor=None, council=hillcrest, user=user, role="comms")
-    return user
 
 
 @pytest.fixture
 def mixed(riverside: Council, hillcrest: Council) -> User:
-    user = User.objects.create_user("mixed@riverside.example", PASSWORD, full_name="Mixed Roles")
-    membership_grant(actor=None, council=riverside, user=user, role="comms")
-    membership_grant(actor=None, council=hillcrest, user=user, role="councillor")
-    return user
+    return person_with("mixed@riverside.example", "Mixed Roles", {riverside: "comms", hillcrest: "councillor"})
 
 
 @pytest.fixture

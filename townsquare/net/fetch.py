@@ -14,6 +14,12 @@ Every address a person gives (a meeting calendar feed, a Mastodon or Bluesky ser
 Tests talk to servers on 127.0.0.1 (mastodon-mock, a local PDS, a feed server) by switching on
 ``settings.FETCH_ALLOW_LOOPBACK``; it is off by default and honoured only under ``TESTING``. With
 it on, loopback addresses, and plain http to them, are allowed; nothing else changes.
+
+The demo (``make run``) runs a sandbox Mastodon server on 127.0.0.1 and connects one channel to it
+itself (townsquare/demo/sandbox.py). ``settings.SANDBOX_ORIGIN``, set only in demo mode, names that
+one origin (``http://127.0.0.1:<port>``); only a connector's session to exactly that origin
+(``checked_mount``) may reach it. Addresses a person types (``address_check``, ``fetch``) never
+may, so typing it, or any other loopback address, is still refused.
 """
 
 from __future__ import annotations
@@ -65,6 +71,35 @@ def loopback_allowed() -> bool:
     return bool(getattr(settings, "FETCH_ALLOW_LOOPBACK", False))
 
 
+SANDBOX_HOST = "127.0.0.1"
+
+
+def sandbox_port() -> int | None:
+    """The demo sandbox's port, when ``settings.SANDBOX_ORIGIN`` is exactly ``http://127.0.0.1:<port>``."""
+    origin = str(getattr(settings, "SANDBOX_ORIGIN", "") or "")
+    if not origin:
+        return None
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        return None
+    if (
+        parts.scheme != "http"
+        or parts.hostname != SANDBOX_HOST
+        or parts.netloc != f"{SANDBOX_HOST}:{port}"
+        or parts.path not in ("", "/")
+        or parts.query
+        or not port
+    ):
+        return None
+    return port
+
+
+def _is_sandbox(scheme: str, host: str, port: int) -> bool:
+    return scheme == "http" and host == SANDBOX_HOST and port == sandbox_port()
+
+
 def _embedded(ip: IP) -> IP:
     """The IPv4 address inside an IPv4-mapped, NAT64 or 6to4 IPv6 address (else the address itself)."""
     if isinstance(ip, ipaddress.IPv6Address):
@@ -100,8 +135,9 @@ def ip_allowed(ip: IP) -> bool:
     return ip_is_public(ip) or (loopback_allowed() and _embedded(ip).is_loopback)
 
 
-def _host_of(url: str) -> tuple[str, str, int]:
-    """Scheme, host and port of an address, refusing anything but https (and http to loopback in tests)."""
+def _host_of(url: str, *, sandbox: bool = False) -> tuple[str, str, int]:
+    """Scheme, host and port of an address, refusing anything but https (and http to loopback in tests,
+    or, when ``sandbox``, to the demo's sandbox origin)."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -109,17 +145,26 @@ def _host_of(url: str) -> tuple[str, str, int]:
         raise AddressRefused("That is not a web address.") from exc
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
-    if scheme != "https" and not (scheme == "http" and loopback_allowed()):
+    port = port or (443 if scheme == "https" else 80)
+    if scheme != "https" and not (
+        scheme == "http" and (loopback_allowed() or (sandbox and _is_sandbox(scheme, host, port)))
+    ):
         raise AddressRefused("The address must start with https:// (a secure connection).")
     if not host:
         raise AddressRefused("That is not a web address.")
     if parts.username is not None or parts.password is not None:
         raise AddressRefused("Give the address without a user name or password in it.")
-    return scheme, host, port or (443 if scheme == "https" else 80)
+    return scheme, host, port
 
 
-def resolve_checked(host: str, port: int, *, plain_http: bool = False) -> list[tuple[Any, ...]]:
-    """Every address ``host`` resolves to, if all of them may be reached; else ``AddressRefused``."""
+def resolve_checked(
+    host: str, port: int, *, plain_http: bool = False, sandbox: bool = False
+) -> list[tuple[Any, ...]]:
+    """Every address ``host`` resolves to, if all of them may be reached; else ``AddressRefused``.
+
+    ``sandbox``: a connector's own session, which may also reach the demo's sandbox origin itself.
+    """
+    sandbox = sandbox and host == SANDBOX_HOST and port == sandbox_port()
     try:
         answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -128,7 +173,7 @@ def resolve_checked(host: str, port: int, *, plain_http: bool = False) -> list[t
         raise AddressRefused(f"The server {host} could not be found.")
     for *_, sockaddr in answers:
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-        if not ip_allowed(ip):
+        if not ip_allowed(ip) and not (sandbox and ip == ipaddress.IPv4Address(SANDBOX_HOST)):
             raise AddressRefused(
                 f"The server {host} is on a private or reserved network address, which Townsquare does not connect to."
             )
@@ -150,9 +195,9 @@ def address_check(url: str) -> str:
 # --- connections to the checked address ---------------------------------------------------------
 
 
-def _checked_connection(conn: HTTPConnection, plain_http: bool) -> socket.socket:
+def _checked_connection(conn: HTTPConnection, plain_http: bool, sandbox: bool = False) -> socket.socket:
     """Resolve once, check every answer, then connect to those very addresses (no second lookup)."""
-    answers = resolve_checked(conn._dns_host, conn.port or 0, plain_http=plain_http)  # type: ignore[attr-defined]
+    answers = resolve_checked(conn._dns_host, conn.port or 0, plain_http=plain_http, sandbox=sandbox)  # type: ignore[attr-defined]
     last: OSError | None = None
     for *_, sockaddr in answers:
         try:
@@ -172,6 +217,11 @@ def _checked_connection(conn: HTTPConnection, plain_http: bool) -> socket.socket
 class _CheckedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
         return _wrap_errors(self, lambda: _checked_connection(self, plain_http=True))
+
+
+class _SandboxHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _wrap_errors(self, lambda: _checked_connection(self, plain_http=True, sandbox=True))
 
 
 class _CheckedHTTPSConnection(HTTPSConnection):
@@ -197,30 +247,47 @@ class _CheckedHTTPPool(HTTPConnectionPool):
     ConnectionCls = _CheckedHTTPConnection
 
 
+class _SandboxHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _SandboxHTTPConnection
+
+
 class _CheckedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _CheckedHTTPSConnection
 
 
 class CheckedAdapter(HTTPAdapter):
-    """A requests transport whose every connection goes only to a checked, public address."""
+    """A requests transport whose every connection goes only to a checked, public address
+    (or, with ``sandbox``, also to the demo's sandbox origin)."""
+
+    def __init__(self, *args: Any, sandbox: bool = False, **kwargs: Any) -> None:
+        self.sandbox = sandbox
+        super().__init__(*args, **kwargs)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}
+        http_pool = _SandboxHTTPPool if self.sandbox else _CheckedHTTPPool
+        self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": _CheckedHTTPSPool}
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        _host_of(request.url or "")
+        _host_of(request.url or "", sandbox=self.sandbox)
         kwargs["proxies"] = {}  # a proxy would make the connection on our behalf, unchecked
         return super().send(request, *args, **kwargs)
 
 
 def checked_mount(session: requests.Session, url: str) -> None:
-    """Route ``session``'s calls to ``url``'s server through ``CheckedAdapter`` (an SDK's shared session)."""
-    scheme, _, _ = _host_of(url)
+    """Route ``session``'s calls to ``url``'s server through ``CheckedAdapter`` (an SDK's shared session).
+
+    A connector's server address was checked with ``address_check`` when a person gave it; the one
+    address it may hold that a person could not give is the demo's sandbox origin, which the demo
+    connects itself, and only that exact origin is let through here.
+    """
+    scheme, host, port = _host_of(url, sandbox=True)
+    sandbox = _is_sandbox(scheme, host, port)
     parts = urlsplit(url.strip())
     origin = f"{scheme}://{parts.netloc.lower()}/"
-    if not isinstance(session.get_adapter(origin), CheckedAdapter):
-        session.mount(origin, CheckedAdapter())
+    adapter = session.get_adapter(origin)
+    if not isinstance(adapter, CheckedAdapter) or adapter.sandbox != sandbox:
+        session.mount(origin, CheckedAdapter(sandbox=sandbox))
 
 
 def checked_session() -> requests.Session:

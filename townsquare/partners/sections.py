@@ -2,8 +2,8 @@
 
 Each section says which permissions include a council in it and what its attention tiles are at
 one council. The combined home page asks every registered section for each of the person's
-councils, so a capability that lands later (the inbox: urgent items, threats, safeguarding) adds
-itself with one ``section_register`` call in its ``AppConfig.ready`` and one combined page listing
+councils, so a capability adds itself with one ``section_register`` call (in its ``AppConfig.ready``,
+or below when it is one of the built-in ones, as the inbox is) and one combined page listing
 ``CouncilRow`` items, without touching this package's pages.
 """
 
@@ -130,6 +130,24 @@ def _governance_tiles(user: Any, council: Council, perms: frozenset[str]) -> lis
     return [Tile(total, label, reverse("governance:home", args=[council.slug]), "warn")]
 
 
+def _inbox_tiles(user: Any, council: Council, perms: frozenset[str]) -> list[Tile]:
+    from townsquare.inbox.models import ReceivedItem
+    from townsquare.inbox.selectors import items_visible_to
+
+    visible = items_visible_to(user=user, council=council, perms=perms)
+    inbox = reverse("inbox:inbox", args=[council.slug])
+    open_items = visible.exclude(status=ReceivedItem.Status.RESOLVED)
+    return [
+        Tile(visible.filter(status=ReceivedItem.Status.NEW).count(), "new items in the inbox", f"{inbox}?status=new"),
+        Tile(
+            open_items.filter(risk="urgent").count(),
+            "urgent inbox items not resolved (safeguarding, threats)",
+            reverse("partners:inbox") + f"?council={council.slug}&risk=urgent&unresolved=1",
+            "alert",
+        ),
+    ]
+
+
 def register_builtin_sections() -> None:
     section_register(
         Section(
@@ -150,6 +168,17 @@ def register_builtin_sections() -> None:
                 _publishing_tiles,
                 "partners:approvals",
                 order=20,
+            )
+        )
+    if apps.is_installed("townsquare.inbox"):
+        section_register(
+            Section(
+                "inbox",
+                "Inbox",
+                frozenset({Perm.VIEW_ASSIGNED_CHANNELS}),
+                _inbox_tiles,
+                "partners:inbox",
+                order=30,
             )
         )
     if apps.is_installed("townsquare.governance"):

@@ -20,6 +20,7 @@ from townsquare.channels.models import Channel
 from townsquare.councils.access import councils_of, perms_in, roles_in
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm, Role
+from townsquare.inbox.models import ReceivedItem
 from townsquare.partners.models import CombinedViewChoice, PostGroup
 from townsquare.partners.sections import Tile, sections
 from townsquare.publishing.models import Post, PostTarget
@@ -171,3 +172,16 @@ def group_members_visible(*, user: Any, group: PostGroup) -> list[Post]:
     """The group's posts the person may see, each naming its council; others are not shown at all."""
     posts = Post.objects.filter(_posts_q(user, councils_of(user)), partner_group__group=group)
     return list(with_targets(posts).select_related("council").order_by("council__name"))
+
+
+# --- inbox -------------------------------------------------------------------------------------------
+
+
+def inbox_across(*, user: Any, councils: Iterable[Council]) -> QuerySet[ReceivedItem]:
+    """Items on the channels the person may see at each council, as that council's own inbox shows them:
+    the whole council's where they may see the register, else only their own channels there."""
+    return (
+        ReceivedItem.objects.filter(channel__in=channels_across(user=user, councils=councils).order_by().values("pk"))
+        .select_related("council", "channel", "service", "assignee", "assigned_service")
+        .order_by("-received_at", "-pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.partners import api, views, views_messages, views_summary
+from townsquare.partners import api, views, views_inbox, views_messages, views_summary
 
 app_name = "partners"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("all/choice/", views.choice, name="choice"),
     path("all/approvals/", views.approvals, name="approvals"),
     path("all/calendar/", views.calendar, name="calendar"),
+    path("all/inbox/", views_inbox.inbox, name="inbox"),
     path("all/channels/", views.channels, name="channels"),
     path("all/channels/rationalisation/", views.rationalisation, name="rationalisation"),
     path("all/accounts-summary/", views_summary.combined_summary, name="summary"),

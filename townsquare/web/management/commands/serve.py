@@ -40,6 +40,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Web only (Celery workers run elsewhere).")
         parser.add_argument("--no-streams", action="store_true",
                             help="Do not listen to the platforms' streams here (another machine does).")
+        parser.add_argument("--no-sandbox", action="store_true",
+                            help="In demo mode, do not start the sandbox Mastodon server.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
@@ -52,7 +54,16 @@ class Command(BaseCommand):
             commands["worker"] = [python, manage, "run_worker"]
         if not options["no_streams"]:
             commands["streams"] = [python, manage, "listen_streams"]
-        procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        env = dict(os.environ)
+        optional = set()
+        # The demo only: a sandbox Mastodon server on loopback that the demo publishes to and hears from
+        # (townsquare/demo/sandbox.py); every process is told its address. Its failure stops only itself.
+        if settings.DEMO and not options["no_sandbox"]:
+            from townsquare.demo.sandbox import sandbox_add
+
+            env.update(sandbox_add(commands, python=python, manage=manage))
+            optional.add("sandbox")
+        procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         self.stdout.write(f"Townsquare is running at http://{options['bind']}/ (press Ctrl+C to stop).")
         stopping = False
 
@@ -64,8 +75,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         failed = ""
         while not stopping and not failed:
-            for name, proc in procs.items():
-                if proc.poll() is not None:
+            for name, proc in list(procs.items()):
+                if proc.poll() is not None and name in optional:
+                    self.stderr.write(f"The {name} process stopped; the rest of Townsquare carries on.")
+                    del procs[name]
+                elif proc.poll() is not None:
                     failed = name
             time.sleep(0.5)
         for proc in procs.values():
