@@ -16,8 +16,14 @@ from townsquare.channels.models import Platform
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.measures.charts import line_chart
-from townsquare.measures.comparisons import KINDS, account_access, aims, compare
+from townsquare.measures.comparisons import KINDS, account_access
+from townsquare.measures.dashboard import (
+    access_rows_html,
+    channel_options_html,
+    dashboard_figures,
+    dashboard_metrics,
+)
+from townsquare.measures.engagement import TARGET_LABEL, democratic_engagement
 from townsquare.measures.importing import (
     FIELDS,
     ImportFileError,
@@ -27,7 +33,7 @@ from townsquare.measures.importing import (
 )
 from townsquare.measures.models import Metric
 from townsquare.measures.periods import Quarter, month_add
-from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series
+from townsquare.measures.selectors import Scope
 from townsquare.measures.services import measures_import
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -62,7 +68,8 @@ def _scope(request: HttpRequest, council: Council) -> Scope:
 
 @council_view(Perm.VIEW_REPORTS)
 def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
-    metrics = metrics_with_figures(council)
+    scope = _scope(request, council)
+    metrics = dashboard_metrics(scope)
     metric = request.GET.get("metric", "")
     if metric not in metrics:
         metric = metrics[0] if metrics else Metric.FOLLOWERS.value
@@ -82,23 +89,21 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
     if kind == "dates" and not (before and after):
         error = error or "Give both months to compare, for example 2015-04 and 2016-04."
         kind = "year"
-    scope = _scope(request, council)
-    last = quarter.months[-1]
-    series = monthly_series(scope=scope, metric=metric, first=month_add(last, -23), last=last)
     label = Metric(metric).label
-    where = f" on {Platform(scope.platform).label}" if scope.platform else ""
-    chart = line_chart(title=f"{label.capitalize()} by month{where}", series=series, chart_id="measure")
     context: dict[str, Any] = {
         "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric": metric, "metric_label": label,
         "platforms": Platform.choices, "platform": scope.platform, "quarter": quarter, "error": error,
         "services": council.services.all(), "service_id": scope.service_id,
-        "channels": council.channels.order_by("platform", "handle"), "channel_id": scope.channel_id,
+        "channel_options": channel_options_html(
+            [(pk, name, Platform(platform).label if platform in Platform.values else platform)
+             for pk, name, platform in council.channels.order_by("platform", "handle").values_list("pk", "name",
+                                                                                                  "platform")],
+            scope.channel_id,
+        ),
         "kinds": KINDS.items(), "kind": kind, "before": before, "after": after,
-        "series": series, "chart": chart,
-        "compared": compare(scope=scope, metric=metric, kind=kind, quarter=quarter, before=before, after=after),
-        "aims": aims(scope=scope, quarter=quarter, kind=kind, before=before, after=after),
-        "access": account_access(scope),
-        "headlines": headlines(council=council, quarter=quarter),
+        **dashboard_figures(scope=scope, metric=metric, quarter=quarter, kind=kind, before=before, after=after),
+        "democracy": democratic_engagement(scope=scope, quarter=quarter), "response_target": TARGET_LABEL,
+        "access_rows": access_rows_html(account_access(scope)),
         "can_import": Perm.MANAGE_CHANNELS in request.council_perms,  # type: ignore[attr-defined]
     }
     return render(request, "measures/dashboard.html", context)
