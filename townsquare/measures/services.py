@@ -28,6 +28,7 @@ from townsquare.measures.models import (
 )
 from townsquare.measures.stamps import stamp_raise
 
+DAILY_UNTIL = "townsquare_daily_until"
 SNAPSHOT_METRICS = ("followers", "page_likes", "profile_views", "impressions", "reach", "engagements", "video_views",
                     "watch_time_minutes")
 
@@ -145,17 +146,37 @@ def platform_summaries_rebuild(*, councils: Iterable[int] | None = None) -> int:
 
 
 def snapshot_record(*, channel: Channel, taken_at: dt.datetime, figures: dict[str, int | None],
-                    raw: dict[str, Any]) -> MetricSnapshot:
-    """Keep a platform's snapshot as it came, and its figures as the day's figures of record."""
+                    raw: dict[str, Any], daily: Iterable[tuple[dt.date, str, int]] = (),
+                    daily_until: dt.date | None = None) -> MetricSnapshot:
+    """Keep a platform's snapshot as it came; its levels (followers, page likes) become the day's
+    figures, and ``daily`` (the platform's own figures by day: day, measure, value) the figures of
+    those days. A snapshot's flows are totals over the platform's own window (often 28 days), not a
+    day's, so they are kept with the snapshot only. ``daily_until``: the last day ``daily`` covers,
+    kept with the snapshot so that the next one asks from the day after."""
+    if daily_until is not None:
+        raw = {**raw, DAILY_UNTIL: daily_until.isoformat()}
     with transaction.atomic():
         snapshot = MetricSnapshot.objects.create(
             channel=channel, taken_at=taken_at, raw=json.loads(json.dumps(raw, default=str)),
             **{name: figures.get(name) for name in SNAPSHOT_METRICS},
         )
         day = timezone.localtime(taken_at).date()
-        figures_record(figures=[Figure(channel.pk, day, name, int(value)) for name, value in figures.items()
-                                if name in SNAPSHOT_METRICS and value is not None])
+        made = [Figure(channel.pk, d, name, int(value)) for d, name, value in daily if name in METRIC_NAMES]
+        made += [Figure(channel.pk, day, name, int(value)) for name, value in figures.items()
+                 if name in STOCK_METRICS and value is not None]
+        figures_record(figures=made)
     return snapshot
+
+
+def daily_since(*, channel: Channel, history_days: int, today: dt.date) -> dt.date | None:
+    """The first day to ask the platform for: the day after the last it gave, or, on the first
+    connection, as far back as it keeps (None: it keeps no history)."""
+    if history_days <= 0:
+        return None
+    earlier = MetricSnapshot.objects.filter(channel=channel, raw__has_key=DAILY_UNTIL).order_by("-taken_at").first()
+    if earlier is None:
+        return today - dt.timedelta(days=history_days)
+    return dt.date.fromisoformat(earlier.raw[DAILY_UNTIL]) + dt.timedelta(days=1)
 
 
 def measures_import(*, actor: Any, council: Council, figures: list[Figure], source_name: str) -> int:
