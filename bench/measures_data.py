@@ -13,12 +13,6 @@ import datetime as dt
 import random
 from typing import Any
 
-ITEM_COLUMNS = (
-    "council_id", "channel_id", "external_id", "kind", "author_handle", "author_name", "text", "created_at", "url",
-    "in_reply_to_external_id", "raw", "malformed", "parse_error", "received_at", "author_key", "language", "links",
-    "media", "thread_key", "sentiment", "categories", "risk", "classification", "normalised", "indexed", "enriched",
-    "needs_attention", "processing_error", "status", "service_id", "updated_at",
-)
 SENTIMENTS = ["negative"] * 3 + ["neutral"] * 5 + ["positive"] * 2
 STATUSES = ["resolved"] * 8 + ["awaiting_resident", "new"]
 
@@ -26,10 +20,13 @@ STATUSES = ["resolved"] * 8 + ["awaiting_resident", "new"]
 def inbox_fill(council: Any, channels: list[Any], services: list[int], items: int, today: dt.date) -> None:
     from django.db import connection, transaction
 
+    from townsquare.inbox.pipeline import STORED_FIELDS
+
+    item_columns = [*STORED_FIELDS, "service_id", "updated_at"]
     rng = random.Random(14)
     start = dt.datetime.combine(today - dt.timedelta(days=365 * 5), dt.time(), dt.UTC)
     span = 365 * 5 * 86400
-    columns, marks = ", ".join(ITEM_COLUMNS), ", ".join(["%s"] * len(ITEM_COLUMNS))
+    columns, marks = ", ".join(item_columns), ", ".join(["%s"] * len(item_columns))
     sql = f"INSERT INTO inbox_receiveditem ({columns}) VALUES ({marks})"  # noqa: S608 - fixed column names
     batch: list[tuple[Any, ...]] = []
     with transaction.atomic(), connection.cursor() as cursor:
@@ -38,12 +35,41 @@ def inbox_fill(council: Any, channels: list[Any], services: list[int], items: in
             received = start + dt.timedelta(seconds=span * n // items)
             status = rng.choice(STATUSES)
             updated = received + dt.timedelta(hours=rng.uniform(0.5, 72)) if status != "new" else None
-            batch.append((
-                council.pk, channel.pk, f"bench-{n}", "mention", f"resident{n % 5000}", "A resident",
-                "The bins on Mill Lane were not collected this week", received, "", "", "{}", False, "", received,
-                f"resident{n % 5000}", "en", "[]", "[]", f"bench-{n}", rng.choice(SENTIMENTS), "[]", "", "{}",
-                True, False, True, False, "", status, rng.choice(services) if services else None, updated,
-            ))
+            batch.append(
+                (
+                    council.pk,
+                    channel.pk,
+                    f"bench-{n}",
+                    "mention",
+                    f"resident{n % 5000}",
+                    "A resident",
+                    "The bins on Mill Lane were not collected this week",
+                    received,
+                    "",
+                    "",
+                    "{}",
+                    False,
+                    "",
+                    received,
+                    f"resident{n % 5000}",
+                    "en",
+                    "[]",
+                    "[]",
+                    f"bench-{n}",
+                    rng.choice(SENTIMENTS),
+                    "[]",
+                    "",
+                    "{}",
+                    True,
+                    False,
+                    True,
+                    False,
+                    "",
+                    status,
+                    rng.choice(services) if services else None,
+                    updated,
+                )
+            )
             if len(batch) == 20000:
                 cursor.executemany(sql, batch)
                 batch = []
@@ -67,8 +93,10 @@ def build(count: int, items: int) -> dict[str, Any]:
     demo_load()
     council = Council.objects.get(slug="riverside")
     platforms = ["facebook", "x", "youtube"]
-    made = [Channel(council=council, platform=platforms[n % 3], name=f"Riverside account {n}",
-                    handle=f"RiversideBench{n}") for n in range(count)]
+    made = [
+        Channel(council=council, platform=platforms[n % 3], name=f"Riverside account {n}", handle=f"RiversideBench{n}")
+        for n in range(count)
+    ]
     today = timezone.localdate()
     with transaction.atomic():
         figures_fill(Channel.objects.bulk_create(made), today)

@@ -40,8 +40,12 @@ def test_instagram_views_not_impressions_by_day(monkeypatch: pytest.MonkeyPatch)
     ig = InstagramConnector(creds, settings={"client_id": "a", "client_secret": "b"}, sleep=lambda _: None)
     with replay(monkeypatch, "instagram", "daily"):
         found = _by(ig.fetch_daily(since=MARCH[0], until=MARCH[1]))
-    assert found == {("impressions", MARCH[0]): 5210, ("reach", MARCH[0]): 1800,
-                     ("impressions", MARCH[1]): 4875, ("reach", MARCH[1]): 1710}
+    assert found == {
+        ("impressions", MARCH[0]): 5210,
+        ("reach", MARCH[0]): 1800,
+        ("impressions", MARCH[1]): 4875,
+        ("reach", MARCH[1]): 1710,
+    }
 
 
 def test_youtube_views_and_minutes_watched_by_day() -> None:
@@ -54,8 +58,14 @@ def test_youtube_views_and_minutes_watched_by_day() -> None:
 
 
 def test_linkedin_followers_by_day_counted_back_from_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    creds = Credentials(data={"access_token": "li-access-1", "refresh_token": "r", "organization_id": "2414183",
-                              "vanity_name": "riverside"})
+    creds = Credentials(
+        data={
+            "access_token": "li-access-1",
+            "refresh_token": "r",
+            "organization_id": "2414183",
+            "vanity_name": "riverside",
+        }
+    )
     li = LinkedInConnector(creds, settings={"client_id": "a", "client_secret": "b"}, sleep=lambda _: None)
     with replay(monkeypatch, "linkedin", "daily"):
         found = _by(li.fetch_daily(since=MARCH[0], until=MARCH[-1]))
@@ -107,10 +117,12 @@ def test_mastodon_keeps_no_history_so_the_daily_snapshot_builds_it(mastodon, riv
     from townsquare.connectors.services import connection_connect_with_secret, connector_for
     from townsquare.measures.models import LatestMeasure
 
-    channel = Channel.objects.create(council=riverside, platform="mastodon", name="Riverside", handle="@riverside",
-                                     owner=people.officer)
-    connection_connect_with_secret(actor=people.comms, channel=channel, identifier=mastodon.url,
-                                   secret="riverside_token")
+    channel = Channel.objects.create(
+        council=riverside, platform="mastodon", name="Riverside", handle="@riverside", owner=people.officer
+    )
+    connection_connect_with_secret(
+        actor=people.comms, channel=channel, identifier=mastodon.url, secret="riverside_token"
+    )
     with pytest.raises(NotImplementedError):
         connector_for(channel).fetch_daily(since=MARCH[0], until=MARCH[-1])
     assert metrics_take(channel=channel) is not None

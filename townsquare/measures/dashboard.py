@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from townsquare.channels.models import Platform
 from townsquare.measures.charts import line_chart
-from townsquare.measures.comparisons import AccessRow, aims, compare
-from townsquare.measures.engagement import inbox_performance
+from townsquare.measures.comparisons import AccessRow, account_access, aims, compare
+from townsquare.measures.engagement import democratic_engagement, inbox_performance
 from townsquare.measures.models import Metric
 from townsquare.measures.periods import Quarter, month_add
 from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series
@@ -24,7 +24,7 @@ from townsquare.measures.stamps import stamp_of
 KEEP_SECONDS = 600
 
 
-def _key(scope: Scope, version: int, *parts: object) -> str:
+def _key(scope: Scope, version: str, *parts: object) -> str:
     where = f"{scope.platform}:{scope.service_id}:{scope.channel_id}"
     return f"measures:{scope.council.pk}:{version}:{where}:" + ":".join(str(p) for p in parts)
 
@@ -32,10 +32,11 @@ def _key(scope: Scope, version: int, *parts: object) -> str:
 def dashboard_metrics(scope: Scope) -> list[str]:
     version = stamp_of(scope.council.pk)
     key = f"measures:{scope.council.pk}:{version}:metrics"
-    found: list[str] | None = cache.get(key)
+    found: list[str] | None = cache.get(key) if version else None
     if found is None:
         found = metrics_with_figures(scope.council)
-        cache.set(key, found, KEEP_SECONDS)
+        if version:
+            cache.set(key, found, KEEP_SECONDS)
     return found
 
 
@@ -44,8 +45,9 @@ def dashboard_figures(
 ) -> dict[str, Any]:
     """The chart, its table, the comparison, the aims with their targets, the headlines and the
     inbox's performance."""
-    key = _key(scope, stamp_of(scope.council.pk), metric, quarter.code, quarter.financial, kind, before, after)
-    found: dict[str, Any] | None = cache.get(key)
+    version = stamp_of(scope.council.pk)
+    key = _key(scope, version, metric, quarter.code, quarter.financial, kind, before, after)
+    found: dict[str, Any] | None = cache.get(key) if version else None
     if found is not None:
         return found
     last = quarter.months[-1]
@@ -60,7 +62,8 @@ def dashboard_figures(
         "headlines": headlines(council=scope.council, quarter=quarter),
         "inbox": inbox_performance(scope=scope, quarter=quarter),
     }
-    cache.set(key, found, KEEP_SECONDS)
+    if version:
+        cache.set(key, found, KEEP_SECONDS)
     return found
 
 
@@ -75,17 +78,24 @@ def _day(value: dt.date | dt.datetime | None, empty: str) -> str:
 def access_rows_html(rows: list[AccessRow]) -> SafeString:
     """The access table's rows: hundreds of accounts are cheaper joined here than looped in a template."""
     if not rows:
-        return mark_safe('<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="7">No accounts.</td></tr>')
+        return mark_safe(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="7">No accounts.</td></tr>'
+        )
     cell = '<td class="govuk-table__cell">{}</td>'
     return format_html_join(
         "\n",
-        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{} ({})</th>'
-        + cell * 6 + "</tr>",
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{} ({})</th>' + cell * 6 + "</tr>",
         (
-            (row.name, row.where, row.owner, row.deputy, ", ".join(row.assignees) or "None",
-             _day(row.confirmed_on, "Not confirmed"),
-             "Not known" if row.two_factor is None else "On" if row.two_factor else "Off",
-             _day(row.last_post_at, "Never"))
+            (
+                row.name,
+                row.where,
+                row.owner,
+                row.deputy,
+                ", ".join(row.assignees) or "None",
+                _day(row.confirmed_on, "Not confirmed"),
+                "Not known" if row.two_factor is None else "On" if row.two_factor else "Off",
+                _day(row.last_post_at, "Never"),
+            )
             for row in rows
         ),
     )
@@ -93,6 +103,38 @@ def access_rows_html(rows: list[AccessRow]) -> SafeString:
 
 def channel_options_html(options: list[tuple[int, str, str]], selected: int | None) -> SafeString:
     return format_html_join(
-        "", '<option value="{}"{}>{} ({})</option>',
+        "",
+        '<option value="{}"{}>{} ({})</option>',
         ((pk, mark_safe(" selected") if pk == selected else "", name, label) for pk, name, label in options),
     )
+
+
+REGISTER_SECONDS = 60
+
+
+def register_parts(scope: Scope, *, quarter: Quarter) -> dict[str, Any]:
+    """The parts read from the channel register and the meetings (the access table, the account
+    list, the quarter's streams): kept while the register's latest change stands, and a minute at
+    most, since assignments and viewing figures do not change the summary version."""
+    from django.db.models import Count, Max
+
+    from townsquare.channels.models import Channel
+
+    changed = Channel.objects.filter(council=scope.council).aggregate(last=Max("updated_at"), count=Count("pk"))
+    stamp = f"{changed['last'].timestamp() if changed['last'] else 0}-{changed['count']}"
+    key = _key(scope, stamp, "register", quarter.code, quarter.financial)
+    found: dict[str, Any] | None = cache.get(key)
+    if found is None:
+        options = [
+            (pk, name, Platform(platform).label if platform in Platform.values else platform)
+            for pk, name, platform in scope.council.channels.order_by("platform", "handle").values_list(
+                "pk", "name", "platform"
+            )
+        ]
+        found = {
+            "channel_options": channel_options_html(options, scope.channel_id),
+            "access_rows": access_rows_html(account_access(scope)),
+            "democracy": democratic_engagement(scope=scope, quarter=quarter),
+        }
+        cache.set(key, found, REGISTER_SECONDS)
+    return found

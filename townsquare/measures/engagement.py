@@ -14,8 +14,17 @@ from townsquare.measures.models import InboxMonthly
 from townsquare.measures.periods import Quarter, month_add
 from townsquare.measures.selectors import Scope
 
-SUMMED = ("received", "positive", "neutral", "negative", "responded", "response_seconds", "responded_in_target",
-          "resolved", "resolution_seconds")
+SUMMED = (
+    "received",
+    "positive",
+    "neutral",
+    "negative",
+    "responded",
+    "response_seconds",
+    "responded_in_target",
+    "resolved",
+    "resolution_seconds",
+)
 
 
 def _share(part: int, whole: int) -> int | None:
@@ -117,7 +126,8 @@ def democratic_engagement(*, scope: Scope, quarter: Quarter) -> Democracy:
         streams = streams.filter(channel__in=scope.channels())
     figures = list(
         streams.annotate(
-            views=Subquery(latest.values("total_views")[:1]), peak=Subquery(latest.values("peak_concurrent_viewers")[:1])
+            views=Subquery(latest.values("total_views")[:1]),
+            peak=Subquery(latest.values("peak_concurrent_viewers")[:1]),
         ).values_list("views", "peak")
     )
     posts = PostTarget.objects.filter(

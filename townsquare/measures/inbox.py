@@ -58,7 +58,8 @@ def first_responses_take(events: Iterable[AuditEvent]) -> set[int]:
             answered[item_id] = event.created_at
     InboxFirstResponse.objects.bulk_create(
         [InboxFirstResponse(item_id=pk, responded_at=when) for pk, when in answered.items()],
-        ignore_conflicts=True, batch_size=CHUNK,  # an earlier answer, already recorded, stands
+        ignore_conflicts=True,
+        batch_size=CHUNK,  # an earlier answer, already recorded, stands
     )
     return items
 
@@ -97,8 +98,9 @@ def inbox_month_refresh(*, council_id: int, month: dt.date) -> None:
     """Recompute a council's month from the items received in it (read by the council and time index)."""
     first, after = _month_bounds(month)
     items = list(
-        ReceivedItem.objects.filter(council_id=council_id, received_at__gte=first, received_at__lt=after)
-        .values_list(*FIELDS)
+        ReceivedItem.objects.filter(council_id=council_id, received_at__gte=first, received_at__lt=after).values_list(
+            *FIELDS
+        )
     )
     responses: dict[int, dt.datetime] = {}
     for start in range(0, len(items), CHUNK):

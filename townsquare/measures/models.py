@@ -181,11 +181,12 @@ class InboxWatermark(models.Model):
 
 
 class SummaryStamp(models.Model):
-    """Raised in the same transaction as any change to a council's summaries or targets: pages keep
-    what they computed from the summaries under it, so a changed figure is never served stale."""
+    """Changed in the same transaction as any change to a council's summaries or targets: pages keep
+    what they computed from the summaries under it, so a changed figure is never served stale. A
+    random token, not a counter, so that a restored or another database never meets an old key."""
 
     council = models.OneToOneField("councils.Council", primary_key=True, on_delete=models.CASCADE, related_name="+")
-    version = models.PositiveBigIntegerField(default=0)
+    version = models.CharField(max_length=32)
 
     def __str__(self) -> str:
         return f"{self.council_id} summaries version {self.version}"

@@ -16,14 +16,9 @@ from townsquare.channels.models import Platform
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.measures.comparisons import KINDS, account_access
-from townsquare.measures.dashboard import (
-    access_rows_html,
-    channel_options_html,
-    dashboard_figures,
-    dashboard_metrics,
-)
-from townsquare.measures.engagement import TARGET_LABEL, democratic_engagement
+from townsquare.measures.comparisons import KINDS
+from townsquare.measures.dashboard import dashboard_figures, dashboard_metrics, register_parts
+from townsquare.measures.engagement import TARGET_LABEL
 from townsquare.measures.importing import (
     FIELDS,
     ImportFileError,
@@ -93,17 +88,10 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
     context: dict[str, Any] = {
         "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric": metric, "metric_label": label,
         "platforms": Platform.choices, "platform": scope.platform, "quarter": quarter, "error": error,
-        "services": council.services.all(), "service_id": scope.service_id,
-        "channel_options": channel_options_html(
-            [(pk, name, Platform(platform).label if platform in Platform.values else platform)
-             for pk, name, platform in council.channels.order_by("platform", "handle").values_list("pk", "name",
-                                                                                                  "platform")],
-            scope.channel_id,
-        ),
+        "services": list(council.services.values_list("pk", "name")), "service_id": scope.service_id,
         "kinds": KINDS.items(), "kind": kind, "before": before, "after": after,
         **dashboard_figures(scope=scope, metric=metric, quarter=quarter, kind=kind, before=before, after=after),
-        "democracy": democratic_engagement(scope=scope, quarter=quarter), "response_target": TARGET_LABEL,
-        "access_rows": access_rows_html(account_access(scope)),
+        **register_parts(scope, quarter=quarter), "response_target": TARGET_LABEL,
         "can_import": Perm.MANAGE_CHANNELS in request.council_perms,  # type: ignore[attr-defined]
     }
     return render(request, "measures/dashboard.html", context)

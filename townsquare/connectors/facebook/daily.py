@@ -38,8 +38,12 @@ def fetch_daily(call: Any, page_id: str, *, since: dt.date, until: dt.date) -> l
         end = min(start + dt.timedelta(days=WINDOW_DAYS - 1), until)
         answer = call(
             f"{page_id}/insights",
-            {"metric": ",".join(DAILY), "period": "day", "since": start.isoformat(),
-             "until": (end + dt.timedelta(days=1)).isoformat()},
+            {
+                "metric": ",".join(DAILY),
+                "period": "day",
+                "since": start.isoformat(),
+                "until": (end + dt.timedelta(days=1)).isoformat(),
+            },
         )
         found += _figures(answer, start, end)
         start = end + dt.timedelta(days=1)

@@ -20,8 +20,13 @@ def fetch_daily(call: Any, ig_user_id: str, *, since: dt.date, until: dt.date) -
     while day <= until:
         answer = call(
             f"{ig_user_id}/insights",
-            {"metric": ",".join(DAILY), "period": "day", "metric_type": "total_value", "since": day.isoformat(),
-             "until": (day + dt.timedelta(days=1)).isoformat()},
+            {
+                "metric": ",".join(DAILY),
+                "period": "day",
+                "metric_type": "total_value",
+                "since": day.isoformat(),
+                "until": (day + dt.timedelta(days=1)).isoformat(),
+            },
         )
         for metric in answer.get("data", []):
             name = DAILY.get(metric.get("name", ""))

@@ -21,13 +21,20 @@ def figures(report: dict[str, Any]) -> list[DailyFigure]:
             day = dt.date.fromisoformat(str(values.get("day")))
         except ValueError:
             continue
-        found += [DailyFigure(day, metric, int(values[name])) for name, metric in DAILY.items()
-                  if isinstance(values.get(name), int | float)]
+        found += [
+            DailyFigure(day, metric, int(values[name]))
+            for name, metric in DAILY.items()
+            if isinstance(values.get(name), int | float)
+        ]
     return found
 
 
 def query(analytics: Any, *, since: dt.date, until: dt.date) -> Any:
     return analytics.reports().query(
-        ids="channel==MINE", startDate=since.isoformat(), endDate=until.isoformat(), metrics=",".join(DAILY),
-        dimensions="day", sort="day",
+        ids="channel==MINE",
+        startDate=since.isoformat(),
+        endDate=until.isoformat(),
+        metrics=",".join(DAILY),
+        dimensions="day",
+        sort="day",
     )
