@@ -143,12 +143,15 @@ def main() -> None:
             raise SystemExit(f"expected the dashboard, got {status}")
         rb.wrk(server.base + PATH, cookie, duration=args.warmup, connections=args.connections, threads=2)
         load = os.getloadavg()[0]
+        cpu_before = server.cpu_seconds()
         result = rb.wrk(server.base + PATH, cookie, duration=args.duration, connections=args.connections, threads=2)
         entries.append({**common, "metric": "dashboard_p95_ms", "value": round(result["p95_ms"], 1), "unit": "ms",
                         "load_1m": load, "server": rb.describe(rb.WEB_WORKERS, rb.WEB_THREADS), "path": PATH,
                         "clients": args.connections, "requests": result["requests"],
                         "requests_per_s": round(result["requests"] / result["duration_s"], 1),
                         "p50_ms": round(result["p50_ms"], 1), "p99_ms": round(result["p99_ms"], 1),
+                        "server_cpu_ms_per_request": round(
+                            1000 * (server.cpu_seconds() - cpu_before) / max(result["requests"], 1), 2),
                         "target_ms": DASHBOARD_TARGET_MS})
     finally:
         server.stop()

@@ -138,3 +138,33 @@ def register_parts(scope: Scope, *, quarter: Quarter) -> dict[str, Any]:
         }
         cache.set(key, found, REGISTER_SECONDS)
     return found
+
+
+def dashboard_body(*, scope: Scope, choices: dict[str, Any], figures: dict[str, Any], can_import: bool) -> SafeString:
+    """The page's content for these choices (the measure, scope, quarter and comparison in
+    ``figures``), rendered once and kept under the summary version and the register's latest change
+    (a minute at most); a page with an error in its choices is rendered afresh."""
+    from django.db.models import Count, Max
+    from django.template.loader import render_to_string
+
+    from townsquare.channels.models import Channel
+
+    quarter: Quarter = figures["quarter"]
+    changed = Channel.objects.filter(council=scope.council).aggregate(last=Max("updated_at"), count=Count("pk"))
+    register = f"{changed['last'].timestamp() if changed['last'] else 0}-{changed['count']}"
+    version = stamp_of(scope.council.pk)
+    parts = [figures[name] for name in ("metric", "kind", "before", "after")]
+    key = _key(scope, f"{version}-{register}", "body", quarter.code, quarter.financial, can_import, *parts)
+    keep = bool(version) and not choices.get("error")
+    found: SafeString | None = cache.get(key) if keep else None
+    if found is None:
+        context = {
+            **choices, **figures, "council": scope.council, "can_import": can_import,
+            **dashboard_figures(scope=scope, metric=figures["metric"], quarter=quarter, kind=figures["kind"],
+                                before=figures["before"], after=figures["after"]),
+            **register_parts(scope, quarter=quarter),
+        }
+        found = mark_safe(render_to_string("measures/_dashboard_body.html", context))  # noqa: S308 - our template
+        if keep:
+            cache.set(key, found, REGISTER_SECONDS)
+    return found

@@ -17,7 +17,7 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.measures.comparisons import KINDS
-from townsquare.measures.dashboard import dashboard_figures, dashboard_metrics, register_parts
+from townsquare.measures.dashboard import dashboard_body, dashboard_metrics
 from townsquare.measures.engagement import TARGET_LABEL
 from townsquare.measures.importing import (
     FIELDS,
@@ -84,17 +84,16 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
     if kind == "dates" and not (before and after):
         error = error or "Give both months to compare, for example 2015-04 and 2016-04."
         kind = "year"
-    label = Metric(metric).label
-    context: dict[str, Any] = {
-        "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric": metric, "metric_label": label,
-        "platforms": Platform.choices, "platform": scope.platform, "quarter": quarter, "error": error,
+    choices: dict[str, Any] = {
+        "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric_label": Metric(metric).label,
+        "platforms": Platform.choices, "platform": scope.platform, "error": error,
         "services": list(council.services.values_list("pk", "name")), "service_id": scope.service_id,
-        "kinds": KINDS.items(), "kind": kind, "before": before, "after": after,
-        **dashboard_figures(scope=scope, metric=metric, quarter=quarter, kind=kind, before=before, after=after),
-        **register_parts(scope, quarter=quarter), "response_target": TARGET_LABEL,
-        "can_import": Perm.MANAGE_CHANNELS in request.council_perms,  # type: ignore[attr-defined]
+        "kinds": KINDS.items(), "response_target": TARGET_LABEL,
     }
-    return render(request, "measures/dashboard.html", context)
+    figures = {"metric": metric, "quarter": quarter, "kind": kind, "before": before, "after": after}
+    can_import = Perm.MANAGE_CHANNELS in request.council_perms  # type: ignore[attr-defined]
+    body = dashboard_body(scope=scope, choices=choices, figures=figures, can_import=can_import)
+    return render(request, "measures/dashboard.html", {"body": body})
 
 
 @council_view(Perm.MANAGE_CHANNELS)
