@@ -125,3 +125,12 @@ def test_dashboard_and_report_show_inbox_performance_and_meetings(
     html = report_html(report)
     assert "Inbox performance" in html and "16.0 hours" in html and "Live-stream views" in html
     assert "inbox,messages_received" in report_csv(report).replace('"', "")
+
+
+def test_the_inbox_summaries_are_refreshed_every_five_minutes() -> None:
+    from townsquare.jobs.registry import resolve
+    from townsquare.jobs.schedule import PERIODIC
+    from townsquare.measures.jobs import inbox_refresh
+
+    assert PERIODIC["measures.inbox_refresh"] == 300
+    assert resolve("measures.inbox_refresh") is inbox_refresh
