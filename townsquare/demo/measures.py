@@ -16,6 +16,7 @@ from django.utils import timezone
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
+from townsquare.measures.inbox import inbox_summaries_rebuild
 from townsquare.measures.models import STOCK_METRICS, LatestMeasure, MonthlyMeasure, Source
 from townsquare.measures.periods import Quarter
 from townsquare.measures.services import platform_summaries_rebuild
@@ -138,4 +139,5 @@ def measures_demo_load(councils: dict[str, Council], admin: User, councillor: Us
         target_set(
             actor=admin, council=riverside, metric=metric, platform=platform, value=value, tolerance_percent=tolerance
         )
+    inbox_summaries_rebuild()  # the inbox's demo items, loaded before the figures
     _report(riverside, admin, councillor, today)
