@@ -12,6 +12,7 @@ from atproto import Client, models
 from townsquare.channels.models import Channel
 from townsquare.connectors.services import connection_connect_with_secret, inbound_poll, metrics_take
 from townsquare.inbox.models import ReceivedItem
+from townsquare.measures.models import DailyMeasure
 
 from .test_bluesky import _break_session, make_account
 
@@ -83,3 +84,5 @@ def test_notifications_since_a_cursor_survive_a_reconnection(bluesky_network, ri
         return snapshot is not None and snapshot.followers == 1
 
     assert eventually(followed)
+    # Bluesky keeps no history: the daily snapshot makes today's figure of record.
+    assert DailyMeasure.objects.get(channel=channel, metric="followers").value == 1

@@ -11,7 +11,8 @@ from django.test import Client
 
 from townsquare.accounts.models import User
 from townsquare.demo.services import demo_load
-from townsquare.measures.models import DailyMeasure, MeasureTarget, MembersReport, MonthlyMeasure
+from townsquare.inbox.models import ReceivedItem
+from townsquare.measures.models import DailyMeasure, InboxMonthly, MeasureTarget, MembersReport, MonthlyMeasure
 
 
 @pytest.mark.django_db
@@ -27,8 +28,11 @@ def test_demo_has_five_years_of_figures_and_a_report(client_for: Callable[[User]
     in_month = days.filter(day__year=month.month.year, day__month=month.month.month)
     assert month.value == in_month.aggregate(total=Sum("value"))["total"] and month.days == in_month.count()
     assert MeasureTarget.objects.count() == 3
+    # The demo's inbox items are in the inbox's monthly summaries.
+    assert sum(InboxMonthly.objects.values_list("received", flat=True)) == ReceivedItem.objects.count() > 0
     report = MembersReport.objects.get()
     assert report.state == "in_review" and report.comments.count() == 1
     councillor = User.objects.get(email="councillor@riverside.example")
     body = client_for(councillor).get("/c/riverside/measures/", {"compare": "year"}).content.decode()
     assert "No figures yet" not in body and "Access to the accounts" in body and "govuk-tag--" in body
+

@@ -163,6 +163,16 @@ class AccountMetrics:
 
 
 @dataclass(frozen=True)
+class DailyFigure:
+    """One day's figure as the platform keeps it: a flow counted that day, or a level at its end.
+    ``metric`` is one of the measures' names (``followers``, ``impressions``, ``video_views``...)."""
+
+    day: dt.date
+    metric: str
+    value: int
+
+
+@dataclass(frozen=True)
 class RateHeadroom:
     remaining: int | None
     limit: int | None
@@ -280,4 +290,12 @@ class Connector:
 
     # --- measuring ------------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
+        raise NotImplementedError
+
+    # How many days back the platform's per-day figures reach: the first connection backfills them.
+    daily_history_days = 0
+
+    def fetch_daily(self, *, since: dt.date, until: dt.date) -> list[DailyFigure]:
+        """Per-day figures from ``since`` to ``until`` (both included), for platforms that keep them;
+        the others (no history: the daily snapshots build it) raise NotImplementedError."""
         raise NotImplementedError

@@ -31,6 +31,7 @@ from townsquare.connectors.base import (
     Connector,
     ConnectorError,
     Credentials,
+    DailyFigure,
     ErrorKind,
     InboundPage,
     RateHeadroom,
@@ -41,7 +42,7 @@ from townsquare.connectors.registry import connector_class
 from townsquare.councils.roles import Role
 from townsquare.inbox.services import inbound_store
 from townsquare.measures.models import MetricSnapshot
-from townsquare.measures.services import SNAPSHOT_METRICS, snapshot_record
+from townsquare.measures.services import SNAPSHOT_METRICS, daily_since, snapshot_record
 from townsquare.net.fetch import AddressRefused, address_check
 from townsquare.notifications.services import council_team, notify
 
@@ -422,10 +423,21 @@ def metrics_take(*, channel: Channel) -> MetricSnapshot | None:
         connection_keep_renewed(channel=channel, connector=connector, before=before)
         connection_record_error(channel, error)
         return None
+    today = timezone.localdate()
+    since = daily_since(channel=channel, history_days=connector.daily_history_days, today=today)
+    daily: list[DailyFigure] = []
+    until = None
+    if since is not None and since < today:
+        try:
+            daily = connector.fetch_daily(since=since, until=today - dt.timedelta(days=1))
+            until = today - dt.timedelta(days=1)
+        except ConnectorError as error:  # the snapshot is still kept; the days are asked again tomorrow
+            connection_record_error(channel, error)
     connection_keep_renewed(channel=channel, connector=connector, before=before)
     snapshot_row = snapshot_record(
         channel=channel, taken_at=metrics.taken_at, raw=metrics.raw,
         figures={name: getattr(metrics, name) for name in SNAPSHOT_METRICS},
+        daily=[(f.day, f.metric, f.value) for f in daily], daily_until=until,
     )
     connection_record_success(channel, connector.last_headroom)
     return snapshot_row

@@ -16,8 +16,10 @@ from django.utils import timezone
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
-from townsquare.measures.models import STOCK_METRICS, MonthlyMeasure, Source
+from townsquare.measures.inbox import inbox_summaries_rebuild
+from townsquare.measures.models import STOCK_METRICS, LatestMeasure, MonthlyMeasure, Source
 from townsquare.measures.periods import Quarter
+from townsquare.measures.services import platform_summaries_rebuild
 from townsquare.measures.targets import target_set
 from townsquare.measures.workflow import commentary_save, report_start, review_comment, review_send
 
@@ -59,10 +61,13 @@ def _series(metric: str, start: int, days: list[dt.date], rng: random.Random) ->
     return values
 
 
-def _channel_rows(channel: Channel, days: list[dt.date], rng: random.Random) -> tuple[list[Any], list[Any]]:
-    """The channel's daily rows (as tuples for one INSERT) and its monthly summaries."""
+def _channel_rows(
+    channel: Channel, days: list[dt.date], rng: random.Random
+) -> tuple[list[Any], list[Any], list[LatestMeasure]]:
+    """The channel's daily rows (as tuples for one INSERT), its monthly summaries and latest figures."""
     daily: list[tuple[Any, ...]] = []
     monthly: list[MonthlyMeasure] = []
+    latest: list[LatestMeasure] = []
     texts = [day.isoformat() for day in days]
     for metric, start in PLATFORM_MEASURES.get(channel.platform, {}).items():
         values = _series(metric, start, days, rng)
@@ -70,6 +75,7 @@ def _channel_rows(channel: Channel, days: list[dt.date], rng: random.Random) -> 
             (channel.pk, text, metric, value, Source.PLATFORM.value) for text, value in zip(texts, values, strict=True)
         ]
         months: dict[dt.date, list[tuple[dt.date, int]]] = {}
+        latest.append(LatestMeasure(channel=channel, metric=metric, day=days[-1], value=values[-1]))
         for day, value in zip(days, values, strict=True):
             months.setdefault(day.replace(day=1), []).append((day, value))
         for month, figures in months.items():
@@ -79,7 +85,7 @@ def _channel_rows(channel: Channel, days: list[dt.date], rng: random.Random) -> 
                     channel=channel, month=month, metric=metric, value=total, last_day=figures[-1][0], days=len(figures)
                 )
             )
-    return daily, monthly
+    return daily, monthly, latest
 
 
 def _report(council: Council, admin: User, councillor: User | None, today: dt.date) -> None:
@@ -108,14 +114,18 @@ def figures_fill(channels: list[Channel], today: dt.date) -> int:
     days = _days(today)
     daily: list[tuple[Any, ...]] = []
     monthly: list[MonthlyMeasure] = []
+    latest: list[LatestMeasure] = []
     for channel in channels:
         made = _channel_rows(channel, days, random.Random(f"{channel.council_id}/{channel.handle}"))
         daily += made[0]
         monthly += made[1]
+        latest += made[2]
     # One prepared INSERT for the daily rows: the ORM's bulk_create costs ten times as much.
     with connection.cursor() as cursor:
         cursor.executemany(INSERT_DAILY, daily)
     MonthlyMeasure.objects.bulk_create(monthly, batch_size=1000)
+    LatestMeasure.objects.bulk_create(latest, batch_size=1000)
+    platform_summaries_rebuild(councils={channel.council_id for channel in channels})
     return len(daily)
 
 
@@ -129,4 +139,5 @@ def measures_demo_load(councils: dict[str, Council], admin: User, councillor: Us
         target_set(
             actor=admin, council=riverside, metric=metric, platform=platform, value=value, tolerance_percent=tolerance
         )
+    inbox_summaries_rebuild()  # the inbox's demo items, loaded before the figures
     _report(riverside, admin, councillor, today)

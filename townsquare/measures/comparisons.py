@@ -4,15 +4,12 @@ target and its red, amber or green status. Read from the monthly summaries only.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
-
-from townsquare.channels.models import Channel
-from townsquare.measures.models import STOCK_METRICS, MeasureTarget, Metric, MonthlyMeasure
+from townsquare.channels.models import Channel, Platform
+from townsquare.measures.models import STOCK_METRICS, MeasureTarget, Metric
 from townsquare.measures.periods import Quarter, month_add
-from townsquare.measures.selectors import Change, Scope, figure_of
+from townsquare.measures.selectors import Change, Scope, figure_of, scope_months
 
 AIMS: list[tuple[str, str, list[str]]] = [
     ("value", "Value for money", [Metric.POSTS_PUBLISHED, Metric.ENGAGEMENTS, Metric.IMPRESSIONS]),
@@ -45,15 +42,7 @@ def _needed(quarter: Quarter, before: dt.date | None, after: dt.date | None) -> 
 
 def _series(scope: Scope, metrics: list[str], months: set[dt.date]) -> dict[str, dict[dt.date, int]]:
     """Each measure's monthly totals over the scope's accounts for these months, in one query."""
-    rows = (
-        MonthlyMeasure.objects.filter(channel__in=scope.channels(), metric__in=metrics, month__in=months)
-        .values("metric", "month")
-        .annotate(total=Sum("value"))
-    )
-    found: dict[str, dict[dt.date, int]] = defaultdict(dict)
-    for row in rows:
-        found[row["metric"]][row["month"]] = int(row["total"])
-    return found
+    return scope_months(scope, metrics, month__in=sorted(months))
 
 
 def _compared(
@@ -144,12 +133,42 @@ def aims(
     return grouped
 
 
-def account_access(scope: Scope) -> QuerySet[Channel]:
-    """Per account: who has access, the digital team's access confirmed, two-factor, last post."""
-    return (
+@dataclass(frozen=True)
+class AccessRow:
+    name: str
+    where: str
+    owner: str
+    deputy: str
+    assignees: list[str]
+    confirmed_on: dt.date | None
+    two_factor: bool | None
+    last_post_at: dt.datetime | None
+
+
+def _person(full_name: str | None, email: str | None) -> str:
+    return full_name or email or "None"
+
+
+def account_access(scope: Scope) -> list[AccessRow]:
+    """Per account: who has access, the digital team's access confirmed, two-factor, last post (two
+    queries of plain values: a large council has hundreds of accounts)."""
+    rows = (
         scope.channels()
         .exclude(status=Channel.Status.CLOSED)
-        .select_related("owner", "deputy", "service")
-        .prefetch_related("assignees")
         .order_by("platform", "handle")
+        .values_list(
+            "pk", "name", "platform", "handle", "owner__full_name", "owner__email", "deputy__full_name",
+            "deputy__email", "digital_access_confirmed_on", "platform_two_factor", "last_post_at",
+        )
     )
+    labels = dict(Platform.choices)
+    found = list(rows)
+    assigned: dict[int, list[str]] = {}
+    through = Channel.assignees.through.objects.filter(channel_id__in=[row[0] for row in found])
+    for channel_id, full_name, email in through.values_list("channel_id", "user__full_name", "user__email"):
+        assigned.setdefault(channel_id, []).append(_person(full_name, email))
+    return [
+        AccessRow(name, f"{labels.get(platform, platform)} {handle}", _person(o_name, o_email),
+                  _person(d_name, d_email), sorted(assigned.get(pk, [])), confirmed, two_factor, last_post)
+        for pk, name, platform, handle, o_name, o_email, d_name, d_email, confirmed, two_factor, last_post in found
+    ]

@@ -92,6 +92,106 @@ class MonthlyMeasure(models.Model):
         return f"{self.channel_id} {self.metric} {self.month:%Y-%m}: {self.value}"
 
 
+class PlatformMonthly(models.Model):
+    """A month's figure for all a council's accounts on one platform (the sum of their monthly
+    figures), kept with them, so a council's or a platform's chart reads a handful of rows."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=20)
+    metric = models.CharField(max_length=30, choices=Metric.choices)
+    month = models.DateField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "metric", "month", "platform"], name="measures_one_platform_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} {self.platform} {self.metric} {self.month:%Y-%m}: {self.value}"
+
+
+class LatestMeasure(models.Model):
+    """A channel's latest figure of each measure (its level for a stock, the last day's for a flow), kept
+    with the monthly summary, so that pages know which measures a council has without reading months."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="latest_measures")
+    metric = models.CharField(max_length=30, choices=Metric.choices)
+    day = models.DateField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "metric"], name="measures_one_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.metric} on {self.day}: {self.value}"
+
+
+class InboxMonthly(models.Model):
+    """What a channel's inbox received in a month, for one service (or none), and how the
+    items received that month were answered: counts and total seconds, so any scope's mean and share
+    within target is a sum of rows. Refreshed from the inbox as items arrive and change."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    # The service's id, 0 when not routed (a plain number so that "none" is one key, on every database).
+    service_key = models.PositiveIntegerField(default=0)
+    month = models.DateField(help_text="The first day of the month the items were received.")
+    received = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0, help_text="Items with a first response.")
+    response_seconds = models.BigIntegerField(default=0)
+    responded_in_target = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolution_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "service_key", "month"], name="measures_inbox_one_per_month"),
+        ]
+        indexes = [models.Index(fields=["council", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} inbox {self.month:%Y-%m}: {self.received}"
+
+
+class InboxFirstResponse(models.Model):
+    """When the council first answered an inbox item (its status first became "awaiting resident" or
+    "resolved"), read once from the audit trail so summaries never read it again."""
+
+    item_id = models.BigIntegerField(primary_key=True)
+    responded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Item {self.item_id} answered at {self.responded_at:%Y-%m-%d %H:%M}"
+
+
+class InboxWatermark(models.Model):
+    """How far the inbox summaries have read: the last item and the last audit event taken in."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_item_id = models.BigIntegerField(default=0)
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Inbox summaries to item {self.last_item_id} and event {self.last_event_id}"
+
+
+class SummaryStamp(models.Model):
+    """Changed in the same transaction as any change to a council's summaries or targets: pages keep
+    what they computed from the summaries under it, so a changed figure is never served stale. A
+    random token, not a counter, so that a restored or another database never meets an old key."""
+
+    council = models.OneToOneField("councils.Council", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.council_id} summaries version {self.version}"
+
+
 class MeasureTarget(models.Model):
     """What a council means a measure to reach in a quarter (a level for a stock, the quarter's total
     for a flow), for all its accounts or one platform, with how far short still counts as amber."""

@@ -14,6 +14,13 @@ from django.template.loader import render_to_string
 from townsquare.channels.models import Platform
 from townsquare.councils.models import Council
 from townsquare.measures.charts import Chart, line_chart
+from townsquare.measures.engagement import (
+    TARGET_LABEL,
+    Democracy,
+    InboxFigures,
+    democratic_engagement,
+    inbox_performance,
+)
 from townsquare.measures.models import Metric
 from townsquare.measures.periods import Quarter, month_add
 from townsquare.measures.selectors import Change, Scope, headlines, metrics_with_figures, monthly_series, quarter_change
@@ -34,6 +41,8 @@ class QuarterlyReport:
     quarter: Quarter
     headlines: list[str]
     sections: list[Section]
+    inbox: tuple[InboxFigures, InboxFigures] | None = None
+    democracy: Democracy | None = None
     commentary: str = ""
     status: str = ""  # e.g. "Draft for the task group": shown at the top until published
 
@@ -52,11 +61,24 @@ def report_build(*, council: Council, quarter: Quarter) -> QuarterlyReport:
             if found:
                 section.changes.append((Platform(platform).label, found[0]))
         sections.append(section)
-    return QuarterlyReport(council, quarter, headlines(council=council, quarter=quarter), sections)
+    return QuarterlyReport(
+        council, quarter, headlines(council=council, quarter=quarter), sections,
+        inbox=inbox_performance(scope=Scope(council), quarter=quarter),
+        democracy=democratic_engagement(scope=Scope(council), quarter=quarter),
+    )
+
+
+def _inbox_rows(figures: InboxFigures) -> list[tuple[str, object]]:
+    return [("messages_received", figures.received), ("positive_percent", figures.positive_percent),
+            ("neutral_percent", figures.neutral_percent), ("negative_percent", figures.negative_percent),
+            ("answered", figures.responded), ("first_response_hours", figures.first_response_hours),
+            ("first_response_in_target_percent", figures.in_target_percent), ("resolved", figures.resolved),
+            ("resolution_hours", figures.resolution_hours)]
 
 
 def report_html(report: QuarterlyReport) -> str:
-    return render_to_string("measures/report.html", {"report": report, "council": report.council})
+    return render_to_string("measures/report.html", {"report": report, "council": report.council,
+                                                     "response_target": TARGET_LABEL})
 
 
 def report_csv(report: QuarterlyReport) -> str:
@@ -72,6 +94,15 @@ def report_csv(report: QuarterlyReport) -> str:
             writer.writerow([report.council.slug, report.quarter.code, "quarter", section.metric, platform, "",
                              change.after, change.before, change.difference,
                              "" if change.percent is None else change.percent])
+    if report.inbox:
+        now, before = report.inbox
+        for (name, value), (_, then) in zip(_inbox_rows(now), _inbox_rows(before), strict=True):
+            writer.writerow([report.council.slug, report.quarter.code, "inbox", name, "all accounts", "",
+                             "" if value is None else value, "" if then is None else then, "", ""])
+    if report.democracy:
+        for name in ("streams", "stream_views", "peak_viewers", "promotion_posts"):
+            writer.writerow([report.council.slug, report.quarter.code, "meetings", name, "all accounts", "",
+                             getattr(report.democracy, name), "", "", ""])
     return out.getvalue()
 
 

@@ -1,16 +1,18 @@
-"""Reading measures: always from the monthly summaries, never by grouping the daily history."""
+"""Reading measures: always from the summaries (the platforms' and the accounts' months, the latest
+figures), never by grouping the daily history."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from townsquare.channels.models import Channel, Platform
 from townsquare.councils.models import Council
-from townsquare.measures.models import STOCK_METRICS, Metric, MonthlyMeasure
+from townsquare.measures.models import STOCK_METRICS, LatestMeasure, Metric, MonthlyMeasure, PlatformMonthly
 from townsquare.measures.periods import Quarter
 
 
@@ -38,11 +40,28 @@ def _months(scope: Scope, metric: str) -> QuerySet[MonthlyMeasure]:
     return MonthlyMeasure.objects.filter(metric=metric, channel__in=scope.channels())
 
 
+def scope_months(scope: Scope, metrics: list[str], **months: object) -> dict[str, dict[dt.date, int]]:
+    """Each measure's monthly figure over the scope (``months``: a filter on ``month``): the platforms'
+    summaries for a council or a platform, the accounts' for a service or one account."""
+    if scope.service_id is None and scope.channel_id is None:
+        rows = PlatformMonthly.objects.filter(council=scope.council, metric__in=metrics, **months)
+        if scope.platform:
+            rows = rows.filter(platform=scope.platform)
+        found: Iterable[tuple[str, dt.date, int]] = rows.values_list("metric", "month", "value")
+    else:
+        found = MonthlyMeasure.objects.filter(
+            channel__in=scope.channels(), metric__in=metrics, **months
+        ).values_list("metric", "month", "value")
+    series: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    for metric, month, value in found:
+        series[metric][month] = series[metric].get(month, 0) + value
+    return series
+
+
 def monthly_series(*, scope: Scope, metric: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, int]]:
     """The scope's figure for each month from ``first`` to ``last`` that has one (summed over channels)."""
-    rows = (_months(scope, metric).filter(month__gte=first, month__lte=last).values("month")
-            .annotate(total=Sum("value")).order_by("month"))
-    return [(row["month"], int(row["total"])) for row in rows]
+    found = scope_months(scope, [metric], month__gte=first, month__lte=last).get(metric, {})
+    return sorted(found.items())
 
 
 def period_figure(*, scope: Scope, metric: str, months: list[dt.date]) -> tuple[int, dt.date] | None:
@@ -120,11 +139,10 @@ def headlines(*, council: Council, quarter: Quarter) -> list[str]:
     """Every platform's measures that have figures for the quarter and the same quarter a year before
     (read in one query: the quarter's and the year before's months, by platform and measure)."""
     before = quarter.year_before()
-    rows = (MonthlyMeasure.objects.filter(channel__council=council, month__in=quarter.months + before.months)
-            .values("channel__platform", "metric", "month").annotate(total=Sum("value")))
+    rows = PlatformMonthly.objects.filter(council=council, month__in=quarter.months + before.months)
     found: dict[tuple[str, str], dict[dt.date, int]] = defaultdict(dict)
-    for row in rows:
-        found[(row["channel__platform"], row["metric"])][row["month"]] = int(row["total"])
+    for platform, metric, month, value in rows.values_list("platform", "metric", "month", "value"):
+        found[(platform, metric)][month] = value
     sentences: list[str] = []
     for platform in sorted({p for p, _ in found}):
         for metric in Metric:
@@ -141,7 +159,7 @@ def headlines(*, council: Council, quarter: Quarter) -> list[str]:
 
 
 def metrics_with_figures(council: Council) -> list[str]:
-    used = set(MonthlyMeasure.objects.filter(channel__council=council).values_list("metric", flat=True).distinct())
+    used = set(LatestMeasure.objects.filter(channel__council=council).values_list("metric", flat=True).distinct())
     return [m.value for m in Metric if m.value in used]
 
 

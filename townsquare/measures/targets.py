@@ -10,6 +10,7 @@ from django.db import transaction
 from townsquare.audit.services import audit_record
 from townsquare.councils.models import Council
 from townsquare.measures.models import MeasureTarget
+from townsquare.measures.stamps import stamp_raise
 
 
 def _state(target: MeasureTarget) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def target_set(
         audit_record(
             actor=actor, council=council, action="measures.target_set", obj=target, before=before, after=_state(target)
         )
+        stamp_raise(council_ids=[council.pk])
     return target
 
 
@@ -46,4 +48,5 @@ def target_remove(*, actor: Any, council: Council, target_id: int) -> bool:
             return False
         audit_record(actor=actor, council=council, action="measures.target_removed", obj=target, before=_state(target))
         target.delete()
+        stamp_raise(council_ids=[council.pk])
     return True

@@ -16,8 +16,9 @@ from townsquare.channels.models import Platform
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.measures.charts import line_chart
-from townsquare.measures.comparisons import KINDS, account_access, aims, compare
+from townsquare.measures.comparisons import KINDS
+from townsquare.measures.dashboard import dashboard_body, dashboard_metrics
+from townsquare.measures.engagement import TARGET_LABEL
 from townsquare.measures.importing import (
     FIELDS,
     ImportFileError,
@@ -27,7 +28,7 @@ from townsquare.measures.importing import (
 )
 from townsquare.measures.models import Metric
 from townsquare.measures.periods import Quarter, month_add
-from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series
+from townsquare.measures.selectors import Scope
 from townsquare.measures.services import measures_import
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -62,7 +63,8 @@ def _scope(request: HttpRequest, council: Council) -> Scope:
 
 @council_view(Perm.VIEW_REPORTS)
 def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
-    metrics = metrics_with_figures(council)
+    scope = _scope(request, council)
+    metrics = dashboard_metrics(scope)
     metric = request.GET.get("metric", "")
     if metric not in metrics:
         metric = metrics[0] if metrics else Metric.FOLLOWERS.value
@@ -82,26 +84,16 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
     if kind == "dates" and not (before and after):
         error = error or "Give both months to compare, for example 2015-04 and 2016-04."
         kind = "year"
-    scope = _scope(request, council)
-    last = quarter.months[-1]
-    series = monthly_series(scope=scope, metric=metric, first=month_add(last, -23), last=last)
-    label = Metric(metric).label
-    where = f" on {Platform(scope.platform).label}" if scope.platform else ""
-    chart = line_chart(title=f"{label.capitalize()} by month{where}", series=series, chart_id="measure")
-    context: dict[str, Any] = {
-        "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric": metric, "metric_label": label,
-        "platforms": Platform.choices, "platform": scope.platform, "quarter": quarter, "error": error,
-        "services": council.services.all(), "service_id": scope.service_id,
-        "channels": council.channels.order_by("platform", "handle"), "channel_id": scope.channel_id,
-        "kinds": KINDS.items(), "kind": kind, "before": before, "after": after,
-        "series": series, "chart": chart,
-        "compared": compare(scope=scope, metric=metric, kind=kind, quarter=quarter, before=before, after=after),
-        "aims": aims(scope=scope, quarter=quarter, kind=kind, before=before, after=after),
-        "access": account_access(scope),
-        "headlines": headlines(council=council, quarter=quarter),
-        "can_import": Perm.MANAGE_CHANNELS in request.council_perms,  # type: ignore[attr-defined]
+    choices: dict[str, Any] = {
+        "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric_label": Metric(metric).label,
+        "platforms": Platform.choices, "platform": scope.platform, "error": error,
+        "services": list(council.services.values_list("pk", "name")), "service_id": scope.service_id,
+        "kinds": KINDS.items(), "response_target": TARGET_LABEL,
     }
-    return render(request, "measures/dashboard.html", context)
+    figures = {"metric": metric, "quarter": quarter, "kind": kind, "before": before, "after": after}
+    can_import = Perm.MANAGE_CHANNELS in request.council_perms  # type: ignore[attr-defined]
+    body = dashboard_body(scope=scope, choices=choices, figures=figures, can_import=can_import)
+    return render(request, "measures/dashboard.html", {"body": body})
 
 
 @council_view(Perm.MANAGE_CHANNELS)

@@ -19,13 +19,14 @@ from townsquare.connectors.base import (
     AccountPost,
     ConnectorError,
     Credentials,
+    DailyFigure,
     ErrorKind,
     InboundPage,
     OutboundPost,
     PublishResult,
     platform_time,
 )
-from townsquare.connectors.facebook import inbound, login
+from townsquare.connectors.facebook import daily, inbound, login
 from townsquare.connectors.facebook.errors import classify
 from townsquare.connectors.facebook.graph import GraphConnector
 from townsquare.connectors.facebook.limits import LIMITS
@@ -233,6 +234,14 @@ class FacebookConnector(GraphConnector):
         return InboundPage(items=kept, cursor=new_cursor)
 
     # --- measuring ------------------------------------------------------------------------------
+    daily_history_days = daily.HISTORY_DAYS
+
+    def fetch_daily(self, *, since: dt.date, until: dt.date) -> list[DailyFigure]:
+        def call(path: str, params: dict[str, str]) -> Any:
+            return self._call("GET", path, safe_to_retry=True, params=params).json()
+
+        return daily.fetch_daily(call, self._cred("page_id"), since=since, until=until)
+
     def fetch_metrics(self) -> AccountMetrics:
         page_id = self._cred("page_id")
         page = self._call("GET", page_id, safe_to_retry=True, params={"fields": "followers_count,fan_count"}).json()

@@ -18,6 +18,7 @@ from townsquare.connectors.base import (
     AccountPost,
     ConnectorError,
     Credentials,
+    DailyFigure,
     ErrorKind,
     InboundItem,
     InboundPage,
@@ -27,6 +28,7 @@ from townsquare.connectors.base import (
 )
 from townsquare.connectors.facebook import inbound, login
 from townsquare.connectors.facebook.graph import GraphConnector
+from townsquare.connectors.instagram import daily
 from townsquare.connectors.instagram.errors import classify
 from townsquare.connectors.instagram.limits import LIMITS
 
@@ -248,6 +250,14 @@ class InstagramConnector(GraphConnector):
         return InboundPage(items=kept, cursor=new_cursor)
 
     # --- measuring ------------------------------------------------------------------------------
+    daily_history_days = daily.HISTORY_DAYS
+
+    def fetch_daily(self, *, since: dt.date, until: dt.date) -> list[DailyFigure]:
+        def call(path: str, params: dict[str, str]) -> Any:
+            return self._call("GET", path, safe_to_retry=True, params=params).json()
+
+        return daily.fetch_daily(call, self._cred("ig_user_id"), since=since, until=until)
+
     def fetch_metrics(self) -> AccountMetrics:
         ig = self._cred("ig_user_id")
         profile = self._call("GET", ig, safe_to_retry=True, params={"fields": "followers_count,media_count"}).json()

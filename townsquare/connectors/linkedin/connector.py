@@ -22,6 +22,7 @@ from townsquare.connectors.base import (
     AccountPost,
     ConnectorError,
     Credentials,
+    DailyFigure,
     ErrorKind,
     Image,
     InboundItem,
@@ -32,6 +33,7 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
+from townsquare.connectors.linkedin import daily
 from townsquare.connectors.linkedin.errors import classify
 from townsquare.connectors.linkedin.limits import LIMITS
 
@@ -344,6 +346,16 @@ class LinkedInConnector(BearerConnector):
         return InboundPage(items=kept, cursor=newest.isoformat() if newest else cursor)
 
     # --- measuring ------------------------------------------------------------------------------
+    daily_history_days = daily.HISTORY_DAYS
+
+    def fetch_daily(self, *, since: dt.date, until: dt.date) -> list[DailyFigure]:
+        network = self._call("GET", f"/rest/networkSizes/{_urn(self.organisation)}", safe_to_retry=True,
+                             params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}).json()
+        query = (f"/rest/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity="
+                 f"{_urn(self.organisation)}&timeIntervals={daily.time_intervals(since, until)}")
+        answer = self._call("GET", query, safe_to_retry=True).json()
+        return daily.levels(answer, int(network.get("firstDegreeSize") or 0), since=since, until=until)
+
     def fetch_metrics(self) -> AccountMetrics:
         org = self.organisation
         network = self._call(

@@ -28,6 +28,7 @@ from townsquare.connectors.base import (
     AccountPost,
     ConnectorError,
     Credentials,
+    DailyFigure,
     ErrorKind,
     InboundItem,
     InboundPage,
@@ -36,6 +37,7 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
+from townsquare.connectors.youtube import daily
 from townsquare.connectors.youtube.errors import classify, classify_parts
 from townsquare.connectors.youtube.limits import LIMITS
 
@@ -331,6 +333,11 @@ class YouTubeConnector(BearerConnector):
         return InboundPage(items=items, cursor=newest.isoformat() if newest else cursor)
 
     # --- measuring ------------------------------------------------------------------------------
+    daily_history_days = daily.HISTORY_DAYS
+
+    def fetch_daily(self, *, since: dt.date, until: dt.date) -> list[DailyFigure]:
+        return daily.figures(self._execute(daily.query(self.analytics, since=since, until=until)))
+
     def fetch_metrics(self, *, today: dt.date | None = None) -> AccountMetrics:
         """Subscribers now; views, watch time and engagements over the last 28 days."""
         channel = self._execute(self.youtube.channels().list(part="statistics", mine=True))["items"][0]

@@ -1,0 +1,170 @@
+"""What the dashboard shows for a scope, a measure, a quarter and a comparison, computed from the
+summaries and kept in the process's cache under the council's summary version: a councillor's page
+after a colleague's costs one small query, and any new figure or target raises the version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import dateformat, timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from townsquare.channels.models import Platform
+from townsquare.measures.charts import line_chart
+from townsquare.measures.comparisons import AccessRow, account_access, aims, compare
+from townsquare.measures.engagement import democratic_engagement, inbox_performance
+from townsquare.measures.models import Metric
+from townsquare.measures.periods import Quarter, month_add
+from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series
+from townsquare.measures.stamps import stamp_of
+
+KEEP_SECONDS = 600
+
+
+def _key(scope: Scope, version: str, *parts: object) -> str:
+    where = f"{scope.platform}:{scope.service_id}:{scope.channel_id}"
+    return f"measures:{scope.council.pk}:{version}:{where}:" + ":".join(str(p) for p in parts)
+
+
+def dashboard_metrics(scope: Scope) -> list[str]:
+    version = stamp_of(scope.council.pk)
+    key = f"measures:{scope.council.pk}:{version}:metrics"
+    found: list[str] | None = cache.get(key) if version else None
+    if found is None:
+        found = metrics_with_figures(scope.council)
+        if version:
+            cache.set(key, found, KEEP_SECONDS)
+    return found
+
+
+def dashboard_figures(
+    *, scope: Scope, metric: str, quarter: Quarter, kind: str, before: dt.date | None, after: dt.date | None
+) -> dict[str, Any]:
+    """The chart, its table, the comparison, the aims with their targets, the headlines and the
+    inbox's performance."""
+    version = stamp_of(scope.council.pk)
+    key = _key(scope, version, metric, quarter.code, quarter.financial, kind, before, after)
+    found: dict[str, Any] | None = cache.get(key) if version else None
+    if found is not None:
+        return found
+    last = quarter.months[-1]
+    series = monthly_series(scope=scope, metric=metric, first=month_add(last, -23), last=last)
+    label = Metric(metric).label
+    where = f" on {Platform(scope.platform).label}" if scope.platform else ""
+    found = {
+        "series": series,
+        "chart": line_chart(title=f"{label.capitalize()} by month{where}", series=series, chart_id="measure"),
+        "compared": compare(scope=scope, metric=metric, kind=kind, quarter=quarter, before=before, after=after),
+        "aims": aims(scope=scope, quarter=quarter, kind=kind, before=before, after=after),
+        "headlines": headlines(council=scope.council, quarter=quarter),
+        "inbox": inbox_performance(scope=scope, quarter=quarter),
+    }
+    if version:
+        cache.set(key, found, KEEP_SECONDS)
+    return found
+
+
+def _day(value: dt.date | dt.datetime | None, empty: str) -> str:
+    if value is None:
+        return empty
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return dateformat.format(value, "j F Y")
+
+
+def access_rows_html(rows: list[AccessRow]) -> SafeString:
+    """The access table's rows: hundreds of accounts are cheaper joined here than looped in a template."""
+    if not rows:
+        return mark_safe(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="7">No accounts.</td></tr>'
+        )
+    cell = '<td class="govuk-table__cell">{}</td>'
+    return format_html_join(
+        "\n",
+        '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{} ({})</th>' + cell * 6 + "</tr>",
+        (
+            (
+                row.name,
+                row.where,
+                row.owner,
+                row.deputy,
+                ", ".join(row.assignees) or "None",
+                _day(row.confirmed_on, "Not confirmed"),
+                "Not known" if row.two_factor is None else "On" if row.two_factor else "Off",
+                _day(row.last_post_at, "Never"),
+            )
+            for row in rows
+        ),
+    )
+
+
+def channel_options_html(options: list[tuple[int, str, str]], selected: int | None) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} ({})</option>',
+        ((pk, mark_safe(" selected") if pk == selected else "", name, label) for pk, name, label in options),
+    )
+
+
+REGISTER_SECONDS = 60
+
+
+def register_parts(scope: Scope, *, quarter: Quarter) -> dict[str, Any]:
+    """The parts read from the channel register and the meetings (the access table, the account
+    list, the quarter's streams): kept while the register's latest change stands, and a minute at
+    most, since assignments and viewing figures do not change the summary version."""
+    from django.db.models import Count, Max
+
+    from townsquare.channels.models import Channel
+
+    changed = Channel.objects.filter(council=scope.council).aggregate(last=Max("updated_at"), count=Count("pk"))
+    stamp = f"{changed['last'].timestamp() if changed['last'] else 0}-{changed['count']}"
+    key = _key(scope, stamp, "register", quarter.code, quarter.financial)
+    found: dict[str, Any] | None = cache.get(key)
+    if found is None:
+        options = [
+            (pk, name, Platform(platform).label if platform in Platform.values else platform)
+            for pk, name, platform in scope.council.channels.order_by("platform", "handle").values_list(
+                "pk", "name", "platform"
+            )
+        ]
+        found = {
+            "channel_options": channel_options_html(options, scope.channel_id),
+            "access_rows": access_rows_html(account_access(scope)),
+            "democracy": democratic_engagement(scope=scope, quarter=quarter),
+        }
+        cache.set(key, found, REGISTER_SECONDS)
+    return found
+
+
+def dashboard_body(*, scope: Scope, choices: dict[str, Any], figures: dict[str, Any], can_import: bool) -> SafeString:
+    """The page's content for these choices (the measure, scope, quarter and comparison in
+    ``figures``), rendered once and kept under the summary version and the register's latest change
+    (a minute at most); a page with an error in its choices is rendered afresh."""
+    from django.db.models import Count, Max
+    from django.template.loader import render_to_string
+
+    from townsquare.channels.models import Channel
+
+    quarter: Quarter = figures["quarter"]
+    changed = Channel.objects.filter(council=scope.council).aggregate(last=Max("updated_at"), count=Count("pk"))
+    register = f"{changed['last'].timestamp() if changed['last'] else 0}-{changed['count']}"
+    version = stamp_of(scope.council.pk)
+    parts = [figures[name] for name in ("metric", "kind", "before", "after")]
+    key = _key(scope, f"{version}-{register}", "body", quarter.code, quarter.financial, can_import, *parts)
+    keep = bool(version) and not choices.get("error")
+    found: SafeString | None = cache.get(key) if keep else None
+    if found is None:
+        context = {
+            **choices, **figures, "council": scope.council, "can_import": can_import,
+            **dashboard_figures(scope=scope, metric=figures["metric"], quarter=quarter, kind=figures["kind"],
+                                before=figures["before"], after=figures["after"]),
+            **register_parts(scope, quarter=quarter),
+        }
+        found = mark_safe(render_to_string("measures/_dashboard_body.html", context))  # noqa: S308 - our template
+        if keep:
+            cache.set(key, found, REGISTER_SECONDS)
+    return found
