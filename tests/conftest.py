@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +24,35 @@ from townsquare.councils.services import membership_grant
 PASSWORD = "correct-horse-battery-staple"
 
 
+# Modules that take tens of seconds each (demo loads, subprocesses, peers), from `pytest --durations`.
+LONG_MODULES = {
+    "tests/inbox/test_migration.py",
+    "tests/partners/test_demo.py",
+    "tests/measures/test_demo_measures.py",
+    "tests/accounts/test_production_settings.py",
+    "tests/foundation/test_jobs.py",
+    "tests/connectors/test_bluesky.py",
+    "tests/demo/test_demo.py",
+    "tests/governance/test_views.py",
+    "tests/policy/test_views.py",
+    "tests/publishing/test_dispatch_batches.py",
+}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _weight(item: pytest.Item) -> int:
+    """Which modules go to the workers first: the long ones, so none is left running alone at the end."""
+    if "slow" in item.keywords:
+        return 0
+    if "browser" in item.keywords:
+        return 1
+    return 2 if item.path.relative_to(ROOT).as_posix() in LONG_MODULES else 3
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # pytest-xdist (--dist loadfile) hands out whole modules in the order collected; sorted() keeps
+    # each module's tests together and in their own order.
+    items[:] = sorted(items, key=_weight)
     if "postgresql" in os.environ.get("DATABASE_URL", ""):
         skip = pytest.mark.skip(reason="runs on the SQLite pass only")
         for item in items:
