@@ -122,3 +122,7 @@ class ItemTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Working time, service levels and the urgent queue keep their models in their own modules.
+from townsquare.inbox.working_time_models import ClosureDay, WorkingCalendar, WorkingPeriod  # noqa: E402, F401
