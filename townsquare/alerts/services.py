@@ -18,6 +18,7 @@ from django.db import transaction
 from townsquare.alerts.crypto import secret_encrypt
 from townsquare.alerts.models import Alert, Delivery, Destination
 from townsquare.audit.services import audit_record
+from townsquare.councils.models import Membership
 from townsquare.jobs.services import job_enqueue
 from townsquare.net.fetch import AddressRefused, address_check
 
@@ -117,6 +118,8 @@ def destination_add(
     made = Destination(council=council, kind=kind, name=name, created_by=actor)
     if kind == Destination.Kind.EMAIL:
         if person is not None:
+            if not Membership.objects.filter(council=council, user=person).exists():
+                raise ValidationError("That person has no role at this council.")
             made.person = person
         else:
             email = (email or "").strip()

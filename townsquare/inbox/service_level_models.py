@@ -40,6 +40,10 @@ class ServiceTarget(models.Model):
     def hours(self) -> float:
         return self.minutes / 60
 
+    @property
+    def category_label(self) -> str:
+        return self.category.replace("_", " ")
+
 
 class ItemTarget(models.Model):
     """One clock on one item: running until the item is answered or resolved; met or missed.

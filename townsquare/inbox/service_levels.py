@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.councils.models import Council
@@ -184,6 +184,20 @@ def clocks_check(*, now: dt.datetime | None = None, limit: int = 5000) -> tuple[
 
 
 # --- reading the clocks ----------------------------------------------------------------------------------
+
+
+def overdue_items(
+    *, council: Council, items: QuerySet[ReceivedItem], now: dt.datetime | None = None
+) -> QuerySet[ReceivedItem]:
+    """Those of ``items`` with a clock past due and not yet stopped, the longest overdue first."""
+    now = now or timezone.now()
+    late = ItemTarget.objects.filter(council=council, finished_at__isnull=True, due_at__lte=now)
+    return (
+        items.filter(pk__in=late.values("item_id"))
+        .annotate(first_due=Min("targets__due_at", filter=Q(targets__finished_at__isnull=True)))
+        .select_related("channel", "assignee", "assigned_service")
+        .order_by("first_due", "pk")
+    )
 
 
 def _amount(delta: dt.timedelta) -> str:

@@ -43,6 +43,14 @@ def bank_holiday_name(nation: str, day: dt.date) -> str:
     return str(_bank_holidays(nation).get(day) or "")
 
 
+def bank_holidays_ahead(nation: str, start: dt.date, days: int = 366) -> list[tuple[dt.date, str]]:
+    """The bank holidays of ``nation`` from ``start`` for ``days`` days, with their names."""
+    found = (
+        (start + dt.timedelta(days=n), bank_holiday_name(nation, start + dt.timedelta(days=n))) for n in range(days)
+    )
+    return [(day, name) for day, name in found if name]
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A council's working time, read once: periods per weekday (0 is Monday), holidays and closures."""
