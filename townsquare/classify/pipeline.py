@@ -21,7 +21,7 @@ from townsquare.classify import categories as cat
 from townsquare.classify.language import language_of, word_set
 from townsquare.classify.linear import LinearHeads, default_heads, sigmoid, softmax
 from townsquare.classify.offensive import default_model as offensive_model
-from townsquare.classify.routing import Router, terms
+from townsquare.classify.routing import Router, terms, terms_and_evidence
 
 SENTIMENTS = ("negative", "neutral", "positive")
 _SENTIMENT_COLUMNS = [f"sentiment:{name}" for name in SENTIMENTS]
@@ -92,17 +92,22 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
     best_of = probabilities.argmax(axis=1).tolist()
     known_of = scored.known.tolist()
     offensive_of = offensive.round(4).tolist()
-    language = language_of if second else _fast_language
     results = []
     for text, tokens, scores, best, known, offensive_score in zip(
         texts, scored.tokens, scores_of, best_of, known_of, offensive_of, strict=True
     ):
-        code = language(text, tokens)
+        if second:
+            code = language_of(text, tokens)
+            found = set(cat.cues(text))
+            found_terms = terms(tokens) if router is not None else []
+        else:
+            found_terms, english, welsh = terms_and_evidence(tokens)
+            code = _fast_language(text, tokens, english, welsh)
+            found = cat.cue_names(text)
         sentiment = _welsh_sentiment(tokens) if code == "cy" else SENTIMENTS[best] if known else "neutral"
-        found = set(cat.cues(text)) if second else cat.cue_names(text, tokens)
         is_offensive = offensive_score >= cat.ABUSE_THRESHOLD
         categories, risk = cat.decide(found, sentiment, is_offensive)
-        route = router.route_terms(terms(tokens)) if router is not None else None
+        route = router.route_terms(found_terms) if router is not None else None
         results.append(
             Classification(
                 sentiment=sentiment,
@@ -132,10 +137,8 @@ def _with_naive_bayes(heads: LinearHeads, logits: np.ndarray, sentiment: np.ndar
     return plain + settings["weight"] * bayes / occurrences[:, None] + np.array(settings["offsets"])
 
 
-def _fast_language(text: str, tokens: Sequence[str]) -> str:
-    from townsquare.classify.language import evidence
-
-    english, welsh = evidence(tokens)
+def _fast_language(text: str, tokens: Sequence[str], english: int, welsh: int) -> str:
+    """The first pass's language from the function words counted (``language.evidence``)."""
     if welsh >= 2 and welsh > english:
         return "cy"
     if english >= welsh and english:
