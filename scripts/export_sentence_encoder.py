@@ -73,10 +73,18 @@ def main() -> None:
         reference = mean_pooled(model(input_ids=ids, attention_mask=mask).last_hidden_state.numpy(), mask.numpy())
     full = OUT / "minilm_l6_fp32.onnx"
     torch.onnx.export(
-        Encoder(model), (ids, mask), str(full), input_names=["input_ids", "attention_mask"],
-        output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-        dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                      "last_hidden_state": {0: "batch", 1: "tokens"}},
+        Encoder(model),
+        (ids, mask),
+        str(full),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["last_hidden_state"],
+        opset_version=17,
+        dynamo=False,
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "tokens"},
+            "attention_mask": {0: "batch", 1: "tokens"},
+            "last_hidden_state": {0: "batch", 1: "tokens"},
+        },
     )
     target = OUT / "minilm_l6_int8.onnx"
     quantize_dynamic(str(full), str(target), weight_type=QuantType.QInt8, per_channel=True)

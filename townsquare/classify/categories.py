@@ -38,11 +38,13 @@ RISKS = ("low", "medium", "high", "urgent")
 # council messages: blunt complaints ("Pathetic. Absolutely pathetic response", "it's vile") score up to
 # about 0.7 on models trained on tweets; lower, most complaints would be flagged as abuse.
 ABUSE_THRESHOLD = 0.75
+# The same for the second pass's offensive score (townsquare.classify.stacked), chosen the same way.
+SECOND_PASS_ABUSE_THRESHOLD = 0.75
 
 # Every phrase is compiled on its own (Python's re, the exact test), and all of them into one hyperscan
 # (Vectorscan) database in prefilter mode, which may report a phrase that does not match but never
 # misses one that does: the first pass reads a text once for all the phrases, then tries with re only
-# the few phrases hyperscan reported. The second pass tries every phrase with re.
+# the few phrases hyperscan reported.
 _PHRASES = [(name, re.compile(phrase, re.IGNORECASE)) for name, phrases in _CUES.items() for phrase in phrases]
 _PREFILTER = (
     hyperscan.HS_FLAG_CASELESS
@@ -68,8 +70,8 @@ _DATABASE = _database()
 _SCRATCH = threading.local()  # hyperscan's scratch space serves one scan at a time: one per thread
 
 
-def cue_names(text: str, tokens: Iterable[str] = ()) -> set[str]:
-    """The cues found in ``text`` (``tokens`` is not needed; kept for callers that pass it)."""
+def _reported(text: str) -> list[int]:
+    """The phrases hyperscan reports for ``text``: every phrase that matches, and perhaps a few that do not."""
     scratch = getattr(_SCRATCH, "space", None)
     if scratch is None:
         scratch = _SCRATCH.space = hyperscan.Scratch(_DATABASE)
@@ -79,11 +81,26 @@ def cue_names(text: str, tokens: Iterable[str] = ()) -> set[str]:
         match_event_handler=lambda index, _start, _end, _flags, _context: reported.append(index),
         scratch=scratch,
     )
-    return {_PHRASES[i][0] for i in reported if _PHRASES[i][1].search(text)}
+    return reported
+
+
+def cue_names(text: str, tokens: Iterable[str] = ()) -> set[str]:
+    """The cues found in ``text`` (``tokens`` is not needed; kept for callers that pass it)."""
+    return {_PHRASES[i][0] for i in _reported(text) if _PHRASES[i][1].search(text)}
 
 
 def cues(text: str) -> dict[str, list[tuple[int, int]]]:
-    """Cue name -> the places its phrases were found in ``text`` (every phrase tried: for explanations)."""
+    """Cue name -> the places its phrases were found in ``text`` (for explanations)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for i in sorted(_reported(text)):
+        name, compiled = _PHRASES[i]
+        for match in compiled.finditer(text):
+            found.setdefault(name, []).append(match.span())
+    return found
+
+
+def cues_every_phrase(text: str) -> dict[str, list[tuple[int, int]]]:
+    """``cues(text)`` with every phrase tried by re, no prefilter: what the tests compare ``cues`` with."""
     found: dict[str, list[tuple[int, int]]] = {}
     for name, compiled in _PHRASES:
         for match in compiled.finditer(text):
@@ -94,6 +111,8 @@ def cues(text: str) -> dict[str, list[tuple[int, int]]]:
 def decide(found: Iterable[str], sentiment: str, offensive: bool) -> tuple[list[str], str]:
     """The categories (in CATEGORIES order) and the risk, from the cues found and the models' answers."""
     seen = set(found)
+    if not seen and not offensive:
+        return [], "low"
     chosen: set[str] = {name for name in seen if name in CATEGORIES}
     if "threat" in seen or "abuse" in seen or offensive:
         chosen.add("abuse_threat")
