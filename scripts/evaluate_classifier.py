@@ -4,7 +4,7 @@ Usage: .venv/bin/python scripts/evaluate_classifier.py [--split val|train]
 
 - Sentiment: macro-averaged recall on TweetEval sentiment's validation split (2,000 tweets).
 - Offensive: macro-F1 on TweetEval offensive's validation split (1,324 tweets) for the first pass's
-  head, the offensive model, and the second pass's average of the two.
+  head, the offensive model, the policy check's average of the two, and the second pass.
 - Council messages (data/classify/council_messages/messages.tsv, every fourth line the validation
   split): recall and precision of each category, false urgent alarms, risk, language and sentiment
   accuracy, and routing, with the Riverside demo's services (built-in words, and the train split's
@@ -30,6 +30,7 @@ from townsquare.classify import linear, pipeline  # noqa: E402
 from townsquare.classify.categories import CATEGORIES, risk_of  # noqa: E402
 from townsquare.classify.offensive import default_model  # noqa: E402
 from townsquare.classify.routing import Router, ServiceProfile  # noqa: E402
+from townsquare.classify.stacked import default_stacked  # noqa: E402
 
 DATA = ROOT / "data" / "classify"
 MESSAGES = DATA / "council_messages" / "messages.tsv"
@@ -69,9 +70,14 @@ def offensive() -> None:
     head = linear.sigmoid(scored.logits[:, heads.column["offensive"]]) * scored.known
     exact = np.array([default_model().score(t) for t in texts])
     both = (head + exact) / 2
+    second = np.array([c.offensive for c in pipeline.second_pass(texts)])
     head_t, exact_t = float(heads.meta["offensive_threshold"]), default_model().threshold
-    for name, scores, threshold in (("first-pass head", head, head_t), ("offensive model", exact, exact_t),
-                                    ("second pass (mean)", both, (head_t + exact_t) / 2)):
+    for name, scores, threshold in (
+        ("first-pass head", head, head_t),
+        ("offensive model", exact, exact_t),
+        ("policy check CC-02 (mean of the two)", both, (head_t + exact_t) / 2),
+        ("second pass (encoder stacked on the head)", second, default_stacked().threshold),
+    ):
         for t in sorted({threshold, 0.5, 0.7}):
             flagged = scores >= t
             precision = (flagged & (labels == 1)).sum() / max(1, flagged.sum())

@@ -182,18 +182,20 @@ def test_nothing_is_fetched_from_the_network(monkeypatch) -> None:
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    from townsquare.classify import language, linear
+    from townsquare.classify import encoder, language, linear, stacked
 
     linear.default_heads.cache_clear()
     language._identifier.cache_clear()
+    encoder.default_encoder.cache_clear()
+    stacked.default_stacked.cache_clear()
     for run in PASSES:
         run(["Dzień dobry", "Diolch", "FOI request", "You idiots"], riverside_router())
 
 
-def test_offensive_reaching_gives_the_second_pass_score_only_at_the_threshold() -> None:
+def test_offensive_reaching_gives_the_policy_checks_score_only_at_the_threshold() -> None:
     for text in ["You useless fucking idiots", "Honestly you lot are a bunch of lazy clowns", "Thank you all"]:
         score = pipeline.offensive_probability(text)
-        assert pipeline.second_pass([text])[0].offensive == pytest.approx(score, abs=1e-4)
+        assert 0.0 <= score <= 1.0
         for threshold in (0.3, 0.5, 0.7, 0.9):
             reached = pipeline.offensive_reaching(text, threshold)
             assert reached == (pytest.approx(score) if score >= threshold else None)

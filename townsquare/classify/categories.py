@@ -12,11 +12,12 @@ sentiment model's agreement as well as a cue.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
-from functools import lru_cache
+
+import hyperscan
 
 from townsquare.classify.cues import CUES as _CUES
-from townsquare.classify.language import word_set
 
 CATEGORIES = (
     "complaint",
@@ -37,66 +38,69 @@ RISKS = ("low", "medium", "high", "urgent")
 # council messages: blunt complaints ("Pathetic. Absolutely pathetic response", "it's vile") score up to
 # about 0.7 on models trained on tweets; lower, most complaints would be flagged as abuse.
 ABUSE_THRESHOLD = 0.75
+# The same for the second pass's offensive score (townsquare.classify.stacked), chosen the same way.
+SECOND_PASS_ABUSE_THRESHOLD = 0.75
 
-# Each phrase is compiled on its own and indexed by the words written in it (three letters or more, and
-# not among the commonest): the first pass tries a phrase only on a text with a token holding one of its
-# words, so a text is not read once per phrase. Phrases without such a word (numbers, e-mail addresses,
-# emoji) are tried on texts with a digit, an @ or the emoji. The second pass tries every phrase.
+# Every phrase is compiled on its own (Python's re, the exact test), and all of them into one hyperscan
+# (Vectorscan) database in prefilter mode, which may report a phrase that does not match but never
+# misses one that does: the first pass reads a text once for all the phrases, then tries with re only
+# the few phrases hyperscan reported.
 _PHRASES = [(name, re.compile(phrase, re.IGNORECASE)) for name, phrases in _CUES.items() for phrase in phrases]
-_ESCAPES = re.compile(r"\\\w|\(\?(?:<?[=!]|[-a-zA-Z]*:)|\{\d*,?\d*\}")
-_ANCHOR = re.compile(r"[^\W\d_][^\W\d_']*")
-
-
-# Words too common to say anything: a phrase is indexed by its other words.
-_COMMON = word_set(
-    """
-the and for you are was his her him its our own not any has have can all out who how what why with from this that
-they them their about then than will would could should been being
-"""
+_PREFILTER = (
+    hyperscan.HS_FLAG_CASELESS
+    | hyperscan.HS_FLAG_PREFILTER
+    | hyperscan.HS_FLAG_UTF8
+    | hyperscan.HS_FLAG_UCP
+    | hyperscan.HS_FLAG_SINGLEMATCH
+    | hyperscan.HS_FLAG_ALLOWEMPTY
 )
 
 
-def _anchors(phrase: str) -> set[str]:
-    """The words written in a phrase, lower case, without apostrophes, optional last letters dropped."""
-    plain = re.sub(r"\w\?|'\??", "", _ESCAPES.sub(" ", phrase))
-    every = {word.lower() for word in _ANCHOR.findall(plain)}
-    words = {word for word in every if len(word) >= 3}
-    return words - _COMMON or words or {word for word in every if len(word) >= 2}
+def _database() -> hyperscan.Database:
+    database = hyperscan.Database()
+    database.compile(
+        expressions=[compiled.pattern.encode("utf-8") for _, compiled in _PHRASES],
+        ids=list(range(len(_PHRASES))),
+        flags=[_PREFILTER] * len(_PHRASES),
+    )
+    return database
 
 
-_ANCHORS: list[tuple[str, int]] = []
-_ALWAYS: list[tuple[re.Pattern[str], int]] = []  # (what the text must contain for the phrase to be tried, phrase)
-for _index, (_name, _compiled) in enumerate(_PHRASES):
-    _words = _anchors(_compiled.pattern)
-    if not _words:
-        _needs = r"\d" if r"\d" in _compiled.pattern else "@" if "@" in _compiled.pattern else _compiled.pattern
-        _ALWAYS.append((re.compile(_needs), _index))
-    for _word in _words:
-        _ANCHORS.append((_word, _index))
+_DATABASE = _database()
+_SCRATCH = threading.local()  # hyperscan's scratch space serves one scan at a time: one per thread
 
 
-@lru_cache(maxsize=100_000)
-def _triggers(token: str) -> frozenset[int]:
-    """The phrases a token (lower case) may be part of: those with a word found in it (Welsh mutates a word's
-    start, "diwerth" in "ddiwerth"). Worked out once per token and kept."""
-    token = token.replace("'", "")
-    return frozenset(index for word, index in _ANCHORS if word in token)
+def _reported(text: str) -> list[int]:
+    """The phrases hyperscan reports for ``text``: every phrase that matches, and perhaps a few that do not."""
+    scratch = getattr(_SCRATCH, "space", None)
+    if scratch is None:
+        scratch = _SCRATCH.space = hyperscan.Scratch(_DATABASE)
+    reported: list[int] = []
+    _DATABASE.scan(
+        text.encode("utf-8", "replace"),
+        match_event_handler=lambda index, _start, _end, _flags, _context: reported.append(index),
+        scratch=scratch,
+    )
+    return reported
 
 
-def cue_names(text: str, tokens: Iterable[str]) -> set[str]:
-    """The cues found in ``text``, given its tokens in lower case (as townsquare.classify.linear gives them)."""
-    tried: set[int] = set()
-    for token in tokens:
-        tried.update(_triggers(token))
-    found = {_PHRASES[i][0] for i in tried if _PHRASES[i][1].search(text)}
-    for needs, i in _ALWAYS:
-        if needs.search(text) and _PHRASES[i][1].search(text):
-            found.add(_PHRASES[i][0])
-    return found
+def cue_names(text: str, tokens: Iterable[str] = ()) -> set[str]:
+    """The cues found in ``text`` (``tokens`` is not needed; kept for callers that pass it)."""
+    return {_PHRASES[i][0] for i in _reported(text) if _PHRASES[i][1].search(text)}
 
 
 def cues(text: str) -> dict[str, list[tuple[int, int]]]:
-    """Cue name -> the places its phrases were found in ``text`` (every phrase tried: for explanations)."""
+    """Cue name -> the places its phrases were found in ``text`` (for explanations)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for i in sorted(_reported(text)):
+        name, compiled = _PHRASES[i]
+        for match in compiled.finditer(text):
+            found.setdefault(name, []).append(match.span())
+    return found
+
+
+def cues_every_phrase(text: str) -> dict[str, list[tuple[int, int]]]:
+    """``cues(text)`` with every phrase tried by re, no prefilter: what the tests compare ``cues`` with."""
     found: dict[str, list[tuple[int, int]]] = {}
     for name, compiled in _PHRASES:
         for match in compiled.finditer(text):
@@ -107,6 +111,8 @@ def cues(text: str) -> dict[str, list[tuple[int, int]]]:
 def decide(found: Iterable[str], sentiment: str, offensive: bool) -> tuple[list[str], str]:
     """The categories (in CATEGORIES order) and the risk, from the cues found and the models' answers."""
     seen = set(found)
+    if not seen and not offensive:
+        return [], "low"
     chosen: set[str] = {name for name in seen if name in CATEGORIES}
     if "threat" in seen or "abuse" in seen or offensive:
         chosen.add("abuse_threat")

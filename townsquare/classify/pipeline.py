@@ -1,12 +1,12 @@
 """The classifier itself, without the database: sentiment, categories, risk, language and service.
 
 ``first_pass(texts, router)`` is for ingest: a batch scored by the linear heads at once
-(townsquare.classify.linear), the category phrases tried only where a token can begin them, the
-language from function words. ``second_pass(texts, router)`` is for the background: the same
-heads, every category phrase, the offensive model's exact score averaged with the first pass's,
-py3langid where function words do not settle the language, and the reasons (the words that weigh
-most), so the inbox can show why. A router (townsquare.classify.routing) comes from the council;
-without one, ``service`` is None.
+(townsquare.classify.linear), the category phrases prefiltered by one hyperscan scan, the language
+from function words. ``second_pass(texts, router)`` is for the background: the sentence encoder
+(townsquare.classify.encoder, all-MiniLM-L6-v2 on onnxruntime) with heads stacked on the linear
+heads (townsquare.classify.stacked) for sentiment and offensive wording, py3langid where function
+words do not settle the language, and the reasons (the words that weigh most), so the inbox can show
+why. A router (townsquare.classify.routing) comes from the council; without one, ``service`` is None.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 
 from townsquare.classify import categories as cat
+from townsquare.classify.encoder import default_encoder
 from townsquare.classify.language import language_of, word_set
-from townsquare.classify.linear import LinearHeads, default_heads, sigmoid, softmax
+from townsquare.classify.linear import default_heads, sigmoid, softmax
 from townsquare.classify.offensive import default_model as offensive_model
-from townsquare.classify.routing import Router, terms
+from townsquare.classify.routing import Router, terms, terms_and_evidence
+from townsquare.classify.stacked import default_stacked
 
 SENTIMENTS = ("negative", "neutral", "positive")
 _SENTIMENT_COLUMNS = [f"sentiment:{name}" for name in SENTIMENTS]
@@ -80,29 +82,43 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
     heads = default_heads()
     scored = heads.score(texts)
     sentiment_logits = scored.logits[:, [heads.column[name] for name in _SENTIMENT_COLUMNS]]
+    offensive_logit = np.where(scored.known, scored.logits[:, heads.column["offensive"]], 0.0)
+    abuse_threshold = cat.ABUSE_THRESHOLD
     if second:
-        sentiment_logits = _with_naive_bayes(heads, scored.logits, sentiment_logits)
+        # The sentence encoder's heads stacked on the linear heads (townsquare.classify.stacked).
+        vectors = default_encoder().features(texts)
+        stacked = default_stacked()
+        sentiment_logits = stacked.sentiment_logits(vectors, sentiment_logits)
+        offensive = stacked.offensive_probability(vectors, offensive_logit)
+        known = np.array([bool(text.strip()) for text in texts], dtype=bool)
+        abuse_threshold = cat.SECOND_PASS_ABUSE_THRESHOLD
+    else:
+        offensive = sigmoid(offensive_logit) * scored.known
+        known = scored.known
     probabilities = softmax(sentiment_logits)
-    offensive = sigmoid(scored.logits[:, heads.column["offensive"]]) * scored.known
-    if second:
-        exact = offensive_model()
-        offensive = (offensive + np.array([exact.score(text) for text in texts])) / 2
     # Plain Python lists: indexing numpy arrays one element at a time costs more than the rest of the loop.
     scores_of = probabilities.round(4).tolist()
     best_of = probabilities.argmax(axis=1).tolist()
-    known_of = scored.known.tolist()
+    known_of = known.tolist()
     offensive_of = offensive.round(4).tolist()
-    language = language_of if second else _fast_language
     results = []
     for text, tokens, scores, best, known, offensive_score in zip(
         texts, scored.tokens, scores_of, best_of, known_of, offensive_of, strict=True
     ):
-        code = language(text, tokens)
+        if second:
+            code = language_of(text, tokens)
+            places = cat.cues(text)
+            found = set(places)
+            found_terms = terms(tokens) if router is not None else []
+        else:
+            found_terms, english, welsh = terms_and_evidence(tokens)
+            code = _fast_language(text, tokens, english, welsh)
+            found = cat.cue_names(text)
+            places = {}
         sentiment = _welsh_sentiment(tokens) if code == "cy" else SENTIMENTS[best] if known else "neutral"
-        found = set(cat.cues(text)) if second else cat.cue_names(text, tokens)
-        is_offensive = offensive_score >= cat.ABUSE_THRESHOLD
+        is_offensive = offensive_score >= abuse_threshold
         categories, risk = cat.decide(found, sentiment, is_offensive)
-        route = router.route_terms(terms(tokens)) if router is not None else None
+        route = router.route_terms(found_terms) if router is not None else None
         results.append(
             Classification(
                 sentiment=sentiment,
@@ -114,28 +130,14 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
                 service_id=route.service_id if route else None,
                 offensive=offensive_score,
                 second_pass=second,
-                reasons=_reasons(text, sentiment, is_offensive, route) if second else (),
+                reasons=_reasons(text, sentiment, is_offensive, route, places) if second else (),
             )
         )
     return results
 
 
-def _with_naive_bayes(heads: LinearHeads, logits: np.ndarray, sentiment: np.ndarray) -> np.ndarray:
-    """The second pass's sentiment: the regression's log-odds plus naive Bayes's mean log-probabilities
-    (weight and class offsets chosen on validation by scripts/train_classifier.py)."""
-    settings = heads.meta.get("naive_bayes")
-    if not settings or not settings["weight"]:
-        return sentiment
-    bayes = logits[:, [heads.column[f"nb:{name}"] for name in SENTIMENTS]]
-    occurrences = np.maximum(logits[:, heads.column["occurrences"]], 1.0)
-    plain = sentiment - np.array(heads.meta["sentiment"]["offsets"])
-    return plain + settings["weight"] * bayes / occurrences[:, None] + np.array(settings["offsets"])
-
-
-def _fast_language(text: str, tokens: Sequence[str]) -> str:
-    from townsquare.classify.language import evidence
-
-    english, welsh = evidence(tokens)
+def _fast_language(text: str, tokens: Sequence[str], english: int, welsh: int) -> str:
+    """The first pass's language from the function words counted (``language.evidence``)."""
     if welsh >= 2 and welsh > english:
         return "cy"
     if english >= welsh and english:
@@ -143,7 +145,9 @@ def _fast_language(text: str, tokens: Sequence[str]) -> str:
     return language_of(text, tokens)  # little evidence: the identifier (rare in council messages)
 
 
-def _reasons(text: str, sentiment: str, offensive: bool, route: Any) -> tuple[Reason, ...]:
+def _reasons(
+    text: str, sentiment: str, offensive: bool, route: Any, places: dict[str, list[tuple[int, int]]]
+) -> tuple[Reason, ...]:
     heads = default_heads()
     reasons: list[Reason] = []
     column = f"sentiment:{sentiment}"
@@ -156,7 +160,7 @@ def _reasons(text: str, sentiment: str, offensive: bool, route: Any) -> tuple[Re
             Reason("offensive", span.text, span.weight, span.start, span.end)
             for span in offensive_model().spans(text, limit=3)
         )
-    for name, places in cat.cues(text).items():
+    for name, spans in places.items():
         label = (
             name
             if name in cat.CATEGORIES
@@ -164,7 +168,7 @@ def _reasons(text: str, sentiment: str, offensive: bool, route: Any) -> tuple[Re
                 name
             ]
         )
-        start, end = places[0]
+        start, end = spans[0]
         reasons.append(Reason(f"category:{label}", text[start:end], 1.0, start, end))
     if route is not None:
         reasons.extend(Reason(f"service:{route.name}", term, 1.0) for term in route.terms[:3])

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from townsquare.classify.language import ENGLISH, WELSH_FUNCTION
+from townsquare.classify.language import ENGLISH, WELSH, WELSH_FUNCTION
 
 MIN_SCORE = 2.0
 WORD_WEIGHT = 3
@@ -296,6 +296,40 @@ def terms(words: Sequence[str]) -> list[str]:
     return found
 
 
+def terms_and_evidence(words: Sequence[str]) -> tuple[list[str], int, int]:
+    """``terms(words)`` and ``language.evidence(words)`` (English, Welsh function words) in one reading: for ingest."""
+    found: list[str] = []
+    english = welsh = 0
+    previous, keep_previous = "", False
+    get = _TOKEN_INFO.get
+    for word in words:
+        info = get(word) or _token_info(word)
+        english += info[2]
+        welsh += info[3]
+        stemmed = info[0]
+        if stemmed:
+            keep = info[1]
+            if keep:
+                found.append(stemmed)
+                if keep_previous:
+                    found.append(f"{previous} {stemmed}")
+            previous, keep_previous = stemmed, keep
+    return found, english, welsh
+
+
+_TOKEN_INFO: dict[str, tuple[str, bool, int, int]] = {}
+
+
+def _token_info(word: str) -> tuple[str, bool, int, int]:
+    """(stem, carries meaning, is an English function word, is a Welsh word) of a lower-case token, kept."""
+    if len(_TOKEN_INFO) >= 200_000:  # bound the memory of a long-running process
+        _TOKEN_INFO.clear()
+    stemmed, meaningful = _meaning(word)
+    welsh = word in WELSH
+    info = _TOKEN_INFO[word] = (stemmed, meaningful, int(not welsh and word in ENGLISH), int(welsh))
+    return info
+
+
 def text_terms(text: str) -> list[str]:
     return terms(_WORD.findall(text))
 
@@ -358,16 +392,16 @@ class Router:
     def route_terms(self, found: Iterable[str]) -> Route | None:
         scores: dict[int, float] = {}
         get = self.weights.get
-        unique = set(found)
-        for term in unique:
-            for n, weight in get(term, ()):
+        hits = [(term, weights) for term in set(found) if (weights := get(term))]
+        for _, weights in hits:
+            for n, weight in weights:
                 scores[n] = scores.get(n, 0.0) + weight
         if not scores:
             return None
         best = max(scores, key=lambda n: (scores[n], -n))
         if scores[best] < self.min_score:
             return None
-        parts = sorted(((w, term) for term in unique for n, w in get(term, ()) if n == best), reverse=True)
+        parts = sorted(((w, term) for term, weights in hits for n, w in weights if n == best), reverse=True)
         profile = self.profiles[best]
         return Route(profile.id, profile.name, round(scores[best], 3), tuple(term for _, term in parts[:5]))
 

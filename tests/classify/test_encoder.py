@@ -1,0 +1,75 @@
+"""The second pass's sentence encoder and stacked heads: shipped in the repository, loaded without the network."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from townsquare.classify import encoder, pipeline, stacked
+
+
+def test_the_model_and_tokenizer_ship_in_the_repository() -> None:
+    package = encoder.DIRECTORY.parent
+    assert encoder.MODEL_PATH.parent == package / "encoder"
+    assert 15_000_000 < encoder.MODEL_PATH.stat().st_size < 30_000_000  # int8, not the 90 MB original
+    assert encoder.TOKENIZER_PATH.is_file()
+    assert (package / "encoder" / "NOTICE.md").read_text().count("Apache") >= 1
+    assert stacked.MODEL_PATH.parent == package and stacked.MODEL_PATH.stat().st_size < 100_000
+
+
+def test_loads_and_encodes_with_the_network_off(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("the encoder tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    model = encoder.SentenceEncoder()
+    heads = stacked.StackedHeads.load()
+    vectors = model.features(["My bin was not collected", "Mae'r biniau heb eu casglu", ""])
+    assert vectors.shape == (3, 2 * encoder.WIDTH) and vectors.dtype == np.float32
+    assert heads.offensive_probability(vectors, np.zeros(3)).shape == (3,)
+
+
+def test_vectors_mean_what_the_texts_mean() -> None:
+    model = encoder.default_encoder()
+    texts = [
+        "The bins were not collected on our street this week",
+        "Nobody came to empty the rubbish bins on my road",
+        "Thank you for the lovely concert in the park",
+    ]
+    mean = model.features(texts)[:, : encoder.WIDTH]
+    assert np.allclose(np.linalg.norm(mean, axis=1), 1.0, atol=1e-5)
+    similar, unrelated = float(mean[0] @ mean[1]), float(mean[0] @ mean[2])
+    assert similar > unrelated + 0.2
+
+
+def test_a_batch_encodes_each_text_as_alone() -> None:
+    model = encoder.default_encoder()
+    texts = ["Short", "A much longer message about the potholes on Station Road " * 3, "Diolch yn fawr"]
+    together = model.features(texts)
+    alone = np.vstack([model.features([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+    assert model.features([]).shape == (0, 2 * encoder.WIDTH)
+
+
+def test_long_texts_are_cut_to_the_models_length() -> None:
+    model = encoder.default_encoder()
+    long = "please fix the road " * 500
+    assert np.allclose(model.features([long]), model.features([long + " and the bins"]), atol=1e-4)
+
+
+def test_second_pass_sentiment_and_offensive_come_from_the_stacked_heads() -> None:
+    texts = ["Thank you so much, brilliant service from the library team", "You useless fucking idiots"]
+    praise, abuse = pipeline.second_pass(texts)
+    assert praise.sentiment == "positive" and praise.offensive < 0.3
+    assert abuse.sentiment == "negative" and abuse.offensive > 0.8
+    assert sum(praise.sentiment_scores) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_model_of_another_shape_is_refused() -> None:
+    meta = {"offensive": {"threshold": 0.5}, "sentiment": {"linear_offsets": [0, 0, 0]}}
+    with pytest.raises(ValueError, match="expected"):
+        stacked.StackedHeads(np.zeros((768, 3)), np.zeros(4), meta)
