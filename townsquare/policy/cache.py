@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from townsquare.policy.catalogue import ListKind
+from townsquare.policy.compiled import CompiledElection, CompiledPolicy, CompiledReferendum, compile_policy
 from townsquare.policy.defaults import default_words, parse_words
-from townsquare.policy.engine import CompiledElection, CompiledPolicy, CompiledReferendum, compile_policy
 from townsquare.policy.models import ChannelArea, Election, Referendum, RuleSetting, RulesRevision, WordList
 
 if TYPE_CHECKING:
