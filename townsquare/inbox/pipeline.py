@@ -265,7 +265,14 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
     rows = [r for r in rows if r.pk is not None]
     if not rows:
         return
-    stages = (("Normalising", normalise), ("Indexing", _index), ("Classifying", lambda rs: enrich(council, rs)))
+    from townsquare.listening.ingest import listening_ingest  # listening reads the inbox's models
+
+    stages = (
+        ("Normalising", normalise),
+        ("Indexing", _index),
+        ("Classifying", lambda rs: enrich(council, rs)),
+        ("Listening", lambda rs: listening_ingest(council, rs)),
+    )
     for stage, run in stages:
         try:
             with transaction.atomic():
