@@ -5,3 +5,11 @@ class Config(AppConfig):
     name = "townsquare.inbox"
     label = "inbox"
     verbose_name = "Inbox"
+
+    def ready(self) -> None:
+        from townsquare.inbox.sla_jobs import CHECK_EVERY_SECONDS, CHECK_JOB
+        from townsquare.jobs.registry import register
+        from townsquare.jobs.schedule import every
+
+        register(CHECK_JOB, "townsquare.inbox.sla_jobs.check_clocks")
+        every(CHECK_JOB, CHECK_EVERY_SECONDS)

@@ -122,3 +122,14 @@ class ItemTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Working time, service levels and the urgent queue keep their models in their own modules.
+from townsquare.inbox.service_level_models import (  # noqa: E402, F401
+    ItemTarget,
+    OnCallShift,
+    ServiceTarget,
+    TargetMiss,
+    UrgentItem,
+)
+from townsquare.inbox.working_time_models import ClosureDay, WorkingCalendar, WorkingPeriod  # noqa: E402, F401

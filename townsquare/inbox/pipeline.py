@@ -25,6 +25,8 @@ from townsquare.connectors.base import InboundItem
 from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.search import index_items
+from townsquare.inbox.service_levels import clocks_start
+from townsquare.inbox.urgent import urgent_stage
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +274,8 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
         ("Indexing", _index),
         ("Classifying", lambda rs: enrich(council, rs)),
         ("Listening", lambda rs: listening_ingest(council, rs)),
+        ("Raising urgent alerts", lambda rs: urgent_stage(council, rs)),
+        ("Starting service-level clocks", lambda rs: clocks_start(council, rs)),
     )
     for stage, run in stages:
         try:

@@ -144,7 +144,7 @@ class ListeningAlert(models.Model):
     url = models.CharField(max_length=1000)
     facts = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
-    delivered = models.BooleanField(default=False, help_text="Handed to the council's alert channels")
+    delivered = models.BooleanField(default=False, help_text="Raised through the council's alert channels")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('url', models.CharField(max_length=1000)),
                 ('facts', models.JSONField(default=dict)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('delivered', models.BooleanField(default=False, help_text="Handed to the council's alert channels")),
+                ('delivered', models.BooleanField(default=False, help_text="Raised through the council's alert channels")),
                 ('council', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='listening_alerts', to='councils.council')),
             ],
             options={
