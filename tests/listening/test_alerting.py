@@ -6,7 +6,6 @@ import json
 
 from django.core import mail
 
-from tests.alerts.conftest import receiver  # noqa: F401 - the loopback webhook receiver fixture
 from tests.alerts.test_delivery import run_jobs
 from townsquare.alerts.models import Alert
 from townsquare.alerts.services import destination_add
@@ -17,7 +16,7 @@ from townsquare.listening.models import ListeningAlert, Trigger
 from townsquare.listening.services import listening_query_save
 
 
-def test_a_trigger_alert_reaches_the_councils_webhook_and_email(riverside, people, channel, receiver) -> None:  # noqa: F811
+def test_a_trigger_alert_reaches_the_councils_webhook_and_email(riverside, people, channel, receiver) -> None:
     destination_add(
         actor=people.comms, council=riverside, kind="webhook", name="Pager", url=receiver.url + "/hook", secret="s" * 32
     )

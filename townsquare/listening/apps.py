@@ -11,5 +11,7 @@ class Config(AppConfig):
         from townsquare.jobs.schedule import every
 
         register("listening.spikes", "townsquare.listening.spikes.spikes_job")
+        register("listening.search", "townsquare.listening.sources.search_job")
         # A spike is news within the hour; every ten minutes finds one soon after it starts.
         every("listening.spikes", 600)
+        every("listening.search", 300)
