@@ -12,7 +12,7 @@ import logging
 from django.utils import timezone
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.base import ConnectorError
+from townsquare.connectors.base import ConnectorError, ErrorKind
 from townsquare.connectors.registry import connector_class
 from townsquare.connectors.selectors import channels_due_for_calls
 from townsquare.connectors.services import (
@@ -70,7 +70,8 @@ def query_search(*, query: ListeningQuery, channel: Channel) -> int:
             SearchCursor.objects.filter(pk=row.pk).update(cursors=cursors, polled_at=timezone.now(), error="")
     except ConnectorError as error:
         SearchCursor.objects.filter(pk=row.pk).update(polled_at=timezone.now(), error=error.message[:2000])
-        connection_record_error(channel, error)
+        if error.kind != ErrorKind.REJECTED:  # refused search (an access level without it) is the search's alone
+            connection_record_error(channel, error)
     else:
         connection_record_success(channel, connector.last_headroom)
     finally:
