@@ -11,6 +11,7 @@ from townsquare.connectors.base import Credentials
 from townsquare.connectors.crypto import credentials_encrypt
 from townsquare.connectors.models import Connection
 from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.services import inbound_store
 from townsquare.listening.models import ListeningMatch, SearchCursor
 from townsquare.listening.services import listening_query_save
 from townsquare.listening.sources import query_search
@@ -48,3 +49,19 @@ def test_an_access_level_without_search_is_noted_on_the_search_only(monkeypatch,
     assert "access level" in SearchCursor.objects.get(query=query).error
     connection = Connection.objects.get(channel=x_channel)
     assert connection.state == Channel.Connection.CONNECTED and not connection.last_error_kind
+
+
+def test_youtube_comments_on_the_councils_own_videos_are_listened_to(riverside, people) -> None:
+    """YouTube offers no search of other people's videos here: its source is the comments on the council's own
+    videos, read by the account's inbound poll (recorded responses) and matched as they are stored."""
+    from tests.connectors.replay import google_replay
+    from tests.connectors.test_youtube import mocked
+
+    channel = Channel.objects.create(council=riverside, platform="youtube", name="Riverside TV", handle="RiversideTV")
+    query = listening_query_save(actor=people.comms, council=riverside, name="Tip", text="tip AND open*")
+    with google_replay("youtube", "inbound") as http:
+        page = mocked(http).fetch_inbound(cursor="2025-03-01T00:00:00+00:00")
+    inbound_store(channel=channel, items=page.items)
+    assert list(ListeningMatch.objects.filter(query=query).values_list("item__text", flat=True)) == [
+        "What time does the tip open?"
+    ]
