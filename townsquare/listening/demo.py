@@ -12,7 +12,9 @@ from townsquare.channels.models import Channel
 from townsquare.connectors.base import InboundItem
 from townsquare.councils.models import Council
 from townsquare.inbox.services import inbound_store
+from townsquare.listening.models import ListeningQuery
 from townsquare.listening.services import listening_query_save
+from townsquare.listening.trigger_services import trigger_create
 
 QUERIES = [
     ("Missed bins", 'bin* NEAR/4 missed OR bin* NEAR/4 collected OR "missed collection" OR #binday', ["facebook", "x"]),
@@ -35,6 +37,10 @@ MESSAGES = [
 def listening_demo_load(council: Council, owner: User) -> None:
     for name, text, platforms in QUERIES:
         listening_query_save(actor=owner, council=council, name=name, text=text, owner=owner, platforms=platforms)
+    bins = ListeningQuery.objects.get(council=council, name="Missed bins")
+    trigger_create(
+        actor=owner, council=council, name="Tag missed bins", when="query", query=bins, action="tag", tag="bins"
+    )
     channel = Channel.objects.filter(council=council).order_by("pk").first()
     if channel is None:
         return
