@@ -119,3 +119,24 @@ def test_the_inbox_shows_and_filters_by_what_listening_caught(queries, channel: 
     assert "not one the inbox knows" in client.get("/c/riverside/inbox/?listening=abc").content.decode()
     page = client.get(f"/c/riverside/inbox/{caught.pk}/").content.decode()
     assert f'?listening={queries.bins.pk}">Bins</a>' in page
+
+
+def test_a_failing_trigger_flags_the_item_and_keeps_its_matches(queries, channel: Channel, riverside, people) -> None:
+    Trigger.objects.create(
+        council=riverside,
+        name="To someone gone",
+        when="query",
+        query=queries.bins,
+        action="assign_person",
+        person=people.councillor,
+    )
+    Trigger.objects.create(
+        council=riverside, name="Tag bins", when="query", query=queries.bins, action="tag", tag="bins"
+    )
+    inbound_store(channel=channel, items=[said(1, "My bin was missed")])
+    item = ReceivedItem.objects.get()
+    assert (
+        item.needs_attention and "Trigger “To someone gone” failed: That person does not work" in item.processing_error
+    )
+    assert item.assignee is None and list(item.tags.values_list("name", flat=True)) == ["bins"]
+    assert ListeningMatch.objects.filter(item=item).exists()

@@ -5,8 +5,11 @@ Each action goes through the inbox's own services (audited there, as the system)
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from townsquare.audit.services import audit_record
@@ -16,6 +19,8 @@ from townsquare.listening.models import ItemPriority, Trigger
 
 if TYPE_CHECKING:
     from townsquare.inbox.models import ReceivedItem
+
+log = logging.getLogger(__name__)
 
 
 def fires(trigger: Trigger, row: ReceivedItem, query_ids: list[int]) -> bool:
@@ -81,6 +86,19 @@ def triggers_run(*, council: Council, rows: list[ReceivedItem], caught: dict[int
     for row in rows if triggers else []:
         for trigger in triggers:
             if fires(trigger, row, caught.get(row.pk, [])):
-                act(trigger, row)
+                try:
+                    with transaction.atomic():
+                        act(trigger, row)
+                except (ValidationError, DatabaseError) as error:  # one trigger's failure never undoes the rest
+                    _flag(row, trigger, error)
+                    continue
                 ran += 1
     return ran
+
+
+def _flag(row: ReceivedItem, trigger: Trigger, error: Exception) -> None:
+    """The item keeps its matches and the other triggers' work; the failure is shown on it for an officer."""
+    reason = "; ".join(error.messages) if isinstance(error, ValidationError) else type(error).__name__
+    message = f"Trigger “{trigger.name}” failed: {reason}"[:2000]
+    log.warning("listening trigger %s failed on item %s: %s", trigger.pk, row.pk, type(error).__name__)
+    type(row).objects.filter(pk=row.pk).update(needs_attention=True, processing_error=message)
