@@ -1,5 +1,6 @@
 """Listening in a real browser, as Riverside's communications officer: write a query with a mistake
-(explained beside the field), correct it, try it against the last 30 days, save it; each page checked
+(explained beside the field), correct it, try it against the last 30 days, save it; add triggers that tag
+and alert on what it catches, and see a matching mention arrive tagged and alerted; each page checked
 with axe-core (WCAG 2.2 A and AA) and saved to docs/screenshots/."""
 
 from __future__ import annotations
@@ -9,8 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from townsquare.channels.models import Channel
+from townsquare.connectors.base import InboundItem
+from townsquare.councils.models import Council
+from townsquare.inbox.services import inbound_store
+from townsquare.listening import cache
 from townsquare.listening.models import ListeningQuery
 
 pytestmark = pytest.mark.browser
@@ -56,3 +63,35 @@ def test_write_try_and_save_a_listening_query(
     page.get_by_role("button", name="Save").click()
     expect(page.locator("main table")).to_contain_text("Streetlights")
     assert ListeningQuery.objects.get(name="Streetlights").query == "streetlight* OR lamp*"
+
+    # Triggers: tag what the query catches, and alert on it; then a matching mention arrives.
+    page.get_by_role("link", name="Triggers and alerts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Triggers")
+    for name, action, tag in (("Tag streetlights", "Tag it", "streetlights"), ("Streetlight alert", "Send an alert", "")):
+        page.get_by_role("link", name="Add a trigger").click()
+        page.get_by_label("Name").fill(name)
+        page.get_by_label("It matches a listening query").check()
+        page.get_by_label("Listening query", exact=True).select_option(label="Streetlights")
+        page.get_by_label(action).check()
+        if tag:
+            page.get_by_label("Tag", exact=True).fill(tag)
+        axe_check(page)
+        page.get_by_role("button", name="Add the trigger").click()
+        expect(page.locator("main table").first).to_contain_text(name)
+    screenshot(page, "listening-triggers")
+
+    riverside = Council.objects.get(slug="riverside")
+    channel = Channel.objects.filter(council=riverside).order_by("pk").first()
+    assert channel is not None
+    cache.forget(riverside.pk)  # every process picks the change up within seconds; this one at once
+    said = InboundItem("sandbox-streetlight", "mention", "@resident", "A Resident",
+                       "The streetlight outside number 4 is flickering all night", created_at=timezone.now())
+    new, _ = inbound_store(channel=channel, items=[said])
+    page.reload()
+    expect(page.locator("main")).to_contain_text("Streetlight alert: a message from @resident")
+    axe_check(page)
+    page.goto(f"/c/riverside/inbox/{new[0].pk}/")
+    expect(page.locator("main")).to_contain_text("Streetlights")
+    expect(page.locator(".govuk-tag", has_text="streetlights")).to_be_visible()
+    axe_check(page)
+    screenshot(page, "listening-tagged-mention")

@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+# The local peers (mastodon-mock, the Bluesky network) and the loopback webhook receiver, shared with those apps' tests.
+from tests.alerts.conftest import receiver  # noqa: F401
+from tests.connectors.conftest import bluesky_network, mastodon, mastodon_server  # noqa: F401
 from townsquare.channels.models import Channel
 from townsquare.listening import cache
 from townsquare.listening.selectors import received_item_model

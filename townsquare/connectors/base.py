@@ -288,6 +288,17 @@ class Connector:
         """
         raise NotImplementedError
 
+    # --- searching public posts (listening beyond the account's own mentions) ------------------
+    @classmethod
+    def can_search(cls) -> bool:
+        """True when the platform lets this app search public posts (``search_posts``)."""
+        return cls.search_posts is not Connector.search_posts
+
+    def search_posts(self, *, term: str, cursor: str = "") -> InboundPage:
+        """Public posts containing ``term`` (words, or a #hashtag) that are newer than ``cursor``, oldest first
+        (kind ``public_post``); the page's cursor resumes there. Without a cursor, the newest page only."""
+        raise NotImplementedError
+
     # --- measuring ------------------------------------------------------------------------------
     def fetch_metrics(self) -> AccountMetrics:
         raise NotImplementedError

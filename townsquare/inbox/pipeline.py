@@ -267,10 +267,13 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
     rows = [r for r in rows if r.pk is not None]
     if not rows:
         return
+    from townsquare.listening.ingest import listening_ingest  # listening reads the inbox's models
+
     stages = (
         ("Normalising", normalise),
         ("Indexing", _index),
         ("Classifying", lambda rs: enrich(council, rs)),
+        ("Listening", lambda rs: listening_ingest(council, rs)),
         ("Raising urgent alerts", lambda rs: urgent_stage(council, rs)),
         ("Starting service-level clocks", lambda rs: clocks_start(council, rs)),
     )

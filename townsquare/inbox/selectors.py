@@ -45,6 +45,7 @@ class Filters:
     service: int | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    listening: int | None = None  # a listening query's id: the items it caught
     problems: tuple[str, ...] = ()
 
 
@@ -75,6 +76,7 @@ def filters_parse(params: Any) -> Filters:
             "service",
             "since",
             "until",
+            "listening",
         )
     }
     checks = {
@@ -86,6 +88,7 @@ def filters_parse(params: Any) -> Filters:
         "service": lambda v: _int(v) is not None,
         "since": lambda v: _date(v) is not None,
         "until": lambda v: _date(v) is not None,
+        "listening": lambda v: _int(v) is not None,
     }
     for name, ok in checks.items():
         if got[name] and not ok(got[name]):
@@ -102,6 +105,7 @@ def filters_parse(params: Any) -> Filters:
         service=_int(got["service"]),
         since=_date(got["since"]),
         until=_date(got["until"]),
+        listening=_int(got["listening"]),
         problems=tuple(problems),
     )
 
@@ -133,13 +137,19 @@ def items_filter(items: QuerySet[ReceivedItem], filters: Filters, *, user: Any =
         items = items.filter(received_at__date__gte=f.since)
     if f.until:
         items = items.filter(received_at__date__lte=f.until)
+    if f.listening:
+        items = items.filter(listening_matches__query_id=f.listening)
     if f.q:
         items = search_filter(items, f.q)
     return items
 
 
 def item_list(items: QuerySet[ReceivedItem]) -> QuerySet[ReceivedItem]:
-    return items.select_related("channel", "service", "assignee", "assigned_service").order_by("-received_at", "-pk")
+    return (
+        items.select_related("channel", "service", "assignee", "assigned_service", "priority")
+        .prefetch_related("listening_matches__query")
+        .order_by("-received_at", "-pk")
+    )
 
 
 def item_thread(item: ReceivedItem) -> list[ReceivedItem]:

@@ -30,6 +30,7 @@ from townsquare.inbox.selectors import (
     items_visible_to,
     may_work,
 )
+from townsquare.listening.models import ListeningQuery
 
 PAGE_SIZE = 50
 SEE = Perm.VIEW_ASSIGNED_CHANNELS
@@ -78,6 +79,7 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
             "assignees": _assignees(council),
             "services": council_services(council),
             "flagged": visible.filter(needs_attention=True).count(),
+            "listening_queries": ListeningQuery.objects.filter(council=council).values_list("pk", "name"),
         },
     )
 
@@ -93,6 +95,7 @@ def item(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
             "thread": item_thread(found),
             "notes": found.notes.select_related("author"),
             "tags": found.tags.all(),
+            "listened": found.listening_matches.select_related("query"),
             "statuses": ReceivedItem.Status.choices,
             "people": assignable_people(council),
             "services": council_services(council),

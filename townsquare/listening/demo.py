@@ -9,9 +9,12 @@ from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
+from townsquare.connectors.base import InboundItem
 from townsquare.councils.models import Council
-from townsquare.listening.selectors import received_item_model
+from townsquare.inbox.services import inbound_store
+from townsquare.listening.models import ListeningQuery
 from townsquare.listening.services import listening_query_save
+from townsquare.listening.trigger_services import trigger_create
 
 QUERIES = [
     ("Missed bins", 'bin* NEAR/4 missed OR bin* NEAR/4 collected OR "missed collection" OR #binday', ["facebook", "x"]),
@@ -34,22 +37,25 @@ MESSAGES = [
 def listening_demo_load(council: Council, owner: User) -> None:
     for name, text, platforms in QUERIES:
         listening_query_save(actor=owner, council=council, name=name, text=text, owner=owner, platforms=platforms)
+    bins = ListeningQuery.objects.get(council=council, name="Missed bins")
+    trigger_create(
+        actor=owner, council=council, name="Tag missed bins", when="query", query=bins, action="tag", tag="bins"
+    )
     channel = Channel.objects.filter(council=council).order_by("pk").first()
     if channel is None:
         return
-    model = received_item_model()
     now = timezone.now()
-    for n, (days_ago, text) in enumerate(MESSAGES):
-        item, _ = model.objects.get_or_create(
-            channel=channel,
+    items = [
+        InboundItem(
             external_id=f"demo-listening-{n}",
-            defaults={
-                "council": council,
-                "kind": "mention",
-                "author_handle": f"@resident{n}",
-                "author_name": f"Resident {n}",
-                "text": text,
-                "created_at": now - dt.timedelta(days=days_ago, hours=n),
-            },
+            kind="mention",
+            author_handle=f"@resident{n}",
+            author_name=f"Resident {n}",
+            text=text,
+            created_at=now - dt.timedelta(days=days_ago, hours=n),
         )
-        model.objects.filter(pk=item.pk).update(received_at=now - dt.timedelta(days=days_ago, hours=n))
+        for n, (days_ago, text) in enumerate(MESSAGES)
+    ]
+    new, _ = inbound_store(channel=channel, items=items)
+    for item in new:  # as if received when said, so "Try it" and the spike baseline see a fortnight
+        type(item).objects.filter(pk=item.pk).update(received_at=item.created_at)

@@ -9,6 +9,11 @@ from townsquare.councils.models import Council
 from townsquare.listening.models import MAX_QUERY_LENGTH, ListeningQuery
 from townsquare.listening.query import Node, QuerySyntaxError, parse
 
+SENSITIVITIES = [
+    ("2.0", "Sensitive: alert on a smaller rise"),
+    ("3.0", "Usual"),
+    ("4.5", "Only a large rise"),
+]
 QUERY_HINT = (
     'Words match whole words in any case. Use "quoted phrases", recycl* (3 letters or more before *), '
     "#hashtags, @handles, AND, OR, NOT (in capitals), brackets, and bin NEAR/3 missed."
@@ -36,6 +41,15 @@ class ListeningQueryForm(forms.Form):
         help_text="Only messages to these accounts. None chosen means all.",
     )
     active = forms.BooleanField(required=False, initial=True, label="Active: match incoming messages")
+    sensitivity = forms.TypedChoiceField(
+        label="Spike alerts",
+        choices=SENSITIVITIES,
+        coerce=float,
+        required=False,
+        empty_value="3.0",
+        initial="3.0",
+        help_text="An alert when an hour's volume is well above its usual level for the time of day.",
+    )
 
     def __init__(self, *args: Any, council: Council, instance: ListeningQuery | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
@@ -45,6 +59,7 @@ class ListeningQueryForm(forms.Form):
                 "platforms": instance.platforms,
                 "channels": list(instance.channels.all()),
                 "active": instance.active,
+                "sensitivity": str(instance.sensitivity),
             }
         super().__init__(*args, **kwargs)
         self.council, self.instance = council, instance

@@ -22,6 +22,7 @@ def _snapshot(query: ListeningQuery) -> dict[str, Any]:
         "query": query.query,
         "owner": query.owner_id,
         "active": query.active,
+        "sensitivity": query.sensitivity,
         "platforms": list(query.platforms),
         "channels": sorted(query.channels.values_list("pk", flat=True)),
     }
@@ -43,6 +44,7 @@ def listening_query_save(
     platforms: Sequence[str] = (),
     channels: Sequence[Channel] = (),
     active: bool = True,
+    sensitivity: float = 3.0,
 ) -> ListeningQuery:
     """Create or change a query. Raises ``QuerySyntaxError`` (nothing saved) if the text cannot be parsed,
     ``ValueError`` for a platform or account that is not the council's."""
@@ -58,6 +60,7 @@ def listening_query_save(
         before = None if creating else _snapshot(ListeningQuery.objects.get(pk=row.pk))
         row.name, row.query, row.owner, row.active = name, text, owner, active
         row.platforms = sorted(set(platforms))
+        row.sensitivity = float(sensitivity)
         row.save()
         row.channels.set(channels)
         after = _snapshot(row)

@@ -48,6 +48,7 @@ def _edit(request: HttpRequest, council: Council, instance: ListeningQuery | Non
                 platforms=data["platforms"],
                 channels=list(data["channels"]),
                 active=data["active"],
+                sensitivity=data["sensitivity"],
             )
             messages.success(request, f"Listening query “{saved.name}” saved.")
             return redirect("listening:list", slug=council.slug)

@@ -182,6 +182,7 @@ def inbox_across(*, user: Any, councils: Iterable[Council]) -> QuerySet[Received
     the whole council's where they may see the register, else only their own channels there."""
     return (
         ReceivedItem.objects.filter(channel__in=channels_across(user=user, councils=councils).order_by().values("pk"))
-        .select_related("council", "channel", "service", "assignee", "assigned_service")
+        .select_related("council", "channel", "service", "assignee", "assigned_service", "priority")
+        .prefetch_related("listening_matches__query")
         .order_by("-received_at", "-pk")
     )

@@ -51,7 +51,9 @@ from townsquare.connectors.base import (
     RateHeadroom,
     Video,
 )
+from townsquare.connectors.bluesky import search
 from townsquare.connectors.bluesky.mp4 import Mp4Info, read_mp4
+from townsquare.connectors.bluesky.paging import Page, read_back
 from townsquare.connectors.bluesky.parsing import (
     from_notification,
     parse_time,
@@ -448,28 +450,19 @@ class BlueskyConnector(Connector):
         duplicates at the boundary are dropped when stored.
         """
         client = self._api()
-        items: list[InboundItem] = []
-        newest = cursor
-        page_cursor: str | None = None
-        for _ in range(MAX_PAGES):
-            params: dict[str, Any] = {"limit": PAGE_SIZE}
-            if page_cursor:
-                params["cursor"] = page_cursor
-            page = self._read(lambda params=params: client.app.bsky.notification.list_notifications(params))  # type: ignore[misc]
-            reached = False
-            for notification in page.notifications:
-                raw = get_model_as_dict(notification)
-                indexed = str(raw.get("indexedAt") or "")
-                if cursor and indexed and indexed < cursor:
-                    reached = True
-                    continue
-                newest = max(newest, indexed) if indexed else newest
-                if raw.get("reason") in INBOUND_REASONS:
-                    items.append(from_notification(raw))
-            page_cursor = page.cursor
-            if reached or not page_cursor or not cursor:
-                break
-        return InboundPage(items=sorted(items, key=lambda i: i.created_at), cursor=newest)
+
+        def fetch(page_cursor: str | None) -> Page:
+            params: dict[str, Any] = {"limit": PAGE_SIZE, **({"cursor": page_cursor} if page_cursor else {})}
+            page = self._read(lambda: client.app.bsky.notification.list_notifications(params))
+            return [get_model_as_dict(n) for n in page.notifications], page.cursor
+
+        def keep(raw: dict[str, Any]) -> InboundItem | None:
+            return from_notification(raw) if raw.get("reason") in INBOUND_REASONS else None
+
+        return read_back(fetch, keep, cursor=cursor, inclusive=True, max_pages=MAX_PAGES)
+
+    def search_posts(self, *, term: str, cursor: str = "") -> InboundPage:
+        return search.search_posts(self, term=term, cursor=cursor)
 
     def stream_inbound(self) -> Iterator[InboundItem]:
         """Posts naming this account, from the firehose, as they are written.

@@ -319,6 +319,11 @@ class MastodonConnector(Connector):
                 break
         return InboundPage(items=sorted(items, key=lambda i: _id_key(i.external_id)), cursor=cursor)
 
+    def search_posts(self, *, term: str, cursor: str = "") -> InboundPage:
+        from townsquare.connectors.mastodon.search import search_posts  # it reads this module's parsers
+
+        return search_posts(self, term=term, cursor=cursor)
+
     def _unreadable_body(self, error: ConnectorError) -> InboundItem | None:
         response = self.session.last_response
         if error.platform_code != "unreadable" or response is None:

@@ -38,6 +38,12 @@ from townsquare.connectors.x.limits import LIMITS
 log = logging.getLogger(__name__)
 
 API_URL = "https://api.x.com"
+POST_FIELDS: dict[str, Any] = {
+    "max_results": 100,
+    "tweet.fields": "created_at,author_id,conversation_id,referenced_tweets",
+    "expansions": "author_id",
+    "user.fields": "username,name",
+}
 AUTHORISE_URL = "https://x.com/i/oauth2/authorize"
 SCOPES = "tweet.read tweet.write users.read offline.access media.write dm.read"
 MENTION_PAGES = 5  # at most 500 mentions a poll; the cursor keeps the rest for next time
@@ -255,22 +261,27 @@ class XConnector(BearerConnector):
             messages = []
         return InboundPage(items=items + messages, cursor=make_cursor(mention_cursor, dm_cursor))
 
+    def search_posts(self, *, term: str, cursor: str = "") -> InboundPage:
+        from townsquare.connectors.x.search import search_posts  # it reads this module's parsers
+
+        return search_posts(self, term=term, cursor=cursor)
+
     def _mentions(self, cursor: str) -> tuple[list[InboundItem], str]:
         """Mentions since the last one seen (``since_id``); the position is the newest post id."""
-        params: dict[str, Any] = {
-            "max_results": 100,
-            "tweet.fields": "created_at,author_id,conversation_id,referenced_tweets",
-            "expansions": "author_id",
-            "user.fields": "username,name",
-        }
+        path = f"/2/users/{self._cred('user_id')}/mentions"
+        return self.post_pages(path, dict(POST_FIELDS), cursor, pages=MENTION_PAGES, token="pagination_token")
+
+    def post_pages(
+        self, path: str, params: dict[str, Any], cursor: str, *, pages: int, token: str
+    ) -> tuple[list[InboundItem], str]:
+        """Posts from a list of them since ``cursor`` (``since_id``), up to ``pages`` pages (each page's
+        ``token`` names the next); returns them with the newest id, the next cursor."""
         if cursor:
             params["since_id"] = cursor
         items: list[InboundItem] = []
         newest = cursor
-        for _ in range(MENTION_PAGES):
-            page = self._call(
-                "GET", f"/2/users/{self._cred('user_id')}/mentions", safe_to_retry=True, params=params
-            ).json()
+        for _ in range(pages):
+            page = self._call("GET", path, safe_to_retry=True, params=params).json()
             meta = page.get("meta") or {}
             if newest == cursor and meta.get("newest_id"):
                 newest = str(meta["newest_id"])  # the first page holds the newest
@@ -278,7 +289,7 @@ class XConnector(BearerConnector):
             items += [_mention(raw, users) for raw in page.get("data", [])]
             if not meta.get("next_token"):
                 break
-            params["pagination_token"] = meta["next_token"]
+            params[token] = meta["next_token"]
         return items, newest
 
     def _direct_messages(self, cursor: str) -> tuple[list[InboundItem], str]:
