@@ -5,3 +5,6 @@ class Config(AppConfig):
     name = "townsquare.inbox"
     label = "inbox"
     verbose_name = "Inbox"
+
+    def ready(self) -> None:
+        from townsquare.inbox import replies  # noqa: F401  (connects to the dispatch's "published" signal)

@@ -122,3 +122,27 @@ class ItemTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from townsquare.inbox.work_models import (  # noqa: E402  (the inbox's other models, kept in their own module)
+    AutoReply,
+    AutoReplySent,
+    InboxReply,
+    ItemPresence,
+    SavedReply,
+    SavedView,
+    TeamRotation,
+)
+
+__all__ = [
+    "AutoReply",
+    "AutoReplySent",
+    "InboxReply",
+    "ItemNote",
+    "ItemPresence",
+    "ItemTag",
+    "ReceivedItem",
+    "SavedReply",
+    "SavedView",
+    "TeamRotation",
+]

@@ -99,6 +99,10 @@ class BlueskyConnector(Connector):
     auth_method = "app_password"
     default_base_url = "https://bsky.social"
     honours_idempotency_key = True  # the record key is derived from it, so a repeat is found, not re-posted
+    private_refusal = (
+        "Bluesky's direct messages are a separate chat service that Townsquare's Bluesky connection does not "
+        "reach: reply in public asking the resident to message the council's account."
+    )
     limits = Limits(
         max_chars=300,
         max_images=4,
