@@ -30,6 +30,7 @@ from townsquare.inbox.selectors import (
     items_visible_to,
     may_work,
 )
+from townsquare.inbox.work_views import item_context, list_context
 
 PAGE_SIZE = 50
 SEE = Perm.VIEW_ASSIGNED_CHANNELS
@@ -78,6 +79,7 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
             "assignees": _assignees(council),
             "services": council_services(council),
             "flagged": visible.filter(needs_attention=True).count(),
+            **list_context(request, council, list(page.object_list)),
         },
     )
 
@@ -85,18 +87,20 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
 @council_view(SEE)
 def item(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     found = _item(request, council, pk)
+    thread = item_thread(found)
     return render(
         request,
         "inbox/item.html",
         {
             "item": found,
-            "thread": item_thread(found),
+            "thread": thread,
             "notes": found.notes.select_related("author"),
             "tags": found.tags.all(),
             "statuses": ReceivedItem.Status.choices,
             "people": assignable_people(council),
             "services": council_services(council),
             "can_work": may_work(_perms(request)),
+            **item_context(request, council, found, thread),
         },
     )
 
