@@ -185,3 +185,12 @@ def test_api_outsiders_get_404_and_low_roles_403(items, people, endpoint) -> Non
     )
     item.refresh_from_db()
     assert item.status == "new" and not InboxReply.objects.exists()
+
+
+def test_hiding_says_plainly_when_the_platform_cannot(items, people, client_for) -> None:
+    item = items["t0"]  # on Mastodon, which has no hiding of replies
+    page = client_for(people.comms).post(f"{URL}{item.pk}/hide/", {"reason": "Abusive"}, follow=True)
+    assert "Mastodon does not let an account hide replies" in page.content.decode()
+    assert not ItemTag.objects.filter(item=item).exists()
+    assert client_for(people.officer).post(f"{URL}{item.pk}/hide/", {"reason": "Abusive"}).status_code == 403
+    assert client_for(people.outsider).post(f"{URL}{item.pk}/hide/", {"reason": "Abusive"}).status_code == 404
