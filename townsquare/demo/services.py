@@ -21,6 +21,7 @@ from townsquare.demo.learning import learning_demo_load
 from townsquare.demo.measures import measures_demo_load
 from townsquare.demo.policy import policy_demo_load
 from townsquare.demo.publishing import publishing_demo_load
+from townsquare.inbox.sla_demo import sla_demo_load
 from townsquare.listening.demo import listening_demo_load
 from townsquare.meetings.demo import meetings_demo_load
 from townsquare.partners.demo import partners_demo_load
@@ -77,5 +78,6 @@ def demo_load() -> bool:
         partners_demo_load(councils)  # messages to both councils, account reviews
         listening_demo_load(councils["riverside"], admin)  # listening queries and messages to try them on
         inbox_demo_load(councils["riverside"])  # a few hundred past inbox items, routed and worked
+        sla_demo_load(councils["riverside"])  # working hours, service levels, on-call rota, clocks of those items
         measures_demo_load(councils, admin, people.get("councillor@riverside.example"))  # five years of figures
     return True

@@ -7,4 +7,11 @@ class Config(AppConfig):
     verbose_name = "Inbox"
 
     def ready(self) -> None:
+        from townsquare.inbox.sla_jobs import CHECK_EVERY_SECONDS, CHECK_JOB
+        from townsquare.jobs.registry import register
+        from townsquare.jobs.schedule import every
+
+        register(CHECK_JOB, "townsquare.inbox.sla_jobs.check_clocks")
+        every(CHECK_JOB, CHECK_EVERY_SECONDS)
+
         from townsquare.inbox import replies  # noqa: F401  (connects to the dispatch's "published" signal)

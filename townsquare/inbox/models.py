@@ -124,7 +124,15 @@ class ItemTag(models.Model):
         return self.name
 
 
-from townsquare.inbox.work_models import (  # noqa: E402  (the inbox's other models, kept in their own module)
+# Working time, service levels and the urgent queue keep their models in their own modules.
+from townsquare.inbox.service_level_models import (  # noqa: E402, F401
+    ItemTarget,
+    OnCallShift,
+    ServiceTarget,
+    TargetMiss,
+    UrgentItem,
+)
+from townsquare.inbox.work_models import (  # noqa: E402, F401  (replies, saved replies and views, presence)
     AutoReply,
     AutoReplySent,
     InboxReply,
@@ -133,16 +141,4 @@ from townsquare.inbox.work_models import (  # noqa: E402  (the inbox's other mod
     SavedView,
     TeamRotation,
 )
-
-__all__ = [
-    "AutoReply",
-    "AutoReplySent",
-    "InboxReply",
-    "ItemNote",
-    "ItemPresence",
-    "ItemTag",
-    "ReceivedItem",
-    "SavedReply",
-    "SavedView",
-    "TeamRotation",
-]
+from townsquare.inbox.working_time_models import ClosureDay, WorkingCalendar, WorkingPeriod  # noqa: E402, F401

@@ -25,6 +25,8 @@ from townsquare.connectors.base import InboundItem
 from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.search import index_items
+from townsquare.inbox.service_levels import clocks_start
+from townsquare.inbox.urgent import urgent_stage
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +267,13 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
     rows = [r for r in rows if r.pk is not None]
     if not rows:
         return
-    stages = (("Normalising", normalise), ("Indexing", _index), ("Classifying", lambda rs: enrich(council, rs)))
+    stages = (
+        ("Normalising", normalise),
+        ("Indexing", _index),
+        ("Classifying", lambda rs: enrich(council, rs)),
+        ("Raising urgent alerts", lambda rs: urgent_stage(council, rs)),
+        ("Starting service-level clocks", lambda rs: clocks_start(council, rs)),
+    )
     for stage, run in stages:
         try:
             with transaction.atomic():

@@ -19,6 +19,7 @@ from townsquare.councils.models import Membership, Service
 from townsquare.councils.roles import Role
 from townsquare.inbox import pipeline
 from townsquare.inbox.models import ItemNote, ItemTag, ReceivedItem
+from townsquare.inbox.service_levels import sla_item_status_changed
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -50,6 +51,8 @@ def _change(actor: User | None, item: ReceivedItem, action: str, before: dict[st
         setattr(item, name, value)
     item.updated_at = timezone.now()
     item.save(update_fields=[*changes, "updated_at"])
+    if "status" in changes:
+        sla_item_status_changed(item=item, at=item.updated_at)
     audit_record(
         actor=actor, council=item.council, action=action, obj=item, before=before, after=snapshot(item, list(changes))
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.inbox import api, views, work_api, work_views
+from townsquare.inbox import api, sla_views, views, work_api, work_views
 
 app_name = "inbox"
 BASE = "c/<slug:slug>/inbox/"
@@ -23,6 +23,14 @@ urlpatterns = [
     path(API + "<int:pk>/assign/", work_api.AssignView.as_view(), name="api_assign"),
     path(API + "<int:pk>/status/", work_api.StatusView.as_view(), name="api_status"),
     path(API + "<int:pk>/reply/", work_api.ReplyView.as_view(), name="api_reply"),
+    path(BASE + "urgent/", sla_views.urgent_queue, name="urgent"),
+    path(BASE + "overdue/", sla_views.overdue, name="overdue"),
+    path(BASE + "on-call/", sla_views.on_call, name="on_call"),
+    path(BASE + "on-call/<int:pk>/remove/", sla_views.shift_remove, name="shift_remove"),
+    path(BASE + "service-levels/", sla_views.service_levels, name="service_levels"),
+    path(BASE + "service-levels/<int:pk>/remove/", sla_views.target_remove, name="target_remove"),
+    path(BASE + "working-hours/", sla_views.working_time, name="working_time"),
+    path(BASE + "working-hours/closures/<int:pk>/remove/", sla_views.closure_remove, name="closure_remove"),
     path(API, api.InboxListView.as_view(), name="api_list"),
     path(API + "<int:pk>/", api.InboxItemView.as_view(), name="api_item"),
 ]

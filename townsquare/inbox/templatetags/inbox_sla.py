@@ -1,0 +1,68 @@
+"""Template helpers: service-level clocks beside inbox items, the urgent queue's banner and the home card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from townsquare.councils.roles import Perm
+from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.selectors import items_visible_to
+from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
+from townsquare.inbox.service_levels import ClockView, clocks_for_items
+
+register = template.Library()
+
+
+def _visible(context: Any) -> Any:
+    request = context.get("request")
+    council = context.get("council")
+    perms = frozenset(context.get("council_perms") or ())
+    if request is None or council is None or Perm.VIEW_ASSIGNED_CHANNELS not in perms:
+        return None
+    return items_visible_to(user=request.user, council=council, perms=perms)
+
+
+@register.simple_tag(takes_context=True)
+def sla_clocks(context: Any, items: Any) -> dict[int, list[ClockView]]:
+    """The clocks of the items shown (one query for them all), by item id."""
+    council = context.get("council")
+    ids = [i.pk for i in items]
+    return clocks_for_items(council, ids) if council is not None and ids else {}
+
+
+@register.filter
+def clocks_of(item: Any, clocks: dict[int, list[ClockView]]) -> list[ClockView]:
+    """``item|clocks_of:clocks``: the item's clocks."""
+    pk = getattr(item, "pk", None)
+    return clocks.get(pk, []) if isinstance(clocks, dict) and isinstance(pk, int) else []
+
+
+@register.filter
+def open_clocks_of(item: Any, clocks: dict[int, list[ClockView]]) -> list[ClockView]:
+    """``item|open_clocks_of:clocks``: the item's clocks still running or overdue (not met, not answered late)."""
+    return [c for c in clocks_of(item, clocks) if c.text not in ("met", "missed")]
+
+
+@register.simple_tag(takes_context=True)
+def inbox_attention(context: Any) -> dict[str, int] | None:
+    """Urgent items not yet resolved, and items past a service-level target, that the person may see."""
+    visible = _visible(context)
+    if visible is None:
+        return None
+    council = context["council"]
+    urgent = UrgentItem.objects.filter(council=council, item__in=visible).exclude(
+        item__status=ReceivedItem.Status.RESOLVED
+    )
+    overdue = ItemTarget.objects.filter(
+        council=council, finished_at__isnull=True, due_at__lte=timezone.now(), item__in=visible
+    )
+    return {"urgent": urgent.count(), "overdue": overdue.values("item_id").distinct().count()}
+
+
+@register.inclusion_tag("inbox/_sla_banner.html", takes_context=True)
+def urgent_banner(context: Any) -> dict[str, Any]:
+    figures = inbox_attention(context) or {"urgent": 0, "overdue": 0}
+    return {**figures, "council": context.get("council"), "perms": context.get("council_perms") or ()}

@@ -1,0 +1,170 @@
+"""Working time: when a council is open, and clocks that run only while it is.
+
+A council's working time is its hours per weekday (several periods a day), in its time zone, less
+the bank holidays of its nation (England and Wales, Scotland or Northern Ireland, from the
+``holidays`` package: nothing is downloaded) and its own closure days. Durations are real elapsed
+time inside those hours, so a clock crossing a change to or from summer time stays right.
+
+``schedule_for(council)`` reads the settings once; the functions taking a council read them each
+call, so code working on many items at once should read a ``Schedule`` and use its methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+import holidays
+
+from townsquare.councils.models import Council
+from townsquare.inbox.working_time_models import ClosureDay, WorkingCalendar, WorkingPeriod
+
+DEFAULT_ZONE = "Europe/London"
+DEFAULT_HOURS = ((dt.time(9), dt.time(17)),)
+# How far ahead a clock may look for working time before concluding there is none.
+HORIZON_DAYS = 3 * 366
+SUBDIVISION: dict[str, str] = {"england": "ENG", "scotland": "SCT", "northern_ireland": "NIR"}
+
+
+class NoWorkingTime(ValueError):
+    """The council has no working hours within the horizon, so a clock can never run out."""
+
+
+@cache
+def _bank_holidays(nation: str) -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv=SUBDIVISION.get(nation, "ENG"))
+
+
+def bank_holiday_name(nation: str, day: dt.date) -> str:
+    """The holiday's name where ``day`` is a bank holiday of ``nation``, else ""."""
+    return str(_bank_holidays(nation).get(day) or "")
+
+
+def bank_holidays_ahead(nation: str, start: dt.date, days: int = 366) -> list[tuple[dt.date, str]]:
+    """The bank holidays of ``nation`` from ``start`` for ``days`` days, with their names."""
+    found = (
+        (start + dt.timedelta(days=n), bank_holiday_name(nation, start + dt.timedelta(days=n))) for n in range(days)
+    )
+    return [(day, name) for day, name in found if name]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A council's working time, read once: periods per weekday (0 is Monday), holidays and closures."""
+
+    zone: zoneinfo.ZoneInfo
+    nation: str
+    periods: dict[int, tuple[tuple[dt.time, dt.time], ...]]
+    closures: frozenset[dt.date] = field(default_factory=frozenset)
+
+    def closed_on(self, day: dt.date) -> bool:
+        return day in self.closures or day in _bank_holidays(self.nation)
+
+    def _day_periods(self, day: dt.date) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+        """The day's working periods as aware datetimes, earliest first (none on a closed day)."""
+        if self.closed_on(day):
+            return
+        for starts, ends in self.periods.get(day.weekday(), ()):
+            # In UTC: Python subtracts two times of one zone by their wall clocks, which is wrong
+            # across a change to or from summer time.
+            yield (
+                dt.datetime.combine(day, starts, tzinfo=self.zone).astimezone(dt.UTC),
+                dt.datetime.combine(day, ends, tzinfo=self.zone).astimezone(dt.UTC),
+            )
+
+    def _local_day(self, at: dt.datetime) -> dt.date:
+        return _aware(at).astimezone(self.zone).date()
+
+    def is_open(self, at: dt.datetime) -> bool:
+        at = _aware(at)
+        return any(starts <= at < ends for starts, ends in self._day_periods(self._local_day(at)))
+
+    def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+        """The moment ``duration`` of working time after ``start`` (``start`` itself for no time at all).
+
+        A clock that runs out exactly at the end of a period ends there, not at the next opening.
+        """
+        if duration < dt.timedelta(0):
+            raise ValueError("A duration of working time cannot be negative.")
+        cursor = _aware(start)
+        left = duration
+        day = self._local_day(cursor)
+        if not left:
+            return cursor
+        for _ in range(HORIZON_DAYS):
+            for starts, ends in self._day_periods(day):
+                if ends <= cursor:
+                    continue
+                begin = max(starts, cursor)
+                if begin + left <= ends:
+                    return begin + left
+                left -= ends - begin
+                cursor = ends
+            day += dt.timedelta(days=1)
+        raise NoWorkingTime("The council has no working hours in the next three years.")
+
+    def between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+        """Working time from ``a`` to ``b``; negative when ``b`` is before ``a``."""
+        a, b = _aware(a), _aware(b)
+        if b < a:
+            return -self.between(b, a)
+        total = dt.timedelta(0)
+        day, last = self._local_day(a), self._local_day(b)
+        while day <= last:
+            for starts, ends in self._day_periods(day):
+                overlap = min(ends, b) - max(starts, a)
+                if overlap > dt.timedelta(0):
+                    total += overlap
+            day += dt.timedelta(days=1)
+        return total
+
+    def hours_per_week(self) -> float:
+        seconds = sum(
+            (dt.datetime.combine(dt.date(2000, 1, 1), e) - dt.datetime.combine(dt.date(2000, 1, 1), s)).total_seconds()
+            for day in self.periods.values()
+            for s, e in day
+        )
+        return seconds / 3600
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    if at.tzinfo is None:
+        raise ValueError("Give working-time functions an aware datetime (with a time zone).")
+    return at.astimezone(dt.UTC)
+
+
+def schedule_for(council: Council) -> Schedule:
+    """The council's working time as set, or the default (weekdays 09:00-17:00, London, England and Wales)."""
+    calendar = WorkingCalendar.objects.filter(council=council).first()
+    rows = list(WorkingPeriod.objects.filter(council=council).values_list("weekday", "starts", "ends"))
+    periods: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    if not rows:
+        for weekday in range(5):
+            periods[weekday] = list(DEFAULT_HOURS)
+    for weekday, starts, ends in sorted(rows):
+        periods.setdefault(weekday, []).append((starts, ends))
+    closures = frozenset(ClosureDay.objects.filter(council=council).values_list("day", flat=True))
+    return Schedule(
+        zone=zoneinfo.ZoneInfo(calendar.timezone if calendar else DEFAULT_ZONE),
+        nation=calendar.nation if calendar else WorkingCalendar.Nation.ENGLAND,
+        periods={k: tuple(v) for k, v in periods.items()},
+        closures=closures,
+    )
+
+
+def is_open(council: Council, at: dt.datetime) -> bool:
+    """True when ``at`` falls inside the council's working hours on a working day."""
+    return schedule_for(council).is_open(at)
+
+
+def add_working_time(council: Council, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+    """The moment (UTC) when ``duration`` of the council's working time has passed since ``start``."""
+    return schedule_for(council).add(start, duration)
+
+
+def working_time_between(council: Council, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+    """The council's working time between two moments (negative when ``b`` is earlier)."""
+    return schedule_for(council).between(a, b)
