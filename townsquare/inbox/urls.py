@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.inbox import api, sla_views, views, work_api, work_views
+from townsquare.inbox import api, auto_reply_views, sla_views, views, work_api, work_views
 
 app_name = "inbox"
 BASE = "c/<slug:slug>/inbox/"
@@ -18,6 +18,7 @@ urlpatterns = [
     path(BASE + "bulk/", work_views.bulk_action, name="bulk"),
     path(BASE + "views/", work_views.view_save, name="view_save"),
     path(BASE + "views/<int:view_pk>/delete/", work_views.view_delete, name="view_delete"),
+    path(BASE + "auto-replies/", auto_reply_views.auto_replies, name="auto_replies"),
     path(BASE + "saved-replies/", work_views.saved_replies_page, name="saved_replies"),
     path(BASE + "saved-replies/<int:saved_pk>/", work_views.saved_replies_page, name="saved_reply"),
     path(API + "<int:pk>/assign/", work_api.AssignView.as_view(), name="api_assign"),
