@@ -14,13 +14,12 @@ from playwright.sync_api import Page, expect
 
 from tests.inbox.replying import ingest, resident_says
 from tests.publishing.conftest import MastodonServer, start_mastodon
-from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
-from townsquare.connectors.base import AccountInfo, Credentials
-from townsquare.connectors.services import connection_connect
 from townsquare.inbox.models import InboxReply, ReceivedItem
 from townsquare.jobs.services import jobs_run_due
 from townsquare.publishing.models import PostTarget
+
+from .test_publishing_browser import toot_channel  # noqa: F401  (Riverside's Mastodon account, on this server)
 
 pytestmark = pytest.mark.browser
 
@@ -35,18 +34,13 @@ def mastodon(tmp_path: Path) -> Iterator[MastodonServer]:
     server.process.wait(10)
 
 
-@pytest.fixture
-def toot_channel(demo_data: None, mastodon: MastodonServer) -> Channel:
-    channel = Channel.objects.get(council__slug="riverside", platform="mastodon")
-    channel.assignees.add(User.objects.get(email="officer@riverside.example"))
-    connection_connect(actor=None, channel=channel, credentials=Credentials({"access_token": "token0"}),
-                       account=AccountInfo(external_id="1", handle="@council0"), base_url=mastodon.url)
-    return channel
-
-
-def test_reply_approved_and_sent_once_in_the_thread(page: Page, toot_channel: Channel, mastodon: MastodonServer,
-                                                   sign_in: Callable[..., None],
-                                                   axe_check: Callable[[Page], None]) -> None:
+def test_reply_approved_and_sent_once_in_the_thread(
+    page: Page,
+    toot_channel: Channel,  # noqa: F811
+    mastodon: MastodonServer,
+    sign_in: Callable[..., None],
+    axe_check: Callable[[Page], None],
+) -> None:
     marker = uuid.uuid4().hex[:6]
     item = ingest(toot_channel, resident_says(mastodon.url, f"The bins on Mill Lane were missed {marker}"))
     text = f"Sorry about that: a crew will come back tomorrow. {marker}"
