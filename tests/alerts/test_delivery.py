@@ -166,3 +166,22 @@ def test_a_webhook_needs_a_long_secret(riverside, people, receiver) -> None:
         destination_add(
             actor=people.comms, council=riverside, kind="webhook", name="X", url=receiver.url, secret="short"
         )
+
+
+def test_secrets_are_rotated_to_the_newest_key(riverside, people, receiver, settings) -> None:
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from townsquare.alerts.crypto import secret_decrypt
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.TOWNSQUARE_ENCRYPTION_KEYS = [old]
+    made = destination_add(
+        actor=people.comms, council=riverside, kind="webhook", name="Pager", url=receiver.url + "/h", secret=SECRET
+    )
+    settings.TOWNSQUARE_ENCRYPTION_KEYS = [new, old]
+    call_command("rotate_alert_secrets")
+    settings.TOWNSQUARE_ENCRYPTION_KEYS = [new]
+    made.refresh_from_db()
+    assert secret_decrypt(made.secret_encrypted) == SECRET
+    assert secret_decrypt(made.url_encrypted) == receiver.url + "/h"

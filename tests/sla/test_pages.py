@@ -73,8 +73,11 @@ def test_the_inbox_and_item_pages_show_the_clocks_and_the_urgent_banner(worked, 
     assert "Resolution due in" in body
     body = client.get(f"{BASE}{worked['t2'].pk}/").content.decode()
     assert "Service levels" in body and "First response overdue by" in body
-    # A service officer's inbox counts only their own account's urgent item.
-    assert "1 urgent item not yet resolved" in client_for(people.officer).get(BASE).content.decode()
+    # A service officer's inbox counts only their own account's urgent item, and their item pages work.
+    officer = client_for(people.officer)
+    assert "1 urgent item not yet resolved" in officer.get(BASE).content.decode()
+    assert "First response overdue by" in officer.get(f"{BASE}{worked['t2'].pk}/").content.decode()
+    assert officer.get(f"{BASE}{worked['x2'].pk}/").status_code == 404
 
 
 def test_working_hours_are_saved_and_audited(riverside, people, client_for) -> None:

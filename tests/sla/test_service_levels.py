@@ -131,3 +131,19 @@ def test_the_most_specific_target_applies(riverside, accounts, inbound, targets)
         by_category
     )
     assert target_for(everything, "first_response", ReceivedItem(channel=accounts.x, categories=[])) == targets.first
+
+
+def test_the_check_runs_as_a_scheduled_job(accounts, inbound, targets, clock) -> None:
+    from townsquare.inbox.sla_jobs import CHECK_JOB
+    from townsquare.jobs.models import Job
+    from townsquare.jobs.schedule import PERIODIC, scheduler_tick
+    from townsquare.jobs.services import job_claim_next, job_run
+
+    assert CHECK_JOB in PERIODIC
+    arrive(accounts.toot, inbound, inbound("a1"))
+    clock.at(MONDAY_10 + 3 * H)
+    assert CHECK_JOB in scheduler_tick(name="test")
+    while (job := job_claim_next(worker="test", kinds=[CHECK_JOB])) is not None:
+        assert job_run(job)
+    assert Job.objects.get(kind=CHECK_JOB).status == Job.Status.DONE
+    assert TargetMiss.objects.get().kind == "first_response"

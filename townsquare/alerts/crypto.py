@@ -22,3 +22,13 @@ def secret_decrypt(token: str) -> str:
         return fernet().decrypt(token.encode("ascii")).decode()
     except InvalidToken as exc:
         raise SecretUnreadable("No configured key decrypts this alert destination's address or secret.") from exc
+
+
+def secret_rotate(token: str) -> str:
+    """The same value, encrypted again with the newest key."""
+    if not token:
+        return ""
+    try:
+        return fernet().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise SecretUnreadable("No configured key decrypts this alert destination's address or secret.") from exc

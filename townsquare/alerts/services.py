@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from townsquare.alerts.crypto import secret_encrypt
+from townsquare.alerts.crypto import secret_encrypt, secret_rotate
 from townsquare.alerts.models import Alert, Delivery, Destination
 from townsquare.audit.services import audit_record
 from townsquare.councils.models import Membership
@@ -182,3 +182,16 @@ def destination_test(*, actor: User, destination: Destination) -> Alert:
             after={"alert": alert.pk},
         )
     return alert
+
+
+def destinations_rotate_all() -> int:
+    """Re-encrypt every stored webhook address and secret with the newest key; returns how many destinations."""
+    count = 0
+    for pk in Destination.objects.exclude(url_encrypted="").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            destination = Destination.objects.select_for_update().get(pk=pk)
+            destination.url_encrypted = secret_rotate(destination.url_encrypted)
+            destination.secret_encrypted = secret_rotate(destination.secret_encrypted)
+            destination.save(update_fields=["url_encrypted", "secret_encrypted"])
+        count += 1
+    return count

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Min, Q, QuerySet
@@ -62,7 +63,7 @@ def clocks_start(council: Council, rows: Sequence[ReceivedItem]) -> int:
     schedule = schedule_for(council)
     answered = _answered_threads(council, rows)
     due: dict[tuple[int, dt.datetime], tuple[dt.datetime, dt.datetime | None]] = {}
-    values: list[tuple[object, ...]] = []
+    values: list[tuple[Any, ...]] = []
     for row in rows:
         started = row.received_at or timezone.now()
         response = (
@@ -92,15 +93,23 @@ def _due(schedule: Schedule, target: ServiceTarget, started: dt.datetime) -> tup
     return due_at, warn_at
 
 
-def _insert(values: list[tuple[object, ...]]) -> None:
-    """Raw multi-row insert (the ingest path keeps the ORM out); an item's clock already there is kept."""
+def _insert(values: list[tuple[Any, ...]]) -> None:
+    """Raw multi-row insert (the ingest path keeps the ORM out); an item's clock already there is kept.
+
+    A batch shares a few moments (it arrived at once), so each is made ready for the database once.
+    """
     if not values:
         return
-    fields = [ItemTarget._meta.get_field(c.removesuffix("_id")) for c in COLUMNS]
-    prepared = [
-        [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]  # type: ignore[union-attr]
-        for row in values
-    ]
+    ready: dict[dt.datetime, Any] = {}
+
+    def moment(value: dt.datetime | None) -> Any:
+        if value is None:
+            return None
+        if value not in ready:
+            ready[value] = connection.ops.adapt_datetimefield_value(value)
+        return ready[value]
+
+    prepared = [(*row[:5], moment(row[5]), moment(row[6]), moment(row[7]), row[8]) for row in values]
     names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {TABLE} ({names}) VALUES ({marks}) ON CONFLICT (item_id, kind) DO NOTHING"  # noqa: S608
