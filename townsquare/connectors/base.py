@@ -104,6 +104,8 @@ class OutboundPost:
     images: tuple[Image, ...] = ()
     video: Video | None = None
     reply_to_external_id: str = ""
+    # A private message to this handle instead of a public post (``Connector.can_message_privately``).
+    private_to: str = ""
     idempotency_key: str = ""  # stable per post and channel; sent where the platform takes one
 
 
@@ -211,6 +213,11 @@ class Connector:
     # post (Mastodon's Idempotency-Key header; Bluesky's record key chosen from it). Dispatch then
     # re-sends after a worker died mid-call; for every other platform that case is "unconfirmed".
     honours_idempotency_key: ClassVar[bool] = False
+    # What the platform does not let Townsquare do, in plain words for the officer; empty where it can.
+    # ``hide_refusal``: hiding a resident's reply or comment (``hide_comment``); ``private_refusal``:
+    # answering privately (``OutboundPost.private_to``).
+    hide_refusal: ClassVar[str] = "Townsquare cannot hide comments on this platform."
+    private_refusal: ClassVar[str] = "Townsquare cannot send private messages on this platform."
 
     def __init__(
         self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None
@@ -265,6 +272,12 @@ class Connector:
 
     def delete(self, external_id: str) -> None:
         raise NotImplementedError
+
+    # --- moderating the account's own threads ------------------------------------------------------
+    def hide_comment(self, *, external_id: str, raw: dict[str, Any]) -> None:
+        """Hide someone else's reply or comment on the account's own post (``raw``: the payload as received).
+        Where the platform cannot, ``hide_refusal`` says why and this raises ``ConnectorError(REJECTED)``."""
+        raise ConnectorError(ErrorKind.REJECTED, self.hide_refusal)
 
     # --- what became of a publish whose answer was lost -----------------------------------------
     def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:

@@ -28,6 +28,7 @@ class Perm(models.TextChoices):
     APPROVE_POSTS = "approve_posts", "Approve and schedule posts"
     VIEW_REPORTS = "view_reports", "Read dashboards and reports"
     MANAGE_GOVERNANCE = "manage_governance", "Keep policies, action plans and training registers"
+    REPLY_UNAPPROVED = "reply_unapproved", "Send inbox replies without approval (policy checks still apply)"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -42,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.MANAGE_CHANNELS,
             Perm.DRAFT_POSTS, Perm.APPROVE_POSTS, Perm.VIEW_REPORTS, Perm.MANAGE_GOVERNANCE,
+            Perm.REPLY_UNAPPROVED,
         }
     ),
     Role.OFFICER: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_ASSIGNED_CHANNELS, Perm.DRAFT_POSTS}),

@@ -13,3 +13,5 @@ class Config(AppConfig):
 
         register(CHECK_JOB, "townsquare.inbox.sla_jobs.check_clocks")
         every(CHECK_JOB, CHECK_EVERY_SECONDS)
+
+        from townsquare.inbox import replies  # noqa: F401  (connects to the dispatch's "published" signal)

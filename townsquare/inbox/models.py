@@ -132,4 +132,13 @@ from townsquare.inbox.service_level_models import (  # noqa: E402, F401
     TargetMiss,
     UrgentItem,
 )
+from townsquare.inbox.work_models import (  # noqa: E402, F401  (replies, saved replies and views, presence)
+    AutoReply,
+    AutoReplySent,
+    InboxReply,
+    ItemPresence,
+    SavedReply,
+    SavedView,
+    TeamRotation,
+)
 from townsquare.inbox.working_time_models import ClosureDay, WorkingCalendar, WorkingPeriod  # noqa: E402, F401

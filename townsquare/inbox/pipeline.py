@@ -262,6 +262,13 @@ def _flag(rows: list[ReceivedItem], stage: str, error: Exception) -> None:
     _update(rows, ["needs_attention", "processing_error"])
 
 
+def _auto_reply(council: Council, rows: list[ReceivedItem]) -> None:
+    # Imported here: auto-replies go out through publishing, which reaches back to the inbox.
+    from townsquare.inbox.auto_reply import auto_reply_stage
+
+    auto_reply_stage(council, rows)
+
+
 def process(council: Council, rows: list[ReceivedItem]) -> None:
     """Run the stages after storing; a stage that fails flags the items and the later stages are skipped."""
     rows = [r for r in rows if r.pk is not None]
@@ -276,6 +283,7 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
         ("Listening", lambda rs: listening_ingest(council, rs)),
         ("Raising urgent alerts", lambda rs: urgent_stage(council, rs)),
         ("Starting service-level clocks", lambda rs: clocks_start(council, rs)),
+        ("Sending out-of-hours auto-replies", lambda rs: _auto_reply(council, rs)),
     )
     for stage, run in stages:
         try:

@@ -30,6 +30,7 @@ from townsquare.inbox.selectors import (
     items_visible_to,
     may_work,
 )
+from townsquare.inbox.work_views import item_context, list_context
 from townsquare.listening.models import ListeningQuery
 
 PAGE_SIZE = 50
@@ -80,6 +81,7 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
             "services": council_services(council),
             "flagged": visible.filter(needs_attention=True).count(),
             "listening_queries": ListeningQuery.objects.filter(council=council).values_list("pk", "name"),
+            **list_context(request, council, list(page.object_list)),
         },
     )
 
@@ -87,12 +89,13 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
 @council_view(SEE)
 def item(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     found = _item(request, council, pk)
+    thread = item_thread(found)
     return render(
         request,
         "inbox/item.html",
         {
             "item": found,
-            "thread": item_thread(found),
+            "thread": thread,
             "notes": found.notes.select_related("author"),
             "tags": found.tags.all(),
             "listened": found.listening_matches.select_related("query"),
@@ -100,6 +103,7 @@ def item(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
             "people": assignable_people(council),
             "services": council_services(council),
             "can_work": may_work(_perms(request)),
+            **item_context(request, council, found, thread),
         },
     )
 

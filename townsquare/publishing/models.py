@@ -101,6 +101,12 @@ class Post(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(max_length=120, blank=True, help_text="What made this draft, e.g. meeting:12")
     is_reply = models.BooleanField(default=False)
+    reply_to_external_id = models.CharField(
+        max_length=500, blank=True, help_text="The platform's id of the message this answers, in its thread."
+    )
+    private_to = models.CharField(
+        max_length=300, blank=True, help_text="Sent as a private message to this handle instead of in public."
+    )
     # The last policy check, kept so the queue shows findings without re-running every rule.
     findings = models.JSONField(default=list, blank=True)
     forces_approval = models.BooleanField(default=False)

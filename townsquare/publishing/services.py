@@ -120,15 +120,19 @@ def post_create_draft(
     service: Service | None = None,
     language: str = Post.Language.ENGLISH,
     variants: dict[int, str] | None = None,
+    reply_to_external_id: str = "",
+    private_to: str = "",
 ) -> Post:
-    """A new draft by ``author`` for channels they may draft for (also used by meeting promotion)."""
+    """A new draft by ``author`` for channels they may draft for (also used by meeting promotion and inbox
+    replies: ``reply_to_external_id`` answers that message in its thread, ``private_to`` sends privately)."""
     chosen = _allowed_channels(user=author, council=council, channels=channels)
     _validate_fields(council=council, text=text, campaign=campaign, service=service, pair=None, post=None)
     _validate_draft(text=text, variants=variants, scheduled_for=scheduled_for)
     with transaction.atomic():
         post = Post.objects.create(council=council, author=author, text=text.strip(), link=link.strip(),
                                    scheduled_for=scheduled_for, campaign=campaign, source=source,
-                                   service=service, language=language)
+                                   service=service, language=language, is_reply=bool(reply_to_external_id),
+                                   reply_to_external_id=reply_to_external_id, private_to=private_to)
         _set_targets(post, chosen, variants)
         audit_record(actor=author, council=council, action="post.created", obj=post, after=_state(post),
                      reason=f"Drafted from {source}" if source else "")
@@ -328,7 +332,9 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
             if check.blocking:
                 raise ValidationError(f"The emergency override does not lift: {_blocking_message(check)}")
             post.override_reason = override_reason
-        direct = may_approve and not check.forces_approval and not _needs_second_approval(post)
+        # An inbox reply goes out unapproved for people who may reply so (the checks still apply).
+        may_send = may_approve or (post.is_reply and Perm.REPLY_UNAPPROVED in perms_in(actor, council))
+        direct = may_send and not check.forces_approval and not _needs_second_approval(post)
         if direct and check.warnings and not acknowledge_warnings:
             raise ValidationError("Confirm you have read the warnings before publishing.")
         post.findings = [f.as_dict() for f in check.findings]

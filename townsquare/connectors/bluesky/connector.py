@@ -51,7 +51,7 @@ from townsquare.connectors.base import (
     RateHeadroom,
     Video,
 )
-from townsquare.connectors.bluesky import search
+from townsquare.connectors.bluesky import search, threadgate
 from townsquare.connectors.bluesky.mp4 import Mp4Info, read_mp4
 from townsquare.connectors.bluesky.paging import Page, read_back
 from townsquare.connectors.bluesky.parsing import (
@@ -101,6 +101,11 @@ class BlueskyConnector(Connector):
     auth_method = "app_password"
     default_base_url = "https://bsky.social"
     honours_idempotency_key = True  # the record key is derived from it, so a repeat is found, not re-posted
+    hide_refusal = ""  # in the account's own threads (``threadgate``)
+    private_refusal = (
+        "Bluesky's direct messages are a separate chat service that Townsquare's Bluesky connection does not "
+        "reach: reply in public asking the resident to message the council's account."
+    )
     limits = Limits(
         max_chars=300,
         max_images=4,
@@ -434,6 +439,10 @@ class BlueskyConnector(Connector):
 
     def marker_for(self, idempotency_key: str) -> str:
         return tid_for_key(idempotency_key)
+
+    def hide_comment(self, *, external_id: str, raw: dict[str, Any]) -> None:
+        """Hide a reply in a thread the account started (the thread's threadgate; ``threadgate``)."""
+        threadgate.hide(self, self._api(), external_id=external_id, raw=raw)
 
     def delete(self, external_id: str) -> None:
         client = self._api()

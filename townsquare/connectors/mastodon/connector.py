@@ -63,6 +63,11 @@ class MastodonConnector(Connector):
     auth_method = "access_token"
     needs_base_url = True
     honours_idempotency_key = True  # the server keeps Idempotency-Key for an hour
+    private_refusal = ""  # a status with "direct" visibility
+    hide_refusal = (
+        "Mastodon does not let an account hide replies to its posts: mute or block the account, or report "
+        "the reply to the server's moderators."
+    )
     limits = Limits(
         max_chars=500,
         max_images=4,
@@ -251,13 +256,19 @@ class MastodonConnector(Connector):
             )
             media_ids.append(media["id"])
         text = self.compose_text(post.text, post.link, media=bool(post.images))
+        visibility = "public"
+        if post.private_to:
+            # A direct message reaches the accounts it mentions, and only them.
+            visibility, mention = "direct", "@" + post.private_to.lstrip("@")
+            if mention.lower() not in text.lower():
+                text = f"{mention} {text}"
         status = self._call(
             lambda: api.status_post(
                 text,
                 in_reply_to_id=post.reply_to_external_id or None,
                 media_ids=media_ids or None,
                 idempotency_key=post.idempotency_key or None,
-                visibility="public",
+                visibility=visibility,
             ),
             publishing=True,
         )

@@ -24,6 +24,7 @@ from townsquare.publishing.dispatch.claim import Batch, Claimed
 from townsquare.publishing.dispatch.enqueue import channels_enqueue
 from townsquare.publishing.models import PostTarget, PublishAttempt
 from townsquare.publishing.selectors import post_url
+from townsquare.publishing.signals import targets_published
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -112,6 +113,8 @@ def record_published(confirmed: list[Confirmed], *, alone: set[int]) -> list[str
         audit_record_many([_audit_entry(target, "post.channel_published", "") for target in targets])
         for target in targets:
             notify_if_done(target, alone=target.post_id in alone)
+        if targets:
+            targets_published.send(sender=PostTarget, targets=targets)
     for item, result, at in late:
         _too_late(item, result, at)
     return [str(Outcome.PUBLISHED)] * len(confirmed)
@@ -138,6 +141,8 @@ def set_target(target: PostTarget, status: str, message: str, external_id: str, 
         target.external_id, target.url, target.published_at = external_id, url, now
         fields += ["external_id", "url", "published_at"]
     target.save(update_fields=fields)
+    if status == Status.PUBLISHED:
+        targets_published.send(sender=PostTarget, targets=[target])
 
 
 def audit_target(target: PostTarget, action: str, reason: str, actor: User | None = None) -> None:

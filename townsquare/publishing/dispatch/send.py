@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import Connector, ConnectorError, Credentials, ErrorKind, Image, OutboundPost
+from townsquare.connectors.registry import connector_class
 from townsquare.connectors.services import connection_record_error, connector_for
 from townsquare.publishing.dispatch.claim import (
     ACROSS,
@@ -88,12 +89,19 @@ class Sending:
 
 def outbound_post(target: PostTarget, images: list[PostImage] | None = None) -> OutboundPost:
     post = target.post
+    if post.private_to and (refusal := connector_class(target.channel.platform).private_refusal):
+        raise ConnectorError(ErrorKind.REJECTED, refusal)  # never sent in public instead
     loaded = []
     for image in post.images.all() if images is None else images:
         with image.file.open("rb") as handle:
             loaded.append(Image(content=handle.read(), mime_type=image.mime_type, alt_text=image.alt_text))
     return OutboundPost(
-        text=target.text, link=post.link, images=tuple(loaded), idempotency_key=str(target.idempotency_key)
+        text=target.text,
+        link=post.link,
+        images=tuple(loaded),
+        idempotency_key=str(target.idempotency_key),
+        reply_to_external_id=post.reply_to_external_id,
+        private_to=post.private_to,
     )
 
 
