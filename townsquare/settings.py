@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "townsquare.partners",
     "townsquare.listening",
     "townsquare.inbox",
+    "townsquare.archive",
 ]
 
 MIDDLEWARE = [

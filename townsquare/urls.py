@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("townsquare.partners.urls")),
     path("", include("townsquare.listening.urls")),
     path("", include("townsquare.inbox.urls")),
+    path("", include("townsquare.archive.urls")),
     *oidc_urls(),
 ]
 

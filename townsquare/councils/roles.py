@@ -28,6 +28,8 @@ class Perm(models.TextChoices):
     APPROVE_POSTS = "approve_posts", "Approve and schedule posts"
     VIEW_REPORTS = "view_reports", "Read dashboards and reports"
     MANAGE_GOVERNANCE = "manage_governance", "Keep policies, action plans and training registers"
+    VIEW_ARCHIVE = "view_archive", "Search the archive of what was sent and received"
+    MANAGE_RECORDS = "manage_records", "Set retention, place legal holds and run disposal"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -42,11 +44,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.MANAGE_CHANNELS,
             Perm.DRAFT_POSTS, Perm.APPROVE_POSTS, Perm.VIEW_REPORTS, Perm.MANAGE_GOVERNANCE,
+            Perm.VIEW_ARCHIVE,
         }
     ),
-    Role.OFFICER: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_ASSIGNED_CHANNELS, Perm.DRAFT_POSTS}),
+    Role.OFFICER: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_ASSIGNED_CHANNELS, Perm.DRAFT_POSTS, Perm.VIEW_ARCHIVE}),
     Role.COUNCILLOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REPORTS}),
-    Role.AUDITOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset(
+        {
+            Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_AUDIT,
+            Perm.VIEW_ARCHIVE, Perm.MANAGE_RECORDS,
+        }
+    ),
 }
 
 
