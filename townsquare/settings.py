@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "townsquare.listening",
     "townsquare.inbox",
     "townsquare.archive",
+    "townsquare.disclosure",
 ]
 
 MIDDLEWARE = [
