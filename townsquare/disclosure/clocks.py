@@ -63,7 +63,7 @@ def extended_deadline(*, kind: str, received: dt.date, due_on: dt.date, council:
 
 def days_left(*, kind: str, today: dt.date, due: dt.date) -> int:
     """Working days (FOI, EIR) or calendar days (subject access) from ``today`` to ``due``: 0 on the day
-    it is due, negative once it is overdue."""
+    it is due, negative (at least one) once it is overdue."""
     if kind == "sar":
         return (due - today).days
     sign, start, end = (1, today, due) if due >= today else (-1, due, today)
@@ -72,7 +72,8 @@ def days_left(*, kind: str, today: dt.date, due: dt.date) -> int:
         day += dt.timedelta(days=1)
         if working_day(day, ALL_NATIONS):
             count += 1
-    return sign * count
+    # Past the due date it is overdue even where only a weekend has passed since.
+    return count if sign > 0 else -max(1, count)
 
 
 def due_soon_until(today: dt.date) -> dt.date:

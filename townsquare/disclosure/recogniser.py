@@ -9,6 +9,7 @@ public suffix list on first use, so emails are found by a pattern here instead.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ PATTERNS: dict[str, tuple[str, float]] = {
     ),
 }
 COMPILED = {category: re.compile(pattern) for category, (pattern, _) in PATTERNS.items()}
-# The longer and surer find wins where two overlap; on a tie, the more specific category.
+# The longer find wins where two overlap; on a tie, the more specific category (a pattern before a name).
 PRIORITY = ["email", "ni_number", "postcode", "phone", "address", "handle", "name"]
 
 
@@ -64,6 +65,8 @@ def _analyzer() -> Any:
         def load(self) -> None:
             self.nlp = {"en": spacy.load(MODEL_PACKAGE, exclude=UNUSED_PIPES)}  # type: ignore[assignment]
 
+    # It logs each batch and each entity type it does not map (dates, numbers): noise in a server's log.
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     engine = InstalledSpacy(models=[{"lang_code": "en", "model_name": MODEL_PACKAGE}])
     engine.load()
     registry = RecognizerRegistry(
@@ -82,7 +85,7 @@ def _patterns(text: str) -> list[Found]:
 
 def _merge(found: list[Found]) -> list[Found]:
     """One span per stretch of text: overlapping finds become the longest (then the surest) of them."""
-    ranked = sorted(found, key=lambda f: (-(f.end - f.start), -f.score, PRIORITY.index(f.category)))
+    ranked = sorted(found, key=lambda f: (-(f.end - f.start), PRIORITY.index(f.category), -f.score))
     kept: list[Found] = []
     for candidate in ranked:
         if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
