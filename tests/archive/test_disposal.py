@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from tests.archive.factories import archived
 from townsquare.archive.chain import verify
 from townsquare.archive.disposal import (
     disposal_preview,
@@ -21,8 +20,6 @@ from townsquare.archive.models import ArchiveDisposal, ArchiveRecord, LegalHold,
 from townsquare.archive.search import ArchiveQuery
 from townsquare.archive.selectors import archive_search
 from townsquare.archive.services import (
-    Capture,
-    archive_capture,
     archive_edit_seen,
     legal_hold_place,
     legal_hold_release,
@@ -35,22 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def old(channel: Channel, n: int, text: str, *, years: float, kind: str = "received") -> ArchiveRecord:
-    [record] = archive_capture(
-        captures=[
-            Capture(
-                council_id=channel.council_id,
-                source=f"t:{n}",
-                kind=kind,
-                channel_id=channel.pk,
-                platform=channel.platform,
-                external_id=f"e{n}",
-                author="resident",
-                occurred_at=timezone.now() - dt.timedelta(days=365 * years),
-                text=text,
-            )
-        ]
-    )
-    return record
+    return archived(channel, n, text, days_ago=365 * years, kind=kind)
 
 
 def test_disposal_removes_what_is_past_retention_but_skips_held_records(

@@ -4,38 +4,24 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
+from tests.archive.factories import capture
 from townsquare.archive.chain import verify
 from townsquare.archive.models import ArchiveChainHead, ArchiveRecord, ArchiveVersion
-from townsquare.archive.services import Capture, archive_capture, archive_edit_seen
+from townsquare.archive.services import archive_capture, archive_edit_seen
 from townsquare.channels.models import Channel
 
 pytestmark = pytest.mark.django_db
 
 
-def archived(channel: Channel) -> list[ArchiveRecord]:
-    records = archive_capture(
-        captures=[
-            Capture(
-                council_id=channel.council_id,
-                source=f"t:{n}",
-                kind="post",
-                channel_id=channel.pk,
-                occurred_at=timezone.now(),
-                text=f"Post {n}",
-                external_id=f"e{n}",
-                author="RiversideBins",
-            )
-            for n in range(3)
-        ]
-    )
+def archived_three(channel: Channel) -> list[ArchiveRecord]:
+    records = archive_capture(captures=[capture(channel, n, f"Post {n}") for n in range(3)])
     archive_edit_seen(record=records[0], text="Post 0, corrected")
     return records
 
 
 def test_an_untouched_archive_verifies(channel: Channel) -> None:
-    archived(channel)
+    archived_three(channel)
     assert verify() == (4, [])
     call_command("archive_verify", "--council", "riverside")
 
@@ -54,7 +40,7 @@ def test_an_untouched_archive_verifies(channel: Channel) -> None:
     ids=["text changed", "author changed", "version removed", "newest removed with the head rewound"],
 )
 def test_tampering_is_found(channel: Channel, tamper) -> None:  # type: ignore[no-untyped-def]
-    records = archived(channel)
+    records = archived_three(channel)
     tamper(records)
     _checked, problems = verify()
     assert problems
