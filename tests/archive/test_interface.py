@@ -8,13 +8,12 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils import timezone
 
+from tests.archive.factories import capture
 from townsquare.archive.models import ArchiveRecord, LegalHold
 from townsquare.archive.search import ArchiveQuery
 from townsquare.archive.selectors import archive_record_ids, archive_search
 from townsquare.archive.services import (
-    Capture,
     archive_capture,
     archive_deletion_seen,
     archive_edit_seen,
@@ -26,21 +25,6 @@ from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 
 pytestmark = pytest.mark.django_db
-
-
-def post(channel: Channel, n: int, text: str, *, days_ago: int = 0) -> Capture:
-    return Capture(
-        council_id=channel.council_id,
-        source=f"test:{n}",
-        kind="post",
-        channel_id=channel.pk,
-        platform=channel.platform,
-        external_id=f"ext-{n}",
-        author=channel.handle,
-        thread_key=f"ext-{n}",
-        occurred_at=timezone.now() - dt.timedelta(days=days_ago),
-        text=text,
-    )
 
 
 def test_query_round_trips_through_json() -> None:
@@ -64,8 +48,8 @@ def test_query_from_querydict_names_every_bad_value() -> None:
 
 
 def test_edit_and_deletion_are_new_versions(riverside: Council, channel: Channel, people: SimpleNamespace) -> None:
-    [record] = archive_capture(captures=[post(channel, 1, "The leisure centre closes on Friday")])
-    assert archive_capture(captures=[post(channel, 1, "again")]) == []
+    [record] = archive_capture(captures=[capture(channel, 1, "The leisure centre closes on Friday")])
+    assert archive_capture(captures=[capture(channel, 1, "again")]) == []
     assert archive_edit_seen(record=record, text="The leisure centre closes on Saturday") is not None
     assert archive_edit_seen(record=record, text="The leisure centre closes on Saturday") is None
     assert archive_deletion_seen(record=record, how="found missing on re-read") is not None
@@ -82,8 +66,8 @@ def test_search_pages_and_permissions(
     riverside: Council, channel: Channel, people: SimpleNamespace, hillcrest_channel: Channel
 ) -> None:
     other = Channel.objects.create(council=riverside, platform="x", name="Riverside Main", handle="@Riverside")
-    archive_capture(captures=[post(channel, n, f"bins day {n}", days_ago=n) for n in range(5)])
-    archive_capture(captures=[post(other, 10, "bins on the main account")])
+    archive_capture(captures=[capture(channel, n, f"bins day {n}", days_ago=n) for n in range(5)])
+    archive_capture(captures=[capture(other, 10, "bins on the main account")])
     first = archive_search(council=riverside, user=people.comms, query=ArchiveQuery(q="bins"), limit=4)
     assert len(first.records) == 4 and first.next_cursor
     rest = archive_search(

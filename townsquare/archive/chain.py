@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, F
 
 from townsquare.archive.models import ArchiveChainHead, ArchiveRecord, ArchiveTombstone, ArchiveVersion
 from townsquare.audit.chain import GENESIS, audit_keys, newest_key, seal
@@ -120,6 +121,15 @@ def verify(*, council_ids: list[int] | None = None, batch_size: int = 2000) -> t
         while expected_seq + 1 in tombs:
             expected_seq += 1
             prev = tombs[expected_seq]
+        # A record counts its versions: removing its newest ones, even with the head rewound to match, shows here.
+        short = (
+            ArchiveRecord.objects.filter(council_id=council_id)
+            .annotate(kept=Count("versions"))
+            .exclude(kept=F("version_count"))
+            .values_list("pk", "version_count", "kept")
+        )
+        for pk, count, kept in short:
+            problems.append(ChainProblem(council_id, 0, f"Record {pk} has {count} versions but {kept} are kept."))
         head = heads.get(council_id)
         if head is not None and (head.seq != expected_seq or head.hash != prev):
             problems.append(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from townsquare.accounts.models import User
+from townsquare.archive.demo import archive_demo_load
 from townsquare.channels.forms import ChannelForm
 from townsquare.channels.models import Channel
 from townsquare.channels.services import channel_save_form
@@ -78,4 +79,5 @@ def demo_load() -> bool:
         listening_demo_load(councils["riverside"], admin)  # listening queries and messages to try them on
         inbox_demo_load(councils["riverside"])  # a few hundred past inbox items, routed and worked
         measures_demo_load(councils, admin, people.get("councillor@riverside.example"))  # five years of figures
+        archive_demo_load(councils["riverside"], admin)  # all of the above archived; leisure centre posts edited and deleted
     return True
