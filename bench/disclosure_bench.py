@@ -56,8 +56,9 @@ def build(count: int) -> None:
 
     call_command("migrate", verbosity=0)
     council, _ = Council.objects.get_or_create(slug="riverside", defaults={"name": "Riverside District Council"})
-    channel, _ = Channel.objects.get_or_create(council=council, platform="facebook", name="Riverside Council",
-                                               defaults={"handle": "RiversideDC"})
+    channel, _ = Channel.objects.get_or_create(
+        council=council, platform="facebook", name="Riverside Council", defaults={"handle": "RiversideDC"}
+    )
     have = ArchiveRecord.objects.filter(council=council).count()
     rng = random.Random(7)
     start = timezone.now() - dt.timedelta(days=400)
@@ -67,10 +68,20 @@ def build(count: int) -> None:
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
             text = rng.choice(SAYINGS).format(name=name, n=n, d=n % 9 + 1)
             author = channel.handle if n % 4 == 0 else f"@resident_{n}"
-            captures.append(Capture(council_id=council.pk, source=f"bench:{n}", kind="post" if n % 4 == 0 else "received",
-                                    occurred_at=start + dt.timedelta(minutes=n), text=text, channel_id=channel.pk,
-                                    platform="facebook", external_id=f"b{n}", author=author,
-                                    url=f"https://www.facebook.com/RiversideDC/posts/b{n}"))
+            captures.append(
+                Capture(
+                    council_id=council.pk,
+                    source=f"bench:{n}",
+                    kind="post" if n % 4 == 0 else "received",
+                    occurred_at=start + dt.timedelta(minutes=n),
+                    text=text,
+                    channel_id=channel.pk,
+                    platform="facebook",
+                    external_id=f"b{n}",
+                    author=author,
+                    url=f"https://www.facebook.com/RiversideDC/posts/b{n}",
+                )
+            )
         for record in archive_capture(captures=captures):
             n = int(record.source.split(":")[1])
             if n % 10 == 0:
@@ -97,8 +108,13 @@ def measure(pdf_records: int) -> dict[str, Any]:
 
     council = Council.objects.get(slug="riverside")
     actor, _ = User.objects.get_or_create(email="bench@riverside.example", defaults={"full_name": "Bench"})
-    request = request_open(actor=actor, council=council, kind="foi", received_at=timezone.now(),
-                           summary="Everything about the leisure centre closure")
+    request = request_open(
+        actor=actor,
+        council=council,
+        kind="foi",
+        received_at=timezone.now(),
+        summary="Everything about the leisure centre closure",
+    )
     request = request_search_set(actor=actor, request=request, query=ArchiveQuery(q="leisure centre"))
     from townsquare.disclosure.recogniser import personal_data_find
 
@@ -116,9 +132,17 @@ def measure(pdf_records: int) -> dict[str, Any]:
     pdf_size = len(export_pdf(request, built[:pdf_records]))
     pdf_s = time.perf_counter() - pdf_started
     request_close(actor=actor, request=request, outcome="released", reason="benchmark")
-    return {"records": len(records), "redactions": proposed, "propose_s": round(proposed_s, 2),
-            "export_s": round(total_s, 2), "csv_bytes": csv_size, "json_bytes": json_size,
-            "pdf_records": min(pdf_records, len(records)), "pdf_s": round(pdf_s, 2), "pdf_bytes": pdf_size}
+    return {
+        "records": len(records),
+        "redactions": proposed,
+        "propose_s": round(proposed_s, 2),
+        "export_s": round(total_s, 2),
+        "csv_bytes": csv_size,
+        "json_bytes": json_size,
+        "pdf_records": min(pdf_records, len(records)),
+        "pdf_s": round(pdf_s, 2),
+        "pdf_bytes": pdf_size,
+    }
 
 
 def main() -> None:
@@ -129,21 +153,44 @@ def main() -> None:
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DATABASE_URL"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "townsquare.settings", "TOWNSQUARE_VAR_DIR": str(WORK), "DEBUG": "0",
-                "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}", "TOWNSQUARE_DEMO": "1",
-                "LOG_LEVEL": "WARNING", "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "townsquare.settings",
+            "TOWNSQUARE_VAR_DIR": str(WORK),
+            "DEBUG": "0",
+            "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
+            "TOWNSQUARE_DEMO": "1",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
+        }
+    )
     subprocess.run([sys.executable, __file__, "_build", str(args.records)], cwd=ROOT, env=env, check=True)
-    out = subprocess.run([sys.executable, __file__, "_measure", str(args.pdf_records)], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, "_measure", str(args.pdf_records)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     figures = json.loads(out.strip().splitlines()[-1])
     load = os.getloadavg()[0]
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     common = {"unit": "s", "when": when, "commit": commit(), "database": "sqlite", "load_1m": round(load, 2)}
     entries = [
-        {"metric": "archive_export_s", "value": figures["export_s"], "target": EXPORT_TARGET_S, **common,
-         **{k: figures[k] for k in ("records", "redactions", "propose_s", "csv_bytes", "json_bytes")}},
-        {"metric": "archive_export_pdf_s", "value": figures["pdf_s"], **common,
-         **{k: figures[k] for k in ("pdf_records", "pdf_bytes")}},
+        {
+            "metric": "archive_export_s",
+            "value": figures["export_s"],
+            "target": EXPORT_TARGET_S,
+            **common,
+            **{k: figures[k] for k in ("records", "redactions", "propose_s", "csv_bytes", "json_bytes")},
+        },
+        {
+            "metric": "archive_export_pdf_s",
+            "value": figures["pdf_s"],
+            **common,
+            **{k: figures[k] for k in ("pdf_records", "pdf_bytes")},
+        },
     ]
     print(figures)
     if not args.no_save:

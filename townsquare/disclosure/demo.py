@@ -22,14 +22,24 @@ def disclosure_demo_load(council: Council, actor: User | None) -> None:
         return
     now = timezone.now()
     foi = request_open(
-        actor=actor, council=council, kind="foi", received_at=now - dt.timedelta(days=12), summary=SUMMARY,
+        actor=actor,
+        council=council,
+        kind="foi",
+        received_at=now - dt.timedelta(days=12),
+        summary=SUMMARY,
         request_text="Under the Freedom of Information Act, please send everything the council posted or received "
         "on social media about the leisure centre closure, including posts later edited or deleted.",
-        requester_name="Alex Morgan", requester_email="alex.morgan@example.org", officer=actor,
+        requester_name="Alex Morgan",
+        requester_email="alex.morgan@example.org",
+        officer=actor,
     )
     foi = request_search_set(actor=actor, request=foi, query=ArchiveQuery(q="leisure centre"))
     redactions_propose(actor=actor, request=foi)
     request_open(
-        actor=actor, council=council, kind="sar", received_at=now - dt.timedelta(days=3),
-        summary="Everything the council holds about me on social media", requester_handle="@riverside_resident",
+        actor=actor,
+        council=council,
+        kind="sar",
+        received_at=now - dt.timedelta(days=3),
+        summary="Everything the council holds about me on social media",
+        requester_handle="@riverside_resident",
     )

@@ -13,7 +13,7 @@ from townsquare.councils.models import Council
 from townsquare.disclosure.models import InformationRequest, Kind
 from townsquare.disclosure.selectors import request_officers
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what a date field shows and sends
 
 
 class RequestForm(forms.Form):
