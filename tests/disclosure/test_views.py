@@ -157,3 +157,16 @@ def test_search_review_and_release_through_the_pages(
     client.post(reverse("disclosure:close", args=one), {"outcome": "released"})
     foi.refresh_from_db()
     assert foi.status == "closed" and foi.legal_hold is not None and not foi.legal_hold.active
+
+
+def test_officer_is_chosen_from_those_who_keep_the_register(
+    people: SimpleNamespace, client_for: Clients, foi: InformationRequest
+) -> None:
+    url = reverse("disclosure:officer", args=["riverside", foi.pk])
+    client_for(people.comms).post(url, {"officer": people.officer.pk})  # a service officer may not keep it
+    foi.refresh_from_db()
+    assert foi.officer is None
+    client_for(people.comms).post(url, {"officer": people.auditor.pk})
+    foi.refresh_from_db()
+    assert foi.officer == people.auditor
+    assert client_for(people.outsider).post(url, {"officer": ""}).status_code == 404

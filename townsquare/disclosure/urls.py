@@ -12,6 +12,7 @@ urlpatterns = [
     path(ONE, views.request_page, name="request"),
     path(ONE + "requester/", views.requester, name="requester"),
     path(ONE + "search/", views.search, name="search"),
+    path(ONE + "officer/", views.officer, name="officer"),
     path(ONE + "extend/", views.extend, name="extend"),
     path(ONE + "close/", views.close, name="close"),
     path(ONE + "redactions/", review_views.review, name="review"),

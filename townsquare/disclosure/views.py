@@ -26,6 +26,7 @@ from townsquare.disclosure.selectors import (
     redaction_counts,
     request_clock,
     request_get,
+    request_officers,
     request_query,
     request_records,
     requests_of,
@@ -132,6 +133,7 @@ def request_page(request: HttpRequest, council: Council, pk: int) -> HttpRespons
             "extend_form": ExtendForm(),
             "close_form": CloseForm(),
             "formats": Release.Format.choices,
+            "officers": request_officers(council),
         },
     )
 
@@ -171,6 +173,20 @@ def search(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
         query = ArchiveQuery.from_querydict(request.POST)
         services.request_search_set(actor=_user(request), request=found, query=query)
         return "Search saved: everything it finds is held until the request is closed."
+
+    return _act(request, council, pk, act)
+
+
+@require_POST
+@council_view(KEEP)
+def officer(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    def act(found: InformationRequest) -> str:
+        value = request.POST.get("officer", "")
+        person = request_officers(council).filter(pk=int(value)).first() if value.isdigit() else None
+        if value and person is None:
+            raise ValidationError("That person does not keep this council's register.")
+        services.request_officer_set(actor=_user(request), request=found, officer=person)
+        return f"Officer: {person.full_name or person.email}." if person else "No officer now."
 
     return _act(request, council, pk, act)
 
