@@ -105,7 +105,7 @@ def archive_capture(*, captures: Sequence[Capture], at: dt.datetime | None = Non
                 for record, item in zip(records, fresh, strict=True)
             ]
         )
-        index_versions([(v.pk, v.text, r.author) for r, v in zip(records, versions, strict=True)])
+        index_versions([(v.pk, r.occurred_at, v.text, r.author) for r, v in zip(records, versions, strict=True)])
     return records
 
 
@@ -129,7 +129,7 @@ def _next_version(
             n=record.version_count + 1, event=event, text=text, metadata=metadata, captured_at=at, content_hash=digest
         )
         chain.append([(record, version)])
-        index_versions([(version.pk, text, record.author)])
+        index_versions([(version.pk, record.occurred_at, text, record.author)])
         for name, value in changes.items():
             setattr(record, name, value)
     return version
