@@ -212,43 +212,45 @@ def _match(words: Sequence[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
+def _in_window(match: str, below: int, from_: int) -> RawSQL:
+    """The records with a version matching, among the index rows from ``from_`` up to (not including) ``below``."""
+    return RawSQL(  # noqa: S611
+        "SELECT record_id FROM archive_archiveversion WHERE id IN "  # noqa: S608
+        f"(SELECT rowid %% {SPAN} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s AND rowid >= %s)",
+        [match, below, from_],
+    )
+
+
 def newest_matching(
     records: QuerySet[ArchiveRecord],
     words: Sequence[str],
     *,
     before: dt.datetime | None,
     wanted: int,
-    chunk: int = 1000,
-    most: int = 20,
+    chunk: int = 500,
+    most: int = 40,
 ) -> list[int] | None:
     """SQLite: ids of at least ``wanted`` of ``records`` whose versions hold every word, read newest first
     from the index a chunk at a time (every record at least as new as the last one given is among
-    them), or all there are. None if ``most`` chunks did not find enough: the caller asks the usual way."""
+    them), or all there are. None if ``most`` chunks did not find enough: the caller asks the usual way.
+    Each chunk is two statements whatever its size: the matching is done inside the database."""
     bound = (int(before.timestamp()) + 1) * SPAN if before is not None else 2**62
-    match, found, order = _match(words), list[int](), dict[int, int]()
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
+    match, found = _match(words), list[int]()
+    window = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
     with connection.cursor() as cursor:
         for _ in range(most):
-            cursor.execute(sql, [match, bound, chunk])
-            rowids = [r[0] for r in cursor.fetchall()]
-            if not rowids:
+            cursor.execute(f"SELECT count(*), min(rowid) FROM ({window})", [match, bound, chunk])  # noqa: S608
+            count, low = cursor.fetchone()
+            if not count:
                 return found
-            by_version = {rowid % SPAN: rowid for rowid in rowids}
-            for version_id, record_id in ArchiveVersion.objects.filter(pk__in=list(by_version)).values_list(
-                "pk", "record_id"
-            ):
-                order[record_id] = max(order.get(record_id, 0), by_version[version_id])
-            candidates = sorted(order, key=order.__getitem__, reverse=True)
-            found = list(records.filter(pk__in=candidates).values_list("pk", flat=True))
-            if len(rowids) < chunk:
+            found += records.filter(pk__in=_in_window(match, bound, low)).values_list("pk", flat=True)
+            if count < chunk:
                 return found
-            bound = rowids[-1]
+            bound = low
             if len(found) >= wanted:
                 # Records in the same second as the last read may lie just past this chunk: read that second too.
-                cursor.execute(sql, [match, (bound // SPAN) * SPAN - 1, chunk * 10])
-                more = {rowid % SPAN for rowid in (r[0] for r in cursor.fetchall()) if rowid < bound}
-                extra = ArchiveVersion.objects.filter(pk__in=list(more)).values_list("record_id", flat=True)
-                return found + list(records.filter(pk__in=list(extra)).values_list("pk", flat=True))
+                same = _in_window(match, bound, (bound // SPAN) * SPAN)
+                return found + list(records.filter(pk__in=same).values_list("pk", flat=True))
     return None
 
 
@@ -260,7 +262,7 @@ def words_filter(records: QuerySet[ArchiveRecord], words: Sequence[str]) -> Quer
         return records.filter(
             pk__in=RawSQL(  # noqa: S611
                 "SELECT record_id FROM archive_archiveversion WHERE id IN "  # noqa: S608
-                f"(SELECT rowid % {SPAN} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                f"(SELECT rowid %% {SPAN} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
                 [_match(words)],
             )
         )
