@@ -120,8 +120,13 @@ FILTERS = [
 ]
 
 
+class ArchivePageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    next = serializers.URLField(allow_null=True, help_text="The next page, older records; null on the last.")
+    results = RecordSerializer(many=True)
+
+
 class ArchiveListView(APIView):
-    @extend_schema(parameters=FILTERS, responses=RecordSerializer(many=True), summary="Search the council's archive")
+    @extend_schema(parameters=FILTERS, responses=ArchivePageSerializer, summary="Search the council's archive")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_ARCHIVE)
         size = request.query_params.get("page_size", "50")
