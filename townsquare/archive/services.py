@@ -154,6 +154,12 @@ def archive_deletion_seen(*, record: ArchiveRecord, how: str, at: dt.datetime | 
     return _next_version(record, Event.DELETED, "", {"how": how}, at or timezone.now())
 
 
+def archive_verify(*, council: Council | None = None) -> tuple[int, list[chain.ChainProblem]]:
+    """Check every seal of the archive (or of one council's): how many versions were checked, and what
+    does not match. ``manage.py archive_verify`` prints the same."""
+    return chain.verify(council_ids=[council.pk] if council is not None else None)
+
+
 def legal_hold_place(
     *, actor: User | None, council: Council, query: ArchiveQuery, reason: str, reference: str
 ) -> LegalHold:
