@@ -100,3 +100,22 @@ def test_hold_placed_and_released_is_audited(riverside: Council, people: SimpleN
     )
     assert sorted(actions) == ["archive.hold_placed", "archive.hold_released"]
     assert ArchiveRecord.objects.count() == 0
+
+
+@pytest.mark.sqlite_only
+def test_the_index_read_newest_first_in_chunks_agrees_with_the_full_search(
+    riverside: Council, channel: Channel
+) -> None:
+    from townsquare.archive.search import newest_matching, words_filter
+
+    # Several records in the same second, across chunk boundaries; every third one says something else.
+    archive_capture(captures=[capture(channel, n, "bins" if n % 3 else "parks", days_ago=n // 4) for n in range(40)])
+    records = ArchiveRecord.objects.filter(council=riverside, kind="post")
+    everything = list(words_filter(records, ["bins"]).order_by("-occurred_at", "-pk").values_list("pk", flat=True))
+    ids = newest_matching(records, ["bins"], before=None, wanted=6, chunk=3)
+    assert ids is not None
+    assert (
+        list(records.filter(pk__in=ids).order_by("-occurred_at", "-pk").values_list("pk", flat=True))[:6]
+        == everything[:6]
+    )
+    assert newest_matching(records, ["bins"], before=None, wanted=6, chunk=3, most=1) is None

@@ -89,3 +89,31 @@ def test_a_platform_without_a_read_says_so(riverside: Council) -> None:
 
     result = channel_reread(channel=channel, connector=NoRead())  # type: ignore[arg-type]
     assert result.message == "Reading recent posts is not available on Nextdoor."
+
+
+def test_a_post_dispatched_for_real_is_archived_as_published_with_its_approvals(  # type: ignore[no-untyped-def]
+    mastodon, toot_channel: Channel, riverside: Council, people: SimpleNamespace, django_capture_on_commit_callbacks
+) -> None:
+    from townsquare.publishing.dispatch.send import due_dispatch
+    from townsquare.publishing.models import PostTarget
+    from townsquare.publishing.services import post_approve, post_create_draft, post_submit
+
+    toot_channel.assignees.add(people.officer)
+    post = post_create_draft(
+        author=people.officer,
+        council=riverside,
+        text="The leisure centre reopens on Monday.",
+        channels=[toot_channel],
+        scheduled_for=timezone.now() + dt.timedelta(minutes=5),
+    )
+    post_submit(actor=people.officer, post=post)
+    post_approve(actor=people.comms, post=post, acknowledge_warnings=True)
+    PostTarget.objects.filter(post=post).update(due_at=timezone.now() - dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert due_dispatch(worker="test:1") == {"published": 1}
+    target = PostTarget.objects.get(post=post)
+    record = ArchiveRecord.objects.get(kind="post")
+    assert (record.external_id, record.url, record.channel_id) == (target.external_id, target.url, toot_channel.pk)
+    assert record.versions.get().metadata["approved_by"] == people.comms.email
+    approvals = [v.text for r in ArchiveRecord.objects.filter(kind="approval") for v in r.versions.all()]
+    assert any(t.startswith("Submitted") for t in approvals) and any(t.startswith("Approved") for t in approvals)

@@ -88,6 +88,8 @@ def test_api_searches_with_filters_and_cursor(
     bad = client.get("/api/councils/riverside/archive/", {"only": "maybe", "page_size": "0"})
     assert bad.status_code == 400 and "page_size" in bad.json()["detail"]
     assert client.get("/api/councils/riverside/archive/", {"cursor": "!!"}).status_code == 400
+    detail = client.get(f"/api/councils/riverside/archive/{records[0].pk}/").json()
+    assert first["results"][0] == {k: v for k, v in detail.items() if k != "thread"}
     one = client.get(f"/api/councils/riverside/archive/{records[1].pk}/").json()
     assert one["deleted_at"] and [v["event"] for v in one["versions"]] == ["captured", "deleted"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from townsquare.archive.models import (
     Kind,
     RetentionClass,
 )
-from townsquare.archive.search import FTS_TABLE
+from townsquare.archive.search import index_forget
 from townsquare.archive.selectors import held_record_ids
 from townsquare.audit.services import audit_as_job, audit_record, snapshot
 from townsquare.channels.models import Channel
@@ -179,22 +179,14 @@ def disposal_preview(
 def _remove(council: Council, disposal: ArchiveDisposal, ids: list[int]) -> None:
     """Remove records and their versions, keeping each version's seal as a tombstone."""
     versions = list(
-        ArchiveVersion.objects.filter(record_id__in=ids)
-        .select_related("record")
-        .values_list("pk", "seq", "hash", "text", "record__author")
+        ArchiveVersion.objects.filter(record_id__in=ids).values_list(
+            "pk", "seq", "hash", "record__occurred_at", "text", "record__author"
+        )
     )
     ArchiveTombstone.objects.bulk_create(
-        [
-            ArchiveTombstone(council=council, disposal=disposal, seq=seq, hash=digest)
-            for _, seq, digest, _, _ in versions
-        ]
+        [ArchiveTombstone(council=council, disposal=disposal, seq=seq, hash=digest) for _, seq, digest, *_ in versions]
     )
-    if connection.vendor == "sqlite" and versions:
-        with connection.cursor() as cursor:  # a contentless index forgets a row given what it indexed
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, body, author) VALUES ('delete', %s, %s, %s)",  # noqa: S608
-                [(pk, text, author) for pk, _, _, text, author in versions],
-            )
+    index_forget([(pk, when, text, author) for pk, _, _, when, text, author in versions])
     ArchiveVersion.objects.filter(record_id__in=ids).delete()
     ArchiveRecord.objects.filter(pk__in=ids).delete()
 

@@ -1,7 +1,9 @@
 """What an archive search asks for (``ArchiveQuery``), and the full-text index it runs on.
 
-On SQLite the index is the contentless FTS5 table ``archive_fts`` (rowid = version id), written by
-the capture services; on PostgreSQL a GIN index over ``to_tsvector('simple', text)`` of each
+On SQLite the index is the contentless FTS5 table ``archive_fts``, written by the capture services.
+Its rowid is ``fts_rowid``: the record's time in whole seconds, then the version id, so the index
+itself lists matches newest first and a search for the newest fifty reads only as far as it needs
+(``newest_matching``). On PostgreSQL a GIN index over ``to_tsvector('simple', text)`` of each
 version keeps itself up to date. A record matches when any of its versions holds every word, so a
 post edited to remove a phrase is still found by it.
 """
@@ -19,7 +21,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from townsquare.archive.models import ArchiveRecord, Kind
+from townsquare.archive.models import ArchiveRecord, ArchiveVersion, Kind
 from townsquare.channels.models import Platform
 
 FTS_TABLE = "archive_fts"
@@ -163,12 +165,33 @@ def _checked(
     )
 
 
-def index_versions(rows: Sequence[tuple[int, str, str]]) -> None:
-    """Add ``(version id, text, author)`` rows to the index (SQLite; PostgreSQL's index follows the table)."""
+SPAN = 1_000_000_000  # version ids below this; the seconds above it
+
+
+def fts_rowid(occurred_at: dt.datetime, version_id: int) -> int:
+    return int(occurred_at.timestamp()) * SPAN + version_id
+
+
+def index_versions(rows: Sequence[tuple[int, dt.datetime, str, str]]) -> None:
+    """Add ``(version id, record time, text, author)`` rows to the index (SQLite; PostgreSQL's follows the table)."""
     if connection.vendor != "sqlite" or not rows:
         return
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body, author) VALUES (%s, %s, %s)", list(rows))  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, body, author) VALUES (%s, %s, %s)",  # noqa: S608
+            [(fts_rowid(when, pk), text, author) for pk, when, text, author in rows],
+        )
+
+
+def index_forget(rows: Sequence[tuple[int, dt.datetime, str, str]]) -> None:
+    """Remove rows, given as ``index_versions`` was (a contentless index forgets a row given what it indexed)."""
+    if connection.vendor != "sqlite" or not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, body, author) VALUES ('delete', %s, %s, %s)",  # noqa: S608
+            [(fts_rowid(when, pk), text, author) for pk, when, text, author in rows],
+        )
 
 
 def index_rebuild() -> int:
@@ -177,11 +200,58 @@ def index_rebuild() -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, body, author) SELECT v.id, v.text, r.author "  # noqa: S608
-            "FROM archive_archiveversion v JOIN archive_archiverecord r ON r.id = v.record_id"
-        )
-        return int(cursor.rowcount or 0)
+    versions = ArchiveVersion.objects.values_list("pk", "record__occurred_at", "text", "record__author")
+    done, last = 0, 0
+    while batch := list(versions.filter(pk__gt=last).order_by("pk")[:5000]):
+        index_versions(batch)
+        done, last = done + len(batch), batch[-1][0]
+    return done
+
+
+def _match(words: Sequence[str]) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _in_window(match: str, below: int, from_: int) -> RawSQL:
+    """The records with a version matching, among the index rows from ``from_`` up to (not including) ``below``."""
+    return RawSQL(  # noqa: S611
+        "SELECT record_id FROM archive_archiveversion WHERE id IN "  # noqa: S608
+        f"(SELECT rowid %% {SPAN} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s AND rowid >= %s)",
+        [match, below, from_],
+    )
+
+
+def newest_matching(
+    records: QuerySet[ArchiveRecord],
+    words: Sequence[str],
+    *,
+    before: dt.datetime | None,
+    wanted: int,
+    chunk: int = 500,
+    most: int = 40,
+) -> list[int] | None:
+    """SQLite: ids of at least ``wanted`` of ``records`` whose versions hold every word, read newest first
+    from the index a chunk at a time (every record at least as new as the last one given is among
+    them), or all there are. None if ``most`` chunks did not find enough: the caller asks the usual way.
+    Each chunk is two statements whatever its size: the matching is done inside the database."""
+    bound = (int(before.timestamp()) + 1) * SPAN if before is not None else 2**62
+    match, found = _match(words), list[int]()
+    window = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        for _ in range(most):
+            cursor.execute(f"SELECT count(*), min(rowid) FROM ({window})", [match, bound, chunk])  # noqa: S608
+            count, low = cursor.fetchone()
+            if not count:
+                return found
+            found += records.filter(pk__in=_in_window(match, bound, low)).values_list("pk", flat=True)
+            if count < chunk:
+                return found
+            bound = low
+            if len(found) >= wanted:
+                # Records in the same second as the last read may lie just past this chunk: read that second too.
+                same = _in_window(match, bound, (bound // SPAN) * SPAN)
+                return found + list(records.filter(pk__in=same).values_list("pk", flat=True))
+    return None
 
 
 def words_filter(records: QuerySet[ArchiveRecord], words: Sequence[str]) -> QuerySet[ArchiveRecord]:
@@ -189,12 +259,11 @@ def words_filter(records: QuerySet[ArchiveRecord], words: Sequence[str]) -> Quer
     if not words:
         return records
     if connection.vendor == "sqlite":
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         return records.filter(
             pk__in=RawSQL(  # noqa: S611
                 "SELECT record_id FROM archive_archiveversion WHERE id IN "  # noqa: S608
-                f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-                [match],
+                f"(SELECT rowid %% {SPAN} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                [_match(words)],
             )
         )
     if connection.vendor == "postgresql":

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, LegalHold
-from townsquare.archive.search import ArchiveQuery, words_filter
+from townsquare.archive.search import ArchiveQuery, newest_matching, words_filter
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
 from townsquare.councils.models import Council
@@ -45,8 +46,10 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def query_filter(records: QuerySet[ArchiveRecord], query: ArchiveQuery) -> QuerySet[ArchiveRecord]:
-    """The records, of those given, that ``query`` finds."""
+def query_filter(
+    records: QuerySet[ArchiveRecord], query: ArchiveQuery, *, words: bool = True
+) -> QuerySet[ArchiveRecord]:
+    """The records, of those given, that ``query`` finds (``words=False``: its filters only)."""
     if query.channel_ids:
         records = records.filter(channel_id__in=query.channel_ids)
     if query.platforms:
@@ -63,7 +66,7 @@ def query_filter(records: QuerySet[ArchiveRecord], query: ArchiveQuery) -> Query
         records = records.filter(edited_at__isnull=False)
     elif query.only == "deleted":
         records = records.filter(deleted_at__isnull=False)
-    return words_filter(records, query.words)
+    return words_filter(records, query.words) if words else records
 
 
 def cursor_encode(record: ArchiveRecord) -> str:
@@ -92,11 +95,20 @@ def archive_search(
     *, council: Council, user: Any, query: ArchiveQuery, cursor: str | None = None, limit: int = 50
 ) -> ArchivePage:
     """The records ``user`` may see that ``query`` finds, newest first, each with its versions."""
-    records = query_filter(records_visible_to(council=council, user=user), query)
+    limit = max(1, min(limit, 200))
+    moment: dt.datetime | None = None
+    records = query_filter(records_visible_to(council=council, user=user), query, words=False)
     if cursor:
         moment, pk = cursor_decode(cursor)
         records = records.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, pk__lt=pk))
-    limit = max(1, min(limit, 200))
+    if query.words:
+        # SQLite: read the index newest first, only as far as the page needs.
+        ids = (
+            newest_matching(records, query.words, before=moment, wanted=limit + 1)
+            if connection.vendor == "sqlite"
+            else None
+        )
+        records = records.filter(pk__in=ids) if ids is not None else words_filter(records, query.words)
     found = list(
         records.select_related("channel")
         .prefetch_related(versions_in_order())

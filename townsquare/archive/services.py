@@ -105,7 +105,7 @@ def archive_capture(*, captures: Sequence[Capture], at: dt.datetime | None = Non
                 for record, item in zip(records, fresh, strict=True)
             ]
         )
-        index_versions([(v.pk, v.text, r.author) for r, v in zip(records, versions, strict=True)])
+        index_versions([(v.pk, r.occurred_at, v.text, r.author) for r, v in zip(records, versions, strict=True)])
     return records
 
 
@@ -129,7 +129,7 @@ def _next_version(
             n=record.version_count + 1, event=event, text=text, metadata=metadata, captured_at=at, content_hash=digest
         )
         chain.append([(record, version)])
-        index_versions([(version.pk, text, record.author)])
+        index_versions([(version.pk, record.occurred_at, text, record.author)])
         for name, value in changes.items():
             setattr(record, name, value)
     return version
@@ -152,6 +152,12 @@ def archive_deletion_seen(*, record: ArchiveRecord, how: str, at: dt.datetime | 
     if record.deleted_at is not None:
         return None
     return _next_version(record, Event.DELETED, "", {"how": how}, at or timezone.now())
+
+
+def archive_verify(*, council: Council | None = None) -> tuple[int, list[chain.ChainProblem]]:
+    """Check every seal of the archive (or of one council's): how many versions were checked, and what
+    does not match. ``manage.py archive_verify`` prints the same."""
+    return chain.verify(council_ids=[council.pk] if council is not None else None)
 
 
 def legal_hold_place(

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from townsquare.archive.chain import verify
+from townsquare.archive.services import archive_verify
 from townsquare.councils.models import Council
 
 
@@ -16,13 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--council", default="", help="check only this council's archive (its slug)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ids = None
+        council = None
         if options["council"]:
             council = Council.objects.filter(slug=options["council"]).first()
             if council is None:
                 raise CommandError(f"No council {options['council']!r}.")
-            ids = [council.pk]
-        checked, problems = verify(council_ids=ids)
+        checked, problems = archive_verify(council=council)
         for problem in problems:
             self.stderr.write(f"council {problem.council_id}, version {problem.seq}: {problem.message}")
         if problems:
