@@ -7,8 +7,10 @@ centre, each resident's text carrying names, phone numbers, emails, postcodes or
 them edited and a twentieth deleted) and kept for later runs. Each run opens an FOI request, saves
 its search "leisure centre" (placing a legal hold), then times, in one process: proposing every
 redaction (presidio-analyzer over spaCy's small English model, and the patterns), accepting them
-all, and building the CSV and JSON files: ``archive_export_s``. The accessible PDF is timed on the
-first ``--pdf-records`` records: ``archive_export_pdf_s``. Both are appended to bench/results.json.
+all, and building the CSV and JSON files: ``archive_export_s`` (wall-clock; the process's own CPU
+time is recorded beside it as ``export_cpu_s``, since on a shared machine the two differ). The
+accessible PDF is timed on the first ``--pdf-records`` records: ``archive_export_pdf_s``. Both are
+appended to bench/results.json.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def measure(pdf_records: int) -> dict[str, Any]:
     from townsquare.disclosure.recogniser import personal_data_find
 
     personal_data_find(["Loading the model first: Jane Hughes."])  # the one-off load is not the export's
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     proposed = redactions_propose(actor=actor, request=request)
     proposed_s = time.perf_counter() - started
     redactions_review(actor=actor, request=request, decision="accepted")
@@ -127,20 +129,22 @@ def measure(pdf_records: int) -> dict[str, Any]:
     accepted = list(Redaction.objects.filter(request=request, decision="accepted"))
     built = export_build(records, accepted)
     csv_size, json_size = len(export_csv(built)), len(export_json(request, built))
-    total_s = time.perf_counter() - started
-    pdf_started = time.perf_counter()
+    total_s, total_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+    pdf_started, pdf_cpu_started = time.perf_counter(), time.process_time()
     pdf_size = len(export_pdf(request, built[:pdf_records]))
-    pdf_s = time.perf_counter() - pdf_started
+    pdf_s, pdf_cpu_s = time.perf_counter() - pdf_started, time.process_time() - pdf_cpu_started
     request_close(actor=actor, request=request, outcome="released", reason="benchmark")
     return {
         "records": len(records),
         "redactions": proposed,
         "propose_s": round(proposed_s, 2),
         "export_s": round(total_s, 2),
+        "export_cpu_s": round(total_cpu_s, 2),
         "csv_bytes": csv_size,
         "json_bytes": json_size,
         "pdf_records": min(pdf_records, len(records)),
         "pdf_s": round(pdf_s, 2),
+        "pdf_cpu_s": round(pdf_cpu_s, 2),
         "pdf_bytes": pdf_size,
     }
 
@@ -183,13 +187,13 @@ def main() -> None:
             "value": figures["export_s"],
             "target": EXPORT_TARGET_S,
             **common,
-            **{k: figures[k] for k in ("records", "redactions", "propose_s", "csv_bytes", "json_bytes")},
+            **{k: figures[k] for k in ("records", "redactions", "propose_s", "export_cpu_s", "csv_bytes", "json_bytes")},
         },
         {
             "metric": "archive_export_pdf_s",
             "value": figures["pdf_s"],
             **common,
-            **{k: figures[k] for k in ("pdf_records", "pdf_bytes")},
+            **{k: figures[k] for k in ("pdf_records", "pdf_cpu_s", "pdf_bytes")},
         },
     ]
     print(figures)
