@@ -187,7 +187,9 @@ def main() -> None:
             "value": figures["export_s"],
             "target": EXPORT_TARGET_S,
             **common,
-            **{k: figures[k] for k in ("records", "redactions", "propose_s", "export_cpu_s", "csv_bytes", "json_bytes")},
+            **{
+                k: figures[k] for k in ("records", "redactions", "propose_s", "export_cpu_s", "csv_bytes", "json_bytes")
+            },
         },
         {
             "metric": "archive_export_pdf_s",
