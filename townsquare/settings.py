@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "townsquare.listening",
     "townsquare.inbox",
     "townsquare.alerts",
+    "townsquare.archive",
+    "townsquare.disclosure",
 ]
 
 MIDDLEWARE = [

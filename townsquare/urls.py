@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("townsquare.listening.urls")),
     path("", include("townsquare.inbox.urls")),
     path("", include("townsquare.alerts.urls")),
+    path("", include("townsquare.archive.urls")),
+    path("", include("townsquare.disclosure.urls")),
     *oidc_urls(),
 ]
 

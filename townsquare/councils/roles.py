@@ -29,6 +29,9 @@ class Perm(models.TextChoices):
     VIEW_REPORTS = "view_reports", "Read dashboards and reports"
     MANAGE_GOVERNANCE = "manage_governance", "Keep policies, action plans and training registers"
     REPLY_UNAPPROVED = "reply_unapproved", "Send inbox replies without approval (policy checks still apply)"
+    VIEW_ARCHIVE = "view_archive", "Search the archive of what was sent and received"
+    MANAGE_RECORDS = "manage_records", "Set retention, place legal holds and run disposal"
+    MANAGE_REQUESTS = "manage_requests", "Keep the register of FOI, EIR and subject access requests"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -37,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.MANAGE_CHANNELS,
             Perm.MANAGE_PEOPLE, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT, Perm.VIEW_REPORTS,
             Perm.MANAGE_GOVERNANCE,
+            Perm.MANAGE_REQUESTS,
         }
     ),
     Role.COMMS: frozenset(
@@ -44,11 +48,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.MANAGE_CHANNELS,
             Perm.DRAFT_POSTS, Perm.APPROVE_POSTS, Perm.VIEW_REPORTS, Perm.MANAGE_GOVERNANCE,
             Perm.REPLY_UNAPPROVED,
+            Perm.VIEW_ARCHIVE,
+            Perm.MANAGE_REQUESTS,
         }
     ),
-    Role.OFFICER: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_ASSIGNED_CHANNELS, Perm.DRAFT_POSTS}),
+    Role.OFFICER: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_ASSIGNED_CHANNELS, Perm.DRAFT_POSTS, Perm.VIEW_ARCHIVE}),
     Role.COUNCILLOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REPORTS}),
-    Role.AUDITOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset(
+        {
+            Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_AUDIT,
+            Perm.VIEW_ARCHIVE, Perm.MANAGE_RECORDS,
+            Perm.MANAGE_REQUESTS,
+        }
+    ),
 }
 
 

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from townsquare.accounts.models import User
+from townsquare.archive.demo import archive_demo_load
+from townsquare.disclosure.demo import disclosure_demo_load
 from townsquare.channels.forms import ChannelForm
 from townsquare.channels.models import Channel
 from townsquare.channels.services import channel_save_form
@@ -80,4 +82,6 @@ def demo_load() -> bool:
         inbox_demo_load(councils["riverside"])  # a few hundred past inbox items, routed and worked
         sla_demo_load(councils["riverside"])  # working hours, service levels, on-call rota, clocks of those items
         measures_demo_load(councils, admin, people.get("councillor@riverside.example"))  # five years of figures
+        archive_demo_load(councils["riverside"], admin)  # all of the above archived; leisure centre posts edited and deleted
+        disclosure_demo_load(councils["riverside"], admin)  # an FOI request with its hold and redactions; a SAR
     return True

@@ -292,3 +292,19 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
         except Exception as error:
             _flag(rows, stage, error)
             return
+    _open_requests(council, rows)
+
+
+def _open_requests(council: Council, rows: list[ReceivedItem]) -> None:
+    """An item classified as an FOI or subject access request opens one in the register; where that
+    fails the item is flagged for an officer, and stays stored."""
+    detected = [r for r in rows if {"foi_request", "sar_request"} & set(r.categories or [])]
+    if not detected:
+        return
+    from townsquare.disclosure.services import requests_open_detected  # the register builds on the inbox
+
+    try:
+        with transaction.atomic():
+            requests_open_detected(council=council, items=detected)
+    except Exception as error:
+        _flag(detected, "Opening the information request", error)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from townsquare.archive.capture import after_commit, archive_note, archive_received
 from townsquare.audit.services import audit_record, snapshot
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import InboundItem
@@ -35,6 +36,7 @@ def inbound_store(*, channel: Channel, items: Sequence[InboundItem]) -> tuple[li
         new, duplicates = pipeline.store(channel, items)
     if new:
         pipeline.process(channel.council, new)
+        after_commit(archive_received, items=new)
     return new, duplicates
 
 
@@ -105,6 +107,7 @@ def item_note_add(*, actor: User | None, item: ReceivedItem, text: str) -> ItemN
         raise ValidationError(f"A note must be at most {MAX_NOTE} characters.")
     with transaction.atomic():
         note = ItemNote.objects.create(item=item, author=actor, text=text)
+        after_commit(archive_note, note=note)
         audit_record(
             actor=actor,
             council=item.council,

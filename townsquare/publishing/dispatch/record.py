@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from townsquare.archive.capture import after_commit, archive_posts_published
 from townsquare.audit.services import audit_record, audit_record_many
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import Connector, Credentials, PublishResult
@@ -110,6 +111,7 @@ def record_published(confirmed: list[Confirmed], *, alone: set[int]) -> list[str
             targets.append(target)
         update_each(attempts, ["outcome", "finished_at", "external_id"])
         update_each(targets, ["status", "last_error", "updated_at", "external_id", "url", "published_at"])
+        after_commit(archive_posts_published, target_ids=[target.pk for target in targets])
         audit_record_many([_audit_entry(target, "post.channel_published", "") for target in targets])
         for target in targets:
             notify_if_done(target, alone=target.post_id in alone)
@@ -143,6 +145,7 @@ def set_target(target: PostTarget, status: str, message: str, external_id: str, 
     target.save(update_fields=fields)
     if status == Status.PUBLISHED:
         targets_published.send(sender=PostTarget, targets=[target])
+        after_commit(archive_posts_published, target_ids=[target.pk])
 
 
 def audit_target(target: PostTarget, action: str, reason: str, actor: User | None = None) -> None:

@@ -1,0 +1,55 @@
+"""The inbox opens a request by itself when it classifies an item as an FOI or subject access request;
+where opening fails the item is flagged and kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from townsquare.channels.models import Channel
+from townsquare.connectors.base import InboundItem
+from townsquare.disclosure.models import InformationRequest
+from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.services import inbound_store
+
+
+def _item(external_id: str, text: str) -> InboundItem:
+    return InboundItem(
+        external_id=external_id,
+        kind="mention",
+        author_handle="@resident",
+        author_name="A Resident",
+        text=text,
+        created_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+
+def test_detected_requests_open_entries(channel: Channel) -> None:
+    inbound_store(
+        channel=channel,
+        items=[
+            _item("1", "Under the Freedom of Information Act please send every email about the leisure centre closure"),
+            _item("2", "Please send me everything the council holds about me under subject access"),
+            _item("3", "My bin was not emptied again"),
+        ],
+    )
+    opened = {r.source_item.external_id: r for r in InformationRequest.objects.select_related("source_item")}
+    assert set(opened) == {"1", "2"}
+    assert opened["1"].kind == "foi" and opened["2"].kind == "sar"
+    assert opened["1"].requester_handle == "@resident" and opened["1"].requester_name == ""
+    assert opened["1"].opened_by is None
+    assert not ReceivedItem.objects.filter(needs_attention=True).exists()
+
+
+def test_a_failure_flags_the_item_and_keeps_it(channel: Channel, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("register unavailable")
+
+    monkeypatch.setattr("townsquare.disclosure.services.requests_open_detected", broken)
+    inbound_store(channel=channel, items=[_item("9", "This is a freedom of information request about parking")])
+    item = ReceivedItem.objects.get(external_id="9")
+    assert item.needs_attention and "Opening the information request" in item.processing_error
+    assert item.enriched and "foi_request" in item.categories
+    assert not InformationRequest.objects.exists()
