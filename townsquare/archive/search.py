@@ -215,8 +215,8 @@ def _match(words: Sequence[str]) -> str:
 def _in_window(match: str, below: int, from_: int) -> RawSQL:
     """The records with a version matching, among the index rows from ``from_`` up to (not including) ``below``."""
     return RawSQL(  # noqa: S611
-        "SELECT record_id FROM archive_archiveversion WHERE id IN "  # noqa: S608
-        f"(SELECT rowid %% {SPAN} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s AND rowid >= %s)",
+        f"SELECT v.record_id FROM {FTS_TABLE} f JOIN archive_archiveversion v ON v.id = f.rowid %% {SPAN} "  # noqa: S608
+        f"WHERE {FTS_TABLE} MATCH %s AND f.rowid < %s AND f.rowid >= %s",
         [match, below, from_],
     )
 
