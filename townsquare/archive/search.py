@@ -243,14 +243,14 @@ def newest_matching(
             count, low = cursor.fetchone()
             if not count:
                 return found
-            found += records.filter(pk__in=_in_window(match, bound, low)).values_list("pk", flat=True)
+            found += records.filter(pk__in=_in_window(match, bound, low)).order_by().values_list("pk", flat=True)
             if count < chunk:
                 return found
             bound = low
             if len(found) >= wanted:
                 # Records in the same second as the last read may lie just past this chunk: read that second too.
                 same = _in_window(match, bound, (bound // SPAN) * SPAN)
-                return found + list(records.filter(pk__in=same).values_list("pk", flat=True))
+                return found + list(records.filter(pk__in=same).order_by().values_list("pk", flat=True))
     return None
 
 
