@@ -69,6 +69,17 @@ class ArchiveRecord(AppendOnly):
             models.Index(fields=["council", "kind", "occurred_at"], name="archive_council_kind_when"),
             models.Index(fields=["council", "thread_key"], name="archive_thread"),
             models.Index(fields=["channel", "external_id"], name="archive_external"),
+            # "Only edited" and "only deleted" are a small share of the archive: each its own newest-first index.
+            models.Index(
+                fields=["council", "-occurred_at", "-id"],
+                condition=models.Q(edited_at__isnull=False),
+                name="archive_edited_newest",
+            ),
+            models.Index(
+                fields=["council", "-occurred_at", "-id"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="archive_deleted_newest",
+            ),
         ]
 
     def __str__(self) -> str:

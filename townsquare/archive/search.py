@@ -215,8 +215,8 @@ def _match(words: Sequence[str]) -> str:
 def _in_window(match: str, below: int, from_: int) -> RawSQL:
     """The records with a version matching, among the index rows from ``from_`` up to (not including) ``below``."""
     return RawSQL(  # noqa: S611
-        "SELECT record_id FROM archive_archiveversion WHERE id IN "  # noqa: S608
-        f"(SELECT rowid %% {SPAN} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s AND rowid >= %s)",
+        f"SELECT v.record_id FROM {FTS_TABLE} f JOIN archive_archiveversion v ON v.id = f.rowid %% {SPAN} "  # noqa: S608
+        f"WHERE {FTS_TABLE} MATCH %s AND f.rowid < %s AND f.rowid >= %s",
         [match, below, from_],
     )
 
@@ -243,14 +243,14 @@ def newest_matching(
             count, low = cursor.fetchone()
             if not count:
                 return found
-            found += records.filter(pk__in=_in_window(match, bound, low)).values_list("pk", flat=True)
+            found += records.filter(pk__in=_in_window(match, bound, low)).order_by().values_list("pk", flat=True)
             if count < chunk:
                 return found
             bound = low
             if len(found) >= wanted:
                 # Records in the same second as the last read may lie just past this chunk: read that second too.
                 same = _in_window(match, bound, (bound // SPAN) * SPAN)
-                return found + list(records.filter(pk__in=same).values_list("pk", flat=True))
+                return found + list(records.filter(pk__in=same).order_by().values_list("pk", flat=True))
     return None
 
 

@@ -103,8 +103,10 @@ def archive_search(
         records = records.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, pk__lt=pk))
     if query.words:
         # SQLite: read the index newest first, only as far as the page needs.
+        until = _day_start(query.date_to + dt.timedelta(days=1)) if query.date_to else None
+        upper = min(u for u in (moment, until) if u is not None) if moment or until else None
         ids = (
-            newest_matching(records, query.words, before=moment, wanted=limit + 1)
+            newest_matching(records, query.words, before=upper, wanted=limit + 1)
             if connection.vendor == "sqlite"
             else None
         )
