@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.archive.demo import archive_demo_load
-from townsquare.disclosure.demo import disclosure_demo_load
 from townsquare.channels.forms import ChannelForm
 from townsquare.channels.models import Channel
 from townsquare.channels.services import channel_save_form
@@ -23,6 +22,7 @@ from townsquare.demo.learning import learning_demo_load
 from townsquare.demo.measures import measures_demo_load
 from townsquare.demo.policy import policy_demo_load
 from townsquare.demo.publishing import publishing_demo_load
+from townsquare.disclosure.demo import disclosure_demo_load
 from townsquare.inbox.sla_demo import sla_demo_load
 from townsquare.listening.demo import listening_demo_load
 from townsquare.meetings.demo import meetings_demo_load
