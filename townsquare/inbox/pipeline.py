@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -270,41 +270,50 @@ def _auto_reply(council: Council, rows: list[ReceivedItem]) -> None:
 
 
 def process(council: Council, rows: list[ReceivedItem]) -> None:
-    """Run the stages after storing; a stage that fails flags the items and the later stages are skipped."""
+    """Run the stages after storing. Normalising, indexing and classifying build on each other: where one
+    fails the items are flagged and the rest is skipped. The stages that act on a classified item are
+    independent: each runs whatever became of the others (an urgent alert must not wait on listening)."""
     rows = [r for r in rows if r.pk is not None]
     if not rows:
         return
     from townsquare.listening.ingest import listening_ingest  # listening reads the inbox's models
 
-    stages = (
+    Stage = tuple[str, Callable[[list[ReceivedItem]], object]]
+    steps: tuple[Stage, ...] = (
         ("Normalising", normalise),
         ("Indexing", _index),
         ("Classifying", lambda rs: enrich(council, rs)),
-        ("Listening", lambda rs: listening_ingest(council, rs)),
+    )
+    for stage, run in steps:
+        if not _stage(stage, run, rows):
+            return
+    actions: tuple[Stage, ...] = (
         ("Raising urgent alerts", lambda rs: urgent_stage(council, rs)),
+        ("Listening", lambda rs: listening_ingest(council, rs)),
         ("Starting service-level clocks", lambda rs: clocks_start(council, rs)),
+        ("Opening the information request", lambda rs: _open_requests(council, rs)),
         ("Sending out-of-hours auto-replies", lambda rs: _auto_reply(council, rs)),
     )
-    for stage, run in stages:
-        try:
-            with transaction.atomic():
-                run(rows)
-        except Exception as error:
-            _flag(rows, stage, error)
-            return
-    _open_requests(council, rows)
+    for stage, run in actions:
+        _stage(stage, run, rows)
+
+
+def _stage(stage: str, run: Callable[[list[ReceivedItem]], object], rows: list[ReceivedItem]) -> bool:
+    """One stage in its own savepoint; where it fails, the items are flagged (and stay stored)."""
+    try:
+        with transaction.atomic():
+            run(rows)
+    except Exception as error:
+        _flag(rows, stage, error)
+        return False
+    return True
 
 
 def _open_requests(council: Council, rows: list[ReceivedItem]) -> None:
-    """An item classified as an FOI or subject access request opens one in the register; where that
-    fails the item is flagged for an officer, and stays stored."""
+    """An item classified as an FOI or subject access request opens one in the register."""
     detected = [r for r in rows if {"foi_request", "sar_request"} & set(r.categories or [])]
     if not detected:
         return
     from townsquare.disclosure.services import requests_open_detected  # the register builds on the inbox
 
-    try:
-        with transaction.atomic():
-            requests_open_detected(council=council, items=detected)
-    except Exception as error:
-        _flag(detected, "Opening the information request", error)
+    requests_open_detected(council=council, items=detected)
