@@ -174,9 +174,9 @@ def test_bulk_approval_approves_each_and_reports_refusals(people, make_post):
 
 
 def test_governance_refusal_stops_submission(people, make_post, monkeypatch):
-    import townsquare.publishing.services as services
+    import townsquare.publishing.approval as approval
 
-    monkeypatch.setattr(services, "publishing_refusal", lambda **_: "Your social media training has lapsed.")
+    monkeypatch.setattr(approval, "publishing_refusal", lambda **_: "Your social media training has lapsed.")
     post = make_post()
     with pytest.raises(ValidationError, match="training has lapsed"):
         post_submit(actor=people.officer, post=post)
