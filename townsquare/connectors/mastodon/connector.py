@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
-import json
 import queue
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import requests
-from django.utils.html import strip_tags
-from mastodon import Mastodon, StreamListener
+from mastodon import Mastodon
 from mastodon import errors as m
 
 from townsquare.connectors import http
@@ -36,6 +32,8 @@ from townsquare.connectors.base import (
     OutboundPost,
     PublishResult,
 )
+from townsquare.connectors.mastodon.parsing import id_key, newest_id, parse_notification, parse_time, plain_text
+from townsquare.connectors.mastodon.stream import NotificationStream
 from townsquare.net.fetch import AddressRefused, checked_mount
 
 T = TypeVar("T")
@@ -44,7 +42,6 @@ REQUEST_TIMEOUT = 30.0
 PAGE_SIZE = 40
 MAX_PAGES = 25  # a poll reads at most 1,000 new notifications; the cursor carries on next time
 INBOUND_TYPES = ["mention"]  # replies to the council's posts arrive as mentions too
-STREAM_READ_TIMEOUT = 60.0  # servers send a heartbeat comment every ~15 s; silence this long is a dead stream
 STREAM_MAX_RECONNECTS = 5  # in a row without a successful connection; then the error goes to the caller
 
 
@@ -285,13 +282,13 @@ class MastodonConnector(Connector):
         page = self._last_json()
         posts = []
         for raw in page if isinstance(page, list) else []:
-            created = _time(raw.get("created_at"))
+            created = parse_time(raw.get("created_at"))
             if created is not None and created < since:
                 break
             posts.append(
                 AccountPost(
                     external_id=str(raw.get("id", "")),
-                    text=_plain(raw.get("content")),
+                    text=plain_text(raw.get("content")),
                     created_at=created,
                     url=str(raw.get("url") or ""),
                 )
@@ -323,12 +320,12 @@ class MastodonConnector(Connector):
             raw_page = self._last_json()
             if not isinstance(raw_page, list) or not raw_page:
                 break
-            parsed = [_parse_notification(n) for n in raw_page]
+            parsed = [parse_notification(n) for n in raw_page]
             items.extend(parsed)
-            cursor = _newest_id([n.get("id") for n in raw_page if isinstance(n, dict)], cursor)
+            cursor = newest_id([n.get("id") for n in raw_page if isinstance(n, dict)], cursor)
             if len(raw_page) < PAGE_SIZE or not kwargs.get("min_id"):
                 break
-        return InboundPage(items=sorted(items, key=lambda i: _id_key(i.external_id)), cursor=cursor)
+        return InboundPage(items=sorted(items, key=lambda i: id_key(i.external_id)), cursor=cursor)
 
     def search_posts(self, *, term: str, cursor: str = "") -> InboundPage:
         from townsquare.connectors.mastodon.search import search_posts  # it reads this module's parsers
@@ -374,7 +371,7 @@ class MastodonConnector(Connector):
         """
         failures = 0
         while not self.stop_stream.is_set():
-            stream = _NotificationStream(self._client(session=_CheckedSession()))
+            stream = NotificationStream(self._client(session=_CheckedSession()))
             try:
                 while not self.stop_stream.is_set():
                     try:
@@ -385,7 +382,7 @@ class MastodonConnector(Connector):
                         failures = 0
                     elif event == "notification":
                         if not isinstance(value, dict) or value.get("type") in INBOUND_TYPES:
-                            yield _parse_notification(value)
+                            yield parse_notification(value)
                     else:  # "ended"
                         break
             finally:
@@ -412,159 +409,3 @@ class MastodonConnector(Connector):
                 for k in ("id", "acct", "followers_count", "following_count", "statuses_count", "last_status_at")
             },
         )
-
-
-def _id_key(value: str) -> tuple[int, str]:
-    return (int(value), "") if value.isdigit() else (0, value)
-
-
-def _newest_id(ids: list[Any], cursor: str) -> str:
-    known = [str(i) for i in ids if i is not None] + ([cursor] if cursor else [])
-    return max(known, key=lambda v: (len(v), v)) if known else cursor
-
-
-def _parse_notification(raw: Any) -> InboundItem:
-    """One notification as an item; anything unexpected is kept, flagged, with what could be read."""
-    if not isinstance(raw, dict):
-        return InboundItem(
-            external_id="",
-            kind="",
-            author_handle="",
-            author_name="",
-            text="",
-            created_at=dt.datetime.now(dt.UTC),
-            raw={"value": raw},
-            malformed=True,
-            parse_error="The notification was not an object.",
-        )
-    problems: list[str] = []
-    status: dict[str, Any] = raw["status"] if isinstance(raw.get("status"), dict) else {}
-    account: dict[str, Any] = raw["account"] if isinstance(raw.get("account"), dict) else {}
-    if not status:
-        problems.append("The notification had no post.")
-    if not account:
-        problems.append("The notification had no author.")
-    created: dt.datetime | None = None
-    try:
-        created = dt.datetime.fromisoformat(
-            str(status.get("created_at") or raw.get("created_at")).replace("Z", "+00:00")
-        )
-    except ValueError:
-        problems.append("The notification's time could not be read.")
-    notification_id = raw.get("id")
-    # The status id, when there is one, so that a reply (OutboundPost.reply_to_external_id) and
-    # in_reply_to_external_id speak of the same ids; the stream and the poll give the same one.
-    external_id = (
-        str(status["id"])
-        if status.get("id") is not None
-        else (f"notification:{notification_id}" if notification_id is not None else "")
-    )
-    return InboundItem(
-        external_id=external_id,
-        kind="reply" if status.get("in_reply_to_id") else "mention",
-        author_handle=f"@{account['acct']}" if account.get("acct") else "",
-        author_name=str(account.get("display_name") or ""),
-        text=_plain(status.get("content")),
-        created_at=created or dt.datetime.now(dt.UTC),
-        url=str(status.get("url") or status.get("uri") or ""),
-        in_reply_to_external_id=str(status.get("in_reply_to_id") or ""),
-        raw=raw,
-        malformed=bool(problems),
-        parse_error=" ".join(problems),
-    )
-
-
-def _plain(content: Any) -> str:
-    """A status's HTML as the text that was sent."""
-    return html.unescape(strip_tags(str(content or "").replace("</p><p>", "\n\n").replace("<br>", "\n")))
-
-
-def _time(value: Any) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
-
-
-class _NotificationStream:
-    """One connection to the user notification stream, read in a daemon thread.
-
-    Events go to ``events`` as ("open", None), ("notification", the JSON as sent) and finally
-    ("ended", exception or None). The SSE body is read here rather than by Mastodon.py's listener
-    so that ``raw`` is the server's JSON, not the SDK's converted objects.
-    """
-
-    def __init__(self, api: Mastodon) -> None:
-        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self._api = api
-        self._response: requests.Response | None = None
-        self._exception: BaseException | None = None
-        self._closed = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="mastodon-stream", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        stream = self
-
-        class Listener(StreamListener):  # type: ignore[misc]
-            def handle_stream(self, response: requests.Response) -> None:
-                stream._response = response
-                if stream._closed.is_set():
-                    response.close()
-                    return
-                stream.events.put(("open", None))
-                stream._read(response)
-
-        try:
-            self._api.stream_user_notifications(Listener(), timeout=STREAM_READ_TIMEOUT)
-        except BaseException as exc:  # reported to the reading generator, which decides
-            self._exception = exc
-        self.events.put(("ended", self._exception))
-
-    def _read(self, response: requests.Response) -> None:
-        event: dict[str, str] = {}
-        for raw_line in response.iter_lines(chunk_size=1):
-            line = raw_line.decode("utf-8", errors="replace") if isinstance(raw_line, bytes) else raw_line
-            if line == "":
-                self._dispatch(event)
-                event = {}
-            elif not line.startswith(":"):  # ":" lines are heartbeats
-                key, _, value = line.partition(":")
-                value = value[1:] if value.startswith(" ") else value
-                event[key] = f"{event[key]}\n{value}" if key in event else value
-            if self._closed.is_set():
-                return
-
-    def _dispatch(self, event: dict[str, str]) -> None:
-        if event.get("event") != "notification":
-            return
-        try:
-            payload: Any = json.loads(event.get("data", ""))
-        except ValueError:
-            payload = event.get("data", "")  # kept, and flagged by _parse_notification
-        self.events.put(("notification", payload))
-
-    def error(self) -> ConnectorError:
-        """Why the stream ended, as a ConnectorError (RETRY when reconnecting may help)."""
-        response = self._response
-        if response is None:
-            response = getattr(self._api.session, "last_response", None)
-        if response is not None and response.status_code != 200:
-            if response.status_code == 401:
-                return ConnectorError(
-                    ErrorKind.REAUTHORISE,
-                    "Mastodon no longer accepts this channel's access token: it has expired or been revoked.",
-                    platform_code="401",
-                )
-            if response.status_code == 410:
-                return ConnectorError(ErrorKind.DISCONNECT, "The Mastodon account is gone.", platform_code="410")
-            return http.default_classify(response)
-        name = type(self._exception).__name__ if self._exception is not None else "the server closed it"
-        return ConnectorError(ErrorKind.RETRY, f"The Mastodon stream ended ({name}).")
-
-    def close(self) -> None:
-        self._closed.set()
-        response = self._response
-        if response is not None:
-            response.close()
-        self._thread.join(timeout=5.0)

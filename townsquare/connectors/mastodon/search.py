@@ -7,7 +7,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from townsquare.connectors.base import InboundItem, InboundPage
-from townsquare.connectors.mastodon.connector import _id_key, _newest_id, _parse_notification
+from townsquare.connectors.mastodon.parsing import id_key, newest_id, parse_notification
 
 if TYPE_CHECKING:
     from townsquare.connectors.mastodon.connector import MastodonConnector
@@ -18,7 +18,7 @@ PAGE_SIZE = 40
 def from_status(raw: dict[str, Any]) -> InboundItem:
     """A status as an item, read as a mention's status is; the status itself is kept raw."""
     wrapped = {"status": raw, "account": raw.get("account"), "created_at": raw.get("created_at")}
-    return dataclasses.replace(_parse_notification(wrapped), kind="public_post", raw=raw)
+    return dataclasses.replace(parse_notification(wrapped), kind="public_post", raw=raw)
 
 
 def search_posts(connector: MastodonConnector, *, term: str, cursor: str = "") -> InboundPage:
@@ -33,6 +33,6 @@ def search_posts(connector: MastodonConnector, *, term: str, cursor: str = "") -
         statuses = answer.get("statuses") if isinstance(answer, dict) else []
     found = [s for s in statuses or [] if isinstance(s, dict) and s.get("id") is not None]
     # Search may answer with older statuses too (servers differ on min_id there): keep the new ones.
-    fresh = [s for s in found if not cursor or _id_key(str(s["id"])) > _id_key(cursor)]
-    items = sorted((from_status(s) for s in fresh), key=lambda i: _id_key(i.external_id))
-    return InboundPage(items=items, cursor=_newest_id([s["id"] for s in fresh], cursor))
+    fresh = [s for s in found if not cursor or id_key(str(s["id"])) > id_key(cursor)]
+    items = sorted((from_status(s) for s in fresh), key=lambda i: id_key(i.external_id))
+    return InboundPage(items=items, cursor=newest_id([s["id"] for s in fresh], cursor))
