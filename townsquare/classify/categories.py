@@ -11,13 +11,23 @@ sentiment model's agreement as well as a cue.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
 import re
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 import hyperscan
+from django.conf import settings
 
 from townsquare.classify.cues import CUES as _CUES
+
+log = logging.getLogger(__name__)
 
 CATEGORIES = (
     "complaint",
@@ -56,7 +66,7 @@ _PREFILTER = (
 )
 
 
-def _database() -> hyperscan.Database:
+def _compile() -> hyperscan.Database:
     database = hyperscan.Database()
     database.compile(
         expressions=[compiled.pattern.encode("utf-8") for _, compiled in _PHRASES],
@@ -66,17 +76,41 @@ def _database() -> hyperscan.Database:
     return database
 
 
-_DATABASE = _database()
+@functools.cache
+def _database() -> hyperscan.Database:
+    """The phrases' database, compiled once (about ten seconds) and kept in ``VAR_DIR/cache`` under the
+    hash of the phrases, the flags and hyperscan's version, so other processes load it in milliseconds."""
+    key = hashlib.sha256(
+        json.dumps([[c.pattern for _, c in _PHRASES], _PREFILTER, _VERSION]).encode()
+    ).hexdigest()[:20]
+    path = Path(settings.VAR_DIR) / "cache" / f"categories-{key}.hsdb"
+    try:
+        return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except (OSError, hyperscan.error):
+        pass
+    database = _compile()
+    try:  # a half-written file is never read: it is written beside and renamed into place
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(hyperscan.dumpb(database))
+        partial.replace(path)
+    except OSError:
+        log.warning("The category phrases' compiled database could not be kept at %s.", path)
+    return database
+
+
+_VERSION = importlib.metadata.version("hyperscan")
 _SCRATCH = threading.local()  # hyperscan's scratch space serves one scan at a time: one per thread
 
 
 def _reported(text: str) -> list[int]:
     """The phrases hyperscan reports for ``text``: every phrase that matches, and perhaps a few that do not."""
+    database = _database()
     scratch = getattr(_SCRATCH, "space", None)
     if scratch is None:
-        scratch = _SCRATCH.space = hyperscan.Scratch(_DATABASE)
+        scratch = _SCRATCH.space = hyperscan.Scratch(database)
     reported: list[int] = []
-    _DATABASE.scan(
+    database.scan(
         text.encode("utf-8", "replace"),
         match_event_handler=lambda index, _start, _end, _flags, _context: reported.append(index),
         scratch=scratch,
