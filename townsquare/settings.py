@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "BreachStatusEnum": "townsquare.governance.models.Breach.Status",
         "TrainingRecordStatusEnum": "townsquare.governance.models.TrainingRecord.Status",
         "PostStatusEnum": "townsquare.publishing.models.Post.Status",
+        "ArchiveKindEnum": "townsquare.archive.models.Kind",
     },
 }
 

@@ -126,7 +126,10 @@ class ArchivePageSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ArchiveListView(APIView):
-    @extend_schema(parameters=FILTERS, responses=ArchivePageSerializer, summary="Search the council's archive")
+    @extend_schema(
+        operation_id="councils_archive_list", parameters=FILTERS, responses=ArchivePageSerializer,
+        summary="Search the council's archive",
+    )
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_ARCHIVE)
         size = request.query_params.get("page_size", "50")
@@ -152,7 +155,10 @@ class ArchiveListView(APIView):
 
 
 class ArchiveRecordView(APIView):
-    @extend_schema(responses=RecordDetailSerializer, summary="One archived record, with every version and its thread")
+    @extend_schema(
+        operation_id="councils_archive_record", responses=RecordDetailSerializer,
+        summary="One archived record, with every version and its thread",
+    )
     def get(self, request: Request, slug: str, pk: int) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_ARCHIVE)
         found = archive_record(council=council, user=request.user, pk=pk)
