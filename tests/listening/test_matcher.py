@@ -74,6 +74,11 @@ def test_no_queries_match_nothing():
     assert compile_queries([]).match("anything") == []
 
 
+def test_a_text_with_no_words_matches_nothing():
+    match_set = compile_queries([(0, parse("bin")), (1, parse("#bins OR @riverside"))])
+    assert [match_set.match(t) for t in ("", "  ", "!?#@", "#bins")] == [[], [], [], [1]]
+
+
 def test_repeated_occurrences_are_all_seen_for_near():
     match_set = compile_queries([(0, parse("bin NEAR/1 missed"))])
     assert match_set.match("bin was ok but the bin missed") == [0]
@@ -130,6 +135,9 @@ def test_a_query_too_large_to_multiply_out_keeps_its_tree():
     big = " AND ".join(pairs)
     assert 2 ** len(pairs) > MAX_CLAUSES
     texts = [" ".join(WORDS[:7]), " ".join(WORDS[7:14]), " ".join(WORDS[:6]), " ".join(WORDS[1:8]), "bin day"]
-    match_set = agrees([big, "bin", f"{big} NOT day", "bin NOT road"], texts)
-    assert set(match_set.tests) == {0, 2}
-    assert match_set.match(texts[0]) == [0, 1, 3]
+    texts += ["bin binding bins recycling recycle missed day", "bin x bins binding recycling recycle missed day"]
+    queries = [big, "bin", f"{big} NOT day", "bin NOT road", f"{big} NOT (bin NEAR/1 binding)"]
+    match_set = agrees(queries, texts)
+    assert set(match_set.tests) == {0, 2, 4}
+    assert [match_set.match(t) for t in texts[-2:]] == [[0, 1, 3], [0, 1, 3, 4]]
+    assert match_set.match(texts[0]) == [0, 1, 3, 4]
