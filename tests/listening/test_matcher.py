@@ -1,6 +1,9 @@
 import random
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from townsquare.listening.clauses import MAX_CLAUSES, Clause, clauses
 from townsquare.listening.matcher import compile_queries
 from townsquare.listening.query import QuerySyntaxError, matches, parse
 
@@ -42,8 +45,9 @@ def random_query(rng: random.Random, depth: int = 0) -> str:
     return f"({random_query(rng, depth + 1)}{op}{random_query(rng, depth + 1)})"
 
 
-def test_one_scan_agrees_with_each_query_evaluated_alone():
-    rng = random.Random(12)
+@pytest.mark.parametrize("seed", [12, 29])
+def test_one_scan_agrees_with_each_query_evaluated_alone(seed):
+    rng = random.Random(seed)
     queries = []
     while len(queries) < 400:
         text = random_query(rng)
@@ -70,6 +74,11 @@ def test_no_queries_match_nothing():
     assert compile_queries([]).match("anything") == []
 
 
+def test_a_text_with_no_words_matches_nothing():
+    match_set = compile_queries([(0, parse("bin")), (1, parse("#bins OR @riverside"))])
+    assert [match_set.match(t) for t in ("", "  ", "!?#@", "#bins")] == [[], [], [], [1]]
+
+
 def test_repeated_occurrences_are_all_seen_for_near():
     match_set = compile_queries([(0, parse("bin NEAR/1 missed"))])
     assert match_set.match("bin was ok but the bin missed") == [0]
@@ -82,3 +91,53 @@ def test_threads_may_match_against_one_set_at_once():
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(match_set.match, texts))
     assert results == expected
+
+
+def agrees(queries, texts):
+    match_set = compile_queries([(i, parse(q)) for i, q in enumerate(queries)])
+    for text in texts:
+        expected = [i for i, q in enumerate(queries) if matches(parse(q), text)]
+        assert match_set.match(text) == expected, text
+    return match_set
+
+
+def test_not_is_pushed_down_to_the_words():
+    a, b, c = (parse(w) for w in ("bin", "day", "road"))
+    assert clauses(parse("bin NOT (day OR road)")) == [Clause(present=frozenset({a}), absent=frozenset({b, c}))]
+    assert clauses(parse("bin NOT (day road)")) == [
+        Clause(present=frozenset({a}), absent=frozenset({b})),
+        Clause(present=frozenset({a}), absent=frozenset({c})),
+    ]
+
+
+def test_a_query_that_contradicts_itself_has_no_clauses_and_matches_nothing():
+    assert clauses(parse("bin NOT bin")) == []
+    assert compile_queries([(0, parse("bin NOT bin")), (1, parse("bin"))]).match("bin") == [1]
+
+
+def test_near_and_not_near_in_one_query():
+    queries = ["bin NOT (bin NEAR/1 day)", "(bin NEAR/2 day) NOT (road NEAR/1 day)", "bin NEAR/3 bin", "NOT road bin*"]
+    texts = [
+        "bin day",
+        "bin road day",
+        "bin x day road day",
+        "day bin",
+        "bin",
+        "bin bin",
+        "bin a b bin",
+        "binding road",
+    ]
+    agrees(queries, texts)
+
+
+def test_a_query_too_large_to_multiply_out_keeps_its_tree():
+    pairs = [f"({a} OR {b})" for a, b in zip(WORDS[:7], WORDS[7:14], strict=True)]
+    big = " AND ".join(pairs)
+    assert 2 ** len(pairs) > MAX_CLAUSES
+    texts = [" ".join(WORDS[:7]), " ".join(WORDS[7:14]), " ".join(WORDS[:6]), " ".join(WORDS[1:8]), "bin day"]
+    texts += ["bin binding bins recycling recycle missed day", "bin x bins binding recycling recycle missed day"]
+    queries = [big, "bin", f"{big} NOT day", "bin NOT road", f"{big} NOT (bin NEAR/1 binding)"]
+    match_set = agrees(queries, texts)
+    assert set(match_set.tests) == {0, 2, 4}
+    assert [match_set.match(t) for t in texts[-2:]] == [[0, 1, 3], [0, 1, 3, 4]]
+    assert match_set.match(texts[0]) == [0, 1, 3, 4]

@@ -2,11 +2,17 @@
 
 A text is read into tokens and laid out as `` tok tok tok `` (one space either side of each), so an
 atom is a pure literal: `` bin `` for a whole word, `` recycl`` for a wildcard, `` bin day `` for a
-phrase. One scan reports every atom occurrence; a query is evaluated only when an atom of its
-*cover* fired: atoms at least one of which any match must contain (for ``a AND b`` just one of
-them, for ``a OR b`` both), so most queries are never looked at. A query that would match with no
-atom at all is refused by the parser. A ``MatchSet``
-is never changed after it is built: a new set of queries makes a new ``MatchSet``.
+phrase. Each atom is reported at most once a scan (``HS_FLAG_SINGLEMATCH``): the scan yields the set
+of atoms present, and the few ``NEAR`` pairs to test are then located in the laid-out text.
+
+Each query is multiplied out into clauses (clauses.py) and each clause is filed under one atom it
+needs (its longest, as long words are rarer). For every atom that fired, the queries it alone
+satisfies are taken at once and its other clauses are tested with set operations (the other atoms
+needed, none of the atoms excluded), so a message that fires no atom costs only its scan and the
+queries whose words did not fire are never looked at. A query too large to multiply out keeps its
+tree, evaluated when an atom of its *cover* fired: atoms at least one of which any match must
+contain (for ``a AND b`` just one of them, for ``a OR b`` both). A ``MatchSet`` is never changed
+after it is built: a new set of queries makes a new ``MatchSet``.
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ from dataclasses import dataclass, field
 
 import hyperscan
 
+from townsquare.listening.clauses import Clause, TooManyClauses, clauses
 from townsquare.listening.query import And, Atom, Near, Node, Not, Or, atoms, near, tokens
 
 Found = dict[int, list[int]]  # atom id: the first token of each occurrence
 Test = Callable[[Found], bool]
+NearTest = tuple[int, int, int, bool]  # left atom id, right atom id, distance, whether it must hold
+Check = tuple[int, frozenset[int], frozenset[int], tuple[NearTest, ...]]  # query, atoms needed, excluded, nears
 
 
 def _literal(atom: Atom) -> bytes:
@@ -28,15 +37,31 @@ def _literal(atom: Atom) -> bytes:
     return body if atom.prefix else body + b" "
 
 
+def _fired(atom_id: int, _from: int, _to: int, _flags: int, fired: object) -> None:
+    fired.add(atom_id)  # type: ignore[attr-defined]  # the set passed as the scan's context
+
+
+def _positions(laid: bytes, literal: bytes) -> list[int]:
+    """The index of the first token of each occurrence of ``literal`` (overlapping ones too)."""
+    out = []
+    at = laid.find(literal)
+    while at >= 0:
+        out.append(laid.count(b" ", 0, at))
+        at = laid.find(literal, at + 1)
+    return out
+
+
 @dataclass(frozen=True)
 class MatchSet:
     """Compiled queries, each known by a key (a row id, or a line number)."""
 
     keys: tuple[Hashable, ...]
-    tests: tuple[Test, ...]
     atom_list: tuple[Atom, ...]
-    queries_of_atom: tuple[tuple[int, ...], ...]
-    literal_lengths: tuple[int, ...]
+    literals: tuple[bytes, ...]
+    direct: tuple[tuple[int, ...], ...]  # atom id: the queries it satisfies alone
+    checks: tuple[tuple[Check, ...], ...]  # atom id: the clauses filed under it
+    tested: tuple[tuple[int, ...], ...]  # atom id: the queries kept as trees with it in their cover
+    tests: dict[int, Test]  # query: its tree as closures (queries kept as trees only)
     database: hyperscan.Database | None = field(repr=False)
     # Hyperscan scratch space may serve one scan at a time: one per thread (web threads, workers).
     _scratch: threading.local = field(default_factory=threading.local, repr=False, compare=False)
@@ -52,23 +77,48 @@ class MatchSet:
         if self.database is None:
             return []
         toks = tokens(text)
-        laid = bytearray(b" ")
-        start_of: dict[int, int] = {}
-        for i, tok in enumerate(toks):
-            start_of[len(laid)] = i
-            laid += tok.encode() + b" "
-        found: dict[int, list[int]] = {}
-        lengths = self.literal_lengths
-
-        def on_match(atom_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
-            found.setdefault(atom_id, []).append(start_of[to - lengths[atom_id] + 1])
-
-        self.database.scan(bytes(laid), match_event_handler=on_match, scratch=self._thread_scratch())
-        if not found:
+        if not toks:
             return []
-        queries_of_atom, tests = self.queries_of_atom, self.tests
-        candidates = sorted({q for atom_id in found for q in queries_of_atom[atom_id]})
-        return [self.keys[q] for q in candidates if tests[q](found)]
+        laid = f" {' '.join(toks)} ".encode()
+        fired: set[int] = set()
+        self.database.scan(laid, match_event_handler=_fired, context=fired, scratch=self._thread_scratch())
+        if not fired:
+            return []
+        matched: set[int] = set()
+        direct, checks = self.direct, self.checks
+        for atom_id in fired:
+            matched.update(direct[atom_id])
+            for query, needed, excluded, nears in checks[atom_id]:
+                if needed <= fired and excluded.isdisjoint(fired) and (not nears or self._near(nears, fired, laid)):
+                    matched.add(query)
+        if self.tests:
+            self._trees(fired, laid, matched)
+        keys = self.keys
+        return [keys[q] for q in sorted(matched)]
+
+    def _near(self, nears: tuple[NearTest, ...], fired: set[int], laid: bytes) -> bool:
+        literals, atom_list = self.literals, self.atom_list
+        for left, right, distance, wanted in nears:
+            held = (
+                left in fired
+                and right in fired
+                and near(
+                    atom_list[left],
+                    _positions(laid, literals[left]),
+                    atom_list[right],
+                    _positions(laid, literals[right]),
+                    distance,
+                )
+            )
+            if held != wanted:
+                return False
+        return True
+
+    def _trees(self, fired: set[int], laid: bytes, matched: set[int]) -> None:
+        candidates = {q for atom_id in fired for q in self.tested[atom_id] if q not in matched}
+        if candidates:
+            found = {atom_id: _positions(laid, self.literals[atom_id]) for atom_id in fired}
+            matched.update(q for q in candidates if self.tests[q](found))
 
 
 def _cover(node: Node) -> frozenset[Atom] | None:
@@ -111,31 +161,83 @@ def _test(node: Node, ids: dict[Atom, int]) -> Test:
     return lambda found: any(t(found) for t in parts)
 
 
-def compile_queries(queries: Sequence[tuple[Hashable, Node]]) -> MatchSet:
-    """One database for all the queries' atoms. ``queries`` are (key, parsed tree) pairs."""
-    atom_ids: dict[Atom, int] = {}
-    queries_of: list[list[int]] = []
-    for index, (_key, tree) in enumerate(queries):
+class _Builder:
+    def __init__(self) -> None:
+        self.ids: dict[Atom, int] = {}
+        self.direct: list[dict[int, None]] = []
+        self.checks: list[list[Check]] = []
+        self.tested: list[list[int]] = []
+        self.tests: dict[int, Test] = {}
+
+    def atom_id(self, atom: Atom) -> int:
+        if atom not in self.ids:
+            self.ids[atom] = len(self.ids)
+            self.direct.append({})
+            self.checks.append([])
+            self.tested.append([])
+        return self.ids[atom]
+
+    def add(self, query: int, tree: Node) -> None:
         for atom in sorted(atoms(tree), key=repr):
-            if atom not in atom_ids:
-                atom_ids[atom] = len(atom_ids)
-                queries_of.append([])
+            self.atom_id(atom)
+        try:
+            found = clauses(tree)
+        except TooManyClauses:
+            found = None
+        if found is None or any(not c.present for c in found):
+            self._add_tree(query, tree)
+            return
+        for clause in found:
+            self._add_clause(query, clause)
+
+    def _add_clause(self, query: int, clause: Clause) -> None:
+        ids = self.ids
+        trigger = max(clause.present, key=lambda a: (len(_literal(a)), -ids[a]))
+        at = ids[trigger]
+        if len(clause.present) == 1 and not (clause.absent or clause.near or clause.not_near):
+            self.direct[at][query] = None
+            return
+        nears = tuple(
+            [(ids[n.left], ids[n.right], n.distance, True) for n in sorted(clause.near, key=repr)]
+            + [(ids[n.left], ids[n.right], n.distance, False) for n in sorted(clause.not_near, key=repr)]
+        )
+        needed = frozenset(ids[a] for a in clause.present) - {at}
+        self.checks[at].append((query, needed, frozenset(ids[a] for a in clause.absent), nears))
+
+    def _add_tree(self, query: int, tree: Node) -> None:
         cover = _cover(tree)
         for atom in sorted(cover if cover is not None else atoms(tree), key=repr):
-            queries_of[atom_ids[atom]].append(index)
-    atom_list = tuple(atom_ids)
-    literals = [_literal(a) for a in atom_list]
+            self.tested[self.ids[atom]].append(query)
+        self.tests[query] = _test(tree, self.ids)
+
+
+def compile_queries(queries: Sequence[tuple[Hashable, Node]]) -> MatchSet:
+    """One database for all the queries' atoms. ``queries`` are (key, parsed tree) pairs."""
+    builder = _Builder()
+    for index, (_key, tree) in enumerate(queries):
+        builder.add(index, tree)
+    atom_list = tuple(builder.ids)
+    literals = tuple(_literal(a) for a in atom_list)
     database = None
     if atom_list:
         database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         database.compile(
-            expressions=literals, ids=list(range(len(literals))), elements=len(literals), flags=0, literal=True
+            expressions=list(literals),
+            ids=list(range(len(literals))),
+            elements=len(literals),
+            flags=hyperscan.HS_FLAG_SINGLEMATCH,
+            literal=True,
         )
     return MatchSet(
         keys=tuple(k for k, _ in queries),
-        tests=tuple(_test(t, atom_ids) for _, t in queries),
         atom_list=atom_list,
-        queries_of_atom=tuple(tuple(q) for q in queries_of),
-        literal_lengths=tuple(len(lit) for lit in literals),
+        literals=literals,
+        direct=tuple(tuple(d) for d in builder.direct),
+        checks=tuple(
+            tuple(c for c in checks if c[0] not in direct)
+            for checks, direct in zip(builder.checks, builder.direct, strict=True)
+        ),
+        tested=tuple(tuple(t) for t in builder.tested),
+        tests=builder.tests,
         database=database,
     )
