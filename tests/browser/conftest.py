@@ -16,7 +16,7 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
     The site on 127.0.0.1 at a free port, static files (``assets/build``) served through the
     staticfiles finders. Asking for it makes the test transactional: the database is emptied after.
 ``demo_data``
-    The demo councils (riverside, hillcrest), the six demo people (password ``DEMO_PASSWORD``)
+    The demo councils (riverside, hillcrest), the seven demo people (password ``DEMO_PASSWORD``)
     and their channels, loaded with ``townsquare.demo.services.demo_load()`` by the first test in a
     process and from a copy of its tables (``tablecopy.py``) after that. Passwords use a fast
     hasher for the test (the sign-in form still checks them).

@@ -11,29 +11,47 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
+from townsquare.councils.services import membership_grant
 
-ALL = {"admin", "comms", "officer", "councillor", "auditor"}
+ALL = {"admin", "comms", "officer", "councillor", "auditor", "governance"}
+
+
+@pytest.fixture
+def people(people: SimpleNamespace, riverside) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+    """The shared people plus an information governance officer at Riverside."""
+    governance = User.objects.create_user("governance@riverside.example", "x", full_name="Governance Person")
+    membership_grant(actor=None, council=riverside, user=governance, role="governance")
+    people.governance = governance
+    return people
 
 # (method, url template, roles allowed at Riverside)
 PAGES = [
     ("get", "/c/riverside/", ALL),
-    ("get", "/c/riverside/channels/", {"admin", "comms", "officer", "auditor"}),
-    ("get", "/c/riverside/channels/{channel}/", {"admin", "comms", "officer", "auditor"}),
+    ("get", "/c/riverside/channels/", {"admin", "comms", "officer", "auditor", "governance"}),
+    ("get", "/c/riverside/channels/{channel}/", {"admin", "comms", "officer", "auditor", "governance"}),
     ("get", "/c/riverside/channels/{channel}/edit/", {"admin", "comms"}),
     ("get", "/c/riverside/channels/new/", {"admin", "comms"}),
     ("get", "/c/riverside/channels/import/", {"admin", "comms"}),
-    ("get", "/c/riverside/channels/export.csv", {"admin", "comms", "auditor"}),
-    ("get", "/c/riverside/channels/rationalisation/", {"admin", "comms", "auditor"}),
+    ("get", "/c/riverside/channels/export.csv", {"admin", "comms", "auditor", "governance"}),
+    ("get", "/c/riverside/channels/rationalisation/", {"admin", "comms", "auditor", "governance"}),
     ("get", "/c/riverside/people/", {"admin"}),
     ("get", "/c/riverside/settings/", {"admin"}),
-    ("get", "/c/riverside/audit/", {"admin", "auditor"}),
+    ("get", "/c/riverside/audit/", {"admin", "auditor", "governance"}),
+    ("get", "/c/riverside/archive/", {"comms", "officer", "auditor", "governance"}),
+    ("get", "/c/riverside/archive/retention/", {"auditor", "governance"}),
+    ("get", "/c/riverside/archive/holds/", {"auditor", "governance"}),
+    ("get", "/c/riverside/requests/", {"admin", "comms", "auditor", "governance"}),
+    ("get", "/c/riverside/requests/new/", {"admin", "comms", "auditor", "governance"}),
+    ("get", "/c/riverside/posts/new/", {"comms", "officer"}),
+    ("get", "/c/riverside/posts/approvals/", {"comms"}),
 ]
 API = [
-    ("get", "/api/councils/riverside/channels/", {"admin", "comms", "officer", "auditor"}),
-    ("get", "/api/councils/riverside/channels/{channel}/", {"admin", "comms", "officer", "auditor"}),
-    ("get", "/api/councils/riverside/rationalisation/", {"admin", "comms", "auditor"}),
-    ("get", "/api/councils/riverside/audit-events/", {"admin", "auditor"}),
+    ("get", "/api/councils/riverside/channels/", {"admin", "comms", "officer", "auditor", "governance"}),
+    ("get", "/api/councils/riverside/channels/{channel}/", {"admin", "comms", "officer", "auditor", "governance"}),
+    ("get", "/api/councils/riverside/rationalisation/", {"admin", "comms", "auditor", "governance"}),
+    ("get", "/api/councils/riverside/audit-events/", {"admin", "auditor", "governance"}),
 ]
 WRITES = [
     ("post", "/c/riverside/people/", {"admin"}),
@@ -43,6 +61,9 @@ WRITES = [
     ("post", "/c/riverside/channels/import/", {"admin", "comms"}),
     ("post", "/api/councils/riverside/channels/", {"admin", "comms"}),
     ("patch", "/api/councils/riverside/channels/{channel}/", {"admin", "comms"}),
+    ("post", "/c/riverside/posts/new/", {"comms", "officer"}),
+    # The permission is checked before the post is looked up, so any number stands for a post here.
+    ("post", "/c/riverside/posts/{channel}/decide/", {"comms"}),
 ]
 
 

@@ -41,6 +41,7 @@ def search(request: HttpRequest, council: Council) -> HttpResponse:
             "platforms": Platform.choices,
             "kinds": Kind.choices,
             "may_manage": Perm.MANAGE_RECORDS in perms,
+            "may_request": Perm.MANAGE_REQUESTS in perms,
             "total": records_visible_to(council=council, user=request.user).count() if not request.GET else None,
         },
     )

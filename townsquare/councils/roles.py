@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     OFFICER = "officer", "Service officer"
     COUNCILLOR = "councillor", "Councillor"
     AUDITOR = "auditor", "Auditor"
+    GOVERNANCE = "governance", "Information governance officer"
 
 
 class Perm(models.TextChoices):
@@ -59,6 +60,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_AUDIT,
             Perm.VIEW_ARCHIVE, Perm.MANAGE_RECORDS,
             Perm.MANAGE_REQUESTS,
+        }
+    ),
+    Role.GOVERNANCE: frozenset(
+        {
+            Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_ARCHIVE,
+            Perm.MANAGE_RECORDS, Perm.MANAGE_REQUESTS, Perm.VIEW_AUDIT,
         }
     ),
 }

@@ -19,6 +19,7 @@ PEOPLE: list[tuple[str, str, str, dict[str, list[str]]]] = [
     ("officer@riverside.example", "Jess Morgan", "Waste and Recycling Officer", {"riverside": ["officer"]}),
     ("councillor@riverside.example", "Cllr Alan Reid", "Portfolio Holder for Communications", {"riverside": ["councillor"]}),
     ("auditor@riverside.example", "Sam Patel", "Internal Auditor", {"riverside": ["auditor"]}),
+    ("governance@riverside.example", "Ruth Evans", "Information Governance Officer", {"riverside": ["governance"]}),
     ("officer@hillcrest.example", "Chris Lee", "Leisure Officer", {"hillcrest": ["officer"]}),
 ]
 

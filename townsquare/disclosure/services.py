@@ -101,6 +101,16 @@ def request_open(
     raise ValidationError("Could not give the request a reference: try again.")
 
 
+def request_open_with_search(*, actor: User, query: ArchiveQuery, **fields: Any) -> InformationRequest:
+    """Open a request (``request_open``'s fields) with an archive search already made, and hold what it
+    finds; both or neither are stored."""
+    if query.is_empty():
+        raise ValidationError("The archive search carried over is empty: search for something first.")
+    with transaction.atomic():
+        made = request_open(actor=actor, **fields)
+        return request_search_set(actor=actor, request=made, query=query)
+
+
 def request_open_from_item(*, actor: User | None, item: ReceivedItem, kind: str) -> InformationRequest:
     """The item's request: opened now (received when the item was sent), or the one it opened before."""
     existing = InformationRequest.objects.filter(source_item=item).first()

@@ -62,33 +62,49 @@ def register(request: HttpRequest, council: Council) -> HttpResponse:
     )
 
 
+def _carried_search(request: HttpRequest) -> tuple[ArchiveQuery | None, list[str]]:
+    """The archive search carried over from the archive page in the address (its own parameters)."""
+    try:
+        query = ArchiveQuery.from_querydict(request.GET)
+    except ValidationError as error:
+        return None, error.messages
+    return (None if query.is_empty() else query), []
+
+
 @council_view(KEEP)
 def open_request(request: HttpRequest, council: Council) -> HttpResponse:
     form = RequestForm(request.POST or None, council=council, initial={"received_on": timezone.localdate()})
+    query, problems = _carried_search(request)
+    for problem in problems:
+        form.add_error(None, f"The archive search carried over: {problem}")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         received = timezone.make_aware(dt.datetime.combine(data["received_on"], dt.time(9)))
+        fields = {
+            "council": council,
+            "kind": data["kind"],
+            "received_at": min(received, timezone.now()),
+            "summary": data["summary"],
+            "request_text": data["request_text"],
+            "requester_name": data["requester_name"],
+            "requester_address": data["requester_address"],
+            "requester_email": data["requester_email"],
+            "requester_handle": data["requester_handle"],
+            "officer": data["officer"],
+        }
         try:
-            made = services.request_open(
-                actor=_user(request),
-                council=council,
-                kind=data["kind"],
-                received_at=min(received, timezone.now()),
-                summary=data["summary"],
-                request_text=data["request_text"],
-                requester_name=data["requester_name"],
-                requester_address=data["requester_address"],
-                requester_email=data["requester_email"],
-                requester_handle=data["requester_handle"],
-                officer=data["officer"],
-            )
+            if query is None:
+                made = services.request_open(actor=_user(request), **fields)
+            else:
+                made = services.request_open_with_search(actor=_user(request), query=query, **fields)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, f"Request {made.reference} opened: reply due by {made.due_on:%-d %B %Y}.")
+            held = " Everything the archive search finds is held." if query is not None else ""
+            messages.success(request, f"Request {made.reference} opened: reply due by {made.due_on:%-d %B %Y}.{held}")
             return redirect("disclosure:request", council.slug, made.pk)
-    return render(request, "disclosure/open.html", {"form": form})
+    return render(request, "disclosure/open.html", {"form": form, "query": query})
 
 
 @require_POST

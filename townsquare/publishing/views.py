@@ -271,7 +271,9 @@ def queue(request: HttpRequest, council: Council) -> HttpResponse:
             for post, reason in refused:
                 messages.error(request, f"Not approved, “{post}”: {reason}")
         return redirect("publishing:queue", slug=council.slug)
-    posts = [_post_context(post) for post in approval_queue(council=council)]
+    waiting = approval_queue(council=council).select_related("inbox_reply__item")
+    # An inbox reply names the item it answers, so the approver reads the reply beside the question.
+    posts = [{**_post_context(post), "answers": getattr(post, "inbox_reply", None)} for post in waiting]
     return render(request, "publishing/queue.html", {"items": posts})
 
 
