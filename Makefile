@@ -25,6 +25,7 @@ run: demo
 ## The whole test suite: lint, types, then the tests on SQLite and again on PostgreSQL
 test: setup-test
 	$(VENV)/bin/ruff check townsquare tests
+	$(VENV)/bin/ruff format --check townsquare tests
 	$(VENV)/bin/mypy townsquare
 	scripts/test.sh
 

@@ -96,7 +96,10 @@ def client_for() -> Callable[[User], Client]:
 @pytest.fixture
 def channel(riverside: Council, people: SimpleNamespace) -> Channel:
     made = Channel.objects.create(
-        council=riverside, platform="facebook", name="Riverside Waste", handle="RiversideBins",
+        council=riverside,
+        platform="facebook",
+        name="Riverside Waste",
+        handle="RiversideBins",
         owner=people.comms,
     )
     made.assignees.add(people.officer)

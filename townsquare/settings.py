@@ -121,7 +121,8 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'townsquare.sqlite3'}", conn_max_age=envint("DB_CONN_MAX_AGE", 60)
+        envstr("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'townsquare.sqlite3'}",
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -209,9 +210,15 @@ X_FRAME_OPTIONS = "DENY"
 # lead to https only (connecting a platform redirects to its sign-in).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"], "script-src": ["'self'", NONCE], "style-src": ["'self'", NONCE],
-        "img-src": ["'self'", "data:"], "font-src": ["'self'"], "connect-src": ["'self'"],
-        "object-src": ["'none'"], "base-uri": ["'none'"], "frame-ancestors": ["'none'"],
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
         "form-action": ["'self'", "https:"],
     }
 }
@@ -219,9 +226,27 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture", "encrypted-media",
-        "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort", "local-fonts", "magnetometer",
-        "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
         "xr-spatial-tracking",
     )
 }

@@ -20,8 +20,15 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"TESTING", "DEBUG", "SECRET_KEY", "TOWNSQUARE_DEMO", "TOWNSQUARE_ENCRYPTION_KEYS",
-                     "TOWNSQUARE_AUDIT_KEYS"}
+        if k
+        not in {
+            "TESTING",
+            "DEBUG",
+            "SECRET_KEY",
+            "TOWNSQUARE_DEMO",
+            "TOWNSQUARE_ENCRYPTION_KEYS",
+            "TOWNSQUARE_AUDIT_KEYS",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -62,8 +69,12 @@ def test_a_server_refuses_to_start_without_encryption_keys_or_with_a_bad_one() -
 
 
 def test_a_server_with_its_own_secrets_starts() -> None:
-    result = _manage("check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-                     TOWNSQUARE_AUDIT_KEYS=AUDIT_KEY)
+    result = _manage(
+        "check",
+        SECRET_KEY=OWN_KEY,
+        TOWNSQUARE_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        TOWNSQUARE_AUDIT_KEYS=AUDIT_KEY,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -71,7 +82,9 @@ def test_a_server_refuses_to_start_without_audit_keys_or_with_a_short_one() -> N
     fernet = Fernet.generate_key().decode()
     missing = _manage("check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=fernet)
     assert missing.returncode != 0 and "Set TOWNSQUARE_AUDIT_KEYS" in missing.stderr
-    short = _manage("check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=fernet, TOWNSQUARE_AUDIT_KEYS="short-secret")
+    short = _manage(
+        "check", SECRET_KEY=OWN_KEY, TOWNSQUARE_ENCRYPTION_KEYS=fernet, TOWNSQUARE_AUDIT_KEYS="short-secret"
+    )
     assert short.returncode != 0 and "shorter than 32" in short.stderr and "short-secret" not in short.stderr
 
 

@@ -1,4 +1,5 @@
-"""The archive's pages and API: search, a record with its versions, retention, disposal and holds; outsiders kept out."""
+"""The archive's pages and API: search, a record with its versions, retention, disposal and holds;
+outsiders kept out."""
 
 from __future__ import annotations
 

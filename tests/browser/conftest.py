@@ -215,7 +215,8 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
         page.evaluate(_axe_source)
     result: list[dict[str, Any]] = page.evaluate(
         """async (tags) => {
-            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            const results = await axe.run(
+                document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
             return results.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 nodes: v.nodes.map(n => ({target: n.target, html: n.html})),

@@ -34,11 +34,20 @@ def test_review_falls_due_owner_publishes_councillor_acknowledges(
     riverside = Council.objects.get(slug="riverside")
     comms = User.objects.get(email="comms@riverside.example")
     policy = Policy.objects.create(
-        council=riverside, title="Social Media Policy for Members", kind=Policy.Kind.MEMBERS_POLICY,
-        audience=Audience.MEMBERS, owner=comms, review_interval_months=6,
+        council=riverside,
+        title="Social Media Policy for Members",
+        kind=Policy.Kind.MEMBERS_POLICY,
+        audience=Audience.MEMBERS,
+        owner=comms,
+        review_interval_months=6,
     )
-    policy_version_publish(actor=comms, policy=policy, number="1.0", approved_by="Cabinet",
-                           approved_on=timezone.localdate() - dt.timedelta(days=175))
+    policy_version_publish(
+        actor=comms,
+        policy=policy,
+        number="1.0",
+        approved_by="Cabinet",
+        approved_on=timezone.localdate() - dt.timedelta(days=175),
+    )
     policy.refresh_from_db()
     assert policy.next_review_on is not None and policy.next_review_on <= timezone.localdate() + dt.timedelta(days=30)
 

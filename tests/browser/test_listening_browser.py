@@ -67,7 +67,10 @@ def test_write_try_and_save_a_listening_query(
     # Triggers: tag what the query catches, and alert on it; then a matching mention arrives.
     page.get_by_role("link", name="Triggers and alerts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Triggers")
-    for name, action, tag in (("Tag streetlights", "Tag it", "streetlights"), ("Streetlight alert", "Send an alert", "")):
+    for name, action, tag in (
+        ("Tag streetlights", "Tag it", "streetlights"),
+        ("Streetlight alert", "Send an alert", ""),
+    ):
         page.get_by_role("link", name="Add a trigger").click()
         page.get_by_label("Name").fill(name)
         page.get_by_label("It matches a listening query").check()
@@ -84,8 +87,14 @@ def test_write_try_and_save_a_listening_query(
     channel = Channel.objects.filter(council=riverside).order_by("pk").first()
     assert channel is not None
     cache.forget(riverside.pk)  # every process picks the change up within seconds; this one at once
-    said = InboundItem("sandbox-streetlight", "mention", "@resident", "A Resident",
-                       "The streetlight outside number 4 is flickering all night", created_at=timezone.now())
+    said = InboundItem(
+        "sandbox-streetlight",
+        "mention",
+        "@resident",
+        "A Resident",
+        "The streetlight outside number 4 is flickering all night",
+        created_at=timezone.now(),
+    )
     new, _ = inbound_store(channel=channel, items=[said])
     page.reload()
     expect(page.locator("main")).to_contain_text("Streetlight alert: a message from @resident")

@@ -25,8 +25,9 @@ Shot = Callable[..., Path]
 MEETINGS = "/c/riverside/meetings"
 
 
-def test_import_promote_stream_agree_and_enter_views(page: Page, demo_data: None, sign_in: Callable[..., None],
-                                                     axe_check: Check, screenshot: Shot) -> None:
+def test_import_promote_stream_agree_and_enter_views(
+    page: Page, demo_data: None, sign_in: Callable[..., None], axe_check: Check, screenshot: Shot
+) -> None:
     today = timezone.localdate()
     # The demo's own meetings are there as on a demo site (loaded here if the demo loader does not yet).
     if not Meeting.objects.exists():
@@ -34,8 +35,9 @@ def test_import_promote_stream_agree_and_enter_views(page: Page, demo_data: None
     demo_meetings = Meeting.objects.count()
     # A Wednesday more than two weeks ahead: after the demo's Full Council, so the two are told apart.
     full_council = next_weekday(today + dt.timedelta(days=17), 2)
-    calendar = moderngov_ics(full_council=full_council, cabinet=today + dt.timedelta(days=19),
-                             planning=today + dt.timedelta(days=21))
+    calendar = moderngov_ics(
+        full_council=full_council, cabinet=today + dt.timedelta(days=19), planning=today + dt.timedelta(days=21)
+    )
     full_council_link = f"Full Council, {full_council.day} {full_council:%B %Y}"
     sign_in(page, "comms@riverside.example")
 
@@ -53,7 +55,8 @@ def test_import_promote_stream_agree_and_enter_views(page: Page, demo_data: None
     page.get_by_role("link", name="Import the calendar").click()
     axe_check(page)
     page.get_by_label("Calendar file (.ics) or CSV file").set_input_files(
-        FilePayload(name="riverside-meetings.ics", mimeType="text/calendar", buffer=calendar))
+        FilePayload(name="riverside-meetings.ics", mimeType="text/calendar", buffer=calendar)
+    )
     page.get_by_role("button", name="Read the file").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the 3 meetings before saving")
     expect(page.locator("table")).to_contain_text("Planning Committee")

@@ -25,8 +25,9 @@ def visit(page: Page, path: str, heading: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
 
 
-def test_the_policy_pages_are_accessible_and_work(page: Page, demo_data: None, sign_in: Callable[..., None],
-                                                  axe_check: Check, screenshot: Shot) -> None:
+def test_the_policy_pages_are_accessible_and_work(
+    page: Page, demo_data: None, sign_in: Callable[..., None], axe_check: Check, screenshot: Shot
+) -> None:
     sign_in(page, "comms@riverside.example")
     for path, heading, name in (
         ("/", "Policy rules", "policy-rules"),

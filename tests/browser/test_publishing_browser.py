@@ -39,14 +39,24 @@ def toot_channel(demo_data: None, mastodon: MastodonServer, settings: object, tm
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
     channel = Channel.objects.get(council__slug="riverside", platform="mastodon")
     channel.assignees.add(User.objects.get(email="officer@riverside.example"))
-    connection_connect(actor=None, channel=channel, credentials=Credentials({"access_token": "token0"}),
-                       account=AccountInfo(external_id="1", handle="@council0"), base_url=mastodon.url)
+    connection_connect(
+        actor=None,
+        channel=channel,
+        credentials=Credentials({"access_token": "token0"}),
+        account=AccountInfo(external_id="1", handle="@council0"),
+        base_url=mastodon.url,
+    )
     return channel
 
 
-def test_draft_blocked_fixed_submitted_approved_published(page: Page, toot_channel: Channel, mastodon: MastodonServer,
-                                                          sign_in: Callable[..., None], axe_check: Check,
-                                                          screenshot: Shot) -> None:
+def test_draft_blocked_fixed_submitted_approved_published(
+    page: Page,
+    toot_channel: Channel,
+    mastodon: MastodonServer,
+    sign_in: Callable[..., None],
+    axe_check: Check,
+    screenshot: Shot,
+) -> None:
     sign_in(page, "officer@riverside.example")
     page.goto(f"{RIVERSIDE}/posts/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your posts")
@@ -60,8 +70,9 @@ def test_draft_blocked_fixed_submitted_approved_published(page: Page, toot_chann
     post = Post.objects.get(text=TEXT)
 
     # An image with no alt text: the draft cannot be submitted.
-    page.get_by_label("Upload an image").set_input_files(FilePayload(name="calendar.png", mimeType="image/png",
-                                                                     buffer=PNG))
+    page.get_by_label("Upload an image").set_input_files(
+        FilePayload(name="calendar.png", mimeType="image/png", buffer=PNG)
+    )
     page.get_by_role("button", name="Upload image").click()
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("no alt text")

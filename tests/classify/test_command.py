@@ -23,8 +23,11 @@ def test_one_json_object_per_line_with_the_councils_services(tmp_path, riverside
     Service.objects.create(council=riverside, name="Waste and Recycling")
     Service.objects.create(council=riverside, name="Highways")
     path = tmp_path / "messages.txt"
-    path.write_text("My bin wasn't collected again, disgraceful\n\nMae twll mawr yn y ffordd\n"
-                    "FOI request: spending on consultants\n", encoding="utf-8")
+    path.write_text(
+        "My bin wasn't collected again, disgraceful\n\nMae twll mawr yn y ffordd\n"
+        "FOI request: spending on consultants\n",
+        encoding="utf-8",
+    )
     for extra in ([], ["--first-pass"]):
         lines = run("--input", str(path), "--council", "riverside", *extra)
         assert len(lines) == 4
@@ -32,8 +35,7 @@ def test_one_json_object_per_line_with_the_councils_services(tmp_path, riverside
         assert lines[0]["service"] == "Waste and Recycling"
         assert lines[0]["sentiment"] == "negative"
         assert "complaint" in lines[0]["categories"]
-        assert lines[1] == {"sentiment": "neutral", "categories": [], "risk": "low", "language": "und",
-                            "service": None}
+        assert lines[1] == {"sentiment": "neutral", "categories": [], "risk": "low", "language": "und", "service": None}
         assert (lines[2]["language"], lines[2]["service"]) == ("cy", "Highways")
         assert lines[3]["categories"] == ["foi_request"] and lines[3]["risk"] == "medium"
 

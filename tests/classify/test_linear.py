@@ -16,9 +16,8 @@ def tiny() -> LinearHeads:
     features = ["w:bad", "w:good", "b:very bad"]
     idf = np.array([2.0, 1.0, 3.0])
     coef = np.array([[1.5, 0.0], [-1.0, 0.0], [0.5, 0.0]])
-    matrix = np.column_stack([coef[:, 0] * idf, [1.0, 1.0, 1.0], idf ** 2]).astype(np.float32)
-    return LinearHeads(features, matrix, np.array([-0.25, 0.0]), ["head", "count"],
-                       {"raw_outputs": ["count"]})
+    matrix = np.column_stack([coef[:, 0] * idf, [1.0, 1.0, 1.0], idf**2]).astype(np.float32)
+    return LinearHeads(features, matrix, np.array([-0.25, 0.0]), ["head", "count"], {"raw_outputs": ["count"]})
 
 
 def test_scores_follow_the_formula() -> None:

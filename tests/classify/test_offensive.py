@@ -87,12 +87,15 @@ def reference_score(model: OffensiveModel, text: str) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-@pytest.mark.parametrize("text", [
-    "the the the bins the bins",  # one word many times: counts above one everywhere
-    "thing things thinking nothing something",  # shared letter sequences between different words
-    "idiot idiot idiot idiot!!! @user @user @user",
-    "Bin day bin day BIN DAY 🗑️🗑️",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the the the bins the bins",  # one word many times: counts above one everywhere
+        "thing things thinking nothing something",  # shared letter sequences between different words
+        "idiot idiot idiot idiot!!! @user @user @user",
+        "Bin day bin day BIN DAY 🗑️🗑️",
+    ],
+)
 def test_fast_path_matches_the_reference_computation_for_repeated_features(text: str) -> None:
     model = default_model()
     assert model.score(text) == pytest.approx(reference_score(model, text), abs=1e-9)
@@ -102,10 +105,10 @@ def test_spans_point_at_the_offensive_words() -> None:
     text = "Councillor Smith is a lying piece of shit"
     spans = offensive_spans(text)
     assert spans[0].text == "shit"
-    assert text[spans[0].start:spans[0].end] == "shit"
+    assert text[spans[0].start : spans[0].end] == "shit"
 
     text = "@RiversideDC you are a useless idiot, go to hell"
-    found = {text[s.start:s.end] for s in offensive_spans(text)}
+    found = {text[s.start : s.end] for s in offensive_spans(text)}
     assert {"idiot", "hell"} <= found
     assert not found & {"@RiversideDC", "you", "are", "a", "go", "to"}
     weights = [s.weight for s in offensive_spans(text)]
@@ -158,8 +161,10 @@ def test_starred_swear_words_are_one_token() -> None:
 
 
 def test_scores_of_many_texts_in_order() -> None:
-    assert offensive.scores(["Shut the fuck up", "Thank you"]) == [offensive_score("Shut the fuck up"),
-                                                                  offensive_score("Thank you")]
+    assert offensive.scores(["Shut the fuck up", "Thank you"]) == [
+        offensive_score("Shut the fuck up"),
+        offensive_score("Thank you"),
+    ]
 
 
 def test_a_model_file_of_another_format_is_refused() -> None:

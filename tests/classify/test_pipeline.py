@@ -24,7 +24,10 @@ EXAMPLES = [
     ("Cais rhyddid gwybodaeth: faint a wariwyd ar dacsis y llynedd?", "foi_request"),
     ("This is a subject access request for all the data you hold about me", "sar_request"),
     ("Dw i eisiau gweld yr holl wybodaeth sydd gennych amdana i o dan y ddeddf diogelu data", "sar_request"),
-    ("I'm a journalist at the Riverside Echo, could the press office comment on the car park closure?", "media_enquiry"),
+    (
+        "I'm a journalist at the Riverside Echo, could the press office comment on the car park closure?",
+        "media_enquiry",
+    ),
     ("Newyddiadurwr sydd yma, oes gan y cyngor sylw am y ffordd?", "media_enquiry"),
     ("I'll burn your office down if you tow my car again", "abuse_threat"),
     ("You useless fucking idiots", "abuse_threat"),
@@ -58,38 +61,57 @@ def test_every_category_has_an_english_and_a_welsh_example() -> None:
 
 @pytest.mark.parametrize("run", PASSES, ids=["first", "second"])
 def test_plain_questions_have_no_alarming_category_and_low_risk(run) -> None:
-    texts = ["What time does the library open on Saturday?", "Pryd mae'r llyfrgell ar agor ddydd Sadwrn?",
-             "Is the recycling centre open on bank holiday Monday?"]
+    texts = [
+        "What time does the library open on Saturday?",
+        "Pryd mae'r llyfrgell ar agor ddydd Sadwrn?",
+        "Is the recycling centre open on bank holiday Monday?",
+    ]
     for result in run(texts):
-        assert not set(result.categories) & {"safeguarding", "abuse_threat", "foi_request", "sar_request",
-                                             "media_enquiry", "spam"}
+        assert not set(result.categories) & {
+            "safeguarding",
+            "abuse_threat",
+            "foi_request",
+            "sar_request",
+            "media_enquiry",
+            "spam",
+        }
         assert result.risk == "low"
 
 
 @pytest.mark.parametrize("run", PASSES, ids=["first", "second"])
 def test_risk_levels(run) -> None:
-    urgent, threat, abuse, media, foi, low = run([
-        "I can't go on, I'm going to kill myself tonight",
-        "Watch your back, I know where the planning officer lives",
-        "You are a useless bunch of fucking idiots",
-        "Reporter from the Gazette here, can the press office comment on the fire?",
-        "FOI request: the number of potholes repaired last year",
-        "What are the opening times of the tip?",
-    ])
+    urgent, threat, abuse, media, foi, low = run(
+        [
+            "I can't go on, I'm going to kill myself tonight",
+            "Watch your back, I know where the planning officer lives",
+            "You are a useless bunch of fucking idiots",
+            "Reporter from the Gazette here, can the press office comment on the fire?",
+            "FOI request: the number of potholes repaired last year",
+            "What are the opening times of the tip?",
+        ]
+    )
     assert (urgent.risk, threat.risk, abuse.risk, media.risk, foi.risk, low.risk) == (
-        "urgent", "urgent", "high", "high", "medium", "low")
+        "urgent",
+        "urgent",
+        "high",
+        "high",
+        "medium",
+        "low",
+    )
     assert all(r.risk in RISKS for r in (urgent, threat, abuse, media, foi, low))
 
 
 @pytest.mark.parametrize("run", PASSES, ids=["first", "second"])
 def test_sentiment_of_clear_messages(run) -> None:
-    negative, neutral, positive, welsh_positive, welsh_negative = run([
-        "The bins weren't collected again, absolutely disgraceful service",
-        "Council offices will be closed on Monday",
-        "Thank you, the new park is lovely, great job everyone!",
-        "Diolch yn fawr, gwasanaeth gwych",
-        "Mae'r gwasanaeth yn warthus ac yn ofnadwy",
-    ])
+    negative, neutral, positive, welsh_positive, welsh_negative = run(
+        [
+            "The bins weren't collected again, absolutely disgraceful service",
+            "Council offices will be closed on Monday",
+            "Thank you, the new park is lovely, great job everyone!",
+            "Diolch yn fawr, gwasanaeth gwych",
+            "Mae'r gwasanaeth yn warthus ac yn ofnadwy",
+        ]
+    )
     assert negative.sentiment == "negative"
     assert neutral.sentiment == "neutral"
     assert positive.sentiment == "positive"
@@ -98,39 +120,54 @@ def test_sentiment_of_clear_messages(run) -> None:
     assert sum(negative.sentiment_scores) == pytest.approx(1.0, abs=1e-3)
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("My bin wasn't collected on Tuesday", "en"),
-    ("Ni chafodd fy min ei gasglu ddydd Mawrth", "cy"),
-    ("Diolch yn fawr iawn", "cy"),
-    ("Nadolig llawen i bawb yn y cyngor", "cy"),
-    ("Dzień dobry, kiedy jest odbiór śmieci w mojej okolicy?", "pl"),
-    ("Fantastic!", "en"),
-    ("👍👍", "und"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("My bin wasn't collected on Tuesday", "en"),
+        ("Ni chafodd fy min ei gasglu ddydd Mawrth", "cy"),
+        ("Diolch yn fawr iawn", "cy"),
+        ("Nadolig llawen i bawb yn y cyngor", "cy"),
+        ("Dzień dobry, kiedy jest odbiór śmieci w mojej okolicy?", "pl"),
+        ("Fantastic!", "en"),
+        ("👍👍", "und"),
+    ],
+)
 def test_language_knows_welsh(text: str, code: str) -> None:
     for run in PASSES:
         assert run([text])[0].language == code
 
 
 def riverside_router() -> Router:
-    names = ["Waste and Recycling", "Highways", "Council Tax", "Housing", "Planning", "Parking",
-             "Environmental Health", "Libraries", "Leisure"]
+    names = [
+        "Waste and Recycling",
+        "Highways",
+        "Council Tax",
+        "Housing",
+        "Planning",
+        "Parking",
+        "Environmental Health",
+        "Libraries",
+        "Leisure",
+    ]
     return Router([ServiceProfile(n, name) for n, name in enumerate(names)])
 
 
-@pytest.mark.parametrize(("text", "service"), [
-    ("My wheelie bin wasn't emptied", "Waste and Recycling"),
-    ("Huge pothole outside the school", "Highways"),
-    ("I've been charged council tax twice this month", "Council Tax"),
-    ("Black mould in our council flat, need a repair", "Housing"),
-    ("Do I need planning permission for a porch?", "Planning"),
-    ("Got a parking ticket on Bridge Street", "Parking"),
-    ("Rats by the takeaway bins, please send pest control", "Environmental Health"),
-    ("Can I renew library books online?", "Libraries"),
-    ("Is the swimming pool at the leisure centre open?", "Leisure"),
-    ("Mae twll mawr yn y ffordd", "Highways"),
-    ("Mae'r llyfrgell ar gau heddiw?", "Libraries"),
-])
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("My wheelie bin wasn't emptied", "Waste and Recycling"),
+        ("Huge pothole outside the school", "Highways"),
+        ("I've been charged council tax twice this month", "Council Tax"),
+        ("Black mould in our council flat, need a repair", "Housing"),
+        ("Do I need planning permission for a porch?", "Planning"),
+        ("Got a parking ticket on Bridge Street", "Parking"),
+        ("Rats by the takeaway bins, please send pest control", "Environmental Health"),
+        ("Can I renew library books online?", "Libraries"),
+        ("Is the swimming pool at the leisure centre open?", "Leisure"),
+        ("Mae twll mawr yn y ffordd", "Highways"),
+        ("Mae'r llyfrgell ar gau heddiw?", "Libraries"),
+    ],
+)
 def test_routing_by_built_in_words(text: str, service: str) -> None:
     for run in PASSES:
         assert run([text], riverside_router())[0].service == service
@@ -148,8 +185,14 @@ def test_examples_and_words_teach_the_router() -> None:
     taught = Router([ServiceProfile(1, "Highways"), ServiceProfile(2, "Transport", ["bus shelter", "bus stop"])])
     route = taught.route(text)
     assert route is not None and route.name == "Transport" and "bus shelter" in route.terms
-    by_example = Router([ServiceProfile(1, "Highways"), ServiceProfile(
-        2, "Transport", examples=["The bus shelter on King Street is smashed", "Bus shelter glass broken again"])])
+    by_example = Router(
+        [
+            ServiceProfile(1, "Highways"),
+            ServiceProfile(
+                2, "Transport", examples=["The bus shelter on King Street is smashed", "Bus shelter glass broken again"]
+            ),
+        ]
+    )
     assert by_example.route(text).name == "Transport"  # type: ignore[union-attr]
     assert "pothole" in default_words("Highways and Transport")
 
@@ -169,8 +212,13 @@ def test_batches_keep_order_and_awkward_input_is_answered() -> None:
     for run in PASSES:
         results = run(texts)
         assert len(results) == len(texts)
-        assert results[0].as_json() == {"sentiment": "neutral", "categories": [], "risk": "low",
-                                        "language": "und", "service": None}
+        assert results[0].as_json() == {
+            "sentiment": "neutral",
+            "categories": [],
+            "risk": "low",
+            "language": "und",
+            "service": None,
+        }
         assert "foi_request" in results[-1].categories
     assert pipeline.first_pass([]) == []
 

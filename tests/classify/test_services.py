@@ -21,8 +21,17 @@ from townsquare.councils.models import Service
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ["Waste and Recycling", "Highways", "Council Tax", "Housing", "Planning", "Parking",
-         "Environmental Health", "Libraries", "Leisure"]
+NAMES = [
+    "Waste and Recycling",
+    "Highways",
+    "Council Tax",
+    "Housing",
+    "Planning",
+    "Parking",
+    "Environmental Health",
+    "Libraries",
+    "Leisure",
+]
 
 
 @pytest.fixture
@@ -45,34 +54,62 @@ def test_classify_texts_routes_to_the_councils_services(riverside, hillcrest, se
 def test_a_service_correction_is_kept_audited_and_teaches_the_router(riverside, services, people) -> None:
     text = "Graffiti all over the war memorial again"
     assert classify_text(text, riverside).service is None
-    correction = classification_correct(actor=people.officer, council=riverside, text=text, field="service",
-                                        suggested=None, corrected=services["Environmental Health"].pk)
+    correction = classification_correct(
+        actor=people.officer,
+        council=riverside,
+        text=text,
+        field="service",
+        suggested=None,
+        corrected=services["Environmental Health"].pk,
+    )
     assert correction.service == services["Environmental Health"]
     example = RoutingExample.objects.get(service=services["Environmental Health"])
     assert (example.text, example.source, example.created_by) == (text, "correction", people.officer)
     assert AuditEvent.objects.filter(action="classification.corrected", council=riverside).count() == 1
     assert classify_text("More graffiti on the memorial", riverside).service == "Environmental Health"
-    assert corrections_for_training(riverside) == [{"council": "riverside", "text": text, "field": "service",
-                                                    "suggested": None,
-                                                    "corrected": services["Environmental Health"].pk}]
+    assert corrections_for_training(riverside) == [
+        {
+            "council": "riverside",
+            "text": text,
+            "field": "service",
+            "suggested": None,
+            "corrected": services["Environmental Health"].pk,
+        }
+    ]
 
 
 def test_corrections_of_each_field_are_validated(riverside, hillcrest, services, people) -> None:
     good = {"sentiment": "negative", "categories": ["praise", "complaint"], "risk": "urgent", "language": "cy"}
     for field, value in good.items():
-        classification_correct(actor=people.officer, council=riverside, text="Some message", field=field,
-                               suggested=None, corrected=value)
+        classification_correct(
+            actor=people.officer, council=riverside, text="Some message", field=field, suggested=None, corrected=value
+        )
     assert ClassificationCorrection.objects.get(field="categories").corrected == ["complaint", "praise"]
     other = Service.objects.create(council=hillcrest, name="Waste")
-    bad = [("sentiment", "angry"), ("categories", ["complaint", "rant"]), ("categories", "complaint"),
-           ("risk", "severe"), ("language", "Welsh"), ("service", other.pk), ("service", 999_999), ("mood", "x")]
+    bad = [
+        ("sentiment", "angry"),
+        ("categories", ["complaint", "rant"]),
+        ("categories", "complaint"),
+        ("risk", "severe"),
+        ("language", "Welsh"),
+        ("service", other.pk),
+        ("service", 999_999),
+        ("mood", "x"),
+    ]
     for field, value in bad:
         with pytest.raises(ValidationError):
-            classification_correct(actor=people.officer, council=riverside, text="Some message", field=field,
-                                   suggested=None, corrected=value)
+            classification_correct(
+                actor=people.officer,
+                council=riverside,
+                text="Some message",
+                field=field,
+                suggested=None,
+                corrected=value,
+            )
     with pytest.raises(ValidationError):
-        classification_correct(actor=people.officer, council=riverside, text="   ", field="risk", suggested="low",
-                               corrected="high")
+        classification_correct(
+            actor=people.officer, council=riverside, text="   ", field="risk", suggested="low", corrected="high"
+        )
     assert ClassificationCorrection.objects.count() == len(good)
     assert not RoutingExample.objects.exists()
 

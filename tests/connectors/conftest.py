@@ -69,12 +69,25 @@ class Peer:
                 self.process.wait(timeout=5)
 
 
-def start_peer(cmd: list[str], *, health: str, urls: dict[str, str], env: dict[str, str] | None = None,
-               cwd: Path | None = None, name: str) -> Peer:
+def start_peer(
+    cmd: list[str],
+    *,
+    health: str,
+    urls: dict[str, str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    name: str,
+) -> Peer:
     log = Path(tempfile.mkstemp(prefix=f"townsquare-{name}-", suffix=".log")[1])
     with log.open("wb") as out:
-        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-                                   cwd=cwd, start_new_session=True)
+        process = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            start_new_session=True,
+        )
     peer = Peer(process=process, log=log, urls=urls)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -98,9 +111,24 @@ def _mastodon_server(config: str) -> Iterator[str]:
         unavailable("mastodon-mock is not installed (pip install -r requirements-dev.txt)")
     port = free_port()
     peer = start_peer(
-        [str(binary), "serve", "--config", str(HERE / config), "--host", "127.0.0.1", "--port", str(port),
-         "--in-memory", "--domain", f"127.0.0.1:{port}", "--log-level", "warning"],
-        health=f"http://127.0.0.1:{port}/api/v1/instance", urls={}, name="mastodon-mock",
+        [
+            str(binary),
+            "serve",
+            "--config",
+            str(HERE / config),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--in-memory",
+            "--domain",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        health=f"http://127.0.0.1:{port}/api/v1/instance",
+        urls={},
+        name="mastodon-mock",
     )
     try:
         yield f"http://127.0.0.1:{port}"
@@ -127,10 +155,13 @@ class MastodonControl:
     def reset(self) -> None:
         requests.post(f"{self.url}/api/v1/_mock/reset", timeout=10).raise_for_status()
 
-    def fault(self, *, path: str, effect: dict[str, object], methods: list[str] | None = None,
-              count: int | None = None) -> str:
-        body: dict[str, object] = {"match": {"path": path, **({"methods": methods} if methods else {})},
-                                   "effect": effect}
+    def fault(
+        self, *, path: str, effect: dict[str, object], methods: list[str] | None = None, count: int | None = None
+    ) -> str:
+        body: dict[str, object] = {
+            "match": {"path": path, **({"methods": methods} if methods else {})},
+            "effect": effect,
+        }
         if count is not None:
             body["count"] = count
         answer = requests.post(f"{self.url}/api/v1/_mock/faults", json=body, timeout=10)
@@ -163,8 +194,10 @@ def mastodon(mastodon_server: str) -> Iterator[MastodonControl]:
 
 def _bluesky_installed(part: str) -> Path:
     if not NODE.exists() or not (PEERS / part / "node_modules").exists():
-        unavailable(f"the Bluesky servers are not installed in {PEERS} (run scripts/peers/setup_bluesky.sh"
-                    f"{' --network' if part == 'net' else ''})")
+        unavailable(
+            f"the Bluesky servers are not installed in {PEERS} (run scripts/peers/setup_bluesky.sh"
+            f"{' --network' if part == 'net' else ''})"
+        )
     return PEERS / part
 
 
@@ -191,9 +224,13 @@ def bluesky_pds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PDS_CRAWLERS": "",
         "LOG_ENABLED": "false",
     }
-    peer = start_peer([str(NODE), "--require", str(ROOT / "scripts/peers/loopback.cjs"),
-                       str(ROOT / "scripts/peers/run-pds.mjs")],
-                      health=f"http://127.0.0.1:{pds_port}/xrpc/_health", urls={}, env=env, name="bluesky-pds")
+    peer = start_peer(
+        [str(NODE), "--require", str(ROOT / "scripts/peers/loopback.cjs"), str(ROOT / "scripts/peers/run-pds.mjs")],
+        health=f"http://127.0.0.1:{pds_port}/xrpc/_health",
+        urls={},
+        env=env,
+        name="bluesky-pds",
+    )
     try:
         yield f"http://localhost:{pds_port}"
     finally:
@@ -220,13 +257,23 @@ def bluesky_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
     schema = "ts_bsky_" + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
     ports = {name: str(free_port()) for name in ("PLC_PORT", "PDS_PORT", "BSKY_PORT", "OZONE_PORT")}
     tmp = tmp_path_factory.mktemp("bsky-net")
-    env = {"PEERS_NODE_MODULES": str(install / "node_modules"), "BIND_HOST": "127.0.0.1", "TMPDIR": str(tmp),
-           "DB_POSTGRES_URL": pg_url, "DB_POSTGRES_SCHEMA": schema, "REDIS_HOST": redis_host, "LOG_ENABLED": "false",
-           **ports}
-    peer = start_peer([str(NODE), "--require", str(ROOT / "scripts/peers/loopback.cjs"),
-                       str(ROOT / "scripts/peers/run-net.mjs")],
-                      health=f"http://127.0.0.1:{ports['BSKY_PORT']}/xrpc/_health", urls={}, env=env,
-                      name="bluesky-network")
+    env = {
+        "PEERS_NODE_MODULES": str(install / "node_modules"),
+        "BIND_HOST": "127.0.0.1",
+        "TMPDIR": str(tmp),
+        "DB_POSTGRES_URL": pg_url,
+        "DB_POSTGRES_SCHEMA": schema,
+        "REDIS_HOST": redis_host,
+        "LOG_ENABLED": "false",
+        **ports,
+    }
+    peer = start_peer(
+        [str(NODE), "--require", str(ROOT / "scripts/peers/loopback.cjs"), str(ROOT / "scripts/peers/run-net.mjs")],
+        health=f"http://127.0.0.1:{ports['BSKY_PORT']}/xrpc/_health",
+        urls={},
+        env=env,
+        name="bluesky-network",
+    )
     deadline = time.monotonic() + START_TIMEOUT
     while "NETWORK READY" not in peer.output() and time.monotonic() < deadline and peer.process.poll() is None:
         time.sleep(0.3)

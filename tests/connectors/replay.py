@@ -100,7 +100,9 @@ class Replayer:
             assert kwargs.get("data") == want["body"].encode(), f"{where}: body differs"
         sent_headers = CaseInsensitiveDict(kwargs.get("headers") or {})
         for key, value in want.get("headers", {}).items():
-            assert sent_headers.get(key) == value, f"{where}: header {key} expected {value!r}, sent {sent_headers.get(key)!r}"
+            assert sent_headers.get(key) == value, (
+                f"{where}: header {key} expected {value!r}, sent {sent_headers.get(key)!r}"
+            )
         if "raise" in exchange:
             raise getattr(requests, exchange["raise"])(f"replayed {exchange['raise']}")
         return _response(exchange["response"], url)
@@ -159,13 +161,16 @@ def google_replay(platform: str, *names: str) -> Iterator[HttpMockSequence]:
     mock = HttpMockSequence(answers)
     yield mock
     assert len(mock.request_sequence) == len(exchanges), (
-        f"expected {len(exchanges)} requests, got {[f'{m} {u.split(chr(63))[0]}' for u, m, _, _ in mock.request_sequence]}")
+        f"expected {len(exchanges)} requests, got "
+        f"{[f'{m} {u.split(chr(63))[0]}' for u, m, _, _ in mock.request_sequence]}"
+    )
     for (uri, method, body, _headers), exchange in zip(mock.request_sequence, exchanges, strict=True):
         want = exchange["request"]
         parts = urlsplit(uri)
         where = f"{method} {parts.path}"
         assert method == want["method"] and f"{parts.scheme}://{parts.netloc}{parts.path}" == want["url"], (
-            f"expected {want['method']} {want['url']}, got {where}")
+            f"expected {want['method']} {want['url']}, got {where}"
+        )
         _matches(want.get("params", {}), dict(parse_qsl(parts.query)), f"{where} params")
         if "json" in want:
             _matches(want["json"], _google_json(body), f"{where} json")

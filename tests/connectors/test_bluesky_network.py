@@ -31,8 +31,10 @@ def eventually(check: Callable[[], bool], *, tries: int = 60) -> bool:
 def mention(resident: Client, council: Client, words: str) -> str:
     handle, did = council._session.handle, council._session.did
     text = f"@{handle} {words}"
-    facet = {"index": {"byteStart": 0, "byteEnd": len(handle) + 1},
-             "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}]}
+    facet = {
+        "index": {"byteStart": 0, "byteEnd": len(handle) + 1},
+        "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
+    }
     return resident.send_post(text, profile_identify=resident._session.did, facets=[facet]).uri
 
 
@@ -40,16 +42,19 @@ def test_notifications_since_a_cursor_survive_a_reconnection(bluesky_network, ri
     pds = bluesky_network["pds"]
     council, app_password = make_account(pds, "riverside")
     resident, _ = make_account(pds, "resident")
-    channel = Channel.objects.create(council=riverside, platform="bluesky", name="Riverside", handle="@riverside",
-                                     owner=people.comms)
-    connection_connect_with_secret(actor=people.comms, channel=channel, identifier=council._session.handle,
-                                   secret=app_password, base_url=pds)
+    channel = Channel.objects.create(
+        council=riverside, platform="bluesky", name="Riverside", handle="@riverside", owner=people.comms
+    )
+    connection_connect_with_secret(
+        actor=people.comms, channel=channel, identifier=council._session.handle, secret=app_password, base_url=pds
+    )
     first = mention(resident, council, "the library roof is leaking")
 
     def stored(*uris: str) -> Callable[[], bool]:
         def check() -> bool:
             inbound_poll(channel=channel)
             return ReceivedItem.objects.filter(channel=channel, external_id__in=uris).count() == len(uris)
+
         return check
 
     assert eventually(stored(first))
@@ -60,8 +65,11 @@ def test_notifications_since_a_cursor_survive_a_reconnection(bluesky_network, ri
     ours = council.send_post("Library opening hours change next week.", profile_identify=council._session.did)
     # A reply notifies only once the AppView knows whose post it answers.
     assert eventually(lambda: bool(resident.get_posts([ours.uri]).posts))
-    reply = resident.send_post("Which days?", profile_identify=resident._session.did, reply_to={
-        "root": {"uri": ours.uri, "cid": ours.cid}, "parent": {"uri": ours.uri, "cid": ours.cid}}).uri
+    reply = resident.send_post(
+        "Which days?",
+        profile_identify=resident._session.did,
+        reply_to={"root": {"uri": ours.uri, "cid": ours.cid}, "parent": {"uri": ours.uri, "cid": ours.cid}},
+    ).uri
     assert eventually(stored(reply))
     assert ReceivedItem.objects.get(external_id=reply).in_reply_to_external_id == ours.uri
 
@@ -71,13 +79,16 @@ def test_notifications_since_a_cursor_survive_a_reconnection(bluesky_network, ri
     assert channel.connection_state == Channel.Connection.NEEDS_RECONNECTING
 
     meanwhile = [mention(resident, council, f"still leaking, day {n}") for n in (1, 2)]
-    connection_connect_with_secret(actor=people.comms, channel=channel, identifier=council._session.handle,
-                                   secret=app_password, base_url=pds)
+    connection_connect_with_secret(
+        actor=people.comms, channel=channel, identifier=council._session.handle, secret=app_password, base_url=pds
+    )
     assert eventually(stored(*meanwhile))
     assert ReceivedItem.objects.filter(channel=channel).count() == 4
 
-    resident.app.bsky.graph.follow.create(resident._session.did, models.AppBskyGraphFollow.Record(
-        subject=council._session.did, created_at=resident.get_current_time_iso()))
+    resident.app.bsky.graph.follow.create(
+        resident._session.did,
+        models.AppBskyGraphFollow.Record(subject=council._session.did, created_at=resident.get_current_time_iso()),
+    )
 
     def followed() -> bool:
         snapshot = metrics_take(channel=channel)

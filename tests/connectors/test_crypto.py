@@ -22,8 +22,12 @@ def _raw_column(pk: int) -> str:
 
 
 def test_credentials_are_not_stored_in_plain_text(channel, people) -> None:
-    made = connection_connect(actor=people.comms, channel=channel, credentials=Credentials({"password": SECRET}),
-                              account=AccountInfo(external_id="1", handle="riverside"))
+    made = connection_connect(
+        actor=people.comms,
+        channel=channel,
+        credentials=Credentials({"password": SECRET}),
+        account=AccountInfo(external_id="1", handle="riverside"),
+    )
     raw = _raw_column(made.pk)
     assert SECRET not in raw and "password" not in raw
     assert credentials_decrypt(raw).data == {"password": SECRET}
@@ -36,8 +40,12 @@ def test_repr_never_shows_a_secret() -> None:
 def test_rotation_re_encrypts_with_the_newest_key(channel, people, settings) -> None:
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.TOWNSQUARE_ENCRYPTION_KEYS = [old]
-    made = connection_connect(actor=people.comms, channel=channel, credentials=Credentials({"token": SECRET}),
-                              account=AccountInfo(external_id="1", handle="riverside"))
+    made = connection_connect(
+        actor=people.comms,
+        channel=channel,
+        credentials=Credentials({"token": SECRET}),
+        account=AccountInfo(external_id="1", handle="riverside"),
+    )
     under_old = _raw_column(made.pk)
 
     settings.TOWNSQUARE_ENCRYPTION_KEYS = [new, old]  # a new key at the front

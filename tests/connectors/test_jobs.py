@@ -22,17 +22,23 @@ def test_jobs_are_registered_and_scheduled() -> None:
 def test_worker_polls_and_measures_connected_channels(mastodon, riverside, people) -> None:
     channel = Channel.objects.create(council=riverside, platform="mastodon", name="Riverside", handle="@riverside")
     idle = Channel.objects.create(council=riverside, platform="mastodon", name="Not connected", handle="@other")
-    connection_connect_with_secret(actor=people.comms, channel=channel, identifier=mastodon.url, secret="riverside_token")
-    mastodon.as_user("resident_token").post(f"{mastodon.url}/api/v1/statuses",
-                                            data={"status": "@riverside pothole on the High Street"}, timeout=10)
+    connection_connect_with_secret(
+        actor=people.comms, channel=channel, identifier=mastodon.url, secret="riverside_token"
+    )
+    mastodon.as_user("resident_token").post(
+        f"{mastodon.url}/api/v1/statuses", data={"status": "@riverside pothole on the High Street"}, timeout=10
+    )
     job_enqueue(kind="connectors.poll_inbound")
     job_enqueue(kind="connectors.fetch_metrics")
     assert jobs_run_due(worker="test") == 2
     assert ReceivedItem.objects.get(channel=channel).text == "@riverside pothole on the High Street"
     assert MetricSnapshot.objects.get(channel=channel).followers == 1
     assert not ReceivedItem.objects.filter(channel=idle).exists()
-    requests.post(f"{mastodon.url}/api/v1/_mock/faults", timeout=10,
-                  json={"match": {"path": "/api/v1/notifications"}, "effect": {"type": "malformed"}})
+    requests.post(
+        f"{mastodon.url}/api/v1/_mock/faults",
+        timeout=10,
+        json={"match": {"path": "/api/v1/notifications"}, "effect": {"type": "malformed"}},
+    )
     job_enqueue(kind="connectors.poll_inbound")  # an unreadable answer: kept, flagged, the job still succeeds
     assert jobs_run_due(worker="test") == 1
     assert not Job.objects.exclude(status=Job.Status.DONE).filter(kind__startswith="connectors.").exists()

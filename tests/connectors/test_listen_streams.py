@@ -26,21 +26,30 @@ def test_only_connected_open_channels_with_a_stream_are_listened_to(riverside, p
     assert streaming_channels() == []
 
 
-def test_the_listener_stores_mentions_as_they_arrive_and_stops_on_sigterm(riverside, people, mastodon,
-                                                                        subprocess_env) -> None:
+def test_the_listener_stores_mentions_as_they_arrive_and_stops_on_sigterm(
+    riverside, people, mastodon, subprocess_env
+) -> None:
     toot = Channel.objects.create(council=riverside, platform="mastodon", name="Toots", handle="@riverside")
     connection_connect_with_secret(actor=people.comms, channel=toot, identifier=mastodon.url, secret="riverside_token")
-    listener = subprocess.Popen([sys.executable, "manage.py", "listen_streams", "--refresh", "1"], cwd=REPO,
-                                env=subprocess_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    listener = subprocess.Popen(
+        [sys.executable, "manage.py", "listen_streams", "--refresh", "1"],
+        cwd=REPO,
+        env=subprocess_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         resident = mastodon.as_user("resident_token")
         posted: list[str] = []
         deadline = time.monotonic() + WAIT_SECONDS
         # The stream connects in the background: mention again until one is stored.
         while time.monotonic() < deadline:
-            answer = resident.post(f"{mastodon.url}/api/v1/statuses",
-                                   data={"status": f"@riverside the play area gate is broken ({len(posted)})"},
-                                   timeout=10)
+            answer = resident.post(
+                f"{mastodon.url}/api/v1/statuses",
+                data={"status": f"@riverside the play area gate is broken ({len(posted)})"},
+                timeout=10,
+            )
             answer.raise_for_status()
             posted.append(str(answer.json()["id"]))
             time.sleep(1.0)

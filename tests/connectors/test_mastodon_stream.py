@@ -33,9 +33,11 @@ def test_a_mention_arrives_on_the_stream_and_the_stream_stops(mastodon) -> None:
         deadline = time.monotonic() + WAIT_SECONDS
         item: InboundItem | BaseException | None = None
         while item is None and time.monotonic() < deadline:
-            answer = resident.post(f"{mastodon.url}/api/v1/statuses",
-                                   data={"status": f"@riverside the footpath on Mill Lane is flooded ({len(posted)})"},
-                                   timeout=10)
+            answer = resident.post(
+                f"{mastodon.url}/api/v1/statuses",
+                data={"status": f"@riverside the footpath on Mill Lane is flooded ({len(posted)})"},
+                timeout=10,
+            )
             answer.raise_for_status()
             posted.append(str(answer.json()["id"]))
             try:
@@ -66,4 +68,3 @@ def test_a_revoked_token_ends_the_stream_with_a_reauthorise_error(mastodon) -> N
     assert not worker.is_alive(), "a refused token must end the stream, not reconnect in silence"
     error = received.get(timeout=1.0)
     assert isinstance(error, ConnectorError) and error.kind == ErrorKind.REAUTHORISE
-

@@ -20,8 +20,12 @@ from townsquare.notifications.models import Notification
 
 
 def _connect(channel, actor, external_id="acct-1"):
-    return connection_connect(actor=actor, channel=channel, credentials=Credentials({"token": "t"}),
-                              account=AccountInfo(external_id=external_id, handle="@riverside"))
+    return connection_connect(
+        actor=actor,
+        channel=channel,
+        credentials=Credentials({"token": "t"}),
+        account=AccountInfo(external_id=external_id, handle="@riverside"),
+    )
 
 
 def test_connect_mirrors_state_and_audits(channel, people) -> None:
@@ -61,7 +65,9 @@ def test_disconnect_error_marks_channel_not_connected_and_forgets_credentials(ch
 def test_rate_limit_wait_is_honoured_by_the_poller(channel, people) -> None:
     _connect(channel, people.comms)
     assert list(channels_due_for_calls()) == [channel]
-    connection_record_error(channel, ConnectorError(ErrorKind.RETRY, "Rate limited", retry_after=300, platform_code="429"))
+    connection_record_error(
+        channel, ConnectorError(ErrorKind.RETRY, "Rate limited", retry_after=300, platform_code="429")
+    )
     connection = Connection.objects.get(channel=channel)
     assert connection.rate_remaining == 0 and connection.rate_resets_at is not None
     assert list(channels_due_for_calls()) == []
@@ -80,13 +86,23 @@ def test_reconnecting_the_same_account_keeps_the_cursor(channel, people) -> None
 
 
 def _item(external_id: str, **kw) -> InboundItem:
-    return InboundItem(external_id=external_id, kind="mention", author_handle="@resident", author_name="Resident",
-                       text="Bins not collected", created_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC), raw={"id": external_id}, **kw)
+    return InboundItem(
+        external_id=external_id,
+        kind="mention",
+        author_handle="@resident",
+        author_name="Resident",
+        text="Bins not collected",
+        created_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+        raw={"id": external_id},
+        **kw,
+    )
 
 
 def test_ingest_skips_duplicates_and_keeps_bad_items(channel, people) -> None:
     _connect(channel, people.comms)
-    result = inbound_ingest_page(channel=channel, page=InboundPage(items=[_item("1"), _item("1"), _item("")], cursor="c1"))
+    result = inbound_ingest_page(
+        channel=channel, page=InboundPage(items=[_item("1"), _item("1"), _item("")], cursor="c1")
+    )
     assert result.stored == 2 and result.duplicates == 1
     again = inbound_ingest_page(channel=channel, page=InboundPage(items=[_item("1"), _item("2")], cursor="c2"))
     assert again.stored == 1 and again.duplicates == 1

@@ -17,15 +17,18 @@ from townsquare.connectors.views import OAUTH_SESSION_KEY
 
 @pytest.fixture
 def toot(riverside, people) -> Channel:
-    made = Channel.objects.create(council=riverside, platform="mastodon", name="Riverside on Mastodon",
-                                  handle="@riverside", owner=people.comms)
+    made = Channel.objects.create(
+        council=riverside, platform="mastodon", name="Riverside on Mastodon", handle="@riverside", owner=people.comms
+    )
     made.assignees.add(people.officer)
     return made
 
 
 def _pages(channel: Channel) -> list[str]:
-    return [reverse("connectors:connect", args=["riverside", channel.pk]),
-            reverse("connectors:disconnect", args=["riverside", channel.pk])]
+    return [
+        reverse("connectors:connect", args=["riverside", channel.pk]),
+        reverse("connectors:disconnect", args=["riverside", channel.pk]),
+    ]
 
 
 def test_outsiders_get_not_found_and_low_roles_forbidden(toot, people, client_for) -> None:
@@ -51,8 +54,13 @@ def test_api_permissions(toot, people, client_for) -> None:
 
 
 def test_api_shows_health_but_never_credentials(toot, people, client_for) -> None:
-    connection_connect(actor=people.comms, channel=toot, credentials=Credentials({"access_token": "s3cr3t-tok"}),
-                       account=AccountInfo(external_id="1", handle="@riverside"), base_url="https://social.example")
+    connection_connect(
+        actor=people.comms,
+        channel=toot,
+        credentials=Credentials({"access_token": "s3cr3t-tok"}),
+        account=AccountInfo(external_id="1", handle="@riverside"),
+        base_url="https://social.example",
+    )
     connection_record_success(toot, RateHeadroom(remaining=250, limit=300, resets_at=None))
     answer = client_for(people.comms).get(reverse("connectors:api_connection", args=["riverside", toot.pk]))
     body = answer.json()
@@ -61,14 +69,21 @@ def test_api_shows_health_but_never_credentials(toot, people, client_for) -> Non
 
 
 def test_channel_page_shows_health_last_error_and_headroom(toot, people, client_for) -> None:
-    connection_connect(actor=people.comms, channel=toot, credentials=Credentials({"access_token": "s3cr3t-tok"}),
-                       account=AccountInfo(external_id="1", handle="@riverside"), base_url="https://social.example")
+    connection_connect(
+        actor=people.comms,
+        channel=toot,
+        credentials=Credentials({"access_token": "s3cr3t-tok"}),
+        account=AccountInfo(external_id="1", handle="@riverside"),
+        base_url="https://social.example",
+    )
     connection_record_success(toot, RateHeadroom(remaining=12, limit=300, resets_at=None))
     connection_record_error(toot, ConnectorError(ErrorKind.REAUTHORISE, "Mastodon no longer accepts this token."))
     page = client_for(people.comms).get(reverse("channels:detail", args=["riverside", toot.pk])).content.decode()
     assert "Needs reconnecting" in page and "Mastodon no longer accepts this token." in page
     assert "12 of 300 calls" in page and "Reconnect" in page and "s3cr3t-tok" not in page
-    officer_page = client_for(people.officer).get(reverse("channels:detail", args=["riverside", toot.pk])).content.decode()
+    officer_page = (
+        client_for(people.officer).get(reverse("channels:detail", args=["riverside", toot.pk])).content.decode()
+    )
     assert "Needs reconnecting" in officer_page and "Disconnect" not in officer_page
 
 
@@ -97,10 +112,15 @@ def test_bad_input_changes_nothing(toot, people, client_for) -> None:
 
 
 def test_disconnect_forgets_credentials(toot, people, client_for) -> None:
-    connection_connect(actor=people.comms, channel=toot, credentials=Credentials({"access_token": "t"}),
-                       account=AccountInfo(external_id="1", handle="@riverside"))
-    answer = client_for(people.comms).post(reverse("connectors:disconnect", args=["riverside", toot.pk]),
-                                           {"reason": "Account closed"})
+    connection_connect(
+        actor=people.comms,
+        channel=toot,
+        credentials=Credentials({"access_token": "t"}),
+        account=AccountInfo(external_id="1", handle="@riverside"),
+    )
+    answer = client_for(people.comms).post(
+        reverse("connectors:disconnect", args=["riverside", toot.pk]), {"reason": "Account closed"}
+    )
     assert answer.status_code == 302
     connection = Connection.objects.get(channel=toot)
     assert connection.state == "not_connected" and connection.credentials_encrypted == ""

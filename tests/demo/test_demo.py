@@ -48,8 +48,9 @@ HILLCREST = "/c/hillcrest"
 
 
 @pytest.fixture(scope="module")
-def _demo_loaded(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[None]:
+def _demo_loaded(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """The demo, loaded once for this module inside a transaction that is rolled back at its end.
 
     Each test runs in a savepoint inside it (pytest-django's ``db``), so what a test changes is
@@ -82,11 +83,23 @@ def client_of(email: str) -> Client:
 
 
 def test_loads_once_and_changes_nothing_the_second_time(demo: dict[str, Council]) -> None:
-    counts = (Post.objects.count(), Policy.objects.count(), ActionPlan.objects.count(), AuditEvent.objects.count(),
-              Election.objects.count(), TrainingModule.objects.count())
+    counts = (
+        Post.objects.count(),
+        Policy.objects.count(),
+        ActionPlan.objects.count(),
+        AuditEvent.objects.count(),
+        Election.objects.count(),
+        TrainingModule.objects.count(),
+    )
     assert demo_load() is False
-    assert (Post.objects.count(), Policy.objects.count(), ActionPlan.objects.count(), AuditEvent.objects.count(),
-            Election.objects.count(), TrainingModule.objects.count()) == counts
+    assert (
+        Post.objects.count(),
+        Policy.objects.count(),
+        ActionPlan.objects.count(),
+        AuditEvent.objects.count(),
+        Election.objects.count(),
+        TrainingModule.objects.count(),
+    ) == counts
 
 
 def test_audit_chain_is_valid_and_shows_each_capability(demo: dict[str, Council]) -> None:
@@ -95,11 +108,27 @@ def test_audit_chain_is_valid_and_shows_each_capability(demo: dict[str, Council]
     assert checked == AuditEvent.objects.count() > 100
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
-        "policy.version_published", "policy.acknowledged", "policy.review_reminder_sent", "action_plan.imported",
-        "strategy_timetable.imported", "recommendation.progress_updated", "training.attendance_recorded",
-        "training.completed", "breach.created", "publishing_rights.granted", "policy.election_recorded",
-        "policy.word_list_changed", "policy.override_recorded", "post.created", "post.submitted", "post.approved",
-        "post.approved_first", "post.rejected", "post.cancelled", "post.published_directly", "channel.slots_added",
+        "policy.version_published",
+        "policy.acknowledged",
+        "policy.review_reminder_sent",
+        "action_plan.imported",
+        "strategy_timetable.imported",
+        "recommendation.progress_updated",
+        "training.attendance_recorded",
+        "training.completed",
+        "breach.created",
+        "publishing_rights.granted",
+        "policy.election_recorded",
+        "policy.word_list_changed",
+        "policy.override_recorded",
+        "post.created",
+        "post.submitted",
+        "post.approved",
+        "post.approved_first",
+        "post.rejected",
+        "post.cancelled",
+        "post.published_directly",
+        "channel.slots_added",
         "demo.history_recorded",
     } <= actions
 
@@ -133,7 +162,8 @@ def test_governance_registers(demo: dict[str, Council]) -> None:
     scrutiny = plans["Ad Hoc Scrutiny Panel"]
     assert scrutiny.meeting_on == dt.date(2021, 9, 7) and scrutiny.recommendations.count() == 4
     assert scrutiny.recommendations.get(number="4").owner_title == (
-        "Head of Marketing and Communications and Head of Democratic Services")
+        "Head of Marketing and Communications and Head of Democratic Services"
+    )
 
     phases = StrategyPhase.objects.filter(council=riverside)
     assert phases.count() == 5
@@ -141,7 +171,10 @@ def test_governance_registers(demo: dict[str, Council]) -> None:
     assert {p.status for p in phases} == {ActionStatus.COMPLETE}
 
     assert set(TrainingModule.objects.filter(council=riverside).values_list("kind", flat=True)) == {
-        "induction", "annual", "elearning"}
+        "induction",
+        "annual",
+        "elearning",
+    }
     sessions, threshold = attendance_report(council=riverside)
     poor = [s for s in sessions if s.percent is not None and s.percent < threshold]
     assert len(poor) == 1 and (poor[0].invited, poor[0].attended) == (4, 1)
@@ -162,8 +195,13 @@ def test_governance_registers(demo: dict[str, Council]) -> None:
 
 
 def test_next_month_due_is_next_month_and_within_the_due_soon_window() -> None:
-    for today in (dt.date(2026, 1, 1), dt.date(2026, 1, 31), dt.date(2026, 2, 28), dt.date(2026, 11, 21),
-                  dt.date(2026, 12, 31)):
+    for today in (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 31),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 11, 21),
+        dt.date(2026, 12, 31),
+    ):
         due = next_month_due(today)
         assert (due.year, due.month) == ((today.year, today.month + 1) if today.month < 12 else (today.year + 1, 1))
         assert 0 < (due - today).days <= 31
@@ -174,7 +212,13 @@ def test_posts_in_every_state_nothing_due_and_history_recorded_as_such(demo: dic
     now = timezone.now()
     posts = Post.objects.filter(council=riverside)
     assert set(posts.values_list("status", flat=True)) == {
-        "draft", "awaiting_approval", "awaiting_second", "approved", "rejected", "cancelled"}
+        "draft",
+        "awaiting_approval",
+        "awaiting_second",
+        "approved",
+        "rejected",
+        "cancelled",
+    }
 
     christmas = posts.get(text__startswith="Christmas collection days change")
     assert christmas.status == Post.Status.DRAFT and christmas.author.email == "officer@riverside.example"
@@ -215,8 +259,12 @@ def test_history_records_only_outcomes_of_a_send(demo: dict[str, Council]) -> No
     target = post.targets.first()
     assert target is not None
     with pytest.raises(ValueError):
-        demo_history_record(post=post, approver=person("comms@riverside.example"), at=timezone.now(),
-                            outcomes={target.channel: (PostTarget.Status.SCHEDULED, "")})
+        demo_history_record(
+            post=post,
+            approver=person("comms@riverside.example"),
+            at=timezone.now(),
+            outcomes={target.channel: (PostTarget.Status.SCHEDULED, "")},
+        )
     assert Post.objects.get(pk=post.pk).status == Post.Status.DRAFT
 
 
@@ -265,50 +313,90 @@ def test_every_role_finds_its_pages_with_something_on_them(demo: dict[str, Counc
     g, p = f"{RIVERSIDE}/governance", f"{RIVERSIDE}/policy"
     # Each role: (page, text it must show), then pages its role may not open and the answer.
     pages: dict[str, tuple[list[tuple[str, str]], list[tuple[str, int]]]] = {
-        "admin@riverside.example": ([
-            (f"{RIVERSIDE}/", "governance items for you"), (f"{g}/", "Social Media Policy"),
-            (f"{g}/breaches/", "A Mill ward councillor"), (f"{g}/settings/", "Monitoring officer"),
-            (f"{g}/policies/", "Members&#x27; Social Media Policy"), (f"{g}/training/", "Poorly attended"),
-            (f"{p}/elections/", "Mill ward by-election"), (f"{p}/overrides/", "Flood warning"),
-            (f"{RIVERSIDE}/audit/", "demo.history_recorded"), (f"{RIVERSIDE}/meetings/", "Full Council"),
-        ], [(f"{RIVERSIDE}/posts/", 403)]),
-        "comms@riverside.example": ([
-            (f"{RIVERSIDE}/", "posts waiting for approval"), (f"{RIVERSIDE}/posts/", "The Leader of the Council"),
-            (f"{RIVERSIDE}/posts/approvals/", "Missed your bin?"), (f"{RIVERSIDE}/posts/?show=trouble", "council tax"),
-            (f"{RIVERSIDE}/calendar/", "Published"), (f"{RIVERSIDE}/calendar/?view=list", "Scheduled"),
-            (f"{RIVERSIDE}/posts/{flood.pk}/", "Flood warning: the Environment Agency"),
-            (f"{RIVERSIDE}/posts/settings/", "Riverside Council"),
-            (f"{g}/", "Policy reviews falling due"), (f"{g}/actions/", "Cabinet Response"),
-            (f"{g}/actions/{plan.pk}/", "Measures Dashboard"), (f"{g}/strategy/", "Rationalisation and basic"),
-            (f"{g}/training/modules/{module.pk}/", "Annual social media training"),
-            (f"{g}/training/sessions/{session.pk}/", "Cllr Alan Reid"),
-            (f"{g}/publishing-rights/", "Jess Morgan"), (f"{p}/", "pre-election period for Mill ward by-election"),
-            (f"{p}/try/", "Try a draft"), (f"{HILLCREST}/posts/approvals/", "Hillcrest Leisure gym"),
-            (f"{HILLCREST}/governance/policies/", "Social Media Policy and Guidance"),
-        ], [(f"{g}/breaches/", 403), (f"{RIVERSIDE}/audit/", 403)]),
-        "officer@riverside.example": ([
-            (f"{RIVERSIDE}/", "posts failed or unconfirmed"), (f"{RIVERSIDE}/posts/", "Christmas collection days"),
-            (f"{RIVERSIDE}/posts/{christmas.pk}/", "no alt text"), (f"{RIVERSIDE}/posts/{christmas.pk}/edit/", "#binday"),
-            (f"{RIVERSIDE}/calendar/", "Awaiting approval"), (f"{g}/training/mine/", "Social media e-learning module"),
-            (f"{g}/", "Acknowledge Social Media Policy version 1.1"), (f"{p}/try/", "Try a draft"),
-        ], [(f"{g}/training/", 403), (f"{RIVERSIDE}/posts/approvals/", 403), (f"{HILLCREST}/", 404)]),
-        "councillor@riverside.example": ([
-            (f"{RIVERSIDE}/", "governance items for you"),
-            (f"{g}/", "Acknowledge Members&#x27; Social Media Policy version 1.1"),
-            (f"{g}/policies/{members.pk}/", "Constitution and Members"), (f"{g}/training/mine/", "Due soon"),
-            (f"{g}/actions/", "Ad Hoc Scrutiny Panel"), (f"{g}/strategy/", "Social Media Strategy"),
-            (f"{p}/elections/", "Mill ward by-election"), (f"{RIVERSIDE}/meetings/", "Full Council"),
-        ], [(f"{RIVERSIDE}/posts/", 403), (f"{g}/training/", 403), (f"{g}/breaches/", 403)]),
-        "auditor@riverside.example": ([
-            (f"{RIVERSIDE}/audit/", "policy.override_recorded"), (f"{g}/training/", "Poorly attended"),
-            (f"{g}/actions/", "Cabinet Response"), (f"{g}/publishing-rights/", "Tom Okafor"),
-            (f"{p}/", "Policy rules"),
-        ], [(f"{g}/breaches/", 403), (f"{RIVERSIDE}/posts/", 403)]),
-        "officer@hillcrest.example": ([
-            (f"{HILLCREST}/", "posts failed or unconfirmed"), (f"{HILLCREST}/posts/", "Half-term at Hillcrest Leisure"),
-            (f"{HILLCREST}/governance/policies/", "Social Media Policy and Guidance"),
-            (f"{HILLCREST}/calendar/", "Hillcrest Leisure"),
-        ], [(f"{RIVERSIDE}/", 404), (f"{RIVERSIDE}/governance/", 404)]),
+        "admin@riverside.example": (
+            [
+                (f"{RIVERSIDE}/", "governance items for you"),
+                (f"{g}/", "Social Media Policy"),
+                (f"{g}/breaches/", "A Mill ward councillor"),
+                (f"{g}/settings/", "Monitoring officer"),
+                (f"{g}/policies/", "Members&#x27; Social Media Policy"),
+                (f"{g}/training/", "Poorly attended"),
+                (f"{p}/elections/", "Mill ward by-election"),
+                (f"{p}/overrides/", "Flood warning"),
+                (f"{RIVERSIDE}/audit/", "demo.history_recorded"),
+                (f"{RIVERSIDE}/meetings/", "Full Council"),
+            ],
+            [(f"{RIVERSIDE}/posts/", 403)],
+        ),
+        "comms@riverside.example": (
+            [
+                (f"{RIVERSIDE}/", "posts waiting for approval"),
+                (f"{RIVERSIDE}/posts/", "The Leader of the Council"),
+                (f"{RIVERSIDE}/posts/approvals/", "Missed your bin?"),
+                (f"{RIVERSIDE}/posts/?show=trouble", "council tax"),
+                (f"{RIVERSIDE}/calendar/", "Published"),
+                (f"{RIVERSIDE}/calendar/?view=list", "Scheduled"),
+                (f"{RIVERSIDE}/posts/{flood.pk}/", "Flood warning: the Environment Agency"),
+                (f"{RIVERSIDE}/posts/settings/", "Riverside Council"),
+                (f"{g}/", "Policy reviews falling due"),
+                (f"{g}/actions/", "Cabinet Response"),
+                (f"{g}/actions/{plan.pk}/", "Measures Dashboard"),
+                (f"{g}/strategy/", "Rationalisation and basic"),
+                (f"{g}/training/modules/{module.pk}/", "Annual social media training"),
+                (f"{g}/training/sessions/{session.pk}/", "Cllr Alan Reid"),
+                (f"{g}/publishing-rights/", "Jess Morgan"),
+                (f"{p}/", "pre-election period for Mill ward by-election"),
+                (f"{p}/try/", "Try a draft"),
+                (f"{HILLCREST}/posts/approvals/", "Hillcrest Leisure gym"),
+                (f"{HILLCREST}/governance/policies/", "Social Media Policy and Guidance"),
+            ],
+            [(f"{g}/breaches/", 403), (f"{RIVERSIDE}/audit/", 403)],
+        ),
+        "officer@riverside.example": (
+            [
+                (f"{RIVERSIDE}/", "posts failed or unconfirmed"),
+                (f"{RIVERSIDE}/posts/", "Christmas collection days"),
+                (f"{RIVERSIDE}/posts/{christmas.pk}/", "no alt text"),
+                (f"{RIVERSIDE}/posts/{christmas.pk}/edit/", "#binday"),
+                (f"{RIVERSIDE}/calendar/", "Awaiting approval"),
+                (f"{g}/training/mine/", "Social media e-learning module"),
+                (f"{g}/", "Acknowledge Social Media Policy version 1.1"),
+                (f"{p}/try/", "Try a draft"),
+            ],
+            [(f"{g}/training/", 403), (f"{RIVERSIDE}/posts/approvals/", 403), (f"{HILLCREST}/", 404)],
+        ),
+        "councillor@riverside.example": (
+            [
+                (f"{RIVERSIDE}/", "governance items for you"),
+                (f"{g}/", "Acknowledge Members&#x27; Social Media Policy version 1.1"),
+                (f"{g}/policies/{members.pk}/", "Constitution and Members"),
+                (f"{g}/training/mine/", "Due soon"),
+                (f"{g}/actions/", "Ad Hoc Scrutiny Panel"),
+                (f"{g}/strategy/", "Social Media Strategy"),
+                (f"{p}/elections/", "Mill ward by-election"),
+                (f"{RIVERSIDE}/meetings/", "Full Council"),
+            ],
+            [(f"{RIVERSIDE}/posts/", 403), (f"{g}/training/", 403), (f"{g}/breaches/", 403)],
+        ),
+        "auditor@riverside.example": (
+            [
+                (f"{RIVERSIDE}/audit/", "policy.override_recorded"),
+                (f"{g}/training/", "Poorly attended"),
+                (f"{g}/actions/", "Cabinet Response"),
+                (f"{g}/publishing-rights/", "Tom Okafor"),
+                (f"{p}/", "Policy rules"),
+            ],
+            [(f"{g}/breaches/", 403), (f"{RIVERSIDE}/posts/", 403)],
+        ),
+        "officer@hillcrest.example": (
+            [
+                (f"{HILLCREST}/", "posts failed or unconfirmed"),
+                (f"{HILLCREST}/posts/", "Half-term at Hillcrest Leisure"),
+                (f"{HILLCREST}/governance/policies/", "Social Media Policy and Guidance"),
+                (f"{HILLCREST}/calendar/", "Hillcrest Leisure"),
+            ],
+            [(f"{RIVERSIDE}/", 404), (f"{RIVERSIDE}/governance/", 404)],
+        ),
     }
     problems = []
     for email, (allowed, denied) in pages.items():
@@ -328,7 +416,8 @@ def test_every_role_finds_its_pages_with_something_on_them(demo: dict[str, Counc
 
 def test_try_a_draft_shows_the_pre_election_block(demo: dict[str, Council]) -> None:
     response = client_of("officer@riverside.example").post(
-        f"{RIVERSIDE}/policy/try/", {"text": f"{data.LEADER}, Leader of the Council, said the bins in Mill are fine."})
+        f"{RIVERSIDE}/policy/try/", {"text": f"{data.LEADER}, Leader of the Council, said the bins in Mill are fine."}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "PUB-05" in body and "Mill ward by-election" in body

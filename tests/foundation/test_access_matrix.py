@@ -26,6 +26,7 @@ def people(people: SimpleNamespace, riverside) -> SimpleNamespace:  # type: igno
     people.governance = governance
     return people
 
+
 # (method, url template, roles allowed at Riverside)
 PAGES = [
     ("get", "/c/riverside/", ALL),
@@ -75,8 +76,9 @@ def _call(client: Client, method: str, url: str) -> int:
 
 
 @pytest.mark.parametrize(("method", "template", "allowed"), PAGES + API)
-def test_reads_allowed_and_refused(method: str, template: str, allowed: set[str], people: SimpleNamespace,
-                                   channel: Channel, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_reads_allowed_and_refused(
+    method: str, template: str, allowed: set[str], people: SimpleNamespace, channel: Channel, client_for
+) -> None:  # type: ignore[no-untyped-def]
     url = template.format(channel=channel.pk)
     for role in sorted(ALL):
         status = _call(client_for(getattr(people, role)), method, url)
@@ -85,8 +87,9 @@ def test_reads_allowed_and_refused(method: str, template: str, allowed: set[str]
 
 
 @pytest.mark.parametrize(("method", "template", "allowed"), WRITES)
-def test_writes_refused_below_role_and_outside(method: str, template: str, allowed: set[str], people: SimpleNamespace,
-                                               channel: Channel, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_writes_refused_below_role_and_outside(
+    method: str, template: str, allowed: set[str], people: SimpleNamespace, channel: Channel, client_for
+) -> None:  # type: ignore[no-untyped-def]
     url = template.format(channel=channel.pk)
     before = (Channel.objects.count(), people.admin.memberships.count())
     for role in sorted(ALL - allowed):
@@ -106,8 +109,9 @@ def test_revoke_role_refused_to_non_admin_and_outsider(people: SimpleNamespace, 
     assert people.officer.memberships.filter(pk=membership.pk).exists()
 
 
-def test_other_councils_channel_is_not_found_even_for_admins(people: SimpleNamespace, hillcrest_channel: Channel,
-                                                             client_for) -> None:  # type: ignore[no-untyped-def]
+def test_other_councils_channel_is_not_found_even_for_admins(
+    people: SimpleNamespace, hillcrest_channel: Channel, client_for
+) -> None:  # type: ignore[no-untyped-def]
     admin = client_for(people.admin)
     assert admin.get(f"/c/riverside/channels/{hillcrest_channel.pk}/").status_code == 404
     assert admin.get(f"/c/riverside/channels/{hillcrest_channel.pk}/edit/").status_code == 404
@@ -115,8 +119,9 @@ def test_other_councils_channel_is_not_found_even_for_admins(people: SimpleNames
     assert admin.get(f"/c/hillcrest/channels/{hillcrest_channel.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/c/riverside/", "/c/riverside/channels/", "/c/riverside/audit/", "/account/",
-                                 "/notifications/", "/"])
+@pytest.mark.parametrize(
+    "url", ["/c/riverside/", "/c/riverside/channels/", "/c/riverside/audit/", "/account/", "/notifications/", "/"]
+)
 def test_anonymous_pages_redirect_to_sign_in(url: str, riverside) -> None:  # type: ignore[no-untyped-def]
     response = Client().get(url)
     assert response.status_code == 302
@@ -128,8 +133,7 @@ def test_anonymous_api_refused(url: str, riverside) -> None:  # type: ignore[no-
     assert Client().get(url).status_code == 401
 
 
-def test_officer_sees_only_assigned_channels(people: SimpleNamespace, channel: Channel, riverside,
-                                             client_for) -> None:  # type: ignore[no-untyped-def]
+def test_officer_sees_only_assigned_channels(people: SimpleNamespace, channel: Channel, riverside, client_for) -> None:  # type: ignore[no-untyped-def]
     other = Channel.objects.create(council=riverside, platform="x", name="Riverside Leisure", handle="@Leisure")
     officer = client_for(people.officer)
     page = officer.get("/c/riverside/channels/").content.decode()

@@ -37,8 +37,7 @@ def test_issue_token_prints_a_token_stored_only_as_a_hash(people: SimpleNamespac
         call_command("issue_token", "--email", "nobody@example.org")
 
 
-def test_token_authenticates_and_revocation_stops_it(people: SimpleNamespace, channel: Channel,
-                                                     client_for) -> None:  # type: ignore[no-untyped-def]
+def test_token_authenticates_and_revocation_stops_it(people: SimpleNamespace, channel: Channel, client_for) -> None:  # type: ignore[no-untyped-def]
     key = _token("comms@riverside.example")
     response = _api(key).get("/api/councils/riverside/channels/")
     assert response.status_code == 200 and response.json()["results"][0]["handle"] == "RiversideBins"
@@ -86,26 +85,44 @@ def test_openapi_schema_describes_the_register(db: None) -> None:
 
 def test_api_creates_and_changes_channels_with_validation(people: SimpleNamespace, riverside: Council) -> None:
     api = _api(_token("comms@riverside.example"))
-    created = api.post("/api/councils/riverside/channels/", {
-        "platform": "bluesky", "name": "Riverside Parks", "handle": "parks.riverside.example",
-        "owner": "comms@riverside.example", "platform_two_factor": True,
-    }, content_type="application/json")
+    created = api.post(
+        "/api/councils/riverside/channels/",
+        {
+            "platform": "bluesky",
+            "name": "Riverside Parks",
+            "handle": "parks.riverside.example",
+            "owner": "comms@riverside.example",
+            "platform_two_factor": True,
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     assert created.json()["owner"] == "comms@riverside.example"
     pk = created.json()["id"]
-    changed = api.patch(f"/api/councils/riverside/channels/{pk}/", {"status": "dormant", "deputy": "admin@riverside.example"},
-                        content_type="application/json")
+    changed = api.patch(
+        f"/api/councils/riverside/channels/{pk}/",
+        {"status": "dormant", "deputy": "admin@riverside.example"},
+        content_type="application/json",
+    )
     assert changed.status_code == 200 and changed.json()["status"] == "dormant"
     assert changed.json()["name"] == "Riverside Parks", "a partial update keeps unsent fields"
-    bad = api.patch(f"/api/councils/riverside/channels/{pk}/", {"owner": "officer@hillcrest.example"},
-                    content_type="application/json")
+    bad = api.patch(
+        f"/api/councils/riverside/channels/{pk}/",
+        {"owner": "officer@hillcrest.example"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "owner" in bad.json()
-    bad = api.post("/api/councils/riverside/channels/", {"platform": "myspace", "name": "x", "handle": "y"},
-                   content_type="application/json")
+    bad = api.post(
+        "/api/councils/riverside/channels/",
+        {"platform": "myspace", "name": "x", "handle": "y"},
+        content_type="application/json",
+    )
     assert bad.status_code == 400 and "platform" in bad.json()
-    duplicate = api.post("/api/councils/riverside/channels/", {"platform": "bluesky", "name": "Again",
-                                                               "handle": "parks.riverside.example"},
-                         content_type="application/json")
+    duplicate = api.post(
+        "/api/councils/riverside/channels/",
+        {"platform": "bluesky", "name": "Again", "handle": "parks.riverside.example"},
+        content_type="application/json",
+    )
     assert duplicate.status_code == 400 and "handle" in duplicate.json()
     assert Channel.objects.filter(council=riverside).count() == 1
     assert AuditEvent.objects.filter(action__in=["channel.created", "channel.updated"], object_id=str(pk)).count() == 2

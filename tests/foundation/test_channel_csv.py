@@ -11,8 +11,10 @@ from townsquare.channels.csv_io import channels_import_csv, channels_to_csv
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 
-HEADER = "platform,name,handle,url,service,owner_email,deputy_email,digital_access_confirmed_on," \
-         "branding_checked_on,platform_two_factor,status,last_post_at,notes\n"
+HEADER = (
+    "platform,name,handle,url,service,owner_email,deputy_email,digital_access_confirmed_on,"
+    "branding_checked_on,platform_two_factor,status,last_post_at,notes\n"
+)
 
 
 def test_good_file_creates_and_updates(people: SimpleNamespace, riverside: Council, channel: Channel) -> None:
@@ -36,8 +38,9 @@ def test_good_file_creates_and_updates(people: SimpleNamespace, riverside: Counc
     assert actions.count("channel.created") == 2 and actions.count("channel.updated") == 1
 
 
-def test_bad_rows_are_reported_by_number_and_nothing_is_imported(people: SimpleNamespace, riverside: Council,
-                                                                 channel: Channel) -> None:
+def test_bad_rows_are_reported_by_number_and_nothing_is_imported(
+    people: SimpleNamespace, riverside: Council, channel: Channel
+) -> None:
     events_before = AuditEvent.objects.count()
     body = HEADER + (
         "facebook,Good Row,GoodRow,,,,,,,,,,\n"  # row 2: fine
@@ -75,8 +78,9 @@ def test_missing_columns_and_binary_files_are_refused(people: SimpleNamespace, r
     assert "UTF-8" in result.errors[0][1]
 
 
-def test_import_page_shows_row_numbers_and_saves_nothing(people: SimpleNamespace, riverside: Council,
-                                                         client_for) -> None:  # type: ignore[no-untyped-def]
+def test_import_page_shows_row_numbers_and_saves_nothing(
+    people: SimpleNamespace, riverside: Council, client_for
+) -> None:  # type: ignore[no-untyped-def]
     body = HEADER + "facebook,Good,Good,,,,,,,,,,\nfacebook,Bad,Bad,,,,,,,perhaps,,,\n"
     upload = SimpleUploadedFile("channels.csv", body.encode(), content_type="text/csv")
     response = client_for(people.comms).post("/c/riverside/channels/import/", {"file": upload})
@@ -88,28 +92,39 @@ def test_import_page_shows_row_numbers_and_saves_nothing(people: SimpleNamespace
     assert "Choose a CSV file" in response.content.decode()
 
 
-def test_export_round_trips_and_defuses_formulas(people: SimpleNamespace, riverside: Council, channel: Channel,
-                                                 client_for) -> None:  # type: ignore[no-untyped-def]
-    channel.notes = "=HYPERLINK(\"http://evil\")"
+def test_export_round_trips_and_defuses_formulas(
+    people: SimpleNamespace, riverside: Council, channel: Channel, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    channel.notes = '=HYPERLINK("http://evil")'
     channel.save()
     response = client_for(people.auditor).get("/c/riverside/channels/export.csv")
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
     assert "'=HYPERLINK" in body
     assert channels_to_csv([channel]).splitlines()[0].startswith("platform,name,handle")
-    again = channels_import_csv(actor=people.admin, council=riverside,
-                                upload=channels_to_csv([channel]).replace("'=HYPERLINK", "HYPERLINK").encode())
+    again = channels_import_csv(
+        actor=people.admin,
+        council=riverside,
+        upload=channels_to_csv([channel]).replace("'=HYPERLINK", "HYPERLINK").encode(),
+    )
     assert again.errors == [] and again.created == 0
 
 
-def test_saving_the_edit_page_unchanged_keeps_every_field(people: SimpleNamespace, riverside: Council,
-                                                          client_for) -> None:  # type: ignore[no-untyped-def]
+def test_saving_the_edit_page_unchanged_keeps_every_field(
+    people: SimpleNamespace, riverside: Council, client_for
+) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
     import re
 
-    channel = Channel.objects.create(council=riverside, platform="x", name="Riverside", handle="@R",
-                                     digital_access_confirmed_on=dt.date(2026, 10, 22),
-                                     branding_checked_on=dt.date(2026, 9, 1), platform_two_factor=True)
+    channel = Channel.objects.create(
+        council=riverside,
+        platform="x",
+        name="Riverside",
+        handle="@R",
+        digital_access_confirmed_on=dt.date(2026, 10, 22),
+        branding_checked_on=dt.date(2026, 9, 1),
+        platform_two_factor=True,
+    )
     client = client_for(people.comms)
     page = client.get(f"/c/riverside/channels/{channel.pk}/edit/").content.decode()
     assert 'value="2026-10-22"' in page

@@ -97,15 +97,19 @@ def test_a_dead_workers_job_is_given_back_at_once_and_a_live_ones_kept(db: None)
     assert dead and alive and elsewhere
     now = timezone.now()
     host = socket.gethostname()
-    for job, holder in ((dead, f"worker@{host}:{ended.pid}"), (alive, f"worker@{host}:{os.getpid()}"),
-                        (elsewhere, f"worker@another-machine:{ended.pid}")):
+    for job, holder in (
+        (dead, f"worker@{host}:{ended.pid}"),
+        (alive, f"worker@{host}:{os.getpid()}"),
+        (elsewhere, f"worker@another-machine:{ended.pid}"),
+    ):
         Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, locked_by=holder, locked_at=now)
     # The dead worker's job would hold its dedupe key for the full stale period without this.
     assert job_enqueue(kind="test.record", dedupe_key="only-one") is None
     assert job_requeue_stale() == 1
     assert Job.objects.get(pk=dead.pk).status == Job.Status.QUEUED
     assert set(Job.objects.filter(pk__in=[alive.pk, elsewhere.pk]).values_list("status", flat=True)) == {
-        Job.Status.RUNNING}
+        Job.Status.RUNNING
+    }
 
 
 def test_scheduler_enqueues_each_periodic_job_once_per_interval(db: None) -> None:
@@ -147,8 +151,14 @@ def _wait_for(predicate, seconds: float = 30.0) -> bool:  # type: ignore[no-unty
 def test_embedded_worker_process_runs_jobs(subprocess_env: dict[str, str]) -> None:
     job = job_enqueue(kind="heartbeat")
     assert job is not None
-    result = subprocess.run([sys.executable, "manage.py", "run_worker", "--once"], env=subprocess_env,
-                            cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "run_worker", "--once"],
+        env=subprocess_env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
@@ -171,18 +181,45 @@ def test_celery_worker_on_redis_runs_a_real_job(subprocess_env: dict[str, str]) 
     queue = f"townsquare-test-{os.getpid()}"
     env = {**subprocess_env, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15", "CELERY_TASK_DEFAULT_QUEUE": queue}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "townsquare", "worker", "--pool", "solo", "--queues", queue,
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "townsquare",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         job = job_enqueue(kind="heartbeat")
         assert job is not None
         send = subprocess.run(
-            [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'townsquare.settings');"
-             "django.setup(); from townsquare.jobs.tasks import run_job; "
-             f"run_job.apply_async(args=[{job.pk}], queue='{queue}')"],
-            env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+            [
+                sys.executable,
+                "-c",
+                "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'townsquare.settings');"
+                "django.setup(); from townsquare.jobs.tasks import run_job; "
+                f"run_job.apply_async(args=[{job.pk}], queue='{queue}')",
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert send.returncode == 0, send.stderr
         assert _wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE, 60), "Celery did not run the job"
@@ -203,8 +240,13 @@ def test_serve_command_is_healthy_end_to_end(subprocess_env: dict[str, str]) -> 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"],
-                            env=subprocess_env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "1"],
+        env=subprocess_env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         import urllib.request
 
@@ -238,16 +280,24 @@ def test_batch_claims_never_share_a_job(db: None) -> None:
 
 def test_embedded_worker_runs_jobs_in_threads(subprocess_env: dict[str, str]) -> None:
     jobs = [job_enqueue(kind="heartbeat", dedupe_key=f"threads-{n}") for n in range(6)]
-    result = subprocess.run([sys.executable, "manage.py", "run_worker", "--once", "--concurrency", "3"],
-                            env=subprocess_env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "run_worker", "--once", "--concurrency", "3"],
+        env=subprocess_env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert set(Job.objects.filter(pk__in=[j.pk for j in jobs if j]).values_list("status", flat=True)) == {
-        Job.Status.DONE}
+        Job.Status.DONE
+    }
     assert Job.objects.filter(pk__in=[j.pk for j in jobs if j]).values_list("attempts", flat=True).distinct().get() == 1
 
 
-def test_the_worker_outlives_a_locked_database(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-                                               ) -> None:
+def test_the_worker_outlives_a_locked_database(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """SQLite answers "database is locked" to a writer that waited too long: the worker's claim
     must log it and try again later, not end the process (the jobs stay safe in their rows)."""
     from django.db import OperationalError

@@ -116,9 +116,18 @@ def _provider_signs_in(client: Client, settings, email: str) -> object:  # type:
     assert start.status_code == 302 and start["Location"].startswith("https://login.example/authorize?")
     query = urllib.parse.parse_qs(urllib.parse.urlparse(start["Location"]).query)
     assert query["client_id"] == ["townsquare"] and "openid" in query["scope"][0]
-    id_token = jwt.encode({"iss": "https://login.example", "aud": "townsquare", "sub": "user-1", "email": email,
-                           "nonce": query["nonce"][0], "exp": int(time.time()) + 300},
-                          settings.OIDC_RP_CLIENT_SECRET, algorithm="HS256")
+    id_token = jwt.encode(
+        {
+            "iss": "https://login.example",
+            "aud": "townsquare",
+            "sub": "user-1",
+            "email": email,
+            "nonce": query["nonce"][0],
+            "exp": int(time.time()) + 300,
+        },
+        settings.OIDC_RP_CLIENT_SECRET,
+        algorithm="HS256",
+    )
     with responses.RequestsMock() as provider:
         provider.post("https://login.example/token", json={"id_token": id_token, "access_token": "at"})
         provider.get("https://login.example/userinfo", json={"sub": "user-1", "email": email})

@@ -25,14 +25,29 @@ def test_dry_run_prints_rows_and_saves_nothing(riverside: Council) -> None:
     rows = _run("--council", "riverside", "--dry-run", str(next(FIXTURES.glob("003_*.txt"))))
     assert [r["number"] for r in rows] == ["1", "2", "3", "4"]
     assert rows[3]["owner"] == "Head of Marketing and Communications and Head of Democratic Services"
-    assert {k for k in rows[0]} >= {"number", "recommendation", "decision", "action", "owner", "budget",
-                                    "timescale", "status"}
+    assert {k for k in rows[0]} >= {
+        "number",
+        "recommendation",
+        "decision",
+        "action",
+        "owner",
+        "budget",
+        "timescale",
+        "status",
+    }
     assert not ActionPlan.objects.exists()
 
 
 def test_saving_with_a_meeting_date(riverside: Council) -> None:
-    rows = _run("--council", "riverside", "--meeting-date", "2017-11-01", "--title", "Cabinet response",
-                str(next(FIXTURES.glob("000_*.txt"))))
+    rows = _run(
+        "--council",
+        "riverside",
+        "--meeting-date",
+        "2017-11-01",
+        "--title",
+        "Cabinet response",
+        str(next(FIXTURES.glob("000_*.txt"))),
+    )
     assert rows[0]["timescale"] == "with immediate effect" and rows[0]["due_on"] == "2017-11-01"
     plan = ActionPlan.objects.get()
     assert plan.title == "Cabinet response" and plan.recommendations.count() == 5

@@ -18,8 +18,9 @@ from townsquare.governance.models import ActionPlan, Recommendation, StrategyPha
 from .conftest import fixture_text
 
 
-def test_paste_preview_then_confirm(riverside: Council, people: SimpleNamespace,
-                                    client_for: Callable[[User], Client]) -> None:
+def test_paste_preview_then_confirm(
+    riverside: Council, people: SimpleNamespace, client_for: Callable[[User], Client]
+) -> None:
     client = client_for(people.comms)
     url = reverse("governance:plan_import", args=["riverside"])
     preview = client.post(url, {"text": fixture_text("003"), "source_body": "Ad Hoc Scrutiny Panel"})
@@ -28,20 +29,32 @@ def test_paste_preview_then_confirm(riverside: Council, people: SimpleNamespace,
     assert b"Head of Marketing and Communications and Head of Democratic Services" in preview.content
     assert not ActionPlan.objects.exists()  # nothing is saved before the person confirms
     # The confirmation carries the same text back (as the page's hidden field does).
-    confirmed = client.post(url, {"text": fixture_text("003"), "source_body": "Ad Hoc Scrutiny Panel",
-                                  "title": "", "meeting_on": "", "confirm": "yes"})
+    confirmed = client.post(
+        url,
+        {
+            "text": fixture_text("003"),
+            "source_body": "Ad Hoc Scrutiny Panel",
+            "title": "",
+            "meeting_on": "",
+            "confirm": "yes",
+        },
+    )
     plan = ActionPlan.objects.get()
     assert confirmed.status_code == 302 and confirmed["Location"].endswith(f"/actions/{plan.pk}/")
     assert plan.title == "AD HOC SCRUTINY PANEL MEMBERS' COMMUNICATIONS - ACTION PLAN"
     assert plan.meeting_on == dt.date(2021, 9, 7) and plan.source_body == "Ad Hoc Scrutiny Panel"
     assert list(plan.recommendations.values_list("number", "status", "timescale")) == [
-        ("1", "complete", "Complete"), ("2", "not_started", "January 2022"), ("3", "complete", "Complete"),
-        ("4", "not_started", "November 2021")]
+        ("1", "complete", "Complete"),
+        ("2", "not_started", "January 2022"),
+        ("3", "complete", "Complete"),
+        ("4", "not_started", "November 2021"),
+    ]
     assert AuditEvent.objects.get(action="action_plan.imported").after["recommendations"] == 4
 
 
-def test_upload_of_a_strategy_timetable(riverside: Council, people: SimpleNamespace,
-                                        client_for: Callable[[User], Client]) -> None:
+def test_upload_of_a_strategy_timetable(
+    riverside: Council, people: SimpleNamespace, client_for: Callable[[User], Client]
+) -> None:
     client = client_for(people.comms)
     url = reverse("governance:plan_import", args=["riverside"])
     upload = SimpleUploadedFile("report.txt", fixture_text("001").encode())
@@ -49,13 +62,19 @@ def test_upload_of_a_strategy_timetable(riverside: Council, people: SimpleNamesp
     assert b"Check the 5 phases before saving" in preview.content
     client.post(url, {"text": fixture_text("001"), "confirm": "yes"})
     assert list(StrategyPhase.objects.values_list("status", flat=True)) == [
-        "complete", "complete", "in_progress", "complete", "delayed"]
+        "complete",
+        "complete",
+        "in_progress",
+        "complete",
+        "delayed",
+    ]
     page = client_for(people.councillor).get(reverse("governance:strategy", args=["riverside"]))
     assert b"Delayed" in page.content and b"until May 2016" in page.content
 
 
-def test_bad_paste_shows_a_message_and_saves_nothing(riverside: Council, people: SimpleNamespace,
-                                                     client_for: Callable[[User], Client]) -> None:
+def test_bad_paste_shows_a_message_and_saves_nothing(
+    riverside: Council, people: SimpleNamespace, client_for: Callable[[User], Client]
+) -> None:
     url = reverse("governance:plan_import", args=["riverside"])
     response = client_for(people.comms).post(url, {"text": "hello, world", "confirm": "yes"})
     assert response.status_code == 200 and b"No heading row was found" in response.content
@@ -64,11 +83,14 @@ def test_bad_paste_shows_a_message_and_saves_nothing(riverside: Council, people:
     assert not ActionPlan.objects.exists() and not Recommendation.objects.exists()
 
 
-def test_exports_for_the_committee_pack(riverside: Council, people: SimpleNamespace,
-                                        client_for: Callable[[User], Client]) -> None:
+def test_exports_for_the_committee_pack(
+    riverside: Council, people: SimpleNamespace, client_for: Callable[[User], Client]
+) -> None:
     client = client_for(people.comms)
-    client.post(reverse("governance:plan_import", args=["riverside"]),
-                {"text": fixture_text("000"), "title": "Cabinet response", "meeting_on": "2017-11-01", "confirm": "yes"})
+    client.post(
+        reverse("governance:plan_import", args=["riverside"]),
+        {"text": fixture_text("000"), "title": "Cabinet response", "meeting_on": "2017-11-01", "confirm": "yes"},
+    )
     plan = ActionPlan.objects.get()
     url = reverse("governance:plan", args=["riverside", plan.pk])
     reader = client_for(people.councillor)
@@ -81,16 +103,21 @@ def test_exports_for_the_committee_pack(riverside: Council, people: SimpleNamesp
     assert b"24th January 2018" in printable.content and b"Download for the committee pack" not in printable.content
 
 
-def test_progress_update_changes_status(riverside: Council, people: SimpleNamespace,
-                                        client_for: Callable[[User], Client]) -> None:
+def test_progress_update_changes_status(
+    riverside: Council, people: SimpleNamespace, client_for: Callable[[User], Client]
+) -> None:
     plan = ActionPlan.objects.create(council=riverside, title="Plan")
     rec = Recommendation.objects.create(plan=plan, number="2", text="Training for Members")
     url = reverse("governance:recommendation_progress", args=["riverside", plan.pk, rec.pk])
     client = client_for(people.comms)
     missing = client.post(url, {"on": "2021-06-01", "text": "Session poorly attended", "status": "delayed"})
     assert b"Give the date it is delayed until." in missing.content
-    client.post(url, {"on": "2021-06-01", "text": "Session poorly attended", "status": "delayed",
-                      "delayed_until": "2022-01-31"})
+    client.post(
+        url, {"on": "2021-06-01", "text": "Session poorly attended", "status": "delayed", "delayed_until": "2022-01-31"}
+    )
     rec.refresh_from_db()
-    assert (rec.status, rec.delayed_until, rec.updates.get().text) == ("delayed", dt.date(2022, 1, 31),
-                                                                       "Session poorly attended")
+    assert (rec.status, rec.delayed_until, rec.updates.get().text) == (
+        "delayed",
+        dt.date(2022, 1, 31),
+        "Session poorly attended",
+    )

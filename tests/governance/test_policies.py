@@ -28,16 +28,27 @@ from townsquare.governance.services import (
 
 @pytest.fixture
 def members_policy(riverside: Council, people: SimpleNamespace) -> Policy:
-    return Policy.objects.create(council=riverside, title="Social Media Policy for Members",
-                                 kind=Policy.Kind.MEMBERS_POLICY, audience=Audience.MEMBERS, owner=people.comms,
-                                 review_interval_months=6, next_review_on=dt.date(2026, 3, 1))
+    return Policy.objects.create(
+        council=riverside,
+        title="Social Media Policy for Members",
+        kind=Policy.Kind.MEMBERS_POLICY,
+        audience=Audience.MEMBERS,
+        owner=people.comms,
+        review_interval_months=6,
+        next_review_on=dt.date(2026, 3, 1),
+    )
 
 
-def test_publishing_a_version_asks_the_audience_and_sets_the_next_review(members_policy: Policy,
-                                                                         people: SimpleNamespace) -> None:
+def test_publishing_a_version_asks_the_audience_and_sets_the_next_review(
+    members_policy: Policy, people: SimpleNamespace
+) -> None:
     version = policy_version_publish(
-        actor=people.comms, policy=members_policy, number="2.0", approved_by="Cabinet",
-        approved_on=dt.date(2026, 2, 10), sections=[("Guidance for Members", Audience.MEMBERS, "Be kind.")],
+        actor=people.comms,
+        policy=members_policy,
+        number="2.0",
+        approved_by="Cabinet",
+        approved_on=dt.date(2026, 2, 10),
+        sections=[("Guidance for Members", Audience.MEMBERS, "Be kind.")],
     )
     members_policy.refresh_from_db()
     assert members_policy.next_review_on == dt.date(2026, 8, 10)  # six-monthly
@@ -72,8 +83,9 @@ def test_a_duplicate_version_number_changes_nothing(members_policy: Policy, peop
     assert members_policy.versions.count() == 1
 
 
-def test_owner_is_reminded_once_per_review_date(members_policy: Policy, people: SimpleNamespace,
-                                                django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_owner_is_reminded_once_per_review_date(
+    members_policy: Policy, people: SimpleNamespace, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     council = members_policy.council
     assert policies_remind_reviews(council=council, today=dt.date(2026, 1, 1)) == 0  # outside the 30-day window
     with django_capture_on_commit_callbacks(execute=True):

@@ -29,8 +29,9 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def annual(riverside: Council) -> TrainingModule:
-    module = TrainingModule.objects.create(council=riverside, title="Annual social media training",
-                                           kind=TrainingModule.Kind.ANNUAL, valid_for_months=12)
+    module = TrainingModule.objects.create(
+        council=riverside, title="Annual social media training", kind=TrainingModule.Kind.ANNUAL, valid_for_months=12
+    )
     TrainingRequirement.objects.create(council=riverside, role="officer", module=module, needed_to_publish=True)
     TrainingRequirement.objects.create(council=riverside, role="comms", module=module, needed_to_publish=True)
     return module
@@ -45,8 +46,9 @@ def _fmt(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def test_without_the_training_condition_everyone_who_drafts_may(people: SimpleNamespace, riverside: Council,
-                                                                annual: TrainingModule) -> None:
+def test_without_the_training_condition_everyone_who_drafts_may(
+    people: SimpleNamespace, riverside: Council, annual: TrainingModule
+) -> None:
     assert publishing_rights_refusal(user=people.officer, council=riverside) is None
     assert publishing_rights_refusal(user=people.comms, council=riverside) is None
     assert publishing_rights_refusal(user=people.councillor, council=riverside) == (
@@ -55,7 +57,9 @@ def test_without_the_training_condition_everyone_who_drafts_may(people: SimpleNa
     assert publishing_rights_refusal(user=people.outsider, council=riverside) is not None
 
 
-def test_an_untrained_officer_cannot_be_given_rights(people: SimpleNamespace, riverside: Council, required: object) -> None:
+def test_an_untrained_officer_cannot_be_given_rights(
+    people: SimpleNamespace, riverside: Council, required: object
+) -> None:
     with pytest.raises(ValidationError, match="cannot be given publishing rights until their training is current"):
         publishing_right_grant(actor=people.comms, council=riverside, user=people.officer)
     assert not PublishingRight.objects.exists()
@@ -65,34 +69,50 @@ def test_an_untrained_officer_cannot_be_given_rights(people: SimpleNamespace, ri
     )
 
 
-def test_a_trained_officer_needs_the_grant_too(people: SimpleNamespace, riverside: Council, required: object,
-                                               annual: TrainingModule) -> None:
+def test_a_trained_officer_needs_the_grant_too(
+    people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
+) -> None:
     training_completion_record(actor=people.comms, module=annual, user=people.officer, completed_on=TODAY)
-    assert "You have not been given publishing rights" in publishing_rights_refusal(user=people.officer, council=riverside)  # type: ignore[operator]
+    assert "You have not been given publishing rights" in publishing_rights_refusal(
+        user=people.officer, council=riverside
+    )  # type: ignore[operator]
     publishing_right_grant(actor=people.comms, council=riverside, user=people.officer)
     assert publishing_rights_refusal(user=people.officer, council=riverside) is None
     assert AuditEvent.objects.filter(action="publishing_rights.granted").count() == 1
 
 
-def test_lapsed_training_refuses_the_next_submission_with_the_reason(people: SimpleNamespace, riverside: Council,
-                                                                     required: object, annual: TrainingModule) -> None:
+def test_lapsed_training_refuses_the_next_submission_with_the_reason(
+    people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
+) -> None:
     completed = TODAY - dt.timedelta(days=400)
     training_completion_record(actor=people.comms, module=annual, user=people.officer, completed_on=completed)
     lapsed_on = completed + relativedelta(months=12)
     # Given while current (as if a year ago), the grant is now stale: the refusal is decided today, not by the job.
-    PublishingRight.objects.create(council=riverside, user=people.officer, granted_by=people.comms,
-                                   granted_at=timezone.now() - dt.timedelta(days=390))
+    PublishingRight.objects.create(
+        council=riverside,
+        user=people.officer,
+        granted_by=people.comms,
+        granted_at=timezone.now() - dt.timedelta(days=390),
+    )
     reason = publishing_rights_refusal(user=people.officer, council=riverside)
-    assert reason == (f"Your social media training lapsed on {_fmt(lapsed_on)}: complete "
-                      "'Annual social media training' to draft posts again.")
+    assert reason == (
+        f"Your social media training lapsed on {_fmt(lapsed_on)}: complete "
+        "'Annual social media training' to draft posts again."
+    )
 
 
-def test_the_periodic_job_revokes_lapsed_rights_with_a_notice_and_audit(people: SimpleNamespace, riverside: Council,
-                                                                        required: object, annual: TrainingModule) -> None:
-    training_completion_record(actor=people.comms, module=annual, user=people.officer,
-                               completed_on=TODAY - dt.timedelta(days=400))
-    PublishingRight.objects.create(council=riverside, user=people.officer, granted_by=people.comms,
-                                   granted_at=timezone.now() - dt.timedelta(days=390))
+def test_the_periodic_job_revokes_lapsed_rights_with_a_notice_and_audit(
+    people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
+) -> None:
+    training_completion_record(
+        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+    )
+    PublishingRight.objects.create(
+        council=riverside,
+        user=people.officer,
+        granted_by=people.comms,
+        granted_at=timezone.now() - dt.timedelta(days=390),
+    )
     job_enqueue(kind="governance.training_lapses")
     jobs_run_due(worker="test")
     assert Job.objects.get(kind="governance.training_lapses").status == Job.Status.DONE
@@ -106,12 +126,19 @@ def test_the_periodic_job_revokes_lapsed_rights_with_a_notice_and_audit(people: 
     assert AuditEvent.objects.filter(action="publishing_rights.revoked").count() == 1
 
 
-def test_the_notice_is_emailed_after_commit(people: SimpleNamespace, riverside: Council, required: object,
-                                            annual: TrainingModule, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    training_completion_record(actor=people.comms, module=annual, user=people.officer,
-                               completed_on=TODAY - dt.timedelta(days=400))
-    PublishingRight.objects.create(council=riverside, user=people.officer, granted_by=people.comms,
-                                   granted_at=timezone.now())
+def test_the_notice_is_emailed_after_commit(
+    people: SimpleNamespace,
+    riverside: Council,
+    required: object,
+    annual: TrainingModule,
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    training_completion_record(
+        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+    )
+    PublishingRight.objects.create(
+        council=riverside, user=people.officer, granted_by=people.comms, granted_at=timezone.now()
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert publishing_rights_enforce(council=riverside) == 1
@@ -122,12 +149,15 @@ def test_the_notice_is_emailed_after_commit(people: SimpleNamespace, riverside: 
     assert "Annual social media training" in mail.outbox[0].body
 
 
-def test_completing_training_again_reinstates_lapsed_rights(people: SimpleNamespace, riverside: Council,
-                                                            required: object, annual: TrainingModule) -> None:
-    training_completion_record(actor=people.comms, module=annual, user=people.officer,
-                               completed_on=TODAY - dt.timedelta(days=400))
-    PublishingRight.objects.create(council=riverside, user=people.officer, granted_by=people.comms,
-                                   granted_at=timezone.now())
+def test_completing_training_again_reinstates_lapsed_rights(
+    people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
+) -> None:
+    training_completion_record(
+        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+    )
+    PublishingRight.objects.create(
+        council=riverside, user=people.officer, granted_by=people.comms, granted_at=timezone.now()
+    )
     publishing_rights_enforce(council=riverside)
     training_completion_record(actor=people.comms, module=annual, user=people.officer, completed_on=TODAY)
     assert PublishingRight.objects.get(user=people.officer).active
@@ -135,8 +165,9 @@ def test_completing_training_again_reinstates_lapsed_rights(people: SimpleNamesp
     assert AuditEvent.objects.filter(action="publishing_rights.reinstated").count() == 1
 
 
-def test_rights_removed_by_a_manager_stay_removed_even_without_the_condition(people: SimpleNamespace,
-                                                                             riverside: Council) -> None:
+def test_rights_removed_by_a_manager_stay_removed_even_without_the_condition(
+    people: SimpleNamespace, riverside: Council
+) -> None:
     right = publishing_right_grant(actor=people.comms, council=riverside, user=people.officer)
     with pytest.raises(ValidationError):
         publishing_right_revoke(actor=people.comms, right=right, reason="  ")
@@ -145,23 +176,32 @@ def test_rights_removed_by_a_manager_stay_removed_even_without_the_condition(peo
     assert reason is not None and reason.endswith(": Posted a resident's address.")
 
 
-def test_a_future_completion_date_is_refused(people: SimpleNamespace, riverside: Council, annual: TrainingModule) -> None:
+def test_a_future_completion_date_is_refused(
+    people: SimpleNamespace, riverside: Council, annual: TrainingModule
+) -> None:
     with pytest.raises(ValidationError):
-        training_completion_record(actor=people.comms, module=annual, user=people.officer,
-                                   completed_on=TODAY + dt.timedelta(days=1))
+        training_completion_record(
+            actor=people.comms, module=annual, user=people.officer, completed_on=TODAY + dt.timedelta(days=1)
+        )
 
 
-def test_end_to_end_submission_through_publishing_is_refused(people: SimpleNamespace, riverside: Council,
-                                                             required: object, annual: TrainingModule,
-                                                             channel: object) -> None:
+def test_end_to_end_submission_through_publishing_is_refused(
+    people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule, channel: object
+) -> None:
     publishing = pytest.importorskip("townsquare.publishing.services")
-    training_completion_record(actor=people.comms, module=annual, user=people.officer,
-                               completed_on=TODAY - dt.timedelta(days=400))
-    PublishingRight.objects.create(council=riverside, user=people.officer, granted_by=people.comms,
-                                   granted_at=timezone.now())
-    post = publishing.post_create_draft(author=people.officer, council=riverside,
-                                        text="Bins are collected on Friday this week.", channels=[channel],
-                                        scheduled_for=timezone.now() + dt.timedelta(days=2))
+    training_completion_record(
+        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+    )
+    PublishingRight.objects.create(
+        council=riverside, user=people.officer, granted_by=people.comms, granted_at=timezone.now()
+    )
+    post = publishing.post_create_draft(
+        author=people.officer,
+        council=riverside,
+        text="Bins are collected on Friday this week.",
+        channels=[channel],
+        scheduled_for=timezone.now() + dt.timedelta(days=2),
+    )
     with pytest.raises(ValidationError) as refused:
         publishing.post_submit(actor=people.officer, post=post)
     assert "Your social media training lapsed on" in " ".join(refused.value.messages)

@@ -15,13 +15,16 @@ from townsquare.governance.services import training_attendance_record, training_
 
 
 def test_attendance_report_flags_a_poorly_attended_session(riverside: Council, people: SimpleNamespace) -> None:
-    module = TrainingModule.objects.create(council=riverside, title="Member induction workshop",
-                                           kind=TrainingModule.Kind.INDUCTION)
+    module = TrainingModule.objects.create(
+        council=riverside, title="Member induction workshop", kind=TrainingModule.Kind.INDUCTION
+    )
     session = TrainingSession.objects.create(module=module, held_on=dt.date(2021, 5, 12))
-    assert training_invite(actor=people.comms, session=session,
-                           users=[people.councillor, people.admin, people.comms]) == 3
-    training_attendance_record(actor=people.comms, session=session,
-                               attendance={people.councillor: "attended", people.admin: "absent"})
+    assert (
+        training_invite(actor=people.comms, session=session, users=[people.councillor, people.admin, people.comms]) == 3
+    )
+    training_attendance_record(
+        actor=people.comms, session=session, attendance={people.councillor: "attended", people.admin: "absent"}
+    )
     [row], threshold = attendance_report(council=riverside)
     assert (row.invited, row.attended, row.absent, row.percent, threshold) == (3, 1, 1, 33, 50)
     GovernanceSettings.objects.create(council=riverside, poor_attendance_percent=30)
@@ -32,14 +35,16 @@ def test_bad_attendance_value_changes_nothing(riverside: Council, people: Simple
     module = TrainingModule.objects.create(council=riverside, title="Bespoke", kind=TrainingModule.Kind.BESPOKE)
     session = TrainingSession.objects.create(module=module, held_on=dt.date(2024, 1, 1))
     with pytest.raises(ValidationError):
-        training_attendance_record(actor=people.comms, session=session,
-                                   attendance={people.councillor: "attended", people.admin: "asleep"})
+        training_attendance_record(
+            actor=people.comms, session=session, attendance={people.councillor: "attended", people.admin: "asleep"}
+        )
     assert not session.records.exists()
 
 
 def test_councillors_annual_training_overdue_and_due_soon(riverside: Council, people: SimpleNamespace) -> None:
-    module = TrainingModule.objects.create(council=riverside, title="Mandatory annual training",
-                                           kind=TrainingModule.Kind.ANNUAL, valid_for_months=12)
+    module = TrainingModule.objects.create(
+        council=riverside, title="Mandatory annual training", kind=TrainingModule.Kind.ANNUAL, valid_for_months=12
+    )
     TrainingRequirement.objects.create(council=riverside, role="councillor", module=module)
     today = dt.date(2026, 6, 1)
     [state] = training_states(user=people.councillor, council=riverside, today=today)

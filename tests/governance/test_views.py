@@ -31,21 +31,35 @@ from townsquare.governance.services import policy_version_publish
 
 @pytest.fixture
 def registers(riverside: Council, people: SimpleNamespace) -> SimpleNamespace:
-    policy = Policy.objects.create(council=riverside, title="Social Media Policy", kind="social_media_policy",
-                                   owner=people.comms, next_review_on=dt.date(2026, 1, 1))
+    policy = Policy.objects.create(
+        council=riverside,
+        title="Social Media Policy",
+        kind="social_media_policy",
+        owner=people.comms,
+        next_review_on=dt.date(2026, 1, 1),
+    )
     policy_version_publish(actor=people.comms, policy=policy, number="1.0")
     plan = ActionPlan.objects.create(council=riverside, title="Task Group response")
-    rec = Recommendation.objects.create(plan=plan, number="1", text="That meetings be promoted", owner_title="Head of Comms")
+    rec = Recommendation.objects.create(
+        plan=plan, number="1", text="That meetings be promoted", owner_title="Head of Comms"
+    )
     phase = StrategyPhase.objects.create(council=riverside, phase="Support", timescale="End of March 2016")
     module = TrainingModule.objects.create(council=riverside, title="Induction", kind="induction")
     session = TrainingSession.objects.create(module=module, held_on=dt.date(2025, 5, 1))
     right = PublishingRight.objects.create(council=riverside, user=people.officer, granted_at=timezone.now())
     GovernanceSettings.objects.create(council=riverside, monitoring_officer=people.admin)
     BreachViewer.objects.create(council=riverside, user=people.auditor, named_by=people.admin)
-    breach = Breach.objects.create(council=riverside, subject_user=people.councillor, what="An abusive reply",
-                                   category="abusive", reported_by="A resident", reported_on=dt.date(2026, 1, 2))
-    return SimpleNamespace(policy=policy, plan=plan, rec=rec, phase=phase, module=module, session=session,
-                           right=right, breach=breach)
+    breach = Breach.objects.create(
+        council=riverside,
+        subject_user=people.councillor,
+        what="An abusive reply",
+        category="abusive",
+        reported_by="A resident",
+        reported_on=dt.date(2026, 1, 2),
+    )
+    return SimpleNamespace(
+        policy=policy, plan=plan, rec=rec, phase=phase, module=module, session=session, right=right, breach=breach
+    )
 
 
 # (url name, arguments after the slug, who may open it, whose role is too low)
@@ -97,9 +111,15 @@ PAGES: list[tuple[str, Callable[[SimpleNamespace], list[Any]], str, str | None]]
 
 
 @pytest.mark.parametrize("name, args, allowed, too_low", PAGES, ids=[p[0] for p in PAGES])
-def test_page_access(name: str, args: Callable[[SimpleNamespace], list[Any]], allowed: str, too_low: str | None,
-                     registers: SimpleNamespace, people: SimpleNamespace,
-                     client_for: Callable[[User], Client]) -> None:
+def test_page_access(
+    name: str,
+    args: Callable[[SimpleNamespace], list[Any]],
+    allowed: str,
+    too_low: str | None,
+    registers: SimpleNamespace,
+    people: SimpleNamespace,
+    client_for: Callable[[User], Client],
+) -> None:
     url = reverse(f"governance:{name}", args=["riverside", *args(registers)])
     assert client_for(getattr(people, allowed)).get(url).status_code == 200
     assert client_for(people.outsider).get(url).status_code == 404
@@ -121,8 +141,9 @@ def test_api_with_a_bearer_token(registers: SimpleNamespace, people: SimpleNames
     assert response.json()["results"][0]["recommendations"][0]["owner"] == "Head of Comms"
 
 
-def test_council_home_shows_the_governance_card_and_link(registers: SimpleNamespace, people: SimpleNamespace,
-                                                         client_for: Callable[[User], Client]) -> None:
+def test_council_home_shows_the_governance_card_and_link(
+    registers: SimpleNamespace, people: SimpleNamespace, client_for: Callable[[User], Client]
+) -> None:
     for role in ("admin", "comms", "officer", "councillor", "auditor"):
         page = client_for(getattr(people, role)).get("/c/riverside/")
         assert page.status_code == 200

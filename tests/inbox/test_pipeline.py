@@ -113,8 +113,14 @@ def test_the_index_is_rebuilt_for_rows_that_arrived_another_way(db: None) -> Non
         pytest.skip("PostgreSQL's index follows the table by itself")
     council = Council.objects.create(slug="riverside", name="Riverside")
     channel = Channel.objects.create(council=council, platform="x", name="Riverside on X", handle="@RiversideDC")
-    ReceivedItem.objects.create(council=council, channel=channel, external_id="1", text="Fly-tipping on Mill Lane",
-                                author_handle="resident", received_at=timezone.now())
+    ReceivedItem.objects.create(
+        council=council,
+        channel=channel,
+        external_id="1",
+        text="Fly-tipping on Mill Lane",
+        author_handle="resident",
+        received_at=timezone.now(),
+    )
     assert not search_filter(ReceivedItem.objects.all(), "Mill").exists()
     assert index_rebuild() == 1
     assert search_filter(ReceivedItem.objects.all(), "Mill").count() == 1

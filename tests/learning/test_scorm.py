@@ -35,7 +35,8 @@ def _schema() -> etree.XMLSchema:
     # metadata, so imsmd_rootv1p2p1.xsd (whose annotationType libxml2 refuses as non-deterministic)
     # is not needed to validate it.
     wrapper = f"""<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
-      <xsd:import namespace="http://www.imsproject.org/xsd/imscp_rootv1p1p2" schemaLocation="{SCHEMAS}/imscp_rootv1p1p2.xsd"/>
+      <xsd:import namespace="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+        schemaLocation="{SCHEMAS}/imscp_rootv1p1p2.xsd"/>
       <xsd:import namespace="http://www.adlnet.org/xsd/adlcp_rootv1p2" schemaLocation="{SCHEMAS}/adlcp_rootv1p2.xsd"/>
     </xsd:schema>"""
     parser = etree.XMLParser()

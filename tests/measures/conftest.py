@@ -16,11 +16,13 @@ from townsquare.measures.services import Figure, figures_record
 @pytest.fixture
 def accounts(riverside: Council, people: SimpleNamespace) -> SimpleNamespace:
     made = {
-        "facebook": Channel.objects.create(council=riverside, platform="facebook", name="Riverside Council",
-                                           handle="RiversideCouncil"),
+        "facebook": Channel.objects.create(
+            council=riverside, platform="facebook", name="Riverside Council", handle="RiversideCouncil"
+        ),
         "x": Channel.objects.create(council=riverside, platform="x", name="Riverside on X", handle="@RiversideDC"),
-        "youtube": Channel.objects.create(council=riverside, platform="youtube", name="Riverside TV",
-                                          handle="RiversideTV"),
+        "youtube": Channel.objects.create(
+            council=riverside, platform="youtube", name="Riverside TV", handle="RiversideTV"
+        ),
     }
     return SimpleNamespace(**made)
 

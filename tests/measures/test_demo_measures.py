@@ -35,4 +35,3 @@ def test_demo_has_five_years_of_figures_and_a_report(client_for: Callable[[User]
     councillor = User.objects.get(email="councillor@riverside.example")
     body = client_for(councillor).get("/c/riverside/measures/", {"compare": "year"}).content.decode()
     assert "No figures yet" not in body and "Access to the accounts" in body and "govuk-tag--" in body
-

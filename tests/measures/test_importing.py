@@ -28,8 +28,9 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_command_imports_every_row_audited(riverside: Council, accounts: SimpleNamespace, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_imports_every_row_audited(
+    riverside: Council, accounts: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("import_measures", "--council", "riverside", str(write(tmp_path, GOOD)))
     assert "Imported 3 figures" in capsys.readouterr().out
     assert DailyMeasure.objects.filter(source="import").count() == 3
@@ -38,14 +39,17 @@ def test_command_imports_every_row_audited(riverside: Council, accounts: SimpleN
     assert event.council == riverside and event.after["figures"] == 3
 
 
-def test_command_refuses_the_whole_file_naming_each_bad_row(riverside: Council, accounts: SimpleNamespace,
-                                                            tmp_path: Path) -> None:
-    text = GOOD + ("2016-13-01,facebook,RiversideCouncil,page_likes,1\n"
-                   "2016-01-06,myspace,Riverside,followers,1\n"
-                   "2016-01-06,x,@Nobody,followers,1\n"
-                   "2016-01-07,x,@RiversideDC,likes,1\n"
-                   "2016-01-08,x,@RiversideDC,followers,-4\n"
-                   "2016-04-30,facebook,RiversideCouncil,page_likes,14600\n")
+def test_command_refuses_the_whole_file_naming_each_bad_row(
+    riverside: Council, accounts: SimpleNamespace, tmp_path: Path
+) -> None:
+    text = GOOD + (
+        "2016-13-01,facebook,RiversideCouncil,page_likes,1\n"
+        "2016-01-06,myspace,Riverside,followers,1\n"
+        "2016-01-06,x,@Nobody,followers,1\n"
+        "2016-01-07,x,@RiversideDC,likes,1\n"
+        "2016-01-08,x,@RiversideDC,followers,-4\n"
+        "2016-04-30,facebook,RiversideCouncil,page_likes,14600\n"
+    )
     with pytest.raises(CommandError) as raised:
         call_command("import_measures", "--council", "riverside", str(write(tmp_path, text)))
     message = str(raised.value)
@@ -58,13 +62,17 @@ def test_command_refuses_the_whole_file_naming_each_bad_row(riverside: Council, 
     assert not DailyMeasure.objects.exists() and not AuditEvent.objects.filter(action="measures.imported").exists()
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("date,platform,channel,value\n2016-01-01,x,a,1\n", "The first row must be exactly"),
-    ("date,platform,channel,metric,value\n", "no figures"),
-    ("", "is empty"),
-])
-def test_command_explains_a_file_it_cannot_use(riverside: Council, accounts: SimpleNamespace, tmp_path: Path,
-                                               text: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("date,platform,channel,value\n2016-01-01,x,a,1\n", "The first row must be exactly"),
+        ("date,platform,channel,metric,value\n", "no figures"),
+        ("", "is empty"),
+    ],
+)
+def test_command_explains_a_file_it_cannot_use(
+    riverside: Council, accounts: SimpleNamespace, tmp_path: Path, text: str, expected: str
+) -> None:
     with pytest.raises(CommandError, match=expected):
         call_command("import_measures", "--council", "riverside", str(write(tmp_path, text)))
     assert not DailyMeasure.objects.exists()
@@ -78,8 +86,10 @@ def test_command_names_an_unknown_council(db: None, tmp_path: Path) -> None:
 def test_binary_and_oversized_cells_are_clear(riverside: Council, accounts: SimpleNamespace) -> None:
     with pytest.raises(ImportFileError, match="neither an XLSX workbook nor a CSV"):
         table_from_upload("x.ics", b"\xff\xfe\x00binary")
-    rows = table_from_upload("big.csv", ("date,platform,channel,metric,value\n2016-01-01,x,@RiversideDC,followers,"
-                                         + "9" * 5000 + "\n").encode())
+    rows = table_from_upload(
+        "big.csv",
+        ("date,platform,channel,metric,value\n2016-01-01,x,@RiversideDC,followers," + "9" * 5000 + "\n").encode(),
+    )
     parsed = figures_parse(council=riverside, rows=rows[1:], mapping={f: i for i, f in enumerate(rows[0])})
     assert parsed.errors == ["Row 2: a cell is longer than 1000 characters."]
 
@@ -103,9 +113,11 @@ def test_an_xlsx_kept_by_hand_with_its_own_headings(riverside: Council, accounts
         figures_parse(council=riverside, rows=rows[1:], mapping={k: v for k, v in mapping.items() if k != "value"})
 
 
-def test_another_councils_handle_is_not_found(riverside: Council, hillcrest: Council, accounts: SimpleNamespace,
-                                              hillcrest_channel: object) -> None:
+def test_another_councils_handle_is_not_found(
+    riverside: Council, hillcrest: Council, accounts: SimpleNamespace, hillcrest_channel: object
+) -> None:
     rows = [["2016-01-01", "x", "@HillcrestDC", "followers", "5"]]
-    parsed = figures_parse(council=riverside, rows=rows, mapping={"date": 0, "platform": 1, "channel": 2,
-                                                                  "metric": 3, "value": 4})
+    parsed = figures_parse(
+        council=riverside, rows=rows, mapping={"date": 0, "platform": 1, "channel": 2, "metric": 3, "value": 4}
+    )
     assert parsed.errors == ["Row 2: no x channel with the handle “@HillcrestDC” in the register."]

@@ -26,26 +26,34 @@ def test_writes_html_pdf_and_csv_for_a_calendar_quarter(
     rows = list(csv.DictReader((tmp_path / "riverside-2016Q1.csv").open()))
     quarter = next(r for r in rows if r["kind"] == "quarter")
     assert (quarter["scope"], quarter["value"], quarter["year_before"], quarter["change_percent"]) == (
-        "X (Twitter)", "6900", "5000", "38")
+        "X (Twitter)",
+        "6900",
+        "5000",
+        "38",
+    )
     pdf = (tmp_path / "riverside-2016Q1.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext (Debian poppler-utils) is needed to read the PDF back: run scripts/setup.sh --test")
-    info = subprocess.run(["pdfinfo", str(tmp_path / "riverside-2016Q1.pdf")], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "riverside-2016Q1.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M) and re.search(r"^PDF version:\s+1\.7$", info, re.M)
-    text = subprocess.run(["pdftotext", str(tmp_path / "riverside-2016Q1.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "riverside-2016Q1.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     words = " ".join(text.split())
     assert "social media report to Members, Quarter 1 2016" in words
     assert "X followers increased 38% between March 2015 and March 2016" in words
 
 
-def test_financial_quarter_is_named_as_such(riverside: object, accounts: SimpleNamespace,
-                                            record: Callable[..., None], tmp_path: Path) -> None:
+def test_financial_quarter_is_named_as_such(
+    riverside: object, accounts: SimpleNamespace, record: Callable[..., None], tmp_path: Path
+) -> None:
     record(accounts.facebook, "page_likes", {dt.date(2015, 4, 30): 10000, dt.date(2016, 4, 30): 14600})
-    call_command("quarterly_report", "--council", "riverside", "--quarter", "2016Q1", "--financial",
-                 "--out", str(tmp_path))
+    call_command(
+        "quarterly_report", "--council", "riverside", "--quarter", "2016Q1", "--financial", "--out", str(tmp_path)
+    )
     html = (tmp_path / "riverside-2016Q1.html").read_text()
     assert "Quarter 1 2016/17" in html and "financial year" in html
     assert "Facebook page likes increased 46% between April 2015 and April 2016." in html

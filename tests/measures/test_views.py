@@ -21,14 +21,15 @@ def test_councillor_reads_the_chart_its_table_and_the_comparison(
     page = client_for(people.councillor).get(URL, {"metric": "followers", "quarter": "2016Q1"})
     assert page.status_code == 200
     body = page.content.decode()
-    assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and "<desc id=\"measure-desc\">" in body
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and '<desc id="measure-desc">' in body
     assert "Followers by month" in body and "6900" in body and "1900 (38%)" in body
     assert "X followers increased 38% between March 2015 and March 2016" in body
     assert "Import figures" not in body  # read-only for councillors
 
 
-def test_a_bad_quarter_is_explained_not_a_server_error(people: SimpleNamespace, accounts: SimpleNamespace,
-                                                        client_for: Callable[..., Client]) -> None:
+def test_a_bad_quarter_is_explained_not_a_server_error(
+    people: SimpleNamespace, accounts: SimpleNamespace, client_for: Callable[..., Client]
+) -> None:
     page = client_for(people.comms).get(URL, {"quarter": "99999Q9", "metric": "nonsense", "platform": "myspace"})
     assert page.status_code == 200 and "is not a quarter" in page.content.decode()
 

@@ -57,8 +57,10 @@ def test_not_a_calendar_at_all():
 
 
 def test_floating_times_are_council_local_time():
-    ics = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x1\r\nSUMMARY:Licensing Committee\r\n"
-           b"DTSTART:20310115T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x1\r\nSUMMARY:Licensing Committee\r\n"
+        b"DTSTART:20310115T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     meeting = parse_ics(ics).meetings[0]
     assert meeting.starts_at == dt.datetime(2031, 1, 15, 10, tzinfo=LONDON)
 
@@ -81,15 +83,21 @@ def test_csv_rows_become_meetings_in_local_time():
 
 
 def test_csv_bad_rows_are_each_reported_with_their_row_number():
-    bad = CSV + "\n".join([
-        ",2031-05-01,19:00,Chamber,",                       # row 5: no committee
-        "Audit Committee,31/02/2031,19:00,Chamber,",        # row 6: no such date
-        "Audit Committee,2031-05-02,7,Chamber,",            # row 7: morning or evening?
-        "Audit Committee,2031-05-03,19:00,Chamber,javascript:alert(1)",  # row 8: not a web address
-        "full council,2031-04-02,20:00,Chamber,",           # row 9: same committee and date as row 2
-        "Standards Committee,2031-05-04,25:00,Chamber,",    # row 10: no such time
-        "Standards Committee,2031-05-05,19:00,Chamber,,postponed",  # row 11: unknown status
-    ]) + "\n"
+    bad = (
+        CSV
+        + "\n".join(
+            [
+                ",2031-05-01,19:00,Chamber,",  # row 5: no committee
+                "Audit Committee,31/02/2031,19:00,Chamber,",  # row 6: no such date
+                "Audit Committee,2031-05-02,7,Chamber,",  # row 7: morning or evening?
+                "Audit Committee,2031-05-03,19:00,Chamber,javascript:alert(1)",  # row 8: not a web address
+                "full council,2031-04-02,20:00,Chamber,",  # row 9: same committee and date as row 2
+                "Standards Committee,2031-05-04,25:00,Chamber,",  # row 10: no such time
+                "Standards Committee,2031-05-05,19:00,Chamber,,postponed",  # row 11: unknown status
+            ]
+        )
+        + "\n"
+    )
     bad = bad.replace("agenda link\n", "agenda link,status\n", 1)
     result = parse_csv(bad.encode())
     rows = dict(result.errors)

@@ -38,8 +38,12 @@ def test_a_bad_row_saves_nothing(riverside, people, promo_channels):
 def test_reimporting_the_feed_updates_by_uid_instead_of_duplicating(riverside, people, promo_channels):
     _run(people.comms, riverside, moderngov_ics(**DATES))
     assert Meeting.objects.count() == 3
-    moved = moderngov_ics(**DATES).decode().replace("T190000", "T183000").replace(
-        "Council Chamber\\, Riverside House\\, High Street", "Main Hall\\, Riverside Leisure Centre", 1)
+    moved = (
+        moderngov_ics(**DATES)
+        .decode()
+        .replace("T190000", "T183000")
+        .replace("Council Chamber\\, Riverside House\\, High Street", "Main Hall\\, Riverside Leisure Centre", 1)
+    )
     outcome = _run(people.comms, riverside, moved.encode())
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 2)
     assert Meeting.objects.count() == 3
@@ -58,8 +62,9 @@ def test_csv_reimport_matches_by_committee_and_date(riverside, people, promo_cha
     csv = b"committee,date,start_time,venue\nCabinet,2031-03-25,18:30,Room 1\nLicensing,2031-03-27,10:00,Room 2\n"
     meetings_import(actor=people.comms, council=riverside, parsed=parse_csv(csv), source=Meeting.Source.CSV, now=NOW)
     again = csv.replace(b"Room 1", b"Room 3").replace(b"Cabinet", b"CABINET")
-    outcome = meetings_import(actor=people.comms, council=riverside, parsed=parse_csv(again),
-                              source=Meeting.Source.CSV, now=NOW)
+    outcome = meetings_import(
+        actor=people.comms, council=riverside, parsed=parse_csv(again), source=Meeting.Source.CSV, now=NOW
+    )
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 1)
     assert list(Meeting.objects.order_by("starts_at").values_list("venue", flat=True)) == ["Room 3", "Room 2"]
     # The feed later brings the same Cabinet with its UID: the CSV meeting adopts it rather than doubling.
@@ -77,8 +82,9 @@ def test_a_cancelled_meeting_has_its_unpublished_drafts_cancelled(riverside, peo
     post_submit(actor=people.comms, post=drafts[1], acknowledge_warnings=True)
     assert Post.objects.get(pk=drafts[1].pk).status == Post.Status.APPROVED
     assert drafts[1].targets.filter(status=PostTarget.Status.SCHEDULED).count() == 2
-    cancelled = moderngov_ics(**DATES).decode().replace(
-        "SUMMARY:Full Council", "SUMMARY:Full Council\r\nSTATUS:CANCELLED", 1)
+    cancelled = (
+        moderngov_ics(**DATES).decode().replace("SUMMARY:Full Council", "SUMMARY:Full Council\r\nSTATUS:CANCELLED", 1)
+    )
     outcome = _run(None, riverside, cancelled.encode())
     assert outcome.cancelled == 1 and outcome.drafts_cancelled == 2
     full.refresh_from_db()
@@ -93,7 +99,9 @@ def test_a_cancelled_meeting_has_its_unpublished_drafts_cancelled(riverside, peo
 
 
 def test_a_reinstated_meeting_is_promoted_afresh(riverside, people, promo_channels):
-    cancelled = moderngov_ics(**DATES).decode().replace("SUMMARY:Full Council", "SUMMARY:Full Council\r\nSTATUS:CANCELLED", 1)
+    cancelled = (
+        moderngov_ics(**DATES).decode().replace("SUMMARY:Full Council", "SUMMARY:Full Council\r\nSTATUS:CANCELLED", 1)
+    )
     _run(people.comms, riverside, moderngov_ics(**DATES))
     _run(people.comms, riverside, cancelled.encode())
     full = Meeting.objects.get(committee="Full Council")

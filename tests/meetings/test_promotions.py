@@ -28,8 +28,9 @@ DATES = {"full_council": dt.date(2031, 4, 2), "cabinet": dt.date(2031, 3, 25), "
 
 
 def _import(actor, council, now=BEFORE_BST):
-    return meetings_import(actor=actor, council=council, parsed=parse_ics(moderngov_ics(**DATES)),
-                           source=Meeting.Source.ICS, now=now)
+    return meetings_import(
+        actor=actor, council=council, parsed=parse_ics(moderngov_ics(**DATES)), source=Meeting.Source.ICS, now=now
+    )
 
 
 def test_offsets_are_local_wall_clock_times_across_the_start_of_bst(riverside, people, promo_channels):
@@ -85,16 +86,26 @@ def test_drafts_whose_slot_has_passed_are_not_created(riverside, people, promo_c
 
 
 def test_an_offset_after_the_meeting_starts_gets_no_draft(riverside, people, promo_channels):
-    promotion_offset_save(actor=people.comms, council=riverside, days_before=0, at_time=dt.time(20, 0),
-                          template="{committee} is meeting now.")
+    promotion_offset_save(
+        actor=people.comms,
+        council=riverside,
+        days_before=0,
+        at_time=dt.time(20, 0),
+        template="{committee} is meeting now.",
+    )
     _import(people.comms, riverside)
     assert not Promotion.objects.filter(offset__at_time=dt.time(20, 0)).exists()
 
 
 def test_a_new_offset_is_drafted_for_meetings_already_imported(riverside, people, promo_channels):
     _import(people.comms, riverside)
-    offset = promotion_offset_save(actor=people.comms, council=riverside, days_before=1, at_time=dt.time(12, 0),
-                                   template="Tomorrow: {committee} at {time}, {venue}.")
+    offset = promotion_offset_save(
+        actor=people.comms,
+        council=riverside,
+        days_before=1,
+        at_time=dt.time(12, 0),
+        template="Tomorrow: {committee} at {time}, {venue}.",
+    )
     full = Meeting.objects.get(committee="Full Council")
     made = meeting_promotions_draft(meeting=full, author=people.comms, now=BEFORE_BST).created
     assert [p.text for p in made] == ["Tomorrow: Full Council at 7pm, Council Chamber, Riverside House, High Street."]
@@ -108,8 +119,9 @@ def test_no_default_channels_means_no_drafts_and_says_so(riverside, people, chan
     assert any("default channels" in note for note in outcome.notes)
 
 
-def test_author_is_the_importer_if_they_draft_else_the_first_communications_officer(riverside, people, comms2,
-                                                                                   promo_channels):
+def test_author_is_the_importer_if_they_draft_else_the_first_communications_officer(
+    riverside, people, comms2, promo_channels
+):
     assert promotion_author(council=riverside, actor=people.comms) == people.comms
     assert promotion_author(council=riverside, actor=comms2) == comms2
     # The administrator may import but does not draft posts; nor does the feed job (no person).
@@ -130,8 +142,13 @@ def test_templates_accept_only_the_listed_placeholders():
 
 def test_offsets_are_validated(riverside, people):
     with pytest.raises(ValidationError) as raised:
-        promotion_offset_save(actor=people.comms, council=riverside, days_before=61, at_time=dt.time(9),
-                              template="{councillor} says hello")
+        promotion_offset_save(
+            actor=people.comms,
+            council=riverside,
+            days_before=61,
+            at_time=dt.time(9),
+            template="{councillor} says hello",
+        )
     assert len(raised.value.messages) == 2
     promotion_offset_save(actor=people.comms, council=riverside, days_before=3, at_time=dt.time(9), template="x")
     with pytest.raises(ValidationError, match="already"):
@@ -141,5 +158,9 @@ def test_offsets_are_validated(riverside, people):
 
 def test_time_labels_follow_gov_uk_style():
     at = lambda h, m: dt.datetime(2031, 1, 1, h, m, tzinfo=LONDON)  # noqa: E731
-    assert [promotion.time_label(at(19, 0)), promotion.time_label(at(18, 30)), promotion.time_label(at(12, 0)),
-            promotion.time_label(at(9, 5))] == ["7pm", "6:30pm", "midday", "9:05am"]
+    assert [
+        promotion.time_label(at(19, 0)),
+        promotion.time_label(at(18, 30)),
+        promotion.time_label(at(12, 0)),
+        promotion.time_label(at(9, 5)),
+    ] == ["7pm", "6:30pm", "midday", "9:05am"]

@@ -25,8 +25,13 @@ from .test_feed_job import FeedServer
 VIEW_PAGES = ["list", "streams", "api_meetings", "api_streams"]
 VIEW_OBJECT_PAGES = {"detail": "meeting", "api_meeting": "meeting", "stream": "stream", "api_stream": "stream"}
 MANAGE_PAGES = ["import", "settings", "stream_new"]
-MANAGE_OBJECT_PAGES = {"offset": "offset", "stream_edit": "stream", "stream_agree": "stream",
-                       "stream_announce": "stream", "stream_figures": "stream"}
+MANAGE_OBJECT_PAGES = {
+    "offset": "offset",
+    "stream_edit": "stream",
+    "stream_agree": "stream",
+    "stream_announce": "stream",
+    "stream_figures": "stream",
+}
 MANAGE_ACTIONS = {"draft": "meeting", "stream_status": "stream"}
 VIEWERS = ["admin", "comms", "officer", "councillor", "auditor"]
 TOO_LOW = ["officer", "councillor", "auditor"]
@@ -44,8 +49,11 @@ def objects(make_meeting, people, channel, riverside):
     meeting = make_meeting()
     stream = live_stream_create(actor=people.comms, meeting=meeting, agenda_item="Item 7", channel=channel)
     meeting_settings_get(council=riverside)
-    return {"meeting": meeting.pk, "stream": stream.pk,
-            "offset": PromotionOffset.objects.filter(council=riverside).first().pk}
+    return {
+        "meeting": meeting.pk,
+        "stream": stream.pk,
+        "offset": PromotionOffset.objects.filter(council=riverside).first().pk,
+    }
 
 
 @pytest.mark.parametrize("name", VIEW_PAGES)
@@ -117,8 +125,9 @@ def test_signed_out_people_are_sent_to_sign_in(client):
 
 def test_upload_a_calendar_check_it_then_save_it(client_for, people, promo_channels, upcoming_ics):
     client = client_for(people.comms)
-    response = client.post(url("import"), {"action": "upload",
-                                           "file": SimpleUploadedFile("meetings.ics", upcoming_ics, "text/calendar")})
+    response = client.post(
+        url("import"), {"action": "upload", "file": SimpleUploadedFile("meetings.ics", upcoming_ics, "text/calendar")}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "Check the 3 meetings before saving" in page
     assert "Full Council" in page and "Cancelled" in page and "New" in page
@@ -131,16 +140,20 @@ def test_upload_a_calendar_check_it_then_save_it(client_for, people, promo_chann
     page = client.get(url("list")).content.decode()
     assert "Meetings imported: 3 added, 0 changed, 0 unchanged, 1 cancelled. 4 promotional posts drafted." in page
     # The same file again: every meeting matched, nothing new.
-    response = client.post(url("import"), {"action": "upload",
-                                           "file": SimpleUploadedFile("meetings.ics", upcoming_ics, "text/calendar")})
+    response = client.post(
+        url("import"), {"action": "upload", "file": SimpleUploadedFile("meetings.ics", upcoming_ics, "text/calendar")}
+    )
     assert "No change" in response.content.decode() and "New</strong>" not in response.content.decode()
 
 
 def test_a_csv_with_bad_rows_lists_every_problem_and_saves_nothing(client_for, people):
-    csv = (b"committee,date,start_time,venue,agenda_link\nCabinet,2031-03-25,18:30,Room 1,\n"
-           b"Full Council,2031-02-30,19:00,Chamber,\nLicensing,2031-03-27,noon-ish,Room 2,ftp://x\n")
-    response = client_for(people.admin).post(url("import"), {
-        "action": "upload", "file": SimpleUploadedFile("meetings.csv", csv, "text/csv")})
+    csv = (
+        b"committee,date,start_time,venue,agenda_link\nCabinet,2031-03-25,18:30,Room 1,\n"
+        b"Full Council,2031-02-30,19:00,Chamber,\nLicensing,2031-03-27,noon-ish,Room 2,ftp://x\n"
+    )
+    response = client_for(people.admin).post(
+        url("import"), {"action": "upload", "file": SimpleUploadedFile("meetings.csv", csv, "text/csv")}
+    )
     page = response.content.decode()
     assert "Nothing was imported: 2 problems in the file" in page
     assert "Row 3: date:" in page and "Row 4: start_time:" in page and "agenda_link" in page
@@ -148,13 +161,21 @@ def test_a_csv_with_bad_rows_lists_every_problem_and_saves_nothing(client_for, p
 
 
 def test_confirming_a_tampered_file_is_checked_again(client_for, people):
-    response = client_for(people.comms).post(url("import"), {
-        "action": "confirm", "kind": "csv", "source": "csv", "content": "committee,date,start_time\nCabinet,soon,18:30\n"})
+    response = client_for(people.comms).post(
+        url("import"),
+        {
+            "action": "confirm",
+            "kind": "csv",
+            "source": "csv",
+            "content": "committee,date,start_time\nCabinet,soon,18:30\n",
+        },
+    )
     assert "Row 2: date:" in response.content.decode() and not Meeting.objects.exists()
 
 
-def test_read_a_feed_check_it_and_keep_reading_it(client_for, people, riverside, promo_channels, upcoming_ics,
-                                                  settings):
+def test_read_a_feed_check_it_and_keep_reading_it(
+    client_for, people, riverside, promo_channels, upcoming_ics, settings
+):
     settings.FETCH_ALLOW_LOOPBACK = True  # the feed server is on 127.0.0.1, over http
     server = FeedServer()
     try:
@@ -163,9 +184,17 @@ def test_read_a_feed_check_it_and_keep_reading_it(client_for, people, riverside,
         feed = f"{server.url}/meetings.ics"
         response = client.post(url("import"), {"action": "fetch", "feed_url": feed, "keep": "on"})
         assert "Check the 3 meetings" in response.content.decode()
-        response = client.post(url("import"), {"action": "confirm", "kind": "ics", "source": "feed",
-                                               "content": response.context["content"], "feed_url": feed,
-                                               "keep": "yes"})
+        response = client.post(
+            url("import"),
+            {
+                "action": "confirm",
+                "kind": "ics",
+                "source": "feed",
+                "content": response.context["content"],
+                "feed_url": feed,
+                "keep": "yes",
+            },
+        )
         assert response.status_code == 302
         assert MeetingSettings.objects.get(council=riverside).feed_url == feed
         assert Meeting.objects.filter(source="feed").count() == 3
@@ -178,8 +207,9 @@ def test_read_a_feed_check_it_and_keep_reading_it(client_for, people, riverside,
 # --- meeting and settings pages ----------------------------------------------------------------------------
 
 
-def test_meeting_page_shows_its_drafts_to_those_who_draft_and_their_status_to_everyone(client_for, people,
-                                                                                       promo_channels, make_meeting):
+def test_meeting_page_shows_its_drafts_to_those_who_draft_and_their_status_to_everyone(
+    client_for, people, promo_channels, make_meeting
+):
     meeting = make_meeting()
     address = url("detail", meeting.pk)
     comms_page = client_for(people.comms).get(address).content.decode()
@@ -211,23 +241,34 @@ def test_settings_page_channels_offsets_and_templates(client_for, people, rivers
     response = client.post(url("settings"), {"action": "settings", "default_channels": [channel.pk], "feed_url": ""})
     assert response.status_code == 302
     assert list(MeetingSettings.objects.get(council=riverside).default_channels.all()) == [channel]
-    response = client.post(url("settings"), {"action": "offset", "days_before": "2", "at_time": "12:00",
-                                             "template": "{committee} on {when}"})
+    response = client.post(
+        url("settings"),
+        {"action": "offset", "days_before": "2", "at_time": "12:00", "template": "{committee} on {when}"},
+    )
     assert "{when} is not a placeholder" in response.content.decode()
-    response = client.post(url("settings"), {"action": "offset", "days_before": "2", "at_time": "12:00",
-                                             "template": "{committee} on {date}"})
+    response = client.post(
+        url("settings"),
+        {"action": "offset", "days_before": "2", "at_time": "12:00", "template": "{committee} on {date}"},
+    )
     assert response.status_code == 302
     offset = PromotionOffset.objects.get(council=riverside, days_before=2)
-    response = client.post(url("offset", offset.pk), {"action": "save", "days_before": "3", "at_time": "12:30",
-                                                      "template": "{committee}: {agenda_link}"})
+    response = client.post(
+        url("offset", offset.pk),
+        {"action": "save", "days_before": "3", "at_time": "12:30", "template": "{committee}: {agenda_link}"},
+    )
     offset.refresh_from_db()
     assert (offset.days_before, offset.at_time) == (3, dt.time(12, 30))
     client.post(url("offset", offset.pk), {"action": "remove"})
     assert not PromotionOffset.objects.filter(pk=offset.pk).exists()
-    actions = set(AuditEvent.objects.filter(council=riverside, action__startswith="meetings.")
-                  .values_list("action", flat=True))
-    assert {"meetings.settings_changed", "meetings.offset_added", "meetings.offset_changed",
-            "meetings.offset_removed"} <= actions
+    actions = set(
+        AuditEvent.objects.filter(council=riverside, action__startswith="meetings.").values_list("action", flat=True)
+    )
+    assert {
+        "meetings.settings_changed",
+        "meetings.offset_added",
+        "meetings.offset_changed",
+        "meetings.offset_removed",
+    } <= actions
 
 
 def test_draft_now_button(client_for, people, riverside, channel, make_meeting):
@@ -247,8 +288,9 @@ def test_draft_now_button(client_for, people, riverside, channel, make_meeting):
 def test_stream_pages_record_agreement_status_announcement_and_figures(client_for, people, channel, make_meeting):
     meeting = make_meeting()
     client = client_for(people.comms)
-    response = client.post(url("stream_new"), {"meeting": meeting.pk, "agenda_item": "Item 7: Leisure centre",
-                                               "channel": channel.pk})
+    response = client.post(
+        url("stream_new"), {"meeting": meeting.pk, "agenda_item": "Item 7: Leisure centre", "channel": channel.pk}
+    )
     stream = LiveStream.objects.get()
     assert response["Location"] == url("stream", stream.pk)
     response = client.post(url("stream_status", stream.pk), {"status": "live"})
@@ -256,12 +298,24 @@ def test_stream_pages_record_agreement_status_announcement_and_figures(client_fo
     assert "cannot become live" in page or "Record who agreed" in page
     response = client.post(url("stream_agree", stream.pk), {"agreed_on": timezone.localdate().isoformat()})
     assert "Choose who agreed the item" in response.content.decode()
-    client.post(url("stream_agree", stream.pk), {"agreed_by": people.councillor.pk, "agreed_by_role": "Portfolio Holder",
-                                                 "agreed_on": timezone.localdate().isoformat()})
+    client.post(
+        url("stream_agree", stream.pk),
+        {
+            "agreed_by": people.councillor.pk,
+            "agreed_by_role": "Portfolio Holder",
+            "agreed_on": timezone.localdate().isoformat(),
+        },
+    )
     stream.refresh_from_db()
     assert stream.status == "agreed" and stream.agreed_by == people.councillor
-    client.post(url("stream_edit", stream.pk), {"agenda_item": "Item 7: Leisure centre", "channel": channel.pk,
-                                                "stream_url": "https://www.facebook.com/RiversideBins/live"})
+    client.post(
+        url("stream_edit", stream.pk),
+        {
+            "agenda_item": "Item 7: Leisure centre",
+            "channel": channel.pk,
+            "stream_url": "https://www.facebook.com/RiversideBins/live",
+        },
+    )
     response = client.post(url("stream_announce", stream.pk), {"text": "Watch live at 7pm", "channels": [channel.pk]})
     assert response.status_code == 302 and stream.announcements.count() == 1
     client.post(url("stream_status", stream.pk), {"status": "live"})
@@ -270,9 +324,16 @@ def test_stream_pages_record_agreement_status_announcement_and_figures(client_fo
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
     client.post(url("stream_status", stream.pk), {"status": "live"})
     client.post(url("stream_status", stream.pk), {"status": "finished"})
-    response = client.post(url("stream_figures", stream.pk), {
-        "total_views": "900", "peak_concurrent_viewers": "120", "average_watch": "3:15",
-        "source": "Facebook Live video insights", "read_on": timezone.localdate().isoformat()})
+    response = client.post(
+        url("stream_figures", stream.pk),
+        {
+            "total_views": "900",
+            "peak_concurrent_viewers": "120",
+            "average_watch": "3:15",
+            "source": "Facebook Live video insights",
+            "read_on": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 302
     figures = stream.figures.get()
     assert (figures.total_views, figures.average_watch_seconds) == (900, 195)
@@ -287,9 +348,16 @@ def test_figures_form_rejects_nonsense(client_for, people, channel, make_meeting
     stream = live_stream_create(actor=people.comms, meeting=meeting, agenda_item="Item 3", channel=channel)
     live_stream_agree(actor=people.comms, stream=stream, agreed_by=people.councillor, agreed_on=timezone.localdate())
     live_stream_set_status(actor=people.comms, stream=stream, status="finished")
-    response = client_for(people.comms).post(url("stream_figures", stream.pk), {
-        "total_views": "-1", "peak_concurrent_viewers": "x", "average_watch": "4:75", "source": "",
-        "read_on": "tomorrow"})
+    response = client_for(people.comms).post(
+        url("stream_figures", stream.pk),
+        {
+            "total_views": "-1",
+            "peak_concurrent_viewers": "x",
+            "average_watch": "4:75",
+            "source": "",
+            "read_on": "tomorrow",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in page and "Seconds must be less than 60" in page
     assert not stream.figures.exists()
@@ -301,12 +369,24 @@ def test_figures_form_rejects_nonsense(client_for, people, channel, make_meeting
 def test_api_lists_meetings_promotions_streams_and_figures(client_for, people, promo_channels, make_meeting):
     meeting = make_meeting()
     stream = live_stream_create(actor=people.comms, meeting=meeting, agenda_item="Item 7", platform="youtube")
-    live_stream_agree(actor=people.comms, stream=stream, agreed_by_name="Cllr Alan Reid",
-                      agreed_by_role="Portfolio Holder", agreed_on=timezone.localdate())
+    live_stream_agree(
+        actor=people.comms,
+        stream=stream,
+        agreed_by_name="Cllr Alan Reid",
+        agreed_by_role="Portfolio Holder",
+        agreed_on=timezone.localdate(),
+    )
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
     live_stream_set_status(actor=people.comms, stream=stream, status="finished")
-    viewing_figures_record(actor=people.comms, stream=stream, peak_concurrent_viewers=10, total_views=50,
-                           average_watch_seconds=61, source="YouTube Studio", read_on=timezone.localdate())
+    viewing_figures_record(
+        actor=people.comms,
+        stream=stream,
+        peak_concurrent_viewers=10,
+        total_views=50,
+        average_watch_seconds=61,
+        source="YouTube Studio",
+        read_on=timezone.localdate(),
+    )
     client = client_for(people.councillor)
     listed = client.get(url("api_meetings") + "?when=past").json()
     assert listed["count"] == 1 and listed["results"][0]["committee"] == "Full Council"

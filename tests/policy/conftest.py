@@ -28,17 +28,25 @@ def rules(result: CheckResult) -> list[str]:
 
 
 def spans(result: CheckResult, text: str, rule: str) -> list[str]:
-    return [text[f.start:f.end] for f in result.findings if f.rule == rule]
+    return [text[f.start : f.end] for f in result.findings if f.rule == rule]
 
 
 @pytest.fixture
 def election(riverside: Council) -> Any:
     """Riverside's 2026 locals: notice on Monday 23 March (GMT), poll on Thursday 7 May (BST)."""
-    return election_save(actor=None, council=riverside, data={
-        "title": "Riverside district elections 2026", "election_type": "local",
-        "notice_date": dt.date(2026, 3, 23), "poll_date": dt.date(2026, 5, 7), "area": "Whole district",
-        "wards": "", "candidates": "Priya Shah, @PriyaForRiverside\nTom Baker",
-    })
+    return election_save(
+        actor=None,
+        council=riverside,
+        data={
+            "title": "Riverside district elections 2026",
+            "election_type": "local",
+            "notice_date": dt.date(2026, 3, 23),
+            "poll_date": dt.date(2026, 5, 7),
+            "area": "Whole district",
+            "wards": "",
+            "candidates": "Priya Shah, @PriyaForRiverside\nTom Baker",
+        },
+    )
 
 
 IN_WINDOW = dt.datetime(2026, 4, 15, 9, 0, tzinfo=dt.UTC)

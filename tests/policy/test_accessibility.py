@@ -5,10 +5,18 @@ import pytest
 from tests.policy.conftest import rules, spans
 
 
-@pytest.mark.parametrize(("alt", "severity"), [
-    ("", "block"), ("   ", "block"), ("IMG_1234.jpg", "block"), ("DSC00042", "block"), ("map.png", "block"),
-    ("Image of a bin lorry", "warn"), ("Photo of the new library", "warn"),
-])
+@pytest.mark.parametrize(
+    ("alt", "severity"),
+    [
+        ("", "block"),
+        ("   ", "block"),
+        ("IMG_1234.jpg", "block"),
+        ("DSC00042", "block"),
+        ("map.png", "block"),
+        ("Image of a bin lorry", "warn"),
+        ("Photo of the new library", "warn"),
+    ],
+)
 def test_bad_alt_text(check, alt, severity) -> None:
     result = check("New collection calendar out now.", images=[{"alt": alt}])
     found = [f for f in result.findings if f.rule == "AX-01"]
@@ -17,15 +25,17 @@ def test_bad_alt_text(check, alt, severity) -> None:
 
 
 def test_good_alt_text_passes(check) -> None:
-    result = check("New collection calendar out now.",
-                   images=[{"alt": "Calendar of bin collection days for December, with changes in red"}])
+    result = check(
+        "New collection calendar out now.",
+        images=[{"alt": "Calendar of bin collection days for December, with changes in red"}],
+    )
     assert "AX-01" not in rules(result)
 
 
 def test_lower_case_hashtag_gets_camel_case_suggestion(check) -> None:
     text = "Christmas collection days change. Check yours online #binday"
     found = [f for f in check(text).findings if f.rule == "AX-03"]
-    assert [(text[f.start:f.end], f.suggestion) for f in found] == [("#binday", "#BinDay")]
+    assert [(text[f.start : f.end], f.suggestion) for f in found] == [("#binday", "#BinDay")]
 
 
 @pytest.mark.parametrize("tag", ["#BinDay", "#recycling", "#Riverside", "#COVID19", "#zzqxv"])
@@ -40,7 +50,7 @@ def test_council_name_helps_split_hashtags(check) -> None:
 
 def test_hashtag_count_and_position(check) -> None:
     text = "Join #LitterPick this Saturday at the park. #CleanStreets #Volunteers #Riverside"
-    found = [(text[f.start:f.end], f.message) for f in check(text).findings if f.rule == "AX-03"]
+    found = [(text[f.start : f.end], f.message) for f in check(text).findings if f.rule == "AX-03"]
     assert ("#Volunteers", found[1][1]) in found and "at most 2" in found[1][1]
     assert any(tag == "#LitterPick" and "end of the post" in msg for tag, msg in found)
     assert any(tag == "#Riverside" for tag, _ in found)
@@ -55,8 +65,10 @@ def test_emoji_count_repeats_and_line_start(check) -> None:
 
 
 def test_long_sentence_warned(check) -> None:
-    long = ("Residents who live in the northern wards of the district will have their garden waste collected "
-            "on the Saturday after the bank holiday rather than on their usual day this week.")
+    long = (
+        "Residents who live in the northern wards of the district will have their garden waste collected "
+        "on the Saturday after the bank holiday rather than on their usual day this week."
+    )
     result = check(long + " Thank you.")
     assert spans(result, long + " Thank you.", "AX-05") == [long]
     assert "AX-05" not in rules(check("Bins are collected on Saturday. Thank you for your patience."))

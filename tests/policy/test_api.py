@@ -13,8 +13,11 @@ def _bearer(user) -> Client:
 
 
 def test_token_check_returns_findings(people) -> None:
-    response = _bearer(people.officer).post(URL, {"text": "Call 07700 900123 #binday", "channels": ["x"],
-                                                  "images": [{"alt": "IMG_0001.jpg"}]}, content_type="application/json")
+    response = _bearer(people.officer).post(
+        URL,
+        {"text": "Call 07700 900123 #binday", "channels": ["x"], "images": [{"alt": "IMG_0001.jpg"}]},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["blocked"] is True and body["forces_approval"] is False

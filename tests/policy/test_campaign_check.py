@@ -12,13 +12,28 @@ from townsquare.publishing.services import campaign_create, post_create_draft
 
 def test_post_in_campaign_set_up_after_the_notice_is_warned(riverside, people, channel) -> None:
     today = timezone.localdate()
-    election_save(actor=None, council=riverside, data={
-        "title": "Riverside district elections", "election_type": "local", "notice_date": today - dt.timedelta(days=2),
-        "poll_date": today + dt.timedelta(days=30), "area": "", "wards": "", "candidates": ""})
+    election_save(
+        actor=None,
+        council=riverside,
+        data={
+            "title": "Riverside district elections",
+            "election_type": "local",
+            "notice_date": today - dt.timedelta(days=2),
+            "poll_date": today + dt.timedelta(days=30),
+            "area": "",
+            "wards": "",
+            "candidates": "",
+        },
+    )
     campaign = campaign_create(actor=people.comms, council=riverside, name="Summer reading")
-    post = post_create_draft(author=people.comms, council=riverside, text="The summer reading challenge is back.",
-                             channels=[channel], scheduled_for=timezone.now() + dt.timedelta(days=1),
-                             campaign=campaign)
+    post = post_create_draft(
+        author=people.comms,
+        council=riverside,
+        text="The summer reading challenge is back.",
+        channels=[channel],
+        scheduled_for=timezone.now() + dt.timedelta(days=1),
+        campaign=campaign,
+    )
     found = [f for f in post_check(post=post).findings if f.rule == "PUB-08"]
     assert [f.severity for f in found] == ["warn"] and "“Summer reading”" in found[0].message
 

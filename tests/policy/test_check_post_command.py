@@ -21,8 +21,10 @@ def run(tmp_path, payload, raw: str | None = None) -> tuple[int, list[dict], str
 
 
 def test_blocking_draft_exits_1_with_json_lines(tmp_path, riverside) -> None:
-    code, lines, _ = run(tmp_path, {"council": "riverside", "text": "Call 07700 900123 #binday",
-                                    "images": [{"alt": ""}], "channels": ["x"]})
+    code, lines, _ = run(
+        tmp_path,
+        {"council": "riverside", "text": "Call 07700 900123 #binday", "images": [{"alt": ""}], "channels": ["x"]},
+    )
     assert code == 1
     assert {"DP-01", "AX-03", "AX-01"} <= {line["rule"] for line in lines}
     assert set(lines[0]) == {"rule", "severity", "start", "end", "message"}
@@ -31,8 +33,9 @@ def test_blocking_draft_exits_1_with_json_lines(tmp_path, riverside) -> None:
 
 
 def test_warnings_only_exit_0_and_unknown_keys_ignored(tmp_path, riverside) -> None:
-    code, lines, _ = run(tmp_path, {"council": "riverside", "text": "Bin day moved #binday", "author": "me",
-                                    "campaign": {"x": 1}})
+    code, lines, _ = run(
+        tmp_path, {"council": "riverside", "text": "Bin day moved #binday", "author": "me", "campaign": {"x": 1}}
+    )
     assert code == 0
     assert [line["rule"] for line in lines] == ["AX-03"]
 
@@ -62,12 +65,15 @@ def test_scheduled_for_puts_draft_in_election_window(tmp_path, riverside, electi
     assert run(tmp_path, {"council": "riverside", "text": text, "scheduled_for": "2026-06-15T09:00:00+01:00"})[0] == 0
 
 
-@pytest.mark.parametrize(("payload", "raw", "says"), [
-    ({"council": "nowhere", "text": "x"}, None, "No council"),
-    (None, "{not json", "not valid JSON"),
-    (None, "[1, 2]", "one JSON object"),
-    ({"council": "riverside", "text": "x", "scheduled_for": "next Tuesday"}, None, "ISO-8601"),
-])
+@pytest.mark.parametrize(
+    ("payload", "raw", "says"),
+    [
+        ({"council": "nowhere", "text": "x"}, None, "No council"),
+        (None, "{not json", "not valid JSON"),
+        (None, "[1, 2]", "one JSON object"),
+        ({"council": "riverside", "text": "x", "scheduled_for": "next Tuesday"}, None, "ISO-8601"),
+    ],
+)
 def test_bad_input_exits_2(tmp_path, riverside, payload, raw, says) -> None:
     code, lines, err = run(tmp_path, payload, raw)
     assert code == 2 and lines == [] and says in err

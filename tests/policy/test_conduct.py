@@ -34,12 +34,14 @@ def test_abuse_with_no_listed_word_is_heard_by_the_trained_model(check, riversid
     result = check(text)
     found = [f for f in result.findings if f.rule == "CC-02"]
     assert len(found) == 1 and found[0].severity == "warn"
-    assert text[found[0].start:found[0].end] in {"useless", "lazy", "clowns"}
+    assert text[found[0].start : found[0].end] in {"useless", "lazy", "clowns"}
     assert "language model scores it 0.9" in found[0].message
     # Blunt complaints and everyday notices are not flagged.
-    for calm in ("The bins were not collected again: absolutely disgraceful service.",
-                 "Lost dog found near Riverside Park: please call us if it is yours.",
-                 "Thank you to the crews who fixed the streetlight on Mill Lane."):
+    for calm in (
+        "The bins were not collected again: absolutely disgraceful service.",
+        "Lost dog found near Riverside Park: please call us if it is yours.",
+        "Thank you to the crews who fixed the streetlight on Mill Lane.",
+    ):
         assert "CC-02" not in rules(check(calm)), calm
     # Switched off, neither the list nor the model speaks.
     rule_setting_update(actor=None, council=riverside, rule="CC-02", enabled=False, severity="warn")

@@ -21,7 +21,10 @@ def test_demo_referendum_recorded_and_checked_in_its_period(riverside, people) -
     assert referendum.question == data.REFERENDUM_QUESTION
     assert AuditEvent.objects.filter(action="policy.referendum_recorded", actor=people.comms).exists()
     assert referendum_periods_for(riverside) == []  # not started: the demo's drafts are unaffected
-    inside = dt.datetime.combine(referendum.poll_date - dt.timedelta(days=3), dt.time(9), tzinfo=timezone.get_current_timezone())
-    result = check_draft(council=riverside, text="A directly elected mayor would serve us better.",
-                         scheduled_for=inside)
+    inside = dt.datetime.combine(
+        referendum.poll_date - dt.timedelta(days=3), dt.time(9), tzinfo=timezone.get_current_timezone()
+    )
+    result = check_draft(
+        council=riverside, text="A directly elected mayor would serve us better.", scheduled_for=inside
+    )
     assert result.blocked and "PUB-13" in {f.rule for f in result.findings}

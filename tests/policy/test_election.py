@@ -69,16 +69,19 @@ def test_factual_post_passes_in_window(check, election) -> None:
     assert rules(check(text, scheduled_for=IN_WINDOW)) == []
 
 
-@pytest.mark.parametrize(("when", "inside"), [
-    # Notice day, 23 March 2026, is in GMT: the window opens at 00:00 UTC.
-    (dt.datetime(2026, 3, 22, 23, 59, 59, tzinfo=dt.UTC), False),
-    (dt.datetime(2026, 3, 23, 0, 0, tzinfo=dt.UTC), True),
-    # Polling day, 7 May 2026, is in BST: close of poll 22:00 BST is 21:00 UTC.
-    (dt.datetime(2026, 5, 7, 20, 59, 59, tzinfo=dt.UTC), True),
-    (dt.datetime(2026, 5, 7, 21, 0, tzinfo=dt.UTC), False),
-    (dt.datetime(2026, 5, 7, 21, 30, tzinfo=LONDON), True),
-    (dt.datetime(2026, 5, 7, 22, 0, tzinfo=LONDON), False),
-])
+@pytest.mark.parametrize(
+    ("when", "inside"),
+    [
+        # Notice day, 23 March 2026, is in GMT: the window opens at 00:00 UTC.
+        (dt.datetime(2026, 3, 22, 23, 59, 59, tzinfo=dt.UTC), False),
+        (dt.datetime(2026, 3, 23, 0, 0, tzinfo=dt.UTC), True),
+        # Polling day, 7 May 2026, is in BST: close of poll 22:00 BST is 21:00 UTC.
+        (dt.datetime(2026, 5, 7, 20, 59, 59, tzinfo=dt.UTC), True),
+        (dt.datetime(2026, 5, 7, 21, 0, tzinfo=dt.UTC), False),
+        (dt.datetime(2026, 5, 7, 21, 30, tzinfo=LONDON), True),
+        (dt.datetime(2026, 5, 7, 22, 0, tzinfo=LONDON), False),
+    ],
+)
 def test_window_boundaries_in_europe_london(riverside, election, when, inside) -> None:
     assert (election_window_for(riverside, when) is not None) is inside
     result = check_draft(council=riverside, text=QUOTE, scheduled_for=when)
@@ -88,9 +91,19 @@ def test_window_boundaries_in_europe_london(riverside, election, when, inside) -
 def test_window_boundary_when_notice_day_is_in_bst(riverside) -> None:
     from townsquare.policy.services import election_save
 
-    election_save(actor=None, council=riverside, data={
-        "title": "Hill ward by-election", "election_type": "by_election", "notice_date": dt.date(2026, 9, 28),
-        "poll_date": dt.date(2026, 11, 5), "area": "Hill ward", "wards": "Hill", "candidates": ""})
+    election_save(
+        actor=None,
+        council=riverside,
+        data={
+            "title": "Hill ward by-election",
+            "election_type": "by_election",
+            "notice_date": dt.date(2026, 9, 28),
+            "poll_date": dt.date(2026, 11, 5),
+            "area": "Hill ward",
+            "wards": "Hill",
+            "candidates": "",
+        },
+    )
     # 28 September is BST: the window opens at 23:00 UTC the evening before.
     assert election_window_for(riverside, dt.datetime(2026, 9, 27, 22, 59, tzinfo=dt.UTC)) is None
     assert election_window_for(riverside, dt.datetime(2026, 9, 27, 23, 0, tzinfo=dt.UTC)) is not None
@@ -114,8 +127,9 @@ def test_unscheduled_draft_checked_now(riverside, election) -> None:
 
 
 def test_override_is_audited_and_downgrades_election_findings_only(riverside, people, election) -> None:
-    override = emergency_override_record(actor=people.comms, council=riverside, draft_ref="publishing.post:7",
-                                         reason="Flood warning for the river wards")
+    override = emergency_override_record(
+        actor=people.comms, council=riverside, draft_ref="publishing.post:7", reason="Flood warning for the river wards"
+    )
     event = AuditEvent.objects.get(action="policy.override_recorded")
     assert event.actor == people.comms
     assert event.reason == "Flood warning for the river wards"

@@ -6,31 +6,37 @@ from tests.policy.conftest import rules, spans
 from townsquare.policy.services import word_list_update
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("Found a wallet near RG1 1AA, please collect.", "RG1 1AA"),
-    ("Lost dog seen at SW1A 2AA this morning.", "SW1A 2AA"),
-    ("Call Jo on 07700 900123 about the lost cat.", "07700 900123"),
-    ("Ring +44 7700 900456 for details.", "+44 7700 900456"),
-    ("Mrs Green's number is 01632 960001.", "01632 960001"),
-    ("Email jo.bloggs@example.com with the photos.", "jo.bloggs@example.com"),
-    ("Her NI number is JM 12 34 56 D.", "JM 12 34 56 D"),
-    ("The car AB12 CDE was parked on the verge.", "AB12 CDE"),
-    ("Van A123 BCD left rubbish on the verge.", "A123 BCD"),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Found a wallet near RG1 1AA, please collect.", "RG1 1AA"),
+        ("Lost dog seen at SW1A 2AA this morning.", "SW1A 2AA"),
+        ("Call Jo on 07700 900123 about the lost cat.", "07700 900123"),
+        ("Ring +44 7700 900456 for details.", "+44 7700 900456"),
+        ("Mrs Green's number is 01632 960001.", "01632 960001"),
+        ("Email jo.bloggs@example.com with the photos.", "jo.bloggs@example.com"),
+        ("Her NI number is JM 12 34 56 D.", "JM 12 34 56 D"),
+        ("The car AB12 CDE was parked on the verge.", "AB12 CDE"),
+        ("Van A123 BCD left rubbish on the verge.", "A123 BCD"),
+    ],
+)
 def test_personal_data_found(check, text, found) -> None:
     result = check(text)
     assert spans(result, text, "DP-01") == [found]
     assert result.blocked
 
 
-@pytest.mark.parametrize("text", [
-    "COVID-19 vaccination clinics are open all week.",
-    "The A303 and M25 are closed overnight.",
-    "Call us on 0300 123 4567 or 0800 123 4567, or email bins@riverside.gov.uk.",
-    "Our libraries open at 9am; 2024 figures show 12% more visitors.",
-    "Follow @RiversideDC for updates.",
-    "Ring 999 in an emergency or 101 for the police.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "COVID-19 vaccination clinics are open all week.",
+        "The A303 and M25 are closed overnight.",
+        "Call us on 0300 123 4567 or 0800 123 4567, or email bins@riverside.gov.uk.",
+        "Our libraries open at 9am; 2024 figures show 12% more visitors.",
+        "Follow @RiversideDC for updates.",
+        "Ring 999 in an emergency or 101 for the police.",
+    ],
+)
 def test_ordinary_council_text_not_flagged(check, text) -> None:
     assert not {"DP-01", "DP-04", "DP-05"} & set(rules(check(text)))
 
@@ -49,12 +55,15 @@ def test_named_child_blocked(check) -> None:
     assert result.blocked
 
 
-@pytest.mark.parametrize("text", [
-    "Children from Riverside Primary School planted 200 trees.",
-    "Pupils at Hillside Primary helped us plant trees.",
-    "Grace Park reopens on Saturday after the works.",
-    "Thanks to Oliver Street residents for their patience.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Children from Riverside Primary School planted 200 trees.",
+        "Pupils at Hillside Primary helped us plant trees.",
+        "Grace Park reopens on Saturday after the works.",
+        "Thanks to Oliver Street residents for their patience.",
+    ],
+)
 def test_children_without_names_pass(check, text) -> None:
     assert "DP-04" not in rules(check(text))
 

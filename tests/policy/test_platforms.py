@@ -48,17 +48,20 @@ def test_bluesky_counts_graphemes(check) -> None:
     assert "301 of 300 graphemes" in found[0].message
 
 
-@pytest.mark.parametrize(("text", "count"), [
-    ("👨\u200d👩\u200d👧", 1),  # a ZWJ family
-    ("🇬🇧🇫🇷", 2),  # two flags: regional indicators pair up
-    ("👍🏽", 1),  # skin tone
-    ("1\ufe0f\u20e3", 1),  # keycap
-    ("a\r\nb", 3),  # CR LF is one grapheme
-    ("한국어", 3),  # precomposed Hangul syllables
-    ("\u1112\u1161\u11ab", 1),  # the same syllable in conjoining jamo
-    ("क्षि", 1),  # Devanagari conjunct (Unicode 15.1 rule GB9c)
-    ("café – “quotes” £5", 18),  # no joiners: one grapheme per code point
-])
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("👨\u200d👩\u200d👧", 1),  # a ZWJ family
+        ("🇬🇧🇫🇷", 2),  # two flags: regional indicators pair up
+        ("👍🏽", 1),  # skin tone
+        ("1\ufe0f\u20e3", 1),  # keycap
+        ("a\r\nb", 3),  # CR LF is one grapheme
+        ("한국어", 3),  # precomposed Hangul syllables
+        ("\u1112\u1161\u11ab", 1),  # the same syllable in conjoining jamo
+        ("क्षि", 1),  # Devanagari conjunct (Unicode 15.1 rule GB9c)
+        ("café – “quotes” £5", 18),  # no joiners: one grapheme per code point
+    ],
+)
 def test_grapheme_clusters_follow_uax29(text, count) -> None:
     assert grapheme_count(text) == count
     assert len(grapheme_offsets(text)) == count
@@ -73,22 +76,25 @@ def test_bluesky_byte_cap(check) -> None:
     assert "PLAT-01" not in rules(check(family * 160, channels=["bluesky"]))
 
 
-@pytest.mark.parametrize(("text", "weight"), [
-    ("a" * 280, 280),
-    ("日本語", 6),  # CJK weighs 2
-    ("’–“”", 4),  # quotes and dashes are in twitter-text's weight-1 ranges
-    ("…", 2),  # the ellipsis is not
-    ("👨\u200d👩\u200d👧", 2),  # an emoji sequence weighs 2, not 2 per code point
-    ("🇬🇧", 2),
-    ("1\ufe0f\u20e3", 2),
-    ("©\ufe0f", 2),
-    ("©", 1),  # without the variation selector it is a Latin-1 letter
-    ("e\u0301", 1),  # normalised to é first
-    ("See https://www.riverside.gov.uk/bins/collection-days-over-christmas-and-new-year", 27),
-    ("Visit riverside.gov.uk/bins.", 6 + 23 + 1),  # a bare domain is a link; the full stop is not
-    ("Email bins@riverside.gov.uk", 27),  # an e-mail address is not a link
-    ("Doors open at 10.30am", 21),
-])
+@pytest.mark.parametrize(
+    ("text", "weight"),
+    [
+        ("a" * 280, 280),
+        ("日本語", 6),  # CJK weighs 2
+        ("’–“”", 4),  # quotes and dashes are in twitter-text's weight-1 ranges
+        ("…", 2),  # the ellipsis is not
+        ("👨\u200d👩\u200d👧", 2),  # an emoji sequence weighs 2, not 2 per code point
+        ("🇬🇧", 2),
+        ("1\ufe0f\u20e3", 2),
+        ("©\ufe0f", 2),
+        ("©", 1),  # without the variation selector it is a Latin-1 letter
+        ("e\u0301", 1),  # normalised to é first
+        ("See https://www.riverside.gov.uk/bins/collection-days-over-christmas-and-new-year", 27),
+        ("Visit riverside.gov.uk/bins.", 6 + 23 + 1),  # a bare domain is a link; the full stop is not
+        ("Email bins@riverside.gov.uk", 27),  # an e-mail address is not a link
+        ("Doors open at 10.30am", 21),
+    ],
+)
 def test_x_weighted_length_follows_twitter_text(text, weight) -> None:
     assert x_weighted_length(text) == weight
 

@@ -17,8 +17,10 @@ def test_vote_for_a_party_blocks(check) -> None:
 
 
 def test_everyday_words_that_share_party_names_pass(check) -> None:
-    text = ("Our green spaces need you: join the labour market fair, reform your recycling habits and "
-            "vote for your favourite park in the Britain in Bloom awards.")
+    text = (
+        "Our green spaces need you: join the labour market fair, reform your recycling habits and "
+        "vote for your favourite park in the Britain in Bloom awards."
+    )
     assert "PUB-02" not in rules(check(text))
 
 

@@ -59,27 +59,48 @@ def test_councils_do_not_share_settings(riverside, hillcrest, people) -> None:
 
 def test_rule_configure_rejects_other_rules_lists(riverside, people) -> None:
     with pytest.raises(ValidationError):
-        rule_configure(actor=people.comms, council=riverside, rule="AX-05", enabled=True, severity="warn",
-                       lists={"profanity": "x"})
+        rule_configure(
+            actor=people.comms, council=riverside, rule="AX-05", enabled=True, severity="warn", lists={"profanity": "x"}
+        )
     assert not WordList.objects.exists()
 
 
 def test_election_recorded_changed_removed_audited(riverside, people) -> None:
-    data = {"title": "By-election", "election_type": "by_election", "notice_date": dt.date(2026, 1, 5),
-            "poll_date": dt.date(2026, 2, 12), "area": "Hill ward", "wards": "Hill", "candidates": "A Person"}
+    data = {
+        "title": "By-election",
+        "election_type": "by_election",
+        "notice_date": dt.date(2026, 1, 5),
+        "poll_date": dt.date(2026, 2, 12),
+        "area": "Hill ward",
+        "wards": "Hill",
+        "candidates": "A Person",
+    }
     election = election_save(actor=people.comms, council=riverside, data=data)
     election_save(actor=people.comms, council=riverside, election=election, data={**data, "candidates": "B Person"})
     election_delete(actor=people.comms, council=riverside, election=election)
-    actions = list(AuditEvent.objects.filter(council=riverside, action__startswith="policy.election")
-                   .order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(council=riverside, action__startswith="policy.election")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["policy.election_recorded", "policy.election_changed", "policy.election_removed"]
 
 
 def test_poll_before_notice_refused(riverside, people) -> None:
     with pytest.raises(ValidationError):
-        election_save(actor=people.comms, council=riverside, data={
-            "title": "x", "election_type": "local", "notice_date": dt.date(2026, 5, 1),
-            "poll_date": dt.date(2026, 4, 1), "area": "", "wards": "", "candidates": ""})
+        election_save(
+            actor=people.comms,
+            council=riverside,
+            data={
+                "title": "x",
+                "election_type": "local",
+                "notice_date": dt.date(2026, 5, 1),
+                "poll_date": dt.date(2026, 4, 1),
+                "area": "",
+                "wards": "",
+                "candidates": "",
+            },
+        )
     assert not AuditEvent.objects.filter(action__startswith="policy.").exists()
 
 

@@ -6,8 +6,11 @@ from townsquare.audit.models import AuditEvent
 from townsquare.policy.models import Election, EmergencyOverride, RuleSetting, WordList
 
 VIEW_PAGES = ["/c/riverside/policy/", "/c/riverside/policy/elections/", "/c/riverside/policy/try/"]
-MANAGE_PAGES = ["/c/riverside/policy/rules/CC-05/", "/c/riverside/policy/elections/new/",
-                "/c/riverside/policy/overrides/"]
+MANAGE_PAGES = [
+    "/c/riverside/policy/rules/CC-05/",
+    "/c/riverside/policy/elections/new/",
+    "/c/riverside/policy/overrides/",
+]
 
 
 @pytest.mark.parametrize("url", VIEW_PAGES + MANAGE_PAGES)
@@ -54,14 +57,17 @@ def test_rules_list_shows_rules_and_links_for_managers_only(client_for, people) 
 
 
 def test_comms_changes_rule_and_words(client_for, people, riverside) -> None:
-    response = client_for(people.comms).post("/c/riverside/policy/rules/CC-05/", {
-        "severity": "block", "list_profanity": "crap\nblimey"})
+    response = client_for(people.comms).post(
+        "/c/riverside/policy/rules/CC-05/", {"severity": "block", "list_profanity": "crap\nblimey"}
+    )
     assert response.status_code == 302
     setting = RuleSetting.objects.get(council=riverside, rule="CC-05")
     assert (setting.enabled, setting.severity) == (False, "block")
     assert WordList.objects.get(council=riverside, kind="profanity").words == "crap\nblimey"
     assert set(AuditEvent.objects.filter(actor=people.comms).values_list("action", flat=True)) == {
-        "policy.rule_changed", "policy.word_list_changed"}
+        "policy.rule_changed",
+        "policy.word_list_changed",
+    }
 
 
 def test_bad_severity_changes_nothing(client_for, people, riverside) -> None:
@@ -76,9 +82,18 @@ def test_unknown_rule_404(client_for, people) -> None:
 
 def test_record_and_remove_election(client_for, people, riverside) -> None:
     client = client_for(people.comms)
-    response = client.post("/c/riverside/policy/elections/new/", {
-        "title": "Locals 2026", "election_type": "local", "notice_date": "2026-03-23", "poll_date": "2026-05-07",
-        "area": "Whole district", "wards": "", "candidates": "Priya Shah, @PriyaForRiverside"})
+    response = client.post(
+        "/c/riverside/policy/elections/new/",
+        {
+            "title": "Locals 2026",
+            "election_type": "local",
+            "notice_date": "2026-03-23",
+            "poll_date": "2026-05-07",
+            "area": "Whole district",
+            "wards": "",
+            "candidates": "Priya Shah, @PriyaForRiverside",
+        },
+    )
     assert response.status_code == 302
     election = Election.objects.get(council=riverside)
     assert "Priya Shah" in client.get("/c/riverside/policy/elections/").content.decode()
@@ -89,8 +104,10 @@ def test_record_and_remove_election(client_for, people, riverside) -> None:
 
 
 def test_election_with_poll_before_notice_refused(client_for, people) -> None:
-    response = client_for(people.comms).post("/c/riverside/policy/elections/new/", {
-        "title": "Bad", "election_type": "local", "notice_date": "2026-05-07", "poll_date": "2026-03-23"})
+    response = client_for(people.comms).post(
+        "/c/riverside/policy/elections/new/",
+        {"title": "Bad", "election_type": "local", "notice_date": "2026-05-07", "poll_date": "2026-03-23"},
+    )
     assert response.status_code == 200 and b"Polling day must be on or after" in response.content
     assert not Election.objects.exists()
 
@@ -98,8 +115,9 @@ def test_election_with_poll_before_notice_refused(client_for, people) -> None:
 def test_other_councils_election_not_editable(client_for, people, hillcrest) -> None:
     import datetime as dt
 
-    other = Election.objects.create(council=hillcrest, title="Hill", notice_date=dt.date(2026, 1, 1),
-                                    poll_date=dt.date(2026, 2, 1))
+    other = Election.objects.create(
+        council=hillcrest, title="Hill", notice_date=dt.date(2026, 1, 1), poll_date=dt.date(2026, 2, 1)
+    )
     assert client_for(people.comms).get(f"/c/riverside/policy/elections/{other.pk}/").status_code == 404
 
 
@@ -107,16 +125,19 @@ def test_override_recorded_with_reason(client_for, people, riverside) -> None:
     client = client_for(people.comms)
     response = client.post("/c/riverside/policy/overrides/", {"draft_ref": "publishing.post:3", "reason": "  "})
     assert response.status_code == 200 and not EmergencyOverride.objects.exists()
-    response = client.post("/c/riverside/policy/overrides/", {"draft_ref": "publishing.post:3",
-                                                              "reason": "Flood warning"})
+    response = client.post(
+        "/c/riverside/policy/overrides/", {"draft_ref": "publishing.post:3", "reason": "Flood warning"}
+    )
     assert response.status_code == 302
     assert EmergencyOverride.objects.get().actor == people.comms
     assert AuditEvent.objects.filter(action="policy.override_recorded", actor=people.comms).exists()
 
 
 def test_try_a_draft_highlights_findings(client_for, people) -> None:
-    response = client_for(people.officer).post("/c/riverside/policy/try/", {
-        "text": "Christmas days change <b>now</b> #binday", "alt_texts": "-", "platforms": ["x"]})
+    response = client_for(people.officer).post(
+        "/c/riverside/policy/try/",
+        {"text": "Christmas days change <b>now</b> #binday", "alt_texts": "-", "platforms": ["x"]},
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert '<mark class="ts-finding ts-finding--warn">#binday<sup>' in page

@@ -21,9 +21,16 @@ def mill_page(riverside):
 
 @pytest.fixture
 def referendum(riverside):
-    return referendum_save(actor=None, council=riverside, data={
-        "question": "Should Riverside have a directly elected mayor?", "poll_date": dt.date(2026, 10, 1),
-        "area": "", "wards": ""})
+    return referendum_save(
+        actor=None,
+        council=riverside,
+        data={
+            "question": "Should Riverside have a directly elected mayor?",
+            "poll_date": dt.date(2026, 10, 1),
+            "area": "",
+            "wards": "",
+        },
+    )
 
 
 @pytest.mark.parametrize("url", VIEW_PAGES + MANAGE_PAGES)
@@ -40,8 +47,11 @@ def test_every_role_can_view(client_for, people, role, url) -> None:
 @pytest.mark.parametrize("role", ["officer", "councillor", "auditor"])
 def test_low_roles_cannot_change(client_for, people, role, referendum, mill_page) -> None:
     client = client_for(getattr(people, role))
-    for url in ["/c/riverside/policy/referendums/new/", f"/c/riverside/policy/referendums/{referendum.pk}/",
-                f"/c/riverside/policy/areas/{mill_page.pk}/"]:
+    for url in [
+        "/c/riverside/policy/referendums/new/",
+        f"/c/riverside/policy/referendums/{referendum.pk}/",
+        f"/c/riverside/policy/areas/{mill_page.pk}/",
+    ]:
         assert client.get(url).status_code == 403
         assert client.post(url, {"question": "x", "poll_date": "2026-10-01", "wards": "Mill"}).status_code == 403
     assert client.post(f"/c/riverside/policy/referendums/{referendum.pk}/remove/").status_code == 403
@@ -60,9 +70,15 @@ def test_outsider_cannot_touch_records(client_for, people, referendum, mill_page
 
 def test_comms_records_changes_and_removes_a_referendum(client_for, people, riverside) -> None:
     client = client_for(people.comms)
-    response = client.post("/c/riverside/policy/referendums/new/", {
-        "question": "Should Riverside have a directly elected mayor?", "poll_date": "2026-10-01", "area": "",
-        "wards": ""})
+    response = client.post(
+        "/c/riverside/policy/referendums/new/",
+        {
+            "question": "Should Riverside have a directly elected mayor?",
+            "poll_date": "2026-10-01",
+            "area": "",
+            "wards": "",
+        },
+    )
     assert response.status_code == 302
     referendum = Referendum.objects.get(council=riverside)
     page = client.get("/c/riverside/policy/referendums/").content.decode()
@@ -71,12 +87,15 @@ def test_comms_records_changes_and_removes_a_referendum(client_for, people, rive
     assert client.post(f"/c/riverside/policy/referendums/{referendum.pk}/remove/").status_code == 302
     assert not Referendum.objects.exists()
     assert set(AuditEvent.objects.filter(actor=people.comms).values_list("action", flat=True)) == {
-        "policy.referendum_recorded", "policy.referendum_removed"}
+        "policy.referendum_recorded",
+        "policy.referendum_removed",
+    }
 
 
 def test_bad_referendum_changes_nothing(client_for, people) -> None:
-    response = client_for(people.admin).post("/c/riverside/policy/referendums/new/", {
-        "question": "   ", "poll_date": "the first of October"})
+    response = client_for(people.admin).post(
+        "/c/riverside/policy/referendums/new/", {"question": "   ", "poll_date": "the first of October"}
+    )
     assert response.status_code == 200 and b"govuk-error-summary" in response.content
     assert b"Write the referendum question." in response.content
     assert not Referendum.objects.exists() and not AuditEvent.objects.filter(action__startswith="policy.").exists()
@@ -101,9 +120,19 @@ def test_comms_records_the_wards_a_channel_serves(client_for, people, riverside,
 
 
 def test_elections_page_shows_area_and_what_it_covers(client_for, people, riverside) -> None:
-    election_save(actor=None, council=riverside, data={
-        "title": "Mill ward by-election", "election_type": "by_election", "notice_date": dt.date(2026, 3, 30),
-        "poll_date": dt.date(2026, 5, 7), "area": "Mill ward", "wards": "Mill", "candidates": ""})
+    election_save(
+        actor=None,
+        council=riverside,
+        data={
+            "title": "Mill ward by-election",
+            "election_type": "by_election",
+            "notice_date": dt.date(2026, 3, 30),
+            "poll_date": dt.date(2026, 5, 7),
+            "area": "Mill ward",
+            "wards": "Mill",
+            "candidates": "",
+        },
+    )
     page = client_for(people.officer).get("/c/riverside/policy/elections/").content.decode()
     assert "Mill ward" in page and "Posts about its area" in page
     form = client_for(people.comms).get("/c/riverside/policy/elections/new/").content.decode()
@@ -113,13 +142,27 @@ def test_elections_page_shows_area_and_what_it_covers(client_for, people, rivers
 def test_running_periods_shown_with_their_scope(client_for, people, riverside) -> None:
     from unittest import mock
 
-    election_save(actor=None, council=riverside, data={
-        "title": "Mill ward by-election", "election_type": "by_election", "notice_date": dt.date(2026, 3, 30),
-        "poll_date": dt.date(2026, 5, 7), "area": "Mill ward", "wards": "Mill", "candidates": ""})
-    referendum_save(actor=None, council=riverside, data={
-        "question": "Should Riverside have a mayor?", "poll_date": dt.date(2026, 5, 7), "area": "", "wards": ""})
-    with mock.patch("townsquare.policy.services.timezone.now",
-                    return_value=dt.datetime(2026, 4, 20, 9, 0, tzinfo=dt.UTC)):
+    election_save(
+        actor=None,
+        council=riverside,
+        data={
+            "title": "Mill ward by-election",
+            "election_type": "by_election",
+            "notice_date": dt.date(2026, 3, 30),
+            "poll_date": dt.date(2026, 5, 7),
+            "area": "Mill ward",
+            "wards": "Mill",
+            "candidates": "",
+        },
+    )
+    referendum_save(
+        actor=None,
+        council=riverside,
+        data={"question": "Should Riverside have a mayor?", "poll_date": dt.date(2026, 5, 7), "area": "", "wards": ""},
+    )
+    with mock.patch(
+        "townsquare.policy.services.timezone.now", return_value=dt.datetime(2026, 4, 20, 9, 0, tzinfo=dt.UTC)
+    ):
         page = client_for(people.officer).get("/c/riverside/policy/").content.decode()
     assert "The pre-election period for Mill ward by-election" in page
     assert "It covers posts about Mill, Mill ward" in page

@@ -4,8 +4,10 @@ import pytest
 
 from tests.policy.conftest import rules
 
-BILINGUAL = ("Bydd casgliadau biniau yn newid yr wythnos hon. Ewch i'n gwefan am fwy o wybodaeth.\n\n"
-             "Bin collections change this week. Visit our website for more information.")
+BILINGUAL = (
+    "Bydd casgliadau biniau yn newid yr wythnos hon. Ewch i'n gwefan am fwy o wybodaeth.\n\n"
+    "Bin collections change this week. Visit our website for more information."
+)
 ENGLISH = "Bin collections change this week. Visit our website for more information."
 WELSH = "Bydd casgliadau biniau yn newid yr wythnos hon. Ewch i'n gwefan am fwy o wybodaeth."
 

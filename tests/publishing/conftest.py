@@ -28,6 +28,8 @@ from townsquare.publishing.services import post_create_draft
 
 HERE = Path(__file__).resolve().parent
 MASTODON_MOCK = Path(sys.executable).parent / "mastodon_mock"
+
+
 def _png() -> bytes:
     """A real 1 x 1 PNG (uploads are decoded in full, so a made-up one is refused)."""
     out = io.BytesIO()
@@ -48,8 +50,13 @@ def comms2(riverside: Council) -> User:
 @pytest.fixture
 def bluesky(riverside: Council, people: SimpleNamespace) -> Channel:
     """A second channel, not assigned to the service officer."""
-    return Channel.objects.create(council=riverside, platform="bluesky", name="Riverside Council",
-                                  handle="riverside.bsky.social", owner=people.comms)
+    return Channel.objects.create(
+        council=riverside,
+        platform="bluesky",
+        name="Riverside Council",
+        handle="riverside.bsky.social",
+        owner=people.comms,
+    )
 
 
 @pytest.fixture
@@ -58,12 +65,22 @@ def later() -> dt.datetime:
 
 
 @pytest.fixture
-def make_post(people: SimpleNamespace, riverside: Council, channel: Channel, later: dt.datetime
-              ) -> Callable[..., Post]:
-    def make(text: str = "Bins are collected on Friday this week. Put them out by 7am.", author: User | None = None,
-             channels: list[Channel] | None = None, scheduled_for: dt.datetime | None = None, **extra: object) -> Post:
-        return post_create_draft(author=author or people.officer, council=riverside, text=text,
-                                 channels=channels or [channel], scheduled_for=scheduled_for or later, **extra)  # type: ignore[arg-type]
+def make_post(people: SimpleNamespace, riverside: Council, channel: Channel, later: dt.datetime) -> Callable[..., Post]:
+    def make(
+        text: str = "Bins are collected on Friday this week. Put them out by 7am.",
+        author: User | None = None,
+        channels: list[Channel] | None = None,
+        scheduled_for: dt.datetime | None = None,
+        **extra: object,
+    ) -> Post:
+        return post_create_draft(
+            author=author or people.officer,
+            council=riverside,
+            text=text,
+            channels=channels or [channel],
+            scheduled_for=scheduled_for or later,
+            **extra,
+        )  # type: ignore[arg-type]
 
     return make
 
@@ -80,8 +97,13 @@ def mastodon_config(path: Path, port: int, accounts: int, *, rate_limit: int | N
     if rate_limit:
         lines += ["[ratelimit]", "enabled = true", f"limit = {rate_limit}", "window_seconds = 3600", ""]
     for n in range(accounts):
-        lines += ["[[seed.accounts]]", f'username = "council{n}"', f'display_name = "Council {n}"',
-                  f'access_token = "token{n}"', ""]
+        lines += [
+            "[[seed.accounts]]",
+            f'username = "council{n}"',
+            f'display_name = "Council {n}"',
+            f'access_token = "token{n}"',
+            "",
+        ]
     path.write_text("\n".join(lines))
     return path
 
@@ -110,8 +132,13 @@ def start_mastodon(tmp: Path, *, accounts: int = 2, rate_limit: int | None = Non
     port = free_port()
     config = mastodon_config(tmp / "mastodon_mock.toml", port, accounts, rate_limit=rate_limit)
     log = open(tmp / "mastodon_mock.log", "wb")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen([str(MASTODON_MOCK), "serve", "--config", str(config), "--log-level", "warning"],
-                               stdout=log, stderr=subprocess.STDOUT, cwd=tmp, env={**os.environ})
+    process = subprocess.Popen(
+        [str(MASTODON_MOCK), "serve", "--config", str(config), "--log-level", "warning"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=tmp,
+        env={**os.environ},
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -135,8 +162,14 @@ def mastodon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MastodonServe
     server.process.wait(10)
 
 
-def mastodon_fault(server: MastodonServer, *, path: str, effect: dict[str, object], methods: list[str] | None = None,
-                   count: int | None = None) -> None:
+def mastodon_fault(
+    server: MastodonServer,
+    *,
+    path: str,
+    effect: dict[str, object],
+    methods: list[str] | None = None,
+    count: int | None = None,
+) -> None:
     body: dict[str, object] = {"match": {"path": path, **({"methods": methods} if methods else {})}, "effect": effect}
     if count is not None:
         body["count"] = count
@@ -148,16 +181,22 @@ def connect_mastodon(channel: Channel, server: MastodonServer, token: str) -> Ch
     from townsquare.connectors.base import AccountInfo, Credentials
     from townsquare.connectors.services import connection_connect
 
-    connection_connect(actor=None, channel=channel, credentials=Credentials({"access_token": token}),
-                       account=AccountInfo(external_id=token, handle=f"@{token}"), base_url=server.url)
+    connection_connect(
+        actor=None,
+        channel=channel,
+        credentials=Credentials({"access_token": token}),
+        account=AccountInfo(external_id=token, handle=f"@{token}"),
+        base_url=server.url,
+    )
     channel.refresh_from_db()
     return channel
 
 
 @pytest.fixture
 def toot_channel(riverside: Council, people: SimpleNamespace, mastodon: MastodonServer) -> Channel:
-    made = Channel.objects.create(council=riverside, platform="mastodon", name="Riverside on Mastodon",
-                                  handle="@council0", owner=people.comms)
+    made = Channel.objects.create(
+        council=riverside, platform="mastodon", name="Riverside on Mastodon", handle="@council0", owner=people.comms
+    )
     made.assignees.add(people.officer)
     return connect_mastodon(made, mastodon, "token0")
 

@@ -30,16 +30,27 @@ def setup(*, posts: int, accounts: int, server: str, run: str) -> None:
     membership_grant(actor=None, council=council, user=approver, role="comms")
     channels = []
     for n in range(accounts):
-        channel = Channel.objects.create(council=council, platform="mastodon", name=f"Account {n}",
-                                         handle=f"@council{n}")
+        channel = Channel.objects.create(
+            council=council, platform="mastodon", name=f"Account {n}", handle=f"@council{n}"
+        )
         channel.assignees.add(author)
-        connection_connect(actor=None, channel=channel, credentials=Credentials({"access_token": f"token{n}"}),
-                           account=AccountInfo(external_id=str(n), handle=f"@council{n}"), base_url=server)
+        connection_connect(
+            actor=None,
+            channel=channel,
+            credentials=Credentials({"access_token": f"token{n}"}),
+            account=AccountInfo(external_id=str(n), handle=f"@council{n}"),
+            base_url=server,
+        )
         channels.append(channel)
     slot = timezone.now() + dt.timedelta(minutes=5)
     for i in range(posts):
-        post = post_create_draft(author=author, council=council, text=f"Fault test post {i:03d} {run}",
-                                 channels=[channels[i % accounts]], scheduled_for=slot)
+        post = post_create_draft(
+            author=author,
+            council=council,
+            text=f"Fault test post {i:03d} {run}",
+            channels=[channels[i % accounts]],
+            scheduled_for=slot,
+        )
         post_submit(actor=author, post=post)
         post_approve(actor=approver, post=post)
     # Time passes: everything is due now.
@@ -53,7 +64,9 @@ def report() -> None:
     rows = {}
     for target in PostTarget.objects.select_related("post", "channel"):
         rows[target.post.text] = {
-            "status": target.status, "error": target.last_error, "account": target.channel.handle.lstrip("@"),
+            "status": target.status,
+            "error": target.last_error,
+            "account": target.channel.handle.lstrip("@"),
             "attempts": list(PublishAttempt.objects.filter(target=target).values_list("outcome", flat=True)),
         }
     print("REPORT " + json.dumps(rows))

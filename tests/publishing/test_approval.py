@@ -31,8 +31,11 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def actions(post: Post) -> list[str]:
-    return list(AuditEvent.objects.filter(object_type="publishing.post", object_id=str(post.pk))
-                .order_by("seq").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(object_type="publishing.post", object_id=str(post.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
 
 
 def test_officer_submits_and_another_person_approves(people, make_post, django_capture_on_commit_callbacks):
@@ -137,15 +140,17 @@ def test_reject_needs_a_reason_and_tells_the_author(people, make_post):
     post_reject(actor=people.comms, post=post, reason="Please add alt text that describes the map")
     post.refresh_from_db()
     assert post.status == Post.Status.REJECTED
-    assert Notification.objects.filter(user=people.officer, kind="post.rejected",
-                                       message__contains="describes the map").exists()
+    assert Notification.objects.filter(
+        user=people.officer, kind="post.rejected", message__contains="describes the map"
+    ).exists()
     assert AuditEvent.objects.filter(action="post.rejected", reason__contains="describes the map").exists()
 
 
 def test_officer_cannot_draft_for_a_channel_not_assigned(people, riverside, bluesky, later):
     with pytest.raises(ValidationError):
-        post_create_draft(author=people.officer, council=riverside, text="Hello", channels=[bluesky],
-                          scheduled_for=later)
+        post_create_draft(
+            author=people.officer, council=riverside, text="Hello", channels=[bluesky], scheduled_for=later
+        )
 
 
 def test_warnings_must_be_acknowledged_by_the_approver(people, make_post):
@@ -166,8 +171,11 @@ def test_bulk_approval_approves_each_and_reports_refusals(people, make_post):
     for post in posts:
         post_submit(actor=people.officer, post=post)
     post_submit(actor=people.comms, post=own)
-    approved, refused = posts_bulk_approve(actor=people.comms, posts=Post.objects.filter(
-        status=Post.Status.AWAITING_APPROVAL).order_by("pk"), acknowledge_warnings=True)
+    approved, refused = posts_bulk_approve(
+        actor=people.comms,
+        posts=Post.objects.filter(status=Post.Status.AWAITING_APPROVAL).order_by("pk"),
+        acknowledge_warnings=True,
+    )
     assert {p.pk for p in approved} == {p.pk for p in posts}
     assert [p.pk for p, _ in refused] == [own.pk]
     assert "own post" in refused[0][1]

@@ -127,7 +127,8 @@ def test_a_batch_left_by_a_dead_worker_is_sent_again_with_the_same_keys_once(mas
 
 
 def test_a_late_answer_does_not_overwrite_a_newer_claim(toot_channel, make_post, people):
-    """Recovery gave a slow call's target to a new claim by the same worker name: the old answer is not recorded on it."""
+    """Recovery gave a slow call's target to a new claim by the same worker name: the old answer is not
+    recorded on it."""
     post = approved(make_post, people, [toot_channel], "Slow answer.")
     worker = claim.worker_id()
     old = channel_claim(worker)

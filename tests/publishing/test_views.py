@@ -62,8 +62,9 @@ def test_another_officers_post_is_not_found(client_for, people, make_post, river
 
 def test_compose_save_upload_and_submit_in_the_browser_forms(client_for, people, channel):
     client = client_for(people.officer)
-    response = client.post(url("new"), {"text": "Christmas collection days change #binday", "channels": [channel.pk],
-                                        "action": "save"})
+    response = client.post(
+        url("new"), {"text": "Christmas collection days change #binday", "channels": [channel.pk], "action": "save"}
+    )
     post = Post.objects.get()
     assert response.status_code == 302 and response["Location"] == url("edit", post)
     page = client.get(url("edit", post)).content.decode()
@@ -72,26 +73,46 @@ def test_compose_save_upload_and_submit_in_the_browser_forms(client_for, people,
 
     client.post(url("image_add", post), {"image": SimpleUploadedFile("cal.png", PNG, content_type="image/png")})
     assert post.images.count() == 1
-    response = client.post(url("edit", post), {"text": "Christmas collection days change #BinDay",
-                                               "channels": [channel.pk], "action": "submit",
-                                               "version": Post.objects.get().version})
+    response = client.post(
+        url("edit", post),
+        {
+            "text": "Christmas collection days change #BinDay",
+            "channels": [channel.pk],
+            "action": "submit",
+            "version": Post.objects.get().version,
+        },
+    )
     assert response.status_code == 200 and "no alt text" in response.content.decode()
     assert Post.objects.get().status == Post.Status.DRAFT
     image = post.images.get()
-    client.post(reverse("publishing:image_change", kwargs={"slug": "riverside", "pk": post.pk, "image_pk": image.pk}),
-                {"alt_text": "Calendar of the new collection days", "action": "alt"})
-    response = client.post(url("edit", post), {"text": "Christmas collection days change #BinDay",
-                                               "channels": [channel.pk], "action": "submit",
-                                               "version": Post.objects.get().version})
+    client.post(
+        reverse("publishing:image_change", kwargs={"slug": "riverside", "pk": post.pk, "image_pk": image.pk}),
+        {"alt_text": "Calendar of the new collection days", "action": "alt"},
+    )
+    response = client.post(
+        url("edit", post),
+        {
+            "text": "Christmas collection days change #BinDay",
+            "channels": [channel.pk],
+            "action": "submit",
+            "version": Post.objects.get().version,
+        },
+    )
     assert response.status_code == 302
     assert Post.objects.get().status == Post.Status.AWAITING_APPROVAL
 
 
 def test_autosave_answers_with_previews(client_for, people, make_post, channel):
     post = make_post()
-    response = client_for(people.officer).post(url("autosave", post), {
-        "text": "New words for the draft", "channels": [channel.pk], f"variant_{channel.pk}": "Facebook's own words",
-        "version": post.version})
+    response = client_for(people.officer).post(
+        url("autosave", post),
+        {
+            "text": "New words for the draft",
+            "channels": [channel.pk],
+            f"variant_{channel.pk}": "Facebook's own words",
+            "version": post.version,
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Facebook&#x27;s own words" in body or "Facebook's own words" in body
@@ -138,17 +159,34 @@ def test_api_refuses_outsiders_and_roles_too_low(client_for, people, make_post):
 
 def test_api_draft_submit_approve_status(client_for, people, channel, bluesky, later):
     officer = client_for(people.officer)
-    response = officer.post(api("posts"), json.dumps({"text": "Recycling centre open bank holiday Monday.",
-                                                      "channels": [bluesky.pk], "scheduled_for": later.isoformat()}),
-                            content_type="application/json")
+    response = officer.post(
+        api("posts"),
+        json.dumps(
+            {
+                "text": "Recycling centre open bank holiday Monday.",
+                "channels": [bluesky.pk],
+                "scheduled_for": later.isoformat(),
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 400  # not assigned to them
-    response = officer.post(api("posts"), json.dumps({"text": "Recycling centre open bank holiday Monday.",
-                                                      "channels": [channel.pk], "scheduled_for": later.isoformat()}),
-                            content_type="application/json")
+    response = officer.post(
+        api("posts"),
+        json.dumps(
+            {
+                "text": "Recycling centre open bank holiday Monday.",
+                "channels": [channel.pk],
+                "scheduled_for": later.isoformat(),
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     post = Post.objects.get(pk=response.json()["id"])
-    assert officer.post(api("submit", post), {}, content_type="application/json").json()["status"] == \
-        "awaiting_approval"
+    assert (
+        officer.post(api("submit", post), {}, content_type="application/json").json()["status"] == "awaiting_approval"
+    )
     response = client_for(people.comms).post(api("approve", post), {}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     status = officer.get(api("post", post)).json()

@@ -1,4 +1,5 @@
-"""Working time: open hours, clocks across nights, weekends, bank holidays of each nation, closures and the year's end."""
+"""Working time: open hours, clocks across nights, weekends, bank holidays of each nation, closures and
+the year's end."""
 
 from __future__ import annotations
 

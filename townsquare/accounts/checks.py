@@ -30,7 +30,9 @@ def townsquare_secrets(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         errors.append(
             Error(
                 problem,
-                hint="Without them, the audit trail is sealed with a key derived from SECRET_KEY (demo and tests only).",
+                hint=(
+                    "Without them, the audit trail is sealed with a key derived from SECRET_KEY (demo and tests only)."
+                ),
                 id="townsquare.E003",
             )
         )

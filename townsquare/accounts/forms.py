@@ -24,7 +24,9 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code from your authenticator app",
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
     )
 
     def clean_code(self) -> str:
@@ -44,8 +46,9 @@ class VerifyForm(forms.Form):
         label="Code from your authenticator app",
         help_text="Lost your phone? Enter one of your recovery codes instead.",
         max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "class": "govuk-input--width-20",
-                                      "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "class": "govuk-input--width-20", "spellcheck": "false"}
+        ),
     )
 
     def clean_code(self) -> str:

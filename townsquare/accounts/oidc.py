@@ -66,6 +66,14 @@ def oidc_urls() -> list[Any]:
     from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
     return [
-        path("oidc/authenticate/", _only_when_enabled(OIDCAuthenticationRequestView.as_view()), name="oidc_authentication_init"),
-        path("oidc/callback/", _only_when_enabled(OIDCAuthenticationCallbackView.as_view()), name="oidc_authentication_callback"),
+        path(
+            "oidc/authenticate/",
+            _only_when_enabled(OIDCAuthenticationRequestView.as_view()),
+            name="oidc_authentication_init",
+        ),
+        path(
+            "oidc/callback/",
+            _only_when_enabled(OIDCAuthenticationCallbackView.as_view()),
+            name="oidc_authentication_callback",
+        ),
     ]

@@ -34,8 +34,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = SignInForm(request, data=request.POST or None)
     if request.GET.get("sso") == "failed":
-        form.add_error(None, "Single sign-on could not sign you in: your council account has no Townsquare account. "
-                             "Ask your council's Townsquare administrator to add you.")
+        form.add_error(
+            None,
+            "Single sign-on could not sign you in: your council account has no Townsquare account. "
+            "Ask your council's Townsquare administrator to add you.",
+        )
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -43,13 +46,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return redirect(f"/sign-in/code/?next={quote(_next_url(request))}")
         return redirect(_next_url(request))
     return render(
-        request, "accounts/sign_in.html",
-        {"form": form, "next": _next_url(request), "oidc_enabled": settings.OIDC_ENABLED,
-         "oidc_provider": settings.OIDC_PROVIDER_NAME},
+        request,
+        "accounts/sign_in.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "oidc_enabled": settings.OIDC_ENABLED,
+            "oidc_provider": settings.OIDC_PROVIDER_NAME,
+        },
     )
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
@@ -91,16 +101,23 @@ def account(request: HttpRequest) -> HttpResponse:
                 token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
         elif not session_verified(request):
             # A token skips two-factor from then on, so only a session that passed it makes one.
-            messages.error(request, "Sign in with two-factor before creating an API token: "
-                                    "set up an authenticator app, or enter a code from yours.")
+            messages.error(
+                request,
+                "Sign in with two-factor before creating an API token: "
+                "set up an authenticator app, or enter a code from yours.",
+            )
             return redirect("accounts:account")
         else:
             name = (request.POST.get("name") or "API token").strip()[:120]
             _, new_key = token_issue(user=request.user, name=name)  # type: ignore[arg-type]
-    return render(request, "accounts/account.html", {
-        "memberships": Membership.objects.filter(user=user).select_related("council"),
-        "tokens": ApiToken.objects.filter(user=user),
-        "new_key": new_key,
-        "has_device": user_has_device(request.user),
-        "may_create_token": session_verified(request),
-    })
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": Membership.objects.filter(user=user).select_related("council"),
+            "tokens": ApiToken.objects.filter(user=user),
+            "new_key": new_key,
+            "has_device": user_has_device(request.user),
+            "may_create_token": session_verified(request),
+        },
+    )

@@ -29,9 +29,25 @@ class ChannelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Channel
         fields = [
-            "id", "council", "platform", "name", "handle", "url", "service", "owner", "deputy", "assignees",
-            "digital_access_confirmed_on", "branding_checked_on", "platform_two_factor", "status",
-            "last_post_at", "connection_state", "notes", "created_at", "updated_at",
+            "id",
+            "council",
+            "platform",
+            "name",
+            "handle",
+            "url",
+            "service",
+            "owner",
+            "deputy",
+            "assignees",
+            "digital_access_confirmed_on",
+            "branding_checked_on",
+            "platform_two_factor",
+            "status",
+            "last_post_at",
+            "connection_state",
+            "notes",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -66,6 +82,17 @@ class AuditEventSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
     class Meta:
         model = AuditEvent
         fields = [
-            "seq", "created_at", "council", "actor", "action", "object_type", "object_id", "object_label",
-            "before", "after", "reason", "prev_hash", "hash",
+            "seq",
+            "created_at",
+            "council",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "object_label",
+            "before",
+            "after",
+            "reason",
+            "prev_hash",
+            "hash",
         ]

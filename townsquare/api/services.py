@@ -24,8 +24,13 @@ def token_issue(*, user: User, name: str = "API token", actor: User | None = Non
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=_hash(key))
-        audit_record(actor=actor or user, council=None, action="api_token.issued", obj=token,
-                     after={"user": user.email, "name": name, "prefix": token.prefix})
+        audit_record(
+            actor=actor or user,
+            council=None,
+            action="api_token.issued",
+            obj=token,
+            after={"user": user.email, "name": name, "prefix": token.prefix},
+        )
     return token, key
 
 
@@ -44,5 +49,10 @@ def token_user(key: str) -> User | None:
 def token_revoke(*, token: ApiToken, actor: User) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(actor=actor, council=None, action="api_token.revoked", obj=token,
-                     before={"user": token.user.email, "prefix": token.prefix})
+        audit_record(
+            actor=actor,
+            council=None,
+            action="api_token.revoked",
+            obj=token,
+            before={"user": token.user.email, "prefix": token.prefix},
+        )

@@ -26,9 +26,12 @@ from townsquare.councils.roles import Perm
 
 
 class MeView(APIView):
-    @extend_schema(responses=inline_serializer("Me", {"email": serializers.EmailField(),
-                                                      "councils": s.CouncilSerializer(many=True)}),
-                   summary="You, and the councils you hold roles in")
+    @extend_schema(
+        responses=inline_serializer(
+            "Me", {"email": serializers.EmailField(), "councils": s.CouncilSerializer(many=True)}
+        ),
+        summary="You, and the councils you hold roles in",
+    )
     def get(self, request: Request) -> Response:
         councils = councils_of(request.user)
         data = s.CouncilSerializer(councils, many=True, context={"roles": roles_by_council(request.user)}).data
@@ -39,7 +42,9 @@ class CouncilListView(APIView):
     @extend_schema(responses=s.CouncilSerializer(many=True))
     def get(self, request: Request) -> Response:
         councils = councils_of(request.user)
-        return Response(s.CouncilSerializer(councils, many=True, context={"roles": roles_by_council(request.user)}).data)
+        return Response(
+            s.CouncilSerializer(councils, many=True, context={"roles": roles_by_council(request.user)}).data
+        )
 
 
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
@@ -63,7 +68,9 @@ def _form_data(council: Council, payload: dict[str, Any], instance: Channel | No
         elif key == "assignees":
             base[key] = [people.get(str(v).lower(), -1) for v in value]
         elif key == "service":
-            base[key] = Service.objects.filter(council=council, name__iexact=value).values_list("pk", flat=True).first() or (-1 if value else "")
+            base[key] = Service.objects.filter(council=council, name__iexact=value).values_list(
+                "pk", flat=True
+            ).first() or (-1 if value else "")
         elif key == "platform_two_factor":
             base[key] = "unknown" if value is None else ("true" if value else "false")
         else:
@@ -74,8 +81,9 @@ def _form_data(council: Council, payload: dict[str, Any], instance: Channel | No
 def _save(request: Request, council: Council, instance: Channel | None) -> Response:
     incoming = s.ChannelWriteSerializer(data=request.data, partial=instance is not None)
     incoming.is_valid(raise_exception=True)
-    form = ChannelForm(data=_form_data(council, dict(incoming.validated_data), instance), instance=instance,
-                       council=council)
+    form = ChannelForm(
+        data=_form_data(council, dict(incoming.validated_data), instance), instance=instance, council=council
+    )
     if not form.is_valid():
         return Response({k: [str(e) for e in v] for k, v in form.errors.items()}, status=status.HTTP_400_BAD_REQUEST)
     channel = channel_save_form(actor=request_user(request), form=form)
@@ -84,14 +92,22 @@ def _save(request: Request, council: Council, instance: Channel | None) -> Respo
 
 class ChannelListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(responses=s.ChannelSerializer(many=True), summary="The channel register")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_ASSIGNED_CHANNELS)
         channels = channels_visible_to(user=request.user, council=council, perms=perms_in(request.user, council))
-        channels = channels_filter(
-            channels, q=request.query_params.get("q", ""), platform=request.query_params.get("platform", ""),
-            status=request.query_params.get("status", ""),
-        ).select_related("council", "service", "owner", "deputy").prefetch_related("assignees").order_by("pk")
+        channels = (
+            channels_filter(
+                channels,
+                q=request.query_params.get("q", ""),
+                platform=request.query_params.get("platform", ""),
+                status=request.query_params.get("status", ""),
+            )
+            .select_related("council", "service", "owner", "deputy")
+            .prefetch_related("assignees")
+            .order_by("pk")
+        )
         return _paginate(request, self, channels, s.ChannelSerializer)
 
     @extend_schema(request=s.ChannelWriteSerializer, responses={201: s.ChannelSerializer})
@@ -127,8 +143,11 @@ class RationalisationView(APIView):
 
 class AuditEventListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(responses=s.AuditEventSerializer(many=True), summary="The council's audit trail")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_AUDIT)
-        events = audit_events_for(council=council, **{k: request.query_params.get(k, "") for k in ("action", "actor", "since", "until")})
+        events = audit_events_for(
+            council=council, **{k: request.query_params.get(k, "") for k in ("action", "actor", "since", "until")}
+        )
         return _paginate(request, self, events, s.AuditEventSerializer)

@@ -127,7 +127,9 @@ class ArchivePageSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ArchiveListView(APIView):
     @extend_schema(
-        operation_id="councils_archive_list", parameters=FILTERS, responses=ArchivePageSerializer,
+        operation_id="councils_archive_list",
+        parameters=FILTERS,
+        responses=ArchivePageSerializer,
         summary="Search the council's archive",
     )
     def get(self, request: Request, slug: str) -> Response:
@@ -156,7 +158,8 @@ class ArchiveListView(APIView):
 
 class ArchiveRecordView(APIView):
     @extend_schema(
-        operation_id="councils_archive_record", responses=RecordDetailSerializer,
+        operation_id="councils_archive_record",
+        responses=RecordDetailSerializer,
         summary="One archived record, with every version and its thread",
     )
     def get(self, request: Request, slug: str, pk: int) -> Response:

@@ -45,10 +45,36 @@ def audit_actions(*, council: Council) -> list[str]:
 def audit_to_csv(events: Iterable[AuditEvent]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["seq", "when_utc", "actor", "action", "object_type", "object_id", "object", "before", "after",
-                     "reason", "hash", "prev_hash"])
+    writer.writerow(
+        [
+            "seq",
+            "when_utc",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "object",
+            "before",
+            "after",
+            "reason",
+            "hash",
+            "prev_hash",
+        ]
+    )
     for e in events:
-        row = [e.seq, e.created_at.astimezone(dt.UTC).isoformat(), e.actor_label, e.action, e.object_type,
-               e.object_id, e.object_label, e.before, e.after, e.reason, e.hash, e.prev_hash]
+        row = [
+            e.seq,
+            e.created_at.astimezone(dt.UTC).isoformat(),
+            e.actor_label,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_label,
+            e.before,
+            e.after,
+            e.reason,
+            e.hash,
+            e.prev_hash,
+        ]
         writer.writerow(["'" + str(v) if str(v)[:1] in {"=", "+", "-", "@"} else v for v in row])
     return out.getvalue()

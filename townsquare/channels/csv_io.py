@@ -27,9 +27,19 @@ from townsquare.councils.services import service_get_or_create
 from townsquare.web.importing import FILE, CsvRowError, csv_rows, not_text_message
 
 COLUMNS = [
-    "platform", "name", "handle", "url", "service", "owner_email", "deputy_email",
-    "digital_access_confirmed_on", "branding_checked_on", "platform_two_factor", "status",
-    "last_post_at", "notes",
+    "platform",
+    "name",
+    "handle",
+    "url",
+    "service",
+    "owner_email",
+    "deputy_email",
+    "digital_access_confirmed_on",
+    "branding_checked_on",
+    "platform_two_factor",
+    "status",
+    "last_post_at",
+    "notes",
 ]
 REQUIRED = {"platform", "name", "handle"}
 # Every row is checked through the register's form before anything is saved, in the request. A file
@@ -76,11 +86,19 @@ def channel_row(channel: Channel) -> list[str]:
     return [
         _safe_cell(v)
         for v in (
-            channel.platform, channel.name, channel.handle, channel.url,
+            channel.platform,
+            channel.name,
+            channel.handle,
+            channel.url,
             channel.service.name if channel.service else "",
-            channel.owner.email if channel.owner else "", channel.deputy.email if channel.deputy else "",
-            _fmt_date(channel.digital_access_confirmed_on), _fmt_date(channel.branding_checked_on),
-            _bool_word(channel.platform_two_factor), channel.status, _fmt_date(channel.last_post_at), channel.notes,
+            channel.owner.email if channel.owner else "",
+            channel.deputy.email if channel.deputy else "",
+            _fmt_date(channel.digital_access_confirmed_on),
+            _fmt_date(channel.branding_checked_on),
+            _bool_word(channel.platform_two_factor),
+            channel.status,
+            _fmt_date(channel.last_post_at),
+            channel.notes,
         )
     ]
 
@@ -136,8 +154,9 @@ def _platform(text: str) -> str:
     raise ValueError(f"'{text}' is not a platform ({', '.join(Platform.values)})")
 
 
-def _form_data(row: dict[str, str], council: Council, people: dict[str, int], services: dict[str, int],
-               existing: Channel | None) -> tuple[dict[str, Any], list[str]]:
+def _form_data(
+    row: dict[str, str], council: Council, people: dict[str, int], services: dict[str, int], existing: Channel | None
+) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     data: dict[str, Any] = {
         "name": row.get("name", "").strip(),
@@ -190,8 +209,9 @@ def _count_rows(text: str) -> int:
     return count
 
 
-def _records(rows: Iterator[tuple[int, list[str]]], header: list[str],
-             result: ImportResult) -> Iterator[tuple[int, dict[str, str]]]:
+def _records(
+    rows: Iterator[tuple[int, list[str]]], header: list[str], result: ImportResult
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Each non-empty row after the header as column: value; a row the reader cannot read is a problem."""
     try:
         for number, cells in rows:
@@ -202,8 +222,9 @@ def _records(rows: Iterator[tuple[int, list[str]]], header: list[str],
         result.errors.append((error.row, error.message))
 
 
-def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run: bool = False,
-                        name: str = "channels.csv") -> ImportResult:
+def channels_import_csv(
+    *, actor: User, council: Council, upload: bytes, dry_run: bool = False, name: str = "channels.csv"
+) -> ImportResult:
     """Validate every row, then save all of them in one transaction, or none."""
     result = ImportResult()
     if len(upload) > MAX_BYTES:
@@ -215,9 +236,14 @@ def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run
         result.errors.append((FILE, not_text_message(name=name, expected="csv")))
         return result
     if (count := _count_rows(text)) > MAX_ROWS + 1:
-        result.errors.append((FILE, f"The file has {count - 1:,} rows under its header: the most one import takes "
-                                    f"is {MAX_ROWS:,}. Split it into files of up to {MAX_ROWS:,} rows and import "
-                                    f"each in turn."))
+        result.errors.append(
+            (
+                FILE,
+                f"The file has {count - 1:,} rows under its header: the most one import takes "
+                f"is {MAX_ROWS:,}. Split it into files of up to {MAX_ROWS:,} rows and import "
+                f"each in turn.",
+            )
+        )
         return result
     rows = csv_rows(text)
     try:
@@ -227,7 +253,9 @@ def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run
         return result
     header = [h.strip().lower() for h in first]
     if not any(header):
-        result.errors.append((FILE, "The file is empty: it needs a header row naming the columns, then a row a channel."))
+        result.errors.append(
+            (FILE, "The file is empty: it needs a header row naming the columns, then a row a channel.")
+        )
         return result
     missing = REQUIRED - set(header)
     if missing:
@@ -248,7 +276,9 @@ def channels_import_csv(*, actor: User, council: Council, upload: bytes, dry_run
         handle = handle_normalise(row.get("handle", ""))
         looks = (platform_value, handle_skeleton(handle))
         if looks in seen:
-            result.errors.append((number, f"Same platform and handle as row {seen[looks]}, or one that looks the same."))
+            result.errors.append(
+                (number, f"Same platform and handle as row {seen[looks]}, or one that looks the same.")
+            )
             continue
         seen[looks] = number
         instance = existing.get((platform_value, handle.lower()))

@@ -31,9 +31,20 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Channel
         fields = [
-            "name", "platform", "handle", "url", "service", "owner", "deputy", "assignees",
-            "digital_access_confirmed_on", "branding_checked_on", "platform_two_factor", "status",
-            "last_post_at", "notes",
+            "name",
+            "platform",
+            "handle",
+            "url",
+            "service",
+            "owner",
+            "deputy",
+            "assignees",
+            "digital_access_confirmed_on",
+            "branding_checked_on",
+            "platform_two_factor",
+            "status",
+            "last_post_at",
+            "notes",
         ]
         labels = {
             "url": "Web address (URL)",
@@ -53,8 +64,9 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, council: Council, known_handles: dict[tuple[str, str], int] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, council: Council, known_handles: dict[tuple[str, str], int] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.council = council
         # (platform, handle skeleton) -> channel id; an import passes one map for all its rows.
@@ -66,7 +78,9 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["assignees"].required = False
         self.fields["service"].queryset = Service.objects.filter(council=council)  # type: ignore[attr-defined]
         self.fields["platform_two_factor"] = forms.NullBooleanField(
-            required=False, label=self.Meta.labels["platform_two_factor"], widget=TwoFactorSelect,
+            required=False,
+            label=self.Meta.labels["platform_two_factor"],
+            widget=TwoFactorSelect,
         )
         for name, message in REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
@@ -82,8 +96,11 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
             known = self.known_handles if self.known_handles is not None else known_handles(self.council)
             clash = known.get((platform, handle_skeleton(handle)))
             if clash is not None and clash != self.instance.pk:
-                self.add_error("handle", "This council already has a channel with this handle, or one that looks "
-                                         "the same, on this platform.")
+                self.add_error(
+                    "handle",
+                    "This council already has a channel with this handle, or one that looks "
+                    "the same, on this platform.",
+                )
         return data
 
     def clean_handle(self) -> str:
@@ -95,5 +112,7 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
 
 def known_handles(council: Council) -> dict[tuple[str, str], int]:
     """Every channel of the council by (platform, what its handle looks like)."""
-    return {(platform, handle_skeleton(handle)): pk
-            for pk, platform, handle in Channel.objects.filter(council=council).values_list("pk", "platform", "handle")}
+    return {
+        (platform, handle_skeleton(handle)): pk
+        for pk, platform, handle in Channel.objects.filter(council=council).values_list("pk", "platform", "handle")
+    }

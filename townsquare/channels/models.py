@@ -45,7 +45,9 @@ class Channel(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deputy_channels"
     )
     assignees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_channels",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_channels",
         help_text="Service officers who may draft for this channel.",
     )
     digital_access_confirmed_on = models.DateField(null=True, blank=True)
@@ -53,18 +55,14 @@ class Channel(models.Model):
     platform_two_factor = models.BooleanField(null=True, blank=True, help_text="Two-factor on at the platform")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     last_post_at = models.DateTimeField(null=True, blank=True)
-    connection_state = models.CharField(
-        max_length=20, choices=Connection.choices, default=Connection.NOT_CONNECTED
-    )
+    connection_state = models.CharField(max_length=20, choices=Connection.choices, default=Connection.NOT_CONNECTED)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["platform", "handle"]
-        constraints = [
-            models.UniqueConstraint(fields=["council", "platform", "handle"], name="channel_unique_handle")
-        ]
+        constraints = [models.UniqueConstraint(fields=["council", "platform", "handle"], name="channel_unique_handle")]
         indexes = [models.Index(fields=["council", "platform", "handle"]), models.Index(fields=["council", "status"])]
 
     def __str__(self) -> str:

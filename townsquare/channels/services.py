@@ -17,9 +17,20 @@ if TYPE_CHECKING:
     from townsquare.councils.models import Council
 
 AUDITED_FIELDS = [
-    "name", "platform", "handle", "url", "service_id", "owner_id", "deputy_id",
-    "digital_access_confirmed_on", "branding_checked_on", "platform_two_factor", "status",
-    "last_post_at", "connection_state", "notes",
+    "name",
+    "platform",
+    "handle",
+    "url",
+    "service_id",
+    "owner_id",
+    "deputy_id",
+    "digital_access_confirmed_on",
+    "branding_checked_on",
+    "platform_two_factor",
+    "status",
+    "last_post_at",
+    "connection_state",
+    "notes",
 ]
 
 
@@ -39,8 +50,12 @@ def channel_save_form(*, actor: User, form: ChannelForm) -> Channel:
         after = _state(channel)
         if creating or after != before:
             audit_record(
-                actor=actor, council=channel.council, action="channel.created" if creating else "channel.updated",
-                obj=channel, before=before, after=after,
+                actor=actor,
+                council=channel.council,
+                action="channel.created" if creating else "channel.updated",
+                obj=channel,
+                before=before,
+                after=after,
             )
     return channel
 
@@ -52,8 +67,15 @@ def channel_set_status(*, actor: User | None, channel: Channel, status: str, rea
         before = _state(channel)
         channel.status = status
         channel.save(update_fields=["status", "updated_at"])
-        audit_record(actor=actor, council=channel.council, action="channel.status_changed", obj=channel,
-                     before=before, after=_state(channel), reason=reason)
+        audit_record(
+            actor=actor,
+            council=channel.council,
+            action="channel.status_changed",
+            obj=channel,
+            before=before,
+            after=_state(channel),
+            reason=reason,
+        )
     return channel
 
 
@@ -64,7 +86,9 @@ def channels_mark_dormant(*, council: Council, now: dt.datetime | None = None) -
     changed = 0
     for channel in stale:
         channel_set_status(
-            actor=None, channel=channel, status=Channel.Status.DORMANT,
+            actor=None,
+            channel=channel,
+            status=Channel.Status.DORMANT,
             reason=f"No post for more than {council.dormant_after_days} days.",
         )
         changed += 1

@@ -39,8 +39,18 @@ PAGE_SIZE = 50
 # The register shows 50 rows a request. Resolving model attributes, {% url %}, |date and an
 # include in every cell was most of the page's time, so each row is prepared here once as plain
 # strings (with the labels and tag colours looked up in these tables) and the template only prints.
-_REGISTER_FIELDS = ("pk", "name", "handle", "platform", "status", "connection_state", "last_post_at",
-                    "service__name", "owner__full_name", "owner__email")
+_REGISTER_FIELDS = (
+    "pk",
+    "name",
+    "handle",
+    "platform",
+    "status",
+    "connection_state",
+    "last_post_at",
+    "service__name",
+    "owner__full_name",
+    "owner__email",
+)
 _PLATFORM_LABELS: dict[str, str] = dict(Platform.choices)
 _STATUS_LABELS: dict[str, str] = dict(Channel.Status.choices)
 _CONNECTION_LABELS: dict[str, str] = dict(Channel.Connection.choices)
@@ -72,10 +82,20 @@ def register(request: HttpRequest, council: Council) -> HttpResponse:
     rows = _register_rows(cast("QuerySet[Channel]", page.object_list).values(*_REGISTER_FIELDS), council=council)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "channels/register.html", {
-        "page": page, "rows": rows, "filters": filters, "platforms": Platform.choices, "statuses": Channel.Status.choices,
-        "services": council.services.all(), "query": query.urlencode(), "connections": Channel.Connection.choices,
-    })
+    return render(
+        request,
+        "channels/register.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "platforms": Platform.choices,
+            "statuses": Channel.Status.choices,
+            "services": council.services.all(),
+            "query": query.urlencode(),
+            "connections": Channel.Connection.choices,
+        },
+    )
 
 
 def _register_rows(channels: Iterable[dict[str, Any]], *, council: Council) -> list[dict[str, str]]:
@@ -90,25 +110,31 @@ def _register_rows(channels: Iterable[dict[str, Any]], *, council: Council) -> l
         when = timezone.localtime(when)
         return f"{when.day} {months[when.month]} {when.year:04d}"
 
-    return [{
-        "url": f"{before}/{c['pk']}/{after}",
-        "name": c["name"],
-        "handle": c["handle"],
-        "platform": _PLATFORM_LABELS.get(c["platform"], c["platform"]),
-        "service": c["service__name"] or "—",
-        "owner": c["owner__full_name"] or c["owner__email"] or "None named",  # as User.display_name
-        "status_tag": _STATUS_TAGS.get(c["status"], "govuk-tag--grey"),  # as channels/_status_tag.html
-        "status": _STATUS_LABELS.get(c["status"], c["status"]),
-        "connection": _CONNECTION_LABELS.get(c["connection_state"], c["connection_state"]),
-        "last_post": day(c["last_post_at"]) if c["last_post_at"] else "Never",
-    } for c in channels]
+    return [
+        {
+            "url": f"{before}/{c['pk']}/{after}",
+            "name": c["name"],
+            "handle": c["handle"],
+            "platform": _PLATFORM_LABELS.get(c["platform"], c["platform"]),
+            "service": c["service__name"] or "—",
+            "owner": c["owner__full_name"] or c["owner__email"] or "None named",  # as User.display_name
+            "status_tag": _STATUS_TAGS.get(c["status"], "govuk-tag--grey"),  # as channels/_status_tag.html
+            "status": _STATUS_LABELS.get(c["status"], c["status"]),
+            "connection": _CONNECTION_LABELS.get(c["connection_state"], c["connection_state"]),
+            "last_post": day(c["last_post_at"]) if c["last_post_at"] else "Never",
+        }
+        for c in channels
+    ]
 
 
 @council_view(Perm.VIEW_ASSIGNED_CHANNELS)
 def channel_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     channel = get_object_or_404(_visible(request, council).select_related("service", "owner", "deputy"), pk=pk)
-    history = audit_events_for(council=council).filter(object_type="channels.channel", object_id=str(pk))[:20] \
-        if Perm.VIEW_AUDIT in request.council_perms or Perm.MANAGE_CHANNELS in request.council_perms else []  # type: ignore[attr-defined]
+    history = (
+        audit_events_for(council=council).filter(object_type="channels.channel", object_id=str(pk))[:20]
+        if Perm.VIEW_AUDIT in request.council_perms or Perm.MANAGE_CHANNELS in request.council_perms
+        else []
+    )  # type: ignore[attr-defined]
     return render(request, "channels/detail.html", {"channel": channel, "history": history})
 
 
@@ -127,14 +153,22 @@ def channel_edit(request: HttpRequest, council: Council, pk: int | None = None) 
 def rationalisation(request: HttpRequest, council: Council) -> HttpResponse:
     shortfalls = rationalisation_shortfalls(council=council)
     if request.GET.get("format") == "csv":
-        return _csv_response(shortfalls_to_csv(shortfalls), f"{council.slug}-rationalisation-{timezone.localdate()}.csv")
+        return _csv_response(
+            shortfalls_to_csv(shortfalls), f"{council.slug}-rationalisation-{timezone.localdate()}.csv"
+        )
     return render(request, "channels/rationalisation.html", {"shortfalls": shortfalls})
 
 
 @council_view(Perm.VIEW_REGISTER)
 def export_csv(request: HttpRequest, council: Council) -> HttpResponse:
-    channels = Channel.objects.filter(council=council).select_related("service", "owner", "deputy").order_by("platform", "handle")
-    return _csv_response(channels_to_csv(channels.iterator(chunk_size=1000)), f"{council.slug}-channels-{timezone.localdate()}.csv")
+    channels = (
+        Channel.objects.filter(council=council)
+        .select_related("service", "owner", "deputy")
+        .order_by("platform", "handle")
+    )
+    return _csv_response(
+        channels_to_csv(channels.iterator(chunk_size=1000)), f"{council.slug}-channels-{timezone.localdate()}.csv"
+    )
 
 
 @council_view(Perm.MANAGE_CHANNELS)
@@ -148,11 +182,17 @@ def import_csv(request: HttpRequest, council: Council) -> HttpResponse:
         elif content is None:
             context["file_error"] = too_large_message(MAX_BYTES)
         else:
-            result = channels_import_csv(actor=request.user, council=council, upload=content,  # type: ignore[arg-type]
-                                         name=upload.name or "")
+            result = channels_import_csv(
+                actor=request.user,
+                council=council,
+                upload=content,  # type: ignore[arg-type]
+                name=upload.name or "",
+            )
             if result.ok:
-                messages.success(request, f"Imported: {result.created} added, {result.updated} changed, "
-                                          f"{result.unchanged} unchanged.")
+                messages.success(
+                    request,
+                    f"Imported: {result.created} added, {result.updated} changed, {result.unchanged} unchanged.",
+                )
                 return redirect("channels:register", slug=council.slug)
             context["result"] = result
     return render(request, "channels/import.html", context)

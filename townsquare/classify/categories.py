@@ -80,9 +80,7 @@ def _compile() -> hyperscan.Database:
 def _database() -> hyperscan.Database:
     """The phrases' database, compiled once (about ten seconds) and kept in ``VAR_DIR/cache`` under the
     hash of the phrases, the flags and hyperscan's version, so other processes load it in milliseconds."""
-    key = hashlib.sha256(
-        json.dumps([[c.pattern for _, c in _PHRASES], _PREFILTER, _VERSION]).encode()
-    ).hexdigest()[:20]
+    key = hashlib.sha256(json.dumps([[c.pattern for _, c in _PHRASES], _PREFILTER, _VERSION]).encode()).hexdigest()[:20]
     path = Path(settings.VAR_DIR) / "cache" / f"categories-{key}.hsdb"
     try:
         return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)

@@ -101,7 +101,7 @@ def token_features(kind: str, norm: str) -> tuple[str, ...]:
         padded = f" {norm.removeprefix('#')} "
         low, high = CHAR_NGRAMS
         for n in range(low, high + 1):
-            features.extend("c:" + padded[i:i + n] for i in range(len(padded) - n + 1))
+            features.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
     return tuple(features)
 
 

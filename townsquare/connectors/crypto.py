@@ -73,7 +73,9 @@ def credentials_decrypt(token: str) -> Credentials:
     except InvalidToken as exc:
         raise CredentialsUnreadable("No configured key decrypts these credentials.") from exc
     expires = payload.get("expires_at")
-    return Credentials(data=payload.get("data") or {}, expires_at=dt.datetime.fromisoformat(expires) if expires else None)
+    return Credentials(
+        data=payload.get("data") or {}, expires_at=dt.datetime.fromisoformat(expires) if expires else None
+    )
 
 
 def token_rotate(token: str) -> str:

@@ -21,10 +21,14 @@ class SecretForm(forms.Form):
     """Handle + app password (Bluesky) or server + access token (Mastodon)."""
 
     identifier = forms.CharField(max_length=300)
-    secret = forms.CharField(max_length=2000, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+    secret = forms.CharField(
+        max_length=2000, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+    )
     base_url = forms.URLField(max_length=300, required=False, assume_scheme="https")
 
-    def __init__(self, *args: Any, auth_method: str, needs_base_url: bool, default_base_url: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, auth_method: str, needs_base_url: bool, default_base_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.needs_base_url = needs_base_url
         self.default_base_url = default_base_url
@@ -32,16 +36,19 @@ class SecretForm(forms.Form):
             self.fields["identifier"].label = "Handle"
             self.fields["identifier"].help_text = "For example riversidecouncil.bsky.social"
             self.fields["secret"].label = "App password"
-            self.fields["secret"].help_text = ("Make one in the account's Settings, Privacy and security, App passwords. "
-                                               "Do not use the account's main password.")
+            self.fields["secret"].help_text = (
+                "Make one in the account's Settings, Privacy and security, App passwords. "
+                "Do not use the account's main password."
+            )
             self.fields["base_url"].label = "Server (optional)"
             self.fields["base_url"].help_text = f"Leave blank for {default_base_url}."
         else:
             self.fields["identifier"].label = "Server address"
             self.fields["identifier"].help_text = "For example https://mastodon.social"
             self.fields["secret"].label = "Access token"
-            self.fields["secret"].help_text = ("Make one in the account's Preferences, Development, New application, "
-                                               "with the read and write scopes.")
+            self.fields["secret"].help_text = (
+                "Make one in the account's Preferences, Development, New application, with the read and write scopes."
+            )
             del self.fields["base_url"]
 
     def clean_identifier(self) -> str:
@@ -69,5 +76,4 @@ class SecretForm(forms.Form):
 class ConfirmForm(forms.Form):
     """A disconnect needs nothing but a deliberate POST; the reason is kept in the audit trail."""
 
-    reason = forms.CharField(max_length=300, required=False, label="Reason (optional)",
-                             widget=forms.TextInput())
+    reason = forms.CharField(max_length=300, required=False, label="Reason (optional)", widget=forms.TextInput())

@@ -48,4 +48,3 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} – {self.get_state_display()}"
-

@@ -52,7 +52,9 @@ def connection_health(*, channel: Channel) -> Health:
     connection = connection_of(channel=channel)
     state = connection.state if connection else State.NOT_CONNECTED
     return Health(
-        state=state, state_label=State(state).label, tag_colour=TAGS.get(state, "grey"),
+        state=state,
+        state_label=State(state).label,
+        tag_colour=TAGS.get(state, "grey"),
         account_handle=connection.account_handle if connection else "",
         base_url=connection.base_url if connection else "",
         connected_at=connection.connected_at if connection else None,
@@ -74,7 +76,10 @@ def channels_due_for_calls(*, now: dt.datetime | None = None) -> QuerySet[Channe
     return (
         Channel.objects.filter(connection__state=State.CONNECTED)
         .exclude(status=Channel.Status.CLOSED)
-        .exclude(Q(connection__rate_resets_at__gt=now) & (Q(connection__rate_remaining=0) | Q(connection__last_error_kind="retry")))
+        .exclude(
+            Q(connection__rate_resets_at__gt=now)
+            & (Q(connection__rate_remaining=0) | Q(connection__last_error_kind="retry"))
+        )
         .select_related("council", "owner", "deputy")
         .order_by("pk")
     )
@@ -83,7 +88,9 @@ def channels_due_for_calls(*, now: dt.datetime | None = None) -> QuerySet[Channe
 def channels_with_expiring_credentials(*, within: dt.timedelta, now: dt.datetime | None = None) -> QuerySet[Channel]:
     now = now or timezone.now()
     return Channel.objects.filter(
-        connection__state=State.CONNECTED, connection__expires_at__isnull=False, connection__expires_at__lte=now + within
+        connection__state=State.CONNECTED,
+        connection__expires_at__isnull=False,
+        connection__expires_at__lte=now + within,
     ).select_related("council", "owner", "deputy")
 
 

@@ -52,7 +52,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUDITED_FIELDS = [
-    "state", "base_url", "account_external_id", "account_handle", "expires_at", "connected_by_id", "connected_at",
+    "state",
+    "base_url",
+    "account_external_id",
+    "account_handle",
+    "expires_at",
+    "connected_by_id",
+    "connected_at",
 ]
 State = Channel.Connection
 
@@ -67,7 +73,7 @@ def connector_settings(platform: str) -> dict[str, str]:
     e.g. TOWNSQUARE_FACEBOOK_CLIENT_ID and TOWNSQUARE_FACEBOOK_CLIENT_SECRET for an OAuth app.
     """
     prefix = f"TOWNSQUARE_{platform.upper()}_"
-    return {k[len(prefix):].lower(): v for k, v in os.environ.items() if k.startswith(prefix)}
+    return {k[len(prefix) :].lower(): v for k, v in os.environ.items() if k.startswith(prefix)}
 
 
 def connector_new(*, platform: str, base_url: str = "", credentials: Credentials | None = None) -> Connector:
@@ -94,8 +100,13 @@ def connector_for(channel: Channel, *, connection: Connection | None = None, reu
     if connection.state == State.NEEDS_RECONNECTING:
         raise ConnectorError(ErrorKind.REAUTHORISE, "This channel needs reconnecting before it can be used.")
     app_settings = connector_settings(channel.platform)
-    fingerprint = (channel.platform, connection.state, connection.base_url, connection.credentials_encrypted,
-                   tuple(sorted(app_settings.items())))
+    fingerprint = (
+        channel.platform,
+        connection.state,
+        connection.base_url,
+        connection.credentials_encrypted,
+        tuple(sorted(app_settings.items())),
+    )
     cache = _reusable() if reuse else None
     if cache is not None:
         kept = cache.get(channel.pk)
@@ -105,8 +116,10 @@ def connector_for(channel: Channel, *, connection: Connection | None = None, reu
     try:
         credentials = credentials_decrypt(connection.credentials_encrypted)
     except CredentialsUnreadable as exc:
-        raise ConnectorError(ErrorKind.REAUTHORISE, "The stored credentials cannot be read with the configured "
-                             "keys; reconnect the channel.") from exc
+        raise ConnectorError(
+            ErrorKind.REAUTHORISE,
+            "The stored credentials cannot be read with the configured keys; reconnect the channel.",
+        ) from exc
     cls = connector_class(channel.platform)
     connector = cls(credentials, base_url=connection.base_url or cls.default_base_url, settings=app_settings)
     if cache is not None:
@@ -164,8 +177,14 @@ def connection_connect(
         connection.connected_at = timezone.now()
         connection.save()
         _mirror(channel, State.CONNECTED)
-        audit_record(actor=actor, council=channel.council, action="connection.reconnected" if reconnect else
-                     "connection.connected", obj=channel, before=before, after=_state(connection))
+        audit_record(
+            actor=actor,
+            council=channel.council,
+            action="connection.reconnected" if reconnect else "connection.connected",
+            obj=channel,
+            before=before,
+            after=_state(connection),
+        )
     return connection
 
 
@@ -187,8 +206,13 @@ def connection_connect_with_secret(
     credentials = connector.connect_with_secret(identifier=identifier, secret=secret)
     connector.credentials = credentials
     account = connector.account()
-    return connection_connect(actor=actor, channel=channel, credentials=connector.credentials or credentials,
-                              account=account, base_url=connector.base_url)
+    return connection_connect(
+        actor=actor,
+        channel=channel,
+        credentials=connector.credentials or credentials,
+        account=account,
+        base_url=connector.base_url,
+    )
 
 
 @dataclass(frozen=True)
@@ -221,14 +245,20 @@ def connection_oauth_complete(
     credentials = connector.complete_authorisation(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
     connector.credentials = credentials
     account = connector.account()
-    return connection_connect(actor=actor, channel=channel, credentials=connector.credentials or credentials,
-                              account=account, base_url=connector.base_url)
+    return connection_connect(
+        actor=actor,
+        channel=channel,
+        credentials=connector.credentials or credentials,
+        account=account,
+        base_url=connector.base_url,
+    )
 
 
 def connection_store_credentials(*, channel: Channel, credentials: Credentials) -> None:
     """Keep credentials a connector renewed in passing (a refreshed session); not a state change."""
     Connection.objects.filter(channel=channel).update(
-        credentials_encrypted=credentials_encrypt(credentials), expires_at=credentials.expires_at,
+        credentials_encrypted=credentials_encrypt(credentials),
+        expires_at=credentials.expires_at,
         updated_at=timezone.now(),
     )
 
@@ -253,8 +283,14 @@ def connection_refresh(*, channel: Channel, actor: User | None = None) -> Connec
         connection.expires_at = credentials.expires_at
         connection.last_success_at = timezone.now()
         connection.save()
-        audit_record(actor=actor, council=channel.council, action="connection.refreshed", obj=channel,
-                     before=before, after=_state(connection))
+        audit_record(
+            actor=actor,
+            council=channel.council,
+            action="connection.refreshed",
+            obj=channel,
+            before=before,
+            after=_state(connection),
+        )
     return connection
 
 
@@ -268,8 +304,15 @@ def connection_disconnect(*, actor: User | None, channel: Channel, reason: str =
         connection.state = State.NOT_CONNECTED
         connection.save()
         _mirror(channel, State.NOT_CONNECTED)
-        audit_record(actor=actor, council=channel.council, action="connection.disconnected", obj=channel,
-                     before=before, after=_state(connection), reason=reason)
+        audit_record(
+            actor=actor,
+            council=channel.council,
+            action="connection.disconnected",
+            obj=channel,
+            before=before,
+            after=_state(connection),
+            reason=reason,
+        )
     return connection
 
 
@@ -322,8 +365,15 @@ def connection_record_error(channel: Channel, error: ConnectorError) -> Connecti
         if changed:
             assert new_state is not None
             _mirror(channel, new_state)
-            audit_record(actor=None, council=channel.council, action=f"connection.{new_state}", obj=channel,
-                         before=before, after=_state(connection), reason=error.message[:500])
+            audit_record(
+                actor=None,
+                council=channel.council,
+                action=f"connection.{new_state}",
+                obj=channel,
+                before=before,
+                after=_state(connection),
+                reason=error.message[:500],
+            )
             _tell_people(channel, error)
     return connection
 
@@ -333,9 +383,11 @@ def _tell_people(channel: Channel, error: ConnectorError) -> None:
     people = [channel.owner, channel.deputy, *team]
     verb = "needs reconnecting" if error.kind == ErrorKind.REAUTHORISE else "has been disconnected"
     notify(
-        users=[p for p in people if p is not None], council=channel.council,
+        users=[p for p in people if p is not None],
+        council=channel.council,
         message=f"{channel.name} ({channel.get_platform_display()}) {verb}: {error.message}",
-        url=reverse("channels:detail", args=[channel.council.slug, channel.pk]), kind=f"connection.{error.kind}",
+        url=reverse("channels:detail", args=[channel.council.slug, channel.pk]),
+        kind=f"connection.{error.kind}",
     )
 
 
@@ -357,8 +409,9 @@ def inbound_ingest_page(*, channel: Channel, page: InboundPage) -> IngestResult:
         new, duplicates = inbound_store(channel=channel, items=page.items)
         if page.cursor:
             Connection.objects.filter(channel=channel).update(inbound_cursor=page.cursor, updated_at=timezone.now())
-    return IngestResult(stored=len(new), duplicates=duplicates, malformed=sum(1 for r in new if r.malformed),
-                        cursor=page.cursor)
+    return IngestResult(
+        stored=len(new), duplicates=duplicates, malformed=sum(1 for r in new if r.malformed), cursor=page.cursor
+    )
 
 
 def inbound_poll(*, channel: Channel) -> IngestResult | None:
@@ -389,8 +442,9 @@ def inbound_stream(*, channel: Channel, connector: Connector | None = None, limi
     read too, as far back as the platform keeps its stream (an item read twice is stored once).
     """
     connector = connector or connector_for(channel)
-    connector.stream_cursor = Connection.objects.filter(channel_id=channel.pk).values_list(
-        "stream_cursor", flat=True).first() or ""
+    connector.stream_cursor = (
+        Connection.objects.filter(channel_id=channel.pk).values_list("stream_cursor", flat=True).first() or ""
+    )
 
     def keep(cursor: str) -> None:
         Connection.objects.filter(channel_id=channel.pk).update(stream_cursor=cursor, updated_at=timezone.now())
@@ -435,9 +489,12 @@ def metrics_take(*, channel: Channel) -> MetricSnapshot | None:
             connection_record_error(channel, error)
     connection_keep_renewed(channel=channel, connector=connector, before=before)
     snapshot_row = snapshot_record(
-        channel=channel, taken_at=metrics.taken_at, raw=metrics.raw,
+        channel=channel,
+        taken_at=metrics.taken_at,
+        raw=metrics.raw,
         figures={name: getattr(metrics, name) for name in SNAPSHOT_METRICS},
-        daily=[(f.day, f.metric, f.value) for f in daily], daily_until=until,
+        daily=[(f.day, f.metric, f.value) for f in daily],
+        daily_until=until,
     )
     connection_record_success(channel, connector.last_headroom)
     return snapshot_row
@@ -458,6 +515,11 @@ def credentials_rotate_all(*, actor: User | None = None) -> int:
             connection.save(update_fields=["credentials_encrypted", "updated_at"])
             rotated += 1
     with transaction.atomic():
-        audit_record(actor=actor, council=None, action="connection.keys_rotated", object_type="connectors.connection",
-                     after={"rotated": rotated})
+        audit_record(
+            actor=actor,
+            council=None,
+            action="connection.keys_rotated",
+            object_type="connectors.connection",
+            after={"rotated": rotated},
+        )
     return rotated

@@ -72,13 +72,20 @@ def connect(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
             request.session[OAUTH_SESSION_KEY] = dict(list(pending.items())[-5:])
             return redirect(start.url)
         return render(request, "connectors/connect_oauth.html", context)
-    form = SecretForm(request.POST or None, auth_method=cls.auth_method, needs_base_url=cls.needs_base_url,
-                      default_base_url=cls.default_base_url)
+    form = SecretForm(
+        request.POST or None,
+        auth_method=cls.auth_method,
+        needs_base_url=cls.needs_base_url,
+        default_base_url=cls.default_base_url,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             connection_connect_with_secret(
-                actor=request.user, channel=channel, identifier=data["identifier"], secret=data["secret"],  # type: ignore[arg-type]
+                actor=request.user,
+                channel=channel,
+                identifier=data["identifier"],
+                secret=data["secret"],  # type: ignore[arg-type]
                 base_url=data.get("base_url") or (data["identifier"] if cls.needs_base_url else ""),
             )
         except ConnectorError as error:
@@ -99,19 +106,32 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     started = pending.pop(state, None) if state else None
     request.session[OAUTH_SESSION_KEY] = pending
     if started is None:
-        return render(request, "connectors/oauth_failed.html", {
-            "problem": "This sign-in was not started here, or it has already been used. Start connecting again.",
-        }, status=400)
+        return render(
+            request,
+            "connectors/oauth_failed.html",
+            {
+                "problem": "This sign-in was not started here, or it has already been used. Start connecting again.",
+            },
+            status=400,
+        )
     council = council_for(request.user, started["council"], Perm.MANAGE_CHANNELS)
     channel = _channel(council, int(started["channel"]))
     context: dict[str, Any] = {"council": council, "channel": channel}
     if request.GET.get("error") or not request.GET.get("code"):
         context["problem"] = "The platform did not grant access" + (
-            f": {request.GET.get('error_description') or request.GET.get('error')}." if request.GET.get("error") else ".")
+            f": {request.GET.get('error_description') or request.GET.get('error')}."
+            if request.GET.get("error")
+            else "."
+        )
         return render(request, "connectors/oauth_failed.html", context, status=400)
     try:
-        connection_oauth_complete(actor=request.user, channel=channel, code=request.GET["code"],  # type: ignore[arg-type]
-                                  redirect_uri=oauth_redirect_uri(), code_verifier=started.get("verifier", ""))
+        connection_oauth_complete(
+            actor=request.user,
+            channel=channel,
+            code=request.GET["code"],  # type: ignore[arg-type]
+            redirect_uri=oauth_redirect_uri(),
+            code_verifier=started.get("verifier", ""),
+        )
     except ConnectorError as error:
         context["problem"] = f"The platform refused: {error.message}"
         return render(request, "connectors/oauth_failed.html", context, status=400)

@@ -31,7 +31,9 @@ def _memberships(user: Any) -> tuple[dict[int, frozenset[str]], list[Council]]:
     if cached is None:
         found: dict[int, set[str]] = {}
         councils: dict[int, Council] = {}
-        for membership in Membership.objects.filter(user=user).select_related("council").order_by("council__name", "council_id"):
+        for membership in (
+            Membership.objects.filter(user=user).select_related("council").order_by("council__name", "council_id")
+        ):
             found.setdefault(membership.council_id, set()).add(membership.role)
             councils.setdefault(membership.council_id, membership.council)
         cached = ({cid: frozenset(roles) for cid, roles in found.items()}, list(councils.values()))

@@ -8,7 +8,9 @@ from townsquare.councils.roles import Role
 
 class GrantRoleForm(forms.Form):
     email = forms.EmailField(label="Email address")
-    full_name = forms.CharField(label="Full name", required=False, help_text="Needed only for someone new to Townsquare.")
+    full_name = forms.CharField(
+        label="Full name", required=False, help_text="Needed only for someone new to Townsquare."
+    )
     role = forms.ChoiceField(choices=Role.choices, widget=forms.RadioSelect)
 
 

@@ -55,9 +55,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["council__name", "user__full_name", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["council", "user", "role"], name="membership_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["council", "user", "role"], name="membership_unique_role")]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.council}"

@@ -38,16 +38,28 @@ class Perm(models.TextChoices):
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
         {
-            Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.MANAGE_CHANNELS,
-            Perm.MANAGE_PEOPLE, Perm.MANAGE_SETTINGS, Perm.VIEW_AUDIT, Perm.VIEW_REPORTS,
+            Perm.VIEW_COUNCIL,
+            Perm.VIEW_REGISTER,
+            Perm.VIEW_ASSIGNED_CHANNELS,
+            Perm.MANAGE_CHANNELS,
+            Perm.MANAGE_PEOPLE,
+            Perm.MANAGE_SETTINGS,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_REPORTS,
             Perm.MANAGE_GOVERNANCE,
             Perm.MANAGE_REQUESTS,
         }
     ),
     Role.COMMS: frozenset(
         {
-            Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.MANAGE_CHANNELS,
-            Perm.DRAFT_POSTS, Perm.APPROVE_POSTS, Perm.VIEW_REPORTS, Perm.MANAGE_GOVERNANCE,
+            Perm.VIEW_COUNCIL,
+            Perm.VIEW_REGISTER,
+            Perm.VIEW_ASSIGNED_CHANNELS,
+            Perm.MANAGE_CHANNELS,
+            Perm.DRAFT_POSTS,
+            Perm.APPROVE_POSTS,
+            Perm.VIEW_REPORTS,
+            Perm.MANAGE_GOVERNANCE,
             Perm.REPLY_UNAPPROVED,
             Perm.VIEW_ARCHIVE,
             Perm.MANAGE_REQUESTS,
@@ -57,15 +69,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNCILLOR: frozenset({Perm.VIEW_COUNCIL, Perm.VIEW_REPORTS}),
     Role.AUDITOR: frozenset(
         {
-            Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_AUDIT,
-            Perm.VIEW_ARCHIVE, Perm.MANAGE_RECORDS,
+            Perm.VIEW_COUNCIL,
+            Perm.VIEW_REGISTER,
+            Perm.VIEW_ASSIGNED_CHANNELS,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_ARCHIVE,
+            Perm.MANAGE_RECORDS,
             Perm.MANAGE_REQUESTS,
         }
     ),
     Role.GOVERNANCE: frozenset(
         {
-            Perm.VIEW_COUNCIL, Perm.VIEW_REGISTER, Perm.VIEW_ASSIGNED_CHANNELS, Perm.VIEW_ARCHIVE,
-            Perm.MANAGE_RECORDS, Perm.MANAGE_REQUESTS, Perm.VIEW_AUDIT,
+            Perm.VIEW_COUNCIL,
+            Perm.VIEW_REGISTER,
+            Perm.VIEW_ASSIGNED_CHANNELS,
+            Perm.VIEW_ARCHIVE,
+            Perm.MANAGE_RECORDS,
+            Perm.MANAGE_REQUESTS,
+            Perm.VIEW_AUDIT,
         }
     ),
 }

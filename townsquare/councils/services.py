@@ -24,7 +24,10 @@ def membership_grant(*, actor: User | None, council: Council, user: User, role: 
         membership, created = Membership.objects.get_or_create(council=council, user=user, role=role)
         if created:
             audit_record(
-                actor=actor, council=council, action="role.granted", obj=membership,
+                actor=actor,
+                council=council,
+                action="role.granted",
+                obj=membership,
                 after={"user": user.email, "role": role},
             )
     return membership
@@ -36,8 +39,12 @@ def membership_revoke(*, actor: User | None, membership: Membership, reason: str
         raise ValidationError("A council must keep at least one administrator.")
     with transaction.atomic():
         audit_record(
-            actor=actor, council=council, action="role.revoked", obj=membership,
-            before={"user": membership.user.email, "role": membership.role}, reason=reason,
+            actor=actor,
+            council=council,
+            action="role.revoked",
+            obj=membership,
+            before={"user": membership.user.email, "role": membership.role},
+            reason=reason,
         )
         membership.delete()
 
@@ -53,8 +60,9 @@ def council_update(*, actor: User, council: Council, changes: dict[str, Any]) ->
         council.save()
         after = snapshot(council, COUNCIL_SETTINGS)
         if after != before:
-            audit_record(actor=actor, council=council, action="council.updated", obj=council,
-                         before=before, after=after)
+            audit_record(
+                actor=actor, council=council, action="council.updated", obj=council, before=before, after=after
+            )
     return council
 
 
@@ -63,6 +71,5 @@ def service_get_or_create(*, actor: User | None, council: Council, name: str) ->
     with transaction.atomic():
         service, created = Service.objects.get_or_create(council=council, name=name)
         if created:
-            audit_record(actor=actor, council=council, action="service.created", obj=service,
-                         after={"name": name})
+            audit_record(actor=actor, council=council, action="service.created", obj=service, after={"name": name})
     return service

@@ -27,7 +27,9 @@ def people(request: HttpRequest, council: Council) -> HttpResponse:
                 email, full_name=form.cleaned_data["full_name"]
             )
             membership_grant(actor=request.user, council=council, user=user, role=form.cleaned_data["role"])  # type: ignore[arg-type]
-        messages.success(request, f"{user.display_name} is now {Role(form.cleaned_data['role']).label.lower()} at {council.name}.")
+        messages.success(
+            request, f"{user.display_name} is now {Role(form.cleaned_data['role']).label.lower()} at {council.name}."
+        )
         return redirect("councils:people", slug=council.slug)
     memberships = Membership.objects.filter(council=council).select_related("user").order_by("user__full_name", "role")
     return render(request, "councils/people.html", {"form": form, "memberships": memberships})
@@ -39,7 +41,9 @@ def revoke(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, council=council, pk=pk)
     try:
         membership_revoke(actor=request.user, membership=membership)  # type: ignore[arg-type]
-        messages.success(request, f"Removed the role {membership.get_role_display()} from {membership.user.display_name}.")
+        messages.success(
+            request, f"Removed the role {membership.get_role_display()} from {membership.user.display_name}."
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("councils:people", slug=council.slug)

@@ -38,12 +38,17 @@ def policy_demo_load(council: Council) -> Election:
     comms = User.objects.get(email="comms@riverside.example")
     word_list_update(actor=comms, council=council, kind=ListKind.COUNCILLORS, words="\n".join(data.COUNCILLORS))
     notice, poll = by_election_dates(timezone.localdate())
-    form = ElectionForm(data={
-        "title": f"{data.BY_ELECTION_WARD} ward by-election", "election_type": Election.Type.BY_ELECTION,
-        "notice_date": notice.isoformat(), "poll_date": poll.isoformat(),
-        "area": f"{data.BY_ELECTION_WARD} ward", "wards": data.BY_ELECTION_WARD,
-        "candidates": "\n".join(data.CANDIDATES),
-    })
+    form = ElectionForm(
+        data={
+            "title": f"{data.BY_ELECTION_WARD} ward by-election",
+            "election_type": Election.Type.BY_ELECTION,
+            "notice_date": notice.isoformat(),
+            "poll_date": poll.isoformat(),
+            "area": f"{data.BY_ELECTION_WARD} ward",
+            "wards": data.BY_ELECTION_WARD,
+            "candidates": "\n".join(data.CANDIDATES),
+        }
+    )
     if not form.is_valid():
         raise ValueError(f"Demo election: {form.errors.as_text()}")
     election = election_save(actor=comms, council=council, data=form.cleaned_data)
@@ -59,11 +64,17 @@ def referendum_poll_date(today: dt.date) -> dt.date:
 
 def policy_demo_referendum(council: Council, comms: User) -> Referendum:
     """A governance referendum called for later in the year, and the words about its issue (PUB-13)."""
-    word_list_update(actor=comms, council=council, kind=ListKind.REFERENDUM_ISSUE,
-                     words="\n".join(data.REFERENDUM_ISSUE_WORDS))
-    form = ReferendumForm(data={"question": data.REFERENDUM_QUESTION,
-                                "poll_date": referendum_poll_date(timezone.localdate()).isoformat(),
-                                "area": "The whole district", "wards": ""})
+    word_list_update(
+        actor=comms, council=council, kind=ListKind.REFERENDUM_ISSUE, words="\n".join(data.REFERENDUM_ISSUE_WORDS)
+    )
+    form = ReferendumForm(
+        data={
+            "question": data.REFERENDUM_QUESTION,
+            "poll_date": referendum_poll_date(timezone.localdate()).isoformat(),
+            "area": "The whole district",
+            "wards": "",
+        }
+    )
     if not form.is_valid():
         raise ValueError(f"Demo referendum: {form.errors.as_text()}")
     return referendum_save(actor=comms, council=council, data=form.cleaned_data)

@@ -53,17 +53,41 @@ def demo_load() -> bool:
         for slug, rows in data.CHANNELS.items():
             council = councils[slug]
             services = {s.name: s.pk for s in council.services.all()}
-            for (platform, name, handle, url, service, owner, deputy, access, branding, two_factor, status,
-                 last_post, assignees) in rows:
+            for (
+                platform,
+                name,
+                handle,
+                url,
+                service,
+                owner,
+                deputy,
+                access,
+                branding,
+                two_factor,
+                status,
+                last_post,
+                assignees,
+            ) in rows:
                 last = timezone.localtime() - dt.timedelta(days=last_post, hours=3)
-                form = ChannelForm(data={
-                    "platform": platform, "name": name, "handle": handle, "url": url, "service": services[service],
-                    "owner": people[owner].pk if owner else "", "deputy": people[deputy].pk if deputy else "",
-                    "digital_access_confirmed_on": _days_ago(access), "branding_checked_on": _days_ago(branding),
-                    "platform_two_factor": {True: "true", False: "false", None: "unknown"}[two_factor],
-                    "status": status, "last_post_at": last.strftime("%Y-%m-%d %H:%M"),
-                    "assignees": [people[a].pk for a in assignees], "notes": "",
-                }, council=council)
+                form = ChannelForm(
+                    data={
+                        "platform": platform,
+                        "name": name,
+                        "handle": handle,
+                        "url": url,
+                        "service": services[service],
+                        "owner": people[owner].pk if owner else "",
+                        "deputy": people[deputy].pk if deputy else "",
+                        "digital_access_confirmed_on": _days_ago(access),
+                        "branding_checked_on": _days_ago(branding),
+                        "platform_two_factor": {True: "true", False: "false", None: "unknown"}[two_factor],
+                        "status": status,
+                        "last_post_at": last.strftime("%Y-%m-%d %H:%M"),
+                        "assignees": [people[a].pk for a in assignees],
+                        "notes": "",
+                    },
+                    council=council,
+                )
                 if not form.is_valid():
                     raise ValueError(f"Demo channel {name}: {form.errors.as_text()}")
                 channel = channel_save_form(actor=admin, form=form)
@@ -82,6 +106,8 @@ def demo_load() -> bool:
         inbox_demo_load(councils["riverside"])  # a few hundred past inbox items, routed and worked
         sla_demo_load(councils["riverside"])  # working hours, service levels, on-call rota, clocks of those items
         measures_demo_load(councils, admin, people.get("councillor@riverside.example"))  # five years of figures
-        archive_demo_load(councils["riverside"], admin)  # all of the above archived; leisure centre posts edited and deleted
+        archive_demo_load(
+            councils["riverside"], admin
+        )  # all of the above archived; leisure centre posts edited and deleted
         disclosure_demo_load(councils["riverside"], admin)  # an FOI request with its hold and redactions; a SAR
     return True

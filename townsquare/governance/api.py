@@ -35,13 +35,31 @@ class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Policy
-        fields = ["id", "title", "kind", "audience", "owner", "review_interval_months", "next_review_on", "retired",
-                  "current_version"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "audience",
+            "owner",
+            "review_interval_months",
+            "next_review_on",
+            "retired",
+            "current_version",
+        ]
 
     def get_current_version(self, policy: Policy) -> dict[str, Any] | None:
         v = policy.current_version
-        return None if v is None else {"id": v.pk, "number": v.number, "approved_by": v.approved_by,
-                                       "approved_on": v.approved_on, "published_at": v.published_at}
+        return (
+            None
+            if v is None
+            else {
+                "id": v.pk,
+                "number": v.number,
+                "approved_by": v.approved_by,
+                "approved_on": v.approved_on,
+                "published_at": v.published_at,
+            }
+        )
 
 
 class AcknowledgementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -66,8 +84,22 @@ class RecommendationSerializer(serializers.ModelSerializer):  # type: ignore[typ
 
     class Meta:
         model = Recommendation
-        fields = ["id", "number", "recommendation", "sub_items", "decision", "decided_by", "action", "owner", "budget",
-                  "timescale", "due_on", "status", "delayed_until", "updates"]
+        fields = [
+            "id",
+            "number",
+            "recommendation",
+            "sub_items",
+            "decision",
+            "decided_by",
+            "action",
+            "owner",
+            "budget",
+            "timescale",
+            "due_on",
+            "status",
+            "delayed_until",
+            "updates",
+        ]
 
 
 class ActionPlanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -90,18 +122,36 @@ class BreachSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Breach
-        fields = ["id", "against", "subject_user", "subject_channel", "subject_name", "what", "evidence_url",
-                  "evidence_type", "evidence_id", "category", "severity", "reported_by", "reported_on", "status",
-                  "action_taken", "outcome"]
+        fields = [
+            "id",
+            "against",
+            "subject_user",
+            "subject_channel",
+            "subject_name",
+            "what",
+            "evidence_url",
+            "evidence_type",
+            "evidence_id",
+            "category",
+            "severity",
+            "reported_by",
+            "reported_on",
+            "status",
+            "action_taken",
+            "outcome",
+        ]
 
 
 class ImportSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    text = serializers.CharField(max_length=MAX_IMPORT_CHARS,
-                                 help_text="The table as text: tab-separated, CSV, HTML, Markdown or report prose.")
+    text = serializers.CharField(
+        max_length=MAX_IMPORT_CHARS, help_text="The table as text: tab-separated, CSV, HTML, Markdown or report prose."
+    )
     title = serializers.CharField(required=False, allow_blank=True, default="")
     source_body = serializers.CharField(required=False, allow_blank=True, default="")
     meeting_on = serializers.DateField(required=False, allow_null=True, default=None)
-    dry_run = serializers.BooleanField(required=False, default=False, help_text="Parse and return the rows; save nothing.")
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="Parse and return the rows; save nothing."
+    )
 
 
 def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) -> Response:
@@ -112,6 +162,7 @@ def _paginate(request: Request, view: APIView, queryset: Any, serializer: type) 
 
 class PolicyListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(responses=PolicySerializer(many=True), summary="Policies and their review dates")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
@@ -142,6 +193,7 @@ class AcknowledgeView(APIView):
 
 class ActionPlanListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(responses=ActionPlanSerializer(many=True), summary="Action plans and their recommendations")
     def get(self, request: Request, slug: str) -> Response:
         council = council_with_any(request.user, slug, READ_TRACKERS)
@@ -157,7 +209,20 @@ class ActionPlanDetailView(APIView):
 
 
 class ActionPlanImportView(APIView):
-    @extend_schema(request=ImportSerializer, responses=inline_serializer("ImportedTable", {"kind": serializers.CharField(), "format": serializers.CharField(), "title": serializers.CharField(), "rows": serializers.ListField(child=serializers.DictField()), "saved": serializers.DictField(required=False)}), summary="Import a committee table (dry_run: parse only)")
+    @extend_schema(
+        request=ImportSerializer,
+        responses=inline_serializer(
+            "ImportedTable",
+            {
+                "kind": serializers.CharField(),
+                "format": serializers.CharField(),
+                "title": serializers.CharField(),
+                "rows": serializers.ListField(child=serializers.DictField()),
+                "saved": serializers.DictField(required=False),
+            },
+        ),
+        summary="Import a committee table (dry_run: parse only)",
+    )
     def post(self, request: Request, slug: str) -> Response:
         council = council_with_any(request.user, slug, frozenset({Perm.MANAGE_GOVERNANCE}))
         incoming = ImportSerializer(data=request.data)
@@ -167,14 +232,25 @@ class ActionPlanImportView(APIView):
             table = parse_action_table(d["text"], start=d["meeting_on"])
         except ImportProblem as problem:
             return Response({"detail": [str(problem)]}, status=400)
-        body: dict[str, Any] = {"kind": table.kind, "format": table.source_format, "title": d["title"] or table.title,
-                                "rows": [r.as_json() for r in table.rows]}
+        body: dict[str, Any] = {
+            "kind": table.kind,
+            "format": table.source_format,
+            "title": d["title"] or table.title,
+            "rows": [r.as_json() for r in table.rows],
+        }
         if d["dry_run"]:
             return Response(body)
-        saved = action_plan_import(actor=request.user, council=council, table=table,  # type: ignore[arg-type]
-                                   title=d["title"] or table.title, source_body=d["source_body"],
-                                   meeting_on=d["meeting_on"] or table.meeting_on)
-        body["saved"] = {"action_plan": saved.pk} if isinstance(saved, ActionPlan) else {"phases": [p.pk for p in saved]}
+        saved = action_plan_import(
+            actor=request.user,
+            council=council,
+            table=table,  # type: ignore[arg-type]
+            title=d["title"] or table.title,
+            source_body=d["source_body"],
+            meeting_on=d["meeting_on"] or table.meeting_on,
+        )
+        body["saved"] = (
+            {"action_plan": saved.pk} if isinstance(saved, ActionPlan) else {"phases": [p.pk for p in saved]}
+        )
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -186,33 +262,55 @@ class StrategyPhaseListView(APIView):
 
 
 def _state_json(state: Any) -> dict[str, Any]:
-    return {"training": state.requirement.module.title, "role": state.requirement.role,
-            "needed_to_publish": state.requirement.needed_to_publish, "state": state.state,
-            "completed_on": state.completed_on, "expires_on": state.expires_on}
+    return {
+        "training": state.requirement.module.title,
+        "role": state.requirement.role,
+        "needed_to_publish": state.requirement.needed_to_publish,
+        "state": state.state,
+        "completed_on": state.completed_on,
+        "expires_on": state.expires_on,
+    }
 
 
 _TRAINING_FIELDS: dict[str, serializers.Field] = {  # type: ignore[type-arg]
-    "training": serializers.CharField(), "role": serializers.CharField(), "needed_to_publish": serializers.BooleanField(),
-    "state": serializers.CharField(), "completed_on": serializers.DateField(allow_null=True),
-    "expires_on": serializers.DateField(allow_null=True)}
+    "training": serializers.CharField(),
+    "role": serializers.CharField(),
+    "needed_to_publish": serializers.BooleanField(),
+    "state": serializers.CharField(),
+    "completed_on": serializers.DateField(allow_null=True),
+    "expires_on": serializers.DateField(allow_null=True),
+}
 
 
 class MyTrainingView(APIView):
-    @extend_schema(responses=inline_serializer("TrainingState", _TRAINING_FIELDS, many=True), summary="Your required training and whether it is current")
+    @extend_schema(
+        responses=inline_serializer("TrainingState", _TRAINING_FIELDS, many=True),
+        summary="Your required training and whether it is current",
+    )
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
         return Response([_state_json(s) for s in training_states(user=request.user, council=council)])
 
 
 class TrainingOverdueView(APIView):
-    @extend_schema(responses=inline_serializer("TrainingOverdue", {"user": serializers.EmailField(), **_TRAINING_FIELDS}, many=True), summary="Everyone whose required training is lapsed or not done")
+    @extend_schema(
+        responses=inline_serializer(
+            "TrainingOverdue", {"user": serializers.EmailField(), **_TRAINING_FIELDS}, many=True
+        ),
+        summary="Everyone whose required training is lapsed or not done",
+    )
     def get(self, request: Request, slug: str) -> Response:
         council = council_with_any(request.user, slug, READ_REGISTERS)
         return Response([{"user": o.user.email, **_state_json(o.state)} for o in training_overdue(council=council)])
 
 
 class MyPublishingRightsView(APIView):
-    @extend_schema(responses=inline_serializer("PublishingRights", {"may_draft": serializers.BooleanField(), "reason": serializers.CharField()}), summary="Whether you may draft posts, and if not why")
+    @extend_schema(
+        responses=inline_serializer(
+            "PublishingRights", {"may_draft": serializers.BooleanField(), "reason": serializers.CharField()}
+        ),
+        summary="Whether you may draft posts, and if not why",
+    )
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
         refusal = publishing_rights_refusal(user=request.user, council=council)
@@ -221,8 +319,10 @@ class MyPublishingRightsView(APIView):
 
 class BreachListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
-    @extend_schema(responses=BreachSerializer(many=True), summary="The breach register (monitoring officer and named people)")
+
+    @extend_schema(
+        responses=BreachSerializer(many=True), summary="The breach register (monitoring officer and named people)"
+    )
     def get(self, request: Request, slug: str) -> Response:
         council = breach_council(request.user, slug)
         return _paginate(request, self, Breach.objects.filter(council=council).order_by("-pk"), BreachSerializer)
-

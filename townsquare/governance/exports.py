@@ -15,8 +15,18 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 
 from townsquare.governance.models import ActionPlan, Recommendation, StrategyPhase
 
-PLAN_COLUMNS = ["No.", "Recommendation", "Decision", "Proposed action", "Post title", "Budget cost", "Timescale",
-                "Due", "Status", "Latest progress"]
+PLAN_COLUMNS = [
+    "No.",
+    "Recommendation",
+    "Decision",
+    "Proposed action",
+    "Post title",
+    "Budget cost",
+    "Timescale",
+    "Due",
+    "Status",
+    "Latest progress",
+]
 
 
 def _status(item: Recommendation | StrategyPhase) -> str:
@@ -33,8 +43,15 @@ def _recommendation_cells(rec: Recommendation) -> list[str]:
     if decision and rec.decided_by:
         decision = f"{decision} ({rec.decided_by})"
     return [
-        rec.number, rec.text, decision, rec.action, rec.owner_title, rec.budget, rec.timescale,
-        rec.due_on.strftime("%d/%m/%Y") if rec.due_on else "", _status(rec),
+        rec.number,
+        rec.text,
+        decision,
+        rec.action,
+        rec.owner_title,
+        rec.budget,
+        rec.timescale,
+        rec.due_on.strftime("%d/%m/%Y") if rec.due_on else "",
+        _status(rec),
         f"{latest.on:%d/%m/%Y}: {latest.text}" if latest else "",
     ]
 
@@ -61,8 +78,9 @@ PHASE_COLUMNS = ["Phase", "Brief details", "Timescale", "Due", "Status"]
 
 
 def phase_rows(phases: Iterable[StrategyPhase]) -> list[list[str]]:
-    return [[p.phase, p.details, p.timescale, p.due_on.strftime("%d/%m/%Y") if p.due_on else "", _status(p)]
-            for p in phases]
+    return [
+        [p.phase, p.details, p.timescale, p.due_on.strftime("%d/%m/%Y") if p.due_on else "", _status(p)] for p in phases
+    ]
 
 
 def phases_csv(phases: Iterable[StrategyPhase]) -> str:
@@ -75,21 +93,36 @@ def plan_pdf(plan: ActionPlan) -> bytes:
     cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
     head = cell.clone("head", fontName="Helvetica-Bold")
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=plan.title, author=plan.council.name)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=plan.title,
+        author=plan.council.name,
+    )
     story = [Paragraph(escape(plan.title), styles["Title"])]
-    meta = " · ".join(x for x in (plan.council.name, plan.source_body,
-                                  plan.meeting_on.strftime("%d %B %Y") if plan.meeting_on else "") if x)
+    meta = " · ".join(
+        x
+        for x in (plan.council.name, plan.source_body, plan.meeting_on.strftime("%d %B %Y") if plan.meeting_on else "")
+        if x
+    )
     story += [Paragraph(escape(meta), styles["Normal"]), Spacer(1, 4 * mm)]
     data = [[Paragraph(escape(h), head) for h in PLAN_COLUMNS]]
     data += [[Paragraph(escape(c).replace("\n", "<br/>"), cell) for c in row] for row in plan_rows(plan)]
     widths = [10, 52, 22, 56, 30, 16, 24, 18, 22, 23]
     table = LongTable(data, colWidths=[w * mm for w in widths], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     story.append(table)
     doc.build(story)
     return out.getvalue()

@@ -51,9 +51,21 @@ class PolicyForm(CouncilModelForm):
 
     class Meta:
         model = Policy
-        fields = ["title", "kind", "audience", "owner", "review_interval_months", "next_review_on", "combines", "retired"]
-        labels = {"review_interval_months": "Review every (months)", "next_review_on": "Next review due",
-                  "combines": "Replaces and combines these policies"}
+        fields = [
+            "title",
+            "kind",
+            "audience",
+            "owner",
+            "review_interval_months",
+            "next_review_on",
+            "combines",
+            "retired",
+        ]
+        labels = {
+            "review_interval_months": "Review every (months)",
+            "next_review_on": "Next review due",
+            "combines": "Replaces and combines these policies",
+        }
         widgets = {"next_review_on": DATE, "combines": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
@@ -74,18 +86,35 @@ class PolicyForm(CouncilModelForm):
 
 class PolicyVersionForm(forms.Form):
     number = forms.CharField(max_length=20, label="Version number", help_text="For example 2.0")
-    approved_by = forms.CharField(max_length=120, required=False, label="Approved by",
-                                  help_text="The body that approved it, e.g. Cabinet or Policy Committee")
-    approved_on = forms.DateField(required=False, label="Approved on", widget=DATE,
-                                  help_text="The next review is counted from this date (or from today).")
+    approved_by = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Approved by",
+        help_text="The body that approved it, e.g. Cabinet or Policy Committee",
+    )
+    approved_on = forms.DateField(
+        required=False,
+        label="Approved on",
+        widget=DATE,
+        help_text="The next review is counted from this date (or from today).",
+    )
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What changed")
     document_url = forms.URLField(required=False, label="Link to the document", max_length=500, assume_scheme="https")
-    everyone_section = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                       label="Section for everyone")
-    officers_section = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                       label="Section for officers", help_text="Guidance for officers' use")
-    members_section = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                      label="Section for Members", help_text="Guidance for Members' use")
+    everyone_section = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Section for everyone"
+    )
+    officers_section = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Section for officers",
+        help_text="Guidance for officers' use",
+    )
+    members_section = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Section for Members",
+        help_text="Guidance for Members' use",
+    )
 
     def sections(self) -> list[tuple[str, str, str]]:
         found = []
@@ -115,12 +144,32 @@ class ActionPlanForm(CouncilModelForm):
 class RecommendationForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Recommendation
-        fields = ["number", "text", "decision", "decided_by", "action", "owner_title", "budget", "timescale",
-                  "due_on", "status", "delayed_until"]
-        labels = {"text": "Recommendation", "owner_title": "Owner (post title)", "action": "Proposed action",
-                  "due_on": "Due date", "decided_by": "Decided by"}
-        widgets = {"text": forms.Textarea(attrs={"rows": 4}), "action": forms.Textarea(attrs={"rows": 4}),
-                   "due_on": DATE, "delayed_until": DATE}
+        fields = [
+            "number",
+            "text",
+            "decision",
+            "decided_by",
+            "action",
+            "owner_title",
+            "budget",
+            "timescale",
+            "due_on",
+            "status",
+            "delayed_until",
+        ]
+        labels = {
+            "text": "Recommendation",
+            "owner_title": "Owner (post title)",
+            "action": "Proposed action",
+            "due_on": "Due date",
+            "decided_by": "Decided by",
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "action": forms.Textarea(attrs={"rows": 4}),
+            "due_on": DATE,
+            "delayed_until": DATE,
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -144,16 +193,28 @@ class ProgressForm(forms.Form):
 
 class ImportForm(forms.Form):
     text = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}), max_length=MAX_IMPORT_CHARS,
-        label="Paste the table", help_text="Copy the table from the committee report (Word, PDF or a web page) and paste it here.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        max_length=MAX_IMPORT_CHARS,
+        label="Paste the table",
+        help_text="Copy the table from the committee report (Word, PDF or a web page) and paste it here.",
     )
-    file = forms.FileField(required=False, label="Or upload a file",
-                           help_text="Text, CSV, HTML or Markdown (.txt, .tsv, .csv, .html, .md)")
-    title = forms.CharField(max_length=300, required=False, label="Title of the action plan",
-                            help_text="Leave empty to use the report's own heading.")
+    file = forms.FileField(
+        required=False, label="Or upload a file", help_text="Text, CSV, HTML or Markdown (.txt, .tsv, .csv, .html, .md)"
+    )
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Title of the action plan",
+        help_text="Leave empty to use the report's own heading.",
+    )
     source_body = forms.CharField(max_length=200, required=False, label="From (task group or panel)")
-    meeting_on = forms.DateField(required=False, widget=DATE, label="Meeting date",
-                                 help_text="Timescales such as 'within the next six months' count from this date.")
+    meeting_on = forms.DateField(
+        required=False,
+        widget=DATE,
+        label="Meeting date",
+        help_text="Timescales such as 'within the next six months' count from this date.",
+    )
 
     def __init__(self, *args: Any, refused: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,8 +233,11 @@ class ImportForm(forms.Form):
                 return data
             text = next((t for t in _decodings(raw) if "\x00" not in t), None)
             if text is None:
-                self.add_error("file", "The file is not text: it may be a Word, PDF or spreadsheet file. Copy the "
-                                       "table from it and paste it above, or save it as CSV or text.")
+                self.add_error(
+                    "file",
+                    "The file is not text: it may be a Word, PDF or spreadsheet file. Copy the "
+                    "table from it and paste it above, or save it as CSV or text.",
+                )
                 return data
             if not text.strip():
                 self.add_error("file", f"The file you chose ({upload.name}) has nothing in it but blank lines.")
@@ -196,7 +260,17 @@ def _decodings(raw: bytes) -> Iterator[str]:
 class StrategyPhaseForm(CouncilModelForm):
     class Meta:
         model = StrategyPhase
-        fields = ["strategy", "order", "phase", "details", "timescale", "due_on", "status", "status_note", "delayed_until"]
+        fields = [
+            "strategy",
+            "order",
+            "phase",
+            "details",
+            "timescale",
+            "due_on",
+            "status",
+            "status_note",
+            "delayed_until",
+        ]
         labels = {"due_on": "Due date", "status_note": "Status as reported"}
         widgets = {"details": forms.Textarea(attrs={"rows": 3}), "due_on": DATE, "delayed_until": DATE}
 
@@ -231,10 +305,12 @@ class TrainingSessionForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class InviteForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
-                                            label="Invite")
-    role = forms.ChoiceField(choices=[("", "Choose people below"), *Role.choices], required=False,
-                             label="Or invite everyone with the role")
+    people = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, label="Invite"
+    )
+    role = forms.ChoiceField(
+        choices=[("", "Choose people below"), *Role.choices], required=False, label="Or invite everyone with the role"
+    )
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -278,7 +354,9 @@ class RequirementForm(CouncilModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if TrainingRequirement.objects.filter(council=self.council, role=data.get("role"), module=data.get("module")).exists():
+        if TrainingRequirement.objects.filter(
+            council=self.council, role=data.get("role"), module=data.get("module")
+        ).exists():
             raise forms.ValidationError("That role already requires this training.")
         return data
 
@@ -292,28 +370,52 @@ class PersonForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Reason (the person is told it)",
-                             max_length=1000)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Reason (the person is told it)", max_length=1000
+    )
 
 
 class BreachForm(CouncilModelForm):
     people_fields = ("subject_user",)
-    evidence_url = forms.URLField(required=False, max_length=500, assume_scheme="https",
-                                  label="Link to the archived post or message")
+    evidence_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label="Link to the archived post or message"
+    )
 
     class Meta:
         model = Breach
-        fields = ["against", "subject_user", "subject_channel", "subject_name", "what", "evidence_url",
-                  "evidence_type", "evidence_id", "category", "severity", "reported_by", "reported_on", "status",
-                  "action_taken", "outcome"]
+        fields = [
+            "against",
+            "subject_user",
+            "subject_channel",
+            "subject_name",
+            "what",
+            "evidence_url",
+            "evidence_type",
+            "evidence_id",
+            "category",
+            "severity",
+            "reported_by",
+            "reported_on",
+            "status",
+            "action_taken",
+            "outcome",
+        ]
         labels = {
-            "against": "A breach of", "subject_user": "Person concerned", "subject_channel": "Account concerned",
-            "subject_name": "Or name who or which account", "what": "What happened",
-            "evidence_url": "Link to the archived post or message", "evidence_type": "Kind of item",
+            "against": "A breach of",
+            "subject_user": "Person concerned",
+            "subject_channel": "Account concerned",
+            "subject_name": "Or name who or which account",
+            "what": "What happened",
+            "evidence_url": "Link to the archived post or message",
+            "evidence_type": "Kind of item",
             "evidence_id": "Archive reference",
         }
-        widgets = {"what": forms.Textarea(attrs={"rows": 4}), "action_taken": forms.Textarea(attrs={"rows": 3}),
-                   "outcome": forms.Textarea(attrs={"rows": 3}), "reported_on": DATE}
+        widgets = {
+            "what": forms.Textarea(attrs={"rows": 4}),
+            "action_taken": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "reported_on": DATE,
+        }
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, council=council, **kwargs)
@@ -328,14 +430,20 @@ class BreachForm(CouncilModelForm):
 
 class SettingsForm(forms.Form):
     training_required_for_publishing = forms.BooleanField(
-        required=False, label="Make current required training a condition of publishing rights")
-    review_reminder_days = forms.IntegerField(min_value=1, max_value=365,
-                                              label="Remind policy owners this many days before a review is due")
-    poor_attendance_percent = forms.IntegerField(min_value=1, max_value=100,
-                                                 label="A session is poorly attended below this percentage")
-    monitoring_officer = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
-                                                label="Monitoring officer",
-                                                help_text="Keeps the breach register and names who else may see it.")
+        required=False, label="Make current required training a condition of publishing rights"
+    )
+    review_reminder_days = forms.IntegerField(
+        min_value=1, max_value=365, label="Remind policy owners this many days before a review is due"
+    )
+    poor_attendance_percent = forms.IntegerField(
+        min_value=1, max_value=100, label="A session is poorly attended below this percentage"
+    )
+    monitoring_officer = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Monitoring officer",
+        help_text="Keeps the breach register and names who else may see it.",
+    )
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -53,10 +53,18 @@ class ParsedRow:
     def as_json(self) -> dict[str, Any]:
         """The row as the import command prints it: the report's columns first, then what was resolved."""
         return {
-            "number": self.number, "recommendation": self.recommendation, "decision": self.decision,
-            "action": self.action, "owner": self.owner, "budget": self.budget, "timescale": self.timescale,
-            "status": self.status, "sub_items": self.sub_items, "decided_by": self.decided_by,
-            "due_on": self.due_on.isoformat() if self.due_on else None, "status_note": self.status_note,
+            "number": self.number,
+            "recommendation": self.recommendation,
+            "decision": self.decision,
+            "action": self.action,
+            "owner": self.owner,
+            "budget": self.budget,
+            "timescale": self.timescale,
+            "status": self.status,
+            "sub_items": self.sub_items,
+            "decided_by": self.decided_by,
+            "due_on": self.due_on.isoformat() if self.due_on else None,
+            "status_note": self.status_note,
             "delayed_until": self.delayed_until.isoformat() if self.delayed_until else None,
         }
 
@@ -96,7 +104,7 @@ def split_sub_items(text: str) -> tuple[str, list[str]]:
     items = []
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        items.append(f"({mark.group(1)}) {text[mark.end():end].strip()}")
+        items.append(f"({mark.group(1)}) {text[mark.end() : end].strip()}")
     return lead, items
 
 
@@ -212,8 +220,9 @@ def _grid_delimited(lines: list[str], delimiter: str) -> tuple[list[str], list[l
     rows: list[list[str]] = []
     if delimiter == ",":
         try:
-            return before, [[clean(c) for c in row] for _, row in csv_rows("\n".join(lines[start:]))
-                            if any(c.strip() for c in row)]
+            return before, [
+                [clean(c) for c in row] for _, row in csv_rows("\n".join(lines[start:])) if any(c.strip() for c in row)
+            ]
         except CsvRowError as error:
             raise ImportProblem(f"Row {error.row} of the table (its heading is row 1): {error.message}.") from None
     body = lines[start:]
@@ -223,7 +232,7 @@ def _grid_delimited(lines: list[str], delimiter: str) -> tuple[list[str], list[l
         if delimiter not in line:
             # A line with no tab is either the first cell wrapping onto a line of its own (the next
             # line carries on the table) or the end of the table.
-            following = next((ln for ln in body[i + 1:] if ln.strip()), "")
+            following = next((ln for ln in body[i + 1 :] if ln.strip()), "")
             if delimiter in following and rows:
                 rows.append([clean(line)])
                 continue
@@ -245,10 +254,14 @@ def _rows_from_grid(before: list[str], grid: list[list[str]], source_format: str
     headings = grid[header_at]
     mapping = _header_map(headings)
     assert mapping is not None
-    kind = "phases" if any("phase" in clean(headings[i]).lower() for i, f in mapping.items() if f == "recommendation") else "recommendations"
+    kind = (
+        "phases"
+        if any("phase" in clean(headings[i]).lower() for i, f in mapping.items() if f == "recommendation")
+        else "recommendations"
+    )
     records: list[dict[str, str]] = []
     numbered = False
-    for cells in grid[header_at + 1:]:
+    for cells in grid[header_at + 1 :]:
         if not any(c.strip() for c in cells):
             continue
         record = {f: (cells[i].strip() if i < len(cells) else "") for i, f in mapping.items()}
@@ -276,10 +289,20 @@ def _rows_from_grid(before: list[str], grid: list[list[str]], source_format: str
 
 
 DECISION_WORDS = {
-    "agreed": "agreed", "agree": "agreed", "accepted": "agreed", "approved": "agreed", "yes": "agreed",
-    "not agreed": "not_agreed", "rejected": "not_agreed", "not accepted": "not_agreed", "no": "not_agreed",
-    "amended": "amended", "agreed as amended": "amended", "agreed with amendments": "amended",
-    "partly agreed": "amended", "partially agreed": "amended",
+    "agreed": "agreed",
+    "agree": "agreed",
+    "accepted": "agreed",
+    "approved": "agreed",
+    "yes": "agreed",
+    "not agreed": "not_agreed",
+    "rejected": "not_agreed",
+    "not accepted": "not_agreed",
+    "no": "not_agreed",
+    "amended": "amended",
+    "agreed as amended": "amended",
+    "agreed with amendments": "amended",
+    "partly agreed": "amended",
+    "partially agreed": "amended",
 }
 # Several post titles run together when a cell's line breaks are lost: split before each new
 # "Head of"/"Director of" unless the text joins them itself ("... and Head of ...").
@@ -345,7 +368,8 @@ HEADING = re.compile(r"^\s*#*\s*Recommendation\s+(\d{1,3}[a-z]?)\s*:?\s*$", re.I
 RULE = re.compile(r"^[\s|:=\-–—]*$")
 DECISION_SENTENCE = re.compile(
     r"^(?P<by>[A-Z][\w' ]{1,80}?)\s+(?:(?:were|was|is|are)\s+(?P<neg>not\s+)?in\s+agreement|"
-    r"(?P<verb>agreed|accepted|approved|rejected|did not agree|did not accept|amended))\b", re.I,
+    r"(?P<verb>agreed|accepted|approved|rejected|did not agree|did not accept|amended))\b",
+    re.I,
 )
 IMPLEMENTATION = re.compile(r"^Implementation\s*[–—:-]+\s*(.*)$", re.I)
 DISCUSSED_WITH = re.compile(r"discussions? with the ((?:[A-Z][\w']*\s?)+)")
@@ -423,11 +447,20 @@ def _parse_prose(text: str, start: dt.date | None) -> ParsedTable:
         action = " ".join(action_lines)
         owner_match = DISCUSSED_WITH.search(action)
         timescale = timescale_phrase(action)
-        rows.append(ParsedRow(
-            number=number, recommendation=recommendation, sub_items=subs, decision=decision, decided_by=decided_by,
-            action=action, owner=owner_match[1].strip() if owner_match else default_owner, budget="",
-            timescale=timescale, due_on=resolve_due(timescale, start=start),
-        ))
+        rows.append(
+            ParsedRow(
+                number=number,
+                recommendation=recommendation,
+                sub_items=subs,
+                decision=decision,
+                decided_by=decided_by,
+                action=action,
+                owner=owner_match[1].strip() if owner_match else default_owner,
+                budget="",
+                timescale=timescale,
+                due_on=resolve_due(timescale, start=start),
+            )
+        )
     title = preamble[0].strip("# ") if preamble else ""
     return ParsedTable(kind="recommendations", source_format="prose", rows=rows, title=title[:300])
 

@@ -39,7 +39,11 @@ class GovernanceSettings(models.Model):
         default=50, help_text="A session attended by fewer than this share of those invited counts as poorly attended."
     )
     monitoring_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Keeps the breach register and decides who else may see it.",
     )
 
@@ -78,11 +82,17 @@ class Policy(models.Model):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     audience = models.CharField(
-        max_length=10, choices=Audience.choices, default=Audience.EVERYONE,
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.EVERYONE,
         help_text="Who must acknowledge each new version.",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_policies",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_policies",
         help_text="Reminded before each review falls due.",
     )
     review_interval_months = models.PositiveIntegerField(
@@ -92,7 +102,10 @@ class Policy(models.Model):
     # The review date the owner was last reminded about, so each review is reminded once.
     reminded_for = models.DateField(null=True, blank=True)
     combines = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="combined_into",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="combined_into",
         help_text="Policies this one replaces by combining them (e.g. a single Digital Policy).",
     )
     retired = models.BooleanField(default=False)
@@ -237,7 +250,11 @@ class ProgressUpdate(models.Model):
 class StrategyPhase(models.Model):
     council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="strategy_phases")
     strategy = models.ForeignKey(
-        Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="phases",
+        Policy,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="phases",
         limit_choices_to={"kind": Policy.Kind.STRATEGY},
     )
     order = models.PositiveIntegerField(default=0)
@@ -320,7 +337,9 @@ class TrainingRecord(models.Model):
         ordering = ["-completed_on", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "user"], condition=models.Q(session__isnull=False), name="training_record_one_per_session"
+                fields=["session", "user"],
+                condition=models.Q(session__isnull=False),
+                name="training_record_one_per_session",
             )
         ]
         indexes = [models.Index(fields=["user", "module", "completed_on"])]
@@ -341,7 +360,9 @@ class TrainingRequirement(models.Model):
 
     class Meta:
         ordering = ["role", "module__title"]
-        constraints = [models.UniqueConstraint(fields=["council", "role", "module"], name="training_requirement_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "role", "module"], name="training_requirement_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.module}"
@@ -404,11 +425,19 @@ class Breach(models.Model):
     council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="breaches")
     against = models.CharField(max_length=10, choices=Against.choices, default=Against.POLICY)
     subject_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The person concerned, if they use Townsquare.",
     )
     subject_channel = models.ForeignKey(
-        "channels.Channel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "channels.Channel",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The corporate account concerned, if any.",
     )
     subject_name = models.CharField(max_length=200, blank=True, help_text="Who or which account, in words.")
@@ -438,5 +467,7 @@ class Breach(models.Model):
 
     @property
     def subject_label(self) -> str:
-        parts = [str(p) for p in (self.subject_user, self.subject_channel) if p] + ([self.subject_name] if self.subject_name else [])
+        parts = [str(p) for p in (self.subject_user, self.subject_channel) if p] + (
+            [self.subject_name] if self.subject_name else []
+        )
         return ", ".join(parts) or "Not named"

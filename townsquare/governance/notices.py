@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def tell(*, users: Iterable[User | None], council: Council, subject: str, message: str, url: str = "", kind: str = "") -> None:
+def tell(
+    *, users: Iterable[User | None], council: Council, subject: str, message: str, url: str = "", kind: str = ""
+) -> None:
     """Notify ``users`` in the app (same transaction) and by email (after commit)."""
     people = list({u.pk: u for u in users if u is not None and u.is_active}.values())
     if not people:

@@ -53,13 +53,16 @@ def policies_review_due(*, council: Council, today: dt.date | None = None) -> li
     window = today + dt.timedelta(days=governance_settings(council=council).review_reminder_days)
     return list(
         Policy.objects.filter(council=council, retired=False, next_review_on__lte=window)
-        .select_related("owner").order_by("next_review_on")
+        .select_related("owner")
+        .order_by("next_review_on")
     )
 
 
 def policies_overdue(*, council: Council, today: dt.date | None = None) -> list[Policy]:
     today = today or timezone.localdate()
-    return [p for p in policies_review_due(council=council, today=today) if p.next_review_on and p.next_review_on < today]
+    return [
+        p for p in policies_review_due(council=council, today=today) if p.next_review_on and p.next_review_on < today
+    ]
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,9 @@ class AcknowledgementSummary:
 def acknowledgement_summary(*, version: PolicyVersion) -> AcknowledgementSummary:
     asked = list(version.acknowledgements.select_related("user"))
     return AcknowledgementSummary(
-        version=version, done=[a for a in asked if a.acknowledged_at], waiting=[a for a in asked if not a.acknowledged_at]
+        version=version,
+        done=[a for a in asked if a.acknowledged_at],
+        waiting=[a for a in asked if not a.acknowledged_at],
     )
 
 
@@ -110,9 +115,13 @@ class TrainingState:
 def latest_completion(*, user: Any, module: TrainingModule) -> TrainingRecord | None:
     return (
         TrainingRecord.objects.filter(
-            user=user, module=module, status__in=[TrainingRecord.Status.ATTENDED, TrainingRecord.Status.COMPLETED],
+            user=user,
+            module=module,
+            status__in=[TrainingRecord.Status.ATTENDED, TrainingRecord.Status.COMPLETED],
             completed_on__isnull=False,
-        ).order_by("-completed_on", "-pk").first()
+        )
+        .order_by("-completed_on", "-pk")
+        .first()
     )
 
 
@@ -157,7 +166,9 @@ def training_overdue(*, council: Council, today: dt.date | None = None) -> list[
     from townsquare.accounts.models import User
 
     roles = TrainingRequirement.objects.filter(council=council).values_list("role", flat=True)
-    people = User.objects.filter(memberships__council=council, memberships__role__in=list(roles), is_active=True).distinct()
+    people = User.objects.filter(
+        memberships__council=council, memberships__role__in=list(roles), is_active=True
+    ).distinct()
     found = []
     for person in people.order_by("full_name", "email"):
         for state in training_states(user=person, council=council, today=today):
@@ -181,11 +192,16 @@ class Attendance:
 def attendance_report(*, council: Council) -> tuple[list[Attendance], int]:
     """Every session with its attendance, and the share below which it counts as poorly attended."""
     threshold = governance_settings(council=council).poor_attendance_percent
-    sessions = TrainingSession.objects.filter(module__council=council).select_related("module").annotate(
-        n_total=Count("records"),
-        n_attended=Count("records", filter=Q(records__status__in=["attended", "completed"])),
-        n_absent=Count("records", filter=Q(records__status="absent")),
-    ).order_by("-held_on")
+    sessions = (
+        TrainingSession.objects.filter(module__council=council)
+        .select_related("module")
+        .annotate(
+            n_total=Count("records"),
+            n_attended=Count("records", filter=Q(records__status__in=["attended", "completed"])),
+            n_absent=Count("records", filter=Q(records__status="absent")),
+        )
+        .order_by("-held_on")
+    )
     rows = [Attendance(s, s.n_total, s.n_attended, s.n_absent) for s in sessions]  # type: ignore[attr-defined]
     return rows, threshold
 
@@ -201,6 +217,7 @@ def can_see_breaches(*, user: User | Any, council: Council) -> bool:
     """Only the monitoring officer and the people they name see the breach register."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_monitoring_officer(user=user, council=council) or BreachViewer.objects.filter(
-        council=council, user=user
-    ).exists()
+    return (
+        is_monitoring_officer(user=user, council=council)
+        or BreachViewer.objects.filter(council=council, user=user).exists()
+    )

@@ -58,8 +58,9 @@ def _d(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def form_save_audited(*, actor: User, form: ModelForm[Any], council: Council, action: str,
-                      fields: list[str] | None = None) -> Any:
+def form_save_audited(
+    *, actor: User, form: ModelForm[Any], council: Council, action: str, fields: list[str] | None = None
+) -> Any:
     """Save a register entry from a valid form, writing ``<action>.created`` or ``<action>.updated``."""
     creating = form.instance.pk is None
     model = type(form.instance)
@@ -68,15 +69,25 @@ def form_save_audited(*, actor: User, form: ModelForm[Any], council: Council, ac
         saved = form.save()
         after = snapshot(saved, fields)
         if creating or after != before:
-            audit_record(actor=actor, council=council, action=f"{action}.{'created' if creating else 'updated'}",
-                         obj=saved, before=before, after=after)
+            audit_record(
+                actor=actor,
+                council=council,
+                action=f"{action}.{'created' if creating else 'updated'}",
+                obj=saved,
+                before=before,
+                after=after,
+            )
     return saved
 
 
 # --- Settings and the breach register's readers ---------------------------------------------------
 
-SETTINGS_FIELDS = ["training_required_for_publishing", "review_reminder_days", "poor_attendance_percent",
-                   "monitoring_officer_id"]
+SETTINGS_FIELDS = [
+    "training_required_for_publishing",
+    "review_reminder_days",
+    "poor_attendance_percent",
+    "monitoring_officer_id",
+]
 
 
 def governance_settings_update(*, actor: User, council: Council, changes: dict[str, Any]) -> GovernanceSettings:
@@ -84,8 +95,12 @@ def governance_settings_update(*, actor: User, council: Council, changes: dict[s
         current, _ = GovernanceSettings.objects.select_for_update().get_or_create(council=council)
         before = snapshot(current, SETTINGS_FIELDS)
         for name, value in changes.items():
-            if name not in {"training_required_for_publishing", "review_reminder_days", "poor_attendance_percent",
-                            "monitoring_officer"}:
+            if name not in {
+                "training_required_for_publishing",
+                "review_reminder_days",
+                "poor_attendance_percent",
+                "monitoring_officer",
+            }:
                 raise ValidationError(f"{name} cannot be changed here.")
             setattr(current, name, value)
         officer = current.monitoring_officer
@@ -94,8 +109,14 @@ def governance_settings_update(*, actor: User, council: Council, changes: dict[s
         current.save()
         after = snapshot(current, SETTINGS_FIELDS)
         if after != before:
-            audit_record(actor=actor, council=council, action="governance.settings_updated", obj=current,
-                         before=before, after=after)
+            audit_record(
+                actor=actor,
+                council=council,
+                action="governance.settings_updated",
+                obj=current,
+                before=before,
+                after=after,
+            )
     return current
 
 
@@ -107,8 +128,13 @@ def breach_viewer_add(*, actor: User, council: Council, user: User) -> BreachVie
     with transaction.atomic():
         viewer, created = BreachViewer.objects.get_or_create(council=council, user=user, defaults={"named_by": actor})
         if created:
-            audit_record(actor=actor, council=council, action="breach_register.viewer_named", obj=viewer,
-                         after={"user": user.email})
+            audit_record(
+                actor=actor,
+                council=council,
+                action="breach_register.viewer_named",
+                obj=viewer,
+                after={"user": user.email},
+            )
     return viewer
 
 
@@ -116,8 +142,13 @@ def breach_viewer_remove(*, actor: User, viewer: BreachViewer) -> None:
     if not is_monitoring_officer(user=actor, council=viewer.council):
         raise ValidationError("Only the monitoring officer can remove people from the breach register.")
     with transaction.atomic():
-        audit_record(actor=actor, council=viewer.council, action="breach_register.viewer_removed", obj=viewer,
-                     before={"user": viewer.user.email})
+        audit_record(
+            actor=actor,
+            council=viewer.council,
+            action="breach_register.viewer_removed",
+            obj=viewer,
+            before={"user": viewer.user.email},
+        )
         viewer.delete()
 
 
@@ -160,28 +191,48 @@ def policy_version_publish(
     start = approved_on or timezone.localdate()
     with transaction.atomic():
         version = PolicyVersion.objects.create(
-            policy=policy, number=number, approved_by=approved_by, approved_on=approved_on, summary=summary,
-            document_url=document_url, published_at=now, published_by=actor,
+            policy=policy,
+            number=number,
+            approved_by=approved_by,
+            approved_on=approved_on,
+            summary=summary,
+            document_url=document_url,
+            published_at=now,
+            published_by=actor,
         )
         for order, (title, section_audience, body) in enumerate(sections):
-            PolicySection.objects.create(version=version, order=order, title=title, audience=section_audience, body=body)
+            PolicySection.objects.create(
+                version=version, order=order, title=title, audience=section_audience, body=body
+            )
         before = snapshot(policy, ["next_review_on"])
         policy.next_review_on = start + relativedelta(months=policy.review_interval_months)
         policy.reminded_for = None
         policy.save(update_fields=["next_review_on", "reminded_for"])
-        notices_resolve(url=reverse("governance:policy", args=[policy.council.slug, policy.pk]),
-                        kinds=["policy.review_due"])
+        notices_resolve(
+            url=reverse("governance:policy", args=[policy.council.slug, policy.pk]), kinds=["policy.review_due"]
+        )
         audience = list(audience_people(council=policy.council, audience=policy.audience))
         Acknowledgement.objects.bulk_create(
             [Acknowledgement(version=version, user=person, requested_at=now) for person in audience]
         )
         audit_record(
-            actor=actor, council=policy.council, action="policy.version_published", obj=version, before=before,
-            after={"number": number, "approved_by": approved_by, "approved_on": approved_on,
-                   "next_review_on": policy.next_review_on, "asked_to_acknowledge": len(audience)},
+            actor=actor,
+            council=policy.council,
+            action="policy.version_published",
+            obj=version,
+            before=before,
+            after={
+                "number": number,
+                "approved_by": approved_by,
+                "approved_on": approved_on,
+                "next_review_on": policy.next_review_on,
+                "asked_to_acknowledge": len(audience),
+            },
         )
         tell(
-            users=audience, council=policy.council, kind="policy.acknowledge",
+            users=audience,
+            council=policy.council,
+            kind="policy.acknowledge",
             subject=f"Please read and acknowledge {policy.title}",
             message=f"Version {number} of {policy.title} has been published. Please read it and acknowledge it.",
             url=reverse("governance:policy", args=[policy.council.slug, policy.pk]),
@@ -202,10 +253,18 @@ def policy_acknowledge(*, actor: User, version: PolicyVersion) -> Acknowledgemen
             return ack
         ack.acknowledged_at = timezone.now()
         ack.save(update_fields=["acknowledged_at"])
-        audit_record(actor=actor, council=council, action="policy.acknowledged", obj=version,
-                     after={"user": actor.email, "version": version.number})
-        notices_resolve(url=reverse("governance:policy", args=[council.slug, version.policy_id]),
-                        kinds=["policy.acknowledge"], users=[actor])
+        audit_record(
+            actor=actor,
+            council=council,
+            action="policy.acknowledged",
+            obj=version,
+            after={"user": actor.email, "version": version.number},
+        )
+        notices_resolve(
+            url=reverse("governance:policy", args=[council.slug, version.policy_id]),
+            kinds=["policy.acknowledge"],
+            users=[actor],
+        )
     return ack
 
 
@@ -216,10 +275,18 @@ def policy_mark_reviewed(*, actor: User, policy: Policy, reviewed_on: dt.date, n
         policy.next_review_on = reviewed_on + relativedelta(months=policy.review_interval_months)
         policy.reminded_for = None
         policy.save(update_fields=["next_review_on", "reminded_for"])
-        audit_record(actor=actor, council=policy.council, action="policy.reviewed", obj=policy, before=before,
-                     after=snapshot(policy, ["next_review_on"]), reason=note)
-        notices_resolve(url=reverse("governance:policy", args=[policy.council.slug, policy.pk]),
-                        kinds=["policy.review_due"])
+        audit_record(
+            actor=actor,
+            council=policy.council,
+            action="policy.reviewed",
+            obj=policy,
+            before=before,
+            after=snapshot(policy, ["next_review_on"]),
+            reason=note,
+        )
+        notices_resolve(
+            url=reverse("governance:policy", args=[policy.council.slug, policy.pk]), kinds=["policy.review_due"]
+        )
     return policy
 
 
@@ -232,22 +299,30 @@ def policies_remind_reviews(*, council: Council, today: dt.date | None = None) -
     for policy in due.exclude(reminded_for=models.F("next_review_on")).select_related("owner"):
         with transaction.atomic():
             # Conditional update: two schedulers running at once send one reminder, not two.
-            won = Policy.objects.filter(pk=policy.pk).exclude(reminded_for=policy.next_review_on).update(
-                reminded_for=policy.next_review_on
+            won = (
+                Policy.objects.filter(pk=policy.pk)
+                .exclude(reminded_for=policy.next_review_on)
+                .update(reminded_for=policy.next_review_on)
             )
             if not won:
                 continue
             assert policy.next_review_on is not None
             overdue = policy.next_review_on < today
             when = "was due" if overdue else "falls due"
-            audit_record(actor=None, council=council, action="policy.review_reminder_sent", obj=policy,
-                         after={"owner": policy.owner.email if policy.owner else "",
-                                "next_review_on": policy.next_review_on})
+            audit_record(
+                actor=None,
+                council=council,
+                action="policy.review_reminder_sent",
+                obj=policy,
+                after={"owner": policy.owner.email if policy.owner else "", "next_review_on": policy.next_review_on},
+            )
             tell(
-                users=[policy.owner], council=council, kind="policy.review_due",
+                users=[policy.owner],
+                council=council,
+                kind="policy.review_due",
                 subject=f"Review of {policy.title} {when} on {_d(policy.next_review_on)}",
                 message=f"The review of {policy.title} {when} on {_d(policy.next_review_on)}. Review it and "
-                        "publish a new version, or record that it was reviewed without change.",
+                "publish a new version, or record that it was reviewed without change.",
                 url=reverse("governance:policy", args=[council.slug, policy.pk]),
             )
             sent += 1
@@ -258,8 +333,14 @@ def policies_remind_reviews(*, council: Council, today: dt.date | None = None) -
 
 
 def action_plan_import(
-    *, actor: User | None, council: Council, table: ParsedTable, title: str, source_body: str = "",
-    meeting_on: dt.date | None = None, strategy: Policy | None = None,
+    *,
+    actor: User | None,
+    council: Council,
+    table: ParsedTable,
+    title: str,
+    source_body: str = "",
+    meeting_on: dt.date | None = None,
+    strategy: Policy | None = None,
 ) -> ActionPlan | list[StrategyPhase]:
     """Save a checked table: recommendations become an action plan, phases the strategy timetable."""
     if not table.rows:
@@ -269,33 +350,70 @@ def action_plan_import(
             start = (StrategyPhase.objects.filter(council=council).aggregate(m=models.Max("order"))["m"] or 0) + 1
             phases = [
                 StrategyPhase.objects.create(
-                    council=council, strategy=strategy, order=start + i, phase=row.recommendation, details=row.action,
-                    timescale=row.timescale, due_on=row.due_on, status=row.status, status_note=row.status_note,
+                    council=council,
+                    strategy=strategy,
+                    order=start + i,
+                    phase=row.recommendation,
+                    details=row.action,
+                    timescale=row.timescale,
+                    due_on=row.due_on,
+                    status=row.status,
+                    status_note=row.status_note,
                     delayed_until=row.delayed_until,
                 )
                 for i, row in enumerate(table.rows)
             ]
-            audit_record(actor=actor, council=council, action="strategy_timetable.imported",
-                         object_type="governance.strategyphase", after={"phases": [p.pk for p in phases]})
+            audit_record(
+                actor=actor,
+                council=council,
+                action="strategy_timetable.imported",
+                object_type="governance.strategyphase",
+                after={"phases": [p.pk for p in phases]},
+            )
             return phases
         if not title.strip():
             raise ValidationError("Give the action plan a title.")
-        plan = ActionPlan.objects.create(council=council, title=title.strip(), source_body=source_body.strip(),
-                                         meeting_on=meeting_on, created_by=actor)
+        plan = ActionPlan.objects.create(
+            council=council,
+            title=title.strip(),
+            source_body=source_body.strip(),
+            meeting_on=meeting_on,
+            created_by=actor,
+        )
         for i, row in enumerate(table.rows):
             Recommendation.objects.create(
-                plan=plan, order=i, number=row.number, text=row.recommendation, sub_items=row.sub_items,
-                decision=row.decision, decided_by=row.decided_by, action=row.action, owner_title=row.owner[:300],
-                budget=row.budget[:120], timescale=row.timescale[:300], due_on=row.due_on, status=row.status,
+                plan=plan,
+                order=i,
+                number=row.number,
+                text=row.recommendation,
+                sub_items=row.sub_items,
+                decision=row.decision,
+                decided_by=row.decided_by,
+                action=row.action,
+                owner_title=row.owner[:300],
+                budget=row.budget[:120],
+                timescale=row.timescale[:300],
+                due_on=row.due_on,
+                status=row.status,
                 delayed_until=row.delayed_until,
             )
-        audit_record(actor=actor, council=council, action="action_plan.imported", obj=plan,
-                     after={"title": plan.title, "recommendations": len(table.rows), "format": table.source_format})
+        audit_record(
+            actor=actor,
+            council=council,
+            action="action_plan.imported",
+            obj=plan,
+            after={"title": plan.title, "recommendations": len(table.rows), "format": table.source_format},
+        )
     return plan
 
 
 def progress_update_add(
-    *, actor: User, recommendation: Recommendation, on: dt.date, text: str, status: str,
+    *,
+    actor: User,
+    recommendation: Recommendation,
+    on: dt.date,
+    text: str,
+    status: str,
     delayed_until: dt.date | None = None,
 ) -> ProgressUpdate:
     if not text.strip():
@@ -304,14 +422,20 @@ def progress_update_add(
         raise ValidationError("Give the date it is delayed until.")
     with transaction.atomic():
         before = snapshot(recommendation, ["status", "delayed_until"])
-        update = ProgressUpdate.objects.create(recommendation=recommendation, on=on, text=text.strip(), status=status,
-                                               author=actor)
+        update = ProgressUpdate.objects.create(
+            recommendation=recommendation, on=on, text=text.strip(), status=status, author=actor
+        )
         recommendation.status = status
         recommendation.delayed_until = delayed_until if status == "delayed" else None
         recommendation.save(update_fields=["status", "delayed_until"])
-        audit_record(actor=actor, council=recommendation.plan.council, action="recommendation.progress_updated",
-                     obj=recommendation, before=before, after={**snapshot(recommendation, ["status", "delayed_until"]),
-                                                                "on": on, "update": update.pk})
+        audit_record(
+            actor=actor,
+            council=recommendation.plan.council,
+            action="recommendation.progress_updated",
+            obj=recommendation,
+            before=before,
+            after={**snapshot(recommendation, ["status", "delayed_until"]), "on": on, "update": update.pk},
+        )
     return update
 
 
@@ -328,7 +452,8 @@ def training_invite(*, actor: User, session: TrainingSession, users: Iterable[Us
     with transaction.atomic():
         for person in users:
             _, created = TrainingRecord.objects.get_or_create(
-                session=session, user=person,
+                session=session,
+                user=person,
                 defaults={"module": session.module, "status": TrainingRecord.Status.INVITED, "recorded_by": actor},
             )
             added += created
@@ -343,27 +468,44 @@ def training_attendance_record(*, actor: User, session: TrainingSession, attenda
     changed: dict[str, str] = {}
     with transaction.atomic():
         for person, status in attendance.items():
-            if status not in {TrainingRecord.Status.ATTENDED, TrainingRecord.Status.ABSENT, TrainingRecord.Status.INVITED}:
+            if status not in {
+                TrainingRecord.Status.ATTENDED,
+                TrainingRecord.Status.ABSENT,
+                TrainingRecord.Status.INVITED,
+            }:
                 raise ValidationError(f"{status!r} is not an attendance.")
             record, _ = TrainingRecord.objects.select_for_update().get_or_create(
-                session=session, user=person, defaults={"module": session.module, "status": status, "recorded_by": actor}
+                session=session,
+                user=person,
+                defaults={"module": session.module, "status": status, "recorded_by": actor},
             )
             attended = status == TrainingRecord.Status.ATTENDED
-            new = (status, session.held_on if attended else None, _expiry(session.module, session.held_on) if attended else None)
+            new = (
+                status,
+                session.held_on if attended else None,
+                _expiry(session.module, session.held_on) if attended else None,
+            )
             if (record.status, record.completed_on, record.expires_on) != new or record._state.adding:
                 record.status, record.completed_on, record.expires_on = new
                 record.recorded_by = actor
                 record.save()
                 changed[person.email] = status
         if changed:
-            audit_record(actor=actor, council=council, action="training.attendance_recorded", obj=session,
-                         after={"attendance": changed})
+            audit_record(
+                actor=actor,
+                council=council,
+                action="training.attendance_recorded",
+                obj=session,
+                after={"attendance": changed},
+            )
         for person, status in attendance.items():
             if status == TrainingRecord.Status.ATTENDED:
                 _reinstate_if_trained(user=person, council=council)
 
 
-def training_completion_record(*, actor: User, module: TrainingModule, user: User, completed_on: dt.date) -> TrainingRecord:
+def training_completion_record(
+    *, actor: User, module: TrainingModule, user: User, completed_on: dt.date
+) -> TrainingRecord:
     """A completion outside a session (an e-learning module, training elsewhere)."""
     if completed_on > timezone.localdate():
         raise ValidationError("The completion date cannot be in the future.")
@@ -372,12 +514,25 @@ def training_completion_record(*, actor: User, module: TrainingModule, user: Use
         raise ValidationError("That person holds no role at this council.")
     with transaction.atomic():
         record = TrainingRecord.objects.create(
-            module=module, user=user, status=TrainingRecord.Status.COMPLETED, completed_on=completed_on,
-            expires_on=_expiry(module, completed_on), recorded_by=actor,
+            module=module,
+            user=user,
+            status=TrainingRecord.Status.COMPLETED,
+            completed_on=completed_on,
+            expires_on=_expiry(module, completed_on),
+            recorded_by=actor,
         )
-        audit_record(actor=actor, council=council, action="training.completed", obj=record,
-                     after={"user": user.email, "module": module.title, "completed_on": completed_on,
-                            "expires_on": record.expires_on})
+        audit_record(
+            actor=actor,
+            council=council,
+            action="training.completed",
+            obj=record,
+            after={
+                "user": user.email,
+                "module": module.title,
+                "completed_on": completed_on,
+                "expires_on": record.expires_on,
+            },
+        )
         _reinstate_if_trained(user=user, council=council)
     return record
 
@@ -392,7 +547,9 @@ def _training_gap(*, user: Any, council: Council, today: dt.date | None = None) 
             continue
         title = state.requirement.module.title
         if state.state == "lapsed" and state.expires_on is not None:
-            return f"Your social media training lapsed on {_d(state.expires_on)}: complete '{title}' to draft posts again."
+            return (
+                f"Your social media training lapsed on {_d(state.expires_on)}: complete '{title}' to draft posts again."
+            )
         return f"You have not completed '{title}', which {council.name} requires before you may draft posts."
     return None
 
@@ -416,8 +573,10 @@ def publishing_rights_refusal(*, user: Any, council: Council, today: dt.date | N
     if gap is not None:
         return gap
     if right is None or not right.active:
-        return (f"You have not been given publishing rights at {council.name}: ask a communications officer "
-                "or administrator to grant them.")
+        return (
+            f"You have not been given publishing rights at {council.name}: ask a communications officer "
+            "or administrator to grant them."
+        )
     return None
 
 
@@ -441,19 +600,31 @@ def publishing_right_grant(*, actor: User, council: Council, user: User) -> Publ
         right.active, right.granted_by, right.granted_at = True, actor, timezone.now()
         right.revoked_at, right.revoked_for, right.revoked_reason = None, PublishingRight.RevokedFor.NONE, ""
         right.save()
-        audit_record(actor=actor, council=council, action="publishing_rights.granted", obj=right,
-                     after={"user": user.email})
+        audit_record(
+            actor=actor, council=council, action="publishing_rights.granted", obj=right, after={"user": user.email}
+        )
     return right
 
 
 def _revoke(*, actor: User | None, right: PublishingRight, why: str, reason: str) -> None:
     right.active, right.revoked_at, right.revoked_for, right.revoked_reason = False, timezone.now(), why, reason
     right.save(update_fields=["active", "revoked_at", "revoked_for", "revoked_reason"])
-    audit_record(actor=actor, council=right.council, action="publishing_rights.revoked", obj=right,
-                 after={"user": right.user.email, "revoked_for": why}, reason=reason)
-    tell(users=[right.user], council=right.council, kind="publishing_rights.revoked",
-         subject="Your publishing rights have been removed", message=reason,
-         url=reverse("governance:my_training", args=[right.council.slug]))
+    audit_record(
+        actor=actor,
+        council=right.council,
+        action="publishing_rights.revoked",
+        obj=right,
+        after={"user": right.user.email, "revoked_for": why},
+        reason=reason,
+    )
+    tell(
+        users=[right.user],
+        council=right.council,
+        kind="publishing_rights.revoked",
+        subject="Your publishing rights have been removed",
+        message=reason,
+        url=reverse("governance:my_training", args=[right.council.slug]),
+    )
 
 
 def publishing_right_revoke(*, actor: User, right: PublishingRight, reason: str) -> PublishingRight:
@@ -489,11 +660,26 @@ def _reinstate_if_trained(*, user: Any, council: Council) -> None:
     ).first()
     if right is None or _training_gap(user=user, council=council) is not None:
         return
-    right.active, right.revoked_at, right.revoked_for, right.revoked_reason = True, None, PublishingRight.RevokedFor.NONE, ""
+    right.active, right.revoked_at, right.revoked_for, right.revoked_reason = (
+        True,
+        None,
+        PublishingRight.RevokedFor.NONE,
+        "",
+    )
     right.save(update_fields=["active", "revoked_at", "revoked_for", "revoked_reason"])
-    audit_record(actor=None, council=council, action="publishing_rights.reinstated", obj=right,
-                 after={"user": user.email}, reason="Required training completed.")
-    tell(users=[user], council=council, kind="publishing_rights.reinstated",
-         subject="Your publishing rights are back",
-         message=f"Your training is current again, so you may draft posts at {council.name} again.",
-         url=reverse("governance:my_training", args=[council.slug]))
+    audit_record(
+        actor=None,
+        council=council,
+        action="publishing_rights.reinstated",
+        obj=right,
+        after={"user": user.email},
+        reason="Required training completed.",
+    )
+    tell(
+        users=[user],
+        council=council,
+        kind="publishing_rights.reinstated",
+        subject="Your publishing rights are back",
+        message=f"Your training is current again, so you may draft posts at {council.name} again.",
+        url=reverse("governance:my_training", args=[council.slug]),
+    )

@@ -19,8 +19,21 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 MONTH_RE = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 NUMBER_WORDS = {
-    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
 }
 
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s*(?:st|nd|rd|th)?\s+({MONTH_RE})\s+(\d{{4}})\b", re.I)
@@ -33,8 +46,12 @@ FEW = re.compile(r"\b(?:within|in|over)\s+the\s+next\s+(few|couple of)\s+(week|m
 QUARTER_FY = re.compile(r"\bQ([1-4])\s+(\d{4})/(\d{2})\b", re.I)
 
 # Words a report uses for "how long", in days per unit.
-UNITS = {"day": relativedelta(days=1), "week": relativedelta(weeks=1), "month": relativedelta(months=1),
-         "year": relativedelta(years=1)}
+UNITS = {
+    "day": relativedelta(days=1),
+    "week": relativedelta(weeks=1),
+    "month": relativedelta(months=1),
+    "year": relativedelta(years=1),
+}
 # "A few weeks" is read as four weeks and "a few months" as three: long enough to be fair to the
 # owner, short enough that the tracker flags it if nothing happens.
 FEW_COUNT = {"week": 4, "month": 3}

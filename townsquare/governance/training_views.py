@@ -42,27 +42,40 @@ from townsquare.governance.views import _add_service_error, _form_page, _perms
 @governance_view()
 def my_training(request: HttpRequest, council: Council) -> HttpResponse:
     records = TrainingRecord.objects.filter(
-        user=request.user, module__council=council  # type: ignore[misc]
+        user=request.user,
+        module__council=council,  # type: ignore[misc]
     ).select_related("module", "session")
-    return render(request, "governance/my_training.html", {
-        "states": training_states(user=request.user, council=council), "records": records,
-        "waiting": acknowledgements_waiting_for(user=request.user, council=council),
-        "refusal": publishing_rights_refusal(user=request.user, council=council)
-        if Perm.DRAFT_POSTS in _perms(request) else None,
-        "drafts": Perm.DRAFT_POSTS in _perms(request),
-    })
+    return render(
+        request,
+        "governance/my_training.html",
+        {
+            "states": training_states(user=request.user, council=council),
+            "records": records,
+            "waiting": acknowledgements_waiting_for(user=request.user, council=council),
+            "refusal": publishing_rights_refusal(user=request.user, council=council)
+            if Perm.DRAFT_POSTS in _perms(request)
+            else None,
+            "drafts": Perm.DRAFT_POSTS in _perms(request),
+        },
+    )
 
 
 @governance_view(READ_REGISTERS)
 def training(request: HttpRequest, council: Council) -> HttpResponse:
     attendance, threshold = attendance_report(council=council)
-    return render(request, "governance/training.html", {
-        "modules": TrainingModule.objects.filter(council=council),
-        "requirements": TrainingRequirement.objects.filter(council=council).select_related("module"),
-        "overdue": training_overdue(council=council), "attendance": attendance, "threshold": threshold,
-        "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
-        "requires_training": governance_settings(council=council).training_required_for_publishing,
-    })
+    return render(
+        request,
+        "governance/training.html",
+        {
+            "modules": TrainingModule.objects.filter(council=council),
+            "requirements": TrainingRequirement.objects.filter(council=council).select_related("module"),
+            "overdue": training_overdue(council=council),
+            "attendance": attendance,
+            "threshold": threshold,
+            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+            "requires_training": governance_settings(council=council).training_required_for_publishing,
+        },
+    )
 
 
 @governance_view(MANAGE)
@@ -72,18 +85,24 @@ def module_edit(request: HttpRequest, council: Council, pk: int | None = None) -
     if request.method == "POST" and form.is_valid():
         module = form_save_audited(actor=request.user, form=form, council=council, action="training_module")  # type: ignore[arg-type]
         return redirect("governance:module", slug=council.slug, pk=module.pk)
-    return _form_page(request, form, "Change the training" if pk else "Add training",
-                      back=f"/c/{council.slug}/governance/training/")
+    return _form_page(
+        request, form, "Change the training" if pk else "Add training", back=f"/c/{council.slug}/governance/training/"
+    )
 
 
 @governance_view(READ_REGISTERS)
 def module_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     module = get_object_or_404(TrainingModule, council=council, pk=pk)
-    return render(request, "governance/module.html", {
-        "module": module, "sessions": module.sessions.all(),
-        "completions": module.records.filter(session__isnull=True).select_related("user"),
-        "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
-    })
+    return render(
+        request,
+        "governance/module.html",
+        {
+            "module": module,
+            "sessions": module.sessions.all(),
+            "completions": module.records.filter(session__isnull=True).select_related("user"),
+            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+        },
+    )
 
 
 @governance_view(MANAGE)
@@ -93,8 +112,12 @@ def session_new(request: HttpRequest, council: Council, module_pk: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         session = form_save_audited(actor=request.user, form=form, council=council, action="training_session")  # type: ignore[arg-type]
         return redirect("governance:session", slug=council.slug, pk=session.pk)
-    return _form_page(request, form, f"Add a session of {module.title}",
-                      back=f"/c/{council.slug}/governance/training/modules/{module.pk}/")
+    return _form_page(
+        request,
+        form,
+        f"Add a session of {module.title}",
+        back=f"/c/{council.slug}/governance/training/modules/{module.pk}/",
+    )
 
 
 @governance_view(READ_REGISTERS)
@@ -114,8 +137,11 @@ def session_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespo
         else:
             messages.success(request, "Attendance saved.")
         return redirect("governance:session", slug=council.slug, pk=session.pk)
-    return render(request, "governance/session.html", {"session": session, "records": records, "can_manage": can_manage,
-                                                       "statuses": TrainingRecord.Status.choices})
+    return render(
+        request,
+        "governance/session.html",
+        {"session": session, "records": records, "can_manage": can_manage, "statuses": TrainingRecord.Status.choices},
+    )
 
 
 @governance_view(MANAGE)
@@ -126,8 +152,13 @@ def session_invite(request: HttpRequest, council: Council, pk: int) -> HttpRespo
         added = training_invite(actor=request.user, session=session, users=form.chosen())  # type: ignore[arg-type]
         messages.success(request, f"{added} invited.")
         return redirect("governance:session", slug=council.slug, pk=session.pk)
-    return _form_page(request, form, f"Invite people to {session}", back=f"/c/{council.slug}/governance/training/sessions/{pk}/",
-                      button="Invite")
+    return _form_page(
+        request,
+        form,
+        f"Invite people to {session}",
+        back=f"/c/{council.slug}/governance/training/sessions/{pk}/",
+        button="Invite",
+    )
 
 
 @governance_view(MANAGE)
@@ -136,15 +167,24 @@ def completion_new(request: HttpRequest, council: Council) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            training_completion_record(actor=request.user, module=d["module"], user=d["user"],  # type: ignore[arg-type]
-                                       completed_on=d["completed_on"])
+            training_completion_record(
+                actor=request.user,
+                module=d["module"],
+                user=d["user"],  # type: ignore[arg-type]
+                completed_on=d["completed_on"],
+            )
         except ValidationError as error:
             _add_service_error(form, error)
         else:
             messages.success(request, f"Completion of {d['module']} recorded for {d['user']}.")
             return redirect("governance:training", slug=council.slug)
-    return _form_page(request, form, "Record a completion", back=f"/c/{council.slug}/governance/training/",
-                      intro="For training completed outside a session, such as the e-learning module.")
+    return _form_page(
+        request,
+        form,
+        "Record a completion",
+        back=f"/c/{council.slug}/governance/training/",
+        intro="For training completed outside a session, such as the e-learning module.",
+    )
 
 
 @governance_view(MANAGE)
@@ -172,11 +212,16 @@ def rights(request: HttpRequest, council: Council) -> HttpResponse:
             else:
                 messages.success(request, f"{form.cleaned_data['user']} may now draft posts.")
                 return redirect("governance:rights", slug=council.slug)
-    return render(request, "governance/rights.html", {
-        "rights": PublishingRight.objects.filter(council=council).select_related("user", "granted_by"),
-        "form": form, "can_manage": can_manage,
-        "requires_training": governance_settings(council=council).training_required_for_publishing,
-    })
+    return render(
+        request,
+        "governance/rights.html",
+        {
+            "rights": PublishingRight.objects.filter(council=council).select_related("user", "granted_by"),
+            "form": form,
+            "can_manage": can_manage,
+            "requires_training": governance_settings(council=council).training_required_for_publishing,
+        },
+    )
 
 
 @governance_view(MANAGE)
@@ -187,7 +232,10 @@ def right_revoke(request: HttpRequest, council: Council, pk: int) -> HttpRespons
         publishing_right_revoke(actor=request.user, right=right, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
         messages.success(request, f"Publishing rights removed from {right.user}.")
         return redirect("governance:rights", slug=council.slug)
-    return _form_page(request, form, f"Remove {right.user}'s publishing rights",
-                      back=f"/c/{council.slug}/governance/publishing-rights/", button="Remove rights")
-
-
+    return _form_page(
+        request,
+        form,
+        f"Remove {right.user}'s publishing rights",
+        back=f"/c/{council.slug}/governance/publishing-rights/",
+        button="Remove rights",
+    )

@@ -14,8 +14,11 @@ urlpatterns = [
     path(G + "policies/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
     path(G + "policies/<int:pk>/publish/", views.policy_publish, name="policy_publish"),
     path(G + "policies/<int:pk>/reviewed/", views.policy_reviewed, name="policy_reviewed"),
-    path(G + "policies/<int:pk>/versions/<int:version_pk>/acknowledge/", views.policy_acknowledge_view,
-         name="policy_acknowledge"),
+    path(
+        G + "policies/<int:pk>/versions/<int:version_pk>/acknowledge/",
+        views.policy_acknowledge_view,
+        name="policy_acknowledge",
+    ),
     path(G + "actions/", views.plans, name="plans"),
     path(G + "actions/new/", views.plan_new, name="plan_new"),
     path(G + "actions/import/", views.plan_import, name="plan_import"),

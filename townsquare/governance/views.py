@@ -58,10 +58,20 @@ def _perms(request: HttpRequest) -> frozenset[str]:
     return request.council_perms  # type: ignore[attr-defined,no-any-return]
 
 
-def _form_page(request: HttpRequest, form: forms.BaseForm, title: str, back: str, button: str = "Save",
-               intro: str = "", multipart: bool = False) -> HttpResponse:
-    return render(request, "governance/form.html", {"form": form, "title": title, "back": back, "button": button,
-                                                    "intro": intro, "multipart": multipart})
+def _form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    title: str,
+    back: str,
+    button: str = "Save",
+    intro: str = "",
+    multipart: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "governance/form.html",
+        {"form": form, "title": title, "back": back, "button": button, "intro": intro, "multipart": multipart},
+    )
 
 
 def _add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -85,7 +95,8 @@ def home(request: HttpRequest, council: Council) -> HttpResponse:
         "waiting": acknowledgements_waiting_for(user=request.user, council=council),
         "my_training": training_states(user=request.user, council=council),
         "refusal": publishing_rights_refusal(user=request.user, council=council) if Perm.DRAFT_POSTS in perms else None,
-        "can_read_trackers": bool(READ_TRACKERS & perms), "can_read_registers": bool(READ_REGISTERS & perms),
+        "can_read_trackers": bool(READ_TRACKERS & perms),
+        "can_read_registers": bool(READ_REGISTERS & perms),
         "can_see_breaches": is_monitoring_officer(user=request.user, council=council)
         or BreachViewer.objects.filter(council=council, user=request.user).exists(),  # type: ignore[misc]
     }
@@ -98,10 +109,12 @@ def home(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view(frozenset({Perm.MANAGE_SETTINGS}))
 def settings_page(request: HttpRequest, council: Council) -> HttpResponse:
     current = governance_settings(council=council)
-    initial = {"training_required_for_publishing": current.training_required_for_publishing,
-               "review_reminder_days": current.review_reminder_days,
-               "poor_attendance_percent": current.poor_attendance_percent,
-               "monitoring_officer": current.monitoring_officer}
+    initial = {
+        "training_required_for_publishing": current.training_required_for_publishing,
+        "review_reminder_days": current.review_reminder_days,
+        "poor_attendance_percent": current.poor_attendance_percent,
+        "monitoring_officer": current.monitoring_officer,
+    }
     form = f.SettingsForm(request.POST or None, initial=initial, council=council)
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,10 +133,16 @@ def settings_page(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view()
 def policies(request: HttpRequest, council: Council) -> HttpResponse:
     items = Policy.objects.filter(council=council).select_related("owner").prefetch_related("versions")
-    return render(request, "governance/policies.html", {
-        "policies": items, "overdue": policies_overdue(council=council), "today": timezone.localdate(),
-        "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
-    })
+    return render(
+        request,
+        "governance/policies.html",
+        {
+            "policies": items,
+            "overdue": policies_overdue(council=council),
+            "today": timezone.localdate(),
+            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+        },
+    )
 
 
 @governance_view(MANAGE)
@@ -144,12 +163,20 @@ def policy_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespon
     current = policy.current_version
     perms = _perms(request)
     mine = current.acknowledgements.filter(user=request.user).first() if current else None  # type: ignore[misc]
-    return render(request, "governance/policy.html", {
-        "policy": policy, "current": current, "versions": policy.versions.all(), "mine": mine,
-        "summary": acknowledgement_summary(version=current) if current and READ_REGISTERS & perms else None,
-        "can_manage": Perm.MANAGE_GOVERNANCE in perms, "today": timezone.localdate(),
-        "sections": current.sections.all() if current else [],
-    })
+    return render(
+        request,
+        "governance/policy.html",
+        {
+            "policy": policy,
+            "current": current,
+            "versions": policy.versions.all(),
+            "mine": mine,
+            "summary": acknowledgement_summary(version=current) if current and READ_REGISTERS & perms else None,
+            "can_manage": Perm.MANAGE_GOVERNANCE in perms,
+            "today": timezone.localdate(),
+            "sections": current.sections.all() if current else [],
+        },
+    )
 
 
 @governance_view(MANAGE)
@@ -160,21 +187,34 @@ def policy_publish(request: HttpRequest, council: Council, pk: int) -> HttpRespo
         data = form.cleaned_data
         try:
             version = policy_version_publish(
-                actor=request.user, policy=policy, number=data["number"], approved_by=data["approved_by"],  # type: ignore[arg-type]
-                approved_on=data["approved_on"], summary=data["summary"], document_url=data["document_url"],
+                actor=request.user,
+                policy=policy,
+                number=data["number"],
+                approved_by=data["approved_by"],  # type: ignore[arg-type]
+                approved_on=data["approved_on"],
+                summary=data["summary"],
+                document_url=data["document_url"],
                 sections=form.sections(),
             )
         except ValidationError as error:
             _add_service_error(form, error)
         else:
             asked = version.acknowledgements.count()
-            messages.success(request, f"Version {version.number} published. {asked} "
-                                      f"{'person was' if asked == 1 else 'people were'} asked to acknowledge it.")
+            messages.success(
+                request,
+                f"Version {version.number} published. {asked} "
+                f"{'person was' if asked == 1 else 'people were'} asked to acknowledge it.",
+            )
             return redirect("governance:policy", slug=council.slug, pk=policy.pk)
-    return _form_page(request, form, f"Publish a new version of {policy.title}",
-                      back=f"/c/{council.slug}/governance/policies/{policy.pk}/", button="Publish",
-                      intro=f"Everyone in its audience ({policy.get_audience_display().lower()}) will be asked to "
-                            "acknowledge it, and the next review will be due one review interval after approval.")
+    return _form_page(
+        request,
+        form,
+        f"Publish a new version of {policy.title}",
+        back=f"/c/{council.slug}/governance/policies/{policy.pk}/",
+        button="Publish",
+        intro=f"Everyone in its audience ({policy.get_audience_display().lower()}) will be asked to "
+        "acknowledge it, and the next review will be due one review interval after approval.",
+    )
 
 
 @governance_view(MANAGE)
@@ -182,12 +222,21 @@ def policy_reviewed(request: HttpRequest, council: Council, pk: int) -> HttpResp
     policy = get_object_or_404(Policy, council=council, pk=pk)
     form = f.ReviewedForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        policy_mark_reviewed(actor=request.user, policy=policy, reviewed_on=form.cleaned_data["reviewed_on"],  # type: ignore[arg-type]
-                             note=form.cleaned_data["note"])
+        policy_mark_reviewed(
+            actor=request.user,
+            policy=policy,
+            reviewed_on=form.cleaned_data["reviewed_on"],  # type: ignore[arg-type]
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, f"Review recorded. The next review is due on {policy.next_review_on:%d %B %Y}.")
         return redirect("governance:policy", slug=council.slug, pk=policy.pk)
-    return _form_page(request, form, f"Record a review of {policy.title} without changes",
-                      back=f"/c/{council.slug}/governance/policies/{policy.pk}/", button="Record review")
+    return _form_page(
+        request,
+        form,
+        f"Record a review of {policy.title} without changes",
+        back=f"/c/{council.slug}/governance/policies/{policy.pk}/",
+        button="Record review",
+    )
 
 
 @require_POST
@@ -209,7 +258,9 @@ def policy_acknowledge_view(request: HttpRequest, council: Council, pk: int, ver
 @governance_view(READ_TRACKERS)
 def plans(request: HttpRequest, council: Council) -> HttpResponse:
     items = ActionPlan.objects.filter(council=council).prefetch_related("recommendations")
-    return render(request, "governance/plans.html", {"plans": items, "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request)})
+    return render(
+        request, "governance/plans.html", {"plans": items, "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request)}
+    )
 
 
 @governance_view(MANAGE)
@@ -226,8 +277,9 @@ def plan_new(request: HttpRequest, council: Council) -> HttpResponse:
 def plan_import(request: HttpRequest, council: Council) -> HttpResponse:
     """Paste or upload a committee table; the parsed rows are shown, and saved only when confirmed."""
     posted = request.method == "POST"  # a file alone (nothing typed) still binds the form
-    form = f.ImportForm(request.POST if posted else None, request.FILES if posted else None,
-                        refused=upload_refused(request, "file"))
+    form = f.ImportForm(
+        request.POST if posted else None, request.FILES if posted else None, refused=upload_refused(request, "file")
+    )
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,9 +291,14 @@ def plan_import(request: HttpRequest, council: Council) -> HttpResponse:
             title = data["title"] or table.title
             if request.POST.get("confirm") == "yes":
                 try:
-                    saved = action_plan_import(actor=request.user, council=council, table=table, title=title,  # type: ignore[arg-type]
-                                               source_body=data["source_body"],
-                                               meeting_on=data["meeting_on"] or table.meeting_on)
+                    saved = action_plan_import(
+                        actor=request.user,
+                        council=council,
+                        table=table,
+                        title=title,  # type: ignore[arg-type]
+                        source_body=data["source_body"],
+                        meeting_on=data["meeting_on"] or table.meeting_on,
+                    )
                 except ValidationError as error:
                     _add_service_error(form, error)
                 else:
@@ -250,8 +307,14 @@ def plan_import(request: HttpRequest, council: Council) -> HttpResponse:
                         return redirect("governance:plan", slug=council.slug, pk=saved.pk)
                     messages.success(request, f"Imported {len(saved)} phases into the strategy timetable.")
                     return redirect("governance:strategy", slug=council.slug)
-            context.update({"table": table, "title": title, "text": data["text"],
-                            "meeting_on": data["meeting_on"] or table.meeting_on})
+            context.update(
+                {
+                    "table": table,
+                    "title": title,
+                    "text": data["text"],
+                    "meeting_on": data["meeting_on"] or table.meeting_on,
+                }
+            )
     return render(request, "governance/import.html", context)
 
 
@@ -265,43 +328,66 @@ def plan_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse
     if fmt == "pdf":
         return _file(exports.plan_pdf(plan), f"{stem}.pdf", "application/pdf")
     recs = plan.recommendations.prefetch_related("updates")
-    return render(request, "governance/plan.html", {
-        "plan": plan, "recommendations": recs, "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
-        "today": timezone.localdate(), "print": fmt == "print",
-    })
+    return render(
+        request,
+        "governance/plan.html",
+        {
+            "plan": plan,
+            "recommendations": recs,
+            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+            "today": timezone.localdate(),
+            "print": fmt == "print",
+        },
+    )
 
 
 @governance_view(MANAGE)
 def recommendation_edit(request: HttpRequest, council: Council, plan_pk: int, pk: int | None = None) -> HttpResponse:
     plan = get_object_or_404(ActionPlan, council=council, pk=plan_pk)
-    instance = get_object_or_404(Recommendation, plan=plan, pk=pk) if pk else Recommendation(plan=plan,
-                                                                                             order=plan.recommendations.count())
+    instance = (
+        get_object_or_404(Recommendation, plan=plan, pk=pk)
+        if pk
+        else Recommendation(plan=plan, order=plan.recommendations.count())
+    )
     form = f.RecommendationForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form_save_audited(actor=request.user, form=form, council=council, action="recommendation")  # type: ignore[arg-type]
         messages.success(request, "Recommendation saved.")
         return redirect("governance:plan", slug=council.slug, pk=plan.pk)
-    return _form_page(request, form, "Change the recommendation" if pk else "Add a recommendation",
-                      back=f"/c/{council.slug}/governance/actions/{plan.pk}/")
+    return _form_page(
+        request,
+        form,
+        "Change the recommendation" if pk else "Add a recommendation",
+        back=f"/c/{council.slug}/governance/actions/{plan.pk}/",
+    )
 
 
 @governance_view(MANAGE)
 def recommendation_progress(request: HttpRequest, council: Council, plan_pk: int, pk: int) -> HttpResponse:
     rec = get_object_or_404(Recommendation, plan__council=council, plan_id=plan_pk, pk=pk)
-    form = f.ProgressForm(request.POST or None, initial={"on": timezone.localdate(), "status": rec.status,
-                                                         "delayed_until": rec.delayed_until})
+    form = f.ProgressForm(
+        request.POST or None,
+        initial={"on": timezone.localdate(), "status": rec.status, "delayed_until": rec.delayed_until},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            progress_update_add(actor=request.user, recommendation=rec, on=d["on"], text=d["text"], status=d["status"],  # type: ignore[arg-type]
-                                delayed_until=d["delayed_until"])
+            progress_update_add(
+                actor=request.user,
+                recommendation=rec,
+                on=d["on"],
+                text=d["text"],
+                status=d["status"],  # type: ignore[arg-type]
+                delayed_until=d["delayed_until"],
+            )
         except ValidationError as error:
             _add_service_error(form, error)
         else:
             messages.success(request, f"Progress recorded for {rec}.")
             return redirect("governance:plan", slug=council.slug, pk=plan_pk)
-    return _form_page(request, form, f"Progress on {rec}", back=f"/c/{council.slug}/governance/actions/{plan_pk}/",
-                      intro=rec.text)
+    return _form_page(
+        request, form, f"Progress on {rec}", back=f"/c/{council.slug}/governance/actions/{plan_pk}/", intro=rec.text
+    )
 
 
 # --- Strategy timetable ---------------------------------------------------------------------------
@@ -312,8 +398,11 @@ def strategy(request: HttpRequest, council: Council) -> HttpResponse:
     phases = StrategyPhase.objects.filter(council=council).select_related("strategy")
     if request.GET.get("format") == "csv":
         return _file(exports.phases_csv(phases), f"{council.slug}-strategy-timetable.csv", "text/csv; charset=utf-8")
-    return render(request, "governance/strategy.html", {"phases": phases, "today": timezone.localdate(),
-                                                        "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request)})
+    return render(
+        request,
+        "governance/strategy.html",
+        {"phases": phases, "today": timezone.localdate(), "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request)},
+    )
 
 
 @governance_view(MANAGE)
@@ -324,8 +413,9 @@ def phase_edit(request: HttpRequest, council: Council, pk: int | None = None) ->
         form_save_audited(actor=request.user, form=form, council=council, action="strategy_phase")  # type: ignore[arg-type]
         messages.success(request, "Phase saved.")
         return redirect("governance:strategy", slug=council.slug)
-    return _form_page(request, form, "Change the phase" if pk else "Add a phase",
-                      back=f"/c/{council.slug}/governance/strategy/")
+    return _form_page(
+        request, form, "Change the phase" if pk else "Add a phase", back=f"/c/{council.slug}/governance/strategy/"
+    )
 
 
 # --- Breaches -------------------------------------------------------------------------------------
@@ -334,18 +424,27 @@ def phase_edit(request: HttpRequest, council: Council, pk: int | None = None) ->
 @governance_view(breaches=True)
 def breaches(request: HttpRequest, council: Council) -> HttpResponse:
     items = Breach.objects.filter(council=council).select_related("subject_user", "subject_channel")
-    return render(request, "governance/breaches.html", {
-        "breaches": items, "is_mo": is_monitoring_officer(user=request.user, council=council),
-        "viewers": BreachViewer.objects.filter(council=council).select_related("user"),
-        "monitoring_officer": governance_settings(council=council).monitoring_officer,
-    })
+    return render(
+        request,
+        "governance/breaches.html",
+        {
+            "breaches": items,
+            "is_mo": is_monitoring_officer(user=request.user, council=council),
+            "viewers": BreachViewer.objects.filter(council=council).select_related("user"),
+            "monitoring_officer": governance_settings(council=council).monitoring_officer,
+        },
+    )
 
 
 @governance_view(breaches=True)
 def breach_edit(request: HttpRequest, council: Council, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(Breach, council=council, pk=pk) if pk else None
-    form = f.BreachForm(request.POST or None, instance=instance, council=council,
-                        initial={} if pk else {"reported_on": timezone.localdate()})
+    form = f.BreachForm(
+        request.POST or None,
+        instance=instance,
+        council=council,
+        initial={} if pk else {"reported_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             breach = breach_save_form(actor=request.user, form=form)  # type: ignore[arg-type]
@@ -354,8 +453,9 @@ def breach_edit(request: HttpRequest, council: Council, pk: int | None = None) -
         else:
             messages.success(request, f"Breach {breach.pk} saved.")
             return redirect("governance:breaches", slug=council.slug)
-    return _form_page(request, form, f"Breach {pk}" if pk else "Record a breach",
-                      back=f"/c/{council.slug}/governance/breaches/")
+    return _form_page(
+        request, form, f"Breach {pk}" if pk else "Record a breach", back=f"/c/{council.slug}/governance/breaches/"
+    )
 
 
 @governance_view(breaches=True)
@@ -380,5 +480,10 @@ def breach_access(request: HttpRequest, council: Council) -> HttpResponse:
             else:
                 messages.success(request, f"{form.cleaned_data['user']} may now see the breach register.")
                 return redirect("governance:breaches", slug=council.slug)
-    return _form_page(request, form, "Name someone who may see the breach register",
-                      back=f"/c/{council.slug}/governance/breaches/", button="Name them")
+    return _form_page(
+        request,
+        form,
+        "Name someone who may see the breach register",
+        back=f"/c/{council.slug}/governance/breaches/",
+        button="Name them",
+    )

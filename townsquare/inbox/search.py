@@ -46,8 +46,10 @@ def index_rebuild() -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608
-    rows = [(pk, text, f"{handle} {name}") for pk, text, handle, name in
-            ReceivedItem.objects.values_list("pk", "text", "author_handle", "author_name")]
+    rows = [
+        (pk, text, f"{handle} {name}")
+        for pk, text, handle, name in ReceivedItem.objects.values_list("pk", "text", "author_handle", "author_name")
+    ]
     for start in range(0, len(rows), 5000):
         index_items(rows[start : start + 5000])
     return len(rows)

@@ -94,15 +94,19 @@ def jobs_claim_due(*, worker: str, limit: int, kinds: list[str] | None = None) -
         due = Job.objects.filter(status=Job.Status.QUEUED, run_after__lte=now)
         if kinds:
             due = due.filter(kind__in=kinds)
-        ids = list(due.select_for_update(skip_locked=True).order_by("run_after", "pk").values_list("pk", flat=True)[
-            :limit])
+        ids = list(
+            due.select_for_update(skip_locked=True).order_by("run_after", "pk").values_list("pk", flat=True)[:limit]
+        )
         if not ids:
             return []
         Job.objects.filter(pk__in=ids, status=Job.Status.QUEUED).update(
             status=Job.Status.RUNNING, locked_by=worker, locked_at=now, attempts=F("attempts") + 1
         )
-        return list(Job.objects.filter(pk__in=ids, status=Job.Status.RUNNING, locked_by=worker, locked_at=now)
-                    .order_by("run_after", "pk"))
+        return list(
+            Job.objects.filter(pk__in=ids, status=Job.Status.RUNNING, locked_by=worker, locked_at=now).order_by(
+                "run_after", "pk"
+            )
+        )
 
 
 def job_claim_next(*, worker: str, kinds: list[str] | None = None) -> Job | None:
@@ -134,7 +138,8 @@ def job_run(job: Job) -> bool:
 
 
 def process_gone(name: str) -> bool:
-    """True when ``name`` ("[prefix@]host:pid", as ``worker_name`` makes it) ran on this machine and its process is gone.
+    """True when ``name`` ("[prefix@]host:pid", as ``worker_name`` makes it) ran on this machine and its
+    process is gone.
 
     A process on another machine cannot be checked from here: False.
     """
@@ -163,8 +168,11 @@ def job_requeue_stale(*, older_than: dt.timedelta = STALE_LOCK) -> int:
     """
     cutoff = timezone.now() - older_than
     running = Job.objects.filter(status=Job.Status.RUNNING)
-    dead = [pk for pk, holder in running.filter(locked_at__gte=cutoff).values_list("pk", "locked_by")
-            if process_gone(holder)]
+    dead = [
+        pk
+        for pk, holder in running.filter(locked_at__gte=cutoff).values_list("pk", "locked_by")
+        if process_gone(holder)
+    ]
     return running.filter(models.Q(locked_at__lt=cutoff) | models.Q(pk__in=dead)).update(
         status=Job.Status.QUEUED, locked_by="", locked_at=None
     )

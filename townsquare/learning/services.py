@@ -237,7 +237,9 @@ def _tell_due(module: LearningModule, version: ModuleVersion, people: Iterable[U
         council=module.council,
         kind="learning.due",
         subject=f"Please take '{module.title}'{when}",
-        message=f"Version {version.number} of the e-learning module '{module.title}' is ready for you to take{when}.{why}",
+        message=(
+            f"Version {version.number} of the e-learning module '{module.title}' is ready for you to take{when}.{why}"
+        ),
         url=reverse("learning:start", args=[module.council.slug, module.slug]),
     )
 

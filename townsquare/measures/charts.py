@@ -38,8 +38,10 @@ def line_chart(*, title: str, series: list[tuple[dt.date, int]], chart_id: str) 
     points = [(LEFT + i * step, TOP + plot_h * (1 - v / top)) for i, (_, v) in enumerate(series)]
     first, last = series[0], series[-1]
     highest = max(series, key=lambda p: p[1])
-    summary = (f"{title}: {first[1]:,} in {first[0]:%B %Y} and {last[1]:,} in {last[0]:%B %Y}; "
-               f"the highest was {highest[1]:,} in {highest[0]:%B %Y}.")
+    summary = (
+        f"{title}: {first[1]:,} in {first[0]:%B %Y} and {last[1]:,} in {last[0]:%B %Y}; "
+        f"the highest was {highest[1]:,} in {highest[0]:%B %Y}."
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="ts-chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
@@ -48,14 +50,18 @@ def line_chart(*, title: str, series: list[tuple[dt.date, int]], chart_id: str) 
     for n in range(5):  # gridlines and their labels
         y = TOP + plot_h * n / 4
         value = round(top * (1 - n / 4))
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" '
-                     f'stroke-width="1"/><text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-                     f'fill="#0b0c0c">{value:,}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" '
+            f'stroke-width="1"/><text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+            f'fill="#0b0c0c">{value:,}</text>'
+        )
     label_every = max(1, len(series) // 8)
     for i, (month, _) in enumerate(series):
         if i % label_every == 0 or i == len(series) - 1:
-            parts.append(f'<text x="{points[i][0]:.1f}" y="{HEIGHT - 16}" text-anchor="middle" font-size="12" '
-                         f'fill="#0b0c0c">{month:%b %y}</text>')
+            parts.append(
+                f'<text x="{points[i][0]:.1f}" y="{HEIGHT - 16}" text-anchor="middle" font-size="12" '
+                f'fill="#0b0c0c">{month:%b %y}</text>'
+            )
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
     parts.append(f'<path d="{path}" fill="none" stroke="#1d70b8" stroke-width="3"/>')
     parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1d70b8"/>' for x, y in points)

@@ -157,8 +157,17 @@ def account_access(scope: Scope) -> list[AccessRow]:
         .exclude(status=Channel.Status.CLOSED)
         .order_by("platform", "handle")
         .values_list(
-            "pk", "name", "platform", "handle", "owner__full_name", "owner__email", "deputy__full_name",
-            "deputy__email", "digital_access_confirmed_on", "platform_two_factor", "last_post_at",
+            "pk",
+            "name",
+            "platform",
+            "handle",
+            "owner__full_name",
+            "owner__email",
+            "deputy__full_name",
+            "deputy__email",
+            "digital_access_confirmed_on",
+            "platform_two_factor",
+            "last_post_at",
         )
     )
     labels = dict(Platform.choices)
@@ -168,7 +177,15 @@ def account_access(scope: Scope) -> list[AccessRow]:
     for channel_id, full_name, email in through.values_list("channel_id", "user__full_name", "user__email"):
         assigned.setdefault(channel_id, []).append(_person(full_name, email))
     return [
-        AccessRow(name, f"{labels.get(platform, platform)} {handle}", _person(o_name, o_email),
-                  _person(d_name, d_email), sorted(assigned.get(pk, [])), confirmed, two_factor, last_post)
+        AccessRow(
+            name,
+            f"{labels.get(platform, platform)} {handle}",
+            _person(o_name, o_email),
+            _person(d_name, d_email),
+            sorted(assigned.get(pk, [])),
+            confirmed,
+            two_factor,
+            last_post,
+        )
         for pk, name, platform, handle, o_name, o_email, d_name, d_email, confirmed, two_factor, last_post in found
     ]

@@ -159,9 +159,18 @@ def dashboard_body(*, scope: Scope, choices: dict[str, Any], figures: dict[str, 
     found: SafeString | None = cache.get(key) if keep else None
     if found is None:
         context = {
-            **choices, **figures, "council": scope.council, "can_import": can_import,
-            **dashboard_figures(scope=scope, metric=figures["metric"], quarter=quarter, kind=figures["kind"],
-                                before=figures["before"], after=figures["after"]),
+            **choices,
+            **figures,
+            "council": scope.council,
+            "can_import": can_import,
+            **dashboard_figures(
+                scope=scope,
+                metric=figures["metric"],
+                quarter=quarter,
+                kind=figures["kind"],
+                before=figures["before"],
+                after=figures["after"],
+            ),
             **register_parts(scope, quarter=quarter),
         }
         found = mark_safe(render_to_string("measures/_dashboard_body.html", context))  # noqa: S308 - our template

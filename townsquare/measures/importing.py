@@ -108,8 +108,9 @@ def _value(text: str) -> int:
     return int(float(cleaned)) if "." in cleaned else int(cleaned)
 
 
-def figures_parse(*, council: Council, rows: Iterable[Sequence[str]], mapping: dict[str, int],
-                  first_row: int = 2) -> Parsed:
+def figures_parse(
+    *, council: Council, rows: Iterable[Sequence[str]], mapping: dict[str, int], first_row: int = 2
+) -> Parsed:
     """Check every row against the council's register; all the problems, or all the figures."""
     missing = [f for f in FIELDS if f not in mapping]
     if missing:

@@ -104,7 +104,9 @@ class PlatformMonthly(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["council", "metric", "month", "platform"], name="measures_one_platform_month")
+            models.UniqueConstraint(
+                fields=["council", "metric", "month", "platform"], name="measures_one_platform_month"
+            )
         ]
 
     def __str__(self) -> str:
@@ -236,8 +238,9 @@ class MembersReport(models.Model):
     commentary = models.TextField(blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    signed_off_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+")
+    signed_off_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     html = models.TextField(blank=True, help_text="The page as published.")
@@ -246,8 +249,11 @@ class MembersReport(models.Model):
 
     class Meta:
         ordering = ["-year", "-number"]
-        constraints = [models.UniqueConstraint(fields=["council", "year", "number", "financial"],
-                                               name="measures_one_report_per_quarter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "year", "number", "financial"], name="measures_one_report_per_quarter"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.council_id} {self.year}Q{self.number}{' financial' if self.financial else ''}"

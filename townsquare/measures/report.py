@@ -62,47 +62,105 @@ def report_build(*, council: Council, quarter: Quarter) -> QuarterlyReport:
                 section.changes.append((Platform(platform).label, found[0]))
         sections.append(section)
     return QuarterlyReport(
-        council, quarter, headlines(council=council, quarter=quarter), sections,
+        council,
+        quarter,
+        headlines(council=council, quarter=quarter),
+        sections,
         inbox=inbox_performance(scope=Scope(council), quarter=quarter),
         democracy=democratic_engagement(scope=Scope(council), quarter=quarter),
     )
 
 
 def _inbox_rows(figures: InboxFigures) -> list[tuple[str, object]]:
-    return [("messages_received", figures.received), ("positive_percent", figures.positive_percent),
-            ("neutral_percent", figures.neutral_percent), ("negative_percent", figures.negative_percent),
-            ("answered", figures.responded), ("first_response_hours", figures.first_response_hours),
-            ("first_response_in_target_percent", figures.in_target_percent), ("resolved", figures.resolved),
-            ("resolution_hours", figures.resolution_hours)]
+    return [
+        ("messages_received", figures.received),
+        ("positive_percent", figures.positive_percent),
+        ("neutral_percent", figures.neutral_percent),
+        ("negative_percent", figures.negative_percent),
+        ("answered", figures.responded),
+        ("first_response_hours", figures.first_response_hours),
+        ("first_response_in_target_percent", figures.in_target_percent),
+        ("resolved", figures.resolved),
+        ("resolution_hours", figures.resolution_hours),
+    ]
 
 
 def report_html(report: QuarterlyReport) -> str:
-    return render_to_string("measures/report.html", {"report": report, "council": report.council,
-                                                     "response_target": TARGET_LABEL})
+    return render_to_string(
+        "measures/report.html", {"report": report, "council": report.council, "response_target": TARGET_LABEL}
+    )
 
 
 def report_csv(report: QuarterlyReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["council", "quarter", "kind", "measure", "scope", "month", "value", "year_before", "change",
-                     "change_percent"])
+    writer.writerow(
+        ["council", "quarter", "kind", "measure", "scope", "month", "value", "year_before", "change", "change_percent"]
+    )
     for section in report.sections:
         for month, value in section.series:
-            writer.writerow([report.council.slug, report.quarter.code, "month", section.metric, "all accounts",
-                             month.isoformat(), value, "", "", ""])
+            writer.writerow(
+                [
+                    report.council.slug,
+                    report.quarter.code,
+                    "month",
+                    section.metric,
+                    "all accounts",
+                    month.isoformat(),
+                    value,
+                    "",
+                    "",
+                    "",
+                ]
+            )
         for platform, change in section.changes:
-            writer.writerow([report.council.slug, report.quarter.code, "quarter", section.metric, platform, "",
-                             change.after, change.before, change.difference,
-                             "" if change.percent is None else change.percent])
+            writer.writerow(
+                [
+                    report.council.slug,
+                    report.quarter.code,
+                    "quarter",
+                    section.metric,
+                    platform,
+                    "",
+                    change.after,
+                    change.before,
+                    change.difference,
+                    "" if change.percent is None else change.percent,
+                ]
+            )
     if report.inbox:
         now, before = report.inbox
         for (name, value), (_, then) in zip(_inbox_rows(now), _inbox_rows(before), strict=True):
-            writer.writerow([report.council.slug, report.quarter.code, "inbox", name, "all accounts", "",
-                             "" if value is None else value, "" if then is None else then, "", ""])
+            writer.writerow(
+                [
+                    report.council.slug,
+                    report.quarter.code,
+                    "inbox",
+                    name,
+                    "all accounts",
+                    "",
+                    "" if value is None else value,
+                    "" if then is None else then,
+                    "",
+                    "",
+                ]
+            )
     if report.democracy:
         for name in ("streams", "stream_views", "peak_viewers", "promotion_posts"):
-            writer.writerow([report.council.slug, report.quarter.code, "meetings", name, "all accounts", "",
-                             getattr(report.democracy, name), "", "", ""])
+            writer.writerow(
+                [
+                    report.council.slug,
+                    report.quarter.code,
+                    "meetings",
+                    name,
+                    "all accounts",
+                    "",
+                    getattr(report.democracy, name),
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return out.getvalue()
 
 

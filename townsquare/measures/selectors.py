@@ -49,9 +49,9 @@ def scope_months(scope: Scope, metrics: list[str], **months: object) -> dict[str
             rows = rows.filter(platform=scope.platform)
         found: Iterable[tuple[str, dt.date, int]] = rows.values_list("metric", "month", "value")
     else:
-        found = MonthlyMeasure.objects.filter(
-            channel__in=scope.channels(), metric__in=metrics, **months
-        ).values_list("metric", "month", "value")
+        found = MonthlyMeasure.objects.filter(channel__in=scope.channels(), metric__in=metrics, **months).values_list(
+            "metric", "month", "value"
+        )
     series: dict[str, dict[dt.date, int]] = defaultdict(dict)
     for metric, month, value in found:
         series[metric][month] = series[metric].get(month, 0) + value

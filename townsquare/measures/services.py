@@ -29,8 +29,16 @@ from townsquare.measures.models import (
 from townsquare.measures.stamps import stamp_raise
 
 DAILY_UNTIL = "townsquare_daily_until"
-SNAPSHOT_METRICS = ("followers", "page_likes", "profile_views", "impressions", "reach", "engagements", "video_views",
-                    "watch_time_minutes")
+SNAPSHOT_METRICS = (
+    "followers",
+    "page_likes",
+    "profile_views",
+    "impressions",
+    "reach",
+    "engagements",
+    "video_views",
+    "watch_time_minutes",
+)
 
 
 @dataclass(frozen=True)
@@ -45,15 +53,18 @@ class Figure:
 
 def _month_refresh(*, channel_id: int, metric: str, month: dt.date) -> None:
     """Recompute one month's summary from its (at most 31) daily figures."""
-    days = DailyMeasure.objects.filter(channel_id=channel_id, metric=metric, day__gte=month,
-                                       day__lt=(month + dt.timedelta(days=32)).replace(day=1))
+    days = DailyMeasure.objects.filter(
+        channel_id=channel_id, metric=metric, day__gte=month, day__lt=(month + dt.timedelta(days=32)).replace(day=1)
+    )
     summary = days.aggregate(last_day=Max("day"), total=Sum("value"))
     if summary["last_day"] is None:
         MonthlyMeasure.objects.filter(channel_id=channel_id, metric=metric, month=month).delete()
         return
     value = days.get(day=summary["last_day"]).value if metric in STOCK_METRICS else int(summary["total"])
     MonthlyMeasure.objects.update_or_create(
-        channel_id=channel_id, metric=metric, month=month,
+        channel_id=channel_id,
+        metric=metric,
+        month=month,
         defaults={"value": value, "last_day": summary["last_day"], "days": days.count()},
     )
 
@@ -66,8 +77,9 @@ def _platform_month_refresh(*, council_id: int, platform: str, metric: str, mont
     if total is None:
         PlatformMonthly.objects.filter(council_id=council_id, platform=platform, metric=metric, month=month).delete()
         return
-    PlatformMonthly.objects.update_or_create(council_id=council_id, platform=platform, metric=metric, month=month,
-                                             defaults={"value": total})
+    PlatformMonthly.objects.update_or_create(
+        council_id=council_id, platform=platform, metric=metric, month=month, defaults={"value": total}
+    )
 
 
 def figures_record(*, figures: Iterable[Figure], source: str = Source.PLATFORM) -> int:
@@ -78,7 +90,9 @@ def figures_record(*, figures: Iterable[Figure], source: str = Source.PLATFORM) 
     with transaction.atomic():
         for figure in figures:
             DailyMeasure.objects.update_or_create(
-                channel_id=figure.channel_id, metric=figure.metric, day=figure.day,
+                channel_id=figure.channel_id,
+                metric=figure.metric,
+                day=figure.day,
                 defaults={"value": figure.value, "source": source},
             )
             touched.add((figure.channel_id, figure.metric, figure.day.replace(day=1)))
@@ -100,8 +114,9 @@ def _latest_refresh(*, channel_id: int, metric: str) -> None:
     if latest is None:
         LatestMeasure.objects.filter(channel_id=channel_id, metric=metric).delete()
         return
-    LatestMeasure.objects.update_or_create(channel_id=channel_id, metric=metric,
-                                           defaults={"day": latest.day, "value": latest.value})
+    LatestMeasure.objects.update_or_create(
+        channel_id=channel_id, metric=metric, defaults={"day": latest.day, "value": latest.value}
+    )
 
 
 def summaries_rebuild() -> tuple[int, int]:
@@ -109,8 +124,9 @@ def summaries_rebuild() -> tuple[int, int]:
     figures loaded another way than these services: a restored backup, a bulk load)."""
     monthly: dict[tuple[int, str, dt.date], MonthlyMeasure] = {}
     latest: dict[tuple[int, str], LatestMeasure] = {}
-    rows = DailyMeasure.objects.order_by("channel_id", "metric", "day").values_list("channel_id", "metric", "day",
-                                                                                     "value")
+    rows = DailyMeasure.objects.order_by("channel_id", "metric", "day").values_list(
+        "channel_id", "metric", "day", "value"
+    )
     for channel_id, metric, day, value in rows.iterator(chunk_size=5000):
         key = (channel_id, metric, day.replace(day=1))
         month = monthly.get(key)
@@ -136,8 +152,16 @@ def platform_summaries_rebuild(*, councils: Iterable[int] | None = None) -> int:
         months = months.filter(channel__council_id__in=list(councils))
         old = old.filter(council_id__in=list(councils))
     rows = months.values("channel__council_id", "channel__platform", "metric", "month").annotate(total=Sum("value"))
-    made = [PlatformMonthly(council_id=row["channel__council_id"], platform=row["channel__platform"],
-                            metric=row["metric"], month=row["month"], value=row["total"]) for row in rows]
+    made = [
+        PlatformMonthly(
+            council_id=row["channel__council_id"],
+            platform=row["channel__platform"],
+            metric=row["metric"],
+            month=row["month"],
+            value=row["total"],
+        )
+        for row in rows
+    ]
     with transaction.atomic():
         old.delete()
         PlatformMonthly.objects.bulk_create(made, batch_size=2000)
@@ -145,9 +169,15 @@ def platform_summaries_rebuild(*, councils: Iterable[int] | None = None) -> int:
     return len(made)
 
 
-def snapshot_record(*, channel: Channel, taken_at: dt.datetime, figures: dict[str, int | None],
-                    raw: dict[str, Any], daily: Iterable[tuple[dt.date, str, int]] = (),
-                    daily_until: dt.date | None = None) -> MetricSnapshot:
+def snapshot_record(
+    *,
+    channel: Channel,
+    taken_at: dt.datetime,
+    figures: dict[str, int | None],
+    raw: dict[str, Any],
+    daily: Iterable[tuple[dt.date, str, int]] = (),
+    daily_until: dt.date | None = None,
+) -> MetricSnapshot:
     """Keep a platform's snapshot as it came; its levels (followers, page likes) become the day's
     figures, and ``daily`` (the platform's own figures by day: day, measure, value) the figures of
     those days. A snapshot's flows are totals over the platform's own window (often 28 days), not a
@@ -157,13 +187,18 @@ def snapshot_record(*, channel: Channel, taken_at: dt.datetime, figures: dict[st
         raw = {**raw, DAILY_UNTIL: daily_until.isoformat()}
     with transaction.atomic():
         snapshot = MetricSnapshot.objects.create(
-            channel=channel, taken_at=taken_at, raw=json.loads(json.dumps(raw, default=str)),
+            channel=channel,
+            taken_at=taken_at,
+            raw=json.loads(json.dumps(raw, default=str)),
             **{name: figures.get(name) for name in SNAPSHOT_METRICS},
         )
         day = timezone.localtime(taken_at).date()
         made = [Figure(channel.pk, d, name, int(value)) for d, name, value in daily if name in METRIC_NAMES]
-        made += [Figure(channel.pk, day, name, int(value)) for name, value in figures.items()
-                 if name in STOCK_METRICS and value is not None]
+        made += [
+            Figure(channel.pk, day, name, int(value))
+            for name, value in figures.items()
+            if name in STOCK_METRICS and value is not None
+        ]
         figures_record(figures=made)
     return snapshot
 
@@ -184,11 +219,20 @@ def measures_import(*, actor: Any, council: Council, figures: list[Figure], sour
     with transaction.atomic():
         stored = figures_record(figures=figures, source=Source.IMPORT)
         channels = sorted({f.channel_id for f in figures})
-        audit_record(actor=actor, council=council, action="measures.imported", object_type="measures.dailymeasure",
-                     after={"file": source_name, "figures": stored, "channels": channels,
-                            "metrics": sorted({f.metric for f in figures}),
-                            "from": str(min((f.day for f in figures), default="")),
-                            "to": str(max((f.day for f in figures), default=""))})
+        audit_record(
+            actor=actor,
+            council=council,
+            action="measures.imported",
+            object_type="measures.dailymeasure",
+            after={
+                "file": source_name,
+                "figures": stored,
+                "channels": channels,
+                "metrics": sorted({f.metric for f in figures}),
+                "from": str(min((f.day for f in figures), default="")),
+                "to": str(max((f.day for f in figures), default="")),
+            },
+        )
     return stored
 
 

@@ -55,7 +55,8 @@ def _scope(request: HttpRequest, council: Council) -> Scope:
     service = request.GET.get("service", "")
     channel = request.GET.get("channel", "")
     return Scope(
-        council, platform=platform if platform in Platform.values else "",
+        council,
+        platform=platform if platform in Platform.values else "",
         service_id=int(service) if service.isdigit() and council.services.filter(pk=service).exists() else None,
         channel_id=int(channel) if channel.isdigit() and council.channels.filter(pk=channel).exists() else None,
     )
@@ -85,10 +86,15 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
         error = error or "Give both months to compare, for example 2015-04 and 2016-04."
         kind = "year"
     choices: dict[str, Any] = {
-        "metrics": [(m, Metric(m).label) for m in (metrics or [metric])], "metric_label": Metric(metric).label,
-        "platforms": Platform.choices, "platform": scope.platform, "error": error,
-        "services": list(council.services.values_list("pk", "name")), "service_id": scope.service_id,
-        "kinds": KINDS.items(), "response_target": TARGET_LABEL,
+        "metrics": [(m, Metric(m).label) for m in (metrics or [metric])],
+        "metric_label": Metric(metric).label,
+        "platforms": Platform.choices,
+        "platform": scope.platform,
+        "error": error,
+        "services": list(council.services.values_list("pk", "name")),
+        "service_id": scope.service_id,
+        "kinds": KINDS.items(),
+        "response_target": TARGET_LABEL,
     }
     figures = {"metric": metric, "quarter": quarter, "kind": kind, "before": before, "after": after}
     can_import = Perm.MANAGE_CHANNELS in request.council_perms  # type: ignore[attr-defined]
@@ -132,8 +138,8 @@ def import_page(request: HttpRequest, council: Council) -> HttpResponse:
     context["count"] = len(parsed.figures)
     if parsed.errors or request.POST.get("confirm") != "yes":
         return render(request, "measures/import.html", context, status=400 if parsed.errors else 200)
-    stored = measures_import(actor=request.user, council=council, figures=parsed.figures,
-                             source_name=upload.name or "upload")
+    stored = measures_import(
+        actor=request.user, council=council, figures=parsed.figures, source_name=upload.name or "upload"
+    )
     messages.success(request, f"Imported {stored} figures.")
     return redirect("measures:dashboard", slug=council.slug)
-

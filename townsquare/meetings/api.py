@@ -20,7 +20,9 @@ from townsquare.meetings.selectors import meeting_with_related, meetings_list, s
 class PromotionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     post = serializers.IntegerField(source="post_id")
     # The posts API names this choice set; a second name for it here would muddle the schema.
-    post_status = serializers.CharField(source="post.status", help_text="The post's approval status, as in the posts API.")
+    post_status = serializers.CharField(
+        source="post.status", help_text="The post's approval status, as in the posts API."
+    )
     scheduled_for = serializers.DateTimeField(source="post.scheduled_for", allow_null=True)
     offset: serializers.Field = serializers.StringRelatedField(allow_null=True)  # type: ignore[type-arg]
 
@@ -34,8 +36,15 @@ class FiguresSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = ViewingFigures
-        fields = ["peak_concurrent_viewers", "total_views", "average_watch_seconds", "source", "read_on", "entered_by",
-                  "entered_at"]
+        fields = [
+            "peak_concurrent_viewers",
+            "total_views",
+            "average_watch_seconds",
+            "source",
+            "read_on",
+            "entered_by",
+            "entered_at",
+        ]
 
 
 class LiveStreamSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -49,8 +58,22 @@ class LiveStreamSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 
     class Meta:
         model = LiveStream
-        fields = ["id", "meeting", "agenda_item", "platform", "channel", "stream_url", "stream_status", "agreed_by",
-                  "agreed_by_role", "agreed_on", "announcements", "figures", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "meeting",
+            "agenda_item",
+            "platform",
+            "channel",
+            "stream_url",
+            "stream_status",
+            "agreed_by",
+            "agreed_by_role",
+            "agreed_on",
+            "announcements",
+            "figures",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_agreed_by(self, stream: LiveStream) -> str:
         """The name of the person who agreed the item, or an empty string while nobody has."""
@@ -62,8 +85,18 @@ class LiveStreamSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
 class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Meeting
-        fields = ["id", "uid", "committee", "starts_at", "ends_at", "venue", "agenda_url", "cancelled", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "uid",
+            "committee",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "agenda_url",
+            "cancelled",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class MeetingDetailSerializer(MeetingSerializer):
@@ -76,14 +109,21 @@ class MeetingDetailSerializer(MeetingSerializer):
 
 class MeetingListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(
-        responses=MeetingSerializer(many=True), summary="The council's meetings (upcoming soonest first, or past)",
-        parameters=[OpenApiParameter("when", str, enum=["upcoming", "past"], description="Default: upcoming"),
-                    OpenApiParameter("committee", str, description="Only this committee's meetings")])
+        responses=MeetingSerializer(many=True),
+        summary="The council's meetings (upcoming soonest first, or past)",
+        parameters=[
+            OpenApiParameter("when", str, enum=["upcoming", "past"], description="Default: upcoming"),
+            OpenApiParameter("committee", str, description="Only this committee's meetings"),
+        ],
+    )
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
         when = "past" if request.query_params.get("when") == "past" else "upcoming"
-        meetings = meetings_list(council=council, when=when, committee=request.query_params.get("committee", "").strip())
+        meetings = meetings_list(
+            council=council, when=when, committee=request.query_params.get("committee", "").strip()
+        )
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(meetings, request, view=self)
         return paginator.get_paginated_response(MeetingSerializer(page, many=True).data)
@@ -100,8 +140,11 @@ class MeetingDetailView(APIView):
 
 class LiveStreamListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
-    @extend_schema(responses=LiveStreamSerializer(many=True),
-                   summary="Live-stream events: the item, who agreed it, announcements and viewing figures")
+
+    @extend_schema(
+        responses=LiveStreamSerializer(many=True),
+        summary="Live-stream events: the item, who agreed it, announcements and viewing figures",
+    )
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
         paginator = LimitOffsetPagination()

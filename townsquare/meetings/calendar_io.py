@@ -26,9 +26,19 @@ EARLIEST_YEAR = 2000
 YEARS_AHEAD = 10
 CSV_COLUMNS = ["committee", "date", "start_time", "venue", "agenda_link"]
 _ALIASES = {
-    "committee": "committee", "meeting": "committee", "date": "date", "start_time": "start_time",
-    "start": "start_time", "time": "start_time", "venue": "venue", "location": "venue", "agenda_link": "agenda_link",
-    "agenda": "agenda_link", "agenda_url": "agenda_link", "link": "agenda_link", "status": "status",
+    "committee": "committee",
+    "meeting": "committee",
+    "date": "date",
+    "start_time": "start_time",
+    "start": "start_time",
+    "time": "start_time",
+    "venue": "venue",
+    "location": "venue",
+    "agenda_link": "agenda_link",
+    "agenda": "agenda_link",
+    "agenda_url": "agenda_link",
+    "link": "agenda_link",
+    "status": "status",
 }
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
 _url_ok = URLValidator(schemes=["http", "https"])
@@ -95,8 +105,10 @@ def _check_year(starts_at: dt.datetime, what: str) -> None:
     """A meeting more than YEARS_AHEAD years ahead, or before 2000, is a typing slip in the year."""
     today = dt.date.today()
     if starts_at.year < EARLIEST_YEAR or starts_at.year > today.year + YEARS_AHEAD:
-        raise ValueError(f"{what}: {starts_at:%d/%m/%Y} is not a likely meeting date (from {EARLIEST_YEAR} to "
-                         f"{today.year + YEARS_AHEAD}): check the year")
+        raise ValueError(
+            f"{what}: {starts_at:%d/%m/%Y} is not a likely meeting date (from {EARLIEST_YEAR} to "
+            f"{today.year + YEARS_AHEAD}): check the year"
+        )
 
 
 def _check_lengths(committee: str, venue: str) -> list[str]:
@@ -161,8 +173,16 @@ def _event(number: int, event: object) -> ParsedMeeting:
     if ends_at is not None and ends_at < starts_at:
         ends_at = None
     cancelled = str(get("STATUS", "") or "").strip().upper() == "CANCELLED"
-    return ParsedMeeting(row=number, committee=committee, starts_at=starts_at, ends_at=ends_at, venue=venue,
-                         agenda_url=agenda, uid=uid, cancelled=cancelled)
+    return ParsedMeeting(
+        row=number,
+        committee=committee,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        agenda_url=agenda,
+        uid=uid,
+        cancelled=cancelled,
+    )
 
 
 def parse_ics(upload: bytes, *, name: str = "calendar.ics") -> ParseResult:
@@ -298,10 +318,16 @@ def parse_csv(upload: bytes, *, name: str = "meetings.csv") -> ParseResult:
             result.errors.append((number, f"Same committee and date as row {seen[key]}."))
             continue
         seen[key] = number
-        result.meetings.append(ParsedMeeting(
-            row=number, committee=committee, starts_at=dt.datetime.combine(day, start, tzinfo=zone), venue=venue,
-            agenda_url=agenda, cancelled=status in {"cancelled", "canceled"},
-        ))
+        result.meetings.append(
+            ParsedMeeting(
+                row=number,
+                committee=committee,
+                starts_at=dt.datetime.combine(day, start, tzinfo=zone),
+                venue=venue,
+                agenda_url=agenda,
+                cancelled=status in {"cancelled", "canceled"},
+            )
+        )
     if not result.meetings and not result.errors:
         result.errors.append((FILE, "The file has no meetings in it: it needs a header row, then a row a meeting."))
     return result

@@ -46,30 +46,46 @@ def _feed_address(value: str) -> str:
 
 
 class FeedForm(forms.Form):
-    feed_url = forms.URLField(label="Address of the meeting calendar feed", max_length=1000, assume_scheme="https",
-                              help_text="The iCalendar (.ics) address from your committee system, such as ModernGov's "
-                                        "'Subscribe to calendar' link.")
-    keep = forms.BooleanField(label="Keep this calendar up to date by reading the feed every hour", required=False,
-                              initial=True)
+    feed_url = forms.URLField(
+        label="Address of the meeting calendar feed",
+        max_length=1000,
+        assume_scheme="https",
+        help_text="The iCalendar (.ics) address from your committee system, such as ModernGov's "
+        "'Subscribe to calendar' link.",
+    )
+    keep = forms.BooleanField(
+        label="Keep this calendar up to date by reading the feed every hour", required=False, initial=True
+    )
 
     def clean_feed_url(self) -> str:
         return _feed_address(self.cleaned_data["feed_url"])
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Calendar file (.ics) or CSV file",
-                           error_messages={"required": "Choose a calendar (.ics) or CSV file to import.",
-                                           "empty": "The file you chose is empty."},
-                           help_text="An iCalendar export, or a CSV with the columns committee, date, start_time, "
-                                     "venue, agenda_link.")
+    file = forms.FileField(
+        label="Calendar file (.ics) or CSV file",
+        error_messages={
+            "required": "Choose a calendar (.ics) or CSV file to import.",
+            "empty": "The file you chose is empty.",
+        },
+        help_text="An iCalendar export, or a CSV with the columns committee, date, start_time, venue, agenda_link.",
+    )
 
 
 class SettingsForm(forms.Form):
-    feed_url = forms.URLField(label="Meeting calendar feed (optional)", required=False, max_length=1000,
-                              assume_scheme="https",
-                              help_text="Read every hour. Leave empty if you import files instead.")
-    default_channels = ChannelChoice(label="Channels promotional posts are drafted for", required=False,
-                                     queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple)
+    feed_url = forms.URLField(
+        label="Meeting calendar feed (optional)",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="Read every hour. Leave empty if you import files instead.",
+    )
+    default_channels = ChannelChoice(
+        label="Channels promotional posts are drafted for",
+        required=False,
+        queryset=Channel.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,13 +96,20 @@ class SettingsForm(forms.Form):
 
 
 class OffsetForm(forms.Form):
-    days_before = forms.IntegerField(label="Days before the meeting", min_value=0, max_value=60,
-                                     help_text="0 means on the day of the meeting.")
-    at_time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                              help_text="UK time, for example 10:00.")
+    days_before = forms.IntegerField(
+        label="Days before the meeting", min_value=0, max_value=60, help_text="0 means on the day of the meeting."
+    )
+    at_time = forms.TimeField(
+        label="Time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="UK time, for example 10:00.",
+    )
     template = forms.CharField(
-        label="Text of the post", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Placeholders: " + ", ".join("{" + p + "}" for p in promotion.PLACEHOLDERS) + ".")
+        label="Text of the post",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Placeholders: " + ", ".join("{" + p + "}" for p in promotion.PLACEHOLDERS) + ".",
+    )
 
     def clean_template(self) -> str:
         template: str = self.cleaned_data["template"].strip()
@@ -97,16 +120,31 @@ class OffsetForm(forms.Form):
 
 
 class StreamForm(forms.Form):
-    agenda_item = forms.CharField(label="Agenda item to be streamed", max_length=300,
-                                  help_text="For example, Item 7: Budget 2025 to 2026.")
-    channel = OneChannelChoice(label="Channel (optional)", queryset=Channel.objects.none(), required=False,
-                               help_text="The council account the stream goes out on.")
-    platform = forms.ChoiceField(label="Platform", choices=[("", "Choose the platform"), *Platform.choices],
-                                 required=False, help_text="Needed only when no channel is chosen.")
-    stream_url = forms.URLField(label="Stream link (optional)", required=False, max_length=1000, assume_scheme="https",
-                                help_text="Where people watch. Needed before the stream is marked live.")
-    notes = forms.CharField(label="Notes (optional)", required=False, max_length=5000,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    agenda_item = forms.CharField(
+        label="Agenda item to be streamed", max_length=300, help_text="For example, Item 7: Budget 2025 to 2026."
+    )
+    channel = OneChannelChoice(
+        label="Channel (optional)",
+        queryset=Channel.objects.none(),
+        required=False,
+        help_text="The council account the stream goes out on.",
+    )
+    platform = forms.ChoiceField(
+        label="Platform",
+        choices=[("", "Choose the platform"), *Platform.choices],
+        required=False,
+        help_text="Needed only when no channel is chosen.",
+    )
+    stream_url = forms.URLField(
+        label="Stream link (optional)",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="Where people watch. Needed before the stream is marked live.",
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,12 +168,20 @@ class NewStreamForm(StreamForm):
 
 
 class AgreeForm(forms.Form):
-    agreed_by = PersonChoice(label="Who agreed the item", queryset=User.objects.none(), required=False,
-                             empty_label="Someone not listed: enter their name below",
-                             help_text="The Portfolio Holder who agreed this item may be streamed.")
+    agreed_by = PersonChoice(
+        label="Who agreed the item",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Someone not listed: enter their name below",
+        help_text="The Portfolio Holder who agreed this item may be streamed.",
+    )
     agreed_by_name = forms.CharField(label="Name (if not listed)", max_length=200, required=False)
-    agreed_by_role = forms.CharField(label="Their role", max_length=200, required=False,
-                                     help_text="For example, Portfolio Holder for Communications.")
+    agreed_by_role = forms.CharField(
+        label="Their role",
+        max_length=200,
+        required=False,
+        help_text="For example, Portfolio Holder for Communications.",
+    )
     agreed_on = forms.DateField(label="Date agreed", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
@@ -167,15 +213,23 @@ _DURATION = re.compile(r"^(?:(\d{1,3}):)?(\d{1,3}):(\d{2})$|^(\d{1,6})$")
 
 
 class FiguresForm(forms.Form):
-    peak_concurrent_viewers = forms.IntegerField(label="Peak viewers at the same time", min_value=0,
-                                                 max_value=100_000_000)
+    peak_concurrent_viewers = forms.IntegerField(
+        label="Peak viewers at the same time", min_value=0, max_value=100_000_000
+    )
     total_views = forms.IntegerField(label="Total views", min_value=0, max_value=1_000_000_000)
-    average_watch = forms.CharField(label="Average watch time", max_length=12,
-                                    help_text="Minutes and seconds, for example 4:30.")
-    source = forms.CharField(label="Where the figures come from", max_length=300,
-                             help_text="For example, Facebook Live video insights, or YouTube Studio.")
-    read_on = forms.DateField(label="Date the figures were read", initial=timezone.localdate,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    average_watch = forms.CharField(
+        label="Average watch time", max_length=12, help_text="Minutes and seconds, for example 4:30."
+    )
+    source = forms.CharField(
+        label="Where the figures come from",
+        max_length=300,
+        help_text="For example, Facebook Live video insights, or YouTube Studio.",
+    )
+    read_on = forms.DateField(
+        label="Date the figures were read",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def clean_average_watch(self) -> int:
         found = _DURATION.match(self.cleaned_data["average_watch"].strip())
@@ -193,10 +247,12 @@ class AnnounceForm(forms.Form):
     text = forms.CharField(label="Announcement", max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}))
     channels = ChannelChoice(label="Channels", queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple)
     scheduled_for = forms.DateTimeField(
-        label="When to post it (optional)", required=False,
+        label="When to post it (optional)",
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="Leave empty to post as soon as it is approved.")
+        help_text="Leave empty to post as soon as it is approved.",
+    )
 
     def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 def refresh(job: Job) -> None:
     """Idempotent: a feed re-import matches by UID, and drafting skips offsets already drafted.
 
-    One council's unexpected failure is logged, the others still run, and the job then fails; a bad feed itself never raises (its
+    One council's unexpected failure is logged, the others still run, and the job then fails; a bad feed
+    itself never raises (its
     error is stored on the council's settings and shown on the import page).
     """
     now = timezone.now()

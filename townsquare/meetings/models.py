@@ -21,8 +21,9 @@ from townsquare.channels.models import Platform
 class MeetingSettings(models.Model):
     council = models.OneToOneField("councils.Council", on_delete=models.CASCADE, related_name="meeting_settings")
     feed_url = models.URLField(max_length=1000, blank=True, help_text="The meeting calendar's iCalendar feed.")
-    default_channels = models.ManyToManyField("channels.Channel", blank=True, related_name="+",
-                                              help_text="Promotional posts are drafted for these channels.")
+    default_channels = models.ManyToManyField(
+        "channels.Channel", blank=True, related_name="+", help_text="Promotional posts are drafted for these channels."
+    )
     feed_checked_at = models.DateTimeField(null=True, blank=True)
     feed_ok_at = models.DateTimeField(null=True, blank=True)
     feed_error = models.TextField(blank=True)
@@ -44,12 +45,16 @@ class PromotionOffset(models.Model):
 
     class Meta:
         ordering = ["-days_before", "at_time"]
-        constraints = [models.UniqueConstraint(fields=["council", "days_before", "at_time"],
-                                               name="promotion_offset_unique_slot")]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "days_before", "at_time"], name="promotion_offset_unique_slot")
+        ]
 
     def __str__(self) -> str:
-        when = "on the day" if self.days_before == 0 else (
-            "the day before" if self.days_before == 1 else f"{self.days_before} days before")
+        when = (
+            "on the day"
+            if self.days_before == 0
+            else ("the day before" if self.days_before == 1 else f"{self.days_before} days before")
+        )
         return f"{when} at {self.at_time:%H:%M}"
 
 
@@ -69,15 +74,17 @@ class Meeting(models.Model):
     agenda_url = models.URLField(max_length=1000, blank=True)
     cancelled = models.BooleanField(default=False)
     source = models.CharField(max_length=10, choices=Source.choices)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["starts_at", "committee"]
-        constraints = [models.UniqueConstraint(fields=["council", "uid"], condition=~Q(uid=""),
-                                               name="meeting_unique_uid")]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "uid"], condition=~Q(uid=""), name="meeting_unique_uid")
+        ]
         indexes = [models.Index(fields=["council", "starts_at"])]
 
     def __str__(self) -> str:
@@ -114,18 +121,21 @@ class LiveStream(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="live_streams")
     agenda_item = models.CharField(max_length=300)
     platform = models.CharField(max_length=20, choices=Platform.choices)
-    channel = models.ForeignKey("channels.Channel", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="live_streams")
+    channel = models.ForeignKey(
+        "channels.Channel", null=True, blank=True, on_delete=models.SET_NULL, related_name="live_streams"
+    )
     stream_url = models.URLField(max_length=1000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     # Who agreed the item: a person with a role here, or a name and role typed in.
-    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     agreed_by_name = models.CharField(max_length=200, blank=True)
     agreed_by_role = models.CharField(max_length=200, blank=True)
     agreed_on = models.DateField(null=True, blank=True)
-    agreement_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                              on_delete=models.SET_NULL, related_name="+")
+    agreement_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     announcements = models.ManyToManyField("publishing.Post", blank=True, related_name="live_streams")
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -21,11 +21,15 @@ if TYPE_CHECKING:
 PLACEHOLDERS = ["committee", "date", "time", "venue", "agenda_link"]
 STREAM_PLACEHOLDERS = [*PLACEHOLDERS, "item", "stream_link"]
 DEFAULT_OFFSETS = [
-    (7, dt.time(10, 0), "{committee} meets on {date} at {time} at {venue}. Everyone is welcome to watch or attend. "
-                        "Read the agenda: {agenda_link}"),
+    (
+        7,
+        dt.time(10, 0),
+        "{committee} meets on {date} at {time} at {venue}. Everyone is welcome to watch or attend. "
+        "Read the agenda: {agenda_link}",
+    ),
     (0, dt.time(9, 0), "{committee} meets today at {time} at {venue}. Read the agenda: {agenda_link}"),
 ]
-DEFAULT_ANNOUNCEMENT = "Watch live: {committee} on {date} at {time}. We are streaming \"{item}\": {stream_link}"
+DEFAULT_ANNOUNCEMENT = 'Watch live: {committee} on {date} at {time}. We are streaming "{item}": {stream_link}'
 
 
 def template_problems(template: str, allowed: list[str] | None = None) -> list[str]:
@@ -62,9 +66,13 @@ def date_label(value: dt.datetime) -> str:
 
 
 def meeting_values(meeting: Meeting) -> dict[str, str]:
-    return {"committee": meeting.committee, "date": date_label(meeting.starts_at),
-            "time": time_label(meeting.starts_at), "venue": meeting.venue or "online",
-            "agenda_link": meeting.agenda_url}
+    return {
+        "committee": meeting.committee,
+        "date": date_label(meeting.starts_at),
+        "time": time_label(meeting.starts_at),
+        "venue": meeting.venue or "online",
+        "agenda_link": meeting.agenda_url,
+    }
 
 
 def render(template: str, values: dict[str, str]) -> str:
@@ -78,8 +86,9 @@ def promotion_text(offset: PromotionOffset, meeting: Meeting) -> str:
 
 
 def announcement_text(template: str, stream: LiveStream) -> str:
-    return render(template, {**meeting_values(stream.meeting), "item": stream.agenda_item,
-                             "stream_link": stream.stream_url})
+    return render(
+        template, {**meeting_values(stream.meeting), "item": stream.agenda_item, "stream_link": stream.stream_url}
+    )
 
 
 def promotion_slot(offset: PromotionOffset, meeting: Meeting) -> dt.datetime:
@@ -91,5 +100,6 @@ def promotion_slot(offset: PromotionOffset, meeting: Meeting) -> dt.datetime:
 
 def meeting_fingerprint(meeting: Meeting) -> str:
     """What promotional wording depends on; a change since drafting means the draft may be wrong."""
-    return "|".join([meeting.committee, meeting.starts_at.astimezone(dt.UTC).isoformat(), meeting.venue,
-                     meeting.agenda_url])
+    return "|".join(
+        [meeting.committee, meeting.starts_at.astimezone(dt.UTC).isoformat(), meeting.venue, meeting.agenda_url]
+    )

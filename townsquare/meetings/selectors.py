@@ -17,12 +17,14 @@ from townsquare.meetings.models import LiveStream, Meeting, Promotion, ViewingFi
 from townsquare.publishing.models import Post
 
 
-def meetings_list(*, council: Council, when: str = "upcoming", committee: str = "",
-                  now: dt.datetime | None = None) -> QuerySet[Meeting]:
+def meetings_list(
+    *, council: Council, when: str = "upcoming", committee: str = "", now: dt.datetime | None = None
+) -> QuerySet[Meeting]:
     """Upcoming meetings soonest first, or past ones most recent first; optionally one committee's."""
     now = now or timezone.now()
     meetings = Meeting.objects.filter(council=council).annotate(
-        promotion_count=Count("promotions", distinct=True), stream_count=Count("live_streams", distinct=True))
+        promotion_count=Count("promotions", distinct=True), stream_count=Count("live_streams", distinct=True)
+    )
     if committee:
         meetings = meetings.filter(committee__iexact=committee)
     if when == "past":
@@ -61,9 +63,16 @@ def import_preview(*, council: Council, parsed: ParseResult) -> list[PreviewRow]
             change = "cancelled" if row.cancelled else "new"
         elif row.cancelled and not existing.cancelled:
             change = "cancelled"
-        elif (existing.committee, existing.starts_at, existing.ends_at, existing.venue, existing.agenda_url,
-              existing.cancelled) == (row.committee, row.starts_at, row.ends_at, row.venue, row.agenda_url,
-                                      row.cancelled) and (not row.uid or existing.uid == row.uid):
+        elif (
+            existing.committee,
+            existing.starts_at,
+            existing.ends_at,
+            existing.venue,
+            existing.agenda_url,
+            existing.cancelled,
+        ) == (row.committee, row.starts_at, row.ends_at, row.venue, row.agenda_url, row.cancelled) and (
+            not row.uid or existing.uid == row.uid
+        ):
             change = "unchanged"
         else:
             change = "changed"
@@ -77,10 +86,14 @@ def committees_of(*, council: Council) -> list[str]:
 
 
 def meeting_with_related(*, council: Council, pk: int) -> Meeting:
-    return (Meeting.objects.filter(council=council)
-            .prefetch_related(Prefetch("promotions", queryset=Promotion.objects.select_related("offset", "post")),
-                              Prefetch("live_streams", queryset=streams_with_related()))
-            .get(pk=pk))
+    return (
+        Meeting.objects.filter(council=council)
+        .prefetch_related(
+            Prefetch("promotions", queryset=Promotion.objects.select_related("offset", "post")),
+            Prefetch("live_streams", queryset=streams_with_related()),
+        )
+        .get(pk=pk)
+    )
 
 
 # Who can agree that an item is streamed: councillors (the Portfolio Holder) and the officers whose role
@@ -91,14 +104,18 @@ AGREEING_ROLES = (Role.COUNCILLOR, Role.COMMS, Role.ADMIN)
 def people_who_may_agree(*, council: Council) -> QuerySet[Any]:
     from townsquare.accounts.models import User
 
-    return (User.objects.filter(memberships__council=council, memberships__role__in=AGREEING_ROLES, is_active=True)
-            .distinct().order_by("full_name", "email"))
+    return (
+        User.objects.filter(memberships__council=council, memberships__role__in=AGREEING_ROLES, is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def streams_with_related() -> QuerySet[LiveStream]:
     return LiveStream.objects.select_related("meeting", "channel", "agreed_by").prefetch_related(
         Prefetch("figures", queryset=ViewingFigures.objects.select_related("entered_by")),
-        Prefetch("announcements", queryset=Post.objects.order_by("scheduled_for", "pk")))
+        Prefetch("announcements", queryset=Post.objects.order_by("scheduled_for", "pk")),
+    )
 
 
 def streams_of(*, council: Council) -> QuerySet[LiveStream]:
@@ -115,8 +132,10 @@ class PromotionRow:
 def promotion_rows(meeting: Meeting) -> list[PromotionRow]:
     """Each promotional post, flagged when the meeting has changed since it was drafted."""
     fingerprint = promotion.meeting_fingerprint(meeting)
-    return [PromotionRow(p, p.post, p.drafted_for != fingerprint and p.post.status != Post.Status.CANCELLED)
-            for p in sorted(meeting.promotions.all(), key=lambda p: (p.post.scheduled_for or meeting.starts_at, p.pk))]
+    return [
+        PromotionRow(p, p.post, p.drafted_for != fingerprint and p.post.status != Post.Status.CANCELLED)
+        for p in sorted(meeting.promotions.all(), key=lambda p: (p.post.scheduled_for or meeting.starts_at, p.pk))
+    ]
 
 
 def may_read_posts(perms: frozenset[str]) -> bool:
@@ -131,4 +150,3 @@ def post_visible_ids(*, user: Any, council: Council, perms: frozenset[str], post
     if Perm.DRAFT_POSTS in perms:
         return {p.pk for p in posts if p.author_id == getattr(user, "pk", None)}
     return set()
-

@@ -41,8 +41,18 @@ if TYPE_CHECKING:
     from townsquare.councils.models import Council
 
 MEETING_AUDITED = ["committee", "starts_at", "ends_at", "venue", "agenda_url", "cancelled", "uid", "source"]
-STREAM_AUDITED = ["agenda_item", "platform", "channel_id", "stream_url", "status", "agreed_by_id", "agreed_by_name",
-                  "agreed_by_role", "agreed_on", "notes"]
+STREAM_AUDITED = [
+    "agenda_item",
+    "platform",
+    "channel_id",
+    "stream_url",
+    "status",
+    "agreed_by_id",
+    "agreed_by_name",
+    "agreed_by_role",
+    "agreed_on",
+    "notes",
+]
 UNSENT = [PostTarget.Status.DRAFT, PostTarget.Status.AWAITING_APPROVAL, PostTarget.Status.SCHEDULED]
 
 
@@ -62,8 +72,9 @@ def meeting_settings_get(*, council: Council) -> MeetingSettings:
     return made
 
 
-def meeting_settings_update(*, actor: User, council: Council, feed_url: str, default_channels: Iterable[Channel]
-                            ) -> MeetingSettings:
+def meeting_settings_update(
+    *, actor: User, council: Council, feed_url: str, default_channels: Iterable[Channel]
+) -> MeetingSettings:
     chosen = list(default_channels)
     for channel in chosen:
         if channel.council_id != council.pk:
@@ -74,8 +85,10 @@ def meeting_settings_update(*, actor: User, council: Council, feed_url: str, def
         _feed_check(feed_url)
     with transaction.atomic():
         settings_row = MeetingSettings.objects.select_for_update().get(pk=meeting_settings_get(council=council).pk)
-        before = {"feed_url": settings_row.feed_url,
-                  "default_channels": sorted(settings_row.default_channels.values_list("pk", flat=True))}
+        before = {
+            "feed_url": settings_row.feed_url,
+            "default_channels": sorted(settings_row.default_channels.values_list("pk", flat=True)),
+        }
         settings_row.feed_url = feed_url.strip()
         if settings_row.feed_url != before["feed_url"]:
             settings_row.feed_error = ""
@@ -83,8 +96,14 @@ def meeting_settings_update(*, actor: User, council: Council, feed_url: str, def
         settings_row.default_channels.set(chosen)
         after = {"feed_url": settings_row.feed_url, "default_channels": sorted(c.pk for c in chosen)}
         if after != before:
-            audit_record(actor=actor, council=council, action="meetings.settings_changed", obj=settings_row,
-                         before=before, after=after)
+            audit_record(
+                actor=actor,
+                council=council,
+                action="meetings.settings_changed",
+                obj=settings_row,
+                before=before,
+                after=after,
+            )
     return settings_row
 
 
@@ -96,8 +115,9 @@ def _feed_check(feed_url: str) -> None:
         raise ValidationError(exc.message) from exc
 
 
-def _offset_check(council: Council, days_before: int, at_time: dt.time, template: str,
-                  offset: PromotionOffset | None) -> None:
+def _offset_check(
+    council: Council, days_before: int, at_time: dt.time, template: str, offset: PromotionOffset | None
+) -> None:
     problems = promotion.template_problems(template)
     if not 0 <= days_before <= 60:
         problems.append("Choose between 0 (on the day) and 60 days before.")
@@ -110,8 +130,15 @@ def _offset_check(council: Council, days_before: int, at_time: dt.time, template
         raise ValidationError(problems)
 
 
-def promotion_offset_save(*, actor: User, council: Council, days_before: int, at_time: dt.time, template: str,
-                          offset: PromotionOffset | None = None) -> PromotionOffset:
+def promotion_offset_save(
+    *,
+    actor: User,
+    council: Council,
+    days_before: int,
+    at_time: dt.time,
+    template: str,
+    offset: PromotionOffset | None = None,
+) -> PromotionOffset:
     """Add or change an offset. Drafts already made stay as they are: changing an offset never duplicates them."""
     if offset is not None and offset.council_id != council.pk:
         raise ValidationError("That offset belongs to another council.")
@@ -124,17 +151,27 @@ def promotion_offset_save(*, actor: User, council: Council, days_before: int, at
             offset = PromotionOffset(council=council)
         offset.days_before, offset.at_time, offset.template = days_before, at_time, template
         offset.save()
-        audit_record(actor=actor, council=council, action="meetings.offset_added" if before is None
-                     else "meetings.offset_changed", obj=offset, before=before,
-                     after=snapshot(offset, ["days_before", "at_time", "template"]))
+        audit_record(
+            actor=actor,
+            council=council,
+            action="meetings.offset_added" if before is None else "meetings.offset_changed",
+            obj=offset,
+            before=before,
+            after=snapshot(offset, ["days_before", "at_time", "template"]),
+        )
     return offset
 
 
 def promotion_offset_remove(*, actor: User, offset: PromotionOffset) -> None:
     """Stop drafting at this offset; posts already drafted for it are kept."""
     with transaction.atomic():
-        audit_record(actor=actor, council=offset.council, action="meetings.offset_removed", obj=offset,
-                     before=snapshot(offset, ["days_before", "at_time", "template"]))
+        audit_record(
+            actor=actor,
+            council=offset.council,
+            action="meetings.offset_removed",
+            obj=offset,
+            before=snapshot(offset, ["days_before", "at_time", "template"]),
+        )
         offset.delete()
 
 
@@ -145,8 +182,12 @@ def promotion_author(*, council: Council, actor: User | None) -> User | None:
     """Who the drafts are written as: the person acting if they may draft, else the first communications officer."""
     if actor is not None and Perm.DRAFT_POSTS in perms_in(actor, council):
         return actor
-    first = (Membership.objects.filter(council=council, role=Role.COMMS, user__is_active=True)
-             .select_related("user").order_by("created_at", "pk").first())
+    first = (
+        Membership.objects.filter(council=council, role=Role.COMMS, user__is_active=True)
+        .select_related("user")
+        .order_by("created_at", "pk")
+        .first()
+    )
     return first.user if first is not None else None
 
 
@@ -185,11 +226,18 @@ def meeting_promotions_draft(*, meeting: Meeting, author: User | None, now: dt.d
             continue
         try:
             with transaction.atomic():
-                post = post_create_draft(author=author, council=council, text=promotion.promotion_text(offset, meeting),
-                                         channels=channels, scheduled_for=slot, source=f"meeting:{meeting.pk}",
-                                         link=meeting.agenda_url)
-                Promotion.objects.create(meeting=meeting, offset=offset, post=post,
-                                         drafted_for=promotion.meeting_fingerprint(meeting))
+                post = post_create_draft(
+                    author=author,
+                    council=council,
+                    text=promotion.promotion_text(offset, meeting),
+                    channels=channels,
+                    scheduled_for=slot,
+                    source=f"meeting:{meeting.pk}",
+                    link=meeting.agenda_url,
+                )
+                Promotion.objects.create(
+                    meeting=meeting, offset=offset, post=post, drafted_for=promotion.meeting_fingerprint(meeting)
+                )
         except IntegrityError:
             continue  # another run drafted this one first
         except ValidationError as exc:
@@ -212,9 +260,17 @@ def _refresh_drafts(meeting: Meeting, now: dt.datetime) -> list[str]:
             continue
         channels = [t.channel for t in post.targets.select_related("channel")]
         try:
-            post_update_draft(actor=post.author, post=post, text=promotion.promotion_text(item.offset, meeting),
-                              channels=channels, scheduled_for=slot, link=meeting.agenda_url,
-                              campaign=post.campaign, service=post.service, language=post.language)
+            post_update_draft(
+                actor=post.author,
+                post=post,
+                text=promotion.promotion_text(item.offset, meeting),
+                channels=channels,
+                scheduled_for=slot,
+                link=meeting.agenda_url,
+                campaign=post.campaign,
+                service=post.service,
+                language=post.language,
+            )
         except (ValidationError, PermissionDenied) as exc:
             notes.append(f"{meeting}: could not update a draft: {exc}")
             continue
@@ -229,7 +285,9 @@ def _cancel_promotions(meeting: Meeting, actor: User | None, reason: str) -> int
         post = item.post
         if post.status == Post.Status.CANCELLED or not post.targets.filter(status__in=UNSENT).exists():
             continue
-        may = actor is not None and (actor.pk == post.author_id or Perm.APPROVE_POSTS in perms_in(actor, meeting.council))
+        may = actor is not None and (
+            actor.pk == post.author_id or Perm.APPROVE_POSTS in perms_in(actor, meeting.council)
+        )
         try:
             post_cancel(actor=actor if may and actor is not None else post.author, post=post, reason=reason)
         except (ValidationError, PermissionDenied):
@@ -256,14 +314,22 @@ class ImportOutcome:
         parts = [f"{self.created} added", f"{self.updated} changed", f"{self.unchanged} unchanged"]
         if self.cancelled:
             parts.append(f"{self.cancelled} cancelled")
-        text = f"Meetings imported: {', '.join(parts)}. {self.drafts} promotional post{'s' if self.drafts != 1 else ''} drafted"
+        posts = "post" if self.drafts == 1 else "posts"
+        text = f"Meetings imported: {', '.join(parts)}. {self.drafts} promotional {posts} drafted"
         if self.drafts_cancelled:
             text += f", {self.drafts_cancelled} cancelled"
         return text + "."
 
 
-def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult, source: str,
-                    now: dt.datetime | None = None, keep_feed_url: str = "") -> ImportOutcome:
+def meetings_import(
+    *,
+    actor: User | None,
+    council: Council,
+    parsed: ParseResult,
+    source: str,
+    now: dt.datetime | None = None,
+    keep_feed_url: str = "",
+) -> ImportOutcome:
     """Save every parsed meeting (matched by UID, or committee and date), or none when any row is bad.
 
     Then drafts the missing promotional posts (by the importer if they may draft, else the first
@@ -283,15 +349,26 @@ def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult
         for row in parsed.meetings:
             meeting = meeting_matching(council=council, parsed=row)
             # In UTC, as the database gives them back, so an unchanged meeting compares equal.
-            fields: dict[str, Any] = {"committee": row.committee, "starts_at": row.starts_at.astimezone(dt.UTC),
-                                      "ends_at": row.ends_at.astimezone(dt.UTC) if row.ends_at else None,
-                                      "venue": row.venue, "agenda_url": row.agenda_url, "cancelled": row.cancelled}
+            fields: dict[str, Any] = {
+                "committee": row.committee,
+                "starts_at": row.starts_at.astimezone(dt.UTC),
+                "ends_at": row.ends_at.astimezone(dt.UTC) if row.ends_at else None,
+                "venue": row.venue,
+                "agenda_url": row.agenda_url,
+                "cancelled": row.cancelled,
+            }
             if row.uid:
                 fields["uid"] = row.uid
             if meeting is None:
                 meeting = Meeting.objects.create(council=council, source=source, imported_by=actor, **fields)
-                audit_record(actor=actor, council=council, action="meeting.created", obj=meeting,
-                             after=snapshot(meeting, MEETING_AUDITED), reason=f"Imported from {source}")
+                audit_record(
+                    actor=actor,
+                    council=council,
+                    action="meeting.created",
+                    obj=meeting,
+                    after=snapshot(meeting, MEETING_AUDITED),
+                    reason=f"Imported from {source}",
+                )
                 outcome.created += 1
                 outcome.cancelled += int(meeting.cancelled)
                 continue
@@ -313,18 +390,41 @@ def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult
             else:
                 action = "meeting.updated"
                 changed.append(meeting)
-            audit_record(actor=actor, council=council, action=action, obj=meeting, before=before, after=after,
-                         reason=f"Imported from {source}")
+            audit_record(
+                actor=actor,
+                council=council,
+                action=action,
+                obj=meeting,
+                before=before,
+                after=after,
+                reason=f"Imported from {source}",
+            )
             outcome.updated += 1
         outcome.cancelled += len(newly_cancelled)
-        audit_record(actor=actor, council=council, action="meetings.imported", object_type="meetings.import",
-                     after={"source": source, "rows": len(parsed.meetings), "created": outcome.created,
-                            "updated": outcome.updated, "unchanged": outcome.unchanged})
+        audit_record(
+            actor=actor,
+            council=council,
+            action="meetings.imported",
+            object_type="meetings.import",
+            after={
+                "source": source,
+                "rows": len(parsed.meetings),
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+            },
+        )
         if keep_feed_url:
             settings_row = MeetingSettings.objects.select_for_update().get(pk=meeting_settings_get(council=council).pk)
             if settings_row.feed_url != keep_feed_url:
-                audit_record(actor=actor, council=council, action="meetings.settings_changed", obj=settings_row,
-                             before={"feed_url": settings_row.feed_url}, after={"feed_url": keep_feed_url})
+                audit_record(
+                    actor=actor,
+                    council=council,
+                    action="meetings.settings_changed",
+                    obj=settings_row,
+                    before={"feed_url": settings_row.feed_url},
+                    after={"feed_url": keep_feed_url},
+                )
                 settings_row.feed_url = keep_feed_url
             settings_row.feed_ok_at = settings_row.feed_checked_at = now
             settings_row.feed_error = ""
@@ -335,7 +435,8 @@ def meetings_import(*, actor: User | None, council: Council, parsed: ParseResult
             meeting.promotions.exclude(post__targets__status__in=live).delete()
     for meeting in newly_cancelled:
         outcome.drafts_cancelled += _cancel_promotions(
-            meeting, actor, f"{meeting.committee} on {promotion.date_label(meeting.starts_at)} was cancelled.")
+            meeting, actor, f"{meeting.committee} on {promotion.date_label(meeting.starts_at)} was cancelled."
+        )
     for meeting in changed:
         outcome.notes += _refresh_drafts(meeting, now)
     author = promotion_author(council=council, actor=actor)
@@ -366,10 +467,12 @@ def meetings_feed_refresh(*, council: Council, now: dt.datetime | None = None) -
             outcome = meetings_import(actor=None, council=council, parsed=parsed, source=Meeting.Source.FEED, now=now)
         else:
             # Whole-file problems may quote what the server sent: named, never repeated.
-            shown = "; ".join(f"row {row}: {problem}" if row else problem.split(":")[0] + "."
-                              for row, problem in parsed.errors[:5])
+            shown = "; ".join(
+                f"row {row}: {problem}" if row else problem.split(":")[0] + "." for row, problem in parsed.errors[:5]
+            )
             more = len(parsed.errors) - 5
             error = f"The feed was not imported: {shown}{f' (and {more} more)' if more > 0 else ''}"
     MeetingSettings.objects.filter(pk=settings_row.pk).update(
-        feed_checked_at=now, feed_error=error[:2000], **({"feed_ok_at": now} if outcome is not None else {}))
+        feed_checked_at=now, feed_error=error[:2000], **({"feed_ok_at": now} if outcome is not None else {})
+    )
     return outcome

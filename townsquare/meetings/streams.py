@@ -1,7 +1,6 @@
 """Live streams of meetings: planned, agreed by a named person, announced, live, finished, with their
 viewing figures; every change audited."""
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +28,18 @@ if TYPE_CHECKING:
     from townsquare.councils.models import Council
 
 MEETING_AUDITED = ["committee", "starts_at", "ends_at", "venue", "agenda_url", "cancelled", "uid", "source"]
-STREAM_AUDITED = ["agenda_item", "platform", "channel_id", "stream_url", "status", "agreed_by_id", "agreed_by_name",
-                  "agreed_by_role", "agreed_on", "notes"]
+STREAM_AUDITED = [
+    "agenda_item",
+    "platform",
+    "channel_id",
+    "stream_url",
+    "status",
+    "agreed_by_id",
+    "agreed_by_name",
+    "agreed_by_role",
+    "agreed_on",
+    "notes",
+]
 UNSENT = [PostTarget.Status.DRAFT, PostTarget.Status.AWAITING_APPROVAL, PostTarget.Status.SCHEDULED]
 
 
@@ -53,8 +62,16 @@ def _check_channel(council: Council, channel: Channel | None, platform: str) -> 
     return platform
 
 
-def live_stream_create(*, actor: User, meeting: Meeting, agenda_item: str, platform: str = "",
-                       channel: Channel | None = None, stream_url: str = "", notes: str = "") -> LiveStream:
+def live_stream_create(
+    *,
+    actor: User,
+    meeting: Meeting,
+    agenda_item: str,
+    platform: str = "",
+    channel: Channel | None = None,
+    stream_url: str = "",
+    notes: str = "",
+) -> LiveStream:
     council = meeting.council
     agenda_item = agenda_item.strip()
     if not agenda_item:
@@ -63,16 +80,32 @@ def live_stream_create(*, actor: User, meeting: Meeting, agenda_item: str, platf
         raise ValidationError("The meeting is cancelled.")
     platform = _check_channel(council, channel, platform)
     with transaction.atomic():
-        stream = LiveStream.objects.create(council=council, meeting=meeting, agenda_item=agenda_item,
-                                           platform=platform, channel=channel, stream_url=stream_url.strip(),
-                                           notes=notes.strip(), created_by=actor)
-        audit_record(actor=actor, council=council, action="live_stream.created", obj=stream,
-                     after=_stream_state(stream))
+        stream = LiveStream.objects.create(
+            council=council,
+            meeting=meeting,
+            agenda_item=agenda_item,
+            platform=platform,
+            channel=channel,
+            stream_url=stream_url.strip(),
+            notes=notes.strip(),
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor, council=council, action="live_stream.created", obj=stream, after=_stream_state(stream)
+        )
     return stream
 
 
-def live_stream_update(*, actor: User, stream: LiveStream, agenda_item: str, platform: str = "",
-                       channel: Channel | None = None, stream_url: str = "", notes: str = "") -> LiveStream:
+def live_stream_update(
+    *,
+    actor: User,
+    stream: LiveStream,
+    agenda_item: str,
+    platform: str = "",
+    channel: Channel | None = None,
+    stream_url: str = "",
+    notes: str = "",
+) -> LiveStream:
     """Change the details; a different agenda item needs the Portfolio Holder's agreement again."""
     agenda_item = agenda_item.strip()
     if not agenda_item:
@@ -95,13 +128,27 @@ def live_stream_update(*, actor: User, stream: LiveStream, agenda_item: str, pla
         stream.save()
         after = _stream_state(stream)
         if after != before:
-            audit_record(actor=actor, council=stream.council, action="live_stream.updated", obj=stream,
-                         before=before, after=after, reason=reason)
+            audit_record(
+                actor=actor,
+                council=stream.council,
+                action="live_stream.updated",
+                obj=stream,
+                before=before,
+                after=after,
+                reason=reason,
+            )
     return stream
 
 
-def live_stream_agree(*, actor: User, stream: LiveStream, agreed_on: dt.date, agreed_by: User | None = None,
-                      agreed_by_name: str = "", agreed_by_role: str = "") -> LiveStream:
+def live_stream_agree(
+    *,
+    actor: User,
+    stream: LiveStream,
+    agreed_on: dt.date,
+    agreed_by: User | None = None,
+    agreed_by_name: str = "",
+    agreed_by_role: str = "",
+) -> LiveStream:
     """Record who agreed the item (the Portfolio Holder) and when; the stream is then ready ("agreed")."""
     name, role = agreed_by_name.strip(), agreed_by_role.strip()
     problems = []
@@ -110,8 +157,10 @@ def live_stream_agree(*, actor: User, stream: LiveStream, agreed_on: dt.date, ag
     if agreed_by is None and name and not role:
         problems.append("Enter the role of the person who agreed the item, such as Portfolio Holder.")
     if agreed_by is not None and not people_who_may_agree(council=stream.council).filter(pk=agreed_by.pk).exists():
-        problems.append("Choose a councillor or an officer whose role lets them agree streaming, or enter the "
-                        "name and role of the person who agreed.")
+        problems.append(
+            "Choose a councillor or an officer whose role lets them agree streaming, or enter the "
+            "name and role of the person who agreed."
+        )
     if agreed_on > timezone.localdate():
         problems.append("The date agreed cannot be in the future.")
     if problems:
@@ -128,8 +177,15 @@ def live_stream_agree(*, actor: User, stream: LiveStream, agreed_on: dt.date, ag
         stream.agreement_recorded_by = actor
         stream.status = LiveStream.Status.AGREED
         stream.save()
-        audit_record(actor=actor, council=stream.council, action="live_stream.agreed", obj=stream, before=before,
-                     after=_stream_state(stream), reason=f"Agreed by {stream.agreed_by_label} on {agreed_on:%-d %B %Y}")
+        audit_record(
+            actor=actor,
+            council=stream.council,
+            action="live_stream.agreed",
+            obj=stream,
+            before=before,
+            after=_stream_state(stream),
+            reason=f"Agreed by {stream.agreed_by_label} on {agreed_on:%-d %B %Y}",
+        )
     return stream
 
 
@@ -153,8 +209,10 @@ def _check_meeting_time(stream: LiveStream, status: str) -> None:
     if status == LiveStream.Status.LIVE and now < starts - LIVE_FROM_BEFORE_MEETING:
         raise ValidationError(f"The meeting starts at {when}: the stream can be marked live from an hour before.")
     if status == LiveStream.Status.FINISHED and now < starts:
-        raise ValidationError(f"The meeting starts at {when}: the stream can be marked finished only after it has "
-                              "started. Cancel the stream if it will not happen.")
+        raise ValidationError(
+            f"The meeting starts at {when}: the stream can be marked finished only after it has "
+            "started. Cancel the stream if it will not happen."
+        )
 
 
 def live_stream_set_status(*, actor: User, stream: LiveStream, status: str, reason: str = "") -> LiveStream:
@@ -164,8 +222,10 @@ def live_stream_set_status(*, actor: User, stream: LiveStream, status: str, reas
         if status == stream.status:
             return stream
         if status not in NEXT_STATUS.get(stream.status, set()):
-            raise ValidationError(f"A stream that is {stream.get_status_display().lower()} cannot become "
-                                  f"{LiveStream.Status(status).label.lower()}.")
+            raise ValidationError(
+                f"A stream that is {stream.get_status_display().lower()} cannot become "
+                f"{LiveStream.Status(status).label.lower()}."
+            )
         needs_agreement = status in (LiveStream.Status.AGREED, LiveStream.Status.LIVE, LiveStream.Status.FINISHED)
         if needs_agreement and not stream.agreed:
             raise ValidationError("Record who agreed the item (the Portfolio Holder) and when, first.")
@@ -177,13 +237,21 @@ def live_stream_set_status(*, actor: User, stream: LiveStream, status: str, reas
         if status == LiveStream.Status.PLANNED and stream.agreed:
             stream.status = LiveStream.Status.AGREED  # reinstated: the recorded agreement still stands
         stream.save()
-        audit_record(actor=actor, council=stream.council, action=f"live_stream.{stream.status}", obj=stream,
-                     before=before, after=_stream_state(stream), reason=reason.strip())
+        audit_record(
+            actor=actor,
+            council=stream.council,
+            action=f"live_stream.{stream.status}",
+            obj=stream,
+            before=before,
+            after=_stream_state(stream),
+            reason=reason.strip(),
+        )
     return stream
 
 
-def live_stream_announce(*, actor: User, stream: LiveStream, text: str, channels: Iterable[Channel],
-                         scheduled_for: dt.datetime | None) -> Post:
+def live_stream_announce(
+    *, actor: User, stream: LiveStream, text: str, channels: Iterable[Channel], scheduled_for: dt.datetime | None
+) -> Post:
     """Draft an announcement of the stream (it then goes for approval like any post) and link it."""
     if stream.status in (LiveStream.Status.FINISHED, LiveStream.Status.CANCELLED):
         raise ValidationError(f"The stream is {stream.get_status_display().lower()}: there is nothing to announce.")
@@ -198,17 +266,36 @@ def live_stream_announce(*, actor: User, stream: LiveStream, text: str, channels
     if author is None:
         raise ValidationError("The council has no communications officer to write the announcement as.")
     with transaction.atomic():
-        post = post_create_draft(author=author, council=stream.council, text=text, channels=chosen,
-                                 scheduled_for=scheduled_for, source=f"live_stream:{stream.pk}",
-                                 link=stream.stream_url)
+        post = post_create_draft(
+            author=author,
+            council=stream.council,
+            text=text,
+            channels=chosen,
+            scheduled_for=scheduled_for,
+            source=f"live_stream:{stream.pk}",
+            link=stream.stream_url,
+        )
         stream.announcements.add(post)
-        audit_record(actor=actor, council=stream.council, action="live_stream.announcement_drafted", obj=stream,
-                     after={"post_id": post.pk, "author_id": author.pk, "scheduled_for": scheduled_for})
+        audit_record(
+            actor=actor,
+            council=stream.council,
+            action="live_stream.announcement_drafted",
+            obj=stream,
+            after={"post_id": post.pk, "author_id": author.pk, "scheduled_for": scheduled_for},
+        )
     return post
 
 
-def viewing_figures_record(*, actor: User, stream: LiveStream, peak_concurrent_viewers: int, total_views: int,
-                           average_watch_seconds: int, source: str, read_on: dt.date) -> ViewingFigures:
+def viewing_figures_record(
+    *,
+    actor: User,
+    stream: LiveStream,
+    peak_concurrent_viewers: int,
+    total_views: int,
+    average_watch_seconds: int,
+    source: str,
+    read_on: dt.date,
+) -> ViewingFigures:
     """Figures copied from the platform after the stream; each reading is kept, the newest shown first."""
     source = source.strip()
     stream = LiveStream.objects.select_related("council", "meeting").get(pk=stream.pk)  # its current status
@@ -229,9 +316,21 @@ def viewing_figures_record(*, actor: User, stream: LiveStream, peak_concurrent_v
         raise ValidationError(problems)
     with transaction.atomic():
         figures = ViewingFigures.objects.create(
-            stream=stream, peak_concurrent_viewers=peak_concurrent_viewers, total_views=total_views,
-            average_watch_seconds=average_watch_seconds, source=source[:300], read_on=read_on, entered_by=actor)
-        audit_record(actor=actor, council=stream.council, action="live_stream.figures_recorded", obj=stream,
-                     after=snapshot(figures, ["peak_concurrent_viewers", "total_views", "average_watch_seconds",
-                                              "source", "read_on"]))
+            stream=stream,
+            peak_concurrent_viewers=peak_concurrent_viewers,
+            total_views=total_views,
+            average_watch_seconds=average_watch_seconds,
+            source=source[:300],
+            read_on=read_on,
+            entered_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            council=stream.council,
+            action="live_stream.figures_recorded",
+            obj=stream,
+            after=snapshot(
+                figures, ["peak_concurrent_viewers", "total_views", "average_watch_seconds", "source", "read_on"]
+            ),
+        )
     return figures

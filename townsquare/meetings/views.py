@@ -69,7 +69,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _service_errors(form: Any, exc: ValidationError | PermissionDenied, field: str | None = None) -> None:
-    for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
+    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
         form.add_error(field, message)
 
 
@@ -88,10 +88,18 @@ def meeting_list(request: HttpRequest, council: Council) -> HttpResponse:
     if committee not in committees:
         committee = ""
     meetings = meetings_list(council=council, when=when, committee=committee)[:500]
-    return render(request, "meetings/list.html", {
-        "meetings": meetings, "when": when, "committee": committee, "committees": committees,
-        "can_manage": MANAGE in _perms(request), "settings_row": MeetingSettings.objects.filter(council=council).first(),
-    })
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "meetings": meetings,
+            "when": when,
+            "committee": committee,
+            "committees": committees,
+            "can_manage": MANAGE in _perms(request),
+            "settings_row": MeetingSettings.objects.filter(council=council).first(),
+        },
+    )
 
 
 def _read_upload(form: UploadForm) -> tuple[str, ParseResult, str]:
@@ -113,13 +121,20 @@ def meeting_import(request: HttpRequest, council: Council) -> HttpResponse:
     """Read a feed or a file, show every meeting it holds, and save only when the person confirms."""
     settings_row = services.meeting_settings_get(council=council)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    feed_form = FeedForm(request.POST if action == "fetch" else None,
-                         initial={"feed_url": settings_row.feed_url, "keep": True})
-    upload_form = UploadForm(request.POST if action == "upload" else None, request.FILES if action == "upload" else None)
+    feed_form = FeedForm(
+        request.POST if action == "fetch" else None, initial={"feed_url": settings_row.feed_url, "keep": True}
+    )
+    upload_form = UploadForm(
+        request.POST if action == "upload" else None, request.FILES if action == "upload" else None
+    )
     if action == "upload" and (refused := upload_refused(request, "file")):
         upload_form.fields["file"].error_messages["required"] = refused
-    context: dict[str, Any] = {"feed_form": feed_form, "upload_form": upload_form, "settings_row": settings_row,
-                               "columns": CSV_COLUMNS}
+    context: dict[str, Any] = {
+        "feed_form": feed_form,
+        "upload_form": upload_form,
+        "settings_row": settings_row,
+        "columns": CSV_COLUMNS,
+    }
     kind, parsed, text, source, feed_url, keep = "", None, "", "", "", False
     if action == "fetch" and feed_form.is_valid():
         feed_url, keep = feed_form.cleaned_data["feed_url"], feed_form.cleaned_data["keep"]
@@ -144,8 +159,13 @@ def meeting_import(request: HttpRequest, council: Council) -> HttpResponse:
         parsed = parse_ics(content) if kind == "ics" else parse_csv(content)
         if parsed.ok:
             try:
-                outcome = services.meetings_import(actor=_user(request), council=council, parsed=parsed,
-                                                   source=source, keep_feed_url=feed_url if keep else "")
+                outcome = services.meetings_import(
+                    actor=_user(request),
+                    council=council,
+                    parsed=parsed,
+                    source=source,
+                    keep_feed_url=feed_url if keep else "",
+                )
             except ValidationError as exc:
                 context["problems"] = exc.messages
             else:
@@ -154,8 +174,9 @@ def meeting_import(request: HttpRequest, council: Council) -> HttpResponse:
                     messages.warning(request, note)
                 return redirect("meetings:list", slug=council.slug)
     if parsed is not None:
-        context.update({"parsed": parsed, "kind": kind, "source": source, "content": text, "feed_url": feed_url,
-                        "keep": keep})
+        context.update(
+            {"parsed": parsed, "kind": kind, "source": source, "content": text, "feed_url": feed_url, "keep": keep}
+        )
         if parsed.ok:
             context["preview"] = import_preview(council=council, parsed=parsed)
     return render(request, "meetings/import.html", context)
@@ -167,12 +188,19 @@ def meeting_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespo
     meeting = meeting_with_related(council=council, pk=meeting.pk)
     rows = promotion_rows(meeting)
     perms = _perms(request)
-    return render(request, "meetings/detail.html", {
-        "meeting": meeting, "rows": rows, "streams": list(meeting.live_streams.all()),
-        "can_manage": MANAGE in perms, "read_posts": may_read_posts(perms),
-        "openable": post_visible_ids(user=request.user, council=council, perms=perms, posts=[r.post for r in rows]),
-        "is_upcoming": meeting.starts_at > timezone.now(),
-    })
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "streams": list(meeting.live_streams.all()),
+            "can_manage": MANAGE in perms,
+            "read_posts": may_read_posts(perms),
+            "openable": post_visible_ids(user=request.user, council=council, perms=perms, posts=[r.post for r in rows]),
+            "is_upcoming": meeting.starts_at > timezone.now(),
+        },
+    )
 
 
 @require_POST
@@ -183,8 +211,10 @@ def meeting_draft(request: HttpRequest, council: Council, pk: int) -> HttpRespon
     author = services.promotion_author(council=council, actor=_user(request))
     outcome = services.meeting_promotions_draft(meeting=meeting, author=author)
     if outcome.created:
-        messages.success(request, f"{len(outcome.created)} promotional post{'s' if len(outcome.created) != 1 else ''} "
-                                  "drafted for approval.")
+        messages.success(
+            request,
+            f"{len(outcome.created)} promotional post{'s' if len(outcome.created) != 1 else ''} drafted for approval.",
+        )
     for note in outcome.notes:
         messages.warning(request, note)
     if not outcome.created and not outcome.notes:
@@ -199,15 +229,20 @@ def meeting_draft(request: HttpRequest, council: Council, pk: int) -> HttpRespon
 def meeting_settings(request: HttpRequest, council: Council) -> HttpResponse:
     settings_row = services.meeting_settings_get(council=council)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    settings_form = SettingsForm(request.POST if action == "settings" else None, channels=_channels(council),
-                                 initial={"feed_url": settings_row.feed_url,
-                                          "default_channels": list(settings_row.default_channels.all())})
+    settings_form = SettingsForm(
+        request.POST if action == "settings" else None,
+        channels=_channels(council),
+        initial={"feed_url": settings_row.feed_url, "default_channels": list(settings_row.default_channels.all())},
+    )
     offset_form = OffsetForm(request.POST if action == "offset" else None)
     if action == "settings" and settings_form.is_valid():
         try:
-            services.meeting_settings_update(actor=_user(request), council=council,
-                                             feed_url=settings_form.cleaned_data["feed_url"],
-                                             default_channels=settings_form.cleaned_data["default_channels"])
+            services.meeting_settings_update(
+                actor=_user(request),
+                council=council,
+                feed_url=settings_form.cleaned_data["feed_url"],
+                default_channels=settings_form.cleaned_data["default_channels"],
+            )
         except ValidationError as exc:
             _service_errors(settings_form, exc)
         else:
@@ -216,18 +251,31 @@ def meeting_settings(request: HttpRequest, council: Council) -> HttpResponse:
     if action == "offset" and offset_form.is_valid():
         data = offset_form.cleaned_data
         try:
-            services.promotion_offset_save(actor=_user(request), council=council, days_before=data["days_before"],
-                                           at_time=data["at_time"], template=data["template"])
+            services.promotion_offset_save(
+                actor=_user(request),
+                council=council,
+                days_before=data["days_before"],
+                at_time=data["at_time"],
+                template=data["template"],
+            )
         except ValidationError as exc:
             _service_errors(offset_form, exc)
         else:
-            messages.success(request, "Promotional post added. Upcoming meetings get it at the next import or "
-                                      "within the hour.")
+            messages.success(
+                request, "Promotional post added. Upcoming meetings get it at the next import or within the hour."
+            )
             return redirect("meetings:settings", slug=council.slug)
-    return render(request, "meetings/settings.html", {
-        "settings_form": settings_form, "offset_form": offset_form, "settings_row": settings_row,
-        "offsets": PromotionOffset.objects.filter(council=council), "placeholders": promotion.PLACEHOLDERS,
-    })
+    return render(
+        request,
+        "meetings/settings.html",
+        {
+            "settings_form": settings_form,
+            "offset_form": offset_form,
+            "settings_row": settings_row,
+            "offsets": PromotionOffset.objects.filter(council=council),
+            "placeholders": promotion.PLACEHOLDERS,
+        },
+    )
 
 
 @council_view(MANAGE)
@@ -237,14 +285,21 @@ def offset_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
         services.promotion_offset_remove(actor=_user(request), offset=offset)
         messages.success(request, f"Promotional post {offset} removed. Posts already drafted are kept.")
         return redirect("meetings:settings", slug=council.slug)
-    form = OffsetForm(request.POST or None, initial={"days_before": offset.days_before, "at_time": offset.at_time,
-                                                     "template": offset.template})
+    form = OffsetForm(
+        request.POST or None,
+        initial={"days_before": offset.days_before, "at_time": offset.at_time, "template": offset.template},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.promotion_offset_save(actor=_user(request), council=council, offset=offset,
-                                           days_before=data["days_before"], at_time=data["at_time"],
-                                           template=data["template"])
+            services.promotion_offset_save(
+                actor=_user(request),
+                council=council,
+                offset=offset,
+                days_before=data["days_before"],
+                at_time=data["at_time"],
+                template=data["template"],
+            )
         except ValidationError as exc:
             _service_errors(form, exc)
         else:
@@ -262,8 +317,11 @@ def _stream(council: Council, pk: int) -> LiveStream:
 
 @council_view(VIEW)
 def stream_list(request: HttpRequest, council: Council) -> HttpResponse:
-    return render(request, "meetings/streams.html", {"streams": streams_of(council=council)[:200],
-                                                      "can_manage": MANAGE in _perms(request)})
+    return render(
+        request,
+        "meetings/streams.html",
+        {"streams": streams_of(council=council)[:200], "can_manage": MANAGE in _perms(request)},
+    )
 
 
 @council_view(VIEW)
@@ -271,31 +329,47 @@ def stream_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespon
     stream = _stream(council, pk)
     perms = _perms(request)
     announcements = list(stream.announcements.all())
-    choices = [(s, LiveStream.Status(s).label) for s in streams.NEXT_STATUS.get(stream.status, set())
-               if s != LiveStream.Status.AGREED]
+    choices = [
+        (s, LiveStream.Status(s).label)
+        for s in streams.NEXT_STATUS.get(stream.status, set())
+        if s != LiveStream.Status.AGREED
+    ]
     order = [s.value for s in LiveStream.Status]
     choices.sort(key=lambda c: order.index(c[0]))
-    return render(request, "meetings/stream.html", {
-        "stream": stream, "figures": list(stream.figures.all()), "announcements": announcements,
-        "can_manage": MANAGE in perms, "read_posts": may_read_posts(perms),
-        "openable": post_visible_ids(user=request.user, council=council, perms=perms, posts=announcements),
-        "status_form": StatusForm(choices=choices) if choices else None,
-    })
+    return render(
+        request,
+        "meetings/stream.html",
+        {
+            "stream": stream,
+            "figures": list(stream.figures.all()),
+            "announcements": announcements,
+            "can_manage": MANAGE in perms,
+            "read_posts": may_read_posts(perms),
+            "openable": post_visible_ids(user=request.user, council=council, perms=perms, posts=announcements),
+            "status_form": StatusForm(choices=choices) if choices else None,
+        },
+    )
 
 
 @council_view(MANAGE)
 def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
     meetings = Meeting.objects.filter(council=council, cancelled=False).order_by("starts_at")
     chosen = request.GET.get("meeting", "")
-    form = NewStreamForm(request.POST or None, channels=_channels(council), meetings=meetings,
-                         initial={"meeting": parse_id(chosen)})
+    form = NewStreamForm(
+        request.POST or None, channels=_channels(council), meetings=meetings, initial={"meeting": parse_id(chosen)}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             stream = streams.live_stream_create(
-                actor=_user(request), meeting=data["meeting"], agenda_item=data["agenda_item"],
-                platform=data.get("platform") or "", channel=data.get("channel"), stream_url=data.get("stream_url") or "",
-                notes=data.get("notes") or "")
+                actor=_user(request),
+                meeting=data["meeting"],
+                agenda_item=data["agenda_item"],
+                platform=data.get("platform") or "",
+                channel=data.get("channel"),
+                stream_url=data.get("stream_url") or "",
+                notes=data.get("notes") or "",
+            )
         except ValidationError as exc:
             _service_errors(form, exc)
         else:
@@ -307,23 +381,38 @@ def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
 @council_view(MANAGE)
 def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     stream = _stream(council, pk)
-    form = StreamForm(request.POST or None, channels=_channels(council), initial={
-        "agenda_item": stream.agenda_item, "channel": stream.channel_id, "platform": stream.platform,
-        "stream_url": stream.stream_url, "notes": stream.notes})
+    form = StreamForm(
+        request.POST or None,
+        channels=_channels(council),
+        initial={
+            "agenda_item": stream.agenda_item,
+            "channel": stream.channel_id,
+            "platform": stream.platform,
+            "stream_url": stream.stream_url,
+            "notes": stream.notes,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         was_agreed = stream.agreed
         try:
             stream = streams.live_stream_update(
-                actor=_user(request), stream=stream, agenda_item=data["agenda_item"], platform=data.get("platform") or "",
-                channel=data.get("channel"), stream_url=data.get("stream_url") or "", notes=data.get("notes") or "")
+                actor=_user(request),
+                stream=stream,
+                agenda_item=data["agenda_item"],
+                platform=data.get("platform") or "",
+                channel=data.get("channel"),
+                stream_url=data.get("stream_url") or "",
+                notes=data.get("notes") or "",
+            )
         except ValidationError as exc:
             _service_errors(form, exc)
         else:
             messages.success(request, "Live stream saved.")
             if was_agreed and not stream.agreed:
-                messages.warning(request, "The agenda item changed, so the agreement was cleared: record who agreed "
-                                          "the new item.")
+                messages.warning(
+                    request, "The agenda item changed, so the agreement was cleared: record who agreed the new item."
+                )
             return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
     return render(request, "meetings/stream_form.html", {"form": form, "stream": stream})
 
@@ -332,16 +421,27 @@ def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
 def stream_agree(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     stream = _stream(council, pk)
     people = people_who_may_agree(council=council)
-    form = AgreeForm(request.POST or None, people=people, initial={
-        "agreed_by": stream.agreed_by_id, "agreed_by_name": stream.agreed_by_name,
-        "agreed_by_role": stream.agreed_by_role if stream.agreed_by_id is None else "",
-        "agreed_on": stream.agreed_on or timezone.localdate()})
+    form = AgreeForm(
+        request.POST or None,
+        people=people,
+        initial={
+            "agreed_by": stream.agreed_by_id,
+            "agreed_by_name": stream.agreed_by_name,
+            "agreed_by_role": stream.agreed_by_role if stream.agreed_by_id is None else "",
+            "agreed_on": stream.agreed_on or timezone.localdate(),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            streams.live_stream_agree(actor=_user(request), stream=stream, agreed_on=data["agreed_on"],
-                                       agreed_by=data.get("agreed_by"), agreed_by_name=data.get("agreed_by_name") or "",
-                                       agreed_by_role=data.get("agreed_by_role") or "")
+            streams.live_stream_agree(
+                actor=_user(request),
+                stream=stream,
+                agreed_on=data["agreed_on"],
+                agreed_by=data.get("agreed_by"),
+                agreed_by_name=data.get("agreed_by_name") or "",
+                agreed_by_role=data.get("agreed_by_role") or "",
+            )
         except ValidationError as exc:
             _service_errors(form, exc)
         else:
@@ -359,8 +459,9 @@ def stream_status(request: HttpRequest, council: Council, pk: int) -> HttpRespon
         messages.error(request, "Choose the new status.")
         return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
     try:
-        stream = streams.live_stream_set_status(actor=_user(request), stream=stream, status=status,
-                                                 reason=request.POST.get("reason", "")[:1000])
+        stream = streams.live_stream_set_status(
+            actor=_user(request), stream=stream, status=status, reason=request.POST.get("reason", "")[:1000]
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -373,14 +474,21 @@ def stream_status(request: HttpRequest, council: Council, pk: int) -> HttpRespon
 def stream_announce(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     stream = _stream(council, pk)
     settings_row = services.meeting_settings_get(council=council)
-    initial = {"text": promotion.announcement_text(promotion.DEFAULT_ANNOUNCEMENT, stream),
-               "channels": [stream.channel] if stream.channel else list(settings_row.default_channels.all())}
+    initial = {
+        "text": promotion.announcement_text(promotion.DEFAULT_ANNOUNCEMENT, stream),
+        "channels": [stream.channel] if stream.channel else list(settings_row.default_channels.all()),
+    }
     form = AnnounceForm(request.POST or None, channels=_channels(council), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            post = streams.live_stream_announce(actor=_user(request), stream=stream, text=data["text"],
-                                                 channels=data["channels"], scheduled_for=data.get("scheduled_for"))
+            post = streams.live_stream_announce(
+                actor=_user(request),
+                stream=stream,
+                text=data["text"],
+                channels=data["channels"],
+                scheduled_for=data.get("scheduled_for"),
+            )
         except ValidationError as exc:
             _service_errors(form, exc)
         else:
@@ -397,9 +505,14 @@ def stream_figures(request: HttpRequest, council: Council, pk: int) -> HttpRespo
         data = form.cleaned_data
         try:
             streams.viewing_figures_record(
-                actor=_user(request), stream=stream, peak_concurrent_viewers=data["peak_concurrent_viewers"],
-                total_views=data["total_views"], average_watch_seconds=data["average_watch"], source=data["source"],
-                read_on=data["read_on"])
+                actor=_user(request),
+                stream=stream,
+                peak_concurrent_viewers=data["peak_concurrent_viewers"],
+                total_views=data["total_views"],
+                average_watch_seconds=data["average_watch"],
+                source=data["source"],
+                read_on=data["read_on"],
+            )
         except ValidationError as exc:
             _service_errors(form, exc)
         else:

@@ -157,9 +157,7 @@ def _host_of(url: str, *, sandbox: bool = False) -> tuple[str, str, int]:
     return scheme, host, port
 
 
-def resolve_checked(
-    host: str, port: int, *, plain_http: bool = False, sandbox: bool = False
-) -> list[tuple[Any, ...]]:
+def resolve_checked(host: str, port: int, *, plain_http: bool = False, sandbox: bool = False) -> list[tuple[Any, ...]]:
     """Every address ``host`` resolves to, if all of them may be reached; else ``AddressRefused``.
 
     ``sandbox``: a connector's own session, which may also reach the demo's sandbox origin itself.

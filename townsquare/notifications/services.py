@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def notify(*, users: Iterable[User], council: Council | None, message: str, url: str = "", kind: str = "",
-           email: bool = True) -> list[Notification]:
+def notify(
+    *, users: Iterable[User], council: Council | None, message: str, url: str = "", kind: str = "", email: bool = True
+) -> list[Notification]:
     """Record a notice for each person (once each) and email them when the transaction commits."""
     unique = {u.pk: u for u in users if u is not None and u.is_active}
     made = Notification.objects.bulk_create(

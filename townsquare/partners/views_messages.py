@@ -92,8 +92,7 @@ def _submit_and_show(request: HttpRequest, group: PostGroup) -> HttpResponse:
 def group(request: HttpRequest, pk: int) -> HttpResponse:
     found, posts = _visible_group(request, pk)
     rows = [
-        {"post": p, "council": p.council, "delivery": post_delivery(p), "targets": list(p.targets.all())}
-        for p in posts
+        {"post": p, "council": p.council, "delivery": post_delivery(p), "targets": list(p.targets.all())} for p in posts
     ]
     may_submit = found.author_id == request.user.pk and any(
         p.status in ("draft", "rejected", "returned") for p in posts

@@ -22,8 +22,9 @@ class ImageSerializer(serializers.Serializer):
 
 class CheckRequestSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=70000)
-    channels = serializers.ListField(child=serializers.CharField(), required=False, default=list,
-                                     help_text="Channel ids, handles or platform names")
+    channels = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list, help_text="Channel ids, handles or platform names"
+    )
     images = ImageSerializer(many=True, required=False, default=list)
     scheduled_for = serializers.DateTimeField(required=False, allow_null=True, default=None)
     is_reply = serializers.BooleanField(required=False, default=False)
@@ -50,8 +51,11 @@ class CheckResponseSerializer(serializers.Serializer):
 
 
 class PolicyCheckView(APIView):
-    @extend_schema(request=CheckRequestSerializer, responses=CheckResponseSerializer,
-                   summary="Check a draft against the council's policy rules")
+    @extend_schema(
+        request=CheckRequestSerializer,
+        responses=CheckResponseSerializer,
+        summary="Check a draft against the council's policy rules",
+    )
     def post(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_COUNCIL)
         incoming = CheckRequestSerializer(data=request.data)
@@ -61,7 +65,12 @@ class PolicyCheckView(APIView):
             channels = channels_resolve(council=council, given=list(data["channels"]))
         except LookupError as exc:
             return Response({"channels": [exc.args[0]]}, status=status.HTTP_400_BAD_REQUEST)
-        result = check_draft(council=council, text=data["text"], channels=channels,
-                             images=[dict(i) for i in data["images"]], scheduled_for=data["scheduled_for"],
-                             is_reply=data["is_reply"])
+        result = check_draft(
+            council=council,
+            text=data["text"],
+            channels=channels,
+            images=[dict(i) for i in data["images"]],
+            scheduled_for=data["scheduled_for"],
+            is_reply=data["is_reply"],
+        )
         return Response(result.as_dict())

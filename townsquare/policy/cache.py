@@ -64,7 +64,8 @@ def build(council: Council) -> CompiledPolicy:
     settings_map = {
         rule: (enabled, severity)
         for rule, enabled, severity in RuleSetting.objects.filter(council=council).values_list(
-            "rule", "enabled", "severity")
+            "rule", "enabled", "severity"
+        )
     }
     stored = dict(WordList.objects.filter(council=council).values_list("kind", "words"))
     words = {kind: parse_words(stored[kind]) if kind in stored else default_words(kind) for kind in ListKind.values}
@@ -72,17 +73,41 @@ def build(council: Council) -> CompiledPolicy:
     for election in Election.objects.filter(council=council):
         starts, ends = window_of(election)
         candidates = tuple(p.strip() for line in election.candidates.splitlines() for p in line.split(",") if p.strip())
-        elections.append(CompiledElection(election.pk, election.title, election.area, starts, ends, candidates,
-                                          scoped=election.scoped, places=tuple(election.places)))
+        elections.append(
+            CompiledElection(
+                election.pk,
+                election.title,
+                election.area,
+                starts,
+                ends,
+                candidates,
+                scoped=election.scoped,
+                places=tuple(election.places),
+            )
+        )
     referendums = []
     for referendum in Referendum.objects.filter(council=council):
         starts, ends = referendum_period_of(referendum)
-        referendums.append(CompiledReferendum(referendum.pk, referendum.question, referendum.poll_date, starts, ends,
-                                              scoped=referendum.scoped, places=tuple(referendum.places)))
+        referendums.append(
+            CompiledReferendum(
+                referendum.pk,
+                referendum.question,
+                referendum.poll_date,
+                starts,
+                ends,
+                scoped=referendum.scoped,
+                places=tuple(referendum.places),
+            )
+        )
     channel_places = {area.channel_id: area.ward_list for area in ChannelArea.objects.filter(council=council)}
-    return compile_policy(settings=settings_map, words=words, elections=elections,
-                          council_words=council_words(council), referendums=referendums,
-                          channel_places=channel_places)
+    return compile_policy(
+        settings=settings_map,
+        words=words,
+        elections=elections,
+        council_words=council_words(council),
+        referendums=referendums,
+        channel_places=channel_places,
+    )
 
 
 def compiled_policy(council: Council) -> CompiledPolicy:

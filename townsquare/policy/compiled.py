@@ -36,9 +36,15 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {
-            "rule": self.rule, "severity": self.severity, "start": self.start, "end": self.end,
-            "message": self.message, "source": self.source, "suggestion": self.suggestion,
-            "platform": self.platform, "image": self.image,
+            "rule": self.rule,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "source": self.source,
+            "suggestion": self.suggestion,
+            "platform": self.platform,
+            "image": self.image,
         }
         if self.channel_id is not None:
             found["channel_id"] = self.channel_id
@@ -55,8 +61,11 @@ class CheckResult:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "blocked": self.blocked, "forces_approval": self.forces_approval, "election": self.election,
-            "override_applied": self.override_applied, "findings": [f.as_dict() for f in self.findings],
+            "blocked": self.blocked,
+            "forces_approval": self.forces_approval,
+            "election": self.election,
+            "override_applied": self.override_applied,
+            "findings": [f.as_dict() for f in self.findings],
         }
 
 
@@ -135,8 +144,6 @@ def split_people(entries: Iterable[str]) -> list[str]:
     return found
 
 
-
-
 @dataclass
 class CompiledPolicy:
     """Everything the checks need for one council, built once (see ``cache.compiled_policy``)."""
@@ -181,8 +188,15 @@ def compile_policy(
     people = split_people(words.get(ListKind.CANDIDATES, []) + words.get(ListKind.COUNCILLORS, []))
     lists: dict[str, re.Pattern[str] | None] = {
         kind: terms_regex(words.get(kind, []))
-        for kind in (ListKind.PARTY_NAMES, ListKind.CONTROVERSIAL, ListKind.CONSULTATION, ListKind.CONFIDENTIAL,
-                     ListKind.PROFANITY, ListKind.ABUSE, ListKind.BLOCKED)
+        for kind in (
+            ListKind.PARTY_NAMES,
+            ListKind.CONTROVERSIAL,
+            ListKind.CONSULTATION,
+            ListKind.CONFIDENTIAL,
+            ListKind.PROFANITY,
+            ListKind.ABUSE,
+            ListKind.BLOCKED,
+        )
     }
     lists["people"] = terms_regex(people)
     handles = {p.lstrip("@").lower() for p in people if p.startswith("@")}
@@ -190,21 +204,30 @@ def compile_policy(
     for election in elections:
         handles |= {c.lstrip("@").lower() for c in election.candidates if c.startswith("@")}
     extra = [w.lower() for w in words.get(ListKind.HASHTAG_WORDS, []) + list(council_words) if w.isalpha()]
-    compiled = [replace(e, pattern=terms_regex(e.candidates), place_pattern=places_regex(e.places) if e.scoped else None)
-                for e in elections]
+    compiled = [
+        replace(e, pattern=terms_regex(e.candidates), place_pattern=places_regex(e.places) if e.scoped else None)
+        for e in elections
+    ]
     for kind in (ListKind.REFERENDUM_ISSUE, ListKind.REFERENDUM_EXEMPT):
         lists[kind] = terms_regex(words.get(kind, []))
     return CompiledPolicy(
-        enabled=enabled, severity=severity, lists=lists, politician_handles=frozenset(handles),
+        enabled=enabled,
+        severity=severity,
+        lists=lists,
+        politician_handles=frozenset(handles),
         # Council-wide elections first: when several windows hold a draft, theirs is the reason given.
         elections=tuple(sorted(compiled, key=lambda e: (e.scoped, e.starts_at))),
         allowed_contacts=frozenset(contact_key(c) for c in words.get(ListKind.ALLOWED_CONTACTS, [])),
         hashtag_words=tuple(dict.fromkeys([*extra, *HASHTAG_WORDS])),
-        referendums=tuple(sorted(
-            (replace(r, place_pattern=places_regex(r.places) if r.scoped else None) for r in referendums),
-            key=lambda r: (r.scoped, r.starts_at))),
-        channel_places={cid: frozenset(place_key(p) for p in served if p.strip())
-                        for cid, served in (channel_places or {}).items()},
+        referendums=tuple(
+            sorted(
+                (replace(r, place_pattern=places_regex(r.places) if r.scoped else None) for r in referendums),
+                key=lambda r: (r.scoped, r.starts_at),
+            )
+        ),
+        channel_places={
+            cid: frozenset(place_key(p) for p in served if p.strip()) for cid, served in (channel_places or {}).items()
+        },
     )
 
 

@@ -98,9 +98,13 @@ def _offensive(out: _Out, text: str) -> None:
     spans = [span for span in offensive_spans(text, limit=3) if span.weight > 0]
     start, end = (spans[0].start, spans[0].end) if spans else (0, len(text))
     words = ", ".join(f"“{span.text}”" for span in spans)
-    out.add("CC-02", start, end,
-            f"This reads as offensive or abusive: the language model scores it {score:.2f} of 1"
-            f"{', mostly for ' + words if words else ''}. Criticise policies, not people.")
+    out.add(
+        "CC-02",
+        start,
+        end,
+        f"This reads as offensive or abusive: the language model scores it {score:.2f} of 1"
+        f"{', mostly for ' + words if words else ''}. Criticise policies, not people.",
+    )
 
 
 def _check_always(out: _Out, p: CompiledPolicy, text: str) -> None:
@@ -112,34 +116,62 @@ def _check_always(out: _Out, p: CompiledPolicy, text: str) -> None:
             for m in pattern.finditer(text):
                 if (m.start(), m.end()) not in seen:
                     seen.add((m.start(), m.end()))
-                    out.add("PUB-02", m.start(), m.end(),
-                            f"“{m.group(0)}” could read as supporting or opposing a party. Council channels "
-                            "must never publish party-political material, at any time.")
+                    out.add(
+                        "PUB-02",
+                        m.start(),
+                        m.end(),
+                        f"“{m.group(0)}” could read as supporting or opposing a party. Council channels "
+                        "must never publish party-political material, at any time.",
+                    )
     if p.on("CC-04") and (pattern := p.lists[ListKind.CONFIDENTIAL]) is not None:
         for m in pattern.finditer(text):
             if CONFIDENTIAL_EXCEPTIONS_RE.match(text, m.end()):
                 continue  # "confidential advice", "confidential helpline": a service, not a marking
-            out.add("CC-04", m.start(), m.end(),
-                    f"“{m.group(0)}” marks confidential or exempt information, which must not be published.")
+            out.add(
+                "CC-04",
+                m.start(),
+                m.end(),
+                f"“{m.group(0)}” marks confidential or exempt information, which must not be published.",
+            )
     if p.on("CC-05"):
-        _list_matches(out, "CC-05", p.lists[ListKind.PROFANITY], text,
-                      "“{word}” is profanity: it could bring the council into disrepute.")
+        _list_matches(
+            out,
+            "CC-05",
+            p.lists[ListKind.PROFANITY],
+            text,
+            "“{word}” is profanity: it could bring the council into disrepute.",
+        )
     if p.on("CC-02"):
         listed = len(out.findings)
-        _list_matches(out, "CC-02", p.lists[ListKind.ABUSE], text,
-                      "“{word}” reads as a personal attack. Criticise policies, not people.")
+        _list_matches(
+            out,
+            "CC-02",
+            p.lists[ListKind.ABUSE],
+            text,
+            "“{word}” reads as a personal attack. Criticise policies, not people.",
+        )
         if len(out.findings) == listed:  # no listed word: the trained model may still hear the tone
             _offensive(out, text)
     if p.on("LOCAL-01"):
-        _list_matches(out, "LOCAL-01", p.lists[ListKind.BLOCKED], text,
-                      "“{word}” is on the council's blocked words list: this draft needs approval.")
+        _list_matches(
+            out,
+            "LOCAL-01",
+            p.lists[ListKind.BLOCKED],
+            text,
+            "“{word}” is on the council's blocked words list: this draft needs approval.",
+        )
 
 
 ChannelRef = tuple[int, str]  # a channel's id, and how findings name it
 
 
-def why_it_applies(p: CompiledPolicy, scope: CompiledElection | CompiledReferendum, name: str, text: str,
-                   channels: Sequence[ChannelRef]) -> str | None:
+def why_it_applies(
+    p: CompiledPolicy,
+    scope: CompiledElection | CompiledReferendum,
+    name: str,
+    text: str,
+    channels: Sequence[ChannelRef],
+) -> str | None:
     """PUB-12: the sentence saying why an election (or referendum) binds this draft, or None when it
     does not. A council-wide poll binds every post; an area-scoped one binds a post that goes to a
     channel serving its area, names one of its places, or names one of its candidates."""
@@ -160,18 +192,29 @@ def why_it_applies(p: CompiledPolicy, scope: CompiledElection | CompiledReferend
     return None
 
 
-def _check_election(out: _Out, p: CompiledPolicy, text: str, election: CompiledElection,
-                    override_note: str, why: str = "",
-                    campaign: tuple[str, dt.datetime] | None = None) -> None:
+def _check_election(
+    out: _Out,
+    p: CompiledPolicy,
+    text: str,
+    election: CompiledElection,
+    override_note: str,
+    why: str = "",
+    campaign: tuple[str, dt.datetime] | None = None,
+) -> None:
     period = f"the pre-election period for {election.title}"
     cap = Severity.INFO if override_note else None
     suffix = "".join(f" {part}" for part in (why, override_note) if part)
     if p.on("PUB-08") and campaign is not None and campaign[1] >= election.starts_at:
         name, created = campaign
-        out.add("PUB-08", 0, 0,
-                f"The campaign “{name}” was set up on {created.astimezone(election.starts_at.tzinfo):%-d %B %Y}, "
-                f"after the notice of election on {election.starts_at:%-d %B %Y}: no new significant campaigns "
-                f"during {period} unless they were planned before the election was called.{suffix}", cap=cap)
+        out.add(
+            "PUB-08",
+            0,
+            0,
+            f"The campaign “{name}” was set up on {created.astimezone(election.starts_at.tzinfo):%-d %B %Y}, "
+            f"after the notice of election on {election.starts_at:%-d %B %Y}: no new significant campaigns "
+            f"during {period} unless they were planned before the election was called.{suffix}",
+            cap=cap,
+        )
     named: set[tuple[int, int]] = set()
     if p.on("PUB-04"):
         for pattern in (p.lists["people"], election.pattern, POLITICIAN_TITLE_RE):
@@ -182,38 +225,68 @@ def _check_election(out: _Out, p: CompiledPolicy, text: str, election: CompiledE
                     continue
                 named.add((m.start(), m.end()))
                 kind = "Tagging" if m.group(0).startswith("@") else "Naming"
-                out.add("PUB-04", m.start(), m.end(),
-                        f"{kind} “{m.group(0)}”: candidates and politicians must not be named, tagged or "
-                        f"pictured during {period}.{suffix}", cap=cap)
+                out.add(
+                    "PUB-04",
+                    m.start(),
+                    m.end(),
+                    f"{kind} “{m.group(0)}”: candidates and politicians must not be named, tagged or "
+                    f"pictured during {period}.{suffix}",
+                    cap=cap,
+                )
     if p.on("PUB-05"):
         for m in QUOTE_ROLE_RE.finditer(text):
             lo, hi = max(0, m.start() - 120), min(len(text), m.end() + 120)
             said = SAID_RE.search(text, lo, hi)
             if said is None:
                 continue
-            out.add("PUB-05", min(m.start(), said.start()), max(m.end(), said.end()),
-                    f"This reads as quoting a councillor: no quotes from councillors during "
-                    f"{period}.{suffix}", cap=cap)
+            out.add(
+                "PUB-05",
+                min(m.start(), said.start()),
+                max(m.end(), said.end()),
+                f"This reads as quoting a councillor: no quotes from councillors during {period}.{suffix}",
+                cap=cap,
+            )
             break  # one quote finding is enough to stop the draft
     if p.on("PUB-06"):
         for m in RESHARE_RE.finditer(text):
             handle = m.group(1).lower()
             if handle in p.politician_handles or POLITICAL_HANDLE_RE.search(handle):
-                out.add("PUB-06", m.start(), m.end(),
-                        f"This reshares @{m.group(1)}, a party or politician: no shares of parties or politicians "
-                        f"during {period}.{suffix}", cap=cap)
+                out.add(
+                    "PUB-06",
+                    m.start(),
+                    m.end(),
+                    f"This reshares @{m.group(1)}, a party or politician: no shares of parties or politicians "
+                    f"during {period}.{suffix}",
+                    cap=cap,
+                )
     if p.on("PUB-07"):
-        _list_matches(out, "PUB-07", p.lists[ListKind.CONTROVERSIAL], text,
-                      "“{word}” is a politically controversial topic: take care during " + period + "." + suffix)
+        _list_matches(
+            out,
+            "PUB-07",
+            p.lists[ListKind.CONTROVERSIAL],
+            text,
+            "“{word}” is a politically controversial topic: take care during " + period + "." + suffix,
+        )
     if p.on("PUB-09") and not STATUTORY_RE.search(text):
-        _list_matches(out, "PUB-09", p.lists[ListKind.CONSULTATION], text,
-                      "“{word}”: no new non-statutory consultations during " + period
-                      + ". Say so in the text if this consultation is statutory." + suffix)
+        _list_matches(
+            out,
+            "PUB-09",
+            p.lists[ListKind.CONSULTATION],
+            text,
+            "“{word}”: no new non-statutory consultations during "
+            + period
+            + ". Say so in the text if this consultation is statutory."
+            + suffix,
+        )
     if p.on("PUB-10"):
         for m in RECORD_RE.finditer(text):
-            out.add("PUB-10", m.start(), m.end(),
-                    f"“{m.group(0)}” refers to the administration's record: avoid it during {period}.{suffix}",
-                    cap=cap)
+            out.add(
+                "PUB-10",
+                m.start(),
+                m.end(),
+                f"“{m.group(0)}” refers to the administration's record: avoid it during {period}.{suffix}",
+                cap=cap,
+            )
 
 
 def _check_referendum(out: _Out, p: CompiledPolicy, text: str, referendum: CompiledReferendum, why: str) -> None:
@@ -224,19 +297,30 @@ def _check_referendum(out: _Out, p: CompiledPolicy, text: str, referendum: Compi
         return
     exempt_pattern = p.lists.get(ListKind.REFERENDUM_EXEMPT)
     exempt = exempt_pattern.search(text) if exempt_pattern is not None else None
-    period = (f"the referendum period for “{referendum.question}” (the 28 days ending with polling day, "
-              f"{referendum.poll_date:%-d %B %Y})")
+    period = (
+        f"the referendum period for “{referendum.question}” (the 28 days ending with polling day, "
+        f"{referendum.poll_date:%-d %B %Y})"
+    )
     for m in issue.finditer(text):
         if exempt is not None:
-            out.add("PUB-13", m.start(), m.end(),
-                    f"“{m.group(0)}” is about the referendum question, but “{exempt.group(0)}” reads as information "
-                    f"about the poll or a press notice, which are exempt during {period}. Check it gives only "
-                    f"facts about voting, with no arguments on the question. {why}", cap=Severity.WARN)
+            out.add(
+                "PUB-13",
+                m.start(),
+                m.end(),
+                f"“{m.group(0)}” is about the referendum question, but “{exempt.group(0)}” reads as information "
+                f"about the poll or a press notice, which are exempt during {period}. Check it gives only "
+                f"facts about voting, with no arguments on the question. {why}",
+                cap=Severity.WARN,
+            )
         else:
-            out.add("PUB-13", m.start(), m.end(),
-                    f"“{m.group(0)}” is about the referendum question: during {period} the council must not "
-                    f"publish information, issues or arguments on it. Only information about the poll and "
-                    f"press notices are exempt. {why}")
+            out.add(
+                "PUB-13",
+                m.start(),
+                m.end(),
+                f"“{m.group(0)}” is about the referendum question: during {period} the council must not "
+                f"publish information, issues or arguments on it. Only information about the poll and "
+                f"press notices are exempt. {why}",
+            )
 
 
 def _personal_data(p: CompiledPolicy, text: str, is_reply: bool) -> list[tuple[int, int, str]]:
@@ -261,7 +345,7 @@ def _personal_data(p: CompiledPolicy, text: str, is_reply: bool) -> list[tuple[i
     if is_reply:
         for m in ADDRESS_RE.finditer(text):
             found.append((m.start(), m.end(), "a home address"))
-    return [f for f in found if contact_key(text[f[0]:f[1]]) not in p.allowed_contacts]
+    return [f for f in found if contact_key(text[f[0] : f[1]]) not in p.allowed_contacts]
 
 
 def _check_people(out: _Out, p: CompiledPolicy, text: str, is_reply: bool) -> None:
@@ -269,11 +353,17 @@ def _check_people(out: _Out, p: CompiledPolicy, text: str, is_reply: bool) -> No
     if reply_rule or p.on("DP-01"):
         for start, end, what in _personal_data(p, text, is_reply):
             if reply_rule:
-                out.add("DP-05", start, end, f"This public reply gives {what}. Move private matters to a direct "
-                        "message.")
+                out.add(
+                    "DP-05", start, end, f"This public reply gives {what}. Move private matters to a direct message."
+                )
             elif what != "a home address":
-                out.add("DP-01", start, end, f"This looks like {what}: residents' personal data needs a recorded "
-                        "lawful basis or consent. If it is the council's own, add it to the allowed contact details.")
+                out.add(
+                    "DP-01",
+                    start,
+                    end,
+                    f"This looks like {what}: residents' personal data needs a recorded "
+                    "lawful basis or consent. If it is the council's own, add it to the allowed contact details.",
+                )
     if p.on("DP-04"):
         flagged: set[int] = set()
         for ctx in CHILD_CONTEXT_RE.finditer(text):
@@ -281,9 +371,13 @@ def _check_people(out: _Out, p: CompiledPolicy, text: str, is_reply: bool) -> No
             for m in CAPITALISED_RE.finditer(text, lo, hi):
                 if m.group(0).lower() in FIRST_NAMES and m.start() not in flagged:
                     flagged.add(m.start())
-                    out.add("DP-04", m.start(), m.end(),
-                            f"“{m.group(0)}” looks like a child's name. Never give a child's name with their "
-                            "image, and avoid details that identify them, such as their school.")
+                    out.add(
+                        "DP-04",
+                        m.start(),
+                        m.end(),
+                        f"“{m.group(0)}” looks like a child's name. Never give a child's name with their "
+                        "image, and avoid details that identify them, such as their school.",
+                    )
 
 
 def _check_accessibility(out: _Out, p: CompiledPolicy, text: str, images: Sequence[dict[str, object]]) -> None:
@@ -291,15 +385,31 @@ def _check_accessibility(out: _Out, p: CompiledPolicy, text: str, images: Sequen
         for number, image in enumerate(images, start=1):
             alt = str(image.get("alt") or "").strip()
             if not alt:
-                out.add("AX-01", 0, 0, f"Image {number} has no alt text. Describe what it shows for people who "
-                        "cannot see it.", image=number)
+                out.add(
+                    "AX-01",
+                    0,
+                    0,
+                    f"Image {number} has no alt text. Describe what it shows for people who cannot see it.",
+                    image=number,
+                )
             elif ALT_FILENAME_RE.match(alt):
-                out.add("AX-01", 0, 0, f"Image {number}'s alt text “{alt}” looks like a file name. Describe what "
-                        "the image shows.", image=number)
+                out.add(
+                    "AX-01",
+                    0,
+                    0,
+                    f"Image {number}'s alt text “{alt}” looks like a file name. Describe what the image shows.",
+                    image=number,
+                )
             elif ALT_PREFIX_RE.match(alt):
-                out.add("AX-01", 0, 0, f"Image {number}'s alt text starts with “{ALT_PREFIX_RE.match(alt).group(0)}”"  # type: ignore[union-attr]
-                        ": screen readers already say it is an image. Start with what it shows.",
-                        cap=Severity.WARN, image=number)
+                out.add(
+                    "AX-01",
+                    0,
+                    0,
+                    f"Image {number}'s alt text starts with “{ALT_PREFIX_RE.match(alt).group(0)}”"  # type: ignore[union-attr]
+                    ": screen readers already say it is an image. Start with what it shows.",
+                    cap=Severity.WARN,
+                    image=number,
+                )
     tags = list(HASHTAG_RE.finditer(text))
     if p.on("AX-03") and tags:
         for m in tags:
@@ -308,50 +418,90 @@ def _check_accessibility(out: _Out, p: CompiledPolicy, text: str, images: Sequen
                 parts = split_run_together(tag.lower(), p.hashtag_words)
                 if len(parts) >= 2:
                     fixed = "#" + "".join(w.capitalize() for w in parts)
-                    out.add("AX-03", m.start(), m.end(), f"Write {m.group(0)} as {fixed}: capital letters let "
-                            "screen readers say each word.", suggestion=fixed)
+                    out.add(
+                        "AX-03",
+                        m.start(),
+                        m.end(),
+                        f"Write {m.group(0)} as {fixed}: capital letters let screen readers say each word.",
+                        suggestion=fixed,
+                    )
         for m in tags[MAX_HASHTAGS:]:
-            out.add("AX-03", m.start(), m.end(), f"Use at most {MAX_HASHTAGS} hashtags; {len(tags)} make the post "
-                    "hard to follow with a screen reader.")
+            out.add(
+                "AX-03",
+                m.start(),
+                m.end(),
+                f"Use at most {MAX_HASHTAGS} hashtags; {len(tags)} make the post hard to follow with a screen reader.",
+            )
         for m in tags[:MAX_HASHTAGS]:
-            rest = HASHTAG_RE.sub("", URL_RE.sub("", text[m.end():]))
+            rest = HASHTAG_RE.sub("", URL_RE.sub("", text[m.end() :]))
             if re.search(r"[A-Za-z]{2,}", rest):
-                out.add("AX-03", m.start(), m.end(), f"Put {m.group(0)} at the end of the post, not inside a "
-                        "sentence.", cap=Severity.INFO)
+                out.add(
+                    "AX-03",
+                    m.start(),
+                    m.end(),
+                    f"Put {m.group(0)} at the end of the post, not inside a sentence.",
+                    cap=Severity.INFO,
+                )
     if p.on("AX-04"):
         emojis = list(EMOJI_RE.finditer(text))
         seen: set[str] = set()
         for i, m in enumerate(emojis):
             symbol = m.group(0)
             if i >= MAX_EMOJIS:
-                out.add("AX-04", m.start(), m.end(), f"Use at most {MAX_EMOJIS} emojis: screen readers read each "
-                        "one's full name.")
+                out.add(
+                    "AX-04",
+                    m.start(),
+                    m.end(),
+                    f"Use at most {MAX_EMOJIS} emojis: screen readers read each one's full name.",
+                )
             elif symbol in seen:
                 out.add("AX-04", m.start(), m.end(), f"{symbol} is repeated: each one is read out in full.")
             line_start = text.rfind("\n", 0, m.start()) + 1
-            if not text[line_start:m.start()].strip():
-                out.add("AX-04", m.start(), m.end(), "Do not start a line with an emoji: it is read before the "
-                        "words and can be mistaken for a bullet.")
+            if not text[line_start : m.start()].strip():
+                out.add(
+                    "AX-04",
+                    m.start(),
+                    m.end(),
+                    "Do not start a line with an emoji: it is read before the words and can be mistaken for a bullet.",
+                )
             seen.add(symbol)
     if p.on("AX-05"):
         for m in SENTENCE_RE.finditer(text):
             count = len(WORD_RE.findall(m.group(0)))
             if count > MAX_SENTENCE_WORDS:
                 lead = len(m.group(0)) - len(m.group(0).lstrip())
-                out.add("AX-05", m.start() + lead, m.end(), f"This sentence has {count} words. Keep sentences to "
-                        f"{MAX_SENTENCE_WORDS} words or fewer.")
+                out.add(
+                    "AX-05",
+                    m.start() + lead,
+                    m.end(),
+                    f"This sentence has {count} words. Keep sentences to {MAX_SENTENCE_WORDS} words or fewer.",
+                )
     if p.on("AX-06"):
         links = list(URL_RE.finditer(text))
         for m in links[MAX_LINKS:]:
-            out.add("AX-06", m.start(), m.end(), f"Use one link per post; this one is link {len(links)}. "
-                    "Give each its own post or a web page.")
+            out.add(
+                "AX-06",
+                m.start(),
+                m.end(),
+                f"Use one link per post; this one is link {len(links)}. Give each its own post or a web page.",
+            )
         for m in CLICK_HERE_RE.finditer(text):
-            out.add("AX-06", m.start(), m.end(), f"“{m.group(0)}” does not say where the link goes. Say what people "
-                    "will find, like “Check your collection day”.")
+            out.add(
+                "AX-06",
+                m.start(),
+                m.end(),
+                f"“{m.group(0)}” does not say where the link goes. Say what people "
+                "will find, like “Check your collection day”.",
+            )
     if p.on("AX-08"):
         for m in FANCY_RE.finditer(text):
-            out.add("AX-08", m.start(), m.end(), "These are mathematical symbols styled as letters: screen readers "
-                    "read them out one by one or not at all. Use plain text.")
+            out.add(
+                "AX-08",
+                m.start(),
+                m.end(),
+                "These are mathematical symbols styled as letters: screen readers "
+                "read them out one by one or not at all. Use plain text.",
+            )
 
 
 def _check_welsh(out: _Out, text: str, has_language_pair: bool) -> None:
@@ -363,12 +513,18 @@ def _check_welsh(out: _Out, text: str, has_language_pair: bool) -> None:
     if not languages or len(languages) == 2 or has_language_pair:
         return
     missing = "Welsh" if languages == {"en"} else "English"
-    out.add("PUB-15", 0, len(text), f"There is no {missing} version of this post. Councils in Wales publish in "
-            "Welsh and English at the same time: add both, or link this post to its pair.")
+    out.add(
+        "PUB-15",
+        0,
+        len(text),
+        f"There is no {missing} version of this post. Councils in Wales publish in "
+        "Welsh and English at the same time: add both, or link this post to its pair.",
+    )
 
 
-def _check_platforms(out: _Out, p: CompiledPolicy, text: str, images: Sequence[dict[str, object]],
-                     targets: Sequence[Target]) -> None:
+def _check_platforms(
+    out: _Out, p: CompiledPolicy, text: str, images: Sequence[dict[str, object]], targets: Sequence[Target]
+) -> None:
     tag_count = len(HASHTAG_RE.findall(text)) if targets else 0
     for target in targets:
         rules = target.rules
@@ -376,34 +532,70 @@ def _check_platforms(out: _Out, p: CompiledPolicy, text: str, images: Sequence[d
             count, cut = overflow_at(text, rules)
             if cut is not None:
                 unit = "graphemes" if rules.counts == "graphemes" else "characters"
-                out.add("PLAT-01", cut, len(text), f"Too long for {target.label}: {count} of {rules.max_chars} "
-                        f"{unit}.", platform=target.label)
+                out.add(
+                    "PLAT-01",
+                    cut,
+                    len(text),
+                    f"Too long for {target.label}: {count} of {rules.max_chars} {unit}.",
+                    platform=target.label,
+                )
             else:
                 size, byte_cut = bytes_overflow_at(text, rules)
                 if byte_cut is not None:
-                    out.add("PLAT-01", byte_cut, len(text), f"Too long for {target.label}: {size:,} of "
-                            f"{rules.max_bytes:,} bytes. Emoji and letters with accents take several bytes each.",
-                            platform=target.label)
+                    out.add(
+                        "PLAT-01",
+                        byte_cut,
+                        len(text),
+                        f"Too long for {target.label}: {size:,} of "
+                        f"{rules.max_bytes:,} bytes. Emoji and letters with accents take several bytes each.",
+                        platform=target.label,
+                    )
         if p.on("PLAT-02"):
             if len(images) > rules.max_images:
-                out.add("PLAT-02", 0, 0, f"{target.label} takes at most {rules.max_images} image"
-                        f"{'s' if rules.max_images != 1 else ''}; this post has {len(images)}.", platform=target.label)
+                out.add(
+                    "PLAT-02",
+                    0,
+                    0,
+                    f"{target.label} takes at most {rules.max_images} image"
+                    f"{'s' if rules.max_images != 1 else ''}; this post has {len(images)}.",
+                    platform=target.label,
+                )
             if len(images) < rules.min_images:
-                out.add("PLAT-02", 0, 0, f"{target.label} needs at least {rules.min_images} image.",
-                        platform=target.label)
+                out.add(
+                    "PLAT-02", 0, 0, f"{target.label} needs at least {rules.min_images} image.", platform=target.label
+                )
         if p.on("PLAT-03"):
             for number, image in enumerate(images, start=1):
                 alt = str(image.get("alt") or "")
                 if rules.max_alt_text_chars is not None and len(alt) > rules.max_alt_text_chars:
-                    out.add("PLAT-03", 0, 0, f"Image {number}'s alt text is {len(alt)} characters; {target.label} "
-                            f"takes {rules.max_alt_text_chars}.", platform=target.label, image=number)
+                    out.add(
+                        "PLAT-03",
+                        0,
+                        0,
+                        f"Image {number}'s alt text is {len(alt)} characters; {target.label} "
+                        f"takes {rules.max_alt_text_chars}.",
+                        platform=target.label,
+                        image=number,
+                    )
                 elif rules.recommended_alt_text_chars is not None and len(alt) > rules.recommended_alt_text_chars:
-                    out.add("PLAT-03", 0, 0, f"Image {number}'s alt text is {len(alt)} characters; on "
-                            f"{target.label} keep it near {rules.recommended_alt_text_chars}.",
-                            cap=Severity.INFO, platform=target.label, image=number)
+                    out.add(
+                        "PLAT-03",
+                        0,
+                        0,
+                        f"Image {number}'s alt text is {len(alt)} characters; on "
+                        f"{target.label} keep it near {rules.recommended_alt_text_chars}.",
+                        cap=Severity.INFO,
+                        platform=target.label,
+                        image=number,
+                    )
         if p.on("PLAT-04") and rules.max_hashtags is not None and tag_count > rules.max_hashtags:
-            out.add("PLAT-04", 0, 0, f"{target.label} takes at most {rules.max_hashtags} hashtags; this post has "
-                    f"{tag_count}.", platform=target.label)
+            out.add(
+                "PLAT-04",
+                0,
+                0,
+                f"{target.label} takes at most {rules.max_hashtags} hashtags; this post has {tag_count}.",
+                platform=target.label,
+            )
 
 
 def run_checks(

@@ -20,7 +20,9 @@ class RuleForm(forms.Form):
         self.rule = rule
         for kind in rule.lists:
             self.fields[f"list_{kind}"] = forms.CharField(
-                required=False, widget=forms.Textarea(attrs={"rows": 8}), label=ListKind(kind).label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 8}),
+                label=ListKind(kind).label,
                 help_text="One word or phrase a line. Matching ignores capital letters.",
             )
 
@@ -46,13 +48,18 @@ class ElectionForm(forms.ModelForm):
             "wards": forms.Textarea(attrs={"rows": 4}),
             "candidates": forms.Textarea(attrs={"rows": 8}),
         }
-        labels = {"election_type": "Type of election", "notice_date": "Notice of election published",
-                  "poll_date": "Polling day", "area": "Area", "wards": "Wards"}
+        labels = {
+            "election_type": "Type of election",
+            "notice_date": "Notice of election published",
+            "poll_date": "Polling day",
+            "area": "Area",
+            "wards": "Wards",
+        }
         help_texts = {
             "area": "For example, the whole district, or Mill ward.",
             "wards": "One ward a line. Local, general and devolved elections cover every post of the council. "
-                     "A by-election, or a mayoral or PCC poll with wards listed, covers only posts about its "
-                     "area: posts to channels that serve these wards, or that name a ward, the area or a candidate.",
+            "A by-election, or a mayoral or PCC poll with wards listed, covers only posts about its "
+            "area: posts to channels that serve these wards, or that name a ward, the area or a candidate.",
         }
 
     def clean(self) -> dict[str, Any]:
@@ -64,10 +71,14 @@ class ElectionForm(forms.ModelForm):
 
 
 class OverrideForm(forms.Form):
-    draft_ref = forms.CharField(max_length=120, label="Which draft",
-                                help_text="The draft's reference, for example publishing.post:42")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Why it must go out now",
-                             help_text="For example: flood warning for the river wards; public safety.")
+    draft_ref = forms.CharField(
+        max_length=120, label="Which draft", help_text="The draft's reference, for example publishing.post:42"
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why it must go out now",
+        help_text="For example: flood warning for the river wards; public safety.",
+    )
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -77,18 +88,27 @@ class OverrideForm(forms.Form):
 
 
 class TryDraftForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Draft", max_length=70000,
-                           required=False)
-    platforms = forms.MultipleChoiceField(choices=Platform.choices, required=False,
-                                          widget=forms.CheckboxSelectMultiple, label="Platforms",
-                                          help_text="Leave all unticked to skip the platform limits.")
-    alt_texts = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                label="Alt text of each image",
-                                help_text="One image a line. Type - for an image with no alt text.")
-    scheduled_for = forms.DateTimeField(required=False, label="Publish at (UK time)",
-                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                        help_text="Leave empty for now.")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Draft", max_length=70000, required=False)
+    platforms = forms.MultipleChoiceField(
+        choices=Platform.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Platforms",
+        help_text="Leave all unticked to skip the platform limits.",
+    )
+    alt_texts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Alt text of each image",
+        help_text="One image a line. Type - for an image with no alt text.",
+    )
+    scheduled_for = forms.DateTimeField(
+        required=False,
+        label="Publish at (UK time)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text="Leave empty for now.",
+    )
     is_reply = forms.BooleanField(required=False, label="This is a reply to someone")
 
     def images(self) -> list[dict[str, str]]:
@@ -120,7 +140,9 @@ class ReferendumForm(forms.ModelForm):
 
 class ChannelAreaForm(forms.Form):
     wards = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 5}), label="Wards this channel serves",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Wards this channel serves",
         help_text="One ward a line, as on the elections page. Leave empty if the channel serves the whole council.",
     )
 

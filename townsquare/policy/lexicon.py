@@ -30,6 +30,7 @@ HASHTAG_WORDS: tuple[str, ...] = tuple(_load_words())
 def _words(block: str) -> frozenset[str]:
     return frozenset(block.split())
 
+
 # Words that mark a text as Welsh. Left out: words that are also everyday English ("a", "i", "am",
 # "at", "dim" is kept because English uses it only as an adjective, rarely in council posts).
 WELSH_WORDS = _words("""

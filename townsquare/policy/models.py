@@ -71,8 +71,9 @@ class Election(WardsServed, models.Model):
     candidates = models.TextField(
         blank=True, help_text="One candidate a line: a name, an @handle, or both separated by a comma."
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,10 +109,14 @@ class Referendum(WardsServed, models.Model):
     question = models.CharField(max_length=300, help_text="The question as it appears on the ballot paper.")
     poll_date = models.DateField(help_text="Polling day. The referendum period is the 28 days ending on it.")
     area = models.CharField(max_length=200, blank=True, help_text="For example, the whole district")
-    wards = models.TextField(blank=True, help_text="One ward a line, for a referendum in part of the council "
-                             "(a neighbourhood plan). Leave empty when the whole council votes.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    wards = models.TextField(
+        blank=True,
+        help_text="One ward a line, for a referendum in part of the council "
+        "(a neighbourhood plan). Leave empty when the whole council votes.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,8 +24,17 @@ ADDRESS_RE = re.compile(
 # Organisations' numbers (0300 public service, 0800/0808 freephone, 03/08 non-geographic) are not
 # personal; nor are public bodies' e-mail domains.
 ORG_PHONE_PREFIXES = ("03", "08", "+443", "+448")
-PUBLIC_EMAIL_DOMAINS = (".gov.uk", ".gov.wales", ".llyw.cymru", ".gov.scot", ".nhs.uk", ".nhs.net",
-                        ".police.uk", ".parliament.uk", ".gov.uk.")
+PUBLIC_EMAIL_DOMAINS = (
+    ".gov.uk",
+    ".gov.wales",
+    ".llyw.cymru",
+    ".gov.scot",
+    ".nhs.uk",
+    ".nhs.net",
+    ".police.uk",
+    ".parliament.uk",
+    ".gov.uk.",
+)
 CHILD_CONTEXT_RE = re.compile(
     r"\b(?:aged? \d{1,2}|\d{1,2}[- ]years?[- ]old|year \d{1,2}|pupils?|schoolboy|schoolgirl|child|children|"
     r"kids?|son|daughter|toddler|baby|boy|girl|teenager|youngster|primary school|nursery|little one)\b",
@@ -40,14 +49,15 @@ POLITICIAN_TITLE_RE = re.compile(
 QUOTE_ROLE_RE = re.compile(
     r"\b(?:Cllr\.?|Councillor|Leader(?: of the Council)?|Cabinet Member|Portfolio Holder|Deputy Leader|MP)\b"
 )
-SAID_RE = re.compile(r"\b(?:said|says|saying|commented|added|explained|told|stated|welcomed)\b|[\"“”‘’]",
-                     re.IGNORECASE)
+SAID_RE = re.compile(r"\b(?:said|says|saying|commented|added|explained|told|stated|welcomed)\b|[\"“”‘’]", re.IGNORECASE)
 RESHARE_RE = re.compile(
     r"(?:^|(?<=\s))(?:RT|QT|MT|via|h/t|HT|reposting|reposted|resharing|reshared|sharing|shared by|retweeting)"
-    r"\s*:?\s*@(\w+)", re.IGNORECASE,
+    r"\s*:?\s*@(\w+)",
+    re.IGNORECASE,
 )
-POLITICAL_HANDLE_RE = re.compile(r"cllr|councillor|mp$|_mp|4mp|labour|tory|tories|conservative|libdem|green|reform",
-                                 re.IGNORECASE)
+POLITICAL_HANDLE_RE = re.compile(
+    r"cllr|councillor|mp$|_mp|4mp|labour|tory|tories|conservative|libdem|green|reform", re.IGNORECASE
+)
 RECORD_RE = re.compile(
     r"\bsince (?:we|the administration|this administration|the current administration) (?:took|came)\b"
     r"|\bmanifesto\b|\b(?:our|the administration's) (?:track )?record\b|\bpromises? (?:delivered|kept)\b",
@@ -55,7 +65,8 @@ RECORD_RE = re.compile(
 )
 VOTE_FOR_PARTY_RE = re.compile(
     r"\bvote\s+(?:for\s+|against\s+)?(?:the\s+)?(?:Labour|Conservatives?|Tory|Tories|Greens?|Reform|Lib\s?Dems?|"
-    r"Liberal Democrats?|Plaid|SNP|UKIP|Independents?)\b", re.IGNORECASE,
+    r"Liberal Democrats?|Plaid|SNP|UKIP|Independents?)\b",
+    re.IGNORECASE,
 )
 STATUTORY_RE = re.compile(r"\bstatutory\b", re.IGNORECASE)
 CONFIDENTIAL_EXCEPTIONS_RE = re.compile(
@@ -64,13 +75,12 @@ CONFIDENTIAL_EXCEPTIONS_RE = re.compile(
 )
 HASHTAG_RE = re.compile(r"(?<![\w#&])#(\w+)")
 EMOJI_RE = re.compile(
-    "(?:[\U0001F1E6-\U0001F1FF]{2}"  # flags
-    "|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2190-\u21FF\u2300-\u23FF\U0001F000-\U0001F2FF]"
-    "[\uFE0F\U0001F3FB-\U0001F3FF]*(?:\u200d[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F]?)*)"
+    "(?:[\U0001f1e6-\U0001f1ff]{2}"  # flags
+    "|[\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u2300-\u23ff\U0001f000-\U0001f2ff]"
+    "[\ufe0f\U0001f3fb-\U0001f3ff]*(?:\u200d[\U0001f300-\U0001faff\u2600-\u27bf][\ufe0f]?)*)"
 )
-CLICK_HERE_RE = re.compile(r"\b(?:click|tap|press)\s+(?:here|this link|the link|below)\b|\blink below\b",
-                           re.IGNORECASE)
-FANCY_RE = re.compile("[\U0001D400-\U0001D7FF]+")
+CLICK_HERE_RE = re.compile(r"\b(?:click|tap|press)\s+(?:here|this link|the link|below)\b|\blink below\b", re.IGNORECASE)
+FANCY_RE = re.compile("[\U0001d400-\U0001d7ff]+")
 SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
 WORD_RE = re.compile(r"[\w'’-]+|https?://\S+")
 ALT_FILENAME_RE = re.compile(
@@ -78,8 +88,9 @@ ALT_FILENAME_RE = re.compile(
     r"|(?:img|dsc|dcim|pxl|screenshot|image|photo|pic|untitled)[\s_\-]*[\d_\-]*|[\w\-]*\d{3,}[\w\-]*)$",
     re.IGNORECASE,
 )
-ALT_PREFIX_RE = re.compile(r"^(?:an?\s+)?(?:image|picture|photo|photograph|graphic|pic)\s+(?:of|showing)\b",
-                           re.IGNORECASE)
+ALT_PREFIX_RE = re.compile(
+    r"^(?:an?\s+)?(?:image|picture|photo|photograph|graphic|pic)\s+(?:of|showing)\b", re.IGNORECASE
+)
 LANGUAGE_SPLIT_RE = re.compile(r"\n\s*\n|\n|\s/\s|\s\|\s|\s-{2,}\s")
 LOWER_WORD_RE = re.compile(r"[a-zâêîôûŵŷäëïöüáéíóúàèìòùA-Z-]+")
 

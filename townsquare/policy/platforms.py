@@ -39,8 +39,9 @@ BUILT_IN: dict[str, PlatformRules] = {
     "bluesky": PlatformRules("bluesky", "Bluesky", 300, 4, 2000, counts="graphemes", max_bytes=BLUESKY_MAX_BYTES),
     "mastodon": PlatformRules("mastodon", "Mastodon", 500, 4, 1500, link_counts_as=23),
     "facebook": PlatformRules("facebook", "Facebook", 63206, 10, None, recommended_alt_text_chars=100),
-    "instagram": PlatformRules("instagram", "Instagram", 2200, 10, None, recommended_alt_text_chars=100,
-                               max_hashtags=30, min_images=1),
+    "instagram": PlatformRules(
+        "instagram", "Instagram", 2200, 10, None, recommended_alt_text_chars=100, max_hashtags=30, min_images=1
+    ),
     "linkedin": PlatformRules("linkedin", "LinkedIn", 3000, 9, 1000),
     "youtube": PlatformRules("youtube", "YouTube", 5000, 1, None),
     "nextdoor": PlatformRules("nextdoor", "Nextdoor", 8192, 10, None),
@@ -94,8 +95,10 @@ X_HEAVY_RE = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]
 X_EMOJI_SEQUENCE_RE = regex.compile(r"(?=\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3)\X")
 # twitter-text also reads a bare domain with a known top-level domain ("riverside.gov.uk/bins") as a
 # link. Generic domains seen in UK public-sector posts, and any two-letter country code.
-X_TLDS = ("com|org|net|edu|gov|mil|int|info|biz|name|pro|mobi|app|dev|online|site|website|xyz|news|blog|"
-          "shop|store|tech|digital|london|wales|cymru|scot|earth|social|email|today|community|events|[a-z]{2}")
+X_TLDS = (
+    "com|org|net|edu|gov|mil|int|info|biz|name|pro|mobi|app|dev|online|site|website|xyz|news|blog|"
+    "shop|store|tech|digital|london|wales|cymru|scot|earth|social|email|today|community|events|[a-z]{2}"
+)
 X_URL_RE = re.compile(
     r"https?://[^\s<>\"']*[^\s<>\"'.,;:!?)\]]"
     r"|(?<![\w@.$/#-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:" + X_TLDS + r")(?![\w-])"
@@ -143,7 +146,7 @@ def x_weighted_length(text: str, link_weight: int = 23) -> int:
         return _x_plain_weight(text)
     weight = pos = 0
     for m in X_URL_RE.finditer(text):
-        weight += _x_plain_weight(text[pos:m.start()]) + link_weight
+        weight += _x_plain_weight(text[pos : m.start()]) + link_weight
         pos = m.end()
     return weight + _x_plain_weight(text[pos:])
 

@@ -67,11 +67,15 @@ def rule_rows(*, council: Council) -> list[RuleRow]:
             (kind, ListKind(kind).label, parse_words(stored[kind]) if kind in stored else default_words(kind))
             for kind in rule.lists
         )
-        rows.append(RuleRow(
-            rule=rule, enabled=setting.enabled if setting else True,
-            severity=setting.severity if setting else rule.severity,
-            lists=lists, changed=setting is not None or any(k in stored for k in rule.lists),
-        ))
+        rows.append(
+            RuleRow(
+                rule=rule,
+                enabled=setting.enabled if setting else True,
+                severity=setting.severity if setting else rule.severity,
+                lists=lists,
+                changed=setting is not None or any(k in stored for k in rule.lists),
+            )
+        )
     return rows
 
 
@@ -120,12 +124,19 @@ def highlighted(text: str, findings: list[Finding]) -> SafeString:
     pos = 0
     for start, end, numbers in spans:
         parts.append(format_html("{}", text[pos:start]))
-        worst = "block" if any(findings[n - 1].severity == "block" for n in numbers) else (
-            "warn" if any(findings[n - 1].severity == "warn" for n in numbers) else "info")
-        parts.append(format_html(
-            '<mark class="ts-finding ts-finding--{}">{}<sup>[{}]</sup></mark>', worst, text[start:end],
-            format_html_join(", ", "{}", ((n,) for n in numbers)),
-        ))
+        worst = (
+            "block"
+            if any(findings[n - 1].severity == "block" for n in numbers)
+            else ("warn" if any(findings[n - 1].severity == "warn" for n in numbers) else "info")
+        )
+        parts.append(
+            format_html(
+                '<mark class="ts-finding ts-finding--{}">{}<sup>[{}]</sup></mark>',
+                worst,
+                text[start:end],
+                format_html_join(", ", "{}", ((n,) for n in numbers)),
+            )
+        )
         pos = end
     parts.append(format_html("{}", text[pos:]))
     return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped by format_html

@@ -88,9 +88,22 @@ if TYPE_CHECKING:
     from townsquare.councils.models import Council
 
 __all__ = [
-    "CheckResult", "ElectionWindow", "Finding", "ReferendumPeriod", "channel_area_update", "check_draft",
-    "election_delete", "election_save", "election_window_for", "election_windows_for", "emergency_override_record",
-    "referendum_delete", "referendum_periods_for", "referendum_save", "rule_configure", "rule_setting_update",
+    "CheckResult",
+    "ElectionWindow",
+    "Finding",
+    "ReferendumPeriod",
+    "channel_area_update",
+    "check_draft",
+    "election_delete",
+    "election_save",
+    "election_window_for",
+    "election_windows_for",
+    "emergency_override_record",
+    "referendum_delete",
+    "referendum_periods_for",
+    "referendum_save",
+    "rule_configure",
+    "rule_setting_update",
     "word_list_update",
 ]
 
@@ -157,19 +170,30 @@ def check_draft(
     note = ""
     if override is not None and override.council_id == council.pk:
         note = f"Allowed by emergency override: “{override.reason}”."
-    refs = [(c.pk, f"{c.name} ({PLATFORM_LABELS.get(c.platform, c.platform)})") for c in channels
-            if not isinstance(c, str)]
+    refs = [
+        (c.pk, f"{c.name} ({PLATFORM_LABELS.get(c.platform, c.platform)})") for c in channels if not isinstance(c, str)
+    ]
     campaign = (campaign_name or "this campaign", _aware(campaign_created_at)) if campaign_created_at else None
     return run_checks(
-        policy, text=text or "", targets=_targets(channels), images=list(images or ()),
-        when=_aware(scheduled_for), is_reply=is_reply, in_wales=council.in_wales, override_note=note,
-        has_language_pair=has_language_pair, channels=refs, campaign=campaign,
+        policy,
+        text=text or "",
+        targets=_targets(channels),
+        images=list(images or ()),
+        when=_aware(scheduled_for),
+        is_reply=is_reply,
+        in_wales=council.in_wales,
+        override_note=note,
+        has_language_pair=has_language_pair,
+        channels=refs,
+        campaign=campaign,
     )
 
 
 def election_windows_for(council: Council, when: dt.datetime | None = None) -> list[ElectionWindow]:
-    return [ElectionWindow(e.id, e.title, e.area, e.starts_at, e.ends_at, e.scoped, e.places)
-            for e in compiled_policy(council).elections_at(_aware(when))]
+    return [
+        ElectionWindow(e.id, e.title, e.area, e.starts_at, e.ends_at, e.scoped, e.places)
+        for e in compiled_policy(council).elections_at(_aware(when))
+    ]
 
 
 def election_window_for(council: Council, when: dt.datetime | None = None) -> ElectionWindow | None:
@@ -178,8 +202,10 @@ def election_window_for(council: Council, when: dt.datetime | None = None) -> El
 
 
 def referendum_periods_for(council: Council, when: dt.datetime | None = None) -> list[ReferendumPeriod]:
-    return [ReferendumPeriod(r.id, r.question, r.poll_date, r.starts_at, r.ends_at, r.scoped, r.places)
-            for r in compiled_policy(council).referendums_at(_aware(when))]
+    return [
+        ReferendumPeriod(r.id, r.question, r.poll_date, r.starts_at, r.ends_at, r.scoped, r.places)
+        for r in compiled_policy(council).referendums_at(_aware(when))
+    ]
 
 
 def _bump(council: Council) -> None:
@@ -190,7 +216,9 @@ def _bump(council: Council) -> None:
     transaction.on_commit(lambda: invalidate(council))
 
 
-def emergency_override_record(*, actor: User | None, council: Council, draft_ref: str, reason: str) -> EmergencyOverride:
+def emergency_override_record(
+    *, actor: User | None, council: Council, draft_ref: str, reason: str
+) -> EmergencyOverride:
     reason = (reason or "").strip()
     draft_ref = (draft_ref or "").strip()
     if not reason:
@@ -198,14 +226,23 @@ def emergency_override_record(*, actor: User | None, council: Council, draft_ref
     if not draft_ref:
         raise ValidationError("Say which draft the override is for.")
     with transaction.atomic():
-        override = EmergencyOverride.objects.create(council=council, actor=actor, draft_ref=draft_ref[:120],
-                                                    reason=reason)
-        audit_record(actor=actor, council=council, action="policy.override_recorded", obj=override,
-                     after={"draft_ref": override.draft_ref, "reason": reason}, reason=reason)
+        override = EmergencyOverride.objects.create(
+            council=council, actor=actor, draft_ref=draft_ref[:120], reason=reason
+        )
+        audit_record(
+            actor=actor,
+            council=council,
+            action="policy.override_recorded",
+            obj=override,
+            after={"draft_ref": override.draft_ref, "reason": reason},
+            reason=reason,
+        )
     return override
 
 
-def rule_setting_update(*, actor: User | None, council: Council, rule: str, enabled: bool, severity: str) -> RuleSetting:
+def rule_setting_update(
+    *, actor: User | None, council: Council, rule: str, enabled: bool, severity: str
+) -> RuleSetting:
     if rule not in RULES_BY_ID:
         raise ValidationError(f"There is no rule {rule}.")
     if severity not in Severity.values:
@@ -213,14 +250,21 @@ def rule_setting_update(*, actor: User | None, council: Council, rule: str, enab
     default = RULES_BY_ID[rule]
     with transaction.atomic():
         setting, _ = RuleSetting.objects.select_for_update().get_or_create(
-            council=council, rule=rule, defaults={"enabled": True, "severity": default.severity})
+            council=council, rule=rule, defaults={"enabled": True, "severity": default.severity}
+        )
         before = {"enabled": setting.enabled, "severity": setting.severity}
         after = {"enabled": enabled, "severity": severity}
         if before != after:
             setting.enabled, setting.severity = enabled, severity
             setting.save()
-            audit_record(actor=actor, council=council, action="policy.rule_changed", obj=setting,
-                         before={"rule": rule, **before}, after={"rule": rule, **after})
+            audit_record(
+                actor=actor,
+                council=council,
+                action="policy.rule_changed",
+                obj=setting,
+                before={"rule": rule, **before},
+                after={"rule": rule, **after},
+            )
             _bump(council)
     return setting
 
@@ -244,15 +288,21 @@ def word_list_update(*, actor: User | None, council: Council, kind: str, words: 
         if entries != before:
             added = [e for e in entries if e not in before]
             removed = [e for e in before if e not in entries]
-            audit_record(actor=actor, council=council, action="policy.word_list_changed", obj=word_list,
-                         before={"kind": kind, "words": before},
-                         after={"kind": kind, "words": entries, "added": added, "removed": removed})
+            audit_record(
+                actor=actor,
+                council=council,
+                action="policy.word_list_changed",
+                obj=word_list,
+                before={"kind": kind, "words": before},
+                after={"kind": kind, "words": entries, "added": added, "removed": removed},
+            )
         _bump(council)
     return word_list
 
 
-def rule_configure(*, actor: User | None, council: Council, rule: str, enabled: bool, severity: str,
-                   lists: dict[str, str]) -> None:
+def rule_configure(
+    *, actor: User | None, council: Council, rule: str, enabled: bool, severity: str, lists: dict[str, str]
+) -> None:
     """The rule page's save: switch, severity and the rule's word lists, in one transaction."""
     allowed = set(RULES_BY_ID[rule].lists) if rule in RULES_BY_ID else set()
     if set(lists) - allowed:
@@ -267,8 +317,9 @@ def rule_configure(*, actor: User | None, council: Council, rule: str, enabled: 
 ELECTION_FIELDS = ["title", "election_type", "notice_date", "poll_date", "area", "wards", "candidates"]
 
 
-def election_save(*, actor: User | None, council: Council, election: Election | None = None,
-                  data: dict[str, Any]) -> Election:
+def election_save(
+    *, actor: User | None, council: Council, election: Election | None = None, data: dict[str, Any]
+) -> Election:
     """Record a new election or change one; ``data`` holds ELECTION_FIELDS (already validated)."""
     if data["poll_date"] < data["notice_date"]:
         raise ValidationError("Polling day must be on or after the notice of election.")
@@ -277,33 +328,54 @@ def election_save(*, actor: User | None, council: Council, election: Election | 
         before = None if election is None else snapshot(target, ELECTION_FIELDS)
         for name in ELECTION_FIELDS:
             setattr(target, name, data.get(name, "") if name not in {"notice_date", "poll_date"} else data[name])
-        _save_audited(actor=actor, council=council, target=target, fields=ELECTION_FIELDS, noun="election",
-                      before=before)
+        _save_audited(
+            actor=actor, council=council, target=target, fields=ELECTION_FIELDS, noun="election", before=before
+        )
     return target
 
 
 def election_delete(*, actor: User | None, council: Council, election: Election, reason: str = "") -> None:
-    _delete_audited(actor=actor, council=council, target=election, fields=ELECTION_FIELDS, noun="election",
-                    reason=reason)
+    _delete_audited(
+        actor=actor, council=council, target=election, fields=ELECTION_FIELDS, noun="election", reason=reason
+    )
 
 
-def _save_audited(*, actor: User | None, council: Council, target: Election | Referendum, fields: list[str],
-                  noun: str, before: dict[str, Any] | None) -> None:
+def _save_audited(
+    *,
+    actor: User | None,
+    council: Council,
+    target: Election | Referendum,
+    fields: list[str],
+    noun: str,
+    before: dict[str, Any] | None,
+) -> None:
     """Save a period record whose fields are set; audit it as recorded (``before`` None) or changed, if it was."""
     target.save()
     after = snapshot(target, fields)
     if before is None or after != before:
-        audit_record(actor=actor, council=council,
-                     action=f"policy.{noun}_recorded" if before is None else f"policy.{noun}_changed",
-                     obj=target, before=before, after=after)
+        audit_record(
+            actor=actor,
+            council=council,
+            action=f"policy.{noun}_recorded" if before is None else f"policy.{noun}_changed",
+            obj=target,
+            before=before,
+            after=after,
+        )
     _bump(council)
 
 
-def _delete_audited(*, actor: User | None, council: Council, target: Election | Referendum, fields: list[str],
-                    noun: str, reason: str) -> None:
+def _delete_audited(
+    *, actor: User | None, council: Council, target: Election | Referendum, fields: list[str], noun: str, reason: str
+) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, council=council, action=f"policy.{noun}_removed", obj=target,
-                     before=snapshot(target, fields), reason=reason)
+        audit_record(
+            actor=actor,
+            council=council,
+            action=f"policy.{noun}_removed",
+            obj=target,
+            before=snapshot(target, fields),
+            reason=reason,
+        )
         target.delete()
         _bump(council)
 
@@ -311,8 +383,9 @@ def _delete_audited(*, actor: User | None, council: Council, target: Election | 
 REFERENDUM_FIELDS = ["question", "poll_date", "area", "wards"]
 
 
-def referendum_save(*, actor: User | None, council: Council, referendum: Referendum | None = None,
-                    data: dict[str, Any]) -> Referendum:
+def referendum_save(
+    *, actor: User | None, council: Council, referendum: Referendum | None = None, data: dict[str, Any]
+) -> Referendum:
     """Record a referendum or change one; ``data`` holds REFERENDUM_FIELDS (already validated)."""
     question = " ".join(str(data.get("question") or "").split())
     if not question:
@@ -324,14 +397,16 @@ def referendum_save(*, actor: User | None, council: Council, referendum: Referen
         before = None if referendum is None else snapshot(target, REFERENDUM_FIELDS)
         target.question, target.poll_date = question, data["poll_date"]
         target.area, target.wards = str(data.get("area") or "").strip(), str(data.get("wards") or "").strip()
-        _save_audited(actor=actor, council=council, target=target, fields=REFERENDUM_FIELDS, noun="referendum",
-                      before=before)
+        _save_audited(
+            actor=actor, council=council, target=target, fields=REFERENDUM_FIELDS, noun="referendum", before=before
+        )
     return target
 
 
 def referendum_delete(*, actor: User | None, council: Council, referendum: Referendum, reason: str = "") -> None:
-    _delete_audited(actor=actor, council=council, target=referendum, fields=REFERENDUM_FIELDS, noun="referendum",
-                    reason=reason)
+    _delete_audited(
+        actor=actor, council=council, target=referendum, fields=REFERENDUM_FIELDS, noun="referendum", reason=reason
+    )
 
 
 def channel_area_update(*, actor: User | None, council: Council, channel: Channel, wards: str) -> ChannelArea | None:
@@ -354,7 +429,13 @@ def channel_area_update(*, actor: User | None, council: Council, channel: Channe
             assert existing is not None
             existing.delete()
             area = None
-        audit_record(actor=actor, council=council, action="policy.channel_area_changed", obj=channel,
-                     before={"channel": channel.pk, "wards": before}, after={"channel": channel.pk, "wards": entries})
+        audit_record(
+            actor=actor,
+            council=council,
+            action="policy.channel_area_changed",
+            obj=channel,
+            before={"channel": channel.pk, "wards": before},
+            after={"channel": channel.pk, "wards": entries},
+        )
         _bump(council)
     return area

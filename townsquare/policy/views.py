@@ -49,8 +49,11 @@ from townsquare.policy.services import (
 
 def _periods(council: Council) -> dict[str, object]:
     """The running pre-election and referendum periods, for the warning on the policy pages."""
-    return {"window": election_window_for(council), "windows": election_windows_for(council),
-            "periods": referendum_periods_for(council)}
+    return {
+        "window": election_window_for(council),
+        "windows": election_windows_for(council),
+        "periods": referendum_periods_for(council),
+    }
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -60,10 +63,15 @@ def _require_manager(request: HttpRequest) -> None:
 
 @council_view(Perm.VIEW_COUNCIL)
 def rules(request: HttpRequest, council: Council) -> HttpResponse:
-    return render(request, "policy/rules.html", {
-        "rows": rule_rows(council=council), "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
-        **_periods(council),
-    })
+    return render(
+        request,
+        "policy/rules.html",
+        {
+            "rows": rule_rows(council=council),
+            "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
+            **_periods(council),
+        },
+    )
 
 
 @council_view(Perm.VIEW_COUNCIL)
@@ -79,8 +87,11 @@ def rule_edit(request: HttpRequest, council: Council, rule_id: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             rule_configure(
-                actor=request.user, council=council, rule=rule.id,  # type: ignore[arg-type]
-                enabled=form.cleaned_data["enabled"], severity=form.cleaned_data["severity"],
+                actor=request.user,
+                council=council,
+                rule=rule.id,  # type: ignore[arg-type]
+                enabled=form.cleaned_data["enabled"],
+                severity=form.cleaned_data["severity"],
                 lists={kind: form.cleaned_data.get(f"list_{kind}") or "" for kind in rule.lists},
             )
         except ValidationError as exc:
@@ -93,10 +104,15 @@ def rule_edit(request: HttpRequest, council: Council, rule_id: str) -> HttpRespo
 
 @council_view(Perm.VIEW_COUNCIL)
 def elections(request: HttpRequest, council: Council) -> HttpResponse:
-    return render(request, "policy/elections.html", {
-        "elections": elections_of(council=council), **_periods(council),
-        "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
-    })
+    return render(
+        request,
+        "policy/elections.html",
+        {
+            "elections": elections_of(council=council),
+            **_periods(council),
+            "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
+        },
+    )
 
 
 @council_view(Perm.VIEW_COUNCIL)
@@ -106,8 +122,12 @@ def election_edit(request: HttpRequest, council: Council, pk: int | None = None)
     form = ElectionForm(request.POST or None, instance=election)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = election_save(actor=request.user, council=council, election=election,  # type: ignore[arg-type]
-                                  data=form.cleaned_data)
+            saved = election_save(
+                actor=request.user,
+                council=council,
+                election=election,  # type: ignore[arg-type]
+                data=form.cleaned_data,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -128,11 +148,16 @@ def election_remove(request: HttpRequest, council: Council, pk: int) -> HttpResp
 
 @council_view(Perm.VIEW_COUNCIL)
 def referendums(request: HttpRequest, council: Council) -> HttpResponse:
-    return render(request, "policy/referendums.html", {
-        "referendums": referendums_of(council=council), **_periods(council),
-        "issue_words": words_of(council=council, kind=ListKind.REFERENDUM_ISSUE),
-        "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
-    })
+    return render(
+        request,
+        "policy/referendums.html",
+        {
+            "referendums": referendums_of(council=council),
+            **_periods(council),
+            "issue_words": words_of(council=council, kind=ListKind.REFERENDUM_ISSUE),
+            "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
+        },
+    )
 
 
 @council_view(Perm.VIEW_COUNCIL)
@@ -142,8 +167,12 @@ def referendum_edit(request: HttpRequest, council: Council, pk: int | None = Non
     form = ReferendumForm(request.POST or None, instance=referendum)
     if request.method == "POST" and form.is_valid():
         try:
-            referendum_save(actor=request.user, council=council, referendum=referendum,  # type: ignore[arg-type]
-                            data=form.cleaned_data)
+            referendum_save(
+                actor=request.user,
+                council=council,
+                referendum=referendum,  # type: ignore[arg-type]
+                data=form.cleaned_data,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -164,10 +193,14 @@ def referendum_remove(request: HttpRequest, council: Council, pk: int) -> HttpRe
 
 @council_view(Perm.VIEW_COUNCIL)
 def channel_areas(request: HttpRequest, council: Council) -> HttpResponse:
-    return render(request, "policy/channel_areas.html", {
-        "rows": channel_areas_of(council=council),
-        "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
-    })
+    return render(
+        request,
+        "policy/channel_areas.html",
+        {
+            "rows": channel_areas_of(council=council),
+            "can_manage": can_manage_policy(request.council_perms),  # type: ignore[attr-defined]
+        },
+    )
 
 
 @council_view(Perm.VIEW_COUNCIL)
@@ -178,8 +211,12 @@ def channel_area_edit(request: HttpRequest, council: Council, channel_pk: int) -
     form = ChannelAreaForm(request.POST or None, initial={"wards": current.wards if current else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            channel_area_update(actor=request.user, council=council, channel=channel,  # type: ignore[arg-type]
-                                wards=form.cleaned_data["wards"])
+            channel_area_update(
+                actor=request.user,
+                council=council,
+                channel=channel,  # type: ignore[arg-type]
+                wards=form.cleaned_data["wards"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -193,8 +230,12 @@ def overrides(request: HttpRequest, council: Council) -> HttpResponse:
     _require_manager(request)
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        emergency_override_record(actor=request.user, council=council,  # type: ignore[arg-type]
-                                  draft_ref=form.cleaned_data["draft_ref"], reason=form.cleaned_data["reason"])
+        emergency_override_record(
+            actor=request.user,
+            council=council,  # type: ignore[arg-type]
+            draft_ref=form.cleaned_data["draft_ref"],
+            reason=form.cleaned_data["reason"],
+        )
         messages.success(request, "Emergency override recorded.")
         return redirect("policy:overrides", slug=council.slug)
     return render(request, "policy/overrides.html", {"form": form, "overrides": overrides_of(council=council)[:200]})
@@ -206,8 +247,12 @@ def _try(request: HttpRequest, council: Council) -> dict[str, object]:
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"] or ""
         result = check_draft(
-            council=council, text=text, channels=form.cleaned_data["platforms"], images=form.images(),
-            scheduled_for=form.cleaned_data["scheduled_for"], is_reply=form.cleaned_data["is_reply"],
+            council=council,
+            text=text,
+            channels=form.cleaned_data["platforms"],
+            images=form.images(),
+            scheduled_for=form.cleaned_data["scheduled_for"],
+            is_reply=form.cleaned_data["is_reply"],
         )
         context.update({"result": result, "marked": highlighted(text, result.findings), "checked": True})
     return context

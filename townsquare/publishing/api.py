@@ -30,8 +30,18 @@ class TargetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = PostTarget
-        fields = ["channel", "channel_name", "platform", "text_override", "status", "due_at", "url", "external_id",
-                  "published_at", "last_error"]
+        fields = [
+            "channel",
+            "channel_name",
+            "platform",
+            "text_override",
+            "status",
+            "due_at",
+            "url",
+            "external_id",
+            "published_at",
+            "last_error",
+        ]
 
 
 class PostSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -42,12 +52,30 @@ class PostSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Post
-        fields = ["id", "author", "text", "link", "language", "campaign", "scheduled_for", "status", "delivery",
-                  "findings", "forces_approval", "decision_reason", "submitted_at", "approved_at", "targets",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "author",
+            "text",
+            "link",
+            "language",
+            "campaign",
+            "scheduled_for",
+            "status",
+            "delivery",
+            "findings",
+            "forces_approval",
+            "decision_reason",
+            "submitted_at",
+            "approved_at",
+            "targets",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_delivery(self, post: Post) -> str:
-        return selectors.delivery_from([t.status for t in post.targets.all() if t.status != PostTarget.Status.CANCELLED])
+        return selectors.delivery_from(
+            [t.status for t in post.targets.all() if t.status != PostTarget.Status.CANCELLED]
+        )
 
 
 class DraftSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -85,10 +113,13 @@ def _out(post: Post, code: int = 200) -> Response:
 
 class PostListView(APIView):
     pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(responses=PostSerializer(many=True), summary="Posts you may see (approvers: all of the council's)")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.DRAFT_POSTS)
-        posts = with_targets(posts_visible_to(user=request.user, council=council, perms=perms_in(request.user, council)))
+        posts = with_targets(
+            posts_visible_to(user=request.user, council=council, perms=perms_in(request.user, council))
+        )
         if state := request.query_params.get("status"):
             posts = posts.filter(status=state)
         paginator = LimitOffsetPagination()
@@ -114,9 +145,16 @@ class PostListView(APIView):
         variants = {k: v for k, v in given.items() if k is not None}
         if len(variants) != len(given):
             return Response({"variants": ["Name each variant by the id of one of the post's channels."]}, status=400)
-        post = services.post_create_draft(author=request.user, council=council, text=data["text"], channels=channels,  # type: ignore[arg-type]
-                                          scheduled_for=data.get("scheduled_for"), campaign=campaign,
-                                          link=data.get("link", ""), variants=variants)
+        post = services.post_create_draft(
+            author=request.user,
+            council=council,
+            text=data["text"],
+            channels=channels,  # type: ignore[arg-type]
+            scheduled_for=data.get("scheduled_for"),
+            campaign=campaign,
+            link=data.get("link", ""),
+            variants=variants,
+        )
         return _out(post, status.HTTP_201_CREATED)
 
 

@@ -63,7 +63,8 @@ def _schedule(post: Post, now: dt.datetime) -> None:
     """Approved: every target is scheduled for its slot and handed to the dispatch queue."""
     due = post.scheduled_for or now
     post.targets.filter(status__in=[PostTarget.Status.DRAFT, PostTarget.Status.AWAITING_APPROVAL]).update(
-        status=PostTarget.Status.SCHEDULED, due_at=due, last_error="")
+        status=PostTarget.Status.SCHEDULED, due_at=due, last_error=""
+    )
     ids = list(post.targets.filter(status=PostTarget.Status.SCHEDULED).values_list("pk", flat=True))
     transaction.on_commit(lambda: targets_enqueue(target_ids=ids, due_at=due))
 
@@ -124,19 +125,38 @@ def post_submit(*, actor: User, post: Post, override_reason: str = "", acknowled
             post.approved_by, post.approved_at = actor, now
             post.save()
             _schedule(post, now)
-            audit_record(actor=actor, council=council, action="post.published_directly", obj=post, before=before,
-                         after=post_state(post), reason=override_reason)
+            audit_record(
+                actor=actor,
+                council=council,
+                action="post.published_directly",
+                obj=post,
+                before=before,
+                after=post_state(post),
+                reason=override_reason,
+            )
         else:
             post.status = Post.Status.AWAITING_APPROVAL
             post.save()
             post.targets.update(status=PostTarget.Status.AWAITING_APPROVAL, due_at=None)
-            audit_record(actor=actor, council=council, action="post.submitted", obj=post, before=before,
-                         after=post_state(post),
-                         reason="; ".join(filter(None, [
-                             "blocked words force approval" if check.forces_approval else "", override_reason])))
+            audit_record(
+                actor=actor,
+                council=council,
+                action="post.submitted",
+                obj=post,
+                before=before,
+                after=post_state(post),
+                reason="; ".join(
+                    filter(None, ["blocked words force approval" if check.forces_approval else "", override_reason])
+                ),
+            )
             approvers = [u for u in _approvers(council) if u.pk != actor.pk]
-            notify(users=approvers, council=council, kind="post.awaiting_approval", url=post_url(post),
-                   message=f"A post by {actor.display_name} is waiting for approval: {post}")
+            notify(
+                users=approvers,
+                council=council,
+                kind="post.awaiting_approval",
+                url=post_url(post),
+                message=f"A post by {actor.display_name} is waiting for approval: {post}",
+            )
     return post
 
 
@@ -172,7 +192,9 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
     now = timezone.now()
     council = post.council
     with transaction.atomic():
-        locked = Post.objects.select_for_update(of=("self",)).select_related("council", "author", "campaign").get(pk=post.pk)
+        locked = (
+            Post.objects.select_for_update(of=("self",)).select_related("council", "author", "campaign").get(pk=post.pk)
+        )
         if locked.status != post.status or locked.approved_by_id != post.approved_by_id:
             raise ValidationError("Someone else has just decided on this post.")
         post = locked
@@ -182,15 +204,29 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
         second_step = post.status == Post.Status.AWAITING_SECOND
         if post.scheduled_for is not None and post.scheduled_for <= now:
             post.status = Post.Status.RETURNED
-            post.decision_reason = (f"Approved at {timezone.localtime(now):%H:%M on %-d %B}, after its slot "
-                                    f"({timezone.localtime(post.scheduled_for):%H:%M on %-d %B}): choose a new time "
-                                    "and submit it again.")
+            post.decision_reason = (
+                f"Approved at {timezone.localtime(now):%H:%M on %-d %B}, after its slot "
+                f"({timezone.localtime(post.scheduled_for):%H:%M on %-d %B}): choose a new time "
+                "and submit it again."
+            )
             post.save()
             post.targets.update(status=PostTarget.Status.DRAFT, due_at=None)
-            audit_record(actor=actor, council=council, action="post.returned_late", obj=post, before=before,
-                         after=post_state(post), reason=post.decision_reason)
-            notify(users=[post.author], council=council, kind="post.returned", url=post_url(post),
-                   message=f"Your post was approved after its slot, so it was not published: {post}")
+            audit_record(
+                actor=actor,
+                council=council,
+                action="post.returned_late",
+                obj=post,
+                before=before,
+                after=post_state(post),
+                reason=post.decision_reason,
+            )
+            notify(
+                users=[post.author],
+                council=council,
+                kind="post.returned",
+                url=post_url(post),
+                message=f"Your post was approved after its slot, so it was not published: {post}",
+            )
             return post
         if second_step:
             post.second_approved_by, post.second_approved_at = actor, now
@@ -199,22 +235,45 @@ def post_approve(*, actor: User, post: Post, acknowledge_warnings: bool = False)
         if not second_step and _needs_second_approval(post):
             post.status = Post.Status.AWAITING_SECOND
             post.save()
-            audit_record(actor=actor, council=council, action="post.approved_first", obj=post, before=before,
-                         after=post_state(post), reason="warnings acknowledged" if check.warnings else "")
-            notify(users=[u for u in _approvers(council) if u.pk not in (actor.pk, post.author_id)],
-                   council=council, kind="post.awaiting_approval", url=post_url(post),
-                   message=f"A post needs a second approval: {post}")
+            audit_record(
+                actor=actor,
+                council=council,
+                action="post.approved_first",
+                obj=post,
+                before=before,
+                after=post_state(post),
+                reason="warnings acknowledged" if check.warnings else "",
+            )
+            notify(
+                users=[u for u in _approvers(council) if u.pk not in (actor.pk, post.author_id)],
+                council=council,
+                kind="post.awaiting_approval",
+                url=post_url(post),
+                message=f"A post needs a second approval: {post}",
+            )
             return post
         post.status = Post.Status.APPROVED
         post.save()
         _schedule(post, now)
-        audit_record(actor=actor, council=council, action="post.approved_second" if second_step else "post.approved",
-                     obj=post, before=before, after=post_state(post),
-                     reason="warnings acknowledged" if check.warnings else "")
-        when = (f"for {timezone.localtime(post.scheduled_for):%H:%M on %-d %B}" if post.scheduled_for
-                else "to go out now")
-        notify(users=[post.author], council=council, kind="post.approved", url=post_url(post),
-               message=f"Your post was approved {when}: {post}")
+        audit_record(
+            actor=actor,
+            council=council,
+            action="post.approved_second" if second_step else "post.approved",
+            obj=post,
+            before=before,
+            after=post_state(post),
+            reason="warnings acknowledged" if check.warnings else "",
+        )
+        when = (
+            f"for {timezone.localtime(post.scheduled_for):%H:%M on %-d %B}" if post.scheduled_for else "to go out now"
+        )
+        notify(
+            users=[post.author],
+            council=council,
+            kind="post.approved",
+            url=post_url(post),
+            message=f"Your post was approved {when}: {post}",
+        )
     return post
 
 
@@ -239,15 +298,28 @@ def post_reject(*, actor: User, post: Post, reason: str) -> Post:
         post.save()
         _waiting_notices_resolve(post)
         post.targets.update(status=PostTarget.Status.DRAFT, due_at=None)
-        audit_record(actor=actor, council=post.council, action="post.rejected", obj=post, before=before,
-                     after=post_state(post), reason=reason)
-        notify(users=[post.author], council=post.council, kind="post.rejected", url=post_url(post),
-               message=f"Your post was rejected: {reason}")
+        audit_record(
+            actor=actor,
+            council=post.council,
+            action="post.rejected",
+            obj=post,
+            before=before,
+            after=post_state(post),
+            reason=reason,
+        )
+        notify(
+            users=[post.author],
+            council=post.council,
+            kind="post.rejected",
+            url=post_url(post),
+            message=f"Your post was rejected: {reason}",
+        )
     return post
 
 
-def posts_bulk_approve(*, actor: User, posts: Iterable[Post], acknowledge_warnings: bool = False
-                       ) -> tuple[list[Post], list[tuple[Post, str]]]:
+def posts_bulk_approve(
+    *, actor: User, posts: Iterable[Post], acknowledge_warnings: bool = False
+) -> tuple[list[Post], list[tuple[Post, str]]]:
     """Approve each post on its own: one refusal does not stop the others. Returns (approved, refused)."""
     approved: list[Post] = []
     refused: list[tuple[Post, str]] = []
@@ -278,8 +350,14 @@ def post_reschedule(*, actor: User, post: Post, scheduled_for: dt.datetime) -> P
         post.save(update_fields=["scheduled_for", "updated_at"])
         PostTarget.objects.filter(pk__in=moved, status=PostTarget.Status.SCHEDULED).update(due_at=scheduled_for)
         transaction.on_commit(lambda: targets_enqueue(target_ids=moved, due_at=scheduled_for))
-        audit_record(actor=actor, council=post.council, action="post.rescheduled", obj=post, before=before,
-                     after=post_state(post))
+        audit_record(
+            actor=actor,
+            council=post.council,
+            action="post.rescheduled",
+            obj=post,
+            before=before,
+            after=post_state(post),
+        )
     return post
 
 
@@ -291,15 +369,26 @@ def post_cancel(*, actor: User, post: Post, reason: str = "") -> Post:
     with transaction.atomic():
         post = Post.objects.select_for_update(of=("self",)).select_related("council").get(pk=post.pk)
         before = post_state(post)
-        stopped = post.targets.filter(status__in=[
-            PostTarget.Status.DRAFT, PostTarget.Status.AWAITING_APPROVAL, PostTarget.Status.SCHEDULED,
-        ]).update(status=PostTarget.Status.CANCELLED)
+        stopped = post.targets.filter(
+            status__in=[
+                PostTarget.Status.DRAFT,
+                PostTarget.Status.AWAITING_APPROVAL,
+                PostTarget.Status.SCHEDULED,
+            ]
+        ).update(status=PostTarget.Status.CANCELLED)
         if post.status in EDITABLE or post.status in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND):
             post.status = Post.Status.CANCELLED
         elif not stopped:
             raise ValidationError("Nothing is left to cancel: every channel has been sent or stopped.")
         post.save()
         _waiting_notices_resolve(post)
-        audit_record(actor=actor, council=post.council, action="post.cancelled", obj=post, before=before,
-                     after=post_state(post), reason=reason.strip())
+        audit_record(
+            actor=actor,
+            council=post.council,
+            action="post.cancelled",
+            obj=post,
+            before=before,
+            after=post_state(post),
+            reason=reason.strip(),
+        )
     return post

@@ -37,8 +37,14 @@ def _filters(request: HttpRequest, council: Council) -> dict[str, Any]:
     channel_id = channel_id if channel_id is not None and channels.filter(pk=channel_id).exists() else None
     status = request.GET.get("status", "")
     status = status if status in PostTarget.Status.values else ""
-    return {"view": view, "anchor": anchor, "channels": channels, "channel_id": channel_id, "status": status,
-            "posts": posts_visible_to(user=request.user, council=council, perms=perms)}
+    return {
+        "view": view,
+        "anchor": anchor,
+        "channels": channels,
+        "channel_id": channel_id,
+        "status": status,
+        "posts": posts_visible_to(user=request.user, council=council, perms=perms),
+    }
 
 
 def _range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
@@ -65,18 +71,37 @@ def _aware(day: dt.date) -> dt.datetime:
 def calendar(request: HttpRequest, council: Council) -> HttpResponse:
     f = _filters(request, council)
     first, last, previous, following = _range(f["view"], f["anchor"])
-    targets = list(calendar_targets(council=council, posts=f["posts"], start=_aware(first),
-                                    end=_aware(last + dt.timedelta(days=1)), channel_id=f["channel_id"],
-                                    status=f["status"]))
+    targets = list(
+        calendar_targets(
+            council=council,
+            posts=f["posts"],
+            start=_aware(first),
+            end=_aware(last + dt.timedelta(days=1)),
+            channel_id=f["channel_id"],
+            status=f["status"],
+        )
+    )
     days = calendar_days(targets, first, last, f["anchor"].month if f["view"] == "month" else None)
-    weeks = [days[i:i + 7] for i in range(0, len(days), 7)]
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
     query = {"channel": f["channel_id"] or "", "status": f["status"]}
-    return render(request, "publishing/calendar.html", {
-        **f, "days": days, "weeks": weeks, "first": first, "last": last, "previous": previous, "following": following,
-        "query": "&".join(f"{k}={v}" for k, v in query.items() if v), "statuses": PostTarget.Status.choices,
-        "today": timezone.localdate(), "count": len(targets),
-        "weekday_names": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    })
+    return render(
+        request,
+        "publishing/calendar.html",
+        {
+            **f,
+            "days": days,
+            "weeks": weeks,
+            "first": first,
+            "last": last,
+            "previous": previous,
+            "following": following,
+            "query": "&".join(f"{k}={v}" for k, v in query.items() if v),
+            "statuses": PostTarget.Status.choices,
+            "today": timezone.localdate(),
+            "count": len(targets),
+            "weekday_names": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+        },
+    )
 
 
 @council_view(Perm.DRAFT_POSTS)
@@ -84,8 +109,14 @@ def calendar_ics(request: HttpRequest, council: Council) -> HttpResponse:
     """The schedule from 30 days ago to a year ahead as iCalendar, one event per post and channel."""
     f = _filters(request, council)
     now = timezone.now()
-    targets = calendar_targets(council=council, posts=f["posts"], start=now - dt.timedelta(days=30),
-                               end=now + dt.timedelta(days=366), channel_id=f["channel_id"], status=f["status"])
+    targets = calendar_targets(
+        council=council,
+        posts=f["posts"],
+        start=now - dt.timedelta(days=30),
+        end=now + dt.timedelta(days=366),
+        channel_id=f["channel_id"],
+        status=f["status"],
+    )
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Townsquare//Content calendar//EN")
     cal.add("version", "2.0")
@@ -101,8 +132,10 @@ def calendar_ics(request: HttpRequest, council: Council) -> HttpResponse:
         event.add("dtend", moment + dt.timedelta(minutes=15))
         event.add("summary", f"{target.channel.name}: {str(target.post)[:60]} ({target.get_status_display()})")
         event.add("description", target.text)
-        event.add("url", absolute_url(reverse(
-            "publishing:detail", kwargs={"slug": council.slug, "pk": target.post_id}), request))
+        event.add(
+            "url",
+            absolute_url(reverse("publishing:detail", kwargs={"slug": council.slug, "pk": target.post_id}), request),
+        )
         event.add("status", "CANCELLED" if target.status == PostTarget.Status.CANCELLED else "CONFIRMED")
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -77,10 +77,18 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
 
     def run(text: str, channels: list[Channel], channel_id: int | None) -> None:
         nonlocal forces
-        result = check_draft(council=post.council, text=text, channels=channels, images=images,
-                             scheduled_for=post.scheduled_for, is_reply=post.is_reply, override=override,
-                             has_language_pair=paired, campaign_name=campaign.name if campaign else "",
-                             campaign_created_at=campaign.created_at if campaign else None)
+        result = check_draft(
+            council=post.council,
+            text=text,
+            channels=channels,
+            images=images,
+            scheduled_for=post.scheduled_for,
+            is_reply=post.is_reply,
+            override=override,
+            has_language_pair=paired,
+            campaign_name=campaign.name if campaign else "",
+            campaign_created_at=campaign.created_at if campaign else None,
+        )
         forces = forces or bool(result.forces_approval)
         for raw in result.findings:
             found = replace(raw, channel_id=channel_id) if channel_id is not None else raw
@@ -101,15 +109,25 @@ def post_check(*, post: Post, override: EmergencyOverride | None = None) -> Post
         run(text, channels, None)
     for target in targets:
         if target.text_override:
-            run(text_sent(target.channel.platform, target.text_override, post.link, media=media), [target.channel],
-                target.channel_id)
+            run(
+                text_sent(target.channel.platform, target.text_override, post.link, media=media),
+                [target.channel],
+                target.channel_id,
+            )
     for index, image in enumerate(post.images.all(), start=1):
-        already = any(f.rule == "AX-01" and f.severity == "block" and f.message.startswith(f"Image {index} ")
-                      for f in findings)
+        already = any(
+            f.rule == "AX-01" and f.severity == "block" and f.message.startswith(f"Image {index} ") for f in findings
+        )
         if not image.alt_text.strip() and not already:  # the floor for councils that switched AX-01 off
-            found = Finding(rule=ALT_TEXT_RULE, severity="block", source=ALT_TEXT_SOURCE, start=0, end=0, image=index,
-                            message=f"Image {index} has no alt text: describe what it shows for people who "
-                                    "cannot see it.")
+            found = Finding(
+                rule=ALT_TEXT_RULE,
+                severity="block",
+                source=ALT_TEXT_SOURCE,
+                start=0,
+                end=0,
+                image=index,
+                message=f"Image {index} has no alt text: describe what it shows for people who cannot see it.",
+            )
             findings.append(found)
     order = {"block": 0, "warn": 1, "info": 2}
     findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
@@ -141,20 +159,36 @@ class Preview:
 def post_previews(*, post: Post, targets: list[Any] | None = None) -> list[Preview]:
     """What each channel will show: its wording, the platform's count against its limit, images."""
     targets = targets if targets is not None else list(post.targets.select_related("channel"))
-    images = [{"url": reverse("publishing:image_file", kwargs={"slug": post.council.slug, "pk": post.pk,
-                                                               "image_pk": image.pk}), "alt": image.alt_text}
-              for image in post.images.all()]
+    images = [
+        {
+            "url": reverse(
+                "publishing:image_file", kwargs={"slug": post.council.slug, "pk": post.pk, "image_pk": image.pk}
+            ),
+            "alt": image.alt_text,
+        }
+        for image in post.images.all()
+    ]
     result = []
     for target in targets:
         text = text_sent(target.channel.platform, target.text_override or post.text, post.link, media=bool(images))
         rules = rules_for(target.channel.platform)
         count, cut = overflow_at(text, rules) if rules else (len(text), None)
         limit = rules.max_chars if rules else None
-        result.append(Preview(
-            channel_id=target.channel_id, channel_name=target.channel.name, platform=target.channel.platform,
-            platform_label=target.channel.get_platform_display(), text=text, count=count, limit=limit,
-            over_by=max(0, count - limit) if limit else 0, overflow_at=cut,
-            hashtags=re.findall(r"#\w+", text), link=post.link, images=images,
-            too_many_images=bool(rules and len(images) > rules.max_images),
-        ))
+        result.append(
+            Preview(
+                channel_id=target.channel_id,
+                channel_name=target.channel.name,
+                platform=target.channel.platform,
+                platform_label=target.channel.get_platform_display(),
+                text=text,
+                count=count,
+                limit=limit,
+                over_by=max(0, count - limit) if limit else 0,
+                overflow_at=cut,
+                hashtags=re.findall(r"#\w+", text),
+                link=post.link,
+                images=images,
+                too_many_images=bool(rules and len(images) > rules.max_images),
+            )
+        )
     return result

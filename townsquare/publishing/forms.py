@@ -20,16 +20,27 @@ class ChannelChoice(forms.ModelMultipleChoiceField):
 
 
 class PostForm(forms.Form):
-    text = forms.CharField(label="What do you want to say?", widget=forms.Textarea(attrs={"rows": 6}), required=False,
-                           max_length=10_000,
-                           help_text="The words every channel gets unless you give a channel its own below.")
-    link = forms.URLField(label="Link (optional)", required=False, max_length=500, assume_scheme="https",
-                          help_text="For example, https://www.riverside.gov.uk/bins")
-    channels = ChannelChoice(label="Channels", queryset=Channel.objects.none(), required=False,
-                             widget=forms.CheckboxSelectMultiple)
+    text = forms.CharField(
+        label="What do you want to say?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=10_000,
+        help_text="The words every channel gets unless you give a channel its own below.",
+    )
+    link = forms.URLField(
+        label="Link (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For example, https://www.riverside.gov.uk/bins",
+    )
+    channels = ChannelChoice(
+        label="Channels", queryset=Channel.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     slot = forms.ChoiceField(label="Use a posting slot", required=False, choices=[])
     scheduled_for = forms.DateTimeField(
-        label="Or choose a date and time", required=False,
+        label="Or choose a date and time",
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Leave both empty to publish as soon as it is approved.",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -37,13 +48,25 @@ class PostForm(forms.Form):
     campaign = forms.ModelChoiceField(label="Campaign (optional)", queryset=Campaign.objects.none(), required=False)
     service = forms.ModelChoiceField(label="Service (optional)", queryset=Service.objects.none(), required=False)
     language = forms.ChoiceField(label="Language", choices=Post.Language.choices, initial=Post.Language.ENGLISH)
-    pair = forms.ModelChoiceField(label="Welsh/English pair (optional)", queryset=Post.objects.none(),
-                                  required=False, help_text="The same post in the other language.")
+    pair = forms.ModelChoiceField(
+        label="Welsh/English pair (optional)",
+        queryset=Post.objects.none(),
+        required=False,
+        help_text="The same post in the other language.",
+    )
     # The draft's version this page was made from (``Post.version``): a save based on an older one is refused.
     version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, council: Council, channels: QuerySet[Channel], posts: QuerySet[Post],
-                 slots: list[dt.datetime], post: Post | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        council: Council,
+        channels: QuerySet[Channel],
+        posts: QuerySet[Post],
+        slots: list[dt.datetime],
+        post: Post | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
         fields["channels"].queryset = channels.exclude(status=Channel.Status.CLOSED).order_by("platform", "name")
@@ -51,7 +74,8 @@ class PostForm(forms.Form):
         fields["service"].queryset = Service.objects.filter(council=council)
         fields["pair"].queryset = (posts.exclude(pk=post.pk) if post else posts).order_by("-updated_at")
         fields["slot"].choices = [("", "No slot")] + [
-            (m.isoformat(), timezone.localtime(m).strftime("%A %-d %B, %H:%M")) for m in slots]
+            (m.isoformat(), timezone.localtime(m).strftime("%A %-d %B, %H:%M")) for m in slots
+        ]
         if not council.in_wales:
             del self.fields["pair"]
             del self.fields["language"]
@@ -59,8 +83,11 @@ class PostForm(forms.Form):
         for channel in fields["channels"].queryset:
             name = f"variant_{channel.pk}"
             self.fields[name] = forms.CharField(
-                label=f"Own wording for {channel.name} (optional)", required=False, max_length=10_000,
-                widget=forms.Textarea(attrs={"rows": 3}))
+                label=f"Own wording for {channel.name} (optional)",
+                required=False,
+                max_length=10_000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
             self.variant_fields.append((channel, name))
 
     def clean(self) -> dict[str, Any]:
@@ -78,37 +105,51 @@ class PostForm(forms.Form):
 
 class ImageForm(forms.Form):
     image = forms.FileField(label="Upload an image", help_text="PNG, JPEG, GIF or WebP, smaller than 5 MB.")
-    alt_text = forms.CharField(label="Alt text", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                               help_text="Describe what the image shows for people who cannot see it.")
+    alt_text = forms.CharField(
+        label="Alt text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Describe what the image shows for people who cannot see it.",
+    )
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect,
-                                 label="Your decision")
-    reason = forms.CharField(label="Reason (needed to reject)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect, label="Your decision"
+    )
+    reason = forms.CharField(
+        label="Reason (needed to reject)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     acknowledge = forms.BooleanField(label="I have read the warnings", required=False)
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(widget=forms.RadioSelect, label="What did you find on the account?", choices=[
-        ("published", "It was published: I have its address"),
-        ("failed", "It was not published: mark it failed"),
-        ("retry", "It was not published: send it again"),
-    ])
+    outcome = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="What did you find on the account?",
+        choices=[
+            ("published", "It was published: I have its address"),
+            ("failed", "It was not published: mark it failed"),
+            ("retry", "It was not published: send it again"),
+        ],
+    )
     url = forms.URLField(label="Address of the post you found", required=False, assume_scheme="https")
     note = forms.CharField(label="Note (optional)", required=False)
 
 
 class RescheduleForm(forms.Form):
     scheduled_for = forms.DateTimeField(
-        label="New date and time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        label="New date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
 
 
 class SlotForm(forms.Form):
     channel = forms.ModelChoiceField(label="Channel", queryset=Channel.objects.none())
-    weekdays = forms.MultipleChoiceField(label="Days", choices=PostingSlot.Weekday.choices,
-                                         widget=forms.CheckboxSelectMultiple)
+    weekdays = forms.MultipleChoiceField(
+        label="Days", choices=PostingSlot.Weekday.choices, widget=forms.CheckboxSelectMultiple
+    )
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:

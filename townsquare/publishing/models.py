@@ -91,12 +91,17 @@ class Post(models.Model):
     link = models.URLField(max_length=500, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     pair = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="paired_with",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="paired_with",
         help_text="The same post in the other language (Welsh Language Standards).",
     )
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
-    service = models.ForeignKey("councils.Service", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="posts")
+    service = models.ForeignKey(
+        "councils.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
     scheduled_for = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(max_length=120, blank=True, help_text="What made this draft, e.g. meeting:12")
@@ -112,11 +117,13 @@ class Post(models.Model):
     forces_approval = models.BooleanField(default=False)
     override_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
-    second_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     second_approved_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True, help_text="Why it was rejected or returned.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -140,7 +147,7 @@ class Post(models.Model):
 
 
 def _image_path(instance: PostImage, filename: str) -> str:
-    return f"posts/{instance.post.council_id}/{uuid.uuid4().hex}{filename[filename.rfind('.'):][:6]}"
+    return f"posts/{instance.post.council_id}/{uuid.uuid4().hex}{filename[filename.rfind('.') :][:6]}"
 
 
 class PostImage(models.Model):
@@ -191,7 +198,10 @@ class PostTarget(models.Model):
         constraints = [models.UniqueConstraint(fields=["post", "channel"], name="post_target_unique_channel")]
         # The second serves dispatch: a channel's due targets, in due order.
         # (status, due_at, channel): what is due, earliest first and a channel's together (``due_claim``).
-        indexes = [models.Index(fields=["status", "due_at", "channel"]), models.Index(fields=["channel", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at", "channel"]),
+            models.Index(fields=["channel", "status", "due_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.post_id} on {self.channel_id} ({self.status})"

@@ -14,14 +14,27 @@ if TYPE_CHECKING:
 
 EDITABLE = (Post.Status.DRAFT, Post.Status.REJECTED, Post.Status.RETURNED)
 MAX_TEXT = 10_000
-AUDITED = ["text", "link", "language", "pair_id", "campaign_id", "service_id", "scheduled_for", "status",
-           "forces_approval", "approved_by_id", "second_approved_by_id", "decision_reason"]
+AUDITED = [
+    "text",
+    "link",
+    "language",
+    "pair_id",
+    "campaign_id",
+    "service_id",
+    "scheduled_for",
+    "status",
+    "forces_approval",
+    "approved_by_id",
+    "second_approved_by_id",
+    "decision_reason",
+]
 
 
 def post_state(post: Post) -> dict[str, Any]:
     state = snapshot(post, AUDITED)
-    state["targets"] = {t.channel_id: {"status": t.status, "text": t.text_override, "due_at": t.due_at}
-                        for t in post.targets.all()}
+    state["targets"] = {
+        t.channel_id: {"status": t.status, "text": t.text_override, "due_at": t.due_at} for t in post.targets.all()
+    }
     state["images"] = [{"id": i.pk, "alt": i.alt_text} for i in post.images.all()]
     return state
 

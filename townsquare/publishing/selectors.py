@@ -29,23 +29,29 @@ def posts_visible_to(*, user: Any, council: Council, perms: frozenset[str]) -> Q
 
 def with_targets(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related("author", "campaign", "service").prefetch_related(
-        Prefetch("targets", queryset=PostTarget.objects.select_related("channel")), "images")
+        Prefetch("targets", queryset=PostTarget.objects.select_related("channel")), "images"
+    )
 
 
 def approval_queue(*, council: Council) -> QuerySet[Post]:
-    return with_targets(Post.objects.filter(
-        council=council, status__in=[Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND],
-    )).order_by("scheduled_for", "submitted_at")
+    return with_targets(
+        Post.objects.filter(
+            council=council,
+            status__in=[Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND],
+        )
+    ).order_by("scheduled_for", "submitted_at")
 
 
 def attention_counts(*, user: Any, council: Council, perms: frozenset[str]) -> dict[str, int]:
     """The home page's figures: posts waiting for approval, and posts failed or unconfirmed."""
     visible = posts_visible_to(user=user, council=council, perms=perms)
     counts = visible.aggregate(
-        waiting=Count("pk", filter=Q(status__in=[Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND]),
-                      distinct=True),
-        trouble=Count("pk", filter=Q(targets__status__in=[PostTarget.Status.FAILED, PostTarget.Status.UNCONFIRMED]),
-                      distinct=True),
+        waiting=Count(
+            "pk", filter=Q(status__in=[Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND]), distinct=True
+        ),
+        trouble=Count(
+            "pk", filter=Q(targets__status__in=[PostTarget.Status.FAILED, PostTarget.Status.UNCONFIRMED]), distinct=True
+        ),
     )
     return {"waiting": counts["waiting"] or 0, "trouble": counts["trouble"] or 0}
 
@@ -58,21 +64,33 @@ def unconnected_targets(targets: list[PostTarget]) -> list[PostTarget]:
     """The post's channels that cannot publish now (not connected, or needing reconnecting), among those
     still to go out: shown to the author and the approver before the post fails on them."""
     done = (PostTarget.Status.PUBLISHED, PostTarget.Status.CANCELLED)
-    return [t for t in targets
-            if t.status not in done and t.channel.connection_state != Channel.Connection.CONNECTED]
+    return [t for t in targets if t.status not in done and t.channel.connection_state != Channel.Connection.CONNECTED]
 
 
 # --- the calendar ---------------------------------------------------------------------------------
 
 
-def calendar_targets(*, council: Council, posts: QuerySet[Post], start: dt.datetime, end: dt.datetime,
-                     channel_id: int | None = None, status: str = "") -> QuerySet[PostTarget]:
+def calendar_targets(
+    *,
+    council: Council,
+    posts: QuerySet[Post],
+    start: dt.datetime,
+    end: dt.datetime,
+    channel_id: int | None = None,
+    status: str = "",
+) -> QuerySet[PostTarget]:
     """Each post on each channel in [start, end): scheduled ones by their time, sent ones by when they went out."""
-    when = Q(due_at__gte=start, due_at__lt=end) | Q(published_at__gte=start, published_at__lt=end) | Q(
-        due_at__isnull=True, post__scheduled_for__gte=start, post__scheduled_for__lt=end)
-    targets = (PostTarget.objects.filter(post__in=posts, channel__council=council).filter(when)
-               .exclude(status=PostTarget.Status.CANCELLED)
-               .select_related("post", "channel", "post__author"))
+    when = (
+        Q(due_at__gte=start, due_at__lt=end)
+        | Q(published_at__gte=start, published_at__lt=end)
+        | Q(due_at__isnull=True, post__scheduled_for__gte=start, post__scheduled_for__lt=end)
+    )
+    targets = (
+        PostTarget.objects.filter(post__in=posts, channel__council=council)
+        .filter(when)
+        .exclude(status=PostTarget.Status.CANCELLED)
+        .select_related("post", "channel", "post__author")
+    )
     if channel_id:
         targets = targets.filter(channel_id=channel_id)
     if status:
@@ -145,9 +163,14 @@ class Segment:
 
 def highlight(text: str, findings: list[dict[str, Any]], channel_id: int | None = None) -> list[Segment]:
     """Split ``text`` into plain and marked pieces, one mark per finding's span (the worst severity wins)."""
-    spans = [(f["start"], f["end"], f["rule"], f["severity"]) for f in findings
-             if f.get("channel_id") == channel_id and isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
-             and 0 <= f["start"] < f["end"] <= len(text)]
+    spans = [
+        (f["start"], f["end"], f["rule"], f["severity"])
+        for f in findings
+        if f.get("channel_id") == channel_id
+        and isinstance(f.get("start"), int)
+        and isinstance(f.get("end"), int)
+        and 0 <= f["start"] < f["end"] <= len(text)
+    ]
     if not spans:
         return [Segment(text)]
     bounds = sorted({0, len(text), *[s[0] for s in spans], *[s[1] for s in spans]})

@@ -70,10 +70,12 @@ if TYPE_CHECKING:
     from townsquare.accounts.models import User
     from townsquare.councils.models import Council, Service
 
+
 def _allowed_channels(*, user: User, council: Council, channels: Iterable[Channel]) -> list[Channel]:
     chosen = list(channels)
-    visible = set(channels_visible_to(user=user, council=council, perms=perms_in(user, council))
-                  .values_list("pk", flat=True))
+    visible = set(
+        channels_visible_to(user=user, council=council, perms=perms_in(user, council)).values_list("pk", flat=True)
+    )
     for channel in chosen:
         if channel.council_id != council.pk or channel.pk not in visible:
             raise ValidationError(f"You cannot draft for {channel.name}.")
@@ -104,8 +106,15 @@ class DraftConflict(ValidationError):
     """The draft was saved again after the version a change was based on: the change is refused."""
 
 
-def _validate_fields(*, council: Council, text: str, campaign: Campaign | None, service: Service | None,
-                     pair: Post | None, post: Post | None) -> None:
+def _validate_fields(
+    *,
+    council: Council,
+    text: str,
+    campaign: Campaign | None,
+    service: Service | None,
+    pair: Post | None,
+    post: Post | None,
+) -> None:
     if len(text) > MAX_TEXT:
         raise ValidationError(f"The post must be {MAX_TEXT:,} characters or fewer.")
     if campaign is not None and campaign.council_id != council.pk:
@@ -149,13 +158,29 @@ def post_create_draft(
     _validate_fields(council=council, text=text, campaign=campaign, service=service, pair=None, post=None)
     _validate_draft(text=text, variants=variants, scheduled_for=scheduled_for)
     with transaction.atomic():
-        post = Post.objects.create(council=council, author=author, text=text.strip(), link=link.strip(),
-                                   scheduled_for=scheduled_for, campaign=campaign, source=source,
-                                   service=service, language=language, is_reply=bool(reply_to_external_id),
-                                   reply_to_external_id=reply_to_external_id, private_to=private_to)
+        post = Post.objects.create(
+            council=council,
+            author=author,
+            text=text.strip(),
+            link=link.strip(),
+            scheduled_for=scheduled_for,
+            campaign=campaign,
+            source=source,
+            service=service,
+            language=language,
+            is_reply=bool(reply_to_external_id),
+            reply_to_external_id=reply_to_external_id,
+            private_to=private_to,
+        )
         _set_targets(post, chosen, variants)
-        audit_record(actor=author, council=council, action="post.created", obj=post, after=post_state(post),
-                     reason=f"Drafted from {source}" if source else "")
+        audit_record(
+            actor=author,
+            council=council,
+            action="post.created",
+            obj=post,
+            after=post_state(post),
+            reason=f"Drafted from {source}" if source else "",
+        )
     return post
 
 
@@ -187,9 +212,12 @@ def post_update_draft(
         post = Post.objects.select_for_update().get(pk=post.pk)
         editable_by(actor, post)
         if version is not None and version != post.version:
-            raise DraftConflict("This draft was saved again after this change was made (by a later save or in "
-                                "another window), so this change was not saved. Reload the page to see the "
-                                "newest version.", code="conflict")
+            raise DraftConflict(
+                "This draft was saved again after this change was made (by a later save or in "
+                "another window), so this change was not saved. Reload the page to see the "
+                "newest version.",
+                code="conflict",
+            )
         post.version += 1
         post.text, post.link, post.scheduled_for = text.strip(), link.strip(), scheduled_for
         post.campaign, post.service, post.language = campaign, service, language
@@ -213,23 +241,34 @@ def post_delete_draft(*, actor: User, post: Post, reason: str = "") -> None:
     """Delete a draft (or a rejected or returned post) that never went out: its author, a communications
     officer or an administrator may. The audit event keeps what it said and where it was going."""
     council = post.council
-    if post.author_id != actor.pk and Perm.APPROVE_POSTS not in perms_in(actor, council) \
-            and Role.ADMIN not in roles_in(actor, council):
+    if (
+        post.author_id != actor.pk
+        and Perm.APPROVE_POSTS not in perms_in(actor, council)
+        and Role.ADMIN not in roles_in(actor, council)
+    ):
         raise PermissionDenied("Only the author, a communications officer or an administrator can delete a draft.")
     with transaction.atomic():
         post = Post.objects.select_for_update(of=("self",)).select_related("council").get(pk=post.pk)
         if post.status not in EDITABLE:
-            raise ValidationError(f"This post is {post.get_status_display().lower()}: only drafts can be deleted. "
-                                  "Cancel it instead.")
-        audit_record(actor=actor, council=council, action="post.deleted", obj=post, before=post_state(post),
-                     reason=reason.strip())
+            raise ValidationError(
+                f"This post is {post.get_status_display().lower()}: only drafts can be deleted. Cancel it instead."
+            )
+        audit_record(
+            actor=actor,
+            council=council,
+            action="post.deleted",
+            obj=post,
+            before=post_state(post),
+            reason=reason.strip(),
+        )
         files = [image.file for image in post.images.all()]
         url = post_url(post)
         try:
             post.delete()
         except ProtectedError as exc:  # a meeting's promotion: deleting it would have it drafted again
-            raise ValidationError("This draft promotes a meeting: cancel it instead, so it is not drafted "
-                                  "again.") from exc
+            raise ValidationError(
+                "This draft promotes a meeting: cancel it instead, so it is not drafted again."
+            ) from exc
         notifications_resolve(url=url)
 
         def remove_files() -> None:
@@ -273,8 +312,13 @@ def campaign_create(*, actor: User, council: Council, name: str, second_approval
         raise ValidationError("There is already a campaign with that name.")
     with transaction.atomic():
         campaign = Campaign.objects.create(council=council, name=name, second_approval=second_approval)
-        audit_record(actor=actor, council=council, action="campaign.created", obj=campaign,
-                     after=snapshot(campaign, ["name", "second_approval"]))
+        audit_record(
+            actor=actor,
+            council=council,
+            action="campaign.created",
+            obj=campaign,
+            after=snapshot(campaign, ["name", "second_approval"]),
+        )
     return campaign
 
 
@@ -285,8 +329,14 @@ def channel_publishing_set(*, actor: User, channel: Channel, second_approval: bo
             before = {"second_approval": settings_row.second_approval}
             settings_row.second_approval = second_approval
             settings_row.save(update_fields=["second_approval"])
-            audit_record(actor=actor, council=channel.council, action="channel.second_approval_changed",
-                         obj=channel, before=before, after={"second_approval": second_approval})
+            audit_record(
+                actor=actor,
+                council=channel.council,
+                action="channel.second_approval_changed",
+                obj=channel,
+                before=before,
+                after={"second_approval": second_approval},
+            )
     return settings_row
 
 
@@ -298,15 +348,25 @@ def slots_add(*, actor: User, channel: Channel, weekdays: Iterable[int], time: d
             _, created = PostingSlot.objects.get_or_create(channel=channel, weekday=weekday, time=time)
             made += int(created)
         if made:
-            audit_record(actor=actor, council=channel.council, action="channel.slots_added", obj=channel,
-                         after={"weekdays": sorted(set(weekdays)), "time": time.strftime("%H:%M")})
+            audit_record(
+                actor=actor,
+                council=channel.council,
+                action="channel.slots_added",
+                obj=channel,
+                after={"weekdays": sorted(set(weekdays)), "time": time.strftime("%H:%M")},
+            )
     return made
 
 
 def slot_remove(*, actor: User, slot: PostingSlot) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, council=slot.channel.council, action="channel.slot_removed", obj=slot.channel,
-                     before={"weekday": slot.weekday, "time": slot.time.strftime("%H:%M")})
+        audit_record(
+            actor=actor,
+            council=slot.channel.council,
+            action="channel.slot_removed",
+            obj=slot.channel,
+            before={"weekday": slot.weekday, "time": slot.time.strftime("%H:%M")},
+        )
         slot.delete()
 
 
@@ -330,8 +390,11 @@ def target_resolve(*, actor: User, target: PostTarget, outcome: str, url: str = 
         raise ValidationError("Give the address of the post you found on the account.")
     now = timezone.now()
     with transaction.atomic():
-        target = PostTarget.objects.select_for_update(of=("self",)).select_related(
-            "post", "post__council", "channel").get(pk=target.pk)
+        target = (
+            PostTarget.objects.select_for_update(of=("self",))
+            .select_related("post", "post__council", "channel")
+            .get(pk=target.pk)
+        )
         if target.status != PostTarget.Status.UNCONFIRMED:
             raise ValidationError("Someone else has just resolved this.")
         if outcome == "retry":
@@ -342,8 +405,14 @@ def target_resolve(*, actor: User, target: PostTarget, outcome: str, url: str = 
         elif outcome == "published":
             set_target(target, PostTarget.Status.PUBLISHED, "", target.external_id, url, now)
         else:
-            set_target(target, PostTarget.Status.FAILED, note.strip() or "Checked by a person: it was not published.",
-                       "", "", now)
+            set_target(
+                target,
+                PostTarget.Status.FAILED,
+                note.strip() or "Checked by a person: it was not published.",
+                "",
+                "",
+                now,
+            )
         audit_target(target, f"post.channel_resolved_{outcome}", note.strip(), actor=actor)
     return target
 
@@ -361,9 +430,11 @@ def post_retry_failed(*, actor: User, post: Post) -> int:
         if not ids:
             raise ValidationError("No channel has failed.")
         PostTarget.objects.filter(pk__in=ids, status=PostTarget.Status.FAILED).update(
-            status=PostTarget.Status.SCHEDULED, due_at=now, last_error="")
+            status=PostTarget.Status.SCHEDULED, due_at=now, last_error=""
+        )
         channels = list(PostTarget.objects.filter(pk__in=ids).values_list("channel_id", flat=True))
-        audit_record(actor=actor, council=post.council, action="post.retry_failed", obj=post,
-                     after={"channels": channels})
+        audit_record(
+            actor=actor, council=post.council, action="post.retry_failed", obj=post, after={"channels": channels}
+        )
         transaction.on_commit(lambda: targets_enqueue(target_ids=ids, due_at=now))
     return len(ids)

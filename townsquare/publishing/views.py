@@ -72,11 +72,17 @@ def _post_context(post: Post) -> dict[str, Any]:
     for finding in findings:
         finding["channel_name"] = names.get(finding.get("channel_id") or 0, "")
     return {
-        "post": post, "targets": targets, "previews": previews, "findings": findings, "forces_approval": forces,
+        "post": post,
+        "targets": targets,
+        "previews": previews,
+        "findings": findings,
+        "forces_approval": forces,
         "blocking": [f for f in findings if f["severity"] == "block"],
         "warnings": [f for f in findings if f["severity"] == "warn"],
         "marked_text": highlight(post.text, findings),
-        "marked_variants": [(t, highlight(t.text_override, findings, t.channel_id)) for t in targets if t.text_override],
+        "marked_variants": [
+            (t, highlight(t.text_override, findings, t.channel_id)) for t in targets if t.text_override
+        ],
         "delivery": selectors.post_delivery(post),
         "unconnected": unconnected_targets(targets),
     }
@@ -96,12 +102,21 @@ def post_list(request: HttpRequest, council: Council) -> HttpResponse:
     show = request.GET.get("show", "")
     if show == "trouble":
         mine = posts_in_trouble(_visible_posts(request, council)).order_by("-updated_at")
-    return render(request, "publishing/post_list.html", {
-        "drafts": [p for p in mine if p.status in services.EDITABLE] if show != "trouble" else [],
-        "others": [p for p in mine if p.status not in services.EDITABLE][:100], "show": show,
-        "delivery": {p.pk: selectors.delivery_from([t.status for t in p.targets.all()
-                                                   if t.status != PostTarget.Status.CANCELLED]) for p in mine},
-    })
+    return render(
+        request,
+        "publishing/post_list.html",
+        {
+            "drafts": [p for p in mine if p.status in services.EDITABLE] if show != "trouble" else [],
+            "others": [p for p in mine if p.status not in services.EDITABLE][:100],
+            "show": show,
+            "delivery": {
+                p.pk: selectors.delivery_from(
+                    [t.status for t in p.targets.all() if t.status != PostTarget.Status.CANCELLED]
+                )
+                for p in mine
+            },
+        },
+    )
 
 
 def _form(request: HttpRequest, council: Council, post: Post | None, data: Any = None) -> PostForm:
@@ -109,31 +124,62 @@ def _form(request: HttpRequest, council: Council, post: Post | None, data: Any =
     chosen = list(post.targets.values_list("channel_id", flat=True)) if post else []
     initial: dict[str, Any] = {}
     if post is not None:
-        initial = {"text": post.text, "link": post.link, "channels": chosen, "scheduled_for": post.scheduled_for,
-                   "campaign": post.campaign_id, "service": post.service_id, "language": post.language,
-                   "pair": post.pair_id, "version": post.version}
+        initial = {
+            "text": post.text,
+            "link": post.link,
+            "channels": chosen,
+            "scheduled_for": post.scheduled_for,
+            "campaign": post.campaign_id,
+            "service": post.service_id,
+            "language": post.language,
+            "pair": post.pair_id,
+            "version": post.version,
+        }
         for target in post.targets.all():
             initial[f"variant_{target.channel_id}"] = target.text_override
     slots = slots_upcoming(channels=list(channels.filter(pk__in=chosen)) or list(channels))
-    return PostForm(data, initial=initial, council=council, channels=channels,
-                    posts=Post.objects.filter(council=council), slots=slots, post=post)
+    return PostForm(
+        data,
+        initial=initial,
+        council=council,
+        channels=channels,
+        posts=Post.objects.filter(council=council),
+        slots=slots,
+        post=post,
+    )
 
 
 def _save(request: HttpRequest, council: Council, post: Post | None, form: PostForm) -> Post:
     data = form.cleaned_data
     if post is None:
         return services.post_create_draft(
-            author=request.user, council=council, text=data["text"], channels=data["channels"],  # type: ignore[arg-type]
-            scheduled_for=data.get("scheduled_for"), campaign=data.get("campaign"), link=data.get("link", ""),
-            service=data.get("service"), language=data.get("language") or Post.Language.ENGLISH,
-            variants=form.variants())
+            author=request.user,
+            council=council,
+            text=data["text"],
+            channels=data["channels"],  # type: ignore[arg-type]
+            scheduled_for=data.get("scheduled_for"),
+            campaign=data.get("campaign"),
+            link=data.get("link", ""),
+            service=data.get("service"),
+            language=data.get("language") or Post.Language.ENGLISH,
+            variants=form.variants(),
+        )
     if not data.get("version"):  # a page that does not say which version it changes cannot be trusted to be newest
         raise services.DraftConflict("This page is out of date, so the change was not saved. Reload the page.")
     return services.post_update_draft(
-        actor=request.user, post=post, text=data["text"], channels=data["channels"],  # type: ignore[arg-type]
-        scheduled_for=data.get("scheduled_for"), link=data.get("link", ""), variants=form.variants(),
-        campaign=data.get("campaign"), service=data.get("service"),
-        language=data.get("language") or Post.Language.ENGLISH, pair=data.get("pair"), version=data["version"])
+        actor=request.user,
+        post=post,
+        text=data["text"],
+        channels=data["channels"],  # type: ignore[arg-type]
+        scheduled_for=data.get("scheduled_for"),
+        link=data.get("link", ""),
+        variants=form.variants(),
+        campaign=data.get("campaign"),
+        service=data.get("service"),
+        language=data.get("language") or Post.Language.ENGLISH,
+        pair=data.get("pair"),
+        version=data["version"],
+    )
 
 
 def _own_editable(request: HttpRequest, council: Council, pk: int) -> Post:
@@ -155,11 +201,18 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
         try:
             post = _save(request, council, post, form)
             if request.POST.get("action") == "submit":
-                post = services.post_submit(actor=request.user, post=post,  # type: ignore[arg-type]
-                                            override_reason=request.POST.get("override_reason", ""),
-                                            acknowledge_warnings=bool(request.POST.get("acknowledge")))
-                messages.success(request, "Your post was approved and scheduled." if post.status == Post.Status.APPROVED
-                                 else "Your post was sent for approval.")
+                post = services.post_submit(
+                    actor=request.user,
+                    post=post,  # type: ignore[arg-type]
+                    override_reason=request.POST.get("override_reason", ""),
+                    acknowledge_warnings=bool(request.POST.get("acknowledge")),
+                )
+                messages.success(
+                    request,
+                    "Your post was approved and scheduled."
+                    if post.status == Post.Status.APPROVED
+                    else "Your post was sent for approval.",
+                )
                 if unconnected := unconnected_targets(list(post.targets.select_related("channel"))):
                     messages.warning(request, _unconnected_message(unconnected))
                 return redirect("publishing:detail", slug=council.slug, pk=post.pk)
@@ -170,8 +223,13 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
             status = 409 if isinstance(exc, services.DraftConflict) else 200
             if post is not None:
                 post.refresh_from_db()
-    context: dict[str, Any] = {"form": form, "errors": errors, "image_form": ImageForm(), "conflict": status == 409,
-                               "may_override": Perm.APPROVE_POSTS in _perms(request)}
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors,
+        "image_form": ImageForm(),
+        "conflict": status == 409,
+        "may_override": Perm.APPROVE_POSTS in _perms(request),
+    }
     if post is not None:
         context.update(_post_context(post))
     if request.method == "POST" and not form.is_valid():  # a value the form cannot take: nothing saved
@@ -211,8 +269,13 @@ def image_add(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["image"]
         try:
-            services.post_add_image(actor=request.user, post=post, content=upload.read(MAX_IMAGE_BYTES + 1),  # type: ignore[arg-type]
-                                    filename=upload.name, alt_text=form.cleaned_data["alt_text"])
+            services.post_add_image(
+                actor=request.user,
+                post=post,
+                content=upload.read(MAX_IMAGE_BYTES + 1),  # type: ignore[arg-type]
+                filename=upload.name,
+                alt_text=form.cleaned_data["alt_text"],
+            )
             messages.success(request, "Image added.")
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(_errors(exc)))
@@ -264,8 +327,10 @@ def queue(request: HttpRequest, council: Council) -> HttpResponse:
             messages.error(request, "Choose at least one post to approve.")
         else:
             approved, refused = services.posts_bulk_approve(
-                actor=request.user, posts=approval_queue(council=council).filter(pk__in=ids),  # type: ignore[arg-type]
-                acknowledge_warnings=bool(request.POST.get("acknowledge")))
+                actor=request.user,
+                posts=approval_queue(council=council).filter(pk__in=ids),  # type: ignore[arg-type]
+                acknowledge_warnings=bool(request.POST.get("acknowledge")),
+            )
             if approved:
                 messages.success(request, f"Approved {len(approved)} post{'s' if len(approved) != 1 else ''}.")
             for post, reason in refused:
@@ -282,18 +347,22 @@ def detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     post = get_object_or_404(with_targets(_visible_posts(request, council)), pk=pk)
     context = _post_context(post)
     perms = _perms(request)
-    context.update({
-        "may_decide": Perm.APPROVE_POSTS in perms and post.author_id != request.user.pk
-        and post.status in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND)
-        and post.approved_by_id != request.user.pk,
-        "may_manage": Perm.APPROVE_POSTS in perms or post.author_id == request.user.pk,
-        "may_reschedule": Perm.APPROVE_POSTS in perms and post.status == Post.Status.APPROVED,
-        "decision_form": DecisionForm(), "resolve_form": ResolveForm(),
-        "reschedule_form": RescheduleForm(initial={"scheduled_for": post.scheduled_for}),
-        "attempts": {t.pk: list(t.attempts.all()) for t in context["targets"]},
-        "checks": selectors.account_checks_latest(context["targets"]),
-        "may_send_again": Perm.APPROVE_POSTS in perms,
-    })
+    context.update(
+        {
+            "may_decide": Perm.APPROVE_POSTS in perms
+            and post.author_id != request.user.pk
+            and post.status in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND)
+            and post.approved_by_id != request.user.pk,
+            "may_manage": Perm.APPROVE_POSTS in perms or post.author_id == request.user.pk,
+            "may_reschedule": Perm.APPROVE_POSTS in perms and post.status == Post.Status.APPROVED,
+            "decision_form": DecisionForm(),
+            "resolve_form": ResolveForm(),
+            "reschedule_form": RescheduleForm(initial={"scheduled_for": post.scheduled_for}),
+            "attempts": {t.pk: list(t.attempts.all()) for t in context["targets"]},
+            "checks": selectors.account_checks_latest(context["targets"]),
+            "may_send_again": Perm.APPROVE_POSTS in perms,
+        }
+    )
     return render(request, "publishing/detail.html", context)
 
 
@@ -307,12 +376,19 @@ def decide(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
         return redirect("publishing:detail", slug=council.slug, pk=pk)
     try:
         if form.cleaned_data["decision"] == "approve":
-            post = services.post_approve(actor=request.user, post=post,  # type: ignore[arg-type]
-                                         acknowledge_warnings=form.cleaned_data["acknowledge"])
-            messages.success(request, {Post.Status.APPROVED: "Approved and scheduled.",
-                                       Post.Status.AWAITING_SECOND: "Approved: it now needs a second approval.",
-                                       Post.Status.RETURNED: "Its slot has passed: it went back to its author."
-                                       }.get(Post.Status(post.status), "Done."))
+            post = services.post_approve(
+                actor=request.user,
+                post=post,  # type: ignore[arg-type]
+                acknowledge_warnings=form.cleaned_data["acknowledge"],
+            )
+            messages.success(
+                request,
+                {
+                    Post.Status.APPROVED: "Approved and scheduled.",
+                    Post.Status.AWAITING_SECOND: "Approved: it now needs a second approval.",
+                    Post.Status.RETURNED: "Its slot has passed: it went back to its author.",
+                }.get(Post.Status(post.status), "Done."),
+            )
         else:
             services.post_reject(actor=request.user, post=post, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
             messages.success(request, "Rejected: the author has been told why.")
@@ -397,9 +473,12 @@ def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
             if action == "slot":
                 slot_form = SlotForm(request.POST, channels=channels)
                 if slot_form.is_valid():
-                    made = services.slots_add(actor=request.user, channel=slot_form.cleaned_data["channel"],  # type: ignore[arg-type]
-                                              weekdays=[int(d) for d in slot_form.cleaned_data["weekdays"]],
-                                              time=slot_form.cleaned_data["time"])
+                    made = services.slots_add(
+                        actor=request.user,
+                        channel=slot_form.cleaned_data["channel"],  # type: ignore[arg-type]
+                        weekdays=[int(d) for d in slot_form.cleaned_data["weekdays"]],
+                        time=slot_form.cleaned_data["time"],
+                    )
                     messages.success(request, f"Added {made} posting slot{'s' if made != 1 else ''}.")
                     return redirect("publishing:settings", slug=council.slug)
             elif action == "remove_slot":
@@ -422,19 +501,33 @@ def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
                     raise BadRequest("A channel chosen for second approval is not one of the channels listed.")
                 chosen = set(chosen_ids)
                 for channel in channels:
-                    services.channel_publishing_set(actor=request.user, channel=channel,  # type: ignore[arg-type]
-                                                    second_approval=channel.pk in chosen)
+                    services.channel_publishing_set(
+                        actor=request.user,
+                        channel=channel,  # type: ignore[arg-type]
+                        second_approval=channel.pk in chosen,
+                    )
                 messages.success(request, "Second approval settings saved.")
                 return redirect("publishing:settings", slug=council.slug)
             else:
                 raise Http404("Unknown action")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    second = set(ChannelPublishing.objects.filter(channel__council=council, second_approval=True)
-                 .values_list("channel_id", flat=True))
-    return render(request, "publishing/settings.html", {
-        "channels": channels, "second": second, "slot_form": slot_form, "campaign_form": campaign_form,
-        "slots": PostingSlot.objects.filter(channel__council=council).select_related("channel")
-        .order_by("channel__name", "weekday", "time"),
-        "campaigns": Campaign.objects.filter(council=council),
-    })
+    second = set(
+        ChannelPublishing.objects.filter(channel__council=council, second_approval=True).values_list(
+            "channel_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "publishing/settings.html",
+        {
+            "channels": channels,
+            "second": second,
+            "slot_form": slot_form,
+            "campaign_form": campaign_form,
+            "slots": PostingSlot.objects.filter(channel__council=council)
+            .select_related("channel")
+            .order_by("channel__name", "weekday", "time"),
+            "campaigns": Campaign.objects.filter(council=council),
+        },
+    )

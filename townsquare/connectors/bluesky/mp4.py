@@ -82,7 +82,7 @@ def _handler(data: bytes, start: int, end: int) -> bytes:
     hdlr = _child(data, *mdia, b"hdlr") if mdia else None
     if hdlr is None or hdlr[0] + 12 > hdlr[1]:
         return b""
-    return data[hdlr[0] + 8:hdlr[0] + 12]
+    return data[hdlr[0] + 8 : hdlr[0] + 12]
 
 
 def _picture_size(data: bytes, start: int, end: int) -> tuple[int | None, int | None]:

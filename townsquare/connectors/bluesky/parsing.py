@@ -20,6 +20,7 @@ from townsquare.connectors.base import (
 log = logging.getLogger(__name__)
 POST = "app.bsky.feed.post"
 
+
 def refresh_expiry(client: Client) -> dt.datetime | None:
     session = client._session
     expiry = getattr(session, "refresh_jwt_payload", None)

@@ -32,9 +32,7 @@ def firehose_items(connector: BlueskyConnector) -> Iterator[InboundItem]:
     )
     uri = f"{base.rstrip('/')}/xrpc"
     position = stream_seq(connector.stream_cursor, uri)
-    firehose = FirehoseSubscribeReposClient(
-        params={"cursor": position} if position is not None else None, base_uri=uri
-    )
+    firehose = FirehoseSubscribeReposClient(params={"cursor": position} if position is not None else None, base_uri=uri)
     found: queue.Queue[tuple[int | None, list[InboundItem]] | BaseException] = queue.Queue()
 
     def on_message(message: Any) -> None:

@@ -30,8 +30,7 @@ def _regain_seconds(response: requests.Response) -> float | None:
     try:
         usage = json.loads(header)
         minutes = max(
-            float(entry.get("estimated_time_to_regain_access", 0))
-            for entries in usage.values() for entry in entries
+            float(entry.get("estimated_time_to_regain_access", 0)) for entries in usage.values() for entry in entries
         )
     except (ValueError, TypeError, AttributeError):
         return None
@@ -63,23 +62,35 @@ def classify(response: requests.Response, *, platform_name: str = "Facebook") ->
         return ConnectorError(kind, message, retry_after=retry_after, platform_code=platform_code, raw=error)
 
     if code in TOKEN_CODES:
-        return fail(ErrorKind.REAUTHORISE, f"{platform_name} no longer accepts this connection ({reason}). "
-                    "Reconnect the channel.")
+        return fail(
+            ErrorKind.REAUTHORISE,
+            f"{platform_name} no longer accepts this connection ({reason}). Reconnect the channel.",
+        )
     if code in RATE_CODES:
         wait = _regain_seconds(response) or http.retry_after_seconds(response) or DEFAULT_RATE_WAIT
         return fail(ErrorKind.RETRY, f"{platform_name}'s rate limit was reached ({reason}).", retry_after=wait)
     if code == APP_PERMISSION_CODE:
-        return fail(ErrorKind.REJECTED, f"{platform_name} refused: Townsquare's app does not have permission for "
-                    f"this ({reason}). An administrator must fix the app's permissions.")
+        return fail(
+            ErrorKind.REJECTED,
+            f"{platform_name} refused: Townsquare's app does not have permission for "
+            f"this ({reason}). An administrator must fix the app's permissions.",
+        )
     if 200 <= code <= 299:
-        return fail(ErrorKind.REAUTHORISE, f"{platform_name} refused: the connection is missing a permission "
-                    f"({reason}). Reconnect the channel and grant every permission asked for.")
+        return fail(
+            ErrorKind.REAUTHORISE,
+            f"{platform_name} refused: the connection is missing a permission "
+            f"({reason}). Reconnect the channel and grant every permission asked for.",
+        )
     if code == POLICY_BLOCK_CODE:
-        return fail(ErrorKind.REJECTED, f"{platform_name} has temporarily blocked this account from doing this "
-                    f"({reason}).")
+        return fail(
+            ErrorKind.REJECTED, f"{platform_name} has temporarily blocked this account from doing this ({reason})."
+        )
     if code == DUPLICATE_CODE:
-        return fail(ErrorKind.REJECTED, f"{platform_name} refused this as a duplicate of a recent post. "
-                    "Change the wording before publishing again.")
+        return fail(
+            ErrorKind.REJECTED,
+            f"{platform_name} refused this as a duplicate of a recent post. "
+            "Change the wording before publishing again.",
+        )
     if code in TRANSIENT_CODES or response.status_code >= 500:
         return fail(ErrorKind.RETRY, f"{platform_name} had a temporary problem ({reason}).")
     return fail(ErrorKind.REJECTED, f"{platform_name} refused the request: {reason}")

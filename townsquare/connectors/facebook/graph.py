@@ -29,15 +29,21 @@ class GraphConnector(BearerConnector):
     def _url(self, path: str) -> str:
         return path if path.startswith("http") else f"{self.graph}/{path.lstrip('/')}"
 
-    def _login_call(self, method: str, url: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any) -> requests.Response:
+    def _login_call(
+        self, method: str, url: str, *, safe_to_retry: bool, token: str = "", **kwargs: Any
+    ) -> requests.Response:
         if token:
             kwargs["headers"] = {"Authorization": f"Bearer {token}"}
         return http.call(method, url, safe_to_retry=safe_to_retry, classify=self.classify, sleep=self.sleep, **kwargs)
 
     def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
-        return login.dialog_url(version=self.settings.get("graph_version", GRAPH_VERSION),
-                                client_id=login.setting(self.settings, "client_id", self.app_name),
-                                redirect_uri=redirect_uri, state=state, scopes=self.scopes)
+        return login.dialog_url(
+            version=self.settings.get("graph_version", GRAPH_VERSION),
+            client_id=login.setting(self.settings, "client_id", self.app_name),
+            redirect_uri=redirect_uri,
+            state=state,
+            scopes=self.scopes,
+        )
 
     def complete_authorisation(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> Credentials:
         return self._account_credentials(code=code, redirect_uri=redirect_uri)
@@ -47,9 +53,14 @@ class GraphConnector(BearerConnector):
 
     def _long_lived_user_token(self, *, code: str, redirect_uri: str, user_token: str) -> tuple[str, Any]:
         return login.long_lived_user_token(
-            self._login_call, graph=self.graph, code=code, redirect_uri=redirect_uri, user_token=user_token,
+            self._login_call,
+            graph=self.graph,
+            code=code,
+            redirect_uri=redirect_uri,
+            user_token=user_token,
             client_id=login.setting(self.settings, "client_id", self.app_name),
-            client_secret=login.setting(self.settings, "client_secret", self.app_name))
+            client_secret=login.setting(self.settings, "client_secret", self.app_name),
+        )
 
     def _account_credentials(self, *, code: str = "", redirect_uri: str = "", user_token: str = "") -> Credentials:
         raise NotImplementedError

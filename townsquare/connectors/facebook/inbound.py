@@ -21,9 +21,17 @@ def malformed(raw: Any, kind: str, error: Exception) -> InboundItem:
     if not external_id:
         digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
         external_id = f"malformed:{digest}"
-    return InboundItem(external_id=external_id, kind=kind, author_handle="", author_name="", text="",
-                       created_at=dt.datetime.now(dt.UTC), raw=raw_dict, malformed=True,
-                       parse_error=f"{type(error).__name__}: {error}")
+    return InboundItem(
+        external_id=external_id,
+        kind=kind,
+        author_handle="",
+        author_name="",
+        text="",
+        created_at=dt.datetime.now(dt.UTC),
+        raw=raw_dict,
+        malformed=True,
+        parse_error=f"{type(error).__name__}: {error}",
+    )
 
 
 def from_graph(raw: Any, *, kind: str, in_reply_to: str = "") -> InboundItem:

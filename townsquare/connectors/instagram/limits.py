@@ -10,5 +10,5 @@ LIMITS = Limits(
     max_video_seconds=15 * 60,
     rate_limit_per_hour=None,
     notes="At least one image or a video is required. Links in captions are not clickable. Meta allows 100 "
-          "API-published posts per account in 24 hours. Media must be reachable at a public web address.",
+    "API-published posts per account in 24 hours. Media must be reachable at a public web address.",
 )

@@ -349,10 +349,16 @@ class LinkedInConnector(BearerConnector):
     daily_history_days = daily.HISTORY_DAYS
 
     def fetch_daily(self, *, since: dt.date, until: dt.date) -> list[DailyFigure]:
-        network = self._call("GET", f"/rest/networkSizes/{_urn(self.organisation)}", safe_to_retry=True,
-                             params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}).json()
-        query = (f"/rest/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity="
-                 f"{_urn(self.organisation)}&timeIntervals={daily.time_intervals(since, until)}")
+        network = self._call(
+            "GET",
+            f"/rest/networkSizes/{_urn(self.organisation)}",
+            safe_to_retry=True,
+            params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
+        ).json()
+        query = (
+            f"/rest/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity="
+            f"{_urn(self.organisation)}&timeIntervals={daily.time_intervals(since, until)}"
+        )
         answer = self._call("GET", query, safe_to_retry=True).json()
         return daily.levels(answer, int(network.get("firstDegreeSize") or 0), since=since, until=until)
 

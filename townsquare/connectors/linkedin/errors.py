@@ -34,10 +34,18 @@ def classify(response: requests.Response) -> ConnectorError | None:
     platform_code = f"{status}/{code}" if code else str(status)
 
     def fail(kind: ErrorKind, message: str, retry_after: float | None = None) -> ConnectorError:
-        return ConnectorError(kind, message, retry_after=retry_after, platform_code=platform_code, raw=body or response.text[:500])
+        return ConnectorError(
+            kind, message, retry_after=retry_after, platform_code=platform_code, raw=body or response.text[:500]
+        )
 
-    if status == 401 or code in TOKEN_CODES or (code in ("invalid_grant", "invalid_request") and "token" in reason.lower()):
-        return fail(ErrorKind.REAUTHORISE, f"LinkedIn no longer accepts this connection ({reason}). Reconnect the channel.")
+    if (
+        status == 401
+        or code in TOKEN_CODES
+        or (code in ("invalid_grant", "invalid_request") and "token" in reason.lower())
+    ):
+        return fail(
+            ErrorKind.REAUTHORISE, f"LinkedIn no longer accepts this connection ({reason}). Reconnect the channel."
+        )
     if status == 429:
         wait = http.retry_after_seconds(response)
         if wait is None:
@@ -45,12 +53,17 @@ def classify(response: requests.Response) -> ConnectorError | None:
             wait = _seconds_to_utc_midnight() if "DAY" in reason.upper() else 60.0
         return fail(ErrorKind.RETRY, f"LinkedIn's rate limit was reached ({reason}).", retry_after=wait)
     if status == 403:
-        return fail(ErrorKind.REAUTHORISE, f"LinkedIn refused: the connection is missing a permission, or the person "
-                    f"who connected is no longer an administrator of the page ({reason}). Reconnect as a page "
-                    "administrator and grant every permission asked for.")
+        return fail(
+            ErrorKind.REAUTHORISE,
+            f"LinkedIn refused: the connection is missing a permission, or the person "
+            f"who connected is no longer an administrator of the page ({reason}). Reconnect as a page "
+            "administrator and grant every permission asked for.",
+        )
     if status == 422 and "duplicate" in reason.lower():
-        return fail(ErrorKind.REJECTED, "LinkedIn refused this as a duplicate of a recent post. Change the wording "
-                    "before publishing again.")
+        return fail(
+            ErrorKind.REJECTED,
+            "LinkedIn refused this as a duplicate of a recent post. Change the wording before publishing again.",
+        )
     if status >= 500:
         return fail(ErrorKind.RETRY, f"LinkedIn had a temporary problem ({reason}).")
     if 400 <= status < 500:

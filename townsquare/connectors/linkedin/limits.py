@@ -10,6 +10,6 @@ LIMITS = Limits(
     max_video_seconds=30 * 60,
     rate_limit_per_hour=None,  # daily per member and per application, reset at midnight UTC
     notes="Videos from 3 seconds to 30 minutes and 75 KB to 500 MB. "
-          "Tokens last 60 days; renewal needs LinkedIn's refresh-token programme, otherwise reconnect. "
-          "Mentions of the page are not available to this app; comments on the page's posts are.",
+    "Tokens last 60 days; renewal needs LinkedIn's refresh-token programme, otherwise reconnect. "
+    "Mentions of the page are not available to this app; comments on the page's posts are.",
 )

@@ -118,8 +118,9 @@ class MastodonConnector(Connector):
             result = fn()
         except m.MastodonError as exc:
             if isinstance(exc.__context__, AddressRefused):  # the SDK wraps what the session raised
-                raise ConnectorError(ErrorKind.REJECTED, exc.__context__.message,
-                                     platform_code="address_refused") from exc
+                raise ConnectorError(
+                    ErrorKind.REJECTED, exc.__context__.message, platform_code="address_refused"
+                ) from exc
             self._note_headroom()
             raise self._classify(exc, publishing=publishing) from exc
         except (ValueError, TypeError, KeyError, AttributeError) as exc:

@@ -15,6 +15,7 @@ from townsquare.connectors.base import ConnectorError, ErrorKind
 
 STREAM_READ_TIMEOUT = 60.0  # servers send a heartbeat comment every ~15 s; silence this long is a dead stream
 
+
 class NotificationStream:
     """One connection to the user notification stream, read in a daemon thread.
 

@@ -34,7 +34,9 @@ def classify(response: requests.Response) -> ConnectorError | None:
     kind_of_problem = str(body.get("type", "")) + " " + str(body.get("reason", ""))
 
     def fail(kind: ErrorKind, message: str, retry_after: float | None = None) -> ConnectorError:
-        return ConnectorError(kind, message, retry_after=retry_after, platform_code=str(status), raw=body or response.text[:500])
+        return ConnectorError(
+            kind, message, retry_after=retry_after, platform_code=str(status), raw=body or response.text[:500]
+        )
 
     if status == 401 or body.get("error") in ("invalid_request", "invalid_grant", "invalid_token"):
         return fail(ErrorKind.REAUTHORISE, f"X no longer accepts this connection ({detail}). Reconnect the channel.")
@@ -47,14 +49,22 @@ def classify(response: requests.Response) -> ConnectorError | None:
     if status == 403:
         lowered = detail.lower()
         if any(word in lowered for word in DUPLICATE_WORDS):
-            return fail(ErrorKind.REJECTED, "X refused this as a duplicate of a recent post. Change the wording "
-                        "before publishing again.")
+            return fail(
+                ErrorKind.REJECTED,
+                "X refused this as a duplicate of a recent post. Change the wording before publishing again.",
+            )
         if "client-forbidden" in kind_of_problem or "client-not-enrolled" in kind_of_problem:
-            return fail(ErrorKind.REJECTED, f"X refused: Townsquare's app lacks the access level for this ({detail}). "
-                        "An administrator must fix the app's access.")
+            return fail(
+                ErrorKind.REJECTED,
+                f"X refused: Townsquare's app lacks the access level for this ({detail}). "
+                "An administrator must fix the app's access.",
+            )
         if "scope" in lowered or "oauth1-permissions" in kind_of_problem or "permission" in lowered:
-            return fail(ErrorKind.REAUTHORISE, f"X refused: the connection is missing a permission ({detail}). "
-                        "Reconnect the channel and grant every permission asked for.")
+            return fail(
+                ErrorKind.REAUTHORISE,
+                f"X refused: the connection is missing a permission ({detail}). "
+                "Reconnect the channel and grant every permission asked for.",
+            )
         return fail(ErrorKind.REJECTED, f"X refused: {detail}")
     if status >= 500:
         return fail(ErrorKind.RETRY, f"X had a temporary problem ({detail}).")

@@ -11,5 +11,5 @@ LIMITS = Limits(
     max_video_seconds=140,
     rate_limit_per_hour=None,  # per endpoint and per 15 minutes, reported in x-rate-limit-* headers
     notes="Every link counts as 23 characters. Posting is also capped per user per 24 hours. "
-          "Direct messages are read only for connections made with the dm.read permission.",
+    "Direct messages are read only for connections made with the dm.read permission.",
 )

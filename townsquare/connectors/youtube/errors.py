@@ -50,20 +50,29 @@ def classify_parts(status: int, content: bytes | str, headers: Mapping[str, Any]
         return ConnectorError(kind, text, retry_after=retry_after, platform_code=code, raw=raw)
 
     if reasons & QUOTA_REASONS:
-        return fail(ErrorKind.RETRY, "YouTube's daily quota for Townsquare is used up; it renews at midnight "
-                    "Pacific time.", retry_after=seconds_to_quota_reset())
+        return fail(
+            ErrorKind.RETRY,
+            "YouTube's daily quota for Townsquare is used up; it renews at midnight Pacific time.",
+            retry_after=seconds_to_quota_reset(),
+        )
     if reasons & RATE_REASONS or status == 429:
         retry_after = headers.get("retry-after")
         wait = float(retry_after) if retry_after and str(retry_after).isdigit() else 60.0
         return fail(ErrorKind.RETRY, f"YouTube's rate limit was reached ({message}).", retry_after=wait)
     if status == 401 or reasons & AUTH_REASONS:
-        return fail(ErrorKind.REAUTHORISE, f"YouTube no longer accepts this connection ({message}). Reconnect the channel.")
+        return fail(
+            ErrorKind.REAUTHORISE, f"YouTube no longer accepts this connection ({message}). Reconnect the channel."
+        )
     if reasons & PERMISSION_REASONS:
-        return fail(ErrorKind.REAUTHORISE, f"YouTube refused: the connection is missing a permission ({message}). "
-                    "Reconnect the channel and grant every permission asked for.")
+        return fail(
+            ErrorKind.REAUTHORISE,
+            f"YouTube refused: the connection is missing a permission ({message}). "
+            "Reconnect the channel and grant every permission asked for.",
+        )
     if "uploadLimitExceeded" in reasons:
-        return fail(ErrorKind.RETRY, f"YouTube's upload limit for this channel was reached ({message}).",
-                    retry_after=86400.0)
+        return fail(
+            ErrorKind.RETRY, f"YouTube's upload limit for this channel was reached ({message}).", retry_after=86400.0
+        )
     if status >= 500:
         return fail(ErrorKind.RETRY, f"YouTube had a temporary problem ({message}).")
     return fail(ErrorKind.REJECTED, f"YouTube refused: {message}")

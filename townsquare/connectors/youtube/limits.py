@@ -10,5 +10,5 @@ LIMITS = Limits(
     max_video_seconds=12 * 60 * 60,
     rate_limit_per_hour=None,  # a daily quota of units (an upload costs 1,600), reset at midnight Pacific time
     notes="Every post is a video; text becomes its description. Replies are comments. Add captions to videos "
-          "on YouTube itself for viewers who cannot hear them.",
+    "on YouTube itself for viewers who cannot hear them.",
 )

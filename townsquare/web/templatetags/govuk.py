@@ -45,8 +45,20 @@ def _choices(field: forms.BoundField, kind: str) -> SafeString:
     for sub in field.subwidgets:
         data = sub.data
         item_id = data["attrs"].get("id") or f"{field.auto_id}_{data['index']}"
-        rows.append((kind, kind, item_id, field.html_name, data["type"], data["value"] or "",
-                     " checked" if data["selected"] else "", kind, item_id, data["label"]))
+        rows.append(
+            (
+                kind,
+                kind,
+                item_id,
+                field.html_name,
+                data["type"],
+                data["value"] or "",
+                " checked" if data["selected"] else "",
+                kind,
+                item_id,
+                data["label"],
+            )
+        )
     items = format_html_join(
         "",
         '<div class="govuk-{}__item"><input class="govuk-{}__input" id="{}" name="{}" type="{}" value="{}"{}>'
@@ -58,12 +70,21 @@ def _choices(field: forms.BoundField, kind: str) -> SafeString:
 
 @register.simple_tag
 def govuk_field(field: forms.BoundField, width: str = "", label_size: str = "") -> SafeString:
-    hint = format_html('<div id="{}-hint" class="govuk-hint">{}</div>', field.auto_id, field.help_text) if field.help_text else ""
+    hint = (
+        format_html('<div id="{}-hint" class="govuk-hint">{}</div>', field.auto_id, field.help_text)
+        if field.help_text
+        else ""
+    )
     errors = (
-        format_html('<p id="{}-error" class="govuk-error-message">{}</p>', field.auto_id,
-                    format_html_join(mark_safe("<br>"), '<span class="govuk-visually-hidden">Error:</span> {}',
-                                     ((e,) for e in field.errors)))
-        if field.errors else ""
+        format_html(
+            '<p id="{}-error" class="govuk-error-message">{}</p>',
+            field.auto_id,
+            format_html_join(
+                mark_safe("<br>"), '<span class="govuk-visually-hidden">Error:</span> {}', ((e,) for e in field.errors)
+            ),
+        )
+        if field.errors
+        else ""
     )
     group = "govuk-form-group" + (" govuk-form-group--error" if field.errors else "")
     label_class = "govuk-label" + (f" govuk-label--{label_size}" if label_size else "")
@@ -74,24 +95,47 @@ def govuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
         described = _described_by(field)
         return format_html(
             '<div class="{}"><fieldset class="govuk-fieldset"{}><legend class="{}">{}</legend>{}{}{}</fieldset></div>',
-            group, format_html(' aria-describedby="{}"', described) if described else "", legend_class,
-            field.label, hint, errors, _choices(field, kind),
+            group,
+            format_html(' aria-describedby="{}"', described) if described else "",
+            legend_class,
+            field.label,
+            hint,
+            errors,
+            _choices(field, kind),
         )
     if isinstance(widget, forms.CheckboxInput):
         attrs: dict[str, str | bool] = {"class": "govuk-checkboxes__input"}
         if described := _described_by(field):
             attrs["aria-describedby"] = described
         control = field.as_widget(attrs=attrs)
-        item_hint = (format_html('<div id="{}-hint" class="govuk-hint govuk-checkboxes__hint">{}</div>', field.auto_id,
-                                 field.help_text) if field.help_text else "")
+        item_hint = (
+            format_html(
+                '<div id="{}-hint" class="govuk-hint govuk-checkboxes__hint">{}</div>', field.auto_id, field.help_text
+            )
+            if field.help_text
+            else ""
+        )
         return format_html(
             '<div class="{}">{}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
-            '<div class="govuk-checkboxes__item">{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
-            "{}</div></div></div>", group, errors, control, field.id_for_label, field.label, item_hint,
+            '<div class="govuk-checkboxes__item">{}'
+            '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
+            "{}</div></div></div>",
+            group,
+            errors,
+            control,
+            field.id_for_label,
+            field.label,
+            item_hint,
         )
     return format_html(
         '<div class="{}"><label class="{}" for="{}">{}</label>{}{}{}</div>',
-        group, label_class, field.id_for_label, field.label, hint, errors, _control(field, width),
+        group,
+        label_class,
+        field.id_for_label,
+        field.label,
+        hint,
+        errors,
+        _control(field, width),
     )
 
 
@@ -100,7 +144,9 @@ def govuk_error_summary(form: forms.BaseForm) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     for name, errors in form.errors.items():
         anchor = f"#{form[name].auto_id}" if name in form.fields else ""
-        if name in form.fields and isinstance(form.fields[name].widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        if name in form.fields and isinstance(
+            form.fields[name].widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+        ):
             anchor = f"#{form[name].auto_id}_0"
         items.extend({"text": e, "href": anchor} for e in errors)
     return {"items": items}

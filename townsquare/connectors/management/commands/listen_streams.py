@@ -35,8 +35,11 @@ LONGEST_PAUSE = 300.0
 def streaming_channels() -> list[int]:
     """Connected channels, not closed, whose platform has a stream this product reads."""
     ids = []
-    rows = (Connection.objects.filter(state=Channel.Connection.CONNECTED).exclude(channel__status=Channel.Status.CLOSED)
-            .values_list("channel_id", "channel__platform"))
+    rows = (
+        Connection.objects.filter(state=Channel.Connection.CONNECTED)
+        .exclude(channel__status=Channel.Status.CLOSED)
+        .values_list("channel_id", "channel__platform")
+    )
     for channel_id, platform in rows:
         try:
             if connector_class(platform).has_stream():
@@ -87,10 +90,15 @@ class Command(BaseCommand):
     help = "Listen to the streams of every connected channel whose platform offers one (Bluesky, Mastodon)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--refresh", type=float, default=30.0,
-                            help="Seconds between readings of which channels to listen to.")
-        parser.add_argument("--for-seconds", type=float, default=0.0,
-                            help="Stop after this long (0: until stopped with SIGTERM or Ctrl+C).")
+        parser.add_argument(
+            "--refresh", type=float, default=30.0, help="Seconds between readings of which channels to listen to."
+        )
+        parser.add_argument(
+            "--for-seconds",
+            type=float,
+            default=0.0,
+            help="Stop after this long (0: until stopped with SIGTERM or Ctrl+C).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = worker_name("streams")
@@ -113,7 +121,9 @@ class Command(BaseCommand):
             for channel_id in set(listeners) - wanted:  # disconnected or closed since
                 listeners.pop(channel_id).stop()
             self.stdout.write(f"Listening to {len(wanted)} stream(s).")
-            wait = options["refresh"] if ends_at is None else max(0.0, min(options["refresh"], ends_at - time.monotonic()))
+            wait = (
+                options["refresh"] if ends_at is None else max(0.0, min(options["refresh"], ends_at - time.monotonic()))
+            )
             stopping.wait(wait)
             if ends_at is not None and time.monotonic() >= ends_at:
                 break

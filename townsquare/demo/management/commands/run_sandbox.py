@@ -74,9 +74,8 @@ class Command(BaseCommand):
                     post = sandbox_publish()
                     self.stdout.write(f"Sent a post to {CHANNEL}: “{post}”.")
                 except (ValidationError, PermissionDenied) as exc:
-                    self.stderr.write(
-                        f"The opening post was not sent: {' '.join(exc.messages) if isinstance(exc, ValidationError) else exc}"
-                    )
+                    why = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                    self.stderr.write(f"The opening post was not sent: {why}")
             close_old_connections()
             rng = random.Random(options["seed"])
             resident = Resident(origin)

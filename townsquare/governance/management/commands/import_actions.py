@@ -58,8 +58,12 @@ class Command(BaseCommand):
             return
         try:
             saved = action_plan_import(
-                actor=None, council=council, table=table, title=options["title"] or table.title,
-                source_body=options["source_body"], meeting_on=meeting_on or table.meeting_on,
+                actor=None,
+                council=council,
+                table=table,
+                title=options["title"] or table.title,
+                source_body=options["source_body"],
+                meeting_on=meeting_on or table.meeting_on,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

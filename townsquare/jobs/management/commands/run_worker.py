@@ -51,9 +51,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Run what is due, then stop.")
         parser.add_argument("--idle-sleep", type=float, default=0.5)
-        parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
-                            help="Jobs run at once, each in its own thread with its own database connection "
-                                 f"(default {DEFAULT_CONCURRENCY}; 1 runs them one by one in this thread).")
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=DEFAULT_CONCURRENCY,
+            help="Jobs run at once, each in its own thread with its own database connection "
+            f"(default {DEFAULT_CONCURRENCY}; 1 runs them one by one in this thread).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = worker_name()

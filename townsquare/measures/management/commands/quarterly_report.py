@@ -20,8 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--council", required=True)
         parser.add_argument("--quarter", required=True, help="e.g. 2016Q1")
         parser.add_argument("--out", required=True, type=Path)
-        parser.add_argument("--financial", action="store_true",
-                            help="Quarters of the financial year (April to June is Quarter 1); calendar otherwise.")
+        parser.add_argument(
+            "--financial",
+            action="store_true",
+            help="Quarters of the financial year (April to June is Quarter 1); calendar otherwise.",
+        )
 
     def handle(self, *args: Any, council: str, quarter: str, out: Path, financial: bool, **options: Any) -> None:
         found = Council.objects.filter(slug=council).first()

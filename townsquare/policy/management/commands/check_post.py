@@ -54,8 +54,12 @@ def parse_payload(raw: Any) -> dict[str, Any]:
         except ValueError as exc:
             raise InputError('"scheduled_for" must be an ISO-8601 date and time.') from exc
     return {
-        "council": council, "text": text, "channels": _channels(council, channels), "images": images,
-        "scheduled_for": scheduled_for, "is_reply": bool(raw.get("is_reply", False)),
+        "council": council,
+        "text": text,
+        "channels": _channels(council, channels),
+        "images": images,
+        "scheduled_for": scheduled_for,
+        "is_reply": bool(raw.get("is_reply", False)),
     }
 
 
@@ -81,9 +85,17 @@ class Command(BaseCommand):
             sys.exit(2)
         result = check_draft(**payload)
         for finding in result.findings:
-            self.stdout.write(json.dumps({
-                "rule": finding.rule, "severity": finding.severity, "start": finding.start, "end": finding.end,
-                "message": finding.message,
-            }, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "rule": finding.rule,
+                        "severity": finding.severity,
+                        "start": finding.start,
+                        "end": finding.end,
+                        "message": finding.message,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         if result.blocked:
             sys.exit(1)

@@ -25,9 +25,22 @@ WEB_THREADS = 1
 
 def web_command(*, bind: str, workers: int, threads: int, access_log: str = "-") -> list[str]:
     """The gunicorn command line of the web process (the benchmark starts exactly this)."""
-    return [sys.executable, "-m", "gunicorn", "townsquare.wsgi:application", "--bind", bind,
-            "--workers", str(workers), "--threads", str(threads), "--access-logfile", access_log,
-            "--access-logformat", '%(t)s "%(r)s" %(s)s %(M)sms']
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "townsquare.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        access_log,
+        "--access-logformat",
+        '%(t)s "%(r)s" %(s)s %(M)sms',
+    ]
 
 
 class Command(BaseCommand):
@@ -38,10 +51,14 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", WEB_WORKERS)))
         parser.add_argument("--web-threads", type=int, default=int(os.environ.get("WEB_THREADS", WEB_THREADS)))
         parser.add_argument("--no-worker", action="store_true", help="Web only (Celery workers run elsewhere).")
-        parser.add_argument("--no-streams", action="store_true",
-                            help="Do not listen to the platforms' streams here (another machine does).")
-        parser.add_argument("--no-sandbox", action="store_true",
-                            help="In demo mode, do not start the sandbox Mastodon server.")
+        parser.add_argument(
+            "--no-streams",
+            action="store_true",
+            help="Do not listen to the platforms' streams here (another machine does).",
+        )
+        parser.add_argument(
+            "--no-sandbox", action="store_true", help="In demo mode, do not start the sandbox Mastodon server."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
