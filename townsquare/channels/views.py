@@ -132,7 +132,7 @@ def channel_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespo
     channel = get_object_or_404(_visible(request, council).select_related("service", "owner", "deputy"), pk=pk)
     history = (
         audit_events_for(council=council).filter(object_type="channels.channel", object_id=str(pk))[:20]
-        if Perm.VIEW_AUDIT in request.council_perms or Perm.MANAGE_CHANNELS in request.council_perms
+        if Perm.VIEW_AUDIT in request.council_perms or Perm.MANAGE_CHANNELS in request.council_perms  # type: ignore[attr-defined]
         else []
     )  # type: ignore[attr-defined]
     return render(request, "channels/detail.html", {"channel": channel, "history": history})
@@ -183,7 +183,7 @@ def import_csv(request: HttpRequest, council: Council) -> HttpResponse:
             context["file_error"] = too_large_message(MAX_BYTES)
         else:
             result = channels_import_csv(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 council=council,
                 upload=content,  # type: ignore[arg-type]
                 name=upload.name or "",

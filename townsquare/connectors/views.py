@@ -82,7 +82,7 @@ def connect(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             connection_connect_with_secret(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 channel=channel,
                 identifier=data["identifier"],
                 secret=data["secret"],  # type: ignore[arg-type]
@@ -126,7 +126,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         return render(request, "connectors/oauth_failed.html", context, status=400)
     try:
         connection_oauth_complete(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]
             channel=channel,
             code=request.GET["code"],  # type: ignore[arg-type]
             redirect_uri=oauth_redirect_uri(),

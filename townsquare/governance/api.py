@@ -241,7 +241,7 @@ class ActionPlanImportView(APIView):
         if d["dry_run"]:
             return Response(body)
         saved = action_plan_import(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]
             council=council,
             table=table,  # type: ignore[arg-type]
             title=d["title"] or table.title,

@@ -168,7 +168,7 @@ def completion_new(request: HttpRequest, council: Council) -> HttpResponse:
         d = form.cleaned_data
         try:
             training_completion_record(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 module=d["module"],
                 user=d["user"],  # type: ignore[arg-type]
                 completed_on=d["completed_on"],

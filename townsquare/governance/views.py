@@ -187,7 +187,7 @@ def policy_publish(request: HttpRequest, council: Council, pk: int) -> HttpRespo
         data = form.cleaned_data
         try:
             version = policy_version_publish(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 policy=policy,
                 number=data["number"],
                 approved_by=data["approved_by"],  # type: ignore[arg-type]
@@ -223,7 +223,7 @@ def policy_reviewed(request: HttpRequest, council: Council, pk: int) -> HttpResp
     form = f.ReviewedForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         policy_mark_reviewed(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]
             policy=policy,
             reviewed_on=form.cleaned_data["reviewed_on"],  # type: ignore[arg-type]
             note=form.cleaned_data["note"],
@@ -292,7 +292,7 @@ def plan_import(request: HttpRequest, council: Council) -> HttpResponse:
             if request.POST.get("confirm") == "yes":
                 try:
                     saved = action_plan_import(
-                        actor=request.user,
+                        actor=request.user,  # type: ignore[arg-type]
                         council=council,
                         table=table,
                         title=title,  # type: ignore[arg-type]
@@ -373,7 +373,7 @@ def recommendation_progress(request: HttpRequest, council: Council, plan_pk: int
         d = form.cleaned_data
         try:
             progress_update_add(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 recommendation=rec,
                 on=d["on"],
                 text=d["text"],

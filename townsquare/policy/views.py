@@ -87,7 +87,7 @@ def rule_edit(request: HttpRequest, council: Council, rule_id: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             rule_configure(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 council=council,
                 rule=rule.id,  # type: ignore[arg-type]
                 enabled=form.cleaned_data["enabled"],
@@ -123,7 +123,7 @@ def election_edit(request: HttpRequest, council: Council, pk: int | None = None)
     if request.method == "POST" and form.is_valid():
         try:
             saved = election_save(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 council=council,
                 election=election,  # type: ignore[arg-type]
                 data=form.cleaned_data,
@@ -168,7 +168,7 @@ def referendum_edit(request: HttpRequest, council: Council, pk: int | None = Non
     if request.method == "POST" and form.is_valid():
         try:
             referendum_save(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 council=council,
                 referendum=referendum,  # type: ignore[arg-type]
                 data=form.cleaned_data,
@@ -212,7 +212,7 @@ def channel_area_edit(request: HttpRequest, council: Council, channel_pk: int) -
     if request.method == "POST" and form.is_valid():
         try:
             channel_area_update(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 council=council,
                 channel=channel,  # type: ignore[arg-type]
                 wards=form.cleaned_data["wards"],
@@ -231,7 +231,7 @@ def overrides(request: HttpRequest, council: Council) -> HttpResponse:
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         emergency_override_record(
-            actor=request.user,
+            actor=request.user,  # type: ignore[arg-type]
             council=council,  # type: ignore[arg-type]
             draft_ref=form.cleaned_data["draft_ref"],
             reason=form.cleaned_data["reason"],

@@ -146,7 +146,7 @@ class PostListView(APIView):
         if len(variants) != len(given):
             return Response({"variants": ["Name each variant by the id of one of the post's channels."]}, status=400)
         post = services.post_create_draft(
-            author=request.user,
+            author=request.user,  # type: ignore[arg-type]
             council=council,
             text=data["text"],
             channels=channels,  # type: ignore[arg-type]

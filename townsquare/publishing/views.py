@@ -153,7 +153,7 @@ def _save(request: HttpRequest, council: Council, post: Post | None, form: PostF
     data = form.cleaned_data
     if post is None:
         return services.post_create_draft(
-            author=request.user,
+            author=request.user,  # type: ignore[arg-type]
             council=council,
             text=data["text"],
             channels=data["channels"],  # type: ignore[arg-type]
@@ -167,7 +167,7 @@ def _save(request: HttpRequest, council: Council, post: Post | None, form: PostF
     if not data.get("version"):  # a page that does not say which version it changes cannot be trusted to be newest
         raise services.DraftConflict("This page is out of date, so the change was not saved. Reload the page.")
     return services.post_update_draft(
-        actor=request.user,
+        actor=request.user,  # type: ignore[arg-type]
         post=post,
         text=data["text"],
         channels=data["channels"],  # type: ignore[arg-type]
@@ -202,7 +202,7 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
             post = _save(request, council, post, form)
             if request.POST.get("action") == "submit":
                 post = services.post_submit(
-                    actor=request.user,
+                    actor=request.user,  # type: ignore[arg-type]
                     post=post,  # type: ignore[arg-type]
                     override_reason=request.POST.get("override_reason", ""),
                     acknowledge_warnings=bool(request.POST.get("acknowledge")),
@@ -270,7 +270,7 @@ def image_add(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
         upload = form.cleaned_data["image"]
         try:
             services.post_add_image(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 post=post,
                 content=upload.read(MAX_IMAGE_BYTES + 1),  # type: ignore[arg-type]
                 filename=upload.name,
@@ -327,7 +327,7 @@ def queue(request: HttpRequest, council: Council) -> HttpResponse:
             messages.error(request, "Choose at least one post to approve.")
         else:
             approved, refused = services.posts_bulk_approve(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 posts=approval_queue(council=council).filter(pk__in=ids),  # type: ignore[arg-type]
                 acknowledge_warnings=bool(request.POST.get("acknowledge")),
             )
@@ -377,7 +377,7 @@ def decide(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     try:
         if form.cleaned_data["decision"] == "approve":
             post = services.post_approve(
-                actor=request.user,
+                actor=request.user,  # type: ignore[arg-type]
                 post=post,  # type: ignore[arg-type]
                 acknowledge_warnings=form.cleaned_data["acknowledge"],
             )
@@ -474,7 +474,7 @@ def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
                 slot_form = SlotForm(request.POST, channels=channels)
                 if slot_form.is_valid():
                     made = services.slots_add(
-                        actor=request.user,
+                        actor=request.user,  # type: ignore[arg-type]
                         channel=slot_form.cleaned_data["channel"],  # type: ignore[arg-type]
                         weekdays=[int(d) for d in slot_form.cleaned_data["weekdays"]],
                         time=slot_form.cleaned_data["time"],
@@ -502,7 +502,7 @@ def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
                 chosen = set(chosen_ids)
                 for channel in channels:
                     services.channel_publishing_set(
-                        actor=request.user,
+                        actor=request.user,  # type: ignore[arg-type]
                         channel=channel,  # type: ignore[arg-type]
                         second_approval=channel.pk in chosen,
                     )
