@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.urls import reverse
 
 from townsquare.channels.models import Channel
@@ -159,29 +158,17 @@ def register_builtin_sections() -> None:
             order=10,
         )
     )
-    if apps.is_installed("townsquare.publishing"):
-        section_register(
-            Section(
-                "publishing",
-                "Posts",
-                frozenset({Perm.DRAFT_POSTS, Perm.APPROVE_POSTS}),
-                _publishing_tiles,
-                "partners:approvals",
-                order=20,
-            )
+    section_register(
+        Section(
+            "publishing",
+            "Posts",
+            frozenset({Perm.DRAFT_POSTS, Perm.APPROVE_POSTS}),
+            _publishing_tiles,
+            "partners:approvals",
+            order=20,
         )
-    if apps.is_installed("townsquare.inbox"):
-        section_register(
-            Section(
-                "inbox",
-                "Inbox",
-                frozenset({Perm.VIEW_ASSIGNED_CHANNELS}),
-                _inbox_tiles,
-                "partners:inbox",
-                order=30,
-            )
-        )
-    if apps.is_installed("townsquare.governance"):
-        section_register(
-            Section("governance", "Governance", frozenset({Perm.VIEW_COUNCIL}), _governance_tiles, order=40)
-        )
+    )
+    section_register(
+        Section("inbox", "Inbox", frozenset({Perm.VIEW_ASSIGNED_CHANNELS}), _inbox_tiles, "partners:inbox", order=30)
+    )
+    section_register(Section("governance", "Governance", frozenset({Perm.VIEW_COUNCIL}), _governance_tiles, order=40))
