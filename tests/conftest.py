@@ -11,15 +11,17 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
+from townsquare.demo.services import demo_load
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -166,3 +168,23 @@ def _audit_trail_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
         cursor.execute("DELETE FROM audit_auditevent")
         for sql in migration.SQLITE:
             cursor.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def demo_for_module(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The demo, loaded once for a module inside a transaction that is rolled back at its end.
+
+    Each test runs in a savepoint inside it (pytest-django's ``db``), so what a test changes is
+    undone before the next one, and the ~5 s load is paid once instead of once a test.
+    """
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            assert demo_load() is True
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

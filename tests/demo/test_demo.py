@@ -4,12 +4,9 @@ valid chain, and every role's pages answering with something on them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from townsquare.accounts.models import User
@@ -47,28 +44,8 @@ RIVERSIDE = "/c/riverside"
 HILLCREST = "/c/hillcrest"
 
 
-@pytest.fixture(scope="module")
-def _demo_loaded(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[None]:
-    """The demo, loaded once for this module inside a transaction that is rolled back at its end.
-
-    Each test runs in a savepoint inside it (pytest-django's ``db``), so what a test changes is
-    undone before the next one, and the ~5 s load is paid once instead of once a test.
-    """
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            assert demo_load() is True
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
 @pytest.fixture
-def demo(_demo_loaded: None, db: None) -> dict[str, Council]:
+def demo(demo_for_module: None, db: None) -> dict[str, Council]:
     return {c.slug: c for c in Council.objects.all()}
 
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.test import Client
 
 from townsquare.accounts.models import User
-from townsquare.demo.services import demo_load
 from townsquare.partners.models import ChannelReview, PostGroup
 from townsquare.publishing.models import Post
 
@@ -17,10 +13,8 @@ COMMS = "comms@riverside.example"
 
 
 @pytest.fixture
-def demo(db: None, settings: Any, tmp_path: Path) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    assert demo_load() is True
+def demo(demo_for_module: None, db: None) -> None:
+    """The demo, loaded once for this module (tests/conftest.py); each test's changes are undone."""
 
 
 def _client(email: str) -> Client:
