@@ -11,7 +11,7 @@ poll hands them over: parse each payload (orjson) into an item with the connecto
 queue, listening (10,000 queries), service-level clocks, request register, auto-replies.
 
 Records ``ingest_mentions_per_s`` with the 1-minute load average and the process's CPU time per
-item, and the share of the time each stage took (``stages_us_per_item``). ``--profile`` prints a
+item, and the wall time each stage took (``stages_us_per_item``). ``--profile`` prints a
 cProfile of one run instead of recording. The page benchmark is bench/inbox_page_bench.py.
 """
 
@@ -76,25 +76,44 @@ def payloads(count: int, seed: int = 7) -> list[tuple[str, bytes]]:
                 "id": str(900000 + n),
                 "type": "mention",
                 "created_at": when,
-                "account": {"id": str(who), "acct": f"resident{who}@mastodon.social", "display_name": f"Resident {who}",
-                            "url": f"https://mastodon.social/@resident{who}", "bot": False},
+                "account": {
+                    "id": str(who),
+                    "acct": f"resident{who}@mastodon.social",
+                    "display_name": f"Resident {who}",
+                    "url": f"https://mastodon.social/@resident{who}",
+                    "bot": False,
+                },
                 "status": {
-                    "id": str(110000000 + n), "created_at": when, "language": "en", "visibility": "public",
+                    "id": str(110000000 + n),
+                    "created_at": when,
+                    "language": "en",
+                    "visibility": "public",
                     "in_reply_to_id": str(110000000 + n - 2) if n % 10 == 4 else None,
                     "url": f"https://mastodon.social/@resident{who}/{110000000 + n}",
                     "content": "<p>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</p>",
-                    "media_attachments": [{"type": "image", "url": "https://files.mastodon.social/a.jpg",
-                                           "description": "A photo"}] if n % 7 == 0 else [],
-                    "mentions": [{"acct": "riversidedc", "username": "riversidedc"}], "tags": [],
+                    "media_attachments": [
+                        {"type": "image", "url": "https://files.mastodon.social/a.jpg", "description": "A photo"}
+                    ]
+                    if n % 7 == 0
+                    else [],
+                    "mentions": [{"acct": "riversidedc", "username": "riversidedc"}],
+                    "tags": [],
                 },
             }
             out.append(("mastodon", orjson.dumps(raw)))
         else:
             uri = f"at://did:plc:res{who}/app.bsky.feed.post/3k{n:08d}"
             raw = {
-                "uri": uri, "cid": f"bafy{n:012d}", "reason": "mention", "isRead": False, "indexedAt": when,
-                "author": {"did": f"did:plc:res{who}", "handle": f"resident{who}.bsky.social",
-                           "displayName": f"Resident {who}"},
+                "uri": uri,
+                "cid": f"bafy{n:012d}",
+                "reason": "mention",
+                "isRead": False,
+                "indexedAt": when,
+                "author": {
+                    "did": f"did:plc:res{who}",
+                    "handle": f"resident{who}.bsky.social",
+                    "displayName": f"Resident {who}",
+                },
                 "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": when, "langs": ["en"]},
             }
             out.append(("bluesky", orjson.dumps(raw)))
@@ -114,13 +133,22 @@ def timed(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
 
 def instrument() -> None:
     """Time each stage of the pipeline by wrapping the names the pipeline calls them by."""
-    from townsquare.inbox import pipeline
+    from townsquare.inbox import pipeline, services
     from townsquare.listening import ingest
 
-    for name in ("store", "normalise", "_index", "enrich", "urgent_stage", "clocks_start", "_open_requests",
-                 "_auto_reply"):
+    for name in (
+        "store",
+        "normalise",
+        "_index",
+        "enrich",
+        "urgent_stage",
+        "clocks_start",
+        "_open_requests",
+        "_auto_reply",
+    ):
         setattr(pipeline, name, timed(name, getattr(pipeline, name)))
     ingest.listening_ingest = timed("listening", ingest.listening_ingest)  # type: ignore[assignment]
+    services.archive_received = timed("archive", services.archive_received)  # type: ignore[assignment]
 
 
 def ingest(channels: dict[str, Any], data: list[tuple[str, bytes]]) -> None:
@@ -191,6 +219,7 @@ def main() -> None:
         matches = ListeningMatch.objects.count()
     load = os.getloadavg()[0]
     rate = args.items / seconds
+    STAGE_TIMES["other"] = seconds - sum(STAGE_TIMES.values())
     stages = {k: round(v / args.items * 1e6, 1) for k, v in sorted(STAGE_TIMES.items(), key=lambda kv: -kv[1])}
     entry = {
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -209,8 +238,10 @@ def main() -> None:
         "wall_us_per_item": round(seconds / args.items * 1e6, 1),
         "stages_us_per_item": stages,
     }
-    print(f"ingest_mentions_per_s: {entry['value']} (load {load:.1f}, CPU {entry['cpu_us_per_item']} µs an item, "
-          f"{stored} stored, {matches} listening matches)")
+    print(
+        f"ingest_mentions_per_s: {entry['value']} (load {load:.1f}, CPU {entry['cpu_us_per_item']} µs an item, "
+        f"{stored} stored, {matches} listening matches)"
+    )
     for name, us in stages.items():
         print(f"  {name:16} {us:8.1f} µs an item")
     if not args.no_save:
