@@ -39,6 +39,7 @@ PAGES = {
     "status_category": "/c/riverside/inbox/?status=new&category=complaint",
     "search": "/c/riverside/inbox/?q=pothole",
 }
+SCENARIOS = {"first": "first page", "status_category": "status and category", "search": "text search"}
 STATUSES = ["resolved"] * 7 + ["new", "assigned", "awaiting_reply", "awaiting_resident"]
 SENTIMENTS = ["negative"] * 3 + ["neutral"] * 5 + ["positive"] * 2
 WORDS = ("bins", "pothole", "streetlight", "parking", "council tax", "library", "fly tipping", "planning")
@@ -222,6 +223,7 @@ def main() -> None:
                 **common,
                 "metric": "inbox_page_p95_ms",
                 "page": name,
+                "scenario": SCENARIOS[name],
                 "path": path,
                 "value": round(result["p95_ms"], 1),
                 "unit": "ms",
