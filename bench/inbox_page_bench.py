@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--pages", default=",".join(PAGES), help="which of: " + ", ".join(PAGES))
     parser.add_argument("--rebuild-data", action="store_true")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -169,25 +170,47 @@ def main() -> None:
     rb.LUA = ROOT / "bench" / "lua" / "inbox.lua"
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    cached = CACHE / f"inbox-{args.items}items.sqlite3"
-    if args.rebuild_data or not cached.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        building = cached.with_suffix(".building")
-        building.unlink(missing_ok=True)
-        rb.log(f"   building {cached.name} once ({args.items:,} inbox items)")
-        made = subprocess.run(
-            [sys.executable, __file__, "_build", str(args.items)],
-            cwd=ROOT,
-            env=rb.server_env(CACHE, f"sqlite:///{building}"),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if made.returncode != 0:
-            raise SystemExit(f"building the data failed:\n{made.stderr[-4000:]}")
-        building.rename(cached)
-    shutil.copyfile(cached, WORK / "bench.sqlite3")
-    env = rb.server_env(WORK, f"sqlite:///{WORK / 'bench.sqlite3'}")
+    if args.database == "postgres":
+        # The database itself is the cache: built once, migrated each run, left in place.
+        url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ts_inbox_page_bench")
+        if not rb.pg_reachable(url):
+            raise SystemExit(f"PostgreSQL is not reachable at {url}")
+        env = rb.server_env(WORK, url)
+        if args.rebuild_data or not (CACHE / "inbox-postgres.built").exists():
+            rb.pg_recreate(url)
+            rb.log(f"   building {args.items:,} inbox items in PostgreSQL once")
+            made = subprocess.run(
+                [sys.executable, __file__, "_build", str(args.items)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if made.returncode != 0:
+                raise SystemExit(f"building the data failed:\n{made.stderr[-4000:]}")
+            CACHE.mkdir(parents=True, exist_ok=True)
+            (CACHE / "inbox-postgres.built").write_text(url)
+    else:
+        cached = CACHE / f"inbox-{args.items}items.sqlite3"
+        if args.rebuild_data or not cached.exists():
+            CACHE.mkdir(parents=True, exist_ok=True)
+            building = cached.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            rb.log(f"   building {cached.name} once ({args.items:,} inbox items)")
+            made = subprocess.run(
+                [sys.executable, __file__, "_build", str(args.items)],
+                cwd=ROOT,
+                env=rb.server_env(CACHE, f"sqlite:///{building}"),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if made.returncode != 0:
+                raise SystemExit(f"building the data failed:\n{made.stderr[-4000:]}")
+            building.rename(cached)
+        shutil.copyfile(cached, WORK / "bench.sqlite3")
+        env = rb.server_env(WORK, f"sqlite:///{WORK / 'bench.sqlite3'}")
     prep = subprocess.run(
         [sys.executable, __file__, "_prepare"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -198,7 +221,7 @@ def main() -> None:
     common = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "commit": commit(),
-        "database": "sqlite",
+        "database": args.database,
         "inbox_items": prepared["inbox_items"],
         "clients": args.connections,
         "server": rb.describe(rb.WEB_WORKERS, rb.WEB_THREADS),
