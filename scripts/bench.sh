@@ -16,7 +16,7 @@ fi
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 failed=()
-for script in ${BENCH:-register_bench.py check_post_bench.py classify_bench.py dispatch_bench.py audit_bench.py channel_import_bench.py partners_bench.py listen_bench.py measures_bench.py archive_bench.py disclosure_bench.py}; do
+for script in ${BENCH:-register_bench.py check_post_bench.py classify_bench.py dispatch_bench.py audit_bench.py channel_import_bench.py partners_bench.py listen_bench.py measures_bench.py archive_bench.py disclosure_bench.py inbox_bench.py inbox_page_bench.py}; do
   if [ ! -f "bench/$script" ]; then
     echo "== bench/$script is not present: skipped"
     continue

@@ -83,10 +83,14 @@ class ReceivedItem(models.Model):
             models.UniqueConstraint(fields=["channel", "external_id"], name="received_item_unique_per_channel")
         ]
         indexes = [
-            models.Index(fields=["council", "received_at"], name="connectors__council_bdd009_idx"),
+            # The inbox newest first (the id breaks ties), and ranges of received_at.
+            models.Index(fields=["council", "-received_at", "-id"], name="inbox_council_newest_idx"),
             models.Index(fields=["channel", "created_at"], name="connectors__channel_445b59_idx"),
-            models.Index(fields=["council", "status"], name="inbox_council_status_idx"),
+            # The inbox filtered by status, newest first; also counts by status.
+            models.Index(fields=["council", "status", "-received_at"], name="inbox_status_newest_idx"),
             models.Index(fields=["channel", "thread_key"], name="inbox_thread_idx"),
+            # The few items flagged for an officer (a stage failed), counted on every inbox page.
+            models.Index(fields=["council"], condition=models.Q(needs_attention=True), name="inbox_flagged_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -21,9 +20,11 @@ from townsquare.councils.roles import Perm
 from townsquare.inbox import services
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.selectors import (
+    CappedPaginator,
     assignable_people,
     council_services,
     filters_parse,
+    item_channels,
     item_list,
     item_thread,
     items_filter,
@@ -59,12 +60,12 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
     perms = _perms(request)
     filters = filters_parse(request.GET)
     visible = items_visible_to(user=request.user, council=council, perms=perms)
-    page = Paginator(item_list(items_filter(visible, filters, user=request.user)), PAGE_SIZE).get_page(
+    page = CappedPaginator(item_list(items_filter(visible, filters, user=request.user)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
-    channels = visible.values_list("channel_id", "channel__name").distinct().order_by("channel__name")
+    channels = item_channels(council, visible)
     return render(
         request,
         "inbox/inbox.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from townsquare.councils.roles import Perm
@@ -53,12 +54,11 @@ def inbox_attention(context: Any) -> dict[str, int] | None:
     if visible is None:
         return None
     council = context["council"]
-    urgent = UrgentItem.objects.filter(council=council, item__in=visible).exclude(
-        item__status=ReceivedItem.Status.RESOLVED
-    )
-    overdue = ItemTarget.objects.filter(
-        council=council, finished_at__isnull=True, due_at__lte=timezone.now(), item__in=visible
-    )
+    # Each urgent or overdue item is looked up in the visible ones by its id (``Exists``), rather than
+    # listing every visible item first: the inbox holds millions, the urgent and overdue are few.
+    seen = Exists(visible.filter(pk=OuterRef("item_id")))
+    urgent = UrgentItem.objects.filter(seen, council=council).exclude(item__status=ReceivedItem.Status.RESOLVED)
+    overdue = ItemTarget.objects.filter(seen, council=council, finished_at__isnull=True, due_at__lte=timezone.now())
     return {"urgent": urgent.count(), "overdue": overdue.values("item_id").distinct().count()}
 
 

@@ -1,0 +1,252 @@
+"""ingest_mentions_per_s: the inbox's ingest end to end, one process on SQLite.
+
+Usage: .venv/bin/python bench/inbox_bench.py [--items 10000] [--queries 10000] [--profile] [--no-save]
+
+Builds a throwaway SQLite database with one council, a Mastodon and a Bluesky channel and 10,000
+listening queries written the way bench/listen_bench.py writes them, and payloads shaped as the
+platforms send them (Mastodon notifications with a status and an account; Bluesky notifications with
+a record and an author), one in twenty a repeat of an earlier one. Then, in batches of 1,000 as a
+poll hands them over: parse each payload (orjson) into an item with the connector's own parser, and
+``inbound_store`` them: dedupe, store, normalise, index (FTS5), classify (first pass), urgent
+queue, listening (10,000 queries), service-level clocks, request register, auto-replies.
+
+Records ``ingest_mentions_per_s`` with the 1-minute load average and the process's CPU time per
+item, and the wall time each stage took (``stages_us_per_item``). ``--profile`` prints a
+cProfile of one run instead of recording. The page benchmark is bench/inbox_page_bench.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from record import append_results, commit
+
+ROOT = Path(__file__).resolve().parent.parent
+BATCH = 1000
+STAGE_TIMES: dict[str, float] = defaultdict(float)
+
+
+def setup_django(tmp: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "townsquare.settings"
+    os.environ["TOWNSQUARE_VAR_DIR"] = tmp
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ.setdefault("TESTING", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def texts() -> list[str]:
+    from classify_bench import MESSAGES, council_messages
+
+    return MESSAGES + council_messages()
+
+
+def payloads(count: int, seed: int = 7) -> list[tuple[str, bytes]]:
+    """``count`` payloads as the platforms send them, alternately Mastodon and Bluesky; 5% repeats."""
+    rng = random.Random(seed)
+    said = texts()
+    out: list[tuple[str, bytes]] = []
+    for n in range(count):
+        if n > 20 and rng.random() < 0.05:
+            out.append(out[rng.randrange(len(out))])
+            continue
+        text = rng.choice(said)
+        when = (dt.datetime(2026, 12, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=n)).isoformat().replace("+00:00", "Z")
+        who = rng.randrange(5000)
+        if n % 2 == 0:
+            raw: dict[str, Any] = {
+                "id": str(900000 + n),
+                "type": "mention",
+                "created_at": when,
+                "account": {
+                    "id": str(who),
+                    "acct": f"resident{who}@mastodon.social",
+                    "display_name": f"Resident {who}",
+                    "url": f"https://mastodon.social/@resident{who}",
+                    "bot": False,
+                },
+                "status": {
+                    "id": str(110000000 + n),
+                    "created_at": when,
+                    "language": "en",
+                    "visibility": "public",
+                    "in_reply_to_id": str(110000000 + n - 2) if n % 10 == 4 else None,
+                    "url": f"https://mastodon.social/@resident{who}/{110000000 + n}",
+                    "content": "<p>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</p>",
+                    "media_attachments": [
+                        {"type": "image", "url": "https://files.mastodon.social/a.jpg", "description": "A photo"}
+                    ]
+                    if n % 7 == 0
+                    else [],
+                    "mentions": [{"acct": "riversidedc", "username": "riversidedc"}],
+                    "tags": [],
+                },
+            }
+            out.append(("mastodon", orjson.dumps(raw)))
+        else:
+            uri = f"at://did:plc:res{who}/app.bsky.feed.post/3k{n:08d}"
+            raw = {
+                "uri": uri,
+                "cid": f"bafy{n:012d}",
+                "reason": "mention",
+                "isRead": False,
+                "indexedAt": when,
+                "author": {
+                    "did": f"did:plc:res{who}",
+                    "handle": f"resident{who}.bsky.social",
+                    "displayName": f"Resident {who}",
+                },
+                "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": when, "langs": ["en"]},
+            }
+            out.append(("bluesky", orjson.dumps(raw)))
+    return out
+
+
+def timed(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            STAGE_TIMES[name] += time.perf_counter() - started
+
+    return wrapper
+
+
+def instrument() -> None:
+    """Time each stage of the pipeline by wrapping the names the pipeline calls them by."""
+    from townsquare.inbox import pipeline, services
+    from townsquare.listening import ingest
+
+    for name in (
+        "store",
+        "normalise",
+        "_index",
+        "enrich",
+        "urgent_stage",
+        "clocks_start",
+        "_open_requests",
+        "_auto_reply",
+    ):
+        setattr(pipeline, name, timed(name, getattr(pipeline, name)))
+    ingest.listening_ingest = timed("listening", ingest.listening_ingest)  # type: ignore[assignment]
+    services.archive_received = timed("archive", services.archive_received)  # type: ignore[assignment]
+
+
+def ingest(channels: dict[str, Any], data: list[tuple[str, bytes]]) -> None:
+    from townsquare.connectors.bluesky.parsing import from_notification
+    from townsquare.connectors.mastodon.connector import _parse_notification
+    from townsquare.inbox.services import inbound_store
+
+    parsers = {"mastodon": _parse_notification, "bluesky": from_notification}
+    for start in range(0, len(data), BATCH):
+        started = time.perf_counter()
+        batch: dict[str, list[Any]] = {"mastodon": [], "bluesky": []}
+        for platform, body in data[start : start + BATCH]:
+            batch[platform].append(parsers[platform](orjson.loads(body)))
+        STAGE_TIMES["parse"] += time.perf_counter() - started
+        for platform, items in batch.items():
+            inbound_store(channel=channels[platform], items=items)
+
+
+def build(queries: int) -> dict[str, Any]:
+    from listen_bench import make_queries
+
+    from townsquare.channels.models import Channel
+    from townsquare.councils.models import Council
+    from townsquare.listening.models import ListeningQuery
+
+    council = Council.objects.create(slug="bench", name="Bench District Council")
+    channels = {
+        p: Channel.objects.create(council=council, platform=p, name=f"Bench on {p}", handle="@bench")
+        for p in ("mastodon", "bluesky")
+    }
+    ListeningQuery.objects.bulk_create(
+        [ListeningQuery(council=council, name=f"Query {n}", query=q) for n, q in enumerate(make_queries(queries))],
+        batch_size=2000,
+    )
+    return channels
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=10000)
+    parser.add_argument("--queries", type=int, default=10000)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        setup_django(tmp)
+        channels = build(args.queries)
+        ingest(channels, payloads(BATCH, seed=99))  # warm: models loaded, the compiled set built, caches filled
+        data = payloads(args.items)
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            ingest(channels, data)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            return
+        instrument()
+        STAGE_TIMES.clear()
+        cpu = time.process_time()
+        started = time.perf_counter()
+        ingest(channels, data)
+        seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+        from townsquare.inbox.models import ReceivedItem
+        from townsquare.listening.models import ListeningMatch
+
+        stored = ReceivedItem.objects.count() - BATCH
+        matches = ListeningMatch.objects.count()
+    load = os.getloadavg()[0]
+    rate = args.items / seconds
+    STAGE_TIMES["other"] = seconds - sum(STAGE_TIMES.values())
+    stages = {k: round(v / args.items * 1e6, 1) for k, v in sorted(STAGE_TIMES.items(), key=lambda kv: -kv[1])}
+    entry = {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit(),
+        "metric": "ingest_mentions_per_s",
+        "value": round(rate),
+        "unit": "per s",
+        "database": "sqlite",
+        "workers": 1,
+        "load_1m": load,
+        "items": args.items,
+        "stored": stored,
+        "queries": args.queries,
+        "listening_matches": matches,
+        "cpu_us_per_item": round(cpu / args.items * 1e6, 1),
+        "wall_us_per_item": round(seconds / args.items * 1e6, 1),
+        "stages_us_per_item": stages,
+    }
+    print(
+        f"ingest_mentions_per_s: {entry['value']} (load {load:.1f}, CPU {entry['cpu_us_per_item']} µs an item, "
+        f"{stored} stored, {matches} listening matches)"
+    )
+    for name, us in stages.items():
+        print(f"  {name:16} {us:8.1f} µs an item")
+    if not args.no_save:
+        append_results([entry])
+
+
+if __name__ == "__main__":
+    main()
