@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from townsquare.classify.offensive import offensive_spans
 from townsquare.classify.pipeline import offensive_reaching
-from townsquare.policy.catalogue import RULES_BY_ID, SEVERITY_ORDER, ListKind, Severity
+from townsquare.policy.catalogue import RULES_BY_ID, ListKind, Severity
 from townsquare.policy.compiled import (
     CheckResult,
     CompiledElection,
@@ -24,25 +24,15 @@ from townsquare.policy.compiled import (
     contact_key,
     place_key,
 )
-from townsquare.policy.lexicon import FIRST_NAMES, language_of, split_run_together
+from townsquare.policy.form_checks import check_accessibility, check_platforms, check_welsh
+from townsquare.policy.lexicon import FIRST_NAMES
+from townsquare.policy.outcome import Out, list_matches
 from townsquare.policy.patterns import (
     ADDRESS_RE,
-    ALT_FILENAME_RE,
-    ALT_PREFIX_RE,
     CAPITALISED_RE,
     CHILD_CONTEXT_RE,
-    CLICK_HERE_RE,
     CONFIDENTIAL_EXCEPTIONS_RE,
     EMAIL_RE,
-    EMOJI_RE,
-    FANCY_RE,
-    HASHTAG_RE,
-    LANGUAGE_SPLIT_RE,
-    LOWER_WORD_RE,
-    MAX_EMOJIS,
-    MAX_HASHTAGS,
-    MAX_LINKS,
-    MAX_SENTENCE_WORDS,
     NINO_RE,
     PHONE_RE,
     POLITICAL_HANDLE_RE,
@@ -53,37 +43,12 @@ from townsquare.policy.patterns import (
     RECORD_RE,
     RESHARE_RE,
     SAID_RE,
-    SENTENCE_RE,
     STATUTORY_RE,
     VEHICLE_RE,
     VOTE_FOR_PARTY_RE,
-    WORD_RE,
 )
-from townsquare.policy.platforms import URL_RE, bytes_overflow_at, overflow_at
-
 
 # --- the checks -----------------------------------------------------------------------------------
-class _Out:
-    """Collects findings with the council's severity for each rule."""
-
-    def __init__(self, policy: CompiledPolicy) -> None:
-        self.policy = policy
-        self.findings: list[Finding] = []
-
-    def add(self, rule: str, start: int, end: int, message: str, *, cap: str | None = None, **extra: object) -> None:
-        severity = self.policy.severity.get(rule, RULES_BY_ID[rule].severity)
-        if cap is not None and SEVERITY_ORDER[Severity(severity)] > SEVERITY_ORDER[Severity(cap)]:
-            severity = cap
-        self.findings.append(Finding(rule, str(severity), start, end, message, self.policy.source[rule], **extra))  # type: ignore[arg-type]
-
-
-def _list_matches(out: _Out, rule: str, pattern: re.Pattern[str] | None, text: str, message: str) -> None:
-    if pattern is None:
-        return
-    for m in pattern.finditer(text):
-        out.add(rule, m.start(), m.end(), message.format(word=m.group(0)))
-
-
 # CC-02 uses the inbox's classifier (townsquare/classify, docs/classifiers.md): its second pass's
 # offensive score speaks from this score; on the validation tweets 0.7 is right 87 % of the times it
 # flags. Lower, it flags residents' blunt complaints ("absolutely disgraceful service" scores 0.53) and
@@ -91,7 +56,7 @@ def _list_matches(out: _Out, rule: str, pattern: re.Pattern[str] | None, text: s
 OFFENSIVE_THRESHOLD = 0.7
 
 
-def _offensive(out: _Out, text: str) -> None:
+def _offensive(out: Out, text: str) -> None:
     score = offensive_reaching(text, OFFENSIVE_THRESHOLD)
     if score is None:
         return
@@ -107,7 +72,7 @@ def _offensive(out: _Out, text: str) -> None:
     )
 
 
-def _check_always(out: _Out, p: CompiledPolicy, text: str) -> None:
+def _check_always(out: Out, p: CompiledPolicy, text: str) -> None:
     if p.on("PUB-02"):
         seen: set[tuple[int, int]] = set()
         for pattern in (p.lists[ListKind.PARTY_NAMES], VOTE_FOR_PARTY_RE):
@@ -134,7 +99,7 @@ def _check_always(out: _Out, p: CompiledPolicy, text: str) -> None:
                 f"“{m.group(0)}” marks confidential or exempt information, which must not be published.",
             )
     if p.on("CC-05"):
-        _list_matches(
+        list_matches(
             out,
             "CC-05",
             p.lists[ListKind.PROFANITY],
@@ -143,7 +108,7 @@ def _check_always(out: _Out, p: CompiledPolicy, text: str) -> None:
         )
     if p.on("CC-02"):
         listed = len(out.findings)
-        _list_matches(
+        list_matches(
             out,
             "CC-02",
             p.lists[ListKind.ABUSE],
@@ -153,7 +118,7 @@ def _check_always(out: _Out, p: CompiledPolicy, text: str) -> None:
         if len(out.findings) == listed:  # no listed word: the trained model may still hear the tone
             _offensive(out, text)
     if p.on("LOCAL-01"):
-        _list_matches(
+        list_matches(
             out,
             "LOCAL-01",
             p.lists[ListKind.BLOCKED],
@@ -193,7 +158,7 @@ def why_it_applies(
 
 
 def _check_election(
-    out: _Out,
+    out: Out,
     p: CompiledPolicy,
     text: str,
     election: CompiledElection,
@@ -260,7 +225,7 @@ def _check_election(
                     cap=cap,
                 )
     if p.on("PUB-07"):
-        _list_matches(
+        list_matches(
             out,
             "PUB-07",
             p.lists[ListKind.CONTROVERSIAL],
@@ -268,7 +233,7 @@ def _check_election(
             "“{word}” is a politically controversial topic: take care during " + period + "." + suffix,
         )
     if p.on("PUB-09") and not STATUTORY_RE.search(text):
-        _list_matches(
+        list_matches(
             out,
             "PUB-09",
             p.lists[ListKind.CONSULTATION],
@@ -289,7 +254,7 @@ def _check_election(
             )
 
 
-def _check_referendum(out: _Out, p: CompiledPolicy, text: str, referendum: CompiledReferendum, why: str) -> None:
+def _check_referendum(out: Out, p: CompiledPolicy, text: str, referendum: CompiledReferendum, why: str) -> None:
     """PUB-13. Not lifted by an emergency override: s.125 is the law, not guidance. Its own exemptions
     (information about the poll, press notices) lower a finding to a warning for the approver."""
     issue = p.lists.get(ListKind.REFERENDUM_ISSUE)
@@ -348,7 +313,7 @@ def _personal_data(p: CompiledPolicy, text: str, is_reply: bool) -> list[tuple[i
     return [f for f in found if contact_key(text[f[0] : f[1]]) not in p.allowed_contacts]
 
 
-def _check_people(out: _Out, p: CompiledPolicy, text: str, is_reply: bool) -> None:
+def _check_people(out: Out, p: CompiledPolicy, text: str, is_reply: bool) -> None:
     reply_rule = is_reply and p.on("DP-05")
     if reply_rule or p.on("DP-01"):
         for start, end, what in _personal_data(p, text, is_reply):
@@ -380,224 +345,6 @@ def _check_people(out: _Out, p: CompiledPolicy, text: str, is_reply: bool) -> No
                     )
 
 
-def _check_accessibility(out: _Out, p: CompiledPolicy, text: str, images: Sequence[dict[str, object]]) -> None:
-    if p.on("AX-01"):
-        for number, image in enumerate(images, start=1):
-            alt = str(image.get("alt") or "").strip()
-            if not alt:
-                out.add(
-                    "AX-01",
-                    0,
-                    0,
-                    f"Image {number} has no alt text. Describe what it shows for people who cannot see it.",
-                    image=number,
-                )
-            elif ALT_FILENAME_RE.match(alt):
-                out.add(
-                    "AX-01",
-                    0,
-                    0,
-                    f"Image {number}'s alt text “{alt}” looks like a file name. Describe what the image shows.",
-                    image=number,
-                )
-            elif ALT_PREFIX_RE.match(alt):
-                out.add(
-                    "AX-01",
-                    0,
-                    0,
-                    f"Image {number}'s alt text starts with “{ALT_PREFIX_RE.match(alt).group(0)}”"  # type: ignore[union-attr]
-                    ": screen readers already say it is an image. Start with what it shows.",
-                    cap=Severity.WARN,
-                    image=number,
-                )
-    tags = list(HASHTAG_RE.finditer(text))
-    if p.on("AX-03") and tags:
-        for m in tags:
-            tag = m.group(1)
-            if len(tag) >= 4 and (tag.islower() or (tag.isupper() and len(tag) >= 6)) and tag.isalpha():
-                parts = split_run_together(tag.lower(), p.hashtag_words)
-                if len(parts) >= 2:
-                    fixed = "#" + "".join(w.capitalize() for w in parts)
-                    out.add(
-                        "AX-03",
-                        m.start(),
-                        m.end(),
-                        f"Write {m.group(0)} as {fixed}: capital letters let screen readers say each word.",
-                        suggestion=fixed,
-                    )
-        for m in tags[MAX_HASHTAGS:]:
-            out.add(
-                "AX-03",
-                m.start(),
-                m.end(),
-                f"Use at most {MAX_HASHTAGS} hashtags; {len(tags)} make the post hard to follow with a screen reader.",
-            )
-        for m in tags[:MAX_HASHTAGS]:
-            rest = HASHTAG_RE.sub("", URL_RE.sub("", text[m.end() :]))
-            if re.search(r"[A-Za-z]{2,}", rest):
-                out.add(
-                    "AX-03",
-                    m.start(),
-                    m.end(),
-                    f"Put {m.group(0)} at the end of the post, not inside a sentence.",
-                    cap=Severity.INFO,
-                )
-    if p.on("AX-04"):
-        emojis = list(EMOJI_RE.finditer(text))
-        seen: set[str] = set()
-        for i, m in enumerate(emojis):
-            symbol = m.group(0)
-            if i >= MAX_EMOJIS:
-                out.add(
-                    "AX-04",
-                    m.start(),
-                    m.end(),
-                    f"Use at most {MAX_EMOJIS} emojis: screen readers read each one's full name.",
-                )
-            elif symbol in seen:
-                out.add("AX-04", m.start(), m.end(), f"{symbol} is repeated: each one is read out in full.")
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            if not text[line_start : m.start()].strip():
-                out.add(
-                    "AX-04",
-                    m.start(),
-                    m.end(),
-                    "Do not start a line with an emoji: it is read before the words and can be mistaken for a bullet.",
-                )
-            seen.add(symbol)
-    if p.on("AX-05"):
-        for m in SENTENCE_RE.finditer(text):
-            count = len(WORD_RE.findall(m.group(0)))
-            if count > MAX_SENTENCE_WORDS:
-                lead = len(m.group(0)) - len(m.group(0).lstrip())
-                out.add(
-                    "AX-05",
-                    m.start() + lead,
-                    m.end(),
-                    f"This sentence has {count} words. Keep sentences to {MAX_SENTENCE_WORDS} words or fewer.",
-                )
-    if p.on("AX-06"):
-        links = list(URL_RE.finditer(text))
-        for m in links[MAX_LINKS:]:
-            out.add(
-                "AX-06",
-                m.start(),
-                m.end(),
-                f"Use one link per post; this one is link {len(links)}. Give each its own post or a web page.",
-            )
-        for m in CLICK_HERE_RE.finditer(text):
-            out.add(
-                "AX-06",
-                m.start(),
-                m.end(),
-                f"“{m.group(0)}” does not say where the link goes. Say what people "
-                "will find, like “Check your collection day”.",
-            )
-    if p.on("AX-08"):
-        for m in FANCY_RE.finditer(text):
-            out.add(
-                "AX-08",
-                m.start(),
-                m.end(),
-                "These are mathematical symbols styled as letters: screen readers "
-                "read them out one by one or not at all. Use plain text.",
-            )
-
-
-def _check_welsh(out: _Out, text: str, has_language_pair: bool) -> None:
-    languages: set[str] = set()
-    for part in LANGUAGE_SPLIT_RE.split(text):
-        lang = language_of(LOWER_WORD_RE.findall(part.lower()))
-        if lang:
-            languages.add(lang)
-    if not languages or len(languages) == 2 or has_language_pair:
-        return
-    missing = "Welsh" if languages == {"en"} else "English"
-    out.add(
-        "PUB-15",
-        0,
-        len(text),
-        f"There is no {missing} version of this post. Councils in Wales publish in "
-        "Welsh and English at the same time: add both, or link this post to its pair.",
-    )
-
-
-def _check_platforms(
-    out: _Out, p: CompiledPolicy, text: str, images: Sequence[dict[str, object]], targets: Sequence[Target]
-) -> None:
-    tag_count = len(HASHTAG_RE.findall(text)) if targets else 0
-    for target in targets:
-        rules = target.rules
-        if p.on("PLAT-01"):
-            count, cut = overflow_at(text, rules)
-            if cut is not None:
-                unit = "graphemes" if rules.counts == "graphemes" else "characters"
-                out.add(
-                    "PLAT-01",
-                    cut,
-                    len(text),
-                    f"Too long for {target.label}: {count} of {rules.max_chars} {unit}.",
-                    platform=target.label,
-                )
-            else:
-                size, byte_cut = bytes_overflow_at(text, rules)
-                if byte_cut is not None:
-                    out.add(
-                        "PLAT-01",
-                        byte_cut,
-                        len(text),
-                        f"Too long for {target.label}: {size:,} of "
-                        f"{rules.max_bytes:,} bytes. Emoji and letters with accents take several bytes each.",
-                        platform=target.label,
-                    )
-        if p.on("PLAT-02"):
-            if len(images) > rules.max_images:
-                out.add(
-                    "PLAT-02",
-                    0,
-                    0,
-                    f"{target.label} takes at most {rules.max_images} image"
-                    f"{'s' if rules.max_images != 1 else ''}; this post has {len(images)}.",
-                    platform=target.label,
-                )
-            if len(images) < rules.min_images:
-                out.add(
-                    "PLAT-02", 0, 0, f"{target.label} needs at least {rules.min_images} image.", platform=target.label
-                )
-        if p.on("PLAT-03"):
-            for number, image in enumerate(images, start=1):
-                alt = str(image.get("alt") or "")
-                if rules.max_alt_text_chars is not None and len(alt) > rules.max_alt_text_chars:
-                    out.add(
-                        "PLAT-03",
-                        0,
-                        0,
-                        f"Image {number}'s alt text is {len(alt)} characters; {target.label} "
-                        f"takes {rules.max_alt_text_chars}.",
-                        platform=target.label,
-                        image=number,
-                    )
-                elif rules.recommended_alt_text_chars is not None and len(alt) > rules.recommended_alt_text_chars:
-                    out.add(
-                        "PLAT-03",
-                        0,
-                        0,
-                        f"Image {number}'s alt text is {len(alt)} characters; on "
-                        f"{target.label} keep it near {rules.recommended_alt_text_chars}.",
-                        cap=Severity.INFO,
-                        platform=target.label,
-                        image=number,
-                    )
-        if p.on("PLAT-04") and rules.max_hashtags is not None and tag_count > rules.max_hashtags:
-            out.add(
-                "PLAT-04",
-                0,
-                0,
-                f"{target.label} takes at most {rules.max_hashtags} hashtags; this post has {tag_count}.",
-                platform=target.label,
-            )
-
-
 def run_checks(
     policy: CompiledPolicy,
     *,
@@ -614,7 +361,7 @@ def run_checks(
 ) -> CheckResult:
     """``channels``: the draft's channels (id, label), for PUB-12's area test; ``campaign``: its
     campaign's name and creation time, for PUB-08."""
-    out = _Out(policy)
+    out = Out(policy)
     _check_always(out, policy, text)
     applied: list[str] = []
     for election in policy.elections_at(when):
@@ -639,10 +386,10 @@ def run_checks(
                 _check_referendum(out, policy, text, referendum, why)
                 break  # one referendum's findings are enough to stop the draft
     _check_people(out, policy, text, is_reply)
-    _check_accessibility(out, policy, text, images)
+    check_accessibility(out, policy, text, images)
     if in_wales and not is_reply and policy.on("PUB-15"):
-        _check_welsh(out, text, has_language_pair)
-    _check_platforms(out, policy, text, images, targets)
+        check_welsh(out, text, has_language_pair)
+    check_platforms(out, policy, text, images, targets)
     findings = sorted(out.findings, key=lambda f: (f.start, f.end, f.rule))
     return CheckResult(
         findings=findings,
