@@ -14,7 +14,7 @@ from townsquare.connectors.base import AccountMetrics, Connector, Credentials, D
 from townsquare.connectors.facebook.connector import FacebookConnector
 from townsquare.connectors.instagram.connector import InstagramConnector
 from townsquare.connectors.linkedin.connector import LinkedInConnector
-from townsquare.connectors.services import metrics_take
+from townsquare.connectors.upkeep import metrics_take
 from townsquare.connectors.youtube.connector import YouTubeConnector
 from townsquare.measures.models import DailyMeasure, MonthlyMeasure
 

@@ -13,12 +13,8 @@ from townsquare.connectors.base import ConnectorError, ErrorKind, Image, Outboun
 from townsquare.connectors.jobs import poll_inbound
 from townsquare.connectors.models import Connection
 from townsquare.connectors.selectors import channels_due_for_calls
-from townsquare.connectors.services import (
-    connection_connect_with_secret,
-    connector_for,
-    inbound_poll,
-    metrics_take,
-)
+from townsquare.connectors.services import connection_connect_with_secret, connector_for, inbound_poll
+from townsquare.connectors.upkeep import metrics_take
 from townsquare.inbox.models import ReceivedItem
 from townsquare.notifications.models import Notification
 

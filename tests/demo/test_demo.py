@@ -14,7 +14,7 @@ from townsquare.audit.models import AuditEvent
 from townsquare.audit.services import audit_verify_chain
 from townsquare.councils.models import Council
 from townsquare.demo import data
-from townsquare.demo.governance import next_month_due
+from townsquare.demo.governance_training import next_month_due
 from townsquare.demo.policy import by_election_dates
 from townsquare.demo.publishing import demo_history_record
 from townsquare.demo.services import demo_load

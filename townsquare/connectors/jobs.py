@@ -11,7 +11,8 @@ import logging
 
 from townsquare.connectors.base import ConnectorError
 from townsquare.connectors.selectors import channels_due_for_calls, channels_with_expiring_credentials
-from townsquare.connectors.services import connection_refresh, inbound_poll, metrics_take
+from townsquare.connectors.services import connection_refresh, inbound_poll
+from townsquare.connectors.upkeep import metrics_take
 from townsquare.jobs.models import Job
 
 log = logging.getLogger(__name__)

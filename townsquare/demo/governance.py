@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.forms import ModelForm, model_to_dict
+from django.forms import model_to_dict
 from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.councils.models import Council
 from townsquare.demo import data
+from townsquare.demo.governance_training import demo_person, demo_saved, riverside_training
 from townsquare.governance import forms as f
 from townsquare.governance.importing import parse_action_table
 from townsquare.governance.models import (
@@ -31,24 +32,16 @@ from townsquare.governance.models import (
     Policy,
     PolicyVersion,
     Recommendation,
-    TrainingModule,
-    TrainingRecord,
-    TrainingSession,
 )
 from townsquare.governance.services import (
     action_plan_import,
     breach_save_form,
-    form_save_audited,
     governance_settings_update,
     policies_remind_reviews,
     policy_acknowledge,
     policy_mark_reviewed,
     policy_version_publish,
     progress_update_add,
-    publishing_right_grant,
-    training_attendance_record,
-    training_completion_record,
-    training_invite,
 )
 
 # The Cabinet met before the first live-streaming trial it set for Council on 24 January 2018.
@@ -57,40 +50,24 @@ POLICY_COMMITTEE_APPROVAL = dt.date(2015, 11, 25)
 CABINET_MEMBER_APPROVAL = dt.date(2012, 2, 21)  # the minutes' own date
 
 
-def _person(email: str) -> User:
-    return User.objects.get(email=email)
-
-
-def _saved(form: ModelForm[Any], *, actor: User, council: Council, action: str) -> Any:
-    """Validate a register form as its page would, then save it through the audited service."""
-    if not form.is_valid():
-        raise ValueError(f"Demo {action}: {form.errors.as_text()}")
-    return form_save_audited(actor=actor, form=form, council=council, action=action)
-
-
 def _policy(council: Council, actor: User, **fields: Any) -> Policy:
     values = {"review_interval_months": 12, "audience": Audience.EVERYONE, "retired": False, **fields}
     if isinstance(values.get("owner"), User):
         values["owner"] = values["owner"].pk
     if isinstance(values.get("next_review_on"), dt.date):
         values["next_review_on"] = values["next_review_on"].isoformat()
-    policy: Policy = _saved(f.PolicyForm(data=values, council=council), actor=actor, council=council, action="policy")
+    policy: Policy = demo_saved(
+        f.PolicyForm(data=values, council=council), actor=actor, council=council, action="policy"
+    )
     return policy
-
-
-def next_month_due(today: dt.date) -> dt.date:
-    """A day early next month, still within the 'due soon' window (31 days) of the training register."""
-    first_of_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    candidate = first_of_next + dt.timedelta(days=9)
-    return candidate if (candidate - today).days <= 31 else first_of_next
 
 
 # --- Riverside ------------------------------------------------------------------------------------
 
 
 def _riverside_policies(council: Council, today: dt.date) -> dict[str, Policy]:
-    admin, comms = _person("admin@riverside.example"), _person("comms@riverside.example")
-    councillor = _person("councillor@riverside.example")
+    admin, comms = demo_person("admin@riverside.example"), demo_person("comms@riverside.example")
+    councillor = demo_person("councillor@riverside.example")
 
     main = _policy(council, comms, title="Social Media Policy", kind=Policy.Kind.SOCIAL_MEDIA_POLICY, owner=comms)
     policy_version_publish(
@@ -206,7 +183,7 @@ def _riverside_policies(council: Council, today: dt.date) -> dict[str, Policy]:
 
 
 def _riverside_plans(council: Council, strategy: Policy, today: dt.date) -> None:
-    comms = _person("comms@riverside.example")
+    comms = demo_person("comms@riverside.example")
 
     cabinet_text = (data.PAPERS / "cabinet_response_task_group.txt").read_text(encoding="utf-8")
     table = parse_action_table(cabinet_text, start=CABINET_RESPONSE_MEETING)
@@ -294,7 +271,7 @@ def _riverside_plans(council: Council, strategy: Policy, today: dt.date) -> None
             form = f.StrategyPhaseForm(
                 data={k: "" if v is None else v for k, v in values.items()}, instance=phase, council=council
             )
-            _saved(form, actor=comms, council=council, action="strategy_phase")
+            demo_saved(form, actor=comms, council=council, action="strategy_phase")
 
 
 def _progress(
@@ -312,123 +289,8 @@ def _progress(
         )
 
 
-def _module(council: Council, actor: User, **fields: Any) -> TrainingModule:
-    values = {"description": "", "valid_for_months": "", **fields}
-    module: TrainingModule = _saved(
-        f.TrainingModuleForm(data=values, council=council), actor=actor, council=council, action="training_module"
-    )
-    return module
-
-
-def _session(module: TrainingModule, actor: User, held_on: dt.date, **fields: Any) -> TrainingSession:
-    form = f.TrainingSessionForm(
-        data={"held_on": held_on.isoformat(), "notes": "", **fields}, instance=TrainingSession(module=module)
-    )
-    session: TrainingSession = _saved(form, actor=actor, council=module.council, action="training_session")
-    return session
-
-
-def _requirement(council: Council, actor: User, role: str, module: TrainingModule, needed_to_publish: bool) -> None:
-    form = f.RequirementForm(
-        data={"role": role, "module": module.pk, "needed_to_publish": needed_to_publish}, council=council
-    )
-    _saved(form, actor=actor, council=council, action="training_requirement")
-
-
-def _riverside_training(council: Council, today: dt.date) -> None:
-    admin, comms = _person("admin@riverside.example"), _person("comms@riverside.example")
-    officer, councillor = _person("officer@riverside.example"), _person("councillor@riverside.example")
-
-    induction = _module(
-        council,
-        comms,
-        title="Member induction workshop: social media",
-        kind=TrainingModule.Kind.INDUCTION,
-        description="Part of the Member Induction Programme: an introduction to social media on an iPad, and the "
-        "legal implications of Members' use of social media and how to keep safe.",
-    )
-    annual = _module(
-        council,
-        comms,
-        title="Annual social media training",
-        kind=TrainingModule.Kind.ANNUAL,
-        valid_for_months=12,
-        description="Mandatory every year for Members, open to officers: appropriate use of social media and the "
-        "framework agreed with Democratic Services.",
-    )
-    elearning = _module(
-        council,
-        comms,
-        title="Social media e-learning module",
-        kind=TrainingModule.Kind.ELEARNING,
-        valid_for_months=24,
-        description="For all staff: the appropriate use of social media and the key points of the Social Media "
-        "Policy, based on the Social Media Guidelines.",
-    )
-
-    for role, module, to_publish in (
-        ("councillor", induction, False),
-        ("councillor", annual, False),
-        ("officer", elearning, True),
-        ("comms", elearning, True),
-        ("comms", annual, False),
-    ):
-        _requirement(council, comms, role, module, to_publish)
-
-    workshop = _session(
-        induction,
-        comms,
-        today - relativedelta(months=18),
-        location="Committee Room 1, Riverside House",
-        trainer="Communications team and Legal Services",
-    )
-    training_invite(actor=comms, session=workshop, users=[councillor])
-    training_attendance_record(actor=comms, session=workshop, attendance={councillor: TrainingRecord.Status.ATTENDED})
-
-    # The councillor's annual training: done just under a year ago, so due again next month.
-    due = next_month_due(today)
-    last_year = _session(
-        annual,
-        comms,
-        due - relativedelta(years=1),
-        location="Council Chamber, Riverside House",
-        trainer="External trainer",
-    )
-    training_invite(actor=comms, session=last_year, users=[councillor])
-    training_attendance_record(actor=comms, session=last_year, attendance={councillor: TrainingRecord.Status.ATTENDED})
-
-    # This year's first session: one of four came.
-    poorly = _session(
-        annual,
-        comms,
-        today - dt.timedelta(days=40),
-        location="Committee Room 2, Riverside House",
-        trainer="Communications team",
-        notes="Poorly attended: a second date will be offered to those who could not come.",
-    )
-    training_invite(actor=comms, session=poorly, users=[admin, comms, officer, councillor])
-    training_attendance_record(
-        actor=comms,
-        session=poorly,
-        attendance={
-            officer: TrainingRecord.Status.ATTENDED,
-            admin: TrainingRecord.Status.ABSENT,
-            comms: TrainingRecord.Status.ABSENT,
-            councillor: TrainingRecord.Status.ABSENT,
-        },
-    )
-
-    for person, days in ((officer, 100), (comms, 400), (admin, 200)):
-        training_completion_record(
-            actor=comms, module=elearning, user=person, completed_on=today - dt.timedelta(days=days)
-        )
-
-    publishing_right_grant(actor=comms, council=council, user=officer)
-    publishing_right_grant(actor=admin, council=council, user=comms)
-
-
 def _riverside_breach(council: Council, today: dt.date) -> Breach:
-    admin = _person("admin@riverside.example")
+    admin = demo_person("admin@riverside.example")
     governance_settings_update(actor=admin, council=council, changes={"monitoring_officer": admin})
     form = f.BreachForm(
         data={
@@ -459,7 +321,7 @@ def _riverside_breach(council: Council, today: dt.date) -> Breach:
 
 
 def _hillcrest(council: Council, today: dt.date) -> Policy:
-    comms = _person("comms@riverside.example")
+    comms = demo_person("comms@riverside.example")
     policy = _policy(
         council,
         comms,
@@ -486,7 +348,7 @@ def _hillcrest(council: Council, today: dt.date) -> Policy:
         ],
     )
     for email in ("comms@riverside.example", "officer@hillcrest.example"):
-        policy_acknowledge(actor=_person(email), version=version)
+        policy_acknowledge(actor=demo_person(email), version=version)
     policy_mark_reviewed(
         actor=comms,
         policy=policy,
@@ -502,7 +364,7 @@ def governance_demo_load(councils: dict[str, Council]) -> None:
     riverside = councils["riverside"]
     policies = _riverside_policies(riverside, today)
     _riverside_plans(riverside, policies["strategy"], today)
-    _riverside_training(riverside, today)
+    riverside_training(riverside, today)
     _riverside_breach(riverside, today)
     _hillcrest(councils["hillcrest"], today)
     for council in councils.values():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.meetings import api, views
+from townsquare.meetings import api, stream_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -10,14 +10,14 @@ urlpatterns = [
     path("c/<slug:slug>/meetings/settings/offsets/<int:pk>/", views.offset_edit, name="offset"),
     path("c/<slug:slug>/meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("c/<slug:slug>/meetings/<int:pk>/draft/", views.meeting_draft, name="draft"),
-    path("c/<slug:slug>/meetings/streams/", views.stream_list, name="streams"),
-    path("c/<slug:slug>/meetings/streams/new/", views.stream_new, name="stream_new"),
-    path("c/<slug:slug>/meetings/streams/<int:pk>/", views.stream_detail, name="stream"),
-    path("c/<slug:slug>/meetings/streams/<int:pk>/edit/", views.stream_edit, name="stream_edit"),
-    path("c/<slug:slug>/meetings/streams/<int:pk>/agree/", views.stream_agree, name="stream_agree"),
-    path("c/<slug:slug>/meetings/streams/<int:pk>/status/", views.stream_status, name="stream_status"),
-    path("c/<slug:slug>/meetings/streams/<int:pk>/announce/", views.stream_announce, name="stream_announce"),
-    path("c/<slug:slug>/meetings/streams/<int:pk>/figures/", views.stream_figures, name="stream_figures"),
+    path("c/<slug:slug>/meetings/streams/", stream_views.stream_list, name="streams"),
+    path("c/<slug:slug>/meetings/streams/new/", stream_views.stream_new, name="stream_new"),
+    path("c/<slug:slug>/meetings/streams/<int:pk>/", stream_views.stream_detail, name="stream"),
+    path("c/<slug:slug>/meetings/streams/<int:pk>/edit/", stream_views.stream_edit, name="stream_edit"),
+    path("c/<slug:slug>/meetings/streams/<int:pk>/agree/", stream_views.stream_agree, name="stream_agree"),
+    path("c/<slug:slug>/meetings/streams/<int:pk>/status/", stream_views.stream_status, name="stream_status"),
+    path("c/<slug:slug>/meetings/streams/<int:pk>/announce/", stream_views.stream_announce, name="stream_announce"),
+    path("c/<slug:slug>/meetings/streams/<int:pk>/figures/", stream_views.stream_figures, name="stream_figures"),
     path("api/councils/<slug:slug>/meetings/", api.MeetingListView.as_view(), name="api_meetings"),
     path("api/councils/<slug:slug>/meetings/streams/", api.LiveStreamListView.as_view(), name="api_streams"),
     path("api/councils/<slug:slug>/meetings/streams/<int:pk>/", api.LiveStreamDetailView.as_view(), name="api_stream"),

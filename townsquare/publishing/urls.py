@@ -1,13 +1,13 @@
 from django.urls import path
 
-from townsquare.publishing import api, calendar_views, draft_views, views
+from townsquare.publishing import api, calendar_views, draft_views, settings_views, views
 
 app_name = "publishing"
 urlpatterns = [
     path("c/<slug:slug>/posts/", views.post_list, name="list"),
     path("c/<slug:slug>/posts/new/", views.compose, name="new"),
     path("c/<slug:slug>/posts/approvals/", views.queue, name="queue"),
-    path("c/<slug:slug>/posts/settings/", views.publishing_settings, name="settings"),
+    path("c/<slug:slug>/posts/settings/", settings_views.publishing_settings, name="settings"),
     path("c/<slug:slug>/posts/<int:pk>/", views.detail, name="detail"),
     path("c/<slug:slug>/posts/<int:pk>/edit/", views.compose, name="edit"),
     path("c/<slug:slug>/posts/<int:pk>/autosave/", views.autosave, name="autosave"),

@@ -19,16 +19,14 @@ from townsquare.councils.roles import Perm
 from townsquare.publishing import selectors, services
 from townsquare.publishing.checks import post_check, post_previews
 from townsquare.publishing.forms import (
-    CampaignForm,
     DecisionForm,
     ImageForm,
     PostForm,
     RescheduleForm,
     ResolveForm,
-    SlotForm,
 )
 from townsquare.publishing.images import MAX_IMAGE_BYTES
-from townsquare.publishing.models import Campaign, ChannelPublishing, Post, PostImage, PostingSlot, PostTarget
+from townsquare.publishing.models import Post, PostImage, PostTarget
 from townsquare.publishing.selectors import (
     approval_queue,
     highlight,
@@ -38,7 +36,7 @@ from townsquare.publishing.selectors import (
     unconnected_targets,
     with_targets,
 )
-from townsquare.web.ids import parse_id, parse_ids
+from townsquare.web.ids import parse_ids
 
 
 def _perms(request: HttpRequest) -> frozenset[str]:
@@ -457,77 +455,3 @@ def cancel(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(_errors(exc)))
     return redirect("publishing:detail", slug=council.slug, pk=pk)
-
-
-# --- settings: slots, campaigns, second approval ---------------------------------------------------
-
-
-@council_view(Perm.APPROVE_POSTS)
-def publishing_settings(request: HttpRequest, council: Council) -> HttpResponse:
-    channels = Channel.objects.filter(council=council).exclude(status=Channel.Status.CLOSED)
-    slot_form = SlotForm(channels=channels)
-    campaign_form = CampaignForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "slot":
-                slot_form = SlotForm(request.POST, channels=channels)
-                if slot_form.is_valid():
-                    made = services.slots_add(
-                        actor=request.user,  # type: ignore[arg-type]
-                        channel=slot_form.cleaned_data["channel"],  # type: ignore[arg-type]
-                        weekdays=[int(d) for d in slot_form.cleaned_data["weekdays"]],
-                        time=slot_form.cleaned_data["time"],
-                    )
-                    messages.success(request, f"Added {made} posting slot{'s' if made != 1 else ''}.")
-                    return redirect("publishing:settings", slug=council.slug)
-            elif action == "remove_slot":
-                slot_id = parse_id(request.POST.get("slot"))
-                if slot_id is None:
-                    raise BadRequest("Choose a posting slot from the list to remove.")
-                slot = get_object_or_404(PostingSlot, channel__council=council, pk=slot_id)
-                services.slot_remove(actor=request.user, slot=slot)  # type: ignore[arg-type]
-                messages.success(request, "Posting slot removed.")
-                return redirect("publishing:settings", slug=council.slug)
-            elif action == "campaign":
-                campaign_form = CampaignForm(request.POST)
-                if campaign_form.is_valid():
-                    services.campaign_create(actor=request.user, council=council, **campaign_form.cleaned_data)  # type: ignore[arg-type]
-                    messages.success(request, "Campaign added.")
-                    return redirect("publishing:settings", slug=council.slug)
-            elif action == "second_approval":
-                chosen_ids = parse_ids(request.POST.getlist("channels"))
-                if chosen_ids is None:
-                    raise BadRequest("A channel chosen for second approval is not one of the channels listed.")
-                chosen = set(chosen_ids)
-                for channel in channels:
-                    services.channel_publishing_set(
-                        actor=request.user,  # type: ignore[arg-type]
-                        channel=channel,  # type: ignore[arg-type]
-                        second_approval=channel.pk in chosen,
-                    )
-                messages.success(request, "Second approval settings saved.")
-                return redirect("publishing:settings", slug=council.slug)
-            else:
-                raise Http404("Unknown action")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    second = set(
-        ChannelPublishing.objects.filter(channel__council=council, second_approval=True).values_list(
-            "channel_id", flat=True
-        )
-    )
-    return render(
-        request,
-        "publishing/settings.html",
-        {
-            "channels": channels,
-            "second": second,
-            "slot_form": slot_form,
-            "campaign_form": campaign_form,
-            "slots": PostingSlot.objects.filter(channel__council=council)
-            .select_related("channel")
-            .order_by("channel__name", "weekday", "time"),
-            "campaigns": Campaign.objects.filter(council=council),
-        },
-    )

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from townsquare.connectors.crypto import CredentialsUnreadable
-from townsquare.connectors.services import credentials_rotate_all
+from townsquare.connectors.upkeep import credentials_rotate_all
 
 
 class Command(BaseCommand):
