@@ -93,8 +93,8 @@ def test_first_snapshot_backfills_then_the_next_asks_from_the_day_after(
     monkeypatch: pytest.MonkeyPatch, channel: Channel
 ) -> None:
     HistoryConnector.asked = []
-    monkeypatch.setattr("townsquare.connectors.services.connector_for", lambda _: HistoryConnector())
-    monkeypatch.setattr("townsquare.connectors.services.connection_record_success", lambda *a: None)
+    monkeypatch.setattr("townsquare.connectors.upkeep.connector_for", lambda _: HistoryConnector())
+    monkeypatch.setattr("townsquare.connectors.upkeep.connection_record_success", lambda *a: None)
     today = timezone.localdate()
     metrics_take(channel=channel)
     assert HistoryConnector.asked == [(today - dt.timedelta(days=5), today - dt.timedelta(days=1))]
