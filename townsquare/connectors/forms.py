@@ -46,9 +46,8 @@ class SecretForm(forms.Form):
             self.fields["identifier"].label = "Server address"
             self.fields["identifier"].help_text = "For example https://mastodon.social"
             self.fields["secret"].label = "Access token"
-            self.fields["secret"].help_text = (
-                "Make one in the account's Preferences, Development, New application, with the read and write scopes."
-            )
+            where = "Preferences, Development, New application"
+            self.fields["secret"].help_text = f"Make one in the account's {where}, with the read and write scopes."
             del self.fields["base_url"]
 
     def clean_identifier(self) -> str:
