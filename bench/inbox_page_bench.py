@@ -8,7 +8,7 @@ sentiments, categories, services and texts varied, and the full-text index fille
 bench/work/inbox/ for each run. The production web server is started as ``manage.py serve`` does
 (gunicorn, DEBUG off; helpers shared with bench/register_bench.py), signed in as Riverside's
 communications manager, and each page is driven with ``wrk -t2 -c20 --latency`` and
-bench/lua/inbox.lua, which fails the run unless every response is a 200 carrying the table of items:
+bench/lua/page.lua, which fails the run unless every response is a 200 carrying the table of items:
 the first page, a filtered page (status and category) and a text search. Each figure is appended
 to bench/results.json with the 1-minute load average and the server's CPU time per request.
 """
@@ -169,7 +169,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (scripts/bench.sh installs it with apt).")
-    rb.LUA = ROOT / "bench" / "lua" / "inbox.lua"
+    rb.MARKER = "Received items"
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     if args.database == "postgres":

@@ -10,7 +10,7 @@ those five years with the inbox summaries. Each run migrates the copy (building 
 again if a migration added them), then times the last full quarter's report PDF (built from the figures, WeasyPrint, PDF/UA-1):
 ``quarterly_pdf_s``. It starts the production web server as ``manage.py serve`` does (gunicorn,
 DEBUG off; helpers shared with bench/register_bench.py), warms it and drives the dashboard
-/c/riverside/measures/ with ``wrk -t2 -c20 --latency`` and bench/lua/measures.lua, which fails the
+/c/riverside/measures/ with ``wrk -t2 -c20 --latency`` and bench/lua/page.lua, which fails the
 run unless every response is a 200 carrying the chart: ``dashboard_p95_ms``. Both figures are
 appended to bench/results.json with the machine's load average.
 """
@@ -102,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (scripts/bench.sh installs it with apt).")
-    rb.LUA = ROOT / "bench" / "lua" / "measures.lua"
+    rb.MARKER = "measure-desc"
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     cached = CACHE / f"measures-{args.channels}ch-{args.items}items.sqlite3"

@@ -8,7 +8,7 @@ postgres://postgres@127.0.0.1:5432/ts_bench, when it answers) the script builds 
 in bench/work/, migrates it, loads the demo councils, adds 5,000 channels to Riverside and signs
 comms@riverside.example in. It then starts the production web server exactly as ``manage.py
 serve`` does (gunicorn, DEBUG off), warms it up and drives it with
-``wrk -t2 -c20 -d30s --latency`` and bench/lua/register.lua, which fails the run unless every
+``wrk -t2 -c20 -d30s --latency`` and bench/lua/page.lua, which fails the run unless every
 response is a 200 carrying the register. Three pages are measured:
 
   register_page_p95_ms           /c/riverside/channels/                     (first page, 50 rows)
@@ -43,7 +43,8 @@ from record import append_results, commit
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
-LUA = ROOT / "bench" / "lua" / "register.lua"
+LUA = ROOT / "bench" / "lua" / "page.lua"
+MARKER = "channels-caption"  # only the register table carries it (page.lua checks every response)
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ts_bench")
 
 sys.path.insert(0, str(ROOT))
@@ -295,7 +296,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int) -> dict[str, Any]:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency",
-               "-s", str(LUA), "-H", f"Cookie: {cookie}", url]
+               "-s", str(LUA), "-H", f"Cookie: {cookie}", url, "--", MARKER]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     found = [line for line in run.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if run.returncode != 0 or not found:

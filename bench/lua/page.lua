@@ -1,7 +1,7 @@
--- wrk script for the measures dashboard benchmark.
--- Every response must be a 200 carrying the dashboard chart: a redirect to the sign-in page or an
--- error page would otherwise be timed as if it were the dashboard. done() prints one JSON line
--- (prefixed WRK_JSON) that bench/measures_bench.py reads; latencies are in milliseconds.
+-- wrk script for the page benchmarks (register, measures dashboard, inbox): `wrk ... -s page.lua URL -- MARKER`.
+-- Every response must be a 200 whose body holds MARKER (a text only that page carries): a redirect to
+-- the sign-in page or an error page would otherwise be timed as if it were the page. done() prints one
+-- JSON line (prefixed WRK_JSON) that bench/register_bench.py reads; latencies are in milliseconds.
 
 local threads = {}
 
@@ -10,6 +10,7 @@ function setup(thread)
 end
 
 function init(args)
+  marker = args[1]
   responses = 0
   bad = 0
   first_bad_status = 0
@@ -17,7 +18,7 @@ end
 
 function response(status, headers, body)
   responses = responses + 1
-  if status ~= 200 or not string.find(body, "measure-desc", 1, true) then
+  if status ~= 200 or not string.find(body, marker, 1, true) then
     bad = bad + 1
     if first_bad_status == 0 then first_bad_status = status end
   end
