@@ -49,6 +49,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.tablecopy import TableCopy
 
@@ -228,7 +229,16 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
 
 
 def assert_accessible(page: Page) -> None:
-    violations = run_axe(page)
+    # A click on a link starts a navigation that may still be under way: axe must run on the page
+    # it leads to, whole, not on the document between the two.
+    page.wait_for_load_state("load")
+    try:
+        violations = run_axe(page)
+    except PlaywrightError as error:
+        if "documentElement" not in str(error):
+            raise
+        page.wait_for_load_state("load")
+        violations = run_axe(page)
     assert not violations, _format_violations(page.url, violations)
 
 

@@ -68,7 +68,8 @@ def test_review_falls_due_owner_publishes_councillor_acknowledges(
     page.get_by_role("link", name="Social Media Policy for Members").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Social Media Policy for Members")
     axe_check(page)
-    page.get_by_role("link", name="Publish a new version").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Publish a new version").click()
     axe_check(page)
     page.get_by_label("Version number").fill("2.0")
     page.get_by_label("Approved by").fill("Cabinet")
@@ -114,7 +115,8 @@ def test_import_a_pasted_action_plan_check_then_save(
     before = set(ActionPlan.objects.values_list("pk", flat=True))  # the demo's own plans
     sign_in(page, "comms@riverside.example")
     page.goto("/c/riverside/governance/actions/")
-    page.get_by_role("link", name="Import a committee table").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Import a committee table").click()
     axe_check(page)
     page.get_by_label("Paste the table").fill(text)
     page.get_by_label("From (task group or panel)").fill("Ad Hoc Scrutiny Panel")

@@ -63,7 +63,8 @@ def test_councillor_compares_periods_reads_the_table_and_downloads_the_report(
     expect(heading).to_contain_text("against")
 
     # The quarterly report under review, and its PDF.
-    page.get_by_role("link", name="Quarterly reports to Members").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Quarterly reports to Members").click()
     axe_check(page)
     page.locator("tbody a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Social media report to Members")

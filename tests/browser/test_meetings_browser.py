@@ -52,7 +52,8 @@ def test_import_promote_stream_agree_and_enter_views(
 
     # Import the calendar: checked first, saved on confirmation.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Meetings").click()
-    page.get_by_role("link", name="Import the calendar").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Import the calendar").click()
     axe_check(page)
     page.get_by_label("Calendar file (.ics) or CSV file").set_input_files(
         FilePayload(name="riverside-meetings.ics", mimeType="text/calendar", buffer=calendar)
@@ -80,7 +81,8 @@ def test_import_promote_stream_agree_and_enter_views(
     screenshot(page, "meetings-detail")
 
     # The live stream of the chosen item, agreed with the Portfolio Holder.
-    page.get_by_role("link", name="Record a live stream of an item of this meeting").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record a live stream of an item of this meeting").click()
     axe_check(page)
     page.get_by_label("Agenda item to be streamed").fill("Item 7: Riverside Leisure Centre future options")
     page.get_by_label("Channel (optional)").select_option(label="Riverside Council (Facebook RiversideDC)")
@@ -89,7 +91,8 @@ def test_import_promote_stream_agree_and_enter_views(
     expect(page.get_by_role("heading", level=1)).to_have_text("Item 7: Riverside Leisure Centre future options")
     expect(page.locator("main")).to_contain_text("must be agreed with the Portfolio Holder")
     axe_check(page)
-    page.get_by_role("link", name="Record the agreement").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record the agreement").click()
     axe_check(page)
     page.get_by_role("button", name="Record the agreement").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose who agreed the item")
@@ -102,7 +105,9 @@ def test_import_promote_stream_agree_and_enter_views(
     stream = LiveStream.objects.get(meeting__source=Meeting.Source.ICS)
     assert stream.status == LiveStream.Status.AGREED
 
-    page.get_by_role("link", name="Draft an announcement of the stream").click()
+    with page.expect_navigation():
+
+        page.get_by_role("link", name="Draft an announcement of the stream").click()
     axe_check(page)
     page.get_by_role("button", name="Save the draft").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Announcement drafted")
@@ -123,7 +128,8 @@ def test_import_promote_stream_agree_and_enter_views(
     page.get_by_role("button", name="Change status").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now: finished")
     axe_check(page)
-    page.get_by_role("link", name="Enter viewing figures").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Enter viewing figures").click()
     axe_check(page)
     page.get_by_label("Total views").fill("1480")
     page.get_by_label("Peak viewers at the same time").fill("212")

@@ -81,7 +81,8 @@ def test_shared_officer_approves_at_both_and_messages_both(
     expect(page.locator(".ts-queue-item .govuk-caption-m")).to_have_text(["Riverside District Council"] * left)
 
     # One message to both councils' channels.
-    page.get_by_role("link", name="Messages to partner councils").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Messages to partner councils").click()
     axe_check(page)
     page.get_by_role("link", name="Write one message for several councils").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Write one message for several councils")

@@ -44,7 +44,8 @@ def test_the_policy_pages_are_accessible_and_work(
 
     # A rule's own page, reached from the list.
     visit(page, RIVERSIDE + "/", "Policy rules")
-    page.locator("main table a").first.click()
+    with page.expect_navigation():
+        page.locator("main table a").first.click()
     axe_check(page)
     screenshot(page, "policy-rule-edit")
 

@@ -61,7 +61,8 @@ def test_draft_blocked_fixed_submitted_approved_published(
     page.goto(f"{RIVERSIDE}/posts/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your posts")
     axe_check(page)
-    page.get_by_role("link", name="Write a post").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Write a post").click()
     axe_check(page)
     page.get_by_label("What do you want to say?").fill(TEXT)
     page.get_by_label(f"{toot_channel.name} (Mastodon {toot_channel.handle})").check()
