@@ -106,7 +106,6 @@ def test_import_promote_stream_agree_and_enter_views(
     assert stream.status == LiveStream.Status.AGREED
 
     with page.expect_navigation():
-
         page.get_by_role("link", name="Draft an announcement of the stream").click()
     axe_check(page)
     page.get_by_role("button", name="Save the draft").click()

@@ -51,9 +51,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="Seed for the order of the routine messages.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Asked to stop while the server is still starting (serve stopped at once), this process must
+        # live to stop the server it started: the server runs in a session of its own and would be left.
         try:
             origin = sandbox_origin()
-            sandbox = sandbox_start(origin=origin)
         except SandboxError as exc:
             raise CommandError(str(exc)) from exc
         stopping = threading.Event()
@@ -64,6 +65,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
+            sandbox = sandbox_start(origin=origin)
+        except SandboxError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            if stopping.is_set():
+                return
             try:
                 sandbox_connect(origin=origin)
             except ConnectorError as exc:

@@ -72,6 +72,11 @@ class Command(BaseCommand):
         if not options["no_streams"]:
             commands["streams"] = [python, manage, "listen_streams"]
         env = dict(os.environ)
+        # Links in e-mails written by background jobs (which have no request) lead to where this serves,
+        # unless the address the public reaches it at is set.
+        host, _, port = str(options["bind"]).rpartition(":")
+        host = "127.0.0.1" if host in ("", "0.0.0.0", "[::]") else host  # noqa: S104 - naming, not binding
+        env.setdefault("TOWNSQUARE_BASE_URL", f"http://{host}:{port}")
         optional = set()
         # The demo only: a sandbox Mastodon server on loopback that the demo publishes to and hears from
         # (townsquare/demo/sandbox.py); every process is told its address. Its failure stops only itself.
