@@ -123,3 +123,20 @@ def test_a_review_clears_the_review_reminder(members_policy: Policy, people: Sim
     assert reminders.count() == 1
     policy_mark_reviewed(actor=people.comms, policy=members_policy, reviewed_on=dt.date(2026, 2, 21))
     assert reminders.count() == 0
+
+
+def test_a_policy_for_everyone_or_officers_asks_the_information_governance_officer(
+    riverside: Council, people: SimpleNamespace
+) -> None:
+    from townsquare.accounts.models import User
+    from townsquare.councils.services import membership_grant
+    from townsquare.governance.selectors import audience_people
+
+    governance = User.objects.create_user("ig@riverside.example", "x", full_name="Information Governance")
+    membership_grant(actor=None, council=riverside, user=governance, role="governance")
+    everyone = set(audience_people(council=riverside, audience=Audience.EVERYONE))
+    assert {governance, people.auditor, people.officer, people.councillor} <= everyone
+    assert people.outsider not in everyone  # Hillcrest's officer
+    officers = set(audience_people(council=riverside, audience=Audience.OFFICERS))
+    assert governance in officers and people.councillor not in officers and people.auditor not in officers
+    assert set(audience_people(council=riverside, audience=Audience.MEMBERS)) == {people.councillor}

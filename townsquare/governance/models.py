@@ -18,8 +18,10 @@ class Audience(models.TextChoices):
 
 # Who is asked to acknowledge a policy written for each audience.
 AUDIENCE_ROLES: dict[str, frozenset[str]] = {
-    Audience.EVERYONE: frozenset({Role.ADMIN, Role.COMMS, Role.OFFICER, Role.COUNCILLOR}),
-    Audience.OFFICERS: frozenset({Role.ADMIN, Role.COMMS, Role.OFFICER}),
+    Audience.EVERYONE: frozenset(
+        {Role.ADMIN, Role.COMMS, Role.OFFICER, Role.GOVERNANCE, Role.AUDITOR, Role.COUNCILLOR}
+    ),
+    Audience.OFFICERS: frozenset({Role.ADMIN, Role.COMMS, Role.OFFICER, Role.GOVERNANCE}),
     Audience.MEMBERS: frozenset({Role.COUNCILLOR}),
 }
 
