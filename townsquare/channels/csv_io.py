@@ -64,7 +64,7 @@ class ImportResult:
         return not self.errors
 
 
-def _safe_cell(value: object) -> str:
+def safe_cell(value: object) -> str:
     """Stop spreadsheet formula injection in exported cells (=, +, -, @ at the start)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
@@ -84,7 +84,7 @@ def _bool_word(value: bool | None) -> str:
 
 def channel_row(channel: Channel) -> list[str]:
     return [
-        _safe_cell(v)
+        safe_cell(v)
         for v in (
             channel.platform,
             channel.name,
@@ -117,7 +117,7 @@ def shortfalls_to_csv(shortfalls: Iterable[Shortfall]) -> str:
     writer = csv.writer(out)
     writer.writerow([*COLUMNS, "failing_standards"])
     for item in shortfalls:
-        writer.writerow([*channel_row(item.channel), _safe_cell("; ".join(item.reasons))])
+        writer.writerow([*channel_row(item.channel), safe_cell("; ".join(item.reasons))])
     return out.getvalue()
 
 

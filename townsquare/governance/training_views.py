@@ -34,7 +34,7 @@ from townsquare.governance.services import (
     training_completion_record,
     training_invite,
 )
-from townsquare.governance.views import _add_service_error, _form_page, _perms
+from townsquare.governance.views import add_service_error, form_page, perms_for
 
 # --- Training -------------------------------------------------------------------------------------
 
@@ -53,9 +53,9 @@ def my_training(request: HttpRequest, council: Council) -> HttpResponse:
             "records": records,
             "waiting": acknowledgements_waiting_for(user=request.user, council=council),
             "refusal": publishing_rights_refusal(user=request.user, council=council)
-            if Perm.DRAFT_POSTS in _perms(request)
+            if Perm.DRAFT_POSTS in perms_for(request)
             else None,
-            "drafts": Perm.DRAFT_POSTS in _perms(request),
+            "drafts": Perm.DRAFT_POSTS in perms_for(request),
         },
     )
 
@@ -72,7 +72,7 @@ def training(request: HttpRequest, council: Council) -> HttpResponse:
             "overdue": training_overdue(council=council),
             "attendance": attendance,
             "threshold": threshold,
-            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+            "can_manage": Perm.MANAGE_GOVERNANCE in perms_for(request),
             "requires_training": governance_settings(council=council).training_required_for_publishing,
         },
     )
@@ -85,7 +85,7 @@ def module_edit(request: HttpRequest, council: Council, pk: int | None = None) -
     if request.method == "POST" and form.is_valid():
         module = form_save_audited(actor=request.user, form=form, council=council, action="training_module")  # type: ignore[arg-type]
         return redirect("governance:module", slug=council.slug, pk=module.pk)
-    return _form_page(
+    return form_page(
         request, form, "Change the training" if pk else "Add training", back=f"/c/{council.slug}/governance/training/"
     )
 
@@ -100,7 +100,7 @@ def module_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespon
             "module": module,
             "sessions": module.sessions.all(),
             "completions": module.records.filter(session__isnull=True).select_related("user"),
-            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+            "can_manage": Perm.MANAGE_GOVERNANCE in perms_for(request),
         },
     )
 
@@ -112,7 +112,7 @@ def session_new(request: HttpRequest, council: Council, module_pk: int) -> HttpR
     if request.method == "POST" and form.is_valid():
         session = form_save_audited(actor=request.user, form=form, council=council, action="training_session")  # type: ignore[arg-type]
         return redirect("governance:session", slug=council.slug, pk=session.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         f"Add a session of {module.title}",
@@ -124,7 +124,7 @@ def session_new(request: HttpRequest, council: Council, module_pk: int) -> HttpR
 def session_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession.objects.select_related("module"), module__council=council, pk=pk)
     records = list(session.records.select_related("user"))
-    can_manage = Perm.MANAGE_GOVERNANCE in _perms(request)
+    can_manage = Perm.MANAGE_GOVERNANCE in perms_for(request)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied("Your role at this council does not allow this.")
@@ -152,7 +152,7 @@ def session_invite(request: HttpRequest, council: Council, pk: int) -> HttpRespo
         added = training_invite(actor=request.user, session=session, users=form.chosen())  # type: ignore[arg-type]
         messages.success(request, f"{added} invited.")
         return redirect("governance:session", slug=council.slug, pk=session.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         f"Invite people to {session}",
@@ -174,11 +174,11 @@ def completion_new(request: HttpRequest, council: Council) -> HttpResponse:
                 completed_on=d["completed_on"],
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Completion of {d['module']} recorded for {d['user']}.")
             return redirect("governance:training", slug=council.slug)
-    return _form_page(
+    return form_page(
         request,
         form,
         "Record a completion",
@@ -194,12 +194,12 @@ def requirement_new(request: HttpRequest, council: Council) -> HttpResponse:
         form_save_audited(actor=request.user, form=form, council=council, action="training_requirement")  # type: ignore[arg-type]
         messages.success(request, "Requirement added.")
         return redirect("governance:training", slug=council.slug)
-    return _form_page(request, form, "Require training for a role", back=f"/c/{council.slug}/governance/training/")
+    return form_page(request, form, "Require training for a role", back=f"/c/{council.slug}/governance/training/")
 
 
 @governance_view(READ_REGISTERS)
 def rights(request: HttpRequest, council: Council) -> HttpResponse:
-    can_manage = Perm.MANAGE_GOVERNANCE in _perms(request)
+    can_manage = Perm.MANAGE_GOVERNANCE in perms_for(request)
     form = f.PersonForm(request.POST or None, council=council)
     if request.method == "POST":
         if not can_manage:
@@ -208,7 +208,7 @@ def rights(request: HttpRequest, council: Council) -> HttpResponse:
             try:
                 publishing_right_grant(actor=request.user, council=council, user=form.cleaned_data["user"])  # type: ignore[arg-type]
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, f"{form.cleaned_data['user']} may now draft posts.")
                 return redirect("governance:rights", slug=council.slug)
@@ -232,7 +232,7 @@ def right_revoke(request: HttpRequest, council: Council, pk: int) -> HttpRespons
         publishing_right_revoke(actor=request.user, right=right, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
         messages.success(request, f"Publishing rights removed from {right.user}.")
         return redirect("governance:rights", slug=council.slug)
-    return _form_page(
+    return form_page(
         request,
         form,
         f"Remove {right.user}'s publishing rights",

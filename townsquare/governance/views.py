@@ -54,11 +54,11 @@ from townsquare.web.ids import parse_id
 from townsquare.web.uploads import upload_refused
 
 
-def _perms(request: HttpRequest) -> frozenset[str]:
+def perms_for(request: HttpRequest) -> frozenset[str]:
     return request.council_perms  # type: ignore[attr-defined,no-any-return]
 
 
-def _form_page(
+def form_page(
     request: HttpRequest,
     form: forms.BaseForm,
     title: str,
@@ -74,7 +74,7 @@ def _form_page(
     )
 
 
-def _add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
 
@@ -90,7 +90,7 @@ def _file(body: bytes | str, filename: str, content_type: str) -> HttpResponse:
 
 @governance_view()
 def home(request: HttpRequest, council: Council) -> HttpResponse:
-    perms = _perms(request)
+    perms = perms_for(request)
     context: dict[str, Any] = {
         "waiting": acknowledgements_waiting_for(user=request.user, council=council),
         "my_training": training_states(user=request.user, council=council),
@@ -120,11 +120,11 @@ def settings_page(request: HttpRequest, council: Council) -> HttpResponse:
         try:
             governance_settings_update(actor=request.user, council=council, changes=form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Governance settings saved.")
             return redirect("governance:home", slug=council.slug)
-    return _form_page(request, form, "Governance settings", back=f"/c/{council.slug}/governance/")
+    return form_page(request, form, "Governance settings", back=f"/c/{council.slug}/governance/")
 
 
 # --- Policies -------------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ def policies(request: HttpRequest, council: Council) -> HttpResponse:
             "policies": items,
             "overdue": policies_overdue(council=council),
             "today": timezone.localdate(),
-            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+            "can_manage": Perm.MANAGE_GOVERNANCE in perms_for(request),
         },
     )
 
@@ -154,14 +154,14 @@ def policy_edit(request: HttpRequest, council: Council, pk: int | None = None) -
         messages.success(request, f"{policy.title} saved.")
         return redirect("governance:policy", slug=council.slug, pk=policy.pk)
     back = f"/c/{council.slug}/governance/policies/" + (f"{pk}/" if pk else "")
-    return _form_page(request, form, f"Change {instance.title}" if instance else "Add a policy", back)
+    return form_page(request, form, f"Change {instance.title}" if instance else "Add a policy", back)
 
 
 @governance_view()
 def policy_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy.objects.select_related("owner"), council=council, pk=pk)
     current = policy.current_version
-    perms = _perms(request)
+    perms = perms_for(request)
     mine = current.acknowledgements.filter(user=request.user).first() if current else None  # type: ignore[misc]
     return render(
         request,
@@ -197,7 +197,7 @@ def policy_publish(request: HttpRequest, council: Council, pk: int) -> HttpRespo
                 sections=form.sections(),
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             asked = version.acknowledgements.count()
             messages.success(
@@ -206,7 +206,7 @@ def policy_publish(request: HttpRequest, council: Council, pk: int) -> HttpRespo
                 f"{'person was' if asked == 1 else 'people were'} asked to acknowledge it.",
             )
             return redirect("governance:policy", slug=council.slug, pk=policy.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         f"Publish a new version of {policy.title}",
@@ -230,7 +230,7 @@ def policy_reviewed(request: HttpRequest, council: Council, pk: int) -> HttpResp
         )
         messages.success(request, f"Review recorded. The next review is due on {policy.next_review_on:%d %B %Y}.")
         return redirect("governance:policy", slug=council.slug, pk=policy.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         f"Record a review of {policy.title} without changes",
@@ -259,7 +259,7 @@ def policy_acknowledge_view(request: HttpRequest, council: Council, pk: int, ver
 def plans(request: HttpRequest, council: Council) -> HttpResponse:
     items = ActionPlan.objects.filter(council=council).prefetch_related("recommendations")
     return render(
-        request, "governance/plans.html", {"plans": items, "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request)}
+        request, "governance/plans.html", {"plans": items, "can_manage": Perm.MANAGE_GOVERNANCE in perms_for(request)}
     )
 
 
@@ -270,7 +270,7 @@ def plan_new(request: HttpRequest, council: Council) -> HttpResponse:
         form.instance.created_by = request.user
         plan = form_save_audited(actor=request.user, form=form, council=council, action="action_plan")  # type: ignore[arg-type]
         return redirect("governance:plan", slug=council.slug, pk=plan.pk)
-    return _form_page(request, form, "Add an action plan", back=f"/c/{council.slug}/governance/actions/")
+    return form_page(request, form, "Add an action plan", back=f"/c/{council.slug}/governance/actions/")
 
 
 @governance_view(MANAGE)
@@ -300,7 +300,7 @@ def plan_import(request: HttpRequest, council: Council) -> HttpResponse:
                         meeting_on=data["meeting_on"] or table.meeting_on,
                     )
                 except ValidationError as error:
-                    _add_service_error(form, error)
+                    add_service_error(form, error)
                 else:
                     if isinstance(saved, ActionPlan):
                         messages.success(request, f"Imported {len(table.rows)} recommendations.")
@@ -334,7 +334,7 @@ def plan_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse
         {
             "plan": plan,
             "recommendations": recs,
-            "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request),
+            "can_manage": Perm.MANAGE_GOVERNANCE in perms_for(request),
             "today": timezone.localdate(),
             "print": fmt == "print",
         },
@@ -354,7 +354,7 @@ def recommendation_edit(request: HttpRequest, council: Council, plan_pk: int, pk
         form_save_audited(actor=request.user, form=form, council=council, action="recommendation")  # type: ignore[arg-type]
         messages.success(request, "Recommendation saved.")
         return redirect("governance:plan", slug=council.slug, pk=plan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         "Change the recommendation" if pk else "Add a recommendation",
@@ -381,11 +381,11 @@ def recommendation_progress(request: HttpRequest, council: Council, plan_pk: int
                 delayed_until=d["delayed_until"],
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Progress recorded for {rec}.")
             return redirect("governance:plan", slug=council.slug, pk=plan_pk)
-    return _form_page(
+    return form_page(
         request, form, f"Progress on {rec}", back=f"/c/{council.slug}/governance/actions/{plan_pk}/", intro=rec.text
     )
 
@@ -401,7 +401,7 @@ def strategy(request: HttpRequest, council: Council) -> HttpResponse:
     return render(
         request,
         "governance/strategy.html",
-        {"phases": phases, "today": timezone.localdate(), "can_manage": Perm.MANAGE_GOVERNANCE in _perms(request)},
+        {"phases": phases, "today": timezone.localdate(), "can_manage": Perm.MANAGE_GOVERNANCE in perms_for(request)},
     )
 
 
@@ -413,7 +413,7 @@ def phase_edit(request: HttpRequest, council: Council, pk: int | None = None) ->
         form_save_audited(actor=request.user, form=form, council=council, action="strategy_phase")  # type: ignore[arg-type]
         messages.success(request, "Phase saved.")
         return redirect("governance:strategy", slug=council.slug)
-    return _form_page(
+    return form_page(
         request, form, "Change the phase" if pk else "Add a phase", back=f"/c/{council.slug}/governance/strategy/"
     )
 
@@ -449,11 +449,11 @@ def breach_edit(request: HttpRequest, council: Council, pk: int | None = None) -
         try:
             breach = breach_save_form(actor=request.user, form=form)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Breach {breach.pk} saved.")
             return redirect("governance:breaches", slug=council.slug)
-    return _form_page(
+    return form_page(
         request, form, f"Breach {pk}" if pk else "Record a breach", back=f"/c/{council.slug}/governance/breaches/"
     )
 
@@ -476,11 +476,11 @@ def breach_access(request: HttpRequest, council: Council) -> HttpResponse:
             try:
                 breach_viewer_add(actor=request.user, council=council, user=form.cleaned_data["user"])  # type: ignore[arg-type]
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, f"{form.cleaned_data['user']} may now see the breach register.")
                 return redirect("governance:breaches", slug=council.slug)
-    return _form_page(
+    return form_page(
         request,
         form,
         "Name someone who may see the breach register",

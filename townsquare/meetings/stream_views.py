@@ -31,7 +31,7 @@ from townsquare.meetings.selectors import (
 )
 
 # Meetings are managed by the people who run the council's accounts: communications and administrators.
-from townsquare.meetings.views import _channels, _perms, _service_errors, _user
+from townsquare.meetings.views import channel_choices, perms_for, request_user, service_errors
 from townsquare.web.ids import parse_id
 
 MANAGE = Perm.MANAGE_CHANNELS
@@ -47,14 +47,14 @@ def stream_list(request: HttpRequest, council: Council) -> HttpResponse:
     return render(
         request,
         "meetings/streams.html",
-        {"streams": streams_of(council=council)[:200], "can_manage": MANAGE in _perms(request)},
+        {"streams": streams_of(council=council)[:200], "can_manage": MANAGE in perms_for(request)},
     )
 
 
 @council_view(VIEW)
 def stream_detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     stream = _stream(council, pk)
-    perms = _perms(request)
+    perms = perms_for(request)
     announcements = list(stream.announcements.all())
     choices = [
         (s, LiveStream.Status(s).label)
@@ -83,13 +83,16 @@ def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
     meetings = Meeting.objects.filter(council=council, cancelled=False).order_by("starts_at")
     chosen = request.GET.get("meeting", "")
     form = NewStreamForm(
-        request.POST or None, channels=_channels(council), meetings=meetings, initial={"meeting": parse_id(chosen)}
+        request.POST or None,
+        channels=channel_choices(council),
+        meetings=meetings,
+        initial={"meeting": parse_id(chosen)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             stream = streams.live_stream_create(
-                actor=_user(request),
+                actor=request_user(request),
                 meeting=data["meeting"],
                 agenda_item=data["agenda_item"],
                 platform=data.get("platform") or "",
@@ -98,7 +101,7 @@ def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
                 notes=data.get("notes") or "",
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, "Live stream recorded. Next, record who agreed the item.")
             return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
@@ -110,7 +113,7 @@ def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
     stream = _stream(council, pk)
     form = StreamForm(
         request.POST or None,
-        channels=_channels(council),
+        channels=channel_choices(council),
         initial={
             "agenda_item": stream.agenda_item,
             "channel": stream.channel_id,
@@ -124,7 +127,7 @@ def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
         was_agreed = stream.agreed
         try:
             stream = streams.live_stream_update(
-                actor=_user(request),
+                actor=request_user(request),
                 stream=stream,
                 agenda_item=data["agenda_item"],
                 platform=data.get("platform") or "",
@@ -133,7 +136,7 @@ def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
                 notes=data.get("notes") or "",
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, "Live stream saved.")
             if was_agreed and not stream.agreed:
@@ -162,7 +165,7 @@ def stream_agree(request: HttpRequest, council: Council, pk: int) -> HttpRespons
         data = form.cleaned_data
         try:
             streams.live_stream_agree(
-                actor=_user(request),
+                actor=request_user(request),
                 stream=stream,
                 agreed_on=data["agreed_on"],
                 agreed_by=data.get("agreed_by"),
@@ -170,7 +173,7 @@ def stream_agree(request: HttpRequest, council: Council, pk: int) -> HttpRespons
                 agreed_by_role=data.get("agreed_by_role") or "",
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, "Agreement recorded: the stream is ready.")
             return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
@@ -187,7 +190,7 @@ def stream_status(request: HttpRequest, council: Council, pk: int) -> HttpRespon
         return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
     try:
         stream = streams.live_stream_set_status(
-            actor=_user(request), stream=stream, status=status, reason=request.POST.get("reason", "")[:1000]
+            actor=request_user(request), stream=stream, status=status, reason=request.POST.get("reason", "")[:1000]
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -205,19 +208,19 @@ def stream_announce(request: HttpRequest, council: Council, pk: int) -> HttpResp
         "text": promotion.announcement_text(promotion.DEFAULT_ANNOUNCEMENT, stream),
         "channels": [stream.channel] if stream.channel else list(settings_row.default_channels.all()),
     }
-    form = AnnounceForm(request.POST or None, channels=_channels(council), initial=initial)
+    form = AnnounceForm(request.POST or None, channels=channel_choices(council), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             post = streams.live_stream_announce(
-                actor=_user(request),
+                actor=request_user(request),
                 stream=stream,
                 text=data["text"],
                 channels=data["channels"],
                 scheduled_for=data.get("scheduled_for"),
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, f"Announcement drafted by {post.author.display_name}: it now goes for approval.")
             return redirect("meetings:stream", slug=council.slug, pk=stream.pk)
@@ -232,7 +235,7 @@ def stream_figures(request: HttpRequest, council: Council, pk: int) -> HttpRespo
         data = form.cleaned_data
         try:
             streams.viewing_figures_record(
-                actor=_user(request),
+                actor=request_user(request),
                 stream=stream,
                 peak_concurrent_viewers=data["peak_concurrent_viewers"],
                 total_views=data["total_views"],
@@ -241,7 +244,7 @@ def stream_figures(request: HttpRequest, council: Council, pk: int) -> HttpRespo
                 read_on=data["read_on"],
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, "Viewing figures saved.")
             return redirect("meetings:stream", slug=council.slug, pk=stream.pk)

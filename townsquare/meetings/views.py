@@ -48,22 +48,22 @@ MANAGE = Perm.MANAGE_CHANNELS
 VIEW = Perm.VIEW_COUNCIL
 
 
-def _perms(request: HttpRequest) -> frozenset[str]:
+def perms_for(request: HttpRequest) -> frozenset[str]:
     perms: frozenset[str] = request.council_perms  # type: ignore[attr-defined]
     return perms
 
 
-def _user(request: HttpRequest) -> User:
+def request_user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     return user
 
 
-def _service_errors(form: Any, exc: ValidationError | PermissionDenied, field: str | None = None) -> None:
+def service_errors(form: Any, exc: ValidationError | PermissionDenied, field: str | None = None) -> None:
     for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
         form.add_error(field, message)
 
 
-def _channels(council: Council) -> QuerySet[Channel]:
+def channel_choices(council: Council) -> QuerySet[Channel]:
     return Channel.objects.filter(council=council)
 
 
@@ -86,7 +86,7 @@ def meeting_list(request: HttpRequest, council: Council) -> HttpResponse:
             "when": when,
             "committee": committee,
             "committees": committees,
-            "can_manage": MANAGE in _perms(request),
+            "can_manage": MANAGE in perms_for(request),
             "settings_row": MeetingSettings.objects.filter(council=council).first(),
         },
     )
@@ -150,7 +150,7 @@ def meeting_import(request: HttpRequest, council: Council) -> HttpResponse:
         if parsed.ok:
             try:
                 outcome = services.meetings_import(
-                    actor=_user(request),
+                    actor=request_user(request),
                     council=council,
                     parsed=parsed,
                     source=source,
@@ -177,7 +177,7 @@ def meeting_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespo
     meeting = get_object_or_404(Meeting.objects.filter(council=council), pk=pk)
     meeting = meeting_with_related(council=council, pk=meeting.pk)
     rows = promotion_rows(meeting)
-    perms = _perms(request)
+    perms = perms_for(request)
     return render(
         request,
         "meetings/detail.html",
@@ -198,7 +198,7 @@ def meeting_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespo
 def meeting_draft(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     """Draft the meeting's missing promotional posts now (after the channels or offsets changed)."""
     meeting = get_object_or_404(Meeting.objects.select_related("council"), council=council, pk=pk)
-    author = services.promotion_author(council=council, actor=_user(request))
+    author = services.promotion_author(council=council, actor=request_user(request))
     outcome = services.meeting_promotions_draft(meeting=meeting, author=author)
     if outcome.created:
         messages.success(
@@ -221,20 +221,20 @@ def meeting_settings(request: HttpRequest, council: Council) -> HttpResponse:
     action = request.POST.get("action", "") if request.method == "POST" else ""
     settings_form = SettingsForm(
         request.POST if action == "settings" else None,
-        channels=_channels(council),
+        channels=channel_choices(council),
         initial={"feed_url": settings_row.feed_url, "default_channels": list(settings_row.default_channels.all())},
     )
     offset_form = OffsetForm(request.POST if action == "offset" else None)
     if action == "settings" and settings_form.is_valid():
         try:
             services.meeting_settings_update(
-                actor=_user(request),
+                actor=request_user(request),
                 council=council,
                 feed_url=settings_form.cleaned_data["feed_url"],
                 default_channels=settings_form.cleaned_data["default_channels"],
             )
         except ValidationError as exc:
-            _service_errors(settings_form, exc)
+            service_errors(settings_form, exc)
         else:
             messages.success(request, "Meeting settings saved.")
             return redirect("meetings:settings", slug=council.slug)
@@ -242,14 +242,14 @@ def meeting_settings(request: HttpRequest, council: Council) -> HttpResponse:
         data = offset_form.cleaned_data
         try:
             services.promotion_offset_save(
-                actor=_user(request),
+                actor=request_user(request),
                 council=council,
                 days_before=data["days_before"],
                 at_time=data["at_time"],
                 template=data["template"],
             )
         except ValidationError as exc:
-            _service_errors(offset_form, exc)
+            service_errors(offset_form, exc)
         else:
             messages.success(
                 request, "Promotional post added. Upcoming meetings get it at the next import or within the hour."
@@ -272,7 +272,7 @@ def meeting_settings(request: HttpRequest, council: Council) -> HttpResponse:
 def offset_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     offset = get_object_or_404(PromotionOffset, council=council, pk=pk)
     if request.method == "POST" and request.POST.get("action") == "remove":
-        services.promotion_offset_remove(actor=_user(request), offset=offset)
+        services.promotion_offset_remove(actor=request_user(request), offset=offset)
         messages.success(request, f"Promotional post {offset} removed. Posts already drafted are kept.")
         return redirect("meetings:settings", slug=council.slug)
     form = OffsetForm(
@@ -283,7 +283,7 @@ def offset_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
         data = form.cleaned_data
         try:
             services.promotion_offset_save(
-                actor=_user(request),
+                actor=request_user(request),
                 council=council,
                 offset=offset,
                 days_before=data["days_before"],
@@ -291,7 +291,7 @@ def offset_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
                 template=data["template"],
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, "Promotional post saved. Drafts already made keep their words.")
             return redirect("meetings:settings", slug=council.slug)

@@ -7,7 +7,7 @@ import io
 
 from django.http import HttpResponse
 
-from townsquare.channels.csv_io import COLUMNS, _safe_cell, channel_row
+from townsquare.channels.csv_io import COLUMNS, channel_row, safe_cell
 from townsquare.partners.sections import CouncilRow
 
 
@@ -24,6 +24,6 @@ def shortfalls_csv(items: list[CouncilRow]) -> str:
     writer.writerow(["council", *COLUMNS, "failing_standards"])
     for row in items:
         writer.writerow(
-            [_safe_cell(row.council.name), *channel_row(row.item.channel), _safe_cell("; ".join(row.item.reasons))]
+            [safe_cell(row.council.name), *channel_row(row.item.channel), safe_cell("; ".join(row.item.reasons))]
         )
     return out.getvalue()

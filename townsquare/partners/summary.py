@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from townsquare.accounts.models import User
-from townsquare.channels.csv_io import _safe_cell
+from townsquare.channels.csv_io import safe_cell
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 
@@ -133,7 +133,7 @@ def summary_csv(summaries: list[CouncilSummary]) -> str:
     writer.writerow([*COLUMNS, "Address"])
     for summary in summaries:
         for row in summary.rows:
-            writer.writerow([_safe_cell(v) for v in [*row.cells(), row.url]])
+            writer.writerow([safe_cell(v) for v in [*row.cells(), row.url]])
     return out.getvalue()
 
 

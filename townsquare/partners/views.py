@@ -25,7 +25,7 @@ from townsquare.councils.roles import Perm
 from townsquare.partners import selectors, services
 from townsquare.partners.exports import csv_response, shortfalls_csv
 from townsquare.partners.sections import CouncilRow
-from townsquare.publishing.calendar_views import VIEWS, _aware, _range
+from townsquare.publishing.calendar_views import VIEWS, aware, calendar_range
 from townsquare.publishing.models import PostTarget
 from townsquare.publishing.selectors import target_moment
 from townsquare.publishing.services import posts_bulk_approve
@@ -37,16 +37,16 @@ REGISTER_PERMS = [Perm.VIEW_ASSIGNED_CHANNELS]
 PAGE_SIZE = 50  # as the council's own register
 
 
-def _council_slug(request: HttpRequest) -> str:
+def council_slug(request: HttpRequest) -> str:
     return request.GET.get("council", "").strip()
 
 
-def _page(request: HttpRequest, template: str, perms: Sequence[str], context: dict[str, Any]) -> HttpResponse:
+def page_of(request: HttpRequest, template: str, perms: Sequence[str], context: dict[str, Any]) -> HttpResponse:
     """Render a combined page with its council filter (only councils this page may show)."""
     context.update(
         {
             "filter_councils": selectors.councils_where(request.user, perms),
-            "chosen_council": _council_slug(request),
+            "chosen_council": council_slug(request),
             "combined": True,
         }
     )
@@ -55,8 +55,8 @@ def _page(request: HttpRequest, template: str, perms: Sequence[str], context: di
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    councils = selectors.councils_chosen(request.user, [Perm.VIEW_COUNCIL], _council_slug(request))
-    return _page(
+    councils = selectors.councils_chosen(request.user, [Perm.VIEW_COUNCIL], council_slug(request))
+    return page_of(
         request,
         "partners/home.html",
         [Perm.VIEW_COUNCIL],
@@ -81,7 +81,7 @@ def choice(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    councils = selectors.councils_chosen(request.user, APPROVAL_PERMS, _council_slug(request))
+    councils = selectors.councils_chosen(request.user, APPROVAL_PERMS, council_slug(request))
     waiting = selectors.approvals_waiting(user=request.user, councils=councils)
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("posts") if i.isdigit()]
@@ -110,12 +110,12 @@ def approvals(request: HttpRequest) -> HttpResponse:
                 )
         return redirect(request.get_full_path())
     items = [CouncilRow(post.council, _post_context(post)) for post in waiting]
-    return _page(request, "partners/approvals.html", APPROVAL_PERMS, {"items": items})
+    return page_of(request, "partners/approvals.html", APPROVAL_PERMS, {"items": items})
 
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    councils = selectors.councils_chosen(request.user, CALENDAR_PERMS, _council_slug(request))
+    councils = selectors.councils_chosen(request.user, CALENDAR_PERMS, council_slug(request))
     view = request.GET.get("view", "list")
     view = view if view in VIEWS else "list"
     try:
@@ -124,12 +124,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         anchor = timezone.localdate()
     status = request.GET.get("status", "")
     status = status if status in PostTarget.Status.values else ""
-    first, last, previous, following = _range(view, anchor)
+    first, last, previous, following = calendar_range(view, anchor)
     targets = selectors.calendar_items(
         user=request.user,
         councils=councils,
-        start=_aware(first),
-        end=_aware(last + dt.timedelta(days=1)),
+        start=aware(first),
+        end=aware(last + dt.timedelta(days=1)),
         status=status,
     )
     rows = sorted(
@@ -147,8 +147,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         )
         for n in range((last - first).days + 1)
     ]
-    query = "&".join(f"{k}={v}" for k, v in (("council", _council_slug(request)), ("status", status)) if v)
-    return _page(
+    query = "&".join(f"{k}={v}" for k, v in (("council", council_slug(request)), ("status", status)) if v)
+    return page_of(
         request,
         "partners/calendar.html",
         CALENDAR_PERMS,
@@ -173,13 +173,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def channels(request: HttpRequest) -> HttpResponse:
-    councils = selectors.councils_chosen(request.user, REGISTER_PERMS, _council_slug(request))
+    councils = selectors.councils_chosen(request.user, REGISTER_PERMS, council_slug(request))
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "platform", "status")}
     found = channels_filter(selectors.channels_across(user=request.user, councils=councils), **filters)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _page(
+    return page_of(
         request,
         "partners/channels.html",
         REGISTER_PERMS,
@@ -196,7 +196,7 @@ def channels(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rationalisation(request: HttpRequest) -> HttpResponse:
-    councils = selectors.councils_chosen(request.user, [Perm.VIEW_REGISTER], _council_slug(request))
+    councils = selectors.councils_chosen(request.user, [Perm.VIEW_REGISTER], council_slug(request))
     items = [
         CouncilRow(council, shortfall)
         for council in councils
@@ -204,4 +204,4 @@ def rationalisation(request: HttpRequest) -> HttpResponse:
     ]
     if request.GET.get("format") == "csv":
         return csv_response(shortfalls_csv(items), f"all-councils-rationalisation-{timezone.localdate()}.csv")
-    return _page(request, "partners/rationalisation.html", [Perm.VIEW_REGISTER], {"items": items})
+    return page_of(request, "partners/rationalisation.html", [Perm.VIEW_REGISTER], {"items": items})

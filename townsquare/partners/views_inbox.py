@@ -29,7 +29,7 @@ from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.selectors import filters_parse, items_filter, may_work
 from townsquare.partners import selectors
 from townsquare.partners.sections import CouncilRow
-from townsquare.partners.views import PAGE_SIZE, _council_slug, _page
+from townsquare.partners.views import PAGE_SIZE, council_slug, page_of
 
 INBOX_PERMS = [Perm.VIEW_ASSIGNED_CHANNELS]
 ASSIGN_ME = "assign_me"
@@ -90,7 +90,7 @@ def _act(request: HttpRequest, visible: QuerySet[ReceivedItem]) -> None:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    councils = selectors.councils_chosen(request.user, INBOX_PERMS, _council_slug(request))
+    councils = selectors.councils_chosen(request.user, INBOX_PERMS, council_slug(request))
     visible = selectors.inbox_across(user=request.user, councils=councils)
     if request.method == "POST":
         _act(request, visible)
@@ -116,7 +116,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     workers = {c.pk for c in councils if may_work(perms_in(request.user, c))}
-    return _page(
+    return page_of(
         request,
         "partners/inbox.html",
         INBOX_PERMS,

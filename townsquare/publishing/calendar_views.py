@@ -47,7 +47,7 @@ def _filters(request: HttpRequest, council: Council) -> dict[str, Any]:
     }
 
 
-def _range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+def calendar_range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
     """(first day shown, last day shown, previous anchor, next anchor)."""
     if view == "week":
         first = anchor - dt.timedelta(days=anchor.weekday())
@@ -63,20 +63,20 @@ def _range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.da
     return first, last, previous_month, next_month
 
 
-def _aware(day: dt.date) -> dt.datetime:
+def aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 @council_view(Perm.DRAFT_POSTS)
 def calendar(request: HttpRequest, council: Council) -> HttpResponse:
     f = _filters(request, council)
-    first, last, previous, following = _range(f["view"], f["anchor"])
+    first, last, previous, following = calendar_range(f["view"], f["anchor"])
     targets = list(
         calendar_targets(
             council=council,
             posts=f["posts"],
-            start=_aware(first),
-            end=_aware(last + dt.timedelta(days=1)),
+            start=aware(first),
+            end=aware(last + dt.timedelta(days=1)),
             channel_id=f["channel_id"],
             status=f["status"],
         )
