@@ -14,6 +14,10 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 
+from townsquare.councils.models import Council
+from townsquare.measures.periods import Quarter
+from townsquare.measures.report import monthly_table, report_build, report_html
+
 
 def test_writes_html_pdf_and_csv_for_a_calendar_quarter(
     riverside: object, accounts: SimpleNamespace, record: Callable[..., None], tmp_path: Path
@@ -62,3 +66,20 @@ def test_financial_quarter_is_named_as_such(
 def test_bad_arguments_are_explained(db: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No council"):
         call_command("quarterly_report", "--council", "x", "--quarter", "2016Q1", "--out", str(tmp_path))
+
+
+def test_one_table_holds_every_charts_figures_by_month(
+    riverside: Council, accounts: SimpleNamespace, record: Callable[..., None]
+) -> None:
+    record(accounts.x, "followers", {dt.date(2016, 1, 31): 6100, dt.date(2016, 3, 31): 6900})
+    record(accounts.youtube, "video_views", {dt.date(2016, 3, 1): 40, dt.date(2016, 3, 2): 2})
+    report = report_build(council=riverside, quarter=Quarter(2016, 1))
+    labels, months = monthly_table(report)
+    assert labels == ["followers", "video views"]
+    assert months == [(dt.date(2016, 1, 1), [6100, None]), (dt.date(2016, 3, 1), [6900, 42])]
+    html = report_html(report)
+    assert '<th scope="col" class="n">Video views</th>' in html and '<th scope="row">Mar 2016</th>' in html
+    # The printed charts draw fewer labels and no dots: each is laid out again in the PDF.
+    chart = report.sections[0].chart.svg
+    assert "<circle" not in chart and chart.count("<line") == 3
+    assert report.sections[0].chart.summary.startswith("Followers by month, all accounts: 6,100 in January 2016")

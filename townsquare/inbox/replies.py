@@ -19,6 +19,7 @@ from townsquare.connectors.registry import connector_class
 from townsquare.councils.access import perms_in
 from townsquare.councils.roles import Perm
 from townsquare.inbox.models import InboxReply, ReceivedItem
+from townsquare.measures.inbox_live import inbox_measures_follow
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_create_draft, post_submit
 from townsquare.publishing.signals import targets_published
@@ -114,7 +115,8 @@ def replies_sent(sender: Any, targets: list[PostTarget], **kwargs: Any) -> None:
         if item.status == ReceivedItem.Status.AWAITING_RESIDENT:
             continue
         before = {"status": item.status}
-        ReceivedItem.objects.filter(pk=item.pk).update(status=ReceivedItem.Status.AWAITING_RESIDENT)
+        with inbox_measures_follow(item_ids=[item.pk]):
+            ReceivedItem.objects.filter(pk=item.pk).update(status=ReceivedItem.Status.AWAITING_RESIDENT)
         audit_record(
             actor=None,
             council=item.council,

@@ -21,6 +21,7 @@ from townsquare.councils.roles import Role
 from townsquare.inbox import pipeline
 from townsquare.inbox.models import ItemNote, ItemTag, ReceivedItem
 from townsquare.inbox.service_levels import sla_item_status_changed
+from townsquare.measures.inbox_live import inbox_measures_classified, inbox_measures_follow, inbox_measures_received
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -34,8 +35,10 @@ def inbound_store(*, channel: Channel, items: Sequence[InboundItem]) -> tuple[li
     """
     with transaction.atomic():
         new, duplicates = pipeline.store(channel, items)
+        inbox_measures_received(item_ids=[row.pk for row in new])
     if new:
         pipeline.process(channel.council, new)
+        inbox_measures_classified(item_ids=[row.pk for row in new])
         after_commit(archive_received, items=new)
     return new, duplicates
 
@@ -84,7 +87,7 @@ def item_assign(
         status = ReceivedItem.Status.ASSIGNED
     elif not (person or service) and status == ReceivedItem.Status.ASSIGNED:
         status = ReceivedItem.Status.NEW
-    with transaction.atomic():
+    with transaction.atomic(), inbox_measures_follow(item_ids=[item.pk]):
         before = snapshot(item, WORKED_FIELDS)
         _change(actor, item, "inbox.assigned", before, assignee=person, assigned_service=service, status=status)
     return item
@@ -93,7 +96,7 @@ def item_assign(
 def item_status_set(*, actor: User | None, item: ReceivedItem, status: str) -> ReceivedItem:
     if status not in ReceivedItem.Status.values:
         raise ValidationError(f"Status must be one of: {', '.join(ReceivedItem.Status.labels)}.")
-    with transaction.atomic():
+    with transaction.atomic(), inbox_measures_follow(item_ids=[item.pk]):
         _change(actor, item, "inbox.status_changed", snapshot(item, ["status"]), status=status)
     return item
 

@@ -11,5 +11,6 @@ class Config(AppConfig):
         from townsquare.jobs.schedule import every
 
         register("measures.inbox_refresh", "townsquare.measures.jobs.inbox_refresh")
-        # Every five minutes: the inbox's summaries follow new items and status changes closely.
-        every("measures.inbox_refresh", 300)
+        # Hourly, as a repair: the inbox keeps its summaries in step as it changes (inbox_live.py); this
+        # recomputes the months that new items and status changes touched since the last run.
+        every("measures.inbox_refresh", 3600)

@@ -28,8 +28,20 @@ def _nice_top(value: int) -> int:
     return 10 * magnitude
 
 
-def line_chart(*, title: str, series: list[tuple[dt.date, int]], chart_id: str) -> Chart:
-    """An SVG line chart of monthly figures, with the summary sentence that describes it."""
+def line_chart(
+    *,
+    title: str,
+    series: list[tuple[dt.date, int]],
+    chart_id: str,
+    gridlines: int = 4,
+    month_labels: int = 8,
+    markers: bool = True,
+) -> Chart:
+    """An SVG line chart of monthly figures, with the summary sentence that describes it.
+
+    ``gridlines`` (with their values) and ``month_labels`` say how many labels to draw, ``markers``
+    whether each month has a dot: a printed report draws fewer, since every label and dot is laid
+    out again by the PDF renderer (the figures are in the report's table all the same)."""
     if not series:
         return Chart(svg="", summary=f"{title}: no figures for this period.")
     top = _nice_top(max(v for _, v in series))
@@ -47,15 +59,15 @@ def line_chart(*, title: str, series: list[tuple[dt.date, int]], chart_id: str) 
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(summary)}</desc>',
     ]
-    for n in range(5):  # gridlines and their labels
-        y = TOP + plot_h * n / 4
-        value = round(top * (1 - n / 4))
+    for n in range(gridlines + 1):  # gridlines and their labels
+        y = TOP + plot_h * n / gridlines
+        value = round(top * (1 - n / gridlines))
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" '
             f'stroke-width="1"/><text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
             f'fill="#0b0c0c">{value:,}</text>'
         )
-    label_every = max(1, len(series) // 8)
+    label_every = max(1, -(-len(series) // month_labels))
     for i, (month, _) in enumerate(series):
         if i % label_every == 0 or i == len(series) - 1:
             parts.append(
@@ -64,6 +76,7 @@ def line_chart(*, title: str, series: list[tuple[dt.date, int]], chart_id: str) 
             )
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
     parts.append(f'<path d="{path}" fill="none" stroke="#1d70b8" stroke-width="3"/>')
-    parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1d70b8"/>' for x, y in points)
+    if markers:
+        parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1d70b8"/>' for x, y in points)
     parts.append("</svg>")
     return Chart(svg="".join(parts), summary=summary)

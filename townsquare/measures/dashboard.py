@@ -5,18 +5,24 @@ after a colleague's costs one small query, and any new figure or target raises t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Max
+from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from townsquare.channels.models import Platform
+from townsquare.channels.models import Channel, Platform
+from townsquare.councils.models import Council
 from townsquare.measures.charts import line_chart
 from townsquare.measures.comparisons import AccessRow, account_access, aims, compare
 from townsquare.measures.engagement import democratic_engagement, inbox_performance
-from townsquare.measures.models import Metric
+from townsquare.measures.models import Metric, SummaryStamp
 from townsquare.measures.periods import Quarter, month_add
 from townsquare.measures.selectors import Scope, headlines, metrics_with_figures, monthly_series
 from townsquare.measures.stamps import stamp_of
@@ -110,19 +116,49 @@ def channel_options_html(options: list[tuple[int, str, str]], selected: int | No
 
 
 REGISTER_SECONDS = 60
+# The request parameters that choose what the page shows (anything else leaves it as it is).
+PAGE_PARAMS = ("metric", "platform", "service", "channel", "quarter", "year", "compare", "from", "to")
+
+
+def register_stamp(council: Council) -> str:
+    """The channel register's latest change: assignments and accounts do not move the summary version."""
+    changed = Channel.objects.filter(council=council).aggregate(last=Max("updated_at"), count=Count("pk"))
+    return f"{changed['last'].timestamp() if changed['last'] else 0}-{changed['count']}"
+
+
+def _versions(council_id: int) -> tuple[str, str]:
+    """The summary version and the register's latest change in one plain query: it runs on every
+    read of the page, so it skips building a query (a fixed statement, the names from the models)."""
+    stamps, channels = SummaryStamp._meta.db_table, Channel._meta.db_table
+    sql = (
+        f"SELECT (SELECT version FROM {stamps} WHERE council_id = %s), "  # noqa: S608 - names from the models
+        f"(SELECT MAX(updated_at) FROM {channels} WHERE council_id = %s), "
+        f"(SELECT COUNT(*) FROM {channels} WHERE council_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [council_id] * 3)
+        version, last, count = cursor.fetchone()
+    return version or "", f"{last}-{count}"
+
+
+def page_key(council: Council, params: Mapping[str, str], *, can_import: bool, today: dt.date) -> str | None:
+    """Where the page's content for these request parameters is kept: under the summary version and
+    the register's latest change (read on every request, so a kept page is never older than its
+    figures), the day (the default quarter follows it) and whether the reader may import. None:
+    nothing is kept before the council's first summary."""
+    version, register = _versions(council.pk)
+    if not version:
+        return None
+    asked = "&".join(f"{name}={params.get(name, '')}" for name in PAGE_PARAMS)
+    digest = hashlib.sha256(f"{register}|{today}|{can_import}|{asked}".encode()).hexdigest()[:40]
+    return f"measures:{council.pk}:{version}:page:{digest}"  # any text a reader sends, as a safe key
 
 
 def register_parts(scope: Scope, *, quarter: Quarter) -> dict[str, Any]:
     """The parts read from the channel register and the meetings (the access table, the account
     list, the quarter's streams): kept while the register's latest change stands, and a minute at
     most, since assignments and viewing figures do not change the summary version."""
-    from django.db.models import Count, Max
-
-    from townsquare.channels.models import Channel
-
-    changed = Channel.objects.filter(council=scope.council).aggregate(last=Max("updated_at"), count=Count("pk"))
-    stamp = f"{changed['last'].timestamp() if changed['last'] else 0}-{changed['count']}"
-    key = _key(scope, stamp, "register", quarter.code, quarter.financial)
+    key = _key(scope, register_stamp(scope.council), "register", quarter.code, quarter.financial)
     found: dict[str, Any] | None = cache.get(key)
     if found is None:
         options = [
@@ -142,38 +178,21 @@ def register_parts(scope: Scope, *, quarter: Quarter) -> dict[str, Any]:
 
 def dashboard_body(*, scope: Scope, choices: dict[str, Any], figures: dict[str, Any], can_import: bool) -> SafeString:
     """The page's content for these choices (the measure, scope, quarter and comparison in
-    ``figures``), rendered once and kept under the summary version and the register's latest change
-    (a minute at most); a page with an error in its choices is rendered afresh."""
-    from django.db.models import Count, Max
-    from django.template.loader import render_to_string
-
-    from townsquare.channels.models import Channel
-
+    ``figures``); the view keeps it under ``page_key``."""
     quarter: Quarter = figures["quarter"]
-    changed = Channel.objects.filter(council=scope.council).aggregate(last=Max("updated_at"), count=Count("pk"))
-    register = f"{changed['last'].timestamp() if changed['last'] else 0}-{changed['count']}"
-    version = stamp_of(scope.council.pk)
-    parts = [figures[name] for name in ("metric", "kind", "before", "after")]
-    key = _key(scope, f"{version}-{register}", "body", quarter.code, quarter.financial, can_import, *parts)
-    keep = bool(version) and not choices.get("error")
-    found: SafeString | None = cache.get(key) if keep else None
-    if found is None:
-        context = {
-            **choices,
-            **figures,
-            "council": scope.council,
-            "can_import": can_import,
-            **dashboard_figures(
-                scope=scope,
-                metric=figures["metric"],
-                quarter=quarter,
-                kind=figures["kind"],
-                before=figures["before"],
-                after=figures["after"],
-            ),
-            **register_parts(scope, quarter=quarter),
-        }
-        found = mark_safe(render_to_string("measures/_dashboard_body.html", context))  # noqa: S308 - our template
-        if keep:
-            cache.set(key, found, REGISTER_SECONDS)
-    return found
+    context = {
+        **choices,
+        **figures,
+        "council": scope.council,
+        "can_import": can_import,
+        **dashboard_figures(
+            scope=scope,
+            metric=figures["metric"],
+            quarter=quarter,
+            kind=figures["kind"],
+            before=figures["before"],
+            after=figures["after"],
+        ),
+        **register_parts(scope, quarter=quarter),
+    }
+    return mark_safe(render_to_string("measures/_dashboard_body.html", context))  # noqa: S308 - our template

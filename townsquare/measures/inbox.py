@@ -32,9 +32,10 @@ ITEM_TYPE = ReceivedItem._meta.label_lower
 # Items are taken in once the pipeline has had time to classify them (it runs straight after storing).
 SETTLE = dt.timedelta(minutes=2)
 CHUNK = 2000
+SENTIMENTS = frozenset({"positive", "neutral", "negative"})
 
 
-def _month_start(moment: dt.datetime) -> dt.date:
+def month_start(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
@@ -64,6 +65,29 @@ def first_responses_take(events: Iterable[AuditEvent]) -> set[int]:
     return items
 
 
+def item_counts(
+    sentiment: str,
+    status: str,
+    received_at: dt.datetime,
+    updated_at: dt.datetime | None,
+    responded_at: dt.datetime | None,
+) -> dict[str, int]:
+    """What one item adds to its month's row: received, its sentiment, its first response and its
+    resolution (seconds from ``received_at``)."""
+    counts = {"received": 1}
+    if sentiment in SENTIMENTS:
+        counts[sentiment] = 1
+    if responded_at is not None:
+        waited = max(responded_at - received_at, dt.timedelta())
+        counts["responded"] = 1
+        counts["response_seconds"] = int(waited.total_seconds())
+        counts["responded_in_target"] = int(waited <= RESPONSE_TARGET)
+    if status == ReceivedItem.Status.RESOLVED and updated_at is not None:
+        counts["resolved"] = 1
+        counts["resolution_seconds"] = int(max(updated_at - received_at, dt.timedelta()).total_seconds())
+    return counts
+
+
 def _summarise(
     rows: dict[tuple[int, int, dt.date], InboxMonthly],
     items: Iterable[tuple[int, int, int, int | None, str, str, dt.datetime, dt.datetime | None]],
@@ -71,24 +95,15 @@ def _summarise(
 ) -> None:
     """Add items (pk, council, channel, service, sentiment, status, received, updated) to their rows."""
     for pk, council_id, channel_id, service_id, sentiment, status, received_at, updated_at in items:
-        month = _month_start(received_at)
+        month = month_start(received_at)
         key = (channel_id, service_id or 0, month)
         row = rows.get(key)
         if row is None:
             row = rows[key] = InboxMonthly(
                 council_id=council_id, channel_id=channel_id, service_key=service_id or 0, month=month
             )
-        row.received += 1
-        if sentiment in ("positive", "neutral", "negative"):
-            setattr(row, sentiment, getattr(row, sentiment) + 1)
-        if pk in responses:
-            waited = max(responses[pk] - received_at, dt.timedelta())
-            row.responded += 1
-            row.response_seconds += int(waited.total_seconds())
-            row.responded_in_target += waited <= RESPONSE_TARGET
-        if status == ReceivedItem.Status.RESOLVED and updated_at is not None:
-            row.resolved += 1
-            row.resolution_seconds += int(max(updated_at - received_at, dt.timedelta()).total_seconds())
+        for name, count in item_counts(sentiment, status, received_at, updated_at, responses.get(pk)).items():
+            setattr(row, name, getattr(row, name) + count)
 
 
 FIELDS = ("pk", "council_id", "channel_id", "service_id", "sentiment", "status", "received_at", "updated_at")
@@ -121,7 +136,7 @@ def _touched(item_ids: Iterable[int]) -> set[tuple[int, dt.date]]:
         for council_id, received_at in ReceivedItem.objects.filter(pk__in=ids[start : start + CHUNK]).values_list(
             "council_id", "received_at"
         ):
-            found.add((council_id, _month_start(received_at)))
+            found.add((council_id, month_start(received_at)))
     return found
 
 
@@ -143,7 +158,7 @@ def inbox_summaries_refresh(*, now: dt.datetime | None = None) -> Refreshed:
             .order_by("pk")
             .values_list("pk", "council_id", "received_at")
         )
-        touched = {(council_id, _month_start(received_at)) for _, council_id, received_at in new_items}
+        touched = {(council_id, month_start(received_at)) for _, council_id, received_at in new_items}
         events = list(
             AuditEvent.objects.filter(pk__gt=mark.last_event_id, object_type=ITEM_TYPE, action__in=STATUS_ACTIONS)
             .order_by("pk")

@@ -5,6 +5,7 @@ every figure it quotes."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,14 @@ def report_build(*, council: Council, quarter: Quarter) -> QuarterlyReport:
     for metric in metrics_with_figures(council):
         label = Metric(metric).label
         series = monthly_series(scope=Scope(council), metric=metric, first=month_add(last, -14), last=last)
-        chart = line_chart(title=f"{label.capitalize()} by month, all accounts", series=series, chart_id=f"c-{metric}")
+        chart = line_chart(
+            title=f"{label.capitalize()} by month, all accounts",
+            series=series,
+            chart_id=f"c-{metric}",
+            gridlines=2,
+            month_labels=4,
+            markers=False,
+        )
         section = Section(metric, label, chart, series)
         for platform in platforms:
             found = quarter_change(scope=Scope(council, platform=platform), metric=metric, quarter=quarter)
@@ -69,6 +77,16 @@ def report_build(*, council: Council, quarter: Quarter) -> QuarterlyReport:
         inbox=inbox_performance(scope=Scope(council), quarter=quarter),
         democracy=democratic_engagement(scope=Scope(council), quarter=quarter),
     )
+
+
+def monthly_table(report: QuarterlyReport) -> tuple[list[str], list[tuple[dt.date, list[int | None]]]]:
+    """Every chart's figures in one table (a row per month, a column per measure): one table to lay
+    out in the PDF in place of one per chart, and the same figures."""
+    months = sorted({month for section in report.sections for month, _ in section.series})
+    columns = [dict(section.series) for section in report.sections]
+    return [section.label for section in report.sections], [
+        (month, [column.get(month) for column in columns]) for month in months
+    ]
 
 
 def _inbox_rows(figures: InboxFigures) -> list[tuple[str, object]]:
@@ -86,8 +104,16 @@ def _inbox_rows(figures: InboxFigures) -> list[tuple[str, object]]:
 
 
 def report_html(report: QuarterlyReport) -> str:
+    labels, months = monthly_table(report)
     return render_to_string(
-        "measures/report.html", {"report": report, "council": report.council, "response_target": TARGET_LABEL}
+        "measures/report.html",
+        {
+            "report": report,
+            "council": report.council,
+            "response_target": TARGET_LABEL,
+            "month_labels": labels,
+            "months": months,
+        },
     )
 
 

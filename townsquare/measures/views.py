@@ -8,16 +8,19 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from townsquare.channels.models import Platform
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.measures.comparisons import KINDS
-from townsquare.measures.dashboard import dashboard_body, dashboard_metrics
+from townsquare.measures.dashboard import REGISTER_SECONDS as PAGE_SECONDS
+from townsquare.measures.dashboard import dashboard_body, dashboard_metrics, page_key
 from townsquare.measures.engagement import TARGET_LABEL
 from townsquare.measures.importing import (
     FIELDS,
@@ -64,6 +67,20 @@ def _scope(request: HttpRequest, council: Council) -> Scope:
 
 @council_view(Perm.VIEW_REPORTS)
 def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
+    """The permission is checked above for every request; the content for the reader's choices is
+    kept (``page_key``) so a page read again costs two small queries, until a figure changes."""
+    can_import = Perm.MANAGE_CHANNELS in request.council_perms  # type: ignore[attr-defined]
+    key = page_key(council, request.GET, can_import=can_import, today=timezone.localdate())
+    body: SafeString | None = cache.get(key) if key else None
+    if body is None:
+        body, error = _dashboard_body(request, council, can_import=can_import)
+        if key and not error:  # a page with a mistake in its choices is rendered afresh
+            cache.set(key, body, PAGE_SECONDS)
+    return render(request, "measures/dashboard.html", {"body": body})
+
+
+def _dashboard_body(request: HttpRequest, council: Council, *, can_import: bool) -> tuple[SafeString, str]:
+    """The page's content for the choices in the request, and the mistake in them if any."""
     scope = _scope(request, council)
     metrics = dashboard_metrics(scope)
     metric = request.GET.get("metric", "")
@@ -97,9 +114,7 @@ def dashboard(request: HttpRequest, council: Council) -> HttpResponse:
         "response_target": TARGET_LABEL,
     }
     figures = {"metric": metric, "quarter": quarter, "kind": kind, "before": before, "after": after}
-    can_import = Perm.MANAGE_CHANNELS in request.council_perms  # type: ignore[attr-defined]
-    body = dashboard_body(scope=scope, choices=choices, figures=figures, can_import=can_import)
-    return render(request, "measures/dashboard.html", {"body": body})
+    return dashboard_body(scope=scope, choices=choices, figures=figures, can_import=can_import), error
 
 
 @council_view(Perm.MANAGE_CHANNELS)

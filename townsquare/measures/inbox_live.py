@@ -1,0 +1,116 @@
+"""The inbox's monthly summaries kept in step with the inbox, in the transaction of each change.
+
+The inbox calls one of three functions where its items change:
+- ``inbox_measures_received(item_ids=...)`` once items are stored (in the storing transaction);
+- ``inbox_measures_classified(item_ids=...)`` once the pipeline has given new items their sentiment
+  and service (they were counted unclassified when stored);
+- ``with inbox_measures_follow(item_ids=...):`` around any other change of stored items (a status,
+  an assignment, a reply sent): the months move by the difference the change made, and an item
+  answered for the first time has its first response recorded then.
+
+Each moves a few summary rows with ``F()`` updates and raises the council's summary version, so the
+dashboard never shows a figure older than the inbox. ``inbox_summaries_refresh`` (the hourly job)
+and ``inbox_summaries_rebuild`` recompute whole months from the items: a repair, not the way in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from townsquare.inbox.models import ReceivedItem
+from townsquare.measures.inbox import ANSWERED, CHUNK, FIELDS, item_counts, month_start
+from townsquare.measures.models import InboxFirstResponse, InboxMonthly
+from townsquare.measures.stamps import stamp_raise
+
+# (council, channel, service key, month): one summary row.
+RowKey = tuple[int, int, int, dt.date]
+State = tuple[RowKey, dict[str, int]]
+
+
+def _states(item_ids: list[int], *, lock: bool = False, unclassified: bool = False) -> dict[int, State]:
+    """Each item's row and what it adds to it now (``unclassified``: as it was before the pipeline
+    classified it: no sentiment and no service)."""
+    found: dict[int, State] = {}
+    for start in range(0, len(item_ids), CHUNK):
+        ids = item_ids[start : start + CHUNK]
+        items = ReceivedItem.objects.filter(pk__in=ids)
+        if lock and transaction.get_connection().in_atomic_block:
+            items = items.select_for_update()
+        responses = dict(InboxFirstResponse.objects.filter(item_id__in=ids).values_list("item_id", "responded_at"))
+        for pk, council_id, channel_id, service_id, sentiment, status, received_at, updated_at in items.values_list(
+            *FIELDS
+        ):
+            if unclassified:
+                sentiment, service_id = "", None
+            key = (council_id, channel_id, service_id or 0, month_start(received_at))
+            found[pk] = (key, item_counts(sentiment, status, received_at, updated_at, responses.get(pk)))
+    return found
+
+
+def _move(before: dict[int, State], after: dict[int, State]) -> None:
+    """Move the summary rows by ``after`` less ``before`` (one UPDATE per row that changes)."""
+    deltas: dict[RowKey, Counter[str]] = {}
+    for states, sign in ((after, 1), (before, -1)):
+        for key, counts in states.values():
+            delta = deltas.setdefault(key, Counter())
+            for name, count in counts.items():
+                delta[name] += sign * count
+    councils: set[int] = set()
+    for (council_id, channel_id, service_key, month), delta in sorted(deltas.items()):
+        changes = {name: count for name, count in delta.items() if count}
+        if not changes:
+            continue
+        councils.add(council_id)
+        row, _ = InboxMonthly.objects.get_or_create(
+            channel_id=channel_id, service_key=service_key, month=month, defaults={"council_id": council_id}
+        )
+        InboxMonthly.objects.filter(pk=row.pk).update(**{name: F(name) + count for name, count in changes.items()})
+    if councils:
+        stamp_raise(council_ids=councils)
+
+
+def inbox_measures_received(*, item_ids: Iterable[int]) -> None:
+    """Count newly stored items in their months (call in the transaction that stores them)."""
+    ids = sorted(set(item_ids))
+    if ids:
+        with transaction.atomic():
+            _move({}, _states(ids))
+
+
+def inbox_measures_classified(*, item_ids: Iterable[int]) -> None:
+    """Move new items, counted unclassified when stored, to their sentiment and service; call once,
+    after the pipeline classified them (items it could not classify stay as they were)."""
+    ids = sorted(set(item_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        classified = list(ReceivedItem.objects.filter(pk__in=ids, enriched=True).values_list("pk", flat=True))
+        _move(_states(classified, lock=True, unclassified=True), _states(classified))
+
+
+def _first_responses_record(item_ids: list[int], now: dt.datetime) -> None:
+    answered = ReceivedItem.objects.filter(pk__in=item_ids, status__in=ANSWERED).values_list("pk", flat=True)
+    InboxFirstResponse.objects.bulk_create(
+        [InboxFirstResponse(item_id=pk, responded_at=now) for pk in answered],
+        ignore_conflicts=True,  # an earlier first response stands
+    )
+
+
+@contextmanager
+def inbox_measures_follow(*, item_ids: Iterable[int]) -> Iterator[None]:
+    """Around a change to stored items, inside the change's transaction: their months' summaries
+    move by the difference the change made (the items are locked until it commits, so two changes
+    to one item are counted one after the other)."""
+    ids = sorted(set(item_ids))
+    with transaction.atomic():
+        before = _states(ids, lock=True)
+        yield
+        _first_responses_record(ids, timezone.now())
+        _move(before, _states(ids))
