@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from townsquare.inbox.models import ReceivedItem
@@ -55,21 +56,54 @@ def index_rebuild() -> int:
     return len(rows)
 
 
+def words(query: str) -> list[str]:
+    """The words of a search (at most 20); any syntax is read as words."""
+    return WORD.findall(query or "")[:20]
+
+
+def _match(found: list[str]) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"' for w in found)
+
+
+def hit_ids(query: str, *, beyond: int | None, older: bool, limit: int) -> list[int]:
+    """SQLite: the ids of up to ``limit`` items holding every word of ``query``, newest first (``older``)
+    from below ``beyond`` or oldest first from above it. FTS5 walks its hits in rowid order and stops at
+    the limit, so a common word costs no more than a rare one."""
+    found = words(query)
+    if not found:
+        return []
+    where = f"{FTS_TABLE} MATCH %s"
+    params: list[Any] = [_match(found)]
+    if beyond is not None:
+        where += " AND rowid < %s" if older else " AND rowid > %s"
+        params.append(beyond)
+    order = "DESC" if older else "ASC"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {where} ORDER BY rowid {order} LIMIT %s",  # noqa: S608
+            [*params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def search_filter(items: QuerySet[ReceivedItem], query: str) -> QuerySet[ReceivedItem]:
     """Items whose text (or, on SQLite, author) holds every word of ``query``; any syntax is read as words."""
-    words = WORD.findall(query or "")[:20]
-    if not words:
+    found = words(query)
+    if not found:
         return items
     if connection.vendor == "sqlite":
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        return items.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))  # noqa: S608, S611
+        return items.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_match(found)]))  # noqa: S608, S611
     if connection.vendor == "postgresql":
+        # A condition on the row itself (the expression the GIN index holds), not a list of ids: the
+        # planner may then walk the newest-first index and stop at the page, or read the GIN index for
+        # rare words, whichever its statistics say is cheaper.
         return items.filter(
-            pk__in=RawSQL(
-                "SELECT id FROM inbox_receiveditem WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', %s)",
-                [" ".join(words)],
+            RawSQL(
+                "to_tsvector('simple', inbox_receiveditem.text) @@ plainto_tsquery('simple', %s)",
+                [" ".join(found)],
+                output_field=BooleanField(),
             )
         )
-    for word in words:
+    for word in found:
         items = items.filter(text__icontains=word)
     return items

@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.functional import cached_property
 
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
@@ -32,29 +30,6 @@ def items_visible_to(*, user: Any, council: Council, perms: frozenset[str]) -> Q
     """The council's items on the channels the person may see (a service officer: their own channels)."""
     channels = channels_visible_to(user=user, council=council, perms=perms)
     return ReceivedItem.objects.filter(council=council, channel__in=channels)
-
-
-COUNT_CAP = 1_000
-
-
-class CappedPaginator(Paginator):
-    """Pages of items counted only up to ``COUNT_CAP`` (the pages go that far): counting every one of a
-    million items costs many times the page itself, and beyond twenty pages people filter rather than
-    page. ``capped`` says there are more. The count is taken unordered, so the database may read it
-    from whichever index fits the filters."""
-
-    @cached_property
-    def counted(self) -> int:
-        """How many there are, up to one past the cap."""
-        return int(self.object_list.order_by()[: COUNT_CAP + 1].count())  # type: ignore[attr-defined]
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.counted, COUNT_CAP)
-
-    @property
-    def capped(self) -> bool:
-        return self.counted > COUNT_CAP
 
 
 def item_channels(council: Council, items: QuerySet[ReceivedItem]) -> QuerySet[Channel, tuple[int, str]]:

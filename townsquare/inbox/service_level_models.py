@@ -49,7 +49,9 @@ class ItemTarget(models.Model):
     """One clock on one item: running until the item is answered or resolved; met or missed.
 
     A missed clock stays open (``finished_at`` empty) until the item is dealt with, so "overdue by"
-    keeps counting; ``finished_at`` is when it was answered or resolved.
+    keeps counting; ``finished_at`` is when it was answered or resolved. An item has at most one open
+    clock of each kind; a resolved item that is reopened gets new clocks beside its finished ones,
+    which stay as they ended (met or missed, with their miss).
     """
 
     class State(models.TextChoices):
@@ -71,7 +73,13 @@ class ItemTarget(models.Model):
 
     class Meta:
         ordering = ["due_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["item", "kind"], name="item_target_once_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "kind"],
+                condition=models.Q(finished_at__isnull=True),
+                name="item_target_one_open_per_kind",
+            )
+        ]
         indexes = [
             models.Index(fields=["state", "due_at"], name="item_target_state_due_idx"),
             models.Index(fields=["council", "finished_at", "due_at"], name="item_target_open_idx"),

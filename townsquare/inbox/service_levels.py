@@ -5,6 +5,8 @@ working hours" or "overdue by 1 working hour".
 Each new item gets a resolution clock and a response clock: "first response" for the first message
 of a conversation, "next response" for a resident writing again after the council answered. Each clock
 is met (stopped in time) or missed; a miss is recorded as an event (``TargetMiss``) when it happens.
+A resolved item that is reopened starts again: new next-response and resolution clocks from the moment
+it was reopened, beside the finished ones.
 """
 
 from __future__ import annotations
@@ -112,7 +114,11 @@ def _insert(values: list[tuple[Any, ...]]) -> None:
     prepared = [(*row[:5], moment(row[5]), moment(row[6]), moment(row[7]), row[8]) for row in values]
     names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"INSERT INTO {TABLE} ({names}) VALUES ({marks}) ON CONFLICT (item_id, kind) DO NOTHING"  # noqa: S608
+    # The conflict target names the partial unique index (one open clock of a kind an item).
+    sql = (
+        f"INSERT INTO {TABLE} ({names}) VALUES ({marks}) "  # noqa: S608
+        "ON CONFLICT (item_id, kind) WHERE finished_at IS NULL DO NOTHING"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
 
@@ -164,12 +170,42 @@ def sla_item_resolved(*, item: ReceivedItem, at: dt.datetime | None = None) -> l
         return _finish(ItemTarget.objects.filter(item=item, finished_at__isnull=True), at)
 
 
-def sla_item_status_changed(*, item: ReceivedItem, at: dt.datetime | None = None) -> None:
-    """Called whenever an item's status changes: stops the clocks the new status satisfies."""
+def sla_item_reopened(*, item: ReceivedItem, at: dt.datetime | None = None) -> int:
+    """A resolved item is open again: start a resolution clock and, unless the council now awaits the
+    resident, a next-response clock, from ``at`` in the council's working time (the targets that fit the
+    item now). The finished clocks keep their outcome. Returns how many clocks were started."""
+    at = at or timezone.now()
+    targets = list(ServiceTarget.objects.filter(council_id=item.council_id))
+    if not targets:
+        return 0
+    kinds = [TargetKind.RESOLUTION]
+    if item.status != ReceivedItem.Status.AWAITING_RESIDENT:
+        kinds.insert(0, TargetKind.NEXT_RESPONSE)
+    schedule = schedule_for(item.council)
+    values: list[tuple[Any, ...]] = []
+    for kind in kinds:
+        target = target_for(targets, kind, item)
+        if target is None:
+            continue
+        try:
+            due_at, warn_at = _due(schedule, target, at)
+        except NoWorkingTime:
+            continue
+        values.append((item.pk, item.council_id, target.pk, kind, target.minutes, at, due_at, warn_at, "running"))
+    _insert(values)
+    return len(values)
+
+
+def sla_item_status_changed(*, item: ReceivedItem, at: dt.datetime | None = None, previous: str = "") -> None:
+    """Called whenever an item's status changes (from ``previous``): stops the clocks the new status
+    satisfies, and starts them again when a resolved item is reopened."""
     if item.status == ReceivedItem.Status.RESOLVED:
         sla_item_resolved(item=item, at=at)
-    elif item.status == ReceivedItem.Status.AWAITING_RESIDENT:
+        return
+    if item.status == ReceivedItem.Status.AWAITING_RESIDENT:
         sla_item_responded(item=item, at=at)
+    if previous == ReceivedItem.Status.RESOLVED:
+        sla_item_reopened(item=item, at=at)
 
 
 # --- the scheduled check ---------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def _change(actor: User | None, item: ReceivedItem, action: str, before: dict[st
     item.updated_at = timezone.now()
     item.save(update_fields=[*changes, "updated_at"])
     if "status" in changes:
-        sla_item_status_changed(item=item, at=item.updated_at)
+        sla_item_status_changed(item=item, at=item.updated_at, previous=before.get("status", ""))
     audit_record(
         actor=actor, council=item.council, action=action, obj=item, before=before, after=snapshot(item, list(changes))
     )

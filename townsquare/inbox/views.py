@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,28 +12,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from townsquare.accounts.models import User
-from townsquare.channels.models import Platform
-from townsquare.classify.categories import CATEGORIES
-from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.inbox import services
+from townsquare.inbox import paging, services
 from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.options import list_options
+from townsquare.inbox.rows import page_rows, row_values, rows_html
 from townsquare.inbox.selectors import (
-    CappedPaginator,
     assignable_people,
     council_services,
     filters_parse,
-    item_channels,
-    item_list,
     item_thread,
     items_filter,
     items_visible_to,
     may_work,
 )
 from townsquare.inbox.work_views import item_context, list_context
-from townsquare.listening.models import ListeningQuery
 
 PAGE_SIZE = 50
 SEE = Perm.VIEW_ASSIGNED_CHANNELS
@@ -48,41 +44,40 @@ def _item(request: HttpRequest, council: Council, pk: int) -> ReceivedItem:
     return get_object_or_404(visible.select_related("channel", "council", "service", "assignee"), pk=pk)
 
 
-def _assignees(council: Council) -> list[tuple[str, str]]:
-    """The "assigned to" filter's choices: anyone, me, no one, each person, each team."""
-    people = [(str(p.pk), p.full_name or p.email) for p in assignable_people(council)]
-    teams = [(f"service:{s.pk}", f"Team: {s.name}") for s in council_services(council)]
-    return [("", "Anyone or no one"), ("me", "Me"), ("none", "No one"), *people, *teams]
-
-
 @council_view(SEE)
 def inbox(request: HttpRequest, council: Council) -> HttpResponse:
+    """The list, a keyset page at a time (``cursor``), its rows worked out by ``rows.page_rows``."""
     perms = _perms(request)
     filters = filters_parse(request.GET)
+    problems = list(filters.problems)
+    cursor = paging.cursor_parse(request.GET.get("cursor", ""))
+    if request.GET.get("cursor") and cursor is None:
+        problems.append("The page asked for could not be found, so the newest items are shown.")
     visible = items_visible_to(user=request.user, council=council, perms=perms)
-    page = CappedPaginator(item_list(items_filter(visible, filters, user=request.user)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # The text search is left to the paging, which reads only the hits the page needs.
+    chosen = items_filter(visible, replace(filters, q=""), user=request.user)
+    page = paging.item_page(row_values(chosen), query=filters.q, cursor=cursor, size=PAGE_SIZE)
+    count, capped = paging.item_count(chosen, query=filters.q)
+    rows = page_rows(council, page.items, viewer=request.user)
+    extra = list_context(request, council)
     query = request.GET.copy()
-    query.pop("page", None)
-    channels = item_channels(council, visible)
+    for name in ("cursor", "page"):
+        query.pop(name, None)
     return render(
         request,
         "inbox/inbox.html",
         {
+            "rows": rows,
+            "rows_html": rows_html(rows, slug=council.slug, can_work=extra["can_work"]),
             "page": page,
+            "count": count,
+            "capped": capped,
             "filters": filters,
+            "problems": problems,
             "query": query.urlencode(),
-            "channels": channels,
-            "platforms": Platform.choices,
-            "categories": [(c, c.replace("_", " ")) for c in CATEGORIES],
-            "sentiments": SENTIMENTS,
-            "statuses": ReceivedItem.Status.choices,
-            "assignees": _assignees(council),
-            "services": council_services(council),
+            "options": list_options(council, visible, filters),
             "flagged": visible.filter(needs_attention=True).count(),
-            "listening_queries": ListeningQuery.objects.filter(council=council).values_list("pk", "name"),
-            **list_context(request, council, list(page.object_list)),
+            **extra,
         },
     )
 

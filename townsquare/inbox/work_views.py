@@ -78,11 +78,9 @@ def item_context(
     }
 
 
-def list_context(request: HttpRequest, council: Council, page_items: list[ReceivedItem]) -> dict[str, Any]:
-    """What the list page adds: bulk actions, the person's saved views, who is looking at each item."""
-    looking = presence.looking_at_each([i.pk for i in page_items], besides=_user(request))
-    for entry in page_items:
-        entry.looking = looking.get(entry.pk, [])  # type: ignore[attr-defined]
+def list_context(request: HttpRequest, council: Council) -> dict[str, Any]:
+    """What the list page adds: bulk actions and the person's saved views (who is looking at each item is
+    in its row)."""
     return {
         "can_work": may_work(_perms(request)),
         "saved_views": saved.saved_views(user=_user(request), council=council),

@@ -1,0 +1,142 @@
+"""The inbox list a page at a time, by keyset: each page starts after (or before) the item a cursor names,
+so a page costs the same far back as at the top, and items arriving meanwhile do not shift the pages.
+
+Pages are newest first: by ``received_at`` then id, and a text search by id (the order the full-text
+index keeps, so that the search reads only as many hits as the page needs; ids follow arrival). A
+cursor is ``o`` (older than) or ``n`` (newer than) followed by the position: the item's ``received_at``
+in microseconds since 1970 and its id, e.g. ``o1764000000000000.4711``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from townsquare.inbox import search
+from townsquare.inbox.models import ReceivedItem
+
+CURSOR = re.compile(r"([on])(-?\d{1,20})\.(\d{1,12})")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+COUNT_CAP = 1_000
+# Text search on SQLite: the index is read in windows of its newest hits, the first just a page, then
+# four times larger each round, at most this many ids a round (well under SQLite's bound parameters).
+MAX_WINDOW = 20_000
+COUNT_WINDOW = 5_000
+
+
+@dataclass(frozen=True)
+class Cursor:
+    older: bool  # the page after this position (older items); else the page before it (newer items)
+    received_at: dt.datetime
+    pk: int
+
+    def __str__(self) -> str:
+        micros = (self.received_at - EPOCH) // dt.timedelta(microseconds=1)
+        return f"{'o' if self.older else 'n'}{micros}.{self.pk}"
+
+
+def cursor_parse(text: str) -> Cursor | None:
+    """The cursor in ``text``, or None when there is none or it cannot be read (then: the first page)."""
+    found = CURSOR.fullmatch((text or "").strip())
+    if not found:
+        return None
+    try:
+        at = EPOCH + dt.timedelta(microseconds=int(found[2]))
+    except OverflowError:
+        return None
+    return Cursor(older=found[1] == "o", received_at=at, pk=int(found[3]))
+
+
+def _cursor(item: Any, *, older: bool) -> str:
+    """The cursor beside ``item`` (a model instance, or its values as a dict)."""
+    at, pk = (item["received_at"], item["pk"]) if isinstance(item, dict) else (item.received_at, item.pk)
+    return str(Cursor(older=older, received_at=at or EPOCH, pk=pk))
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    items: list[Any]  # as ``items`` gave them: instances, or dicts of values
+    older: str  # the cursor of the next page (older items); empty on the last
+    newer: str  # the cursor of the previous page (newer items); empty on the first
+
+
+def _position(items: QuerySet[ReceivedItem], cursor: Cursor, by_id: bool) -> QuerySet[ReceivedItem]:
+    """The items beyond the cursor, in the page's order (written so the newest-first index serves it)."""
+    if by_id:
+        return items.filter(pk__lt=cursor.pk) if cursor.older else items.filter(pk__gt=cursor.pk)
+    at = cursor.received_at
+    if cursor.older:
+        return items.filter(received_at__lte=at).exclude(Q(received_at=at) & Q(pk__gte=cursor.pk))
+    return items.filter(received_at__gte=at).exclude(Q(received_at=at) & Q(pk__lte=cursor.pk))
+
+
+def _order(by_id: bool, newest_first: bool) -> list[str]:
+    fields = ["pk"] if by_id else ["received_at", "pk"]
+    return [f"-{f}" for f in fields] if newest_first else fields
+
+
+def _search_window(items: QuerySet[ReceivedItem], query: str, cursor: Cursor | None, want: int) -> list[Any]:
+    """SQLite: the items among the index's hits beyond the cursor, a window of hits at a time, until
+    ``want`` are found or the hits run out. Only the hits a page needs are read from the index."""
+    older = cursor is None or cursor.older
+    bound = cursor.pk if cursor else None
+    window = want
+    found: list[Any] = []
+    while True:
+        ids = search.hit_ids(query, beyond=bound, older=older, limit=window)
+        if not ids:
+            return found
+        found += list(items.filter(pk__in=ids).order_by(*_order(True, older))[: want - len(found)])
+        if len(found) >= want or len(ids) < window:
+            return found
+        bound = ids[-1]
+        window = min(window * 4, MAX_WINDOW)
+
+
+def item_page(items: QuerySet[ReceivedItem], *, query: str = "", cursor: Cursor | None, size: int) -> ItemPage:
+    """One page of ``items`` (already limited to what the person may see, and filtered) matching the
+    text ``query``, from ``cursor``: ``size`` items and the cursors either side."""
+    by_id = bool(search.words(query))
+    older = cursor is None or cursor.older
+    if by_id and connection.vendor == "sqlite":
+        rows = _search_window(items, query, cursor, size + 1)
+    else:
+        if by_id:
+            items = search.search_filter(items, query)
+        if cursor is not None:
+            items = _position(items, cursor, by_id)
+        rows = list(items.order_by(*_order(by_id, older))[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if not older:
+        rows.reverse()
+    if not rows:
+        return ItemPage([], "", "")
+    has_older = more if older else True
+    has_newer = cursor is not None if older else more
+    return ItemPage(
+        rows,
+        _cursor(rows[-1], older=True) if has_older else "",
+        _cursor(rows[0], older=False) if has_newer else "",
+    )
+
+
+def item_count(items: QuerySet[ReceivedItem], *, query: str = "") -> tuple[int, bool]:
+    """How many of ``items`` match ``query``, up to ``COUNT_CAP``, and whether there are more.
+
+    Counted unordered, so the database may read whichever index fits the filters. A text search on
+    SQLite first counts among the newest hits of the index only, which is enough when they hold more
+    than the cap or are all the hits there are."""
+    if search.words(query) and connection.vendor == "sqlite":
+        ids = search.hit_ids(query, beyond=None, older=True, limit=COUNT_WINDOW)
+        counted = int(items.filter(pk__in=ids).order_by()[: COUNT_CAP + 1].count())
+        if counted <= COUNT_CAP and len(ids) == COUNT_WINDOW:
+            counted = int(search.search_filter(items, query).order_by()[: COUNT_CAP + 1].count())
+    else:
+        counted = int(search.search_filter(items, query).order_by()[: COUNT_CAP + 1].count())
+    return min(counted, COUNT_CAP), counted > COUNT_CAP

@@ -1,0 +1,200 @@
+"""The inbox list's rows: each item's display fields worked out here for the whole page in a few queries (the
+items with their account, service and assignee; listening matches; service-level clocks; who is looking),
+then printed here too (``rows_html``): the template loop cost about 60 µs a row, this a tenth of that."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from townsquare.councils.models import Council
+from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.presence import looking_at_each
+from townsquare.inbox.service_levels import ClockView, clocks_for_items
+from townsquare.listening.models import ItemPriority, ListeningMatch
+
+FIELDS = (
+    "pk",
+    "received_at",
+    "author_name",
+    "author_handle",
+    "text",
+    "risk",
+    "needs_attention",
+    "malformed",
+    "categories",
+    "status",
+    "channel__name",
+    "service__name",
+    "assignee__full_name",
+    "assignee__email",
+    "assigned_service__name",
+    "priority__level",
+)
+STATUSES = dict(ReceivedItem.Status.choices)
+LEVELS = dict(ItemPriority.Level.choices)
+
+
+def row_values(items: QuerySet[ReceivedItem]) -> QuerySet[Any]:
+    """``items`` read as the plain values a row needs (one query, the JSON payload left unread)."""
+    return items.values(*FIELDS)
+
+
+@dataclass(frozen=True)
+class Clock:
+    text: str
+    colour: str  # the GOV.UK tag's colour
+
+
+@dataclass(frozen=True)
+class Row:
+    pk: str  # printed as it is (an int would go through number formatting each time)
+    received: str
+    who: str
+    text: str
+    flag: str  # "Urgent", "Needs attention" or ""
+    looking: str
+    listening: tuple[str, ...]
+    priority: str
+    categories: tuple[str, ...]
+    channel: str
+    service: str
+    status: str
+    clocks: tuple[Clock, ...]
+    assigned: str
+
+
+def _clock(view: ClockView) -> Clock:
+    colour = "red" if view.overdue or view.text == "missed" else ("green" if view.text == "met" else "yellow")
+    return Clock(f"{view.label} {view.text}", colour)
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _when(value: dt.datetime | None) -> str:
+    """As the date filter's "j M Y H:i" gives it, in the current time zone (a tenth of its cost)."""
+    if value is None:
+        return ""
+    at = timezone.localtime(value)
+    return f"{at.day} {MONTHS[at.month - 1]} {at.year} {at.hour:02d}:{at.minute:02d}"
+
+
+def _short(text: str, most: int = 140) -> str:
+    """As the truncatechars filter: at most ``most`` characters, the last an ellipsis when cut."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _label(category: Any) -> str:
+    text = str(category).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _assigned(v: dict[str, Any]) -> str:
+    if v["assignee__email"]:
+        return str(v["assignee__full_name"] or v["assignee__email"])
+    return f"Team: {v['assigned_service__name']}" if v["assigned_service__name"] else "No one"
+
+
+def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any) -> list[Row]:
+    """The rows of a page of items read by ``row_values``, in the same order."""
+    ids = [v["pk"] for v in values]
+    if not ids:
+        return []
+    listening: dict[int, list[str]] = {}
+    for item_id, name in ListeningMatch.objects.filter(item_id__in=ids).values_list("item_id", "query__name"):
+        listening.setdefault(item_id, []).append(name)
+    clocks = clocks_for_items(council, ids)
+    looking = looking_at_each(ids, besides=viewer)
+    rows = []
+    for v in values:
+        pk = v["pk"]
+        flag = ""
+        if v["risk"] == "urgent":
+            flag = "Urgent"
+        elif v["needs_attention"] or v["malformed"]:
+            flag = "Needs attention"
+        rows.append(
+            Row(
+                pk=str(pk),
+                received=_when(v["received_at"]),
+                who=v["author_name"] or v["author_handle"] or "Unknown author",
+                text=_short(v["text"] or ""),
+                flag=flag,
+                looking=", ".join(looking.get(pk, [])),
+                listening=tuple(listening.get(pk, [])),
+                priority=LEVELS.get(v["priority__level"] or "", ""),
+                categories=tuple(_label(c) for c in (v["categories"] or [])),
+                channel=v["channel__name"] or "",
+                service=v["service__name"] or "Not routed",
+                status=STATUSES.get(v["status"], v["status"]),
+                clocks=tuple(_clock(c) for c in clocks.get(pk, []) if c.text not in ("met", "missed")),
+                assigned=_assigned(v),
+            )
+        )
+    return rows
+
+
+def _tags(texts: Sequence[str], colour: str, before: str = "") -> SafeString:
+    return format_html_join(
+        "", '<strong class="govuk-tag govuk-tag--{}">{}{}</strong> ', ((colour, before, t) for t in texts)
+    )
+
+
+CHOOSE = (
+    '<td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small">'
+    '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" type="checkbox" name="items" '
+    'value="{0}" id="choose-{0}" form="inbox-bulk"><label class="govuk-label govuk-checkboxes__label" '
+    'for="choose-{0}"><span class="govuk-visually-hidden">Choose the item from {1}</span></label></div></div></td>'
+)
+ROW = (
+    '<tr class="govuk-table__row">{choose}<td class="govuk-table__cell">{received}</td>'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="/c/{slug}/inbox/{pk}/">{who}</a> {flag}{looking}'
+    '<br><span class="govuk-body-s">{text}</span>{listening}{priority}{categories}</td>'
+    '<td class="govuk-table__cell">{channel}</td><td class="govuk-table__cell">{service}</td>'
+    '<td class="govuk-table__cell">{status}{clocks}</td><td class="govuk-table__cell">{assigned}</td></tr>'
+)
+
+
+def rows_html(rows: Sequence[Row], *, slug: str, can_work: bool) -> SafeString:
+    """The table body's rows (every value escaped by ``format_html``)."""
+    printed = []
+    for row in rows:
+        printed.append(
+            format_html(
+                ROW,
+                choose=format_html(CHOOSE, row.pk, row.who) if can_work else "",
+                received=row.received,
+                slug=slug,
+                pk=row.pk,
+                who=row.who,
+                flag=_tags([row.flag], "red") if row.flag else "",
+                looking=_tags([f"{row.looking} looking now"], "yellow") if row.looking else "",
+                text=row.text,
+                listening=mark_safe("<br>") + _tags(row.listening, "purple", "Listening: ") if row.listening else "",
+                priority=_tags([f"{row.priority} priority"], "orange") if row.priority else "",
+                categories=mark_safe("<br>") + _tags(row.categories, "grey") if row.categories else "",
+                channel=row.channel,
+                service=row.service,
+                status=row.status,
+                clocks=format_html(
+                    "<br>{}",
+                    format_html_join(
+                        "",
+                        '<strong class="govuk-tag govuk-tag--{}">{}</strong> ',
+                        ((c.colour, c.text) for c in row.clocks),
+                    ),
+                )
+                if row.clocks
+                else "",
+                assigned=row.assigned,
+            )
+        )
+    return mark_safe("\n".join(conditional_escape(p) for p in printed))  # noqa: S308
