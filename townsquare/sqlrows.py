@@ -104,3 +104,19 @@ def insert_instances(objs: Sequence[models.Model], *, key: str, scope: str) -> N
             obj.pk = ids[getattr(obj, key)]
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+def update(model: type[models.Model], names: Sequence[str], objs: Sequence[models.Model]) -> None:
+    """Write columns ``names`` of saved instances as they hold them, in one ``executemany`` by id."""
+    if not objs or not names:
+        return
+    fields = fields_of(model, names)
+    prepare = Preparer(fields)
+    values = [[*prepare.row([getattr(o, n) for n in names]), o.pk] for o in objs]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column or f.attname)} = %s" for f in fields)
+    # Names come from the model; values are bound.
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column or "id")
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
