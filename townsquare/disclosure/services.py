@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.archive.search import ArchiveQuery
 from townsquare.archive.services import legal_hold_place, legal_hold_release
 from townsquare.audit.services import audit_record, audit_record_many, snapshot
@@ -185,9 +186,11 @@ def requests_open_detected(*, council: Council, items: Sequence[ReceivedItem]) -
         references = _references(council, [(f["kind"], timezone.localdate(f["received_at"]).year) for f in fields])
         try:
             with transaction.atomic():
-                opened = InformationRequest.objects.bulk_create(
-                    [InformationRequest(reference=ref, **f) for ref, f in zip(references, fields, strict=True)]
-                )
+                opened = [
+                    InformationRequest(reference=ref, created_at=now, **f)
+                    for ref, f in zip(references, fields, strict=True)
+                ]
+                sqlrows.insert_instances(opened, key="reference", scope="council_id")
                 audit_record_many(
                     [
                         {"actor": None, "council": council, "action": "request.open", "obj": r, "after": snapshot(r)}
