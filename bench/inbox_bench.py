@@ -153,10 +153,10 @@ def instrument() -> None:
 
 def ingest(channels: dict[str, Any], data: list[tuple[str, bytes]]) -> None:
     from townsquare.connectors.bluesky.parsing import from_notification
-    from townsquare.connectors.mastodon.connector import _parse_notification
+    from townsquare.connectors.mastodon.parsing import parse_notification
     from townsquare.inbox.services import inbound_store
 
-    parsers = {"mastodon": _parse_notification, "bluesky": from_notification}
+    parsers = {"mastodon": parse_notification, "bluesky": from_notification}
     for start in range(0, len(data), BATCH):
         started = time.perf_counter()
         batch: dict[str, list[Any]] = {"mastodon": [], "bluesky": []}
@@ -203,6 +203,7 @@ def main() -> None:
             profiler.enable()
             ingest(channels, data)
             profiler.disable()
+            profiler.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/ingest.prof"))
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
             return
         instrument()

@@ -53,3 +53,19 @@ def test_a_failure_flags_the_item_and_keeps_it(channel: Channel, monkeypatch: py
     assert item.needs_attention and "Opening the information request" in item.processing_error
     assert item.enriched and "foi_request" in item.categories
     assert not InformationRequest.objects.exists()
+
+
+def test_a_batch_of_requests_is_numbered_in_turn_audited_and_opened_once(channel: Channel) -> None:
+    from townsquare.audit.models import AuditEvent
+    from townsquare.disclosure.services import requests_open_detected
+
+    asked = "Under the Freedom of Information Act please send the minutes of meeting {}"
+    new, _ = inbound_store(channel=channel, items=[_item(str(n), asked.format(n)) for n in (1, 2, 3)])
+    year = timezone.localdate(new[0].created_at).year
+    made = InformationRequest.objects.order_by("reference")
+    assert [r.reference for r in made] == [f"FOI-{year}-000{n}" for n in (1, 2, 3)]
+    assert {r.source_item.external_id for r in made} == {"1", "2", "3"}
+    assert all(r.due_on > timezone.localdate(r.received_at) for r in made)
+    assert AuditEvent.objects.filter(action="request.open").count() == 3
+    again = requests_open_detected(council=channel.council, items=new)
+    assert sorted(r.pk for r in again) == sorted(r.pk for r in made) and InformationRequest.objects.count() == 3

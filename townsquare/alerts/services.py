@@ -1,13 +1,15 @@
 """Raising alerts and keeping where they go.
 
-``alert_raise`` is the one way any part of Townsquare alerts people at once: it records the alert and
-enqueues one delivery job per destination (and per extra recipient), in the caller's transaction;
-each job tries once, records the attempt, and is retried with backoff by the job queue on failure.
+``alert_raise`` is the one way any part of Townsquare alerts people at once (``alerts_raise`` for several
+alerts to the same places): it records the alert and enqueues one delivery job per destination (and per
+extra recipient), in the caller's transaction; each job tries once, records the attempt, and is retried
+with backoff by the job queue on failure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -19,7 +21,7 @@ from townsquare.alerts.crypto import secret_encrypt, secret_rotate
 from townsquare.alerts.models import Alert, Delivery, Destination
 from townsquare.audit.services import audit_record
 from townsquare.councils.models import Membership
-from townsquare.jobs.services import job_enqueue
+from townsquare.jobs.services import jobs_enqueue
 from townsquare.net.fetch import AddressRefused, address_check
 
 if TYPE_CHECKING:
@@ -29,6 +31,18 @@ if TYPE_CHECKING:
 DELIVERY_JOB = "alerts.deliver"
 MAX_ATTEMPTS = 6  # with the queue's backoff (10 s, 20 s, 40 s...), about five minutes of trying
 MAX_FACTS = 20
+
+
+@dataclass(frozen=True)
+class AlertSpec:
+    """One alert to raise: ``url`` is a path in Townsquare (made absolute when sent); ``facts`` are
+    (name, value) pairs."""
+
+    kind: str
+    title: str
+    summary: str
+    url: str
+    facts: list[tuple[str, str]]
 
 
 def alert_raise(
@@ -47,37 +61,61 @@ def alert_raise(
 
     ``url`` is a path in Townsquare (made absolute when sent); ``facts`` are (name, value) pairs.
     """
-    clean_facts = [(str(k)[:100], str(v)[:500]) for k, v in facts[:MAX_FACTS]]
+    spec = AlertSpec(kind=kind, title=title, summary=summary, url=url, facts=facts)
+    return alerts_raise(council=council, alerts=[spec], recipients=recipients, destinations=destinations)[0]
+
+
+def alerts_raise(
+    *,
+    council: Council,
+    alerts: Sequence[AlertSpec],
+    recipients: Sequence[User | str] | None = None,
+    destinations: Sequence[Destination] | None = None,
+) -> list[Alert]:
+    """``alert_raise`` for several alerts going to the same places, in the caller's transaction: the
+    destinations read once, one insert of alerts, one of deliveries and one of delivery jobs."""
+    if not alerts:
+        return []
     with transaction.atomic():
-        alert = Alert.objects.create(
-            council=council,
-            kind=kind[:60],
-            title=title[:200],
-            summary=summary[:4000],
-            url=url[:1000],
-            facts=[list(f) for f in clean_facts],
+        made = Alert.objects.bulk_create(
+            [
+                Alert(
+                    council=council,
+                    kind=a.kind[:60],
+                    title=a.title[:200],
+                    summary=a.summary[:4000],
+                    url=a.url[:1000],
+                    facts=[[str(k)[:100], str(v)[:500]] for k, v in a.facts[:MAX_FACTS]],
+                )
+                for a in alerts
+            ]
         )
         chosen = (
             list(destinations)
             if destinations is not None
             else list(Destination.objects.filter(council=council, active=True).select_related("person"))
         )
-        rows = [
-            Delivery(alert=alert, destination=d, kind=d.kind, label=f"{d.name} ({d.shown_as})"[:300])
-            for d in chosen
-            if d.council_id == council.pk
-        ]
+        chosen = [d for d in chosen if d.council_id == council.pk]
         emailed = {d.shown_as.lower() for d in chosen if d.kind == Destination.Kind.EMAIL}
+        labelled = [(d, f"{d.name} ({d.shown_as})"[:300]) for d in chosen]
+        extra: list[str] = []
         for recipient in recipients or ():
             address = recipient if isinstance(recipient, str) else recipient.email
             if address and address.lower() not in emailed:
                 emailed.add(address.lower())
-                rows.append(Delivery(alert=alert, kind=Destination.Kind.EMAIL, label=address[:300], email=address))
-        for delivery in Delivery.objects.bulk_create(rows):
-            job_enqueue(
-                kind=DELIVERY_JOB, payload={"delivery": delivery.pk}, council_id=council.pk, max_attempts=MAX_ATTEMPTS
-            )
-    return alert
+                extra.append(address)
+        rows = []
+        for alert in made:
+            rows += [Delivery(alert=alert, destination=d, kind=d.kind, label=label) for d, label in labelled]
+            rows += [Delivery(alert=alert, kind=Destination.Kind.EMAIL, label=a[:300], email=a) for a in extra]
+        deliveries = Delivery.objects.bulk_create(rows)
+        jobs_enqueue(
+            kind=DELIVERY_JOB,
+            payloads=[{"delivery": d.pk} for d in deliveries],
+            council_id=council.pk,
+            max_attempts=MAX_ATTEMPTS,
+        )
+    return made
 
 
 # --- destinations --------------------------------------------------------------------------------------

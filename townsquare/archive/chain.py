@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F
 
+from townsquare import sqlrows
 from townsquare.archive.models import ArchiveChainHead, ArchiveRecord, ArchiveTombstone, ArchiveVersion
 from townsquare.audit.chain import GENESIS, audit_keys, newest_key, seal
 
@@ -81,7 +82,8 @@ def append(versions: list[tuple[ArchiveRecord, ArchiveVersion]]) -> list[Archive
                 version.hash = seal(key, sealed_fields(version, record))
                 prev = version.hash
             ArchiveChainHead.objects.filter(id=council_id).update(seq=seq, hash=prev)
-        made = ArchiveVersion.objects.bulk_create([v for _, v in versions])
+        made = [v for _, v in versions]
+        sqlrows.insert_instances(made, key="seq", scope="council_id")  # no model instance built again a row
     return made
 
 

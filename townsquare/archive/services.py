@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.archive import chain
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, LegalHold
 from townsquare.archive.search import ArchiveQuery, index_versions
@@ -70,25 +71,24 @@ def archive_capture(*, captures: Sequence[Capture], at: dt.datetime | None = Non
     if not fresh:
         return []
     with transaction.atomic():
-        records = ArchiveRecord.objects.bulk_create(
-            [
-                ArchiveRecord(
-                    council_id=item.council_id,
-                    channel_id=item.channel_id,
-                    platform=item.platform,
-                    kind=item.kind,
-                    external_id=item.external_id[:500],
-                    url=item.url[:1000],
-                    author=item.author[:300],
-                    thread_key=item.thread_key[:500],
-                    source=item.source[:120],
-                    occurred_at=item.occurred_at,
-                    first_seen_at=now,
-                    content_hash=chain.content_hash(item.text, item.metadata),
-                )
-                for item in fresh
-            ]
-        )
+        records = [
+            ArchiveRecord(
+                council_id=item.council_id,
+                channel_id=item.channel_id,
+                platform=item.platform,
+                kind=item.kind,
+                external_id=item.external_id[:500],
+                url=item.url[:1000],
+                author=item.author[:300],
+                thread_key=item.thread_key[:500],
+                source=item.source[:120],
+                occurred_at=item.occurred_at,
+                first_seen_at=now,
+                content_hash=chain.content_hash(item.text, item.metadata),
+            )
+            for item in fresh
+        ]
+        sqlrows.insert_instances(records, key="source", scope="council_id")
         versions = chain.append(
             [
                 (

@@ -14,9 +14,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.archive.search import ArchiveQuery
 from townsquare.archive.services import legal_hold_place, legal_hold_release
-from townsquare.audit.services import audit_record, snapshot
+from townsquare.audit.services import audit_record, audit_record_many, snapshot
 from townsquare.councils.models import Council
 from townsquare.disclosure.clocks import extended_deadline, statutory_deadline
 from townsquare.disclosure.models import InformationRequest, Kind
@@ -111,24 +112,29 @@ def request_open_with_search(*, actor: User, query: ArchiveQuery, **fields: Any)
         return request_search_set(actor=actor, request=made, query=query)
 
 
+def _detected_fields(council: Council, item: ReceivedItem, kind: str, now: dt.datetime) -> dict[str, Any]:
+    """``request_open``'s fields for an item the classifier took for a request (as ``request_open_from_item``)."""
+    text = item.text.strip()
+    summary = (text.splitlines()[0] if text else "") or f"Request from {item.author_handle or 'an unknown author'}"
+    received_at = min(item.created_at or item.received_at or now, now)
+    return {
+        "council": council,
+        "kind": kind,
+        "received_at": received_at,
+        "summary": summary.strip()[:300],
+        "request_text": text,
+        "requester_handle": item.author_handle,
+        "source_item": item,
+    }
+
+
 def request_open_from_item(*, actor: User | None, item: ReceivedItem, kind: str) -> InformationRequest:
     """The item's request: opened now (received when the item was sent), or the one it opened before."""
     existing = InformationRequest.objects.filter(source_item=item).first()
     if existing is not None:
         return existing
-    text = item.text.strip()
-    summary = (text.splitlines()[0] if text else f"Request from {item.author_handle or 'an unknown author'}")[:300]
     try:
-        return request_open(
-            actor=actor,
-            council=item.council,
-            kind=kind,
-            received_at=min(item.created_at or item.received_at, timezone.now()),
-            summary=summary,
-            request_text=text,
-            requester_handle=item.author_handle,
-            source_item=item,
-        )
+        return request_open(actor=actor, **_detected_fields(item.council, item, kind, timezone.now()))
     except ValidationError:
         found = InformationRequest.objects.filter(source_item=item).first()
         if found is None:
@@ -136,15 +142,66 @@ def request_open_from_item(*, actor: User | None, item: ReceivedItem, kind: str)
         return found
 
 
+def _references(council: Council, wanted: list[tuple[str, int]]) -> list[str]:
+    """The next free reference for each (kind, year) in ``wanted``, in order: one count per kind and year."""
+    taken: dict[tuple[str, int], int] = {}
+    references = []
+    for kind, year in wanted:
+        if (kind, year) not in taken:
+            prefix = f"{kind.upper()}-{year}-"
+            taken[kind, year] = InformationRequest.objects.filter(council=council, reference__startswith=prefix).count()
+        taken[kind, year] += 1
+        references.append(f"{kind.upper()}-{year}-{taken[kind, year]:04d}")
+    return references
+
+
 def requests_open_detected(*, council: Council, items: Sequence[ReceivedItem]) -> list[InformationRequest]:
-    """Open a request for each item the classifier took for an FOI or subject access request."""
-    opened = []
+    """Open a request for each item the classifier took for an FOI or subject access request, as
+    ``request_open_from_item`` would one at a time, with one insert of requests and one of audit events
+    for the batch; an item that opened a request before keeps that one (it is returned, not opened again)."""
+    kinds: dict[int, str] = {}
     for item in items:
-        kinds = [kind for category, kind in DETECTED.items() if category in (item.categories or [])]
-        if kinds:
-            item.council = council
-            opened.append(request_open_from_item(actor=None, item=item, kind=kinds[0]))
-    return opened
+        found = [kind for category, kind in DETECTED.items() if category in (item.categories or [])]
+        if found:
+            kinds[item.pk] = found[0]
+    if not kinds:
+        return []
+    before = {r.source_item_id: r for r in InformationRequest.objects.filter(source_item_id__in=list(kinds))}
+    now = timezone.now()
+    fields = []
+    deadlines: dict[tuple[str, dt.date], dt.date] = {}
+    for item in items:
+        if item.pk in kinds and item.pk not in before:
+            made = _detected_fields(council, item, kinds[item.pk], now)
+            received = timezone.localdate(made["received_at"])
+            key = (made["kind"], received)
+            if key not in deadlines:
+                deadlines[key] = statutory_deadline(kind=made["kind"], received=received, council=council)
+            made["due_on"] = deadlines[key]
+            fields.append(made)
+    opened: list[InformationRequest] = []
+    # Two workers opening requests at once can pick the same numbers: the constraint refuses the second
+    # batch, which then counts again.
+    for attempt in range(5):
+        references = _references(council, [(f["kind"], timezone.localdate(f["received_at"]).year) for f in fields])
+        try:
+            with transaction.atomic():
+                opened = [
+                    InformationRequest(reference=ref, created_at=now, **f)
+                    for ref, f in zip(references, fields, strict=True)
+                ]
+                sqlrows.insert_instances(opened, key="reference", scope="council_id")
+                audit_record_many(
+                    [
+                        {"actor": None, "council": council, "action": "request.open", "obj": r, "after": snapshot(r)}
+                        for r in opened
+                    ]
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    return [*before.values(), *opened]
 
 
 def _locked(request: InformationRequest) -> InformationRequest:

@@ -1,8 +1,9 @@
 """Ingest, in order: store raw and durably (deduplicated by platform id) → normalise → index → enrich.
 
-Storing is one multi-row insert per batch (no model instances built by the ORM on the way in);
-every later stage runs in its own savepoint and, where it fails, leaves the items stored and
-flagged (``needs_attention``, with the error) for an officer to see: nothing received is dropped.
+Storing is one ``executemany`` per batch (no model instance saved through the ORM on the way in, see
+``townsquare/sqlrows.py``), committed before anything else runs; every later stage runs in its own
+savepoint and, where it fails, leaves the items stored and flagged (``needs_attention``, with the
+error) for an officer to see: nothing received is dropped.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.channels.models import Channel
 from townsquare.classify.services import classify_texts
 from townsquare.connectors.base import InboundItem
@@ -30,7 +32,6 @@ from townsquare.inbox.urgent import urgent_stage
 
 log = logging.getLogger(__name__)
 
-TABLE = ReceivedItem._meta.db_table
 LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 MEDIA_KEYS = ("media_attachments", "attachments", "media", "images", "embed")
 STORED_FIELDS = [
@@ -64,6 +65,11 @@ STORED_FIELDS = [
     "processing_error",
     "status",
 ]
+
+
+NORMALISED = ["text", "author_key", "language", "links", "media", "thread_key", "normalised"]
+ENRICHED = ["sentiment", "categories", "risk", "language", "classification", "service_id", "enriched"]
+FLAGGED = ["needs_attention", "processing_error"]
 
 
 def _fallback_id(raw: Any) -> str:
@@ -112,78 +118,27 @@ def received_row(channel: Channel, item: InboundItem, now: dt.datetime) -> Recei
     )
 
 
-def _field(attname: str) -> models.Field[Any, Any]:
-    """The model field stored in column ``attname`` (a foreign key by its ``_id`` name)."""
-    name = attname.removesuffix("_id") if attname in ("council_id", "channel_id", "service_id") else attname
-    field = ReceivedItem._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return field
-
-
-# Fields whose value of the given types the database takes as it is: their ``get_db_prep_save`` returns it
-# unchanged, and it costs a call chain a value, thirty values a row, on every row received.
-_AS_GIVEN: tuple[tuple[type[models.Field[Any, Any]], tuple[type, ...]], ...] = (
-    (models.CharField, (str,)),
-    (models.TextField, (str,)),
-    (models.BooleanField, (bool,)),
-    (models.ForeignKey, (int,)),
-)
-
-
-def _prepare(fields: list[models.Field[Any, Any]], row: ReceivedItem) -> list[Any]:
-    """The row's values for ``fields`` as the database takes them (``get_db_prep_save``, skipped where it
-    would return the value unchanged)."""
-    values = []
-    for field in fields:
-        value = getattr(row, field.attname)
-        kinds = _kinds(field)
-        plain = kinds and (value is None or type(value) in kinds)
-        values.append(value if plain else field.get_db_prep_save(value, connection))
-    return values
-
-
-_KINDS: dict[str, tuple[type, ...]] = {}
-
-
-def _kinds(field: models.Field[Any, Any]) -> tuple[type, ...]:
-    found = _KINDS.get(field.attname)
-    if found is None:
-        found = _KINDS[field.attname] = next((kinds for cls, kinds in _AS_GIVEN if isinstance(field, cls)), ())
-    return found
-
-
-def _insert(rows: list[ReceivedItem]) -> None:
-    """One multi-row insert; a row already stored (a poll and a stream at once) is skipped by the database."""
-    fields = [_field(name) for name in STORED_FIELDS]
-    values = [_prepare(fields, row) for row in rows]
-    columns = ", ".join(connection.ops.quote_name(f.attname) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    # Names come from the model; values are bound.
-    sql = f"INSERT INTO {TABLE} ({columns}) VALUES ({marks}) ON CONFLICT (channel_id, external_id) DO NOTHING"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
-
-
 def store(channel: Channel, items: Sequence[InboundItem]) -> tuple[list[ReceivedItem], int]:
-    """Store what is new for the channel; returns (the new rows with their ids, how many were duplicates)."""
+    """Store what is new for the channel; returns (the new rows with their ids, how many were duplicates).
+
+    One query for the platform ids already stored, one ``executemany`` of the new rows (a row stored
+    meanwhile by another worker, a poll and a stream at once, is skipped by the database), and one
+    query for their ids: no model instance is saved through the ORM on the way in."""
     now = timezone.now()
     rows: dict[str, ReceivedItem] = {}
     for item in items:
         row = received_row(channel, item, now)
         rows.setdefault(row.external_id, row)
-    known = set(
-        ReceivedItem.objects.filter(channel_id=channel.pk, external_id__in=list(rows)).values_list(
-            "external_id", flat=True
-        )
-    )
+    known = sqlrows.ids_by(ReceivedItem, "external_id", list(rows), channel_id=channel.pk)
     new = [row for key, row in rows.items() if key not in known]
     if new:
-        _insert(new)
-        ids = dict(
-            ReceivedItem.objects.filter(
-                channel_id=channel.pk, external_id__in=[r.external_id for r in new]
-            ).values_list("external_id", "pk")
+        sqlrows.insert(
+            ReceivedItem,
+            STORED_FIELDS,
+            ([getattr(row, name) for name in STORED_FIELDS] for row in new),
+            skip_conflicts_on="channel_id, external_id",
         )
+        ids = sqlrows.ids_by(ReceivedItem, "external_id", [r.external_id for r in new], channel_id=channel.pk)
         for row in new:
             row.pk = ids.get(row.external_id)
             row._state.adding = False
@@ -250,7 +205,6 @@ def normalise(rows: list[ReceivedItem]) -> None:
         row.thread_key = threads.get(parent, parent) if parent else row.external_id
         threads[row.external_id] = row.thread_key
         row.normalised = True
-    _update(rows, ["text", "author_key", "language", "links", "media", "thread_key", "normalised"])
 
 
 # --- enrich --------------------------------------------------------------------------------------------
@@ -267,22 +221,12 @@ def enrich(council: Council, rows: list[ReceivedItem]) -> None:
         row.classification = result.as_json()
         row.service_id = result.service_id
         row.enriched = True
-    _update(rows, ["sentiment", "categories", "risk", "language", "classification", "service_id", "enriched"])
-
-
-def _update(rows: list[ReceivedItem], names: list[str]) -> None:
-    fields = [_field(n) for n in names]
-    sets = ", ".join(f"{connection.ops.quote_name(f.attname)} = %s" for f in fields)
-    values = [[*_prepare(fields, r), r.pk] for r in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {TABLE} SET {sets} WHERE id = %s", values)  # noqa: S608 - names from the model
 
 
 def _index(rows: list[ReceivedItem]) -> None:
     index_items([(r.pk, r.text, f"{r.author_handle} {r.author_name}") for r in rows])
     for row in rows:
         row.indexed = True
-    _update(rows, ["indexed"])
 
 
 def _flag(rows: list[ReceivedItem], stage: str, error: Exception) -> None:
@@ -291,7 +235,7 @@ def _flag(rows: list[ReceivedItem], stage: str, error: Exception) -> None:
     for row in rows:
         row.needs_attention = True
         row.processing_error = message
-    _update(rows, ["needs_attention", "processing_error"])
+    sqlrows.update(ReceivedItem, FLAGGED, rows)
 
 
 def _auto_reply(council: Council, rows: list[ReceivedItem]) -> None:
@@ -303,23 +247,37 @@ def _auto_reply(council: Council, rows: list[ReceivedItem]) -> None:
 
 def process(council: Council, rows: list[ReceivedItem]) -> None:
     """Run the stages after storing. Normalising, indexing and classifying build on each other: where one
-    fails the items are flagged and the rest is skipped. The stages that act on a classified item are
-    independent: each runs whatever became of the others (an urgent alert must not wait on listening)."""
+    fails the items are flagged and the rest is skipped; what they found is written by one update for
+    the three (the one that failed and those after it write nothing). The stages that act on a
+    classified item are independent: each runs whatever became of the others (an urgent alert must not
+    wait on listening)."""
     rows = [r for r in rows if r.pk is not None]
     if not rows:
         return
     from townsquare.listening.ingest import listening_ingest  # listening reads the inbox's models
 
-    Stage = tuple[str, Callable[[list[ReceivedItem]], object]]
-    steps: tuple[Stage, ...] = (
-        ("Normalising", normalise),
-        ("Indexing", _index),
-        ("Classifying", lambda rs: enrich(council, rs)),
+    chained: tuple[tuple[str, Callable[[list[ReceivedItem]], object], list[str]], ...] = (
+        ("Normalising", normalise, NORMALISED),
+        ("Indexing", _index, ["indexed"]),
+        ("Classifying", lambda rs: enrich(council, rs), ENRICHED),
     )
-    for stage, run in steps:
-        if not _stage(stage, run, rows):
-            return
-    actions: tuple[Stage, ...] = (
+    written: list[str] = []
+    failed: tuple[str, Exception] | None = None
+    with transaction.atomic():
+        for stage, run, names in chained:
+            try:
+                with transaction.atomic():
+                    run(rows)
+            except Exception as error:
+                failed = (stage, error)
+                break
+            written += names
+        if failed is not None:
+            _flag(rows, *failed)
+        sqlrows.update(ReceivedItem, list(dict.fromkeys(written)), rows)
+    if failed is not None:
+        return
+    actions: tuple[tuple[str, Callable[[list[ReceivedItem]], object]], ...] = (
         ("Raising urgent alerts", lambda rs: urgent_stage(council, rs)),
         ("Listening", lambda rs: listening_ingest(council, rs)),
         ("Starting service-level clocks", lambda rs: clocks_start(council, rs)),

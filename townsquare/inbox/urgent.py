@@ -1,7 +1,7 @@
 """The urgent queue and the on-call rota.
 
 An item classified as urgent (a safeguarding disclosure or a threat) or as abuse or a threat goes to the
-urgent queue as it arrives, and the officer on call now is alerted at once through ``alert_raise``
+urgent queue as it arrives, and the officer on call now is alerted at once through ``alerts_raise``
 (their email, plus the council's Teams and webhook destinations). With nobody on call, the
 communications team is emailed instead, so an urgent item never alerts no one.
 
@@ -21,7 +21,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from townsquare.alerts.services import alert_raise
+from townsquare.alerts.services import AlertSpec, alerts_raise
 from townsquare.audit.services import audit_record
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council, Membership
@@ -64,37 +64,53 @@ def on_call_now(council: Council, at: dt.datetime | None = None) -> list[User]:
 
 
 def urgent_stage(council: Council, rows: Sequence[ReceivedItem]) -> int:
-    """The pipeline's stage after classification: queue the urgent items and alert; returns how many."""
+    """The pipeline's stage after classification: queue the urgent items and alert; returns how many.
+
+    Most batches hold no urgent item and cost one pass in Python. Those that do read the rota, the
+    recipients and the account names once, and write the alerts (``alerts_raise``), the queue entries
+    and whom each alerted in one insert each, whatever the number of urgent items."""
     found = [(row, reason) for row in rows if (reason := urgent_reason(row))]
+    if not found:
+        return 0
+    queued = set(UrgentItem.objects.filter(item_id__in=[r.pk for r, _ in found]).values_list("item_id", flat=True))
+    found = [(row, reason) for row, reason in found if row.pk not in queued]
     if not found:
         return 0
     now = timezone.now()
     on_call = on_call_now(council, now)
     recipients = on_call or council_team(council=council, roles=[Role.COMMS])
     names = dict(Channel.objects.filter(pk__in={r.channel_id for r, _ in found}).values_list("pk", "name"))
+    who = ", ".join(p.full_name or p.email for p in on_call) or "Nobody: the communications team"
+    specs = []
+    summary = "A {} needing urgent attention has arrived. Open it in Townsquare to act."
     for row, reason in found:
-        urgent, created = UrgentItem.objects.get_or_create(
-            item_id=row.pk, defaults={"council": council, "reason": reason, "raised_at": now}
-        )
-        if not created:
-            continue
-        urgent.on_call.set(on_call)
         account = names.get(row.channel_id, "an account")
-        urgent.alert = alert_raise(
-            council=council,
-            kind=URGENT_ALERT,
-            title=f"Urgent: {reason.lower()} on {account}",
-            summary=f"A {row.kind or 'message'} needing urgent attention has arrived. Open it in Townsquare to act.",
-            url=reverse("inbox:item", args=[council.slug, row.pk]),
-            facts=[
-                ("Why", reason),
-                ("Account", account),
-                ("Received", timezone.localtime(row.received_at or now).strftime("%d %b %Y %H:%M")),
-                ("On call", ", ".join(p.full_name or p.email for p in on_call) or "Nobody: the communications team"),
-            ],
-            recipients=recipients,
+        specs.append(
+            AlertSpec(
+                kind=URGENT_ALERT,
+                title=f"Urgent: {reason.lower()} on {account}",
+                summary=summary.format(row.kind or "message"),
+                url=reverse("inbox:item", args=[council.slug, row.pk]),
+                facts=[
+                    ("Why", reason),
+                    ("Account", account),
+                    ("Received", timezone.localtime(row.received_at or now).strftime("%d %b %Y %H:%M")),
+                    ("On call", who),
+                ],
+            )
         )
-        urgent.save(update_fields=["alert"])
+    alerts = alerts_raise(council=council, alerts=specs, recipients=recipients)
+    made = UrgentItem.objects.bulk_create(
+        [
+            UrgentItem(item_id=row.pk, council=council, reason=reason, raised_at=now, alert=alert)
+            for (row, reason), alert in zip(found, alerts, strict=True)
+        ]
+    )
+    if on_call:
+        through = UrgentItem.on_call.through
+        through.objects.bulk_create(
+            [through(urgentitem_id=urgent.pk, user_id=person.pk) for urgent in made for person in on_call]
+        )
     return len(found)
 
 

@@ -62,6 +62,30 @@ def job_enqueue(
     return job
 
 
+def jobs_enqueue(
+    *, kind: str, payloads: list[dict[str, Any]], council_id: int | None = None, max_attempts: int = 3
+) -> list[Job]:
+    """Add one job per payload (no dedupe key) in one insert, in the caller's transaction: for work that
+    fans out (an alert's deliveries), where a savepoint and an insert per job would cost more than the work."""
+    if not payloads:
+        return []
+    now = timezone.now()
+    made = Job.objects.bulk_create(
+        [
+            Job(kind=kind, payload=payload, council_id=council_id, run_after=now, max_attempts=max_attempts)
+            for payload in payloads
+        ]
+    )
+    if settings.JOBS_USE_CELERY:
+        transaction.on_commit(lambda: _send_all_to_celery(made))
+    return made
+
+
+def _send_all_to_celery(jobs: list[Job]) -> None:
+    for job in jobs:
+        _send_to_celery(job)
+
+
 def _send_to_celery(job: Job) -> None:
     from townsquare.jobs.tasks import run_job
 
