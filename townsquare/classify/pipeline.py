@@ -36,6 +36,15 @@ siomedig byth neb eto
 """
 )
 
+# Cues that are not named after their category, and the category they point to.
+_CUE_LABELS = {
+    "threat": "abuse_threat",
+    "abuse": "abuse_threat",
+    "complain": "complaint",
+    "complain_weak": "complaint",
+    "praise_cue": "praise",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:
@@ -161,13 +170,9 @@ def _reasons(
             for span in offensive_model().spans(text, limit=3)
         )
     for name, spans in places.items():
-        label = (
-            name
-            if name in cat.CATEGORIES
-            else {"threat": "abuse_threat", "abuse": "abuse_threat", "complain": "complaint", "praise_cue": "praise"}[
-                name
-            ]
-        )
+        label = name if name in cat.CATEGORIES else _CUE_LABELS.get(name)
+        if label is None:  # a cue that only qualifies another ("resumption")
+            continue
         start, end = spans[0]
         reasons.append(Reason(f"category:{label}", text[start:end], 1.0, start, end))
     if route is not None:
