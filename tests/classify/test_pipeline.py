@@ -79,6 +79,27 @@ def test_plain_questions_have_no_alarming_category_and_low_risk(run) -> None:
 
 
 @pytest.mark.parametrize("run", PASSES, ids=["first", "second"])
+def test_asking_when_a_service_resumes_is_not_a_complaint(run) -> None:
+    questions = run(
+        [
+            "When does the garden waste collection start again?",
+            "Will the swimming pool be open again next week?",
+            "Can I still pay for parking by phone?",
+            "Pryd fydd y casgliad gwastraff gardd yn dechrau eto?",
+        ]
+    )
+    assert [result.categories for result in questions] == [()] * 4
+    missed, still_out = run(
+        [
+            "The bins were missed again, third time this month, it's a disgrace",
+            "The streetlight on Elm Road is still broken after two reports, absolutely useless",
+        ]
+    )
+    assert "complaint" in missed.categories
+    assert "complaint" in still_out.categories
+
+
+@pytest.mark.parametrize("run", PASSES, ids=["first", "second"])
 def test_risk_levels(run) -> None:
     urgent, threat, abuse, media, foi, low = run(
         [

@@ -148,7 +148,9 @@ def decide(found: Iterable[str], sentiment: str, offensive: bool) -> tuple[list[
     chosen: set[str] = {name for name in seen if name in CATEGORIES}
     if "threat" in seen or "abuse" in seen or offensive:
         chosen.add("abuse_threat")
-    if sentiment == "negative" and "complain" in seen and not chosen & {"safeguarding", "abuse_threat", "spam"}:
+    # "again", "still": a complaint's words unless the message asks when a service resumes or whether it runs.
+    complaining = "complain" in seen or ("complain_weak" in seen and "resumption" not in seen)
+    if sentiment == "negative" and complaining and not chosen & {"safeguarding", "abuse_threat", "spam"}:
         chosen.add("complaint")
     if "praise_cue" in seen and sentiment == "positive" and "spam" not in chosen:
         chosen.add("praise")

@@ -242,8 +242,6 @@ CUES: dict[str, list[str]] = {
         r"\ba\s+joke\b",
         r"pathetic",
         r"shocking",
-        r"\bagain\b",
-        r"\bstill\b",
         r"nobody",
         r"no\s+one",
         r"\bnever\b",
@@ -275,7 +273,6 @@ CUES: dict[str, list[str]] = {
         r"ffiaidd",
         r"ofnadwy",
         r"diwerth",
-        r"\beto\b",
         r"\bdoes\s+neb\b",
         r"\bpam\b",
         r"cywilydd",
@@ -283,6 +280,20 @@ CUES: dict[str, list[str]] = {
         r"arian\s+yn\s+ôl",
         r"wedi\s+torri",
         r"warthus",
+    ],
+    # Words that make a negative message a complaint only when it is not asking when something resumes or
+    # whether it is still offered ("When does the garden waste collection start again?").
+    "complain_weak": [
+        r"\bagain\b",
+        r"\bstill\b",
+        r"\beto\b",
+    ],
+    "resumption": [
+        r"\b(?:start|starts|begin|begins|open|opens|reopens?|resumes?|restarts?|run|runs|be\s+back|come\s+back|"
+        r"available|up\s+and\s+running)\s+(?:up\s+)?again\b",
+        r"\b(?:can|could|do|does|will|is|are|may)\s+(?:i|we|you|it|they|he|she|there|the\s+\w+)\s+still\b",
+        r"\bstill\s+(?:open|running|on\s+(?:for|this|next|tomorrow|today)|available|taking|accepting)\b",
+        r"\bpryd\s+(?:mae|fydd|bydd)\b[^.!?]*\beto\b",
     ],
     "praise_cue": [
         r"thank\w*",

@@ -22,7 +22,7 @@ from townsquare.classify.encoder import default_encoder
 from townsquare.classify.language import language_of, word_set
 from townsquare.classify.linear import default_heads, sigmoid, softmax
 from townsquare.classify.offensive import default_model as offensive_model
-from townsquare.classify.routing import Router, terms, terms_and_evidence
+from townsquare.classify.routing import Route, Router, terms, terms_and_evidence
 from townsquare.classify.stacked import default_stacked
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -35,6 +35,15 @@ gwarthus warthus ffiaidd ofnadwy diwerth ddiwerth cywilydd chywilydd poeni ofn o
 siomedig byth neb eto
 """
 )
+
+# Cues that are not named after their category, and the category they point to.
+_CUE_LABELS = {
+    "threat": "abuse_threat",
+    "abuse": "abuse_threat",
+    "complain": "complaint",
+    "complain_weak": "complaint",
+    "praise_cue": "praise",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,24 +110,47 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
     best_of = probabilities.argmax(axis=1).tolist()
     known_of = known.tolist()
     offensive_of = offensive.round(4).tolist()
-    results = []
-    for text, tokens, scores, best, known, offensive_score in zip(
-        texts, scored.tokens, scores_of, best_of, known_of, offensive_of, strict=True
-    ):
+    # Language, cues and routing terms of each text; then the routes of the whole batch at once (first pass).
+    codes: list[str] = []
+    every_found: list[set[str]] = []
+    every_places: list[dict[str, list[tuple[int, int]]]] = []
+    every_terms: list[list[str]] = []
+    for text, tokens in zip(texts, scored.tokens, strict=True):
         if second:
-            code = language_of(text, tokens)
+            codes.append(language_of(text, tokens))
             places = cat.cues(text)
-            found = set(places)
-            found_terms = terms(tokens) if router is not None else []
+            every_places.append(places)
+            every_found.append(set(places))
+            every_terms.append(terms(tokens) if router is not None else [])
         else:
             found_terms, english, welsh = terms_and_evidence(tokens)
-            code = _fast_language(text, tokens, english, welsh)
-            found = cat.cue_names(text)
-            places = {}
+            codes.append(_fast_language(text, tokens, english, welsh))
+            every_found.append(cat.cue_names(text))
+            every_places.append({})
+            every_terms.append(found_terms)
+    if router is None:
+        routes: list[Route | None] = [None] * len(texts)
+    elif second:
+        routes = [router.route_terms(found_terms) for found_terms in every_terms]
+    else:
+        routes = router.route_many(every_terms)
+    results = []
+    for text, tokens, scores, best, known, offensive_score, code, found, places, route in zip(
+        texts,
+        scored.tokens,
+        scores_of,
+        best_of,
+        known_of,
+        offensive_of,
+        codes,
+        every_found,
+        every_places,
+        routes,
+        strict=True,
+    ):
         sentiment = _welsh_sentiment(tokens) if code == "cy" else SENTIMENTS[best] if known else "neutral"
         is_offensive = offensive_score >= abuse_threshold
         categories, risk = cat.decide(found, sentiment, is_offensive)
-        route = router.route_terms(found_terms) if router is not None else None
         results.append(
             Classification(
                 sentiment=sentiment,
@@ -161,13 +193,9 @@ def _reasons(
             for span in offensive_model().spans(text, limit=3)
         )
     for name, spans in places.items():
-        label = (
-            name
-            if name in cat.CATEGORIES
-            else {"threat": "abuse_threat", "abuse": "abuse_threat", "complain": "complaint", "praise_cue": "praise"}[
-                name
-            ]
-        )
+        label = name if name in cat.CATEGORIES else _CUE_LABELS.get(name)
+        if label is None:  # a cue that only qualifies another ("resumption")
+            continue
         start, end = spans[0]
         reasons.append(Reason(f"category:{label}", text[start:end], 1.0, start, end))
     if route is not None:
