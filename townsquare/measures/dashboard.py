@@ -156,9 +156,11 @@ def page_key(council: Council, params: Mapping[str, str], *, can_import: bool, t
 
 def register_parts(scope: Scope, *, quarter: Quarter) -> dict[str, Any]:
     """The parts read from the channel register and the meetings (the access table, the account
-    list, the quarter's streams): kept while the register's latest change stands, and a minute at
-    most, since assignments and viewing figures do not change the summary version."""
-    key = _key(scope, register_stamp(scope.council), "register", quarter.code, quarter.financial)
+    list, the quarter's streams and promotion posts): kept while the register's latest change and the
+    summary version stand, and a minute at most, since viewing figures do not change the version."""
+    # The summary version too: a post's reach comes with the account's snapshot.
+    version = f"{stamp_of(scope.council.pk)}-{register_stamp(scope.council)}"
+    key = _key(scope, version, "register", quarter.code, quarter.financial)
     found: dict[str, Any] | None = cache.get(key)
     if found is None:
         options = [

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from townsquare.measures.inbox import RESPONSE_TARGET
-from townsquare.measures.models import InboxMonthly
+from townsquare.measures.models import InboxMonthly, PostReach
 from townsquare.measures.periods import Quarter, month_add
 from townsquare.measures.selectors import Scope
 
@@ -105,6 +105,8 @@ class Democracy:
     stream_views: int
     peak_viewers: int
     promotion_posts: int
+    promotion_reach: int = 0  # the reach (impressions) of those posts the platforms report it for
+    promotion_posts_measured: int = 0
 
 
 def _bounds(quarter: Quarter) -> tuple[dt.date, dt.date]:
@@ -113,7 +115,7 @@ def _bounds(quarter: Quarter) -> tuple[dt.date, dt.date]:
 
 def democratic_engagement(*, scope: Scope, quarter: Quarter) -> Democracy:
     """Meetings streamed in the quarter with their latest viewing figures, and the meeting-promotion
-    posts published to the scope's accounts in it."""
+    posts published to the scope's accounts in it with their reach (where the platform reports it)."""
     from townsquare.meetings.models import LiveStream, Promotion, ViewingFigures
     from townsquare.publishing.models import PostTarget
 
@@ -136,9 +138,12 @@ def democratic_engagement(*, scope: Scope, quarter: Quarter) -> Democracy:
         published_at__date__gte=first,
         published_at__date__lt=after,
     )
+    reach = PostReach.objects.filter(target__in=posts).aggregate(total=Sum("reach"), measured=Count("pk"))
     return Democracy(
         streams=len(figures),
         stream_views=sum(views or 0 for views, _ in figures),
         peak_viewers=max((peak or 0 for _, peak in figures), default=0),
         promotion_posts=posts.count(),
+        promotion_reach=int(reach["total"] or 0),
+        promotion_posts_measured=reach["measured"],
     )

@@ -276,3 +276,17 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment on {self.report_id} by {self.author_id}"
+
+
+class PostReach(models.Model):
+    """How many people a published post reached (impressions), as the platform last reported it with
+    the account's daily snapshot, where the connector's snapshot carries each post's figures."""
+
+    target = models.OneToOneField(
+        "publishing.PostTarget", primary_key=True, on_delete=models.CASCADE, related_name="measured_reach"
+    )
+    reach = models.BigIntegerField()
+    read_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Post target {self.target_id}: {self.reach} at {self.read_at:%Y-%m-%d %H:%M}"

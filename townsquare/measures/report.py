@@ -172,7 +172,14 @@ def report_csv(report: QuarterlyReport) -> str:
                 ]
             )
     if report.democracy:
-        for name in ("streams", "stream_views", "peak_viewers", "promotion_posts"):
+        for name in (
+            "streams",
+            "stream_views",
+            "peak_viewers",
+            "promotion_posts",
+            "promotion_reach",
+            "promotion_posts_measured",
+        ):
             writer.writerow(
                 [
                     report.council.slug,

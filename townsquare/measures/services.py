@@ -26,6 +26,7 @@ from townsquare.measures.models import (
     PlatformMonthly,
     Source,
 )
+from townsquare.measures.post_reach import post_reach_record
 from townsquare.measures.stamps import stamp_raise
 
 DAILY_UNTIL = "townsquare_daily_until"
@@ -200,6 +201,8 @@ def snapshot_record(
             if name in STOCK_METRICS and value is not None
         ]
         figures_record(figures=made)
+        if post_reach_record(channel=channel, raw=snapshot.raw, taken_at=taken_at):
+            stamp_raise(council_ids=[channel.council_id])
     return snapshot
 
 

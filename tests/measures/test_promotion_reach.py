@@ -1,0 +1,99 @@
+"""Democratic engagement: the reach of meeting-promotion posts, read from the account's snapshot where
+the connector fetches each post's figures (X), summed over the quarter beside the live-stream views,
+on the dashboard and in the quarterly report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from django.test import Client
+
+from townsquare.channels.models import Channel
+from townsquare.councils.models import Council
+from townsquare.measures.engagement import democratic_engagement
+from townsquare.measures.models import PostReach
+from townsquare.measures.periods import Quarter
+from townsquare.measures.post_reach import posts_reach
+from townsquare.measures.report import report_build, report_csv, report_html
+from townsquare.measures.selectors import Scope
+from townsquare.measures.services import snapshot_record
+from townsquare.meetings.models import Meeting, Promotion
+from townsquare.publishing.models import Post, PostTarget
+
+Q1 = Quarter(2016, 1)
+PUBLISHED = dt.datetime(2016, 3, 9, 12, tzinfo=dt.UTC)
+
+
+def _published(channel: Channel, author: Any, external_id: str, *, meeting: Meeting | None = None) -> PostTarget:
+    post = Post.objects.create(council=channel.council, author=author, text="Full Council on Thursday: watch live")
+    if meeting is not None:
+        Promotion.objects.create(meeting=meeting, post=post)
+    return PostTarget.objects.create(
+        post=post, channel=channel, status="published", external_id=external_id, published_at=PUBLISHED
+    )
+
+
+def _snapshot(channel: Channel, impressions: dict[str, Any], day: int) -> None:
+    tweets = [{"id": key, "public_metrics": {"impression_count": value}} for key, value in impressions.items()]
+    snapshot_record(
+        channel=channel,
+        taken_at=dt.datetime(2016, 3, day, 6, tzinfo=dt.UTC),
+        figures={"followers": 6900},
+        raw={"user": {"id": "42"}, "tweets": {"data": tweets}},
+    )
+
+
+def _promoted(riverside: Council, accounts: SimpleNamespace, people: SimpleNamespace) -> Meeting:
+    meeting = Meeting.objects.create(
+        council=riverside,
+        committee="Full Council",
+        source="demo",
+        starts_at=dt.datetime(2016, 3, 10, 18, tzinfo=dt.UTC),
+    )
+    _published(accounts.x, people.comms, "1601", meeting=meeting)
+    _published(accounts.x, people.comms, "1602")  # not a promotion: its reach is not counted
+    _published(accounts.facebook, people.comms, "fb_1", meeting=meeting)  # no per-post figures from Facebook
+    return meeting
+
+
+def test_the_reach_of_promotion_posts_is_summed_for_the_quarter(
+    riverside: Council, accounts: SimpleNamespace, people: SimpleNamespace
+) -> None:
+    _promoted(riverside, accounts, people)
+    _snapshot(accounts.x, {"1601": 4200, "1602": 999, "9999": 5, "1603": "many"}, day=11)
+    found = democratic_engagement(scope=Scope(riverside), quarter=Q1)
+    assert (found.promotion_posts, found.promotion_posts_measured, found.promotion_reach) == (2, 1, 4200)
+    _snapshot(accounts.x, {"1601": 5100}, day=20)  # the latest figure stands
+    assert democratic_engagement(scope=Scope(riverside), quarter=Q1).promotion_reach == 5100
+    assert democratic_engagement(scope=Scope(riverside, platform="facebook"), quarter=Q1).promotion_reach == 0
+    assert democratic_engagement(scope=Scope(riverside), quarter=Quarter(2016, 2)).promotion_reach == 0
+    assert PostReach.objects.count() == 2  # the two posts the council published that X measured
+
+
+def test_platforms_without_per_post_figures_give_none() -> None:
+    assert posts_reach("facebook", {"tweets": {"data": [{"id": "1", "public_metrics": {"impression_count": 5}}]}}) == {}
+    assert posts_reach("x", {"tweets": "not a list"}) == {}
+
+
+def test_dashboard_and_report_show_the_reach_beside_the_streams(
+    riverside: Council,
+    accounts: SimpleNamespace,
+    people: SimpleNamespace,
+    record: Callable[..., None],
+    client_for: Callable[..., Client],
+) -> None:
+    record(accounts.youtube, "video_views", {dt.date(2016, 3, 10): 300})
+    _promoted(riverside, accounts, people)
+    url = "/c/riverside/measures/"
+    reader = client_for(people.councillor)
+    assert 'id="promotion-reach">0<' in reader.get(url, {"quarter": "2016Q1"}).content.decode()
+    _snapshot(accounts.x, {"1601": 4200}, day=11)
+    body = reader.get(url, {"quarter": "2016Q1"}).content.decode()  # shown at once, not a minute later
+    assert 'id="promotion-reach">4200<' in body and "Reach of meeting-promotion posts" in body
+    assert client_for(people.outsider).get(url, {"quarter": "2016Q1"}).status_code == 404
+    report = report_build(council=riverside, quarter=Q1)
+    assert "Reach of meeting-promotion posts" in report_html(report)
+    assert "meetings,promotion_reach,all accounts,,4200" in report_csv(report).replace('"', "")
