@@ -11,14 +11,16 @@ when it is verified, or when the person has no device and no council of theirs r
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.db import connection
 from django.http import HttpRequest
-from django_otp import user_has_device
+from django_otp import device_classes
 
-from townsquare.councils.models import Council
+from townsquare.councils.models import Council, Membership
 
 OIDC_BACKEND = "townsquare.accounts.oidc.CouncilOIDCBackend"
 Needed = Literal["code", "setup"]
@@ -26,6 +28,35 @@ Needed = Literal["code", "setup"]
 
 def two_factor_mandatory_for(user: Any) -> bool:
     return Council.objects.filter(memberships__user=user, require_two_factor=True).exists()
+
+
+@cache
+def _standing_sql() -> str:
+    """One statement for what is asked on every request of a session not yet verified: does the person
+    have a confirmed device of any kind django-otp knows, and does a council of theirs require one."""
+    quote = connection.ops.quote_name  # names from the models, quoted; the person's id is bound
+    devices = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {quote(m._meta.db_table)} WHERE {quote(m._meta.get_field('user').column)} = %s"  # noqa: S608
+        f" AND {quote(m._meta.get_field('confirmed').column)})"
+        for m in device_classes()
+    )
+    council, membership = Council._meta, Membership._meta
+    mandatory = (
+        f"EXISTS (SELECT 1 FROM {quote(council.db_table)} c JOIN {quote(membership.db_table)} m"  # noqa: S608
+        f" ON m.{quote(membership.get_field('council').column)} = c.{quote(council.pk.column)}"
+        f" WHERE m.{quote(membership.get_field('user').column)} = %s"
+        f" AND c.{quote(council.get_field('require_two_factor').column)})"
+    )
+    return f"SELECT {devices or 'FALSE'}, {mandatory}"
+
+
+def two_factor_standing(user: Any) -> tuple[bool, bool]:
+    """(has a confirmed device, a council of theirs requires two-factor), in one query."""
+    sql = _standing_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk] * sql.count("%s"))
+        row = cursor.fetchone()
+    return bool(row[0]), bool(row[1])
 
 
 def sso_session(request: HttpRequest) -> bool:
@@ -48,8 +79,9 @@ def two_factor_needed(request: HttpRequest) -> Needed | None:
     user = request.user
     if not user.is_authenticated or session_verified(request):
         return None
-    if user_has_device(user):
+    has_device, mandatory = two_factor_standing(user)
+    if has_device:
         return "code"
-    if two_factor_mandatory_for(user):
+    if mandatory:
         return "setup"
     return None
