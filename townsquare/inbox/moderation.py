@@ -23,6 +23,8 @@ HIDDEN_TAG = "hidden on the platform"
 
 def hide_refusal(item: ReceivedItem) -> str:
     """Why the item's platform does not let Townsquare hide it; empty where it does."""
+    if item.kind == "direct_message":
+        return "A private message cannot be hidden: only replies and comments can."
     try:
         return connector_class(item.channel.platform).hide_refusal
     except LookupError:

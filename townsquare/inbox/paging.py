@@ -10,10 +10,13 @@ in microseconds since 1970 and its id, e.g. ``o1764000000000000.4711``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -27,6 +30,7 @@ COUNT_CAP = 1_000
 # four times larger each round, at most this many ids a round (well under SQLite's bound parameters).
 MAX_WINDOW = 20_000
 COUNT_WINDOW = 5_000
+KEEP_CAPPED_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,23 @@ def item_count(items: QuerySet[ReceivedItem], *, query: str = "") -> tuple[int, 
 
     Counted unordered, so the database may read whichever index fits the filters. A text search on
     SQLite first counts among the newest hits of the index only, which is enough when they hold more
-    than the cap or are all the hits there are."""
+    than the cap or are all the hits there are. "More than the cap" is kept for a minute, in this
+    process, for the same query (its SQL names the council, what the person may see and the filters):
+    reaching the cap may read many rows, and such a count hardly changes from one minute to the next.
+    A smaller count is taken afresh each time (it is cheap, and people expect it to follow their work)."""
+    try:
+        key = "inbox:capped:" + hashlib.sha256(f"{COUNT_CAP}|{query}|{items.query}".encode()).hexdigest()
+    except EmptyResultSet:
+        return 0, False
+    if cache.get(key):
+        return COUNT_CAP, True
+    counted = _count(items, query)
+    if counted > COUNT_CAP:
+        cache.set(key, True, KEEP_CAPPED_SECONDS)
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
+
+
+def _count(items: QuerySet[ReceivedItem], query: str) -> int:
     if search.words(query) and connection.vendor == "sqlite":
         ids = search.hit_ids(query, beyond=None, older=True, limit=COUNT_WINDOW)
         counted = int(items.filter(pk__in=ids).order_by()[: COUNT_CAP + 1].count())
@@ -139,4 +159,4 @@ def item_count(items: QuerySet[ReceivedItem], *, query: str = "") -> tuple[int, 
             counted = int(search.search_filter(items, query).order_by()[: COUNT_CAP + 1].count())
     else:
         counted = int(search.search_filter(items, query).order_by()[: COUNT_CAP + 1].count())
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
+    return counted

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from townsquare.accounts.models import User
@@ -27,9 +28,16 @@ def may_work(perms: frozenset[str]) -> bool:
 
 
 def items_visible_to(*, user: Any, council: Council, perms: frozenset[str]) -> QuerySet[ReceivedItem]:
-    """The council's items on the channels the person may see (a service officer: their own channels)."""
+    """The council's items on the channels the person may see (a service officer: their own channels).
+
+    Checked on every request. Those who see the whole register see every item the council holds, so the
+    council alone selects them; anyone else's channels are read first and named by id. Either way the
+    database plans the list from the item's own columns, not from a join it cannot estimate (PostgreSQL
+    took a subquery of the council's channels for one row and read every item of each channel)."""
+    if Perm.VIEW_REGISTER in perms:
+        return ReceivedItem.objects.filter(council=council)
     channels = channels_visible_to(user=user, council=council, perms=perms)
-    return ReceivedItem.objects.filter(council=council, channel__in=channels)
+    return ReceivedItem.objects.filter(council=council, channel_id__in=list(channels.values_list("pk", flat=True)))
 
 
 def item_channels(council: Council, items: QuerySet[ReceivedItem]) -> QuerySet[Channel, tuple[int, str]]:
@@ -125,8 +133,12 @@ def items_filter(items: QuerySet[ReceivedItem], filters: Filters, *, user: Any =
     if f.platform:
         items = items.filter(channel__platform=f.platform)
     if f.category:
-        # Categories are a JSON list; matching the quoted name works on SQLite and PostgreSQL alike.
-        items = items.filter(categories__icontains=f'"{f.category}"')
+        # Categories are a JSON list: PostgreSQL tests containment (jsonb ``@>``), cheaper row by row than
+        # the text match SQLite needs (it has no JSON containment); both names are lower case already.
+        if connection.vendor == "postgresql":
+            items = items.filter(categories__contains=[f.category])
+        else:
+            items = items.filter(categories__icontains=f'"{f.category}"')
     if f.sentiment:
         items = items.filter(sentiment=f.sentiment)
     if f.status:

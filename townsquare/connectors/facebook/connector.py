@@ -55,6 +55,7 @@ class FacebookConnector(GraphConnector):
     app_name = display_name = "Facebook"
     not_connected_message = "This Facebook Page is not connected. Connect the channel."
     scopes = SCOPES
+    hide_refusal = ""  # comments on the Page's posts
 
     def classify(self, response: requests.Response) -> ConnectorError | None:
         return classify(response)
@@ -195,6 +196,16 @@ class FacebookConnector(GraphConnector):
     def delete(self, external_id: str) -> None:
         # Deleting twice cannot do harm, so a lost answer may be retried.
         self._call("DELETE", external_id, safe_to_retry=True)
+
+    def hide_comment(self, *, external_id: str, raw: dict[str, Any]) -> None:
+        """Hide a comment on the Page's post (``POST /{comment-id}`` with ``is_hidden``): hidden from everyone
+        but its author and their friends. A Messenger message cannot be hidden; Graph refuses a post."""
+        if external_id.startswith("m_"):
+            raise ConnectorError(ErrorKind.REJECTED, "A Messenger message cannot be hidden: only comments can.")
+        # Hiding twice leaves it hidden, so a lost answer may be asked again.
+        answer = self._call("POST", external_id, safe_to_retry=True, data={"is_hidden": "true"}).json()
+        if answer.get("success") is not True:
+            raise ConnectorError(ErrorKind.REJECTED, "Facebook did not confirm that the comment is hidden.", raw=answer)
 
     # --- listening ------------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:

@@ -57,6 +57,7 @@ class InstagramConnector(GraphConnector):
     app_name = display_name = "Instagram"
     not_connected_message = "This Instagram account is not connected. Connect the channel."
     scopes = SCOPES
+    hide_refusal = ""  # comments on the account's media
 
     def classify(self, response: requests.Response) -> ConnectorError | None:
         return classify(response)
@@ -209,6 +210,18 @@ class InstagramConnector(GraphConnector):
 
     def delete(self, external_id: str) -> None:
         self._call("DELETE", external_id, safe_to_retry=True)
+
+    def hide_comment(self, *, external_id: str, raw: dict[str, Any]) -> None:
+        """Hide a comment on the account's media (``POST /{ig-comment-id}?hide=true``): hidden from everyone
+        but its author. Media that tag the account (they carry a caption, not a comment's text) cannot be."""
+        if "text" not in raw and "caption" in raw:
+            raise ConnectorError(ErrorKind.REJECTED, "Instagram lets an account hide comments only, not posts.")
+        # Hiding twice leaves it hidden, so a lost answer may be asked again.
+        answer = self._call("POST", external_id, safe_to_retry=True, params={"hide": "true"}).json()
+        if answer.get("success") is not True:
+            raise ConnectorError(
+                ErrorKind.REJECTED, "Instagram did not confirm that the comment is hidden.", raw=answer
+            )
 
     # --- listening ------------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:

@@ -33,6 +33,7 @@ from townsquare.connectors.base import (
 )
 from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.x.errors import classify
+from townsquare.connectors.x.hiding import hide as hide_reply
 from townsquare.connectors.x.limits import LIMITS
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ POST_FIELDS: dict[str, Any] = {
     "user.fields": "username,name",
 }
 AUTHORISE_URL = "https://x.com/i/oauth2/authorize"
-SCOPES = "tweet.read tweet.write users.read offline.access media.write dm.read"
+SCOPES = "tweet.read tweet.write tweet.moderate.write users.read offline.access media.write dm.read"
 MENTION_PAGES = 5  # at most 500 mentions a poll; the cursor keeps the rest for next time
 DM_PAGES = 5
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -60,6 +61,7 @@ class XConnector(BearerConnector):
     not_connected_message = "This X account is not connected. Connect the channel."
     api_url = API_URL
     classify = staticmethod(classify)
+    hide_refusal = ""  # replies in the account's own conversations (``hiding``)
 
     # --- connecting -----------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:
@@ -235,6 +237,9 @@ class XConnector(BearerConnector):
 
     def delete(self, external_id: str) -> None:
         self._call("DELETE", f"/2/tweets/{external_id}", safe_to_retry=True)
+
+    def hide_comment(self, *, external_id: str, raw: dict[str, Any]) -> None:
+        hide_reply(self, external_id=external_id, raw=raw)
 
     # --- listening ------------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:
