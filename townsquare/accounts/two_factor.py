@@ -30,22 +30,25 @@ def two_factor_mandatory_for(user: Any) -> bool:
     return Council.objects.filter(memberships__user=user, require_two_factor=True).exists()
 
 
+def _column(model: Any, field: str) -> str:
+    return connection.ops.quote_name(str(model._meta.get_field(field).column))
+
+
 @cache
 def _standing_sql() -> str:
     """One statement for what is asked on every request of a session not yet verified: does the person
-    have a confirmed device of any kind django-otp knows, and does a council of theirs require one."""
-    quote = connection.ops.quote_name  # names from the models, quoted; the person's id is bound
+    have a confirmed device of any kind django-otp knows, and does a council of theirs require one.
+    Table and column names come from the models, quoted; the person's id is bound."""
+    table = connection.ops.quote_name
     devices = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {quote(m._meta.db_table)} WHERE {quote(m._meta.get_field('user').column)} = %s"  # noqa: S608
-        f" AND {quote(m._meta.get_field('confirmed').column)})"
+        f"EXISTS (SELECT 1 FROM {table(m._meta.db_table)} WHERE {_column(m, 'user')} = %s"  # noqa: S608
+        f" AND {_column(m, 'confirmed')})"
         for m in device_classes()
     )
-    council, membership = Council._meta, Membership._meta
     mandatory = (
-        f"EXISTS (SELECT 1 FROM {quote(council.db_table)} c JOIN {quote(membership.db_table)} m"  # noqa: S608
-        f" ON m.{quote(membership.get_field('council').column)} = c.{quote(council.pk.column)}"
-        f" WHERE m.{quote(membership.get_field('user').column)} = %s"
-        f" AND c.{quote(council.get_field('require_two_factor').column)})"
+        f"EXISTS (SELECT 1 FROM {table(Council._meta.db_table)} c"  # noqa: S608
+        f" JOIN {table(Membership._meta.db_table)} m ON m.{_column(Membership, 'council')} = c.{_column(Council, 'id')}"
+        f" WHERE m.{_column(Membership, 'user')} = %s AND c.{_column(Council, 'require_two_factor')})"
     )
     return f"SELECT {devices or 'FALSE'}, {mandatory}"
 
