@@ -14,7 +14,7 @@ for this benchmark: questions, complaints, thanks and some abuse, as an inbox re
 and meet each word once, as a running server has. Each pass's entry also holds ``per_cpu_second``:
 texts per second of the process's own CPU time, what one whole core gives on a machine whose other
 work takes part of it (the load average says how much). The result is appended to the JSON array in
-``bench/results.json``. Needs no database and no Django.
+``bench/results.json``. Needs no database; Django's settings only for VAR_DIR.
 """
 
 from __future__ import annotations
@@ -98,6 +98,10 @@ def council_messages() -> list[str]:
 
 
 def measure_passes(items: list[str], seconds: float) -> dict[str, float]:
+    from django.conf import settings
+
+    if not settings.configured:  # the category phrases' compiled database is kept under VAR_DIR
+        settings.configure(VAR_DIR=ROOT / "var")
     from townsquare.classify.pipeline import first_pass, second_pass
     from townsquare.classify.routing import Router, ServiceProfile
 

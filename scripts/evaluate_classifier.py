@@ -9,7 +9,7 @@ Usage: .venv/bin/python scripts/evaluate_classifier.py [--split val|train]
   split): recall and precision of each category, false urgent alarms, risk, language and sentiment
   accuracy, and routing, with the Riverside demo's services (built-in words, and the train split's
   messages as the services' examples).
-Needs no database and nothing but numpy and scikit-learn's metrics.
+Needs no database (Django's settings only for VAR_DIR), numpy and scikit-learn's metrics.
 """
 
 from __future__ import annotations
@@ -25,6 +25,11 @@ from sklearn.metrics import f1_score, recall_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from django.conf import settings  # noqa: E402
+
+if not settings.configured:  # the category phrases' compiled database is kept under VAR_DIR; nothing else is read
+    settings.configure(VAR_DIR=ROOT / "var")
 
 from townsquare.classify import linear, pipeline  # noqa: E402
 from townsquare.classify.categories import CATEGORIES, risk_of  # noqa: E402

@@ -29,7 +29,7 @@ def test_loads_and_encodes_with_the_network_off(monkeypatch) -> None:
     model = encoder.SentenceEncoder()
     heads = stacked.StackedHeads.load()
     vectors = model.features(["My bin was not collected", "Mae'r biniau heb eu casglu", ""])
-    assert vectors.shape == (3, 2 * encoder.WIDTH) and vectors.dtype == np.float32
+    assert vectors.shape == (3, 3 * encoder.WIDTH) and vectors.dtype == np.float32
     assert heads.offensive_probability(vectors, np.zeros(3)).shape == (3,)
 
 
@@ -52,7 +52,7 @@ def test_a_batch_encodes_each_text_as_alone() -> None:
     together = model.features(texts)
     alone = np.vstack([model.features([t]) for t in texts])
     assert np.allclose(together, alone, atol=1e-4)
-    assert model.features([]).shape == (0, 2 * encoder.WIDTH)
+    assert model.features([]).shape == (0, 3 * encoder.WIDTH)
 
 
 def test_long_texts_are_cut_to_the_models_length() -> None:
@@ -72,4 +72,22 @@ def test_second_pass_sentiment_and_offensive_come_from_the_stacked_heads() -> No
 def test_a_model_of_another_shape_is_refused() -> None:
     meta = {"offensive": {"threshold": 0.5}, "sentiment": {"linear_offsets": [0, 0, 0]}}
     with pytest.raises(ValueError, match="expected"):
-        stacked.StackedHeads(np.zeros((768, 3)), np.zeros(4), meta)
+        stacked.StackedHeads(np.zeros((1152, 3)), np.zeros(4), np.eye(4), meta)
+    with pytest.raises(ValueError, match="expected"):
+        stacked.StackedHeads(np.zeros((1152, 4)), np.zeros(4), np.eye(3), meta)
+    heads = stacked.StackedHeads(np.zeros((1152, 4)), np.zeros(4), np.eye(4), meta)
+    with pytest.raises(ValueError, match="reads 1152"):
+        heads.offensive_probability(np.zeros((2, 768)), np.zeros(2))
+
+
+def test_the_stacker_combines_the_linear_head_and_the_encoder_head() -> None:
+    meta = {"offensive": {"threshold": 0.5}, "sentiment": {"linear_offsets": [0.5, 0, -0.5]}}
+    coef = np.zeros((6, 4))
+    coef[0, 3] = 2.0  # the encoder's first number pushes the offensive log-odds
+    mix = np.diag([1.0, 1.0, 1.0, 0.5])
+    heads = stacked.StackedHeads(coef, np.array([0.0, 0.0, 0.0, -1.0]), mix, meta)
+    vectors = np.array([[1.0, 0, 0, 0, 0, 0], [0.0, 0, 0, 0, 0, 0]])
+    expected = 1 / (1 + np.exp(-np.array([0.5 * 4 + 2 - 1, 0.5 * 4 - 1])))
+    assert np.allclose(heads.offensive_probability(vectors, np.array([4.0, 4.0])), expected)
+    # The first pass's own class offsets are taken off before the mix.
+    assert np.allclose(heads.sentiment_logits(vectors, np.array([[1.5, 0, -0.5]] * 2)), [[1.0, 0, 0]] * 2)

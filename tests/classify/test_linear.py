@@ -42,6 +42,17 @@ def test_a_batch_scores_each_text_as_alone() -> None:
     assert np.allclose(together, alone)
 
 
+def test_a_text_scores_the_same_with_its_words_seen_and_unseen() -> None:
+    model = tiny()
+    texts = ["very bad, very BAD", "good very bad stranger", "very very", "bad"]
+    first = model.score(texts)  # every token and pair met for the first time
+    again = model.score(texts)  # every one from the cache
+    assert np.array_equal(first.logits, again.logits)
+    assert first.tokens == again.tokens
+    mixed = model.score(["brand new words, very bad"])  # some cached, some not
+    assert mixed.logits[0, 1] == pytest.approx(2.0)  # "bad" and "very bad": the raw count of known features
+
+
 def test_the_token_cache_is_bounded(monkeypatch) -> None:
     model = tiny()
     monkeypatch.setattr(LinearHeads, "CACHE_SIZE", 3)

