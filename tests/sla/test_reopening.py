@@ -90,3 +90,34 @@ def test_reopening_without_targets_starts_nothing(accounts, inbound, people):
     item_status_set(actor=people.comms, item=item, status=RESOLVED)
     item_status_set(actor=people.comms, item=item, status=NEW)
     assert not ItemTarget.objects.filter(item=item).exists()
+
+
+def test_a_reply_the_platform_took_stops_the_response_clock_when_it_was_sent(accounts, inbound, targets, people, clock):
+    from townsquare.inbox.work_models import InboxReply
+    from townsquare.publishing.models import Post, PostTarget
+    from townsquare.publishing.signals import targets_published
+
+    [item] = inbound_store(channel=accounts.toot, items=[inbound("r1")])[0]
+    assert set(_open(item)) == {"first_response", "resolution"}
+    post = Post.objects.create(council=item.council, author=people.comms, text="We are on it.", is_reply=True)
+    InboxReply.objects.create(item=item, post=post, author=people.comms)
+    sent = MONDAY_10 + H
+    target = PostTarget.objects.create(
+        post=post, channel=accounts.toot, status=PostTarget.Status.PUBLISHED, published_at=sent
+    )
+    clock.at(MONDAY_10 + 5 * H)  # the confirmation is recorded later than the platform took it
+    targets_published.send(sender=PostTarget, targets=[target])
+    item.refresh_from_db()
+    assert item.status == ReceivedItem.Status.AWAITING_RESIDENT
+    answered = ItemTarget.objects.get(item=item, kind="first_response")
+    assert answered.finished_at == sent and answered.state == "met"  # one hour, inside the two hours
+    assert set(_open(item)) == {"resolution"}  # resolving is still to come
+    # An out-of-hours auto-reply is not an answer: its item's clock keeps running.
+    [other] = inbound_store(channel=accounts.toot, items=[inbound("r2")])[0]
+    auto = Post.objects.create(council=item.council, author=people.comms, text="We are closed.", is_reply=True)
+    InboxReply.objects.create(item=other, post=auto, kind=InboxReply.Kind.AUTO)
+    auto_target = PostTarget.objects.create(
+        post=auto, channel=accounts.toot, status=PostTarget.Status.PUBLISHED, published_at=sent
+    )
+    targets_published.send(sender=PostTarget, targets=[auto_target])
+    assert "first_response" in _open(other)

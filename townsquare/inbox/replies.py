@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from townsquare.audit.services import audit_record
 from townsquare.connectors.registry import connector_class
 from townsquare.councils.access import perms_in
 from townsquare.councils.roles import Perm
 from townsquare.inbox.models import InboxReply, ReceivedItem
+from townsquare.inbox.service_levels import sla_item_responded
 from townsquare.measures.inbox_live import inbox_measures_follow
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_create_draft, post_submit
@@ -105,6 +107,7 @@ def replies_sent(sender: Any, targets: list[PostTarget], **kwargs: Any) -> None:
     ids = [t.post_id for t in targets if t.post.is_reply]
     if not ids:
         return
+    sent_at = {t.post_id: t.published_at for t in targets}
     answered = (
         InboxReply.objects.filter(post_id__in=ids)
         .exclude(kind=InboxReply.Kind.AUTO)
@@ -112,6 +115,8 @@ def replies_sent(sender: Any, targets: list[PostTarget], **kwargs: Any) -> None:
     )
     for reply in answered:
         item = reply.item
+        # The council has answered: the response clocks stop when the platform took the reply.
+        sla_item_responded(item=item, at=sent_at.get(reply.post_id) or timezone.now())
         if item.status == ReceivedItem.Status.AWAITING_RESIDENT:
             continue
         before = {"status": item.status}
