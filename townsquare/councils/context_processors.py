@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from townsquare.councils.access import councils_of
+from townsquare.web.nav import council_nav_items
 
 
 def councils(request: HttpRequest) -> dict[str, Any]:
@@ -10,8 +11,15 @@ def councils(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    council = getattr(request, "council", None)
+    perms = frozenset(getattr(request, "council_perms", frozenset()))
+
+    def council_nav() -> str:  # built only by the pages that show the menu
+        return council_nav_items(council.slug, perms, request.path) if council is not None else ""
+
     return {
         "my_councils": councils_of(user),
-        "council": getattr(request, "council", None),
-        "council_perms": getattr(request, "council_perms", frozenset()),
+        "council": council,
+        "council_perms": perms,
+        "council_nav": council_nav,
     }
