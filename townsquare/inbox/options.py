@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import escape
 
 from townsquare.channels.models import Platform
 from townsquare.classify.categories import CATEGORIES
@@ -17,20 +17,24 @@ from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.selectors import Filters, assignable_people, council_services, item_channels
 from townsquare.listening.models import ListeningQuery
 
-SELECTED = mark_safe(" selected")
-
 
 def _capfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SELECTED = " selected"
+
+
 def select_options(choices: Iterable[tuple[Any, Any]], chosen: Any = None, *, blank: str = "") -> SafeString:
     """``<option>`` elements for ``(value, label)`` pairs, the one equal to ``chosen`` selected; ``blank``
-    first with the empty value when given."""
+    first with the empty value when given. Values and labels escaped by MarkupSafe's compiled ``escape``."""
     picked = "" if chosen is None else str(chosen)
-    head = format_html('<option value="">{}</option>', blank) if blank else ""
-    rows = ((value, SELECTED if picked and str(value) == picked else "", label) for value, label in choices)
-    return mark_safe(head + format_html_join("", '<option value="{}"{}>{}</option>', rows))  # noqa: S308
+    head = f'<option value="">{escape(blank)}</option>' if blank else ""
+    rows = "".join(
+        f'<option value="{escape(v)}"{_SELECTED if picked and str(v) == picked else ""}>{escape(label)}</option>'
+        for v, label in choices
+    )
+    return mark_safe(head + rows)  # noqa: S308 - every value escaped
 
 
 def assignees(council: Council) -> list[tuple[str, str]]:

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import escape
 
 from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
@@ -142,9 +142,10 @@ def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any
     return rows
 
 
-def _tags(texts: Sequence[str], colour: str, before: str = "") -> SafeString:
-    return format_html_join(
-        "", '<strong class="govuk-tag govuk-tag--{}">{}{}</strong> ', ((colour, before, t) for t in texts)
+def _tags(texts: Sequence[str], colour: str, before: str = "") -> str:
+    """GOV.UK tags, each text escaped (``colour`` is one of this module's own names)."""
+    return "".join(
+        f'<strong class="govuk-tag govuk-tag--{colour}">{escape(before)}{escape(t)}</strong> ' for t in texts
     )
 
 
@@ -164,37 +165,34 @@ ROW = (
 
 
 def rows_html(rows: Sequence[Row], *, slug: str, can_work: bool) -> SafeString:
-    """The table body's rows (every value escaped by ``format_html``)."""
+    """The table body's rows: every value escaped by MarkupSafe's compiled ``escape`` (fifty rows of a dozen
+    values each are the inbox page's largest cost when built through ``format_html``)."""
     printed = []
     for row in rows:
+        who, pk = escape(row.who), escape(row.pk)
         printed.append(
-            format_html(
-                ROW,
-                choose=format_html(CHOOSE, row.pk, row.who) if can_work else "",
-                received=row.received,
-                slug=slug,
-                pk=row.pk,
-                who=row.who,
+            ROW.format(
+                choose=CHOOSE.format(pk, who) if can_work else "",
+                received=escape(row.received),
+                slug=escape(slug),
+                pk=pk,
+                who=who,
                 flag=_tags([row.flag], "red") if row.flag else "",
                 looking=_tags([f"{row.looking} looking now"], "yellow") if row.looking else "",
-                text=row.text,
-                listening=mark_safe("<br>") + _tags(row.listening, "purple", "Listening: ") if row.listening else "",
+                text=escape(row.text),
+                listening="<br>" + _tags(row.listening, "purple", "Listening: ") if row.listening else "",
                 priority=_tags([f"{row.priority} priority"], "orange") if row.priority else "",
-                categories=mark_safe("<br>") + _tags(row.categories, "grey") if row.categories else "",
-                channel=row.channel,
-                service=row.service,
-                status=row.status,
-                clocks=format_html(
-                    "<br>{}",
-                    format_html_join(
-                        "",
-                        '<strong class="govuk-tag govuk-tag--{}">{}</strong> ',
-                        ((c.colour, c.text) for c in row.clocks),
-                    ),
+                categories="<br>" + _tags(row.categories, "grey") if row.categories else "",
+                channel=escape(row.channel),
+                service=escape(row.service),
+                status=escape(row.status),
+                clocks="<br>"
+                + "".join(
+                    f'<strong class="govuk-tag govuk-tag--{c.colour}">{escape(c.text)}</strong> ' for c in row.clocks
                 )
                 if row.clocks
                 else "",
-                assigned=row.assigned,
+                assigned=escape(row.assigned),
             )
         )
-    return mark_safe("\n".join(conditional_escape(p) for p in printed))  # noqa: S308
+    return mark_safe("\n".join(printed))  # noqa: S308 - every value above is escaped
