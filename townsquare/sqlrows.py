@@ -45,6 +45,9 @@ class Preparer:
         for field, kinds, value in zip(self.fields, self.plain, values, strict=True):
             if value is None or type(value) in kinds:
                 out.append(value)
+            elif isinstance(field, models.JSONField) and not hasattr(value, "resolve_expression"):
+                # What JSONField.get_db_prep_value comes to for a plain value, without its call chain.
+                out.append(connection.ops.adapt_json_value(value, field.encoder))
             elif type(value) is dt.datetime and isinstance(field, models.DateTimeField):
                 stored = self.times.get(value)
                 if stored is None:
