@@ -204,6 +204,17 @@ def build(queries: int) -> dict[str, Any]:
     return channels
 
 
+def measured(rate: float) -> dict[str, Any]:
+    """What every ingest_mentions_per_s entry starts with."""
+    return {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit(),
+        "metric": "ingest_mentions_per_s",
+        "value": round(rate),
+        "unit": "per s",
+    }
+
+
 def on_postgres(args: argparse.Namespace) -> None:
     """The same work on PostgreSQL, each batch a Celery task taken by one of ``--workers`` processes."""
     import inbox_celery
@@ -226,13 +237,8 @@ def on_postgres(args: argparse.Namespace) -> None:
         finally:
             inbox_celery.stop_workers(workers)
         stored = ReceivedItem.objects.count() - before
-    rate = args.items / seconds
     entry = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": commit(),
-        "metric": "ingest_mentions_per_s",
-        "value": round(rate),
-        "unit": "per s",
+        **measured(args.items / seconds),
         "database": "postgresql",
         "workers": args.workers,
         "broker": "redis",
@@ -290,11 +296,7 @@ def main() -> None:
     STAGE_TIMES["other"] = seconds - sum(STAGE_TIMES.values())
     stages = {k: round(v / args.items * 1e6, 1) for k, v in sorted(STAGE_TIMES.items(), key=lambda kv: -kv[1])}
     entry = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": commit(),
-        "metric": "ingest_mentions_per_s",
-        "value": round(rate),
-        "unit": "per s",
+        **measured(rate),
         "database": "sqlite",
         "workers": 1,
         "load_1m": load,
