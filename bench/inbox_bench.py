@@ -39,11 +39,28 @@ BATCH = 1000
 STAGE_TIMES: dict[str, float] = defaultdict(float)
 
 
-def setup_django(tmp: str) -> None:
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "ts_ingest_bench"
+BROKER = "redis://127.0.0.1:6379/14"
+
+
+def pg_recreate() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {PG_NAME}")
+
+
+def setup_django(tmp: str, postgres: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "townsquare.settings"
     os.environ["TOWNSQUARE_VAR_DIR"] = tmp
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    if postgres:
+        pg_recreate()
+        os.environ["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_NAME
+        os.environ["CELERY_BROKER_URL"] = BROKER
     os.environ.setdefault("TESTING", "1")
     import django
 
@@ -59,13 +76,14 @@ def texts() -> list[str]:
     return MESSAGES + council_messages()
 
 
-def payloads(count: int, seed: int = 7) -> list[tuple[str, bytes]]:
-    """``count`` payloads as the platforms send them, alternately Mastodon and Bluesky; 5% repeats."""
+def payloads(count: int, seed: int = 7, first: int = 0) -> list[tuple[str, bytes]]:
+    """``count`` payloads as the platforms send them, alternately Mastodon and Bluesky; 5% repeats.
+    Their platform ids start at ``first`` (the warm-up's are apart from the measured ones)."""
     rng = random.Random(seed)
     said = texts()
     out: list[tuple[str, bytes]] = []
-    for n in range(count):
-        if n > 20 and rng.random() < 0.05:
+    for n in range(first, first + count):
+        if n > first + 20 and rng.random() < 0.05:
             out.append(out[rng.randrange(len(out))])
             continue
         text = rng.choice(said)
@@ -186,26 +204,84 @@ def build(queries: int) -> dict[str, Any]:
     return channels
 
 
+def measured(rate: float) -> dict[str, Any]:
+    """What every ingest_mentions_per_s entry starts with."""
+    return {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit(),
+        "metric": "ingest_mentions_per_s",
+        "value": round(rate),
+        "unit": "per s",
+    }
+
+
+def on_postgres(args: argparse.Namespace) -> None:
+    """The same work on PostgreSQL, each batch a Celery task taken by one of ``--workers`` processes."""
+    import inbox_celery
+
+    with tempfile.TemporaryDirectory() as tmp:
+        setup_django(tmp, postgres=True)
+        channels = build(args.queries)
+        ids = {p: c.pk for p, c in channels.items()}
+        workers = inbox_celery.start_workers(args.workers, dict(os.environ))
+        try:
+            for n in range(2):  # warm: each worker's models loaded and compiled set built
+                inbox_celery.run(ids, payloads(BATCH * args.workers, seed=99, first=10**6 * (n + 1)), BATCH)
+            time.sleep(2)
+            data = payloads(args.items)
+            from townsquare.inbox.models import ReceivedItem
+
+            before = ReceivedItem.objects.count()
+            seconds = inbox_celery.run(ids, data, BATCH)
+            load = os.getloadavg()[0]
+        finally:
+            inbox_celery.stop_workers(workers)
+        stored = ReceivedItem.objects.count() - before
+    entry = {
+        **measured(args.items / seconds),
+        "database": "postgresql",
+        "workers": args.workers,
+        "broker": "redis",
+        "load_1m": load,
+        "items": args.items,
+        "stored": stored,
+        "queries": args.queries,
+        "wall_us_per_item": round(seconds / args.items * 1e6, 1),
+    }
+    print(f"ingest_mentions_per_s on PostgreSQL, {args.workers} Celery workers: {entry['value']} (load {load:.1f})")
+    if not args.no_save:
+        append_results([entry])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=10000)
     parser.add_argument("--queries", type=int, default=10000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL with Celery workers (Redis broker)")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    if args.postgres:
+        on_postgres(args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         setup_django(tmp)
         channels = build(args.queries)
-        ingest(channels, payloads(BATCH, seed=99))  # warm: models loaded, the compiled set built, caches filled
+        ingest(channels, payloads(BATCH, seed=99, first=10**6))  # warm: models loaded, compiled set built
         data = payloads(args.items)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
             ingest(channels, data)
             profiler.disable()
-            profiler.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/ingest.prof"))
+            profiler.dump_stats(os.environ.get("PROFILE_OUT", f"{tempfile.gettempdir()}/ingest.prof"))
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
             return
+        from townsquare.inbox.models import ReceivedItem
+        from townsquare.listening.models import ListeningMatch
+
+        before = (ReceivedItem.objects.count(), ListeningMatch.objects.count())
         instrument()
         STAGE_TIMES.clear()
         cpu = time.process_time()
@@ -213,21 +289,14 @@ def main() -> None:
         ingest(channels, data)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu
-        from townsquare.inbox.models import ReceivedItem
-        from townsquare.listening.models import ListeningMatch
-
-        stored = ReceivedItem.objects.count() - BATCH
-        matches = ListeningMatch.objects.count()
+        stored = ReceivedItem.objects.count() - before[0]
+        matches = ListeningMatch.objects.count() - before[1]
     load = os.getloadavg()[0]
     rate = args.items / seconds
     STAGE_TIMES["other"] = seconds - sum(STAGE_TIMES.values())
     stages = {k: round(v / args.items * 1e6, 1) for k, v in sorted(STAGE_TIMES.items(), key=lambda kv: -kv[1])}
     entry = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": commit(),
-        "metric": "ingest_mentions_per_s",
-        "value": round(rate),
-        "unit": "per s",
+        **measured(rate),
         "database": "sqlite",
         "workers": 1,
         "load_1m": load,

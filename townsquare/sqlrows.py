@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # Fields whose value of these types the database takes as it is: ``get_db_prep_save`` would return it
 # unchanged, after a call chain that costs more than the insert.
@@ -39,19 +39,33 @@ class Preparer:
         self.fields = list(fields)
         self.plain = [next((kinds for cls, kinds in _AS_GIVEN if isinstance(f, cls)), ()) for f in self.fields]
         self.times: dict[dt.datetime, Any] = {}  # a batch's items share few distinct times
+        # ``connection`` is a proxy that looks the connection up on every attribute read: read it once.
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.ops = self.connection.ops
 
     def row(self, values: Sequence[Any]) -> list[Any]:
         out = []
         for field, kinds, value in zip(self.fields, self.plain, values, strict=True):
             if value is None or type(value) in kinds:
                 out.append(value)
+            elif isinstance(field, models.JSONField) and not hasattr(value, "resolve_expression"):
+                # What JSONField.get_db_prep_value comes to for a plain value, without its call chain.
+                out.append(self.ops.adapt_json_value(value, field.encoder))
             elif type(value) is dt.datetime and isinstance(field, models.DateTimeField):
                 stored = self.times.get(value)
                 if stored is None:
-                    stored = self.times[value] = field.get_db_prep_save(value, connection)
+                    # An aware time goes to the database as the field would send it; a naive one through
+                    # the field, which warns about it.
+                    aware = value.tzinfo is not None and value.utcoffset() is not None
+                    stored = (
+                        self.ops.adapt_datetimefield_value(value)
+                        if aware
+                        else field.get_db_prep_save(value, self.connection)
+                    )
+                    self.times[value] = stored
                 out.append(stored)
             else:
-                out.append(field.get_db_prep_save(value, connection))
+                out.append(field.get_db_prep_save(value, self.connection))
         return out
 
 

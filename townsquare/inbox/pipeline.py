@@ -130,17 +130,23 @@ def store(channel: Channel, items: Sequence[InboundItem]) -> tuple[list[Received
         row = received_row(channel, item, now)
         rows.setdefault(row.external_id, row)
     known = sqlrows.ids_by(ReceivedItem, "external_id", list(rows), channel_id=channel.pk)
+    # In the order of the unique key: two workers storing the same items (a poll and a stream at once)
+    # then wait for each other instead of deadlocking.
     new = [row for key, row in rows.items() if key not in known]
     if new:
         sqlrows.insert(
             ReceivedItem,
             STORED_FIELDS,
-            ([getattr(row, name) for name in STORED_FIELDS] for row in new),
+            ([getattr(row, name) for name in STORED_FIELDS] for row in sorted(new, key=lambda r: r.external_id)),
             skip_conflicts_on="channel_id, external_id",
         )
-        ids = sqlrows.ids_by(ReceivedItem, "external_id", [r.external_id for r in new], channel_id=channel.pk)
+        # Only the rows this call stored (its own received_at): one another worker stored meanwhile is its.
+        ids = sqlrows.ids_by(
+            ReceivedItem, "external_id", [r.external_id for r in new], channel_id=channel.pk, received_at=now
+        )
+        new = [row for row in new if row.external_id in ids]
         for row in new:
-            row.pk = ids.get(row.external_id)
+            row.pk = ids[row.external_id]
             row._state.adding = False
     return new, len(items) - len(new)
 
