@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, LegalHold
-from townsquare.archive.search import ArchiveQuery, newest_matching, words_filter
+from townsquare.archive.search import ArchiveQuery, newest_matching, newest_matching_postgres, words_filter
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
 from townsquare.councils.models import Council
@@ -105,12 +105,14 @@ def archive_search(
         # SQLite: read the index newest first, only as far as the page needs.
         until = _day_start(query.date_to + dt.timedelta(days=1)) if query.date_to else None
         upper = min(u for u in (moment, until) if u is not None) if moment or until else None
-        ids = (
-            newest_matching(records, query.words, before=upper, wanted=limit + 1)
-            if connection.vendor == "sqlite"
-            else None
-        )
-        records = records.filter(pk__in=ids) if ids is not None else words_filter(records, query.words)
+        since = _day_start(query.date_from) if query.date_from else None
+        ids: list[int] | None = None
+        if connection.vendor == "sqlite":
+            ids = newest_matching(records, query.words, before=upper, after=since, wanted=limit + 1)
+        elif connection.vendor == "postgresql":
+            ids = newest_matching_postgres(records, query.words, wanted=limit + 1)
+        # The index has applied every filter: the page is fetched by id alone.
+        records = ArchiveRecord.objects.filter(pk__in=ids) if ids is not None else words_filter(records, query.words)
     found = list(
         records.select_related("channel")
         .prefetch_related(versions_in_order())
