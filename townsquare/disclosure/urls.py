@@ -19,6 +19,7 @@ urlpatterns = [
     path(ONE + "redactions/", review_views.review, name="review"),
     path(ONE + "redactions/propose/", review_views.propose, name="propose"),
     path(ONE + "redactions/decide/", review_views.decide, name="decide"),
+    path(ONE + "redactions/add/", review_views.add, name="add"),
     path(ONE + "release/", review_views.release, name="release"),
     path(ONE + "releases/<int:release_pk>/", review_views.download, name="download"),
     path(API, api.RequestListView.as_view(), name="api_list"),
