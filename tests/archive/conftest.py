@@ -1,3 +1,3 @@
-"""The real local Mastodon server of the connector tests, for the archive's re-read."""
+"""The real local Mastodon server and Bluesky PDS of the connector tests, for the archive's re-read."""
 
-from tests.connectors.conftest import mastodon, mastodon_server  # noqa: F401
+from tests.connectors.conftest import bluesky_pds, mastodon, mastodon_server  # noqa: F401

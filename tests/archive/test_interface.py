@@ -112,10 +112,16 @@ def test_the_index_read_newest_first_in_chunks_agrees_with_the_full_search(
     archive_capture(captures=[capture(channel, n, "bins" if n % 3 else "parks", days_ago=n // 4) for n in range(40)])
     records = ArchiveRecord.objects.filter(council=riverside, kind="post")
     everything = list(words_filter(records, ["bins"]).order_by("-occurred_at", "-pk").values_list("pk", flat=True))
-    ids = newest_matching(records, ["bins"], before=None, wanted=6, chunk=3)
-    assert ids is not None
-    assert (
-        list(records.filter(pk__in=ids).order_by("-occurred_at", "-pk").values_list("pk", flat=True))[:6]
-        == everything[:6]
-    )
-    assert newest_matching(records, ["bins"], before=None, wanted=6, chunk=3, most=1) is None
+    for chunk in (3, 7, 100):
+        ids = newest_matching(records, ["bins"], before=None, wanted=6, chunk=chunk)
+        assert ids is not None
+        assert len(ids) < len(everything) or chunk == 100  # read only as far as needed
+        assert (
+            list(records.filter(pk__in=ids).order_by("-occurred_at", "-pk").values_list("pk", flat=True))[:6]
+            == everything[:6]
+        )
+    # The record filters are applied inside the index read: a kind nobody wrote finds nothing.
+    assert newest_matching(records.filter(kind="note"), ["bins"], before=None, wanted=6) == []
+    assert newest_matching(records.none(), ["bins"], before=None, wanted=6) == []
+    # A filter through another table is left to the usual way.
+    assert newest_matching(records.filter(channel__name="x"), ["bins"], before=None, wanted=6) is None

@@ -57,6 +57,9 @@ def test_recogniser_finds_each_kind_of_personal_data() -> None:
     assert any(c == "name" and "Jane Hughes" in t for c, t in found)
     kept = personal_data_find(["Jane Hughes wrote to @riversidedc"], keep=keep_terms(["Jane Hughes", "@RiversideDC"]))
     assert kept == [[]]
+    # A text given twice (read once) is found the same both times, in its place among the others.
+    twice = personal_data_find([text, "Nothing personal here.", text])
+    assert twice[0] == twice[2] and {(f.category, f.text) for f in twice[0]} == found and twice[1] == []
 
 
 def test_propose_review_release(people: SimpleNamespace, riverside: Council, archived: SimpleNamespace) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -38,6 +38,19 @@ POSTGRES_CREATE = (
     "USING gin (to_tsvector('simple', text))"
 )
 POSTGRES_DROP = "DROP INDEX IF EXISTS archive_version_text_gin"
+# Since migration 0004: the words kept in a generated column, so a candidate is checked without parsing its text.
+POSTGRES_VECTOR_CREATE = (
+    "ALTER TABLE archive_archiveversion ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
+    "CREATE INDEX IF NOT EXISTS archive_version_search_gin ON archive_archiveversion USING gin (search_vector)",
+)
+POSTGRES_VECTOR_DROP = (
+    "DROP INDEX IF EXISTS archive_version_search_gin",
+    "ALTER TABLE archive_archiveversion DROP COLUMN IF EXISTS search_vector",
+)
+# PostgreSQL: how many of the newest records passing the filters are checked one by one for the words before
+# the GIN index is asked for every hit (words common enough to fill a page within them are found this way).
+WALK = 3000
 
 
 @dataclass(frozen=True)
@@ -212,13 +225,17 @@ def _match(words: Sequence[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _in_window(match: str, below: int, from_: int) -> RawSQL:
-    """The records with a version matching, among the index rows from ``from_`` up to (not including) ``below``."""
-    return RawSQL(  # noqa: S611
-        f"SELECT v.record_id FROM {FTS_TABLE} f JOIN archive_archiveversion v ON v.id = f.rowid %% {SPAN} "  # noqa: S608
-        f"WHERE {FTS_TABLE} MATCH %s AND f.rowid < %s AND f.rowid >= %s",
-        [match, below, from_],
-    )
+def _record_conditions(records: QuerySet[ArchiveRecord]) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of ``records`` as SQL on ``archive_archiverecord`` alone; None if it needs a join
+    (then the caller asks the usual way). Raises EmptyResultSet when it can find nothing."""
+    query = records.query
+    if sum(1 for count in query.alias_refcount.values() if count) > 1:  # a join still in use
+        return None
+    try:
+        sql, params = query.get_compiler(using=records.db).compile(query.where)
+    except FullResultSet:
+        return "1", []
+    return sql or "1", list(params)
 
 
 def newest_matching(
@@ -226,32 +243,73 @@ def newest_matching(
     words: Sequence[str],
     *,
     before: dt.datetime | None,
+    after: dt.datetime | None = None,
     wanted: int,
-    chunk: int = 500,
-    most: int = 40,
+    chunk: int | None = None,
 ) -> list[int] | None:
-    """SQLite: ids of at least ``wanted`` of ``records`` whose versions hold every word, read newest first
-    from the index a chunk at a time (every record at least as new as the last one given is among
-    them), or all there are. None if ``most`` chunks did not find enough: the caller asks the usual way.
-    Each chunk is two statements whatever its size: the matching is done inside the database."""
-    bound = (int(before.timestamp()) + 1) * SPAN if before is not None else 2**62
-    match, found = _match(words), list[int]()
-    window = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s"  # noqa: S608
+    """SQLite: ids of at least ``wanted`` of ``records`` whose versions hold every word, newest first (or all
+    there are), and every other match in the second of the last one, so that ordering them by time and id
+    and taking ``wanted`` gives the true newest. ``before`` and ``after`` bound the records' time.
+
+    One statement a chunk: the index is read newest first by rowid (the record's second, then the version)
+    and joined row by row to the version and the record, whose filters it must pass, until the LIMIT is
+    reached; neither all the hits nor their count is ever taken. Another chunk is read only when several
+    versions of one record matched. None if ``records`` is filtered through another table."""
+    try:
+        conditions = _record_conditions(records)
+    except EmptyResultSet:
+        return []
+    if conditions is None:
+        return None
+    where, where_params = conditions
+    step = chunk or wanted + 8
+    upper = (int(before.timestamp()) + 1) * SPAN if before is not None else 2**62
+    lower = int(after.timestamp()) * SPAN if after is not None else 0
+    statement = (
+        f"SELECT archive_archiverecord.id, {FTS_TABLE}.rowid FROM {FTS_TABLE} "  # noqa: S608
+        f"CROSS JOIN archive_archiveversion v ON v.id = {FTS_TABLE}.rowid %% {SPAN} "
+        "CROSS JOIN archive_archiverecord ON archive_archiverecord.id = v.record_id "
+        f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid < %s AND {FTS_TABLE}.rowid >= %s AND ({where}) "
+        f"ORDER BY {FTS_TABLE}.rowid DESC"
+    )
+    match, found = _match(words), dict[int, None]()
     with connection.cursor() as cursor:
-        for _ in range(most):
-            cursor.execute(f"SELECT count(*), min(rowid) FROM ({window})", [match, bound, chunk])  # noqa: S608
-            count, low = cursor.fetchone()
-            if not count:
-                return found
-            found += records.filter(pk__in=_in_window(match, bound, low)).order_by().values_list("pk", flat=True)
-            if count < chunk:
-                return found
-            bound = low
+        while True:
+            cursor.execute(f"{statement} LIMIT %s", [match, upper, lower, *where_params, step])
+            rows = cursor.fetchall()
+            found.update((record_id, None) for record_id, _ in rows)
+            if len(rows) < step:
+                return list(found)
+            upper = rows[-1][1]
             if len(found) >= wanted:
-                # Records in the same second as the last read may lie just past this chunk: read that second too.
-                same = _in_window(match, bound, (bound // SPAN) * SPAN)
-                return found + list(records.filter(pk__in=same).order_by().values_list("pk", flat=True))
-    return None
+                break
+        # Records in the same second as the last read may lie just past it: read the rest of that second too.
+        cursor.execute(statement, [match, upper, max(lower, (upper // SPAN) * SPAN), *where_params])
+        found.update((record_id, None) for record_id, _ in cursor.fetchall())
+    return list(found)
+
+
+def newest_matching_postgres(
+    records: QuerySet[ArchiveRecord], words: Sequence[str], *, wanted: int, walk: int = WALK
+) -> list[int] | None:
+    """PostgreSQL: ids of the ``wanted`` newest of ``records`` whose versions hold every word, if they are
+    among the ``walk`` newest records passing the filters (read by the newest-first index, each checked
+    against its versions' stored words); None if not, and the GIN index then finds every hit the usual way.
+    A common word fills a page from a few hundred records; a rare one has few hits for the index to sort."""
+    newest = records.order_by("-occurred_at", "-pk").values("pk", "occurred_at")[:walk]
+    try:
+        sql, params = newest.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    statement = (
+        f"SELECT n.id FROM ({sql}) n (id, occurred_at) WHERE EXISTS (SELECT 1 FROM archive_archiveversion v "  # noqa: S608
+        "WHERE v.record_id = n.id AND v.search_vector @@ plainto_tsquery('simple', %s)) "
+        "ORDER BY n.occurred_at DESC, n.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, " ".join(words), wanted])
+        found = [row[0] for row in cursor.fetchall()]
+    return found if len(found) >= wanted else None
 
 
 def words_filter(records: QuerySet[ArchiveRecord], words: Sequence[str]) -> QuerySet[ArchiveRecord]:
@@ -269,8 +327,7 @@ def words_filter(records: QuerySet[ArchiveRecord], words: Sequence[str]) -> Quer
     if connection.vendor == "postgresql":
         return records.filter(
             pk__in=RawSQL(
-                "SELECT record_id FROM archive_archiveversion "
-                "WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', %s)",
+                "SELECT record_id FROM archive_archiveversion WHERE search_vector @@ plainto_tsquery('simple', %s)",
                 [" ".join(words)],
             )
         )

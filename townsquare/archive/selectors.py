@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, LegalHold
-from townsquare.archive.search import ArchiveQuery, newest_matching, words_filter
+from townsquare.archive.search import ArchiveQuery, newest_matching, newest_matching_postgres, words_filter
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
 from townsquare.councils.models import Council
@@ -69,9 +69,13 @@ def query_filter(
     return words_filter(records, query.words) if words else records
 
 
-def cursor_encode(record: ArchiveRecord) -> str:
-    raw = f"{record.occurred_at.astimezone(dt.UTC).isoformat()}|{record.pk}"
+def _cursor(occurred_at: dt.datetime, pk: int) -> str:
+    raw = f"{occurred_at.astimezone(dt.UTC).isoformat()}|{pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def cursor_encode(record: ArchiveRecord) -> str:
+    return _cursor(record.occurred_at, record.pk)
 
 
 def cursor_decode(cursor: str) -> tuple[dt.datetime, int]:
@@ -91,34 +95,82 @@ def versions_in_order() -> Prefetch:
     return Prefetch("versions", queryset=ArchiveVersion.objects.order_by("n"))
 
 
-def archive_search(
-    *, council: Council, user: Any, query: ArchiveQuery, cursor: str | None = None, limit: int = 50
-) -> ArchivePage:
-    """The records ``user`` may see that ``query`` finds, newest first, each with its versions."""
-    limit = max(1, min(limit, 200))
+def _search_ordered(
+    *, council: Council, user: Any, query: ArchiveQuery, cursor: str | None, limit: int
+) -> QuerySet[ArchiveRecord]:
+    """The records ``user`` may see that ``query`` finds after ``cursor``, newest first: at least the page's
+    ``limit + 1`` where there are that many (with words, only those the index gave)."""
     moment: dt.datetime | None = None
     records = query_filter(records_visible_to(council=council, user=user), query, words=False)
     if cursor:
         moment, pk = cursor_decode(cursor)
         records = records.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, pk__lt=pk))
     if query.words:
-        # SQLite: read the index newest first, only as far as the page needs.
+        # Read the index newest first, only as far as the page needs.
         until = _day_start(query.date_to + dt.timedelta(days=1)) if query.date_to else None
         upper = min(u for u in (moment, until) if u is not None) if moment or until else None
-        ids = (
-            newest_matching(records, query.words, before=upper, wanted=limit + 1)
-            if connection.vendor == "sqlite"
-            else None
-        )
-        records = records.filter(pk__in=ids) if ids is not None else words_filter(records, query.words)
-    found = list(
-        records.select_related("channel")
-        .prefetch_related(versions_in_order())
-        .order_by("-occurred_at", "-pk")[: limit + 1]
-    )
+        since = _day_start(query.date_from) if query.date_from else None
+        ids: list[int] | None = None
+        if connection.vendor == "sqlite":
+            ids = newest_matching(records, query.words, before=upper, after=since, wanted=limit + 1)
+        elif connection.vendor == "postgresql":
+            ids = newest_matching_postgres(records, query.words, wanted=limit + 1)
+        # The index has applied every filter: the page is fetched by id alone.
+        records = ArchiveRecord.objects.filter(pk__in=ids) if ids is not None else words_filter(records, query.words)
+    return records.order_by("-occurred_at", "-pk")
+
+
+def archive_search(
+    *, council: Council, user: Any, query: ArchiveQuery, cursor: str | None = None, limit: int = 50
+) -> ArchivePage:
+    """The records ``user`` may see that ``query`` finds, newest first, each with its versions."""
+    limit = max(1, min(limit, 200))
+    records = _search_ordered(council=council, user=user, query=query, cursor=cursor, limit=limit)
+    found = list(records.select_related("channel").prefetch_related(versions_in_order())[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
     return ArchivePage(records=found, next_cursor=cursor_encode(found[-1]) if more and found else None)
+
+
+ROW_FIELDS = (
+    "id",
+    "kind",
+    "channel_id",
+    "channel__name",
+    "channel__platform",
+    "platform",
+    "external_id",
+    "url",
+    "author",
+    "thread_key",
+    "occurred_at",
+    "first_seen_at",
+    "edited_at",
+    "deleted_at",
+    "content_hash",
+    "version_count",
+)
+VERSION_FIELDS = ("record_id", "n", "event", "text", "metadata", "captured_at", "content_hash", "hash")
+
+
+def archive_search_rows(
+    *, council: Council, user: Any, query: ArchiveQuery, cursor: str | None = None, limit: int = 50
+) -> tuple[list[dict[str, Any]], str | None]:
+    """``archive_search`` as plain rows (``ROW_FIELDS``, and ``versions``: ``VERSION_FIELDS`` in order) and
+    the next page's cursor: the API's hot path, two queries and no model objects."""
+    limit = max(1, min(limit, 200))
+    records = _search_ordered(council=council, user=user, query=query, cursor=cursor, limit=limit)
+    rows = list(records.values(*ROW_FIELDS)[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["versions"] = []
+    versions = ArchiveVersion.objects.filter(record_id__in=list(by_id)).order_by("record_id", "n")
+    for version in versions.values(*VERSION_FIELDS):
+        by_id[version["record_id"]]["versions"].append(version)
+    last = rows[-1] if more and rows else None
+    return rows, _cursor(last["occurred_at"], last["id"]) if last else None
 
 
 def archive_record_ids(*, council: Council, query: ArchiveQuery) -> QuerySet[ArchiveRecord, int]:

@@ -116,14 +116,16 @@ def _kept(found: Found, keep: frozenset[str]) -> bool:
 def personal_data_find(
     texts: Sequence[str], *, keep: frozenset[str] = frozenset(), batch_size: int = 64
 ) -> list[list[Found]]:
-    """For each text, the personal data found in it (not in ``keep``), in order, without overlaps."""
-    names = _analyzer().analyze_iterator(list(texts), language="en", batch_size=batch_size)
-    results = []
-    for text, people in zip(texts, names, strict=True):
+    """For each text, the personal data found in it (not in ``keep``), in order, without overlaps.
+    Each different text is read once: an archive repeats itself (the same reply, a post and its copies)."""
+    unique = list(dict.fromkeys(texts))
+    names = _analyzer().analyze_iterator(unique, language="en", batch_size=batch_size)
+    by_text: dict[str, list[Found]] = {}
+    for text, people in zip(unique, names, strict=True):
         found = _patterns(text) + [
             Found(p.start, p.end, "name", float(p.score), text[p.start : p.end])
             for p in people
             if p.score >= NAME_MIN_SCORE
         ]
-        results.append([f for f in _merge(found) if not _kept(f, keep)])
-    return results
+        by_text[text] = [f for f in _merge(found) if not _kept(f, keep)]
+    return [list(by_text[text]) for text in texts]

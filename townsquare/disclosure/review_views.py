@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.disclosure.models import Redaction, Release
+from townsquare.disclosure.officer_redactions import redaction_add
 from townsquare.disclosure.redactions import redactions_propose, redactions_review, release_make
 from townsquare.disclosure.selectors import redaction_counts
 from townsquare.disclosure.views import KEEP, _found, _user
@@ -53,7 +54,15 @@ def review(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     return render(
         request,
         "disclosure/review.html",
-        {"req": found, "page": page, "rows": rows, "show": show, "counts": redaction_counts(found), "filters": filters},
+        {
+            "req": found,
+            "page": page,
+            "rows": rows,
+            "show": show,
+            "counts": redaction_counts(found),
+            "filters": filters,
+            "categories": Redaction.Category.choices,
+        },
     )
 
 
@@ -97,6 +106,31 @@ def decide(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     show = request.POST.get("show", "proposed")
     back = reverse("disclosure:review", args=[council.slug, found.pk])
     return redirect(f"{back}?show={show if show in Redaction.Decision.values else 'proposed'}")
+
+
+@require_POST
+@council_view(KEEP)
+def add(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    """The officer marks words the recogniser missed."""
+    found = _found(council, pk)
+    record = request.POST.get("record", "").strip()
+    try:
+        if not (record.isdigit() and len(record) < 12):
+            raise ValidationError("Enter the record's number, as shown beside each redaction.")
+        added = redaction_add(
+            actor=_user(request),
+            request=found,
+            record_id=int(record),
+            words=request.POST.get("words", ""),
+            category=request.POST.get("category", ""),
+        )
+        messages.success(
+            request, f"{added} {'stretch' if added == 1 else 'stretches'} of record {record} will be redacted."
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(reverse("disclosure:review", args=[council.slug, found.pk]) + "?show=accepted")
 
 
 @require_POST

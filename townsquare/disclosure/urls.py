@@ -1,10 +1,11 @@
 from django.urls import path
 
-from townsquare.disclosure import review_views, views
+from townsquare.disclosure import api, review_views, views
 
 app_name = "disclosure"
 BASE = "c/<slug:slug>/requests/"
 ONE = BASE + "<int:pk>/"
+API = "api/councils/<slug:slug>/requests/"
 urlpatterns = [
     path(BASE, views.register, name="register"),
     path(BASE + "new/", views.open_request, name="open"),
@@ -18,6 +19,9 @@ urlpatterns = [
     path(ONE + "redactions/", review_views.review, name="review"),
     path(ONE + "redactions/propose/", review_views.propose, name="propose"),
     path(ONE + "redactions/decide/", review_views.decide, name="decide"),
+    path(ONE + "redactions/add/", review_views.add, name="add"),
     path(ONE + "release/", review_views.release, name="release"),
     path(ONE + "releases/<int:release_pk>/", review_views.download, name="download"),
+    path(API, api.RequestListView.as_view(), name="api_list"),
+    path(API + "<int:pk>/", api.RequestDetailView.as_view(), name="api_request"),
 ]
