@@ -55,7 +55,7 @@ def _promoted(riverside: Council, accounts: SimpleNamespace, people: SimpleNames
     )
     _published(accounts.x, people.comms, "1601", meeting=meeting)
     _published(accounts.x, people.comms, "1602")  # not a promotion: its reach is not counted
-    _published(accounts.facebook, people.comms, "fb_1", meeting=meeting)  # no per-post figures from Facebook
+    _published(accounts.facebook, people.comms, "fb_1", meeting=meeting)  # measured once Facebook's snapshot names it
     return meeting
 
 
@@ -74,8 +74,40 @@ def test_the_reach_of_promotion_posts_is_summed_for_the_quarter(
 
 
 def test_platforms_without_per_post_figures_give_none() -> None:
-    assert posts_reach("facebook", {"tweets": {"data": [{"id": "1", "public_metrics": {"impression_count": 5}}]}}) == {}
+    tweets = {"tweets": {"data": [{"id": "1", "public_metrics": {"impression_count": 5}}]}}
+    assert posts_reach("mastodon", tweets) == posts_reach("linkedin", tweets) == posts_reach("facebook", tweets) == {}
     assert posts_reach("x", {"tweets": "not a list"}) == {}
+
+
+def _graph(metric: str, figures: dict[str, Any]) -> dict[str, Any]:
+    """Graph's posts or media with their insights nested, as the connectors ask for them."""
+    rows = [
+        {"id": key, "insights": {"data": [{"name": metric, "period": "lifetime", "values": [{"value": value}]}]}}
+        for key, value in figures.items()
+    ]
+    return {"data": [*rows, {"id": "no-insights-yet"}]}
+
+
+def test_facebook_and_instagram_posts_reach_is_read_from_their_snapshots(
+    riverside: Council, accounts: SimpleNamespace, people: SimpleNamespace
+) -> None:
+    _promoted(riverside, accounts, people)
+    posts = _graph("post_total_media_view_unique", {"fb_1": 3100, "fb_2": 12, "fb_3": "lots"})
+    snapshot_record(
+        channel=accounts.facebook,
+        taken_at=dt.datetime(2016, 3, 12, 6, tzinfo=dt.UTC),
+        figures={"followers": 12000},
+        raw={"page": {"id": "1"}, "insights": {"data": []}, "posts": posts},
+    )
+    found = democratic_engagement(scope=Scope(riverside), quarter=Q1)
+    assert (found.promotion_posts, found.promotion_posts_measured, found.promotion_reach) == (2, 1, 3100)
+    _snapshot(accounts.x, {"1601": 4200}, day=13)
+    found = democratic_engagement(scope=Scope(riverside), quarter=Q1)
+    assert (found.promotion_posts_measured, found.promotion_reach) == (2, 7300)
+    assert democratic_engagement(scope=Scope(riverside, platform="facebook"), quarter=Q1).promotion_reach == 3100
+    media = _graph("reach", {"17900000000000101": 2210, "17900000000000102": -4})
+    assert posts_reach("instagram", {"media": media}) == {"17900000000000101": 2210, "17900000000000102": 0}
+    assert posts_reach("instagram", {"media": _graph("impressions", {"1": 5})}) == {}  # a withdrawn metric
 
 
 def test_dashboard_and_report_show_the_reach_beside_the_streams(

@@ -3,11 +3,13 @@ carries per-post figures, and kept against the post (its ``PostTarget``) in the 
 transaction, so that the reach of meeting-promotion posts is a sum of rows.
 
 What the connectors fetch today: X's snapshot lists the account's posts of the last 28 days, each
-with its ``public_metrics.impression_count``. The other platforms' snapshots carry account totals
-only (Facebook's and Instagram's insights, LinkedIn's share statistics, YouTube's channel report),
-and Mastodon and Bluesky count no impressions; their posts have no reach until a connector fetches
-it. A platform's reader belongs with its connector; it lives here, one function per platform, until
-the connector interface offers per-post figures.
+with its ``public_metrics.impression_count``; Facebook's lists the Page's last 100 posts, each with
+its lifetime ``post_total_media_view_unique`` (people who saw it; ``post_impressions_unique`` was
+withdrawn in June 2025), and Instagram's the account's last 100 media with their lifetime ``reach``.
+LinkedIn's share statistics and YouTube's channel report are account totals, and Mastodon and
+Bluesky count no impressions: their posts have no reach. A platform's reader belongs with its
+connector; it lives here, one function per platform, until the connector interface offers
+per-post figures.
 """
 
 from __future__ import annotations
@@ -33,8 +35,37 @@ def _x_posts(raw: dict[str, Any]) -> dict[str, int]:
     return found
 
 
-# Platform -> the per-post reach (post id -> impressions) in its snapshot's answer.
-READERS: dict[str, Callable[[dict[str, Any]], dict[str, int]]] = {"x": _x_posts}
+def _graph_lifetime(rows: Any, metric: str) -> dict[str, int]:
+    """Graph's posts or media with their insights nested (``insights.metric(...)``): each object's
+    lifetime figure for ``metric``; an object Graph gave no figure for is left out."""
+    found: dict[str, int] = {}
+    for row in (rows.get("data") or []) if isinstance(rows, dict) else []:
+        insights = row.get("insights") if isinstance(row, dict) else None
+        for figure in (insights.get("data") or []) if isinstance(insights, dict) else []:
+            values = figure.get("values") if isinstance(figure, dict) else None
+            if figure.get("name") != metric or not values or not str(row.get("id", "")):
+                continue
+            try:
+                found[str(row["id"])] = max(int(values[-1].get("value")), 0)
+            except (TypeError, ValueError, AttributeError):
+                continue  # not given as a number: left out, not guessed
+    return found
+
+
+def _facebook_posts(raw: dict[str, Any]) -> dict[str, int]:
+    return _graph_lifetime(raw.get("posts"), "post_total_media_view_unique")
+
+
+def _instagram_media(raw: dict[str, Any]) -> dict[str, int]:
+    return _graph_lifetime(raw.get("media"), "reach")
+
+
+# Platform -> the per-post reach (post id -> people reached) in its snapshot's answer.
+READERS: dict[str, Callable[[dict[str, Any]], dict[str, int]]] = {
+    "x": _x_posts,
+    "facebook": _facebook_posts,
+    "instagram": _instagram_media,
+}
 
 
 def posts_reach(platform: str, raw: dict[str, Any]) -> dict[str, int]:

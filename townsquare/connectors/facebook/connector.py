@@ -40,13 +40,14 @@ SCOPES = [
     "read_insights",
     "pages_messaging",
 ]
-INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals
-    "page_impressions_unique": "reach",
+INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals (page_impressions_unique went in June 2025)
+    "page_total_media_view_unique": "reach",
     "page_post_engagements": "engagements",
     "page_views_total": "profile_views",
     "page_video_views": "video_views",
 }
 COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
+POST_FIELDS = "id,created_time,insights.metric(post_total_media_view_unique)"  # post_impressions_unique went
 
 
 class FacebookConnector(GraphConnector):
@@ -265,6 +266,10 @@ class FacebookConnector(GraphConnector):
             points = metric.get("values") or []
             if field and points:
                 values[field] = int(points[-1].get("value") or 0)
+        # Each recent post's reach (people who saw it), read with the posts in one call.
+        posts = self._call(
+            "GET", f"{page_id}/posts", safe_to_retry=True, params={"fields": POST_FIELDS, "limit": "100"}
+        ).json()
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
             followers=page.get("followers_count"),
@@ -273,5 +278,5 @@ class FacebookConnector(GraphConnector):
             engagements=values.get("engagements"),
             profile_views=values.get("profile_views"),
             video_views=values.get("video_views"),
-            raw={"page": page, "insights": insights},
+            raw={"page": page, "insights": insights, "posts": posts},
         )

@@ -41,6 +41,7 @@ SCOPES = [
     "pages_read_engagement",
     "business_management",
 ]
+MEDIA_FIELDS = "id,timestamp,insights.metric(reach)"
 INSIGHTS = {
     "reach": "reach",
     "profile_views": "profile_views",
@@ -286,6 +287,10 @@ class InstagramConnector(GraphConnector):
             total = (metric.get("total_value") or {}).get("value")
             if field and total is not None:
                 values[field] = int(total)
+        # Each recent media object's reach (accounts that saw it), read with the media in one call.
+        media = self._call(
+            "GET", f"{ig}/media", safe_to_retry=True, params={"fields": MEDIA_FIELDS, "limit": "100"}
+        ).json()
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
             followers=profile.get("followers_count"),
@@ -293,7 +298,7 @@ class InstagramConnector(GraphConnector):
             profile_views=values.get("profile_views"),
             engagements=values.get("engagements"),
             impressions=values.get("impressions"),
-            raw={"profile": profile, "insights": insights},
+            raw={"profile": profile, "insights": insights, "media": media},
         )
 
 
