@@ -218,6 +218,8 @@ class Connector:
     # answering privately (``OutboundPost.private_to``).
     hide_refusal: ClassVar[str] = "Townsquare cannot hide comments on this platform."
     private_refusal: ClassVar[str] = "Townsquare cannot send private messages on this platform."
+    # ``edit_refusal``: changing the words of a post already published (``edit``).
+    edit_refusal: ClassVar[str] = "This platform does not allow editing a published post: delete it and post again."
 
     def __init__(
         self, credentials: Credentials | None = None, *, base_url: str = "", settings: dict[str, Any] | None = None
@@ -272,6 +274,11 @@ class Connector:
 
     def delete(self, external_id: str) -> None:
         raise NotImplementedError
+
+    def edit(self, external_id: str, text: str) -> None:
+        """Change the words of a published post. Where the platform cannot, ``edit_refusal`` says why and
+        this raises ``ConnectorError(REJECTED)``."""
+        raise ConnectorError(ErrorKind.REJECTED, self.edit_refusal)
 
     # --- moderating the account's own threads ------------------------------------------------------
     def hide_comment(self, *, external_id: str, raw: dict[str, Any]) -> None:

@@ -189,6 +189,10 @@ class PostTarget(models.Model):
     url = models.URLField(max_length=500, blank=True)
     last_error = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Changed or deleted on the platform by Townsquare after publishing (``published_changes``); the
+    # status stays "published": that is what happened, and the archive keeps each version.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=120, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.publishing import api, calendar_views, draft_views, settings_views, views
+from townsquare.publishing import api, calendar_views, draft_views, published_views, settings_views, views
 
 app_name = "publishing"
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns = [
     path("c/<slug:slug>/posts/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("c/<slug:slug>/posts/<int:pk>/delete/", draft_views.delete, name="delete"),
     path("c/<slug:slug>/posts/<int:pk>/channels/<int:target_pk>/resolve/", views.resolve, name="resolve"),
+    path(
+        "c/<slug:slug>/posts/<int:pk>/channels/<int:target_pk>/published/",
+        published_views.change,
+        name="published_change",
+    ),
     path("c/<slug:slug>/calendar/", calendar_views.calendar, name="calendar"),
     path("c/<slug:slug>/calendar/schedule.ics", calendar_views.calendar_ics, name="calendar_ics"),
     path("api/councils/<slug:slug>/posts/", api.PostListView.as_view(), name="api_posts"),

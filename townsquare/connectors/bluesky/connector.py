@@ -99,6 +99,7 @@ class BlueskyConnector(Connector):
         "Bluesky's direct messages are a separate chat service that Townsquare's Bluesky connection does not "
         "reach: reply in public asking the resident to message the council's account."
     )
+    edit_refusal = "Bluesky does not allow editing a published post: delete it and post again."
     limits = Limits(
         max_chars=300,
         max_images=4,

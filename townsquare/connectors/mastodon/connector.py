@@ -61,6 +61,7 @@ class MastodonConnector(Connector):
     needs_base_url = True
     honours_idempotency_key = True  # the server keeps Idempotency-Key for an hour
     private_refusal = ""  # a status with "direct" visibility
+    edit_refusal = ""  # PUT /api/v1/statuses/:id keeps each earlier version in the status's history
     hide_refusal = (
         "Mastodon does not let an account hide replies to its posts: mute or block the account, or report "
         "the reply to the server's moderators."
@@ -274,6 +275,10 @@ class MastodonConnector(Connector):
 
     def delete(self, external_id: str) -> None:
         self._call(lambda: self._client().status_delete(external_id))
+
+    def edit(self, external_id: str, text: str) -> None:
+        """``text`` as sent (composed with its link already); the status keeps its media."""
+        self._call(lambda: self._client().status_update(external_id, status=text))
 
     def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
         """The account's own statuses, newest first, back to ``since`` (one page of 40)."""
