@@ -93,6 +93,25 @@ def test_a_delete_the_server_fails_on_is_not_recorded_while_the_post_is_still_th
     assert not AuditEvent.objects.filter(action="post.channel_deleted").exists()
 
 
+def test_a_delete_with_no_clear_answer_is_recorded_once_the_post_is_seen_gone(
+    mastodon, toot_channel, make_post, people
+):
+    token = {"Authorization": "Bearer token0"}
+    earlier = requests.post(
+        f"{mastodon.url}/api/v1/statuses", data={"status": "An earlier post"}, headers=token, timeout=10
+    )
+    earlier.raise_for_status()
+    post = approved(make_post, people, [toot_channel], f"Road closed on Monday {uuid.uuid4().hex[:8]}")
+    assert send.due_dispatch(worker="test:1") == {"published": 1}
+    target = post.targets.get()
+    requests.delete(f"{mastodon.url}/api/v1/statuses/{target.external_id}", headers=token, timeout=10)
+    path = f"/api/v1/statuses/{target.external_id}"
+    mastodon_fault(mastodon, path=path, methods=["DELETE"], effect={"type": "status", "status": 503}, count=1)
+    published_target_delete(actor=people.comms, target=target, reason="Road reopened")
+    record = ArchiveRecord.objects.get(source=f"publishing.posttarget:{target.pk}")
+    assert "confirmed from the account afterwards" in record.versions.get(event="deleted").metadata["how"]
+
+
 def test_a_post_already_gone_from_the_account_is_recorded_as_deleted(mastodon, published, people):
     gone = requests.delete(
         f"{mastodon.url}/api/v1/statuses/{published.external_id}",
