@@ -8,7 +8,7 @@ the database at BENCH_ARCHIVE_PG_URL (default postgres://postgres@127.0.0.1:5432
 reused while it holds that many records. Building goes through the capture service (sealed versions,
 the full-text index), 5,000 records a batch: Riverside with 20 channels, six years of posts, replies,
 received items, direct messages and notes, 0.5% of them edited later. Then the production web server
-starts as ``manage.py serve`` does and ``wrk -t2 -c20`` with bench/lua/archive.lua cycles through a
+starts as ``manage.py serve`` does and ``wrk -t2 -c20`` with bench/lua/page.lua cycles through a
 fixed list of searches (words, words with filters, filters alone, edited only, a date range) as the
 communications officer, each a 200 with a JSON page of up to 50 records and their versions. The
 figure appended to bench/results.json is the p95 over all of them.
@@ -42,7 +42,7 @@ from register_bench import (
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "var" / "bench"
-LUA = ROOT / "bench" / "lua" / "archive.lua"
+LUA = ROOT / "bench" / "lua" / "page.lua"
 PG_URL = os.environ.get("BENCH_ARCHIVE_PG_URL", "postgres://postgres@127.0.0.1:5432/ts_archive_bench")
 EMAIL = "comms@riverside.example"
 API = "/api/councils/riverside/archive/"
@@ -196,7 +196,7 @@ def pg_records(url: str) -> int:
 def wrk(base: str, cookie: str, *, duration: int, connections: int) -> dict[str, Any]:
     paths = [API + s for s in SEARCHES]
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(LUA),
-               "-H", f"Cookie: {cookie}", base + API, "--", *paths]
+               "-H", f"Cookie: {cookie}", base + API, "--", '"results":', *paths]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     found = [line for line in run.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if run.returncode != 0 or not found:

@@ -1,9 +1,11 @@
--- wrk script for the page benchmarks (register, measures dashboard, inbox): `wrk ... -s page.lua URL -- MARKER`.
--- Every response must be a 200 whose body holds MARKER (a text only that page carries): a redirect to
--- the sign-in page or an error page would otherwise be timed as if it were the page. done() prints one
--- JSON line (prefixed WRK_JSON) that bench/register_bench.py reads; latencies are in milliseconds.
+-- wrk script for the page and API benchmarks (register, measures dashboard, inbox, archive search):
+-- `wrk ... -s page.lua URL -- MARKER [PATH ...]`. Every response must be a 200 whose body holds MARKER (a
+-- text only that page carries): a redirect to the sign-in page or an error page would otherwise be timed
+-- as if it were the page. With PATHs, each request takes the next of them in turn instead of URL's path.
+-- done() prints one JSON line (prefixed WRK_JSON) that the benchmarks read; latencies are in milliseconds.
 
 local threads = {}
+local paths = {}
 
 function setup(thread)
   table.insert(threads, thread)
@@ -14,6 +16,19 @@ function init(args)
   responses = 0
   bad = 0
   first_bad_status = 0
+  counter = 0
+  for i = 2, #args do table.insert(paths, args[i]) end
+end
+
+-- wrk decides before init whether requests are made by the script, so request() is always defined;
+-- without PATHs it returns the one request built from the command line, once.
+function request()
+  if #paths == 0 then
+    fixed = fixed or wrk.format()
+    return fixed
+  end
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
 end
 
 function response(status, headers, body)
