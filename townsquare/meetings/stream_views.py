@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +37,19 @@ from townsquare.meetings.views import channel_choices, perms_for, request_user, 
 from townsquare.web.ids import parse_id
 
 MANAGE = Perm.MANAGE_CHANNELS
+
+
+def _stream_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The stream's own fields from its form, as recording and changing a stream both take them."""
+    return {
+        "agenda_item": data["agenda_item"],
+        "platform": data.get("platform") or "",
+        "channel": data.get("channel"),
+        "stream_url": data.get("stream_url") or "",
+        "notes": data.get("notes") or "",
+    }
+
+
 VIEW = Perm.VIEW_COUNCIL
 
 
@@ -94,11 +109,7 @@ def stream_new(request: HttpRequest, council: Council) -> HttpResponse:
             stream = streams.live_stream_create(
                 actor=request_user(request),
                 meeting=data["meeting"],
-                agenda_item=data["agenda_item"],
-                platform=data.get("platform") or "",
-                channel=data.get("channel"),
-                stream_url=data.get("stream_url") or "",
-                notes=data.get("notes") or "",
+                **_stream_fields(data),
             )
         except ValidationError as exc:
             service_errors(form, exc)
@@ -129,11 +140,7 @@ def stream_edit(request: HttpRequest, council: Council, pk: int) -> HttpResponse
             stream = streams.live_stream_update(
                 actor=request_user(request),
                 stream=stream,
-                agenda_item=data["agenda_item"],
-                platform=data.get("platform") or "",
-                channel=data.get("channel"),
-                stream_url=data.get("stream_url") or "",
-                notes=data.get("notes") or "",
+                **_stream_fields(data),
             )
         except ValidationError as exc:
             service_errors(form, exc)
