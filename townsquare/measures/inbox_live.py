@@ -34,10 +34,9 @@ RowKey = tuple[int, int, int, dt.date]
 State = tuple[RowKey, dict[str, int]]
 
 
-def _states(item_ids: list[int], *, lock: bool = False, unclassified: bool = False) -> dict[int, State]:
-    """Each item's row and what it adds to it now (``unclassified``: as it was before the pipeline
-    classified it: no sentiment and no service)."""
-    found: dict[int, State] = {}
+def _state_pairs(item_ids: list[int], *, lock: bool = False) -> Iterator[tuple[int, State, State]]:
+    """Each item's row and what it adds to it now, beside what it added as stored, before the pipeline
+    classified it (no sentiment and no service): both from one read of the item."""
     for start in range(0, len(item_ids), CHUNK):
         ids = item_ids[start : start + CHUNK]
         items = ReceivedItem.objects.filter(pk__in=ids)
@@ -47,11 +46,19 @@ def _states(item_ids: list[int], *, lock: bool = False, unclassified: bool = Fal
         for pk, council_id, channel_id, service_id, sentiment, status, received_at, updated_at in items.values_list(
             *FIELDS
         ):
-            if unclassified:
-                sentiment, service_id = "", None
-            key = (council_id, channel_id, service_id or 0, month_start(received_at))
-            found[pk] = (key, item_counts(sentiment, status, received_at, updated_at, responses.get(pk)))
-    return found
+            month = month_start(received_at)
+            responded = responses.get(pk)
+            now = (
+                (council_id, channel_id, service_id or 0, month),
+                item_counts(sentiment, status, received_at, updated_at, responded),
+            )
+            stored = ((council_id, channel_id, 0, month), item_counts("", status, received_at, updated_at, responded))
+            yield pk, now, stored
+
+
+def _states(item_ids: list[int], *, lock: bool = False) -> dict[int, State]:
+    """Each item's row and what it adds to it now."""
+    return {pk: now for pk, now, _ in _state_pairs(item_ids, lock=lock)}
 
 
 def _move(before: dict[int, State], after: dict[int, State]) -> None:
@@ -92,7 +99,11 @@ def inbox_measures_classified(*, item_ids: Iterable[int]) -> None:
         return
     with transaction.atomic():
         classified = list(ReceivedItem.objects.filter(pk__in=ids, enriched=True).values_list("pk", flat=True))
-        _move(_states(classified, lock=True, unclassified=True), _states(classified))
+        before: dict[int, State] = {}
+        after: dict[int, State] = {}
+        for pk, now, stored in _state_pairs(classified, lock=True):
+            before[pk], after[pk] = stored, now
+        _move(before, after)
 
 
 def _first_responses_record(item_ids: list[int], now: dt.datetime) -> None:
