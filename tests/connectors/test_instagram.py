@@ -11,7 +11,6 @@ from tests.connectors.replay import replay
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
 from townsquare.connectors.instagram.connector import InstagramConnector
 from townsquare.connectors.registry import connector_class
-from townsquare.measures.post_reach import posts_reach
 
 SETTINGS = {"client_id": "meta-app-id", "client_secret": "meta-app-secret"}
 IG = "17841400000000001"
@@ -164,7 +163,8 @@ def test_metrics(monkeypatch: pytest.MonkeyPatch, ig: InstagramConnector) -> Non
         388,
         6012,
     )
-    assert posts_reach("instagram", metrics.raw) == {"17900000000000101": 2210}  # each recent media object's reach
+    # Each recent media object's reach
+    assert InstagramConnector.posts_reach(metrics.raw) == {"17900000000000101": 2210}
 
 
 def test_expired_token(monkeypatch: pytest.MonkeyPatch, ig: InstagramConnector) -> None:

@@ -193,7 +193,7 @@ def test_inbound_comments_since_cursor(monkeypatch: pytest.MonkeyPatch, li: Link
 
 
 def test_metrics(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
-    with replay(monkeypatch, "linkedin", "metrics"):
+    with replay(monkeypatch, "linkedin", "metrics") as calls:
         metrics = li.fetch_metrics()
     assert (metrics.followers, metrics.impressions, metrics.reach, metrics.engagements, metrics.profile_views) == (
         8841,
@@ -202,6 +202,30 @@ def test_metrics(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None
         566,
         644,
     )
+    # Each recent post's reach (members who saw it); the post nobody has seen yet is not in the statistics.
+    assert LinkedInConnector.posts_reach(metrics.raw) == {
+        "urn:li:ugcPost:7302000000000000002": 2875,
+        "urn:li:share:7301000000000000001": 1310,
+    }
+    # Rest.li 2.0: the URNs percent-encoded inside a literal List(...), each kind in its own parameter.
+    queries = [urlsplit(call["url"]).query for call in calls.sent[-2:]]
+    assert queries[0].endswith(
+        "&shares=List(urn%3Ali%3Ashare%3A7301000000000000001,urn%3Ali%3Ashare%3A7300000000000000003)"
+    )
+    assert queries[1].endswith("&ugcPosts=List(urn%3Ali%3AugcPost%3A7302000000000000002)")
+    assert "organizationalEntity=urn%3Ali%3Aorganization%3A2414183&" in queries[0]
+
+
+def test_posts_reach_leaves_out_what_linkedin_did_not_count() -> None:
+    elements = [
+        {"share": "urn:li:share:1", "totalShareStatistics": {"uniqueImpressionsCount": -3, "impressionCount": 9}},
+        {"ugcPost": "urn:li:ugcPost:2", "totalShareStatistics": {"impressionCount": 40}},  # no people counted
+        {"ugcPost": "urn:li:ugcPost:3", "totalShareStatistics": {"uniqueImpressionsCount": "many"}},
+        {"totalShareStatistics": {"uniqueImpressionsCount": 9120}},  # the page's total, no post
+        "not an element",
+    ]
+    assert LinkedInConnector.posts_reach({"post_statistics": {"elements": elements}}) == {"urn:li:share:1": 0}
+    assert LinkedInConnector.posts_reach({"post_statistics": "refused"}) == LinkedInConnector.posts_reach({}) == {}
 
 
 def test_expired_token(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:

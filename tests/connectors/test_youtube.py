@@ -156,6 +156,13 @@ def test_metrics_from_data_and_analytics_apis() -> None:
         40110,
         500,
     )
+    # Each of the latest uploads' views to date; a video the statistics did not answer for is left out.
+    assert YouTubeConnector.posts_reach(metrics.raw) == {"Fc2026thU1a": 1204, "Rec1ycle20x": 8790}
+
+
+def test_videos_without_a_view_count_are_left_out() -> None:
+    hidden = {"items": [{"id": "Fc2026thU1a", "statistics": {"likeCount": "3"}}, {"id": "x", "statistics": "?"}]}
+    assert YouTubeConnector.posts_reach({"videos": hidden}) == YouTubeConnector.posts_reach({}) == {}
 
 
 def test_expired_token() -> None:
@@ -189,6 +196,7 @@ def test_rate_limited_read_honours_retry_after(
     with replay(monkeypatch, "youtube", "error_rate_limit_read"):
         metrics = yt.fetch_metrics(today=dt.date(2025, 3, 4))
     assert waits == [7.0] and metrics.followers == 6210
+    assert metrics.raw["videos"] == {"items": []}  # a channel naming no uploads playlist: no more calls
 
 
 def test_quota_on_a_read_is_not_retried_within_the_call(

@@ -1,6 +1,6 @@
 """Democratic engagement: the reach of meeting-promotion posts, read from the account's snapshot where
-the connector fetches each post's figures (X), summed over the quarter beside the live-stream views,
-on the dashboard and in the quarterly report."""
+the connector fetches each post's figures (X, Facebook, Instagram, LinkedIn, YouTube), summed over the
+quarter beside the live-stream views, on the dashboard and in the quarterly report."""
 
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ def test_the_reach_of_promotion_posts_is_summed_for_the_quarter(
 
 def test_platforms_without_per_post_figures_give_none() -> None:
     tweets = {"tweets": {"data": [{"id": "1", "public_metrics": {"impression_count": 5}}]}}
-    assert posts_reach("mastodon", tweets) == posts_reach("linkedin", tweets) == posts_reach("facebook", tweets) == {}
+    assert posts_reach("mastodon", tweets) == posts_reach("bluesky", tweets) == {}  # they count no views
+    assert posts_reach("linkedin", tweets) == posts_reach("facebook", tweets) == posts_reach("nowhere", tweets) == {}
     assert posts_reach("x", {"tweets": "not a list"}) == {}
 
 
@@ -110,6 +111,65 @@ def test_facebook_and_instagram_posts_reach_is_read_from_their_snapshots(
     assert posts_reach("instagram", {"media": _graph("impressions", {"1": 5})}) == {}  # a withdrawn metric
 
 
+def _linkedin_snapshot(channel: Channel, members: dict[str, int], day: int) -> None:
+    """LinkedIn's share statistics of the page's newest posts, as its connector keeps them."""
+    elements = [
+        {
+            "ugcPost" if ":ugcPost:" in urn else "share": urn,
+            "totalShareStatistics": {"uniqueImpressionsCount": value, "impressionCount": value * 2},
+            "organizationalEntity": "urn:li:organization:2414183",
+        }
+        for urn, value in members.items()
+    ]
+    snapshot_record(
+        channel=channel,
+        taken_at=dt.datetime(2016, 3, day, 6, tzinfo=dt.UTC),
+        figures={"followers": 8841},
+        raw={"network": {"firstDegreeSize": 8841}, "post_statistics": {"elements": elements}},
+    )
+
+
+def _youtube_snapshot(channel: Channel, views: dict[str, int], day: int) -> None:
+    """The statistics of the channel's latest uploads, as its connector keeps them."""
+    items = [{"id": key, "statistics": {"viewCount": str(value), "likeCount": "3"}} for key, value in views.items()]
+    snapshot_record(
+        channel=channel,
+        taken_at=dt.datetime(2016, 3, day, 6, tzinfo=dt.UTC),
+        figures={"followers": 6210},
+        raw={"channel": {"id": "UC1"}, "analytics": {}, "videos": {"items": items}},
+    )
+
+
+def test_linkedin_and_youtube_promotion_posts_are_counted_in_the_quarters_reach(
+    riverside: Council, accounts: SimpleNamespace, people: SimpleNamespace
+) -> None:
+    meeting = _promoted(riverside, accounts, people)
+    linkedin = Channel.objects.create(
+        council=riverside, platform="linkedin", name="Riverside on LinkedIn", handle="riverside-district-council"
+    )
+    _published(linkedin, people.comms, "urn:li:ugcPost:7302", meeting=meeting)
+    unseen = _published(linkedin, people.comms, "urn:li:share:7303", meeting=meeting)  # not in the statistics
+    _published(accounts.youtube, people.comms, "Fc2026thU1a", meeting=meeting)
+    _linkedin_snapshot(linkedin, {"urn:li:ugcPost:7302": 2875, "urn:li:share:7001": 40}, day=11)
+    _youtube_snapshot(accounts.youtube, {"Fc2026thU1a": 1204, "Rec1ycle20x": 8790}, day=11)
+    found = democratic_engagement(scope=Scope(riverside), quarter=Q1)
+    assert (found.promotion_posts, found.promotion_posts_measured, found.promotion_reach) == (5, 2, 2875 + 1204)
+
+    _linkedin_snapshot(linkedin, {"urn:li:ugcPost:7302": 3010}, day=18)  # the latest figure stands
+    _youtube_snapshot(accounts.youtube, {"Fc2026thU1a": 1530}, day=18)
+    found = democratic_engagement(scope=Scope(riverside), quarter=Q1)
+    assert (found.promotion_posts, found.promotion_posts_measured, found.promotion_reach) == (5, 2, 3010 + 1530)
+    on_linkedin = democratic_engagement(scope=Scope(riverside, platform="linkedin"), quarter=Q1)
+    assert (on_linkedin.promotion_posts, on_linkedin.promotion_posts_measured, on_linkedin.promotion_reach) == (
+        2,
+        1,
+        3010,
+    )
+    assert democratic_engagement(scope=Scope(riverside, platform="youtube"), quarter=Q1).promotion_reach == 1530
+    assert not PostReach.objects.filter(target=unseen).exists()  # published, not measured
+    assert PostReach.objects.get(target__external_id="Fc2026thU1a").read_at.day == 18
+
+
 def test_dashboard_and_report_show_the_reach_beside_the_streams(
     riverside: Council,
     accounts: SimpleNamespace,
@@ -125,7 +185,9 @@ def test_dashboard_and_report_show_the_reach_beside_the_streams(
     _snapshot(accounts.x, {"1601": 4200}, day=11)
     body = reader.get(url, {"quarter": "2016Q1"}).content.decode()  # shown at once, not a minute later
     assert 'id="promotion-reach">4200<' in body and "Reach of meeting-promotion posts" in body
+    assert "People who saw the 1 of them whose platform reports it (on X and YouTube, views)" in body
     assert client_for(people.outsider).get(url, {"quarter": "2016Q1"}).status_code == 404
     report = report_build(council=riverside, quarter=Q1)
-    assert "Reach of meeting-promotion posts" in report_html(report)
+    worded = "Reach of meeting-promotion posts (people who saw the 1 whose platform reports it; on X and YouTube, views"
+    assert worded in report_html(report)
     assert "meetings,promotion_reach,all accounts,,4200" in report_csv(report).replace('"', "")

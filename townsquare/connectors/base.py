@@ -323,6 +323,14 @@ class Connector:
     def fetch_metrics(self) -> AccountMetrics:
         raise NotImplementedError
 
+    @staticmethod
+    def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
+        """Each of the account's recent posts' reach (post id -> people who saw it, or views where the
+        platform counts views only), read from ``raw`` as this connector's ``fetch_metrics`` kept it. A
+        post the platform gave no figure for is left out (published, not measured), never guessed.
+        Empty where the platform counts no views of a post: Mastodon and Bluesky."""
+        return {}
+
     # How many days back the platform's per-day figures reach: the first connection backfills them.
     daily_history_days = 0
 

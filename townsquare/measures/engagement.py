@@ -105,7 +105,7 @@ class Democracy:
     stream_views: int
     peak_viewers: int
     promotion_posts: int
-    promotion_reach: int = 0  # the reach (impressions) of those posts the platforms report it for
+    promotion_reach: int = 0  # people who saw those posts (on X and YouTube, views), where the platform reports it
     promotion_posts_measured: int = 0
 
 

@@ -279,8 +279,8 @@ class ReviewComment(models.Model):
 
 
 class PostReach(models.Model):
-    """How many people a published post reached (impressions), as the platform last reported it with
-    the account's daily snapshot, where the connector's snapshot carries each post's figures."""
+    """How many people a published post reached (views on X and YouTube, which count no people), as the
+    platform last reported it with the account's daily snapshot (``Connector.posts_reach``)."""
 
     target = models.OneToOneField(
         "publishing.PostTarget", primary_key=True, on_delete=models.CASCADE, related_name="measured_reach"

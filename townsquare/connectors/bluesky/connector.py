@@ -480,6 +480,7 @@ class BlueskyConnector(Connector):
         return firehose_items(self)
 
     # --- measuring -----------------------------------------------------------------------------
+    # ``posts_reach`` stays the base's empty answer: Bluesky counts no views of a post.
     def fetch_metrics(self) -> AccountMetrics:
         client = self._api()
         profile = self._read(lambda: client.app.bsky.actor.get_profile({"actor": self.did}))

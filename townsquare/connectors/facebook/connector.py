@@ -28,7 +28,7 @@ from townsquare.connectors.base import (
 )
 from townsquare.connectors.facebook import daily, inbound, login
 from townsquare.connectors.facebook.errors import classify
-from townsquare.connectors.facebook.graph import GraphConnector
+from townsquare.connectors.facebook.graph import GraphConnector, lifetime_figures
 from townsquare.connectors.facebook.limits import LIMITS
 
 SCOPES = [
@@ -47,7 +47,8 @@ INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals (page_impres
     "page_video_views": "video_views",
 }
 COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
-POST_FIELDS = "id,created_time,insights.metric(post_total_media_view_unique)"  # post_impressions_unique went
+POST_REACH = "post_total_media_view_unique"  # people who saw the post (post_impressions_unique went in June 2025)
+POST_FIELDS = f"id,created_time,insights.metric({POST_REACH})"
 
 
 class FacebookConnector(GraphConnector):
@@ -280,3 +281,8 @@ class FacebookConnector(GraphConnector):
             video_views=values.get("video_views"),
             raw={"page": page, "insights": insights, "posts": posts},
         )
+
+    @staticmethod
+    def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
+        """The Page's last 100 posts, each with its lifetime reach."""
+        return lifetime_figures(raw.get("posts"), POST_REACH)

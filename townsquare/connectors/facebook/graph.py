@@ -1,5 +1,6 @@
 """What every Meta Graph API connector shares: the Graph address, the token in each call, and
-Facebook Login (Facebook Pages and Instagram business accounts both connect through it).
+Facebook Login (Facebook Pages and Instagram business accounts both connect through it), and the
+reading of posts' lifetime insights asked for with the posts (``insights.metric(...)``).
 """
 
 from __future__ import annotations
@@ -64,3 +65,20 @@ class GraphConnector(BearerConnector):
 
     def _account_credentials(self, *, code: str = "", redirect_uri: str = "", user_token: str = "") -> Credentials:
         raise NotImplementedError
+
+
+def lifetime_figures(rows: Any, metric: str) -> dict[str, int]:
+    """Graph's posts or media with their insights nested (``insights.metric(...)``): each object's
+    lifetime figure for ``metric``; an object Graph gave no figure for is left out."""
+    found: dict[str, int] = {}
+    for row in (rows.get("data") or []) if isinstance(rows, dict) else []:
+        insights = row.get("insights") if isinstance(row, dict) else None
+        for figure in (insights.get("data") or []) if isinstance(insights, dict) else []:
+            values = figure.get("values") if isinstance(figure, dict) else None
+            if figure.get("name") != metric or not values or not str(row.get("id", "")):
+                continue
+            try:
+                found[str(row["id"])] = max(int(values[-1].get("value")), 0)
+            except (TypeError, ValueError, AttributeError):
+                continue  # not given as a number: left out, not guessed
+    return found

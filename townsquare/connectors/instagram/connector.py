@@ -27,7 +27,7 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.facebook import inbound, login
-from townsquare.connectors.facebook.graph import GraphConnector
+from townsquare.connectors.facebook.graph import GraphConnector, lifetime_figures
 from townsquare.connectors.instagram import daily
 from townsquare.connectors.instagram.errors import classify
 from townsquare.connectors.instagram.limits import LIMITS
@@ -300,6 +300,11 @@ class InstagramConnector(GraphConnector):
             impressions=values.get("impressions"),
             raw={"profile": profile, "insights": insights, "media": media},
         )
+
+    @staticmethod
+    def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
+        """The account's last 100 media objects, each with its lifetime reach (accounts that saw it)."""
+        return lifetime_figures(raw.get("media"), "reach")
 
 
 def _comment(raw: Any, *, kind: str, in_reply_to: str, permalink: str) -> InboundItem:

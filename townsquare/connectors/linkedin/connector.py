@@ -33,7 +33,7 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
-from townsquare.connectors.linkedin import daily
+from townsquare.connectors.linkedin import daily, reach
 from townsquare.connectors.linkedin.errors import classify
 from townsquare.connectors.linkedin.limits import LIMITS
 
@@ -382,6 +382,13 @@ class LinkedInConnector(BearerConnector):
             safe_to_retry=True,
             params={"q": "organization", "organization": org},
         ).json()
+        # The page's newest posts with each one's lifetime statistics (LinkedIn's twelve months of them).
+        recent = self.recent_posts(since=dt.datetime.fromtimestamp(0, dt.UTC))
+        per_post = [
+            element
+            for query in reach.queries(org, [post.external_id for post in recent])
+            for element in self._call("GET", query, safe_to_retry=True).json().get("elements") or []
+        ]
         totals = ((shares.get("elements") or [{}])[0]).get("totalShareStatistics") or {}
         views = (((pages.get("elements") or [{}])[0]).get("totalPageStatistics") or {}).get("views") or {}
         return AccountMetrics(
@@ -393,8 +400,12 @@ class LinkedInConnector(BearerConnector):
             if totals
             else None,
             profile_views=(views.get("allPageViews") or {}).get("pageViews"),
-            raw={"network": network, "shares": shares, "pages": pages},
+            raw={"network": network, "shares": shares, "pages": pages, "post_statistics": {"elements": per_post}},
         )
+
+    @staticmethod
+    def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
+        return reach.posts_reach(raw)
 
 
 def escape_little_text(text: str) -> str:

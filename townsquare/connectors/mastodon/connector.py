@@ -404,6 +404,7 @@ class MastodonConnector(Connector):
             self.stop_stream.wait(error.retry_after if error.retry_after is not None else min(60.0, 2.0**failures))
 
     # --- measuring -----------------------------------------------------------------------------
+    # ``posts_reach`` stays the base's empty answer: Mastodon counts no views of a post.
     def fetch_metrics(self) -> AccountMetrics:
         self._read(self._client().account_verify_credentials)
         me = self._last_json()

@@ -32,6 +32,7 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
+from townsquare.connectors.x import reach
 from townsquare.connectors.x.errors import classify
 from townsquare.connectors.x.hiding import hide as hide_reply
 from townsquare.connectors.x.limits import LIMITS
@@ -361,6 +362,10 @@ class XConnector(BearerConnector):
             engagements=engagements,
             raw={"user": me, "tweets": tweets},
         )
+
+    @staticmethod
+    def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
+        return reach.posts_reach(raw)
 
 
 def _mention(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:

@@ -37,7 +37,7 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
-from townsquare.connectors.youtube import daily
+from townsquare.connectors.youtube import daily, reach
 from townsquare.connectors.youtube.errors import classify, classify_parts
 from townsquare.connectors.youtube.limits import LIMITS
 
@@ -339,8 +339,8 @@ class YouTubeConnector(BearerConnector):
         return daily.figures(self._execute(daily.query(self.analytics, since=since, until=until)))
 
     def fetch_metrics(self, *, today: dt.date | None = None) -> AccountMetrics:
-        """Subscribers now; views, watch time and engagements over the last 28 days."""
-        channel = self._execute(self.youtube.channels().list(part="statistics", mine=True))["items"][0]
+        """Subscribers now; views, watch time and engagements over the last 28 days; the latest uploads' views."""
+        channel = self._execute(self.youtube.channels().list(part="statistics,contentDetails", mine=True))["items"][0]
         end = today or dt.datetime.now(dt.UTC).date()
         report = self._execute(
             self.analytics.reports().query(
@@ -353,6 +353,7 @@ class YouTubeConnector(BearerConnector):
         row = dict(
             zip([h["name"] for h in report.get("columnHeaders", [])], (report.get("rows") or [[]])[0], strict=False)
         )
+        videos = reach.fetch(self.youtube, self._execute, channel)
         statistics = channel.get("statistics", {})
         followers = None if statistics.get("hiddenSubscriberCount") else int(statistics.get("subscriberCount", 0))
         return AccountMetrics(
@@ -361,8 +362,12 @@ class YouTubeConnector(BearerConnector):
             video_views=int(row["views"]) if "views" in row else None,
             watch_time_minutes=int(row["estimatedMinutesWatched"]) if "estimatedMinutesWatched" in row else None,
             engagements=sum(int(row.get(k, 0)) for k in ("likes", "comments", "shares")) if row else None,
-            raw={"channel": channel, "analytics": report},
+            raw={"channel": channel, "analytics": report, "videos": videos},
         )
+
+    @staticmethod
+    def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
+        return reach.posts_reach(raw)
 
 
 def _comment(raw: Any, *, kind: str, in_reply_to: str) -> InboundItem:
