@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from townsquare.connectors.base import Connector, ConnectorError
@@ -33,6 +34,7 @@ from townsquare.publishing.published_unconfirmed import UNCLEAR, account_posts, 
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
+    from townsquare.councils.models import Council
 
 MAX_REASON = 500
 
@@ -43,6 +45,21 @@ def published_change_refusal(*, user: User, target: PostTarget) -> str | None:
     if Perm.APPROVE_POSTS not in perms_in(user, council):
         return "Only a communications officer can change or delete a published post."
     return publishing_refusal(user=user, council=council)
+
+
+def published_target_for(*, user: User, council: Council, pk: int, target_pk: int) -> PostTarget:
+    """The council's post ``pk`` on one channel, for ``user`` to change: 404 when it is not the council's,
+    PermissionDenied with the reason when they may not change it."""
+    target = get_object_or_404(
+        PostTarget.objects.select_related("post", "post__council", "channel"),
+        post__council=council,
+        post_id=pk,
+        pk=target_pk,
+    )
+    refusal = published_change_refusal(user=user, target=target)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return target
 
 
 def edit_refusal(platform: str) -> str:

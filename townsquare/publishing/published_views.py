@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from townsquare.archive.models import ArchiveRecord
 from townsquare.councils.access import council_view
@@ -16,9 +16,9 @@ from townsquare.publishing.models import PostTarget
 from townsquare.publishing.published_changes import (
     Changed,
     edit_refusal,
-    published_change_refusal,
     published_target_delete,
     published_target_edit,
+    published_target_for,
 )
 from townsquare.publishing.published_unconfirmed import unconfirmed_check
 from townsquare.publishing.selectors import unconfirmed_changes_pending
@@ -43,15 +43,7 @@ def _act(request: HttpRequest, target: PostTarget, action: str) -> Changed | str
 
 @council_view(Perm.APPROVE_POSTS)
 def change(request: HttpRequest, council: Council, pk: int, target_pk: int) -> HttpResponse:
-    target = get_object_or_404(
-        PostTarget.objects.select_related("post", "post__council", "channel"),
-        post__council=council,
-        post_id=pk,
-        pk=target_pk,
-    )
-    refusal = published_change_refusal(user=request.user, target=target)  # type: ignore[arg-type]
-    if refusal:
-        raise PermissionDenied(refusal)
+    target = published_target_for(user=request.user, council=council, pk=pk, target_pk=target_pk)  # type: ignore[arg-type]
     errors: list[str] = []
     text = target.text
     if request.method == "POST":
