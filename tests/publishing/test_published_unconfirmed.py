@@ -10,10 +10,15 @@ import pytest
 import requests
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
+from tests.connectors.replay import replay
 from townsquare.archive.models import ArchiveRecord
 from townsquare.archive.reread import channel_reread
 from townsquare.audit.models import AuditEvent
+from townsquare.channels.models import Channel
+from townsquare.connectors.base import AccountInfo, Credentials
+from townsquare.connectors.services import connection_connect
 from townsquare.publishing.dispatch import send
 from townsquare.publishing.models import PostTarget, UnconfirmedChange
 from townsquare.publishing.published_changes import published_target_delete, published_target_edit
@@ -171,3 +176,30 @@ def test_a_later_change_overtakes_an_unconfirmed_one(mastodon, published, people
     change = UnconfirmedChange.objects.get()
     assert change.outcome == Outcome.OVERTAKEN and "changed again" in change.settled_how
     assert "Free entry." in server_status(mastodon, published.external_id).json()["content"]
+
+
+def test_a_facebook_edit_answered_503_is_recorded_once_the_page_shows_it(
+    monkeypatch, riverside, make_post, people
+) -> None:
+    """The same settling for a platform without a local server: recorded Graph exchanges, sent once."""
+    channel = Channel.objects.create(council=riverside, platform="facebook", name="Riverside on Facebook", handle="rdc")
+    connection_connect(
+        actor=None,
+        channel=channel,
+        credentials=Credentials({"page_id": "1122334455", "page_token": "page-token", "user_token": "user"}),
+        account=AccountInfo(external_id="1122334455", handle="rdc"),
+    )
+    post = make_post(text="Bin collections move to Tuesday next week.", channels=[channel], author=people.comms)
+    target = post.targets.get()
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=PostTarget.Status.PUBLISHED, external_id="1122334455_987654321", published_at=timezone.now()
+    )
+    target.refresh_from_db()
+    new = "Bin collections move to Wednesday next week."
+    with replay(monkeypatch, "facebook", "edit_server_error", "recent_posts_after_edit"):
+        done = published_target_edit(actor=people.comms, target=target, text=new)
+    assert done.unconfirmed is None
+    target.refresh_from_db()
+    assert target.text == new and target.edited_at is not None
+    assert [event for event, _ in versions(target)] == ["captured", "edited"]
+    assert AuditEvent.objects.get(action="post.channel_edited").after["text"] == new
