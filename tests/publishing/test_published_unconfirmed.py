@@ -17,11 +17,12 @@ from townsquare.archive.models import ArchiveRecord
 from townsquare.archive.reread import channel_reread
 from townsquare.audit.models import AuditEvent
 from townsquare.channels.models import Channel
-from townsquare.connectors.base import AccountInfo, Credentials
+from townsquare.connectors.base import AccountInfo, AccountPost, Credentials
 from townsquare.connectors.services import connection_connect
 from townsquare.publishing.dispatch import send
 from townsquare.publishing.models import PostTarget, UnconfirmedChange
 from townsquare.publishing.published_changes import published_target_delete, published_target_edit
+from townsquare.publishing.published_unconfirmed import judged
 
 from .conftest import mastodon_fault
 from .test_dispatch import approved
@@ -203,3 +204,12 @@ def test_a_facebook_edit_answered_503_is_recorded_once_the_page_shows_it(
     assert target.text == new and target.edited_at is not None
     assert [event for event, _ in versions(target)] == ["captured", "edited"]
     assert AuditEvent.objects.get(action="post.channel_edited").after["text"] == new
+
+
+def test_words_that_differ_only_in_case_spacing_or_links_cannot_be_told_apart(published):
+    change = UnconfirmedChange(target=published, kind="edit", sent="Pool OPENS at 9am", previous="pool opens at 9am")
+    shown = [AccountPost(external_id=published.external_id, text="Pool OPENS at 9am", created_at=None)]
+    assert judged(change, shown) is None
+    change.previous = "Pool opens at 10am"
+    assert judged(change, shown) == (Outcome.MADE, "the account shows the new words")
+    assert judged(change, None) is None  # the account could not be read

@@ -67,10 +67,12 @@ def judged(change: UnconfirmedChange, posts: list[AccountPost] | None) -> tuple[
         return Outcome.OVERTAKEN, "the post is no longer on the account"
     if shown is None:
         return None
-    words = comparable(shown.text)
-    if words == comparable(change.sent):
+    words, new, old = comparable(shown.text), comparable(change.sent), comparable(change.previous)
+    if new == old:  # a change of case, spacing or links only: the account's words cannot tell them apart
+        return None
+    if words == new:
         return Outcome.MADE, "the account shows the new words"
-    if words == comparable(change.previous):
+    if words == old:
         return Outcome.NOT_MADE, "the account still shows the earlier words"
     return None
 
@@ -79,6 +81,7 @@ def change_hold(change: UnconfirmedChange, *, actor: User) -> UnconfirmedChange:
     """Keep ``change`` as unconfirmed (any earlier one is overtaken), audited, for the page and the re-read."""
     target = change.target
     with transaction.atomic():
+        PostTarget.objects.select_for_update().filter(pk=target.pk).first()  # one change held at a time
         overtake_pending(target, at=change.requested_at, how="A later change was asked for from Townsquare.")
         change.save()
         audit_record(
@@ -109,8 +112,8 @@ def change_settle(change: UnconfirmedChange, outcome: str, *, why: str, at: dt.d
                 record_edit(actor=actor, target=target, text=change.text, sent=change.sent, at=at, how=how)
             elif outcome == Outcome.MADE:
                 by = actor.email if actor else "someone no longer here"
-                how = f"Deleted from Townsquare by {by}, confirmed when the account was read again: {change.reason}"
-                record_delete(actor=actor, target=target, reason=change.reason, how=how, at=at)
+                deleted = f"Deleted from Townsquare by {by}, confirmed when the account was read again: {change.reason}"
+                record_delete(actor=actor, target=target, reason=change.reason, how=deleted, at=at)
             else:
                 audit_record(
                     actor=None,
@@ -126,18 +129,12 @@ def change_settle(change: UnconfirmedChange, outcome: str, *, why: str, at: dt.d
     return True
 
 
-def pending_for(targets: list[PostTarget]) -> list[UnconfirmedChange]:
-    return list(
-        UnconfirmedChange.objects.filter(target__in=targets, outcome=Outcome.PENDING).select_related(
-            "target", "target__post", "target__post__council", "target__channel", "requested_by"
-        )
-    )
-
-
 def unconfirmed_settle_seen(*, channel: Channel, posts: list[AccountPost], now: dt.datetime | None = None) -> int:
     """Settle the channel's unconfirmed changes from its posts as just read (the archive's re-read); how many."""
     now = now or timezone.now()
-    changes = pending_for(list(PostTarget.objects.filter(channel=channel, deleted_at__isnull=True)))
+    changes = UnconfirmedChange.objects.filter(
+        target__channel=channel, target__deleted_at__isnull=True, outcome=Outcome.PENDING
+    ).select_related("target", "target__post", "target__post__council", "target__channel", "requested_by")
     settled = 0
     for change in changes:
         verdict = judged(change, posts)
