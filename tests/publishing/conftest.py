@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +24,8 @@ from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
-from townsquare.publishing.models import Post
+from townsquare.publishing.dispatch import send
+from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_create_draft
 
 HERE = Path(__file__).resolve().parent
@@ -205,3 +207,18 @@ def toot_channel(riverside: Council, people: SimpleNamespace, mastodon: Mastodon
 def _media_in_tmp(settings: object, tmp_path: Path) -> None:
     """Uploaded images go to a temporary folder, never the project's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def published(
+    mastodon: MastodonServer, toot_channel: Channel, make_post: Callable[..., Post], people: SimpleNamespace
+) -> PostTarget:
+    """A post published on the Mastodon channel (through dispatch, as approval makes it due)."""
+    from .test_dispatch import approved
+
+    text = f"The library opens at 9am on Saturday {uuid.uuid4().hex[:8]}"
+    post = approved(make_post, people, [toot_channel], text)
+    assert send.due_dispatch(worker="test:1") == {"published": 1}
+    target = post.targets.get()
+    assert target.status == PostTarget.Status.PUBLISHED and target.external_id
+    return target

@@ -4,34 +4,30 @@ A post archived as published is compared with what the account shows now: other 
 version; a post missing from the account's page, though the page reaches back past it, is recorded as
 deleted. Words are compared as the platforms give them back (case, spacing and links aside: platforms
 rewrite links and wrap text in markup). A page that shows no posts at all proves nothing, so nothing
-is marked deleted from it. Platforms whose posts cannot be read say so, plainly.
+is marked deleted from it. Platforms whose posts cannot be read say so, plainly. The same read settles
+the changes made from Townsquare that their platform did not confirm (``published_unconfirmed``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, Kind
-from townsquare.archive.selectors import versions_in_order
+from townsquare.archive.selectors import comparable, versions_in_order
 from townsquare.archive.services import archive_deletion_seen, archive_edit_seen
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import Connector, ConnectorError
 from townsquare.connectors.models import Connection
 from townsquare.connectors.services import connector_for
+from townsquare.publishing.published_unconfirmed import unconfirmed_settle_seen
 
 # How far back each re-read looks; a post older than this is no longer compared.
 WINDOW = dt.timedelta(days=14)
 # A post this new may not be listed yet by the platform: never judged missing.
 GRACE = dt.timedelta(minutes=10)
-LINK = re.compile(r"https?://\S+")
-
-
-def comparable(text: str) -> str:
-    return re.sub(r"\s+", "", LINK.sub("", text)).casefold()
 
 
 @dataclass(frozen=True)
@@ -41,6 +37,7 @@ class Reread:
     edits: int = 0
     deletions: int = 0
     message: str = ""
+    settled: int = 0  # changes made from Townsquare that the platform had not confirmed, settled from this read
 
 
 def _last_words(record: ArchiveRecord) -> str:
@@ -58,6 +55,8 @@ def channel_reread(*, channel: Channel, connector: Connector | None = None, now:
         return Reread(channel.pk, message=f"Reading recent posts is not available on {channel.get_platform_display()}.")
     except ConnectorError as error:
         return Reread(channel.pk, message=f"Could not read the account: {error.message}")
+    # First, so that a change of Townsquare's seen made is recorded as its own, not as one made on the platform.
+    settled = unconfirmed_settle_seen(channel=channel, posts=posts, now=now)
     seen = {p.external_id: p for p in posts if p.external_id}
     dated = [p.created_at for p in posts if p.created_at is not None]
     reaches_back_to = min(dated) if dated else None
@@ -78,7 +77,7 @@ def channel_reread(*, channel: Channel, connector: Connector | None = None, now:
         elif reaches_back_to is not None and reaches_back_to <= record.occurred_at <= now - GRACE:
             how = "Not on the account when its recent posts were read again."
             deletions += archive_deletion_seen(record=record, how=how, at=now) is not None
-    return Reread(channel.pk, read=len(posts), edits=edits, deletions=deletions)
+    return Reread(channel.pk, read=len(posts), edits=edits, deletions=deletions, settled=settled)
 
 
 def archive_reread(*, now: dt.datetime | None = None) -> list[Reread]:

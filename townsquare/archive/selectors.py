@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,14 @@ from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
+
+LINK = re.compile(r"https?://\S+")
+
+
+def comparable(text: str) -> str:
+    """Words as the platforms give them back, to compare: case, spacing and links aside (platforms rewrite
+    links and wrap text in markup)."""
+    return re.sub(r"\s+", "", LINK.sub("", text)).casefold()
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,8 @@ class Connector:
     # answering privately (``OutboundPost.private_to``).
     hide_refusal: ClassVar[str] = "Townsquare cannot hide comments on this platform."
     private_refusal: ClassVar[str] = "Townsquare cannot send private messages on this platform."
-    # ``edit_refusal``: changing the words of a post already published (``edit``).
+    # ``edit_refusal``: changing the words of a post already published (``edit``; empty on Mastodon, Facebook
+    # and LinkedIn). ``edit`` is sent once: a 5xx or a timeout is for the caller to settle from the account.
     edit_refusal: ClassVar[str] = "This platform does not allow editing a published post: delete it and post again."
 
     def __init__(

@@ -276,3 +276,43 @@ class AccountCheck(models.Model):
 
     def __str__(self) -> str:
         return f"check of target {self.target_id}: {self.outcome}"
+
+
+class UnconfirmedChange(models.Model):
+    """A change to a published post (``published_changes``) that its platform did not confirm (a 5xx, a
+    timeout) and that the account, read straight after, could not settle. The post's page shows it until the
+    archive's hourly re-read of the channel, or a person's "check again", sees what the platform did."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Change of words"
+        DELETE = "delete", "Deletion"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Not confirmed yet"
+        MADE = "made", "Made on the platform"
+        NOT_MADE = "not_made", "Not made on the platform"
+        OVERTAKEN = "overtaken", "Overtaken by a later change"
+
+    target = models.ForeignKey(PostTarget, on_delete=models.CASCADE, related_name="unconfirmed_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(blank=True, help_text="A change of words: the words asked for.")
+    sent = models.TextField(blank=True, help_text="A change of words: as sent to the platform.")
+    previous = models.TextField(blank=True, help_text="A change of words: what the platform was last sent.")
+    reason = models.TextField(blank=True, help_text="A deletion: why.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True, help_text="What the platform answered, or why there was no answer.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_how = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target"], condition=models.Q(outcome="pending"), name="unconfirmed_change_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of target {self.target_id} ({self.outcome})"

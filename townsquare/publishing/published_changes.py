@@ -4,25 +4,22 @@ Only people who may approve posts at the council do it, and only while governanc
 An edit is checked against the council's policy exactly as the post was (the words each channel is
 sent), and a blocked edit changes nothing. The platform is called first; only once it has taken the
 change are the channel's wording, the archive (a new version, or the deletion, every earlier version
-kept) and the audit trail written, together in one transaction. A platform that refuses, or cannot
-be reached, leaves everything here as it was. A delete that got no clear answer (a 5xx, a timeout)
-is checked against the account afterwards: the deletion is recorded only once the post is seen gone.
+kept) and the audit trail written, together in one transaction (``published_record``). A platform that
+refuses, or cannot be reached, leaves everything here as it was. A change that got no clear answer (a
+5xx, a timeout) is checked against the account at once, and what cannot be told from it is kept as
+unconfirmed until a later reading of the account settles it (``published_unconfirmed``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from townsquare.archive.capture import archive_posts_published
-from townsquare.archive.models import ArchiveRecord
-from townsquare.archive.services import archive_deletion_seen, archive_edit_seen
-from townsquare.audit.services import audit_record
-from townsquare.connectors.base import Connector, ConnectorError, ErrorKind
+from townsquare.connectors.base import Connector, ConnectorError
 from townsquare.connectors.registry import connector_class
 from townsquare.connectors.services import connector_for
 from townsquare.councils.access import perms_in
@@ -30,11 +27,14 @@ from townsquare.councils.roles import Perm
 from townsquare.policy.services import check_draft
 from townsquare.publishing.approval import publishing_refusal
 from townsquare.publishing.checks import post_override, text_sent
-from townsquare.publishing.models import PostTarget
+from townsquare.publishing.models import PostTarget, UnconfirmedChange
 from townsquare.publishing.post_state import MAX_TEXT
+from townsquare.publishing.published_record import archived, record_delete, record_edit
+from townsquare.publishing.published_unconfirmed import UNCLEAR, account_posts, change_hold, judged
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
+    from townsquare.councils.models import Council
 
 MAX_REASON = 500
 
@@ -45,6 +45,21 @@ def published_change_refusal(*, user: User, target: PostTarget) -> str | None:
     if Perm.APPROVE_POSTS not in perms_in(user, council):
         return "Only a communications officer can change or delete a published post."
     return publishing_refusal(user=user, council=council)
+
+
+def published_target_for(*, user: User, council: Council, pk: int, target_pk: int) -> PostTarget:
+    """The council's post ``pk`` on one channel, for ``user`` to change: 404 when it is not the council's,
+    PermissionDenied with the reason when they may not change it."""
+    target = get_object_or_404(
+        PostTarget.objects.select_related("post", "post__council", "channel"),
+        post__council=council,
+        post_id=pk,
+        pk=target_pk,
+    )
+    refusal = published_change_refusal(user=user, target=target)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return target
 
 
 def edit_refusal(platform: str) -> str:
@@ -72,27 +87,6 @@ def _connector(target: PostTarget) -> Connector:
         raise ValidationError(f"{target.channel.name}: {error.message} Nothing was changed.") from error
 
 
-def _archived(target: PostTarget) -> ArchiveRecord:
-    """The post's archive record; archived now (as first published) if the capture after publishing missed it."""
-    source = f"publishing.posttarget:{target.pk}"
-    found = ArchiveRecord.objects.filter(council_id=target.post.council_id, source=source).first()
-    if found is None:
-        archive_posts_published(target_ids=[target.pk])
-        found = ArchiveRecord.objects.get(council_id=target.post.council_id, source=source)
-    return found
-
-
-def _locked(target: PostTarget) -> PostTarget:
-    locked = (
-        PostTarget.objects.select_for_update(of=("self",))
-        .select_related("post", "post__council", "channel")
-        .get(pk=target.pk)
-    )
-    if locked.deleted_at is not None or locked.external_id != target.external_id:
-        raise ValidationError("Someone else has just changed this post.")
-    return locked
-
-
 def _edit_blocks(target: PostTarget, sent: str) -> list[str]:
     post = target.post
     result = check_draft(
@@ -108,7 +102,48 @@ def _edit_blocks(target: PostTarget, sent: str) -> list[str]:
     return [f.message for f in result.findings if f.severity == "block"]
 
 
-def published_target_edit(*, actor: User, target: PostTarget, text: str) -> PostTarget:
+@dataclass(frozen=True)
+class Changed:
+    """What became of a change: made, or (``unconfirmed``) kept until the account shows it; ``message`` says
+    which to the officer."""
+
+    target: PostTarget
+    message: str
+    unconfirmed: UnconfirmedChange | None = None
+
+
+def _after_unclear_answer(
+    *, actor: User, change: UnconfirmedChange, connector: Connector, error: ConnectorError
+) -> str | None:
+    """The platform's answer to ``change`` proved nothing: read the account. Returns how the change was seen
+    made; raises ValidationError where it was seen not made; keeps it as unconfirmed (None) otherwise."""
+    verdict = judged(change, account_posts(connector, [change.target]))
+    if verdict is None:
+        change_hold(change, actor=actor)
+        return None
+    outcome, why = verdict
+    if outcome == UnconfirmedChange.Outcome.MADE:
+        return f"confirmed from the account afterwards: {why}"
+    platform = change.target.channel.get_platform_display()
+    what = "take the change" if change.kind == UnconfirmedChange.Kind.EDIT else "delete the post"
+    raise ValidationError(
+        f"{platform} did not {what}: it gave no clear answer ({error.message}) and {why}. Nothing was changed."
+    )
+
+
+def _unconfirmed(change: UnconfirmedChange) -> Changed:
+    platform = change.target.channel.get_platform_display()
+    what = "the change was made" if change.kind == UnconfirmedChange.Kind.EDIT else "the post was deleted"
+    return Changed(
+        change.target,
+        f"Unconfirmed: {platform} gave no clear answer ({change.answer}) and its account does not show yet "
+        f"whether {what}. The post shows this as unconfirmed until the account is read again (every hour), "
+        "or until you check again.",
+        change,
+    )
+
+
+def published_target_edit(*, actor: User, target: PostTarget, text: str) -> Changed:
     """Change the words of ``target`` on its platform; the archive keeps the old and the new version."""
     _ready(actor, target)
     text = text.strip()
@@ -123,52 +158,40 @@ def published_target_edit(*, actor: User, target: PostTarget, text: str) -> Post
         raise ValidationError(refusal)
     connector = _connector(target)
     post = target.post
-    sent = text_sent(target.channel.platform, text, post.link, media=post.images.exists())
+    media = post.images.exists()
+    sent = text_sent(target.channel.platform, text, post.link, media=media)
     blocks = _edit_blocks(target, sent)
     if blocks:
         more = f" (and {len(blocks) - 1} more)" if len(blocks) > 1 else ""
         raise ValidationError(f"This change cannot be published: {blocks[0]}{more}")
-    record = _archived(target)
-    if record.deleted_at is not None:
+    if archived(target).deleted_at is not None:
         raise ValidationError("The archive records this post as deleted from its channel: it cannot be changed.")
+    how = ""
     try:
         connector.edit(target.external_id, sent)
     except ConnectorError as error:
-        raise ValidationError(
-            f"{target.channel.get_platform_display()} did not take the change: {error.message} Nothing was changed."
-        ) from error
-    now = timezone.now()
-    with transaction.atomic():
-        target = _locked(target)
-        before = target.text
-        target.text_override, target.edited_at = text, now
-        target.save(update_fields=["text_override", "edited_at", "updated_at"])
-        archive_edit_seen(record=record, text=text, metadata={"edited_by": actor.email, "sent": sent}, at=now)
-        audit_record(
-            actor=actor,
-            council=post.council,
-            action="post.channel_edited",
-            obj=post,
-            before={"channel": target.channel_id, "text": before},
-            after={"channel": target.channel_id, "text": text},
+        if error.kind not in UNCLEAR:
+            raise ValidationError(
+                f"{target.channel.get_platform_display()} did not take the change: {error.message} Nothing was changed."
+            ) from error
+        change = UnconfirmedChange(
+            target=target,
+            kind=UnconfirmedChange.Kind.EDIT,
+            text=text,
+            sent=sent,
+            previous=text_sent(target.channel.platform, target.text, post.link, media=media),
+            requested_by=actor,
+            answer=error.message,
         )
-    return target
+        seen = _after_unclear_answer(actor=actor, change=change, connector=connector, error=error)
+        if seen is None:
+            return _unconfirmed(change)
+        how = seen
+    target = record_edit(actor=actor, target=target, text=text, sent=sent, at=timezone.now(), how=how)
+    return Changed(target, f"Changed on {target.channel.name}; the archive keeps both versions.")
 
 
-def _seen_gone(connector: Connector, target: PostTarget) -> bool:
-    """True only when the account's recent posts reach back past the post and it is not among them."""
-    published = target.published_at or target.updated_at
-    try:
-        posts = connector.recent_posts(since=published - dt.timedelta(minutes=1))
-    except (ConnectorError, NotImplementedError):
-        return False
-    if any(p.external_id == target.external_id for p in posts):
-        return False
-    dated = [p.created_at for p in posts if p.created_at is not None]
-    return bool(dated) and min(dated) <= published
-
-
-def published_target_delete(*, actor: User, target: PostTarget, reason: str) -> PostTarget:
+def published_target_delete(*, actor: User, target: PostTarget, reason: str) -> Changed:
     """Delete ``target`` from its platform; the archive records the deletion and keeps every version."""
     _ready(actor, target)
     reason = reason.strip()
@@ -177,7 +200,7 @@ def published_target_delete(*, actor: User, target: PostTarget, reason: str) -> 
     if len(reason) > MAX_REASON:
         raise ValidationError(f"The reason must be {MAX_REASON} characters or fewer.")
     connector = _connector(target)
-    record = _archived(target)
+    archived(target)  # kept as first published before anything is asked of the platform
     platform = target.channel.get_platform_display()
     how = f"Deleted from Townsquare by {actor.email}: {reason}"
     try:
@@ -185,29 +208,20 @@ def published_target_delete(*, actor: User, target: PostTarget, reason: str) -> 
     except ConnectorError as error:
         if error.platform_code == "404":
             how = f"Deleted from Townsquare by {actor.email} (already gone from {platform}): {reason}"
-        elif error.kind in (ErrorKind.RETRY, ErrorKind.UNCONFIRMED) and _seen_gone(connector, target):
+        elif error.kind in UNCLEAR:
+            change = UnconfirmedChange(
+                target=target,
+                kind=UnconfirmedChange.Kind.DELETE,
+                reason=reason,
+                requested_by=actor,
+                answer=error.message,
+            )
+            if _after_unclear_answer(actor=actor, change=change, connector=connector, error=error) is None:
+                return _unconfirmed(change)
             how = f"Deleted from Townsquare by {actor.email} (confirmed from the account afterwards): {reason}"
-        elif error.kind in (ErrorKind.RETRY, ErrorKind.UNCONFIRMED):
-            raise ValidationError(
-                f"{platform} did not confirm the deletion ({error.message}) and the post could not be seen gone: "
-                "nothing was recorded. Check the account, then try again."
-            ) from error
         else:
             raise ValidationError(
                 f"{platform} did not delete the post: {error.message} Nothing was changed."
             ) from error
-    now = timezone.now()
-    with transaction.atomic():
-        target = _locked(target)
-        target.deleted_at = now
-        target.save(update_fields=["deleted_at", "updated_at"])
-        archive_deletion_seen(record=record, how=how, at=now)
-        audit_record(
-            actor=actor,
-            council=target.post.council,
-            action="post.channel_deleted",
-            obj=target.post,
-            before={"channel": target.channel_id, "text": target.text, "url": target.url},
-            reason=reason,
-        )
-    return target
+    target = record_delete(actor=actor, target=target, reason=reason, how=how, at=timezone.now())
+    return Changed(target, f"Deleted from {target.channel.name}; the archive keeps what it said.")

@@ -1,11 +1,12 @@
-"""The page for a post already published on a channel: change its words there, or delete it (with a reason)."""
+"""The page for a post already published on a channel: change its words there, or delete it (with a reason),
+and see (and check again) a change its platform has not confirmed."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from townsquare.archive.models import ArchiveRecord
 from townsquare.councils.access import council_view
@@ -13,43 +14,53 @@ from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.publishing.models import PostTarget
 from townsquare.publishing.published_changes import (
+    Changed,
     edit_refusal,
-    published_change_refusal,
     published_target_delete,
     published_target_edit,
+    published_target_for,
 )
+from townsquare.publishing.published_unconfirmed import unconfirmed_check
+from townsquare.publishing.selectors import unconfirmed_changes_pending
+
+
+def _act(request: HttpRequest, target: PostTarget, action: str) -> Changed | str:
+    """Carry out the officer's ``action``: what became of a change, or (checking) what the account showed."""
+    user = request.user
+    if action == "edit":
+        return published_target_edit(actor=user, target=target, text=request.POST.get("text", ""))  # type: ignore[arg-type]
+    if action == "delete":
+        if request.POST.get("confirm") != "yes":
+            raise ValidationError("Confirm that the post is to be deleted from the channel.")
+        return published_target_delete(actor=user, target=target, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    if action == "check":
+        change = unconfirmed_changes_pending([target]).get(target.pk)
+        if change is None:
+            raise ValidationError("There is no unconfirmed change to check: it has been settled.")
+        return unconfirmed_check(actor=user, change=change)  # type: ignore[arg-type]
+    raise ValidationError("Choose whether to change the post or delete it.")
 
 
 @council_view(Perm.APPROVE_POSTS)
 def change(request: HttpRequest, council: Council, pk: int, target_pk: int) -> HttpResponse:
-    target = get_object_or_404(
-        PostTarget.objects.select_related("post", "post__council", "channel"),
-        post__council=council,
-        post_id=pk,
-        pk=target_pk,
-    )
-    refusal = published_change_refusal(user=request.user, target=target)  # type: ignore[arg-type]
-    if refusal:
-        raise PermissionDenied(refusal)
+    target = published_target_for(user=request.user, council=council, pk=pk, target_pk=target_pk)  # type: ignore[arg-type]
     errors: list[str] = []
     text = target.text
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        text = request.POST.get("text", text)
         try:
-            if action == "edit":
-                text = request.POST.get("text", "")
-                published_target_edit(actor=request.user, target=target, text=text)  # type: ignore[arg-type]
-                messages.success(request, f"Changed on {target.channel.name}; the archive keeps both versions.")
-                return redirect("publishing:detail", slug=council.slug, pk=pk)
-            if action == "delete":
-                if request.POST.get("confirm") != "yes":
-                    raise ValidationError("Confirm that the post is to be deleted from the channel.")
-                published_target_delete(actor=request.user, target=target, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
-                messages.success(request, f"Deleted from {target.channel.name}; the archive keeps what it said.")
-                return redirect("publishing:detail", slug=council.slug, pk=pk)
-            errors = ["Choose whether to change the post or delete it."]
+            done = _act(request, target, request.POST.get("action", ""))
         except (ValidationError, PermissionDenied) as exc:
             errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        else:
+            if isinstance(done, str):
+                messages.info(request, done)
+            elif done.unconfirmed is not None:
+                messages.warning(request, done.message)
+            else:
+                messages.success(request, done.message)
+                return redirect("publishing:detail", slug=council.slug, pk=pk)
+            return redirect("publishing:published_change", slug=council.slug, pk=pk, target_pk=target.pk)
     record = ArchiveRecord.objects.filter(council=council, source=f"publishing.posttarget:{target.pk}").first()
     return render(
         request,
@@ -64,6 +75,7 @@ def change(request: HttpRequest, council: Council, pk: int, target_pk: int) -> H
             and target.deleted_at is None,
             "edit_refusal": edit_refusal(target.channel.platform),
             "record": record,
+            "unconfirmed": unconfirmed_changes_pending([target]).get(target.pk),
         },
         status=400 if errors else 200,
     )

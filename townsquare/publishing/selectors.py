@@ -14,7 +14,7 @@ from django.utils import timezone
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.publishing.models import AccountCheck, Post, PostingSlot, PostTarget
+from townsquare.publishing.models import AccountCheck, Post, PostingSlot, PostTarget, UnconfirmedChange
 
 
 def posts_visible_to(*, user: Any, council: Council, perms: frozenset[str]) -> QuerySet[Post]:
@@ -219,3 +219,11 @@ def account_checks_latest(targets: list[PostTarget]) -> dict[int, AccountCheck]:
     for check in AccountCheck.objects.filter(target_id__in=ids).order_by("target_id", "-checked_at", "-pk"):
         latest.setdefault(check.target_id, check)
     return latest
+
+
+def unconfirmed_changes_pending(targets: list[PostTarget]) -> dict[int, UnconfirmedChange]:
+    """Each target's change that its platform has not confirmed yet (what its pages show)."""
+    pending = UnconfirmedChange.objects.filter(
+        target_id__in=[t.pk for t in targets], outcome=UnconfirmedChange.Outcome.PENDING
+    ).select_related("requested_by")
+    return {change.target_id: change for change in pending}

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from townsquare.publishing import api, calendar_views, draft_views, published_views, settings_views, views
+from townsquare.publishing import (
+    api,
+    calendar_views,
+    draft_views,
+    published_api,
+    published_views,
+    settings_views,
+    views,
+)
 
 app_name = "publishing"
 urlpatterns = [
@@ -32,4 +40,14 @@ urlpatterns = [
     path("api/councils/<slug:slug>/posts/<int:pk>/submit/", api.PostSubmitView.as_view(), name="api_submit"),
     path("api/councils/<slug:slug>/posts/<int:pk>/approve/", api.PostApproveView.as_view(), name="api_approve"),
     path("api/councils/<slug:slug>/posts/<int:pk>/reject/", api.PostRejectView.as_view(), name="api_reject"),
+    path(
+        "api/councils/<slug:slug>/posts/<int:pk>/channels/<int:target_pk>/edit/",
+        published_api.PublishedEditView.as_view(),
+        name="api_published_edit",
+    ),
+    path(
+        "api/councils/<slug:slug>/posts/<int:pk>/channels/<int:target_pk>/delete/",
+        published_api.PublishedDeleteView.as_view(),
+        name="api_published_delete",
+    ),
 ]

@@ -358,6 +358,7 @@ def detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
             "reschedule_form": RescheduleForm(initial={"scheduled_for": post.scheduled_for}),
             "attempts": {t.pk: list(t.attempts.all()) for t in context["targets"]},
             "checks": selectors.account_checks_latest(context["targets"]),
+            "unconfirmed": selectors.unconfirmed_changes_pending(context["targets"]),
             "may_send_again": Perm.APPROVE_POSTS in perms,
         }
     )

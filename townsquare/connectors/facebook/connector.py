@@ -58,6 +58,7 @@ class FacebookConnector(GraphConnector):
     not_connected_message = "This Facebook Page is not connected. Connect the channel."
     scopes = SCOPES
     hide_refusal = ""  # comments on the Page's posts
+    edit_refusal = ""  # POST /{page-post-id} with ``message``
 
     def classify(self, response: requests.Response) -> ConnectorError | None:
         return classify(response)
@@ -198,6 +199,13 @@ class FacebookConnector(GraphConnector):
     def delete(self, external_id: str) -> None:
         # Deleting twice cannot do harm, so a lost answer may be retried.
         self._call("DELETE", external_id, safe_to_retry=True)
+
+    def edit(self, external_id: str, text: str) -> None:
+        """``text`` as sent (``compose_text``); the post keeps its link card, photos or video. Sent once: a 5xx
+        or a timeout is ``UNCONFIRMED``, for the caller to settle from the Page's posts."""
+        answer = self._call("POST", external_id, safe_to_retry=False, data={"message": text}).json()
+        if answer.get("success") is not True:
+            raise ConnectorError(ErrorKind.UNCONFIRMED, "Facebook did not confirm the change.", raw=answer)
 
     def hide_comment(self, *, external_id: str, raw: dict[str, Any]) -> None:
         """Hide a comment on the Page's post (``POST /{comment-id}`` with ``is_hidden``): hidden from everyone

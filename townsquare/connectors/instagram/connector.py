@@ -59,6 +59,10 @@ class InstagramConnector(GraphConnector):
     not_connected_message = "This Instagram account is not connected. Connect the channel."
     scopes = SCOPES
     hide_refusal = ""  # comments on the account's media
+    edit_refusal = (
+        "Instagram's API cannot change a caption after publishing (only the Instagram app can): change it in "
+        "the app, or delete the post and publish it again."
+    )
 
     def classify(self, response: requests.Response) -> ConnectorError | None:
         return classify(response)

@@ -59,6 +59,7 @@ class LinkedInConnector(BearerConnector):
     not_connected_message = "This LinkedIn page is not connected. Connect the channel."
     api_url = API_URL
     classify = staticmethod(classify)
+    edit_refusal = ""  # the Posts API's partial update of ``commentary``
 
     # --- plumbing -------------------------------------------------------------------------------
     @property
@@ -322,6 +323,21 @@ class LinkedInConnector(BearerConnector):
             )
         else:
             self._call("DELETE", f"/rest/posts/{_urn(external_id)}", safe_to_retry=True)
+
+    def edit(self, external_id: str, text: str) -> None:
+        """A post's commentary, by the Posts API's partial update (its media, article and audience stay). Sent
+        once: a 5xx or a timeout is ``UNCONFIRMED``. A reply (a comment) is not changed from here."""
+        if external_id.startswith("urn:li:comment:"):
+            raise ConnectorError(
+                ErrorKind.REJECTED, "Townsquare changes LinkedIn posts, not replies: delete the reply and reply again."
+            )
+        self._call(
+            "POST",
+            f"/rest/posts/{_urn(external_id)}",
+            safe_to_retry=False,
+            headers={"X-RestLi-Method": "PARTIAL_UPDATE"},
+            json={"patch": {"$set": {"commentary": escape_little_text(text)}}},
+        )
 
     # --- listening ------------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:

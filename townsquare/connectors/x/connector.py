@@ -63,6 +63,10 @@ class XConnector(BearerConnector):
     api_url = API_URL
     classify = staticmethod(classify)
     hide_refusal = ""  # replies in the account's own conversations (``hiding``)
+    edit_refusal = (
+        "X lets only paid (Premium) accounts edit a post, within 30 minutes of posting and five times at most, "
+        "and each edit is a new post: Townsquare does not edit on X. Delete the post and post again."
+    )
 
     # --- connecting -----------------------------------------------------------------------------
     def authorisation_url(self, *, state: str, redirect_uri: str, code_challenge: str = "", **_: Any) -> str:

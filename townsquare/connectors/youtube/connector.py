@@ -82,6 +82,9 @@ class YouTubeConnector(BearerConnector):
     display_name = "YouTube"
     not_connected_message = "This YouTube channel is not connected. Connect the channel."
     classify = staticmethod(classify)
+    edit_refusal = (
+        "Townsquare does not change a video's title or description after upload: change them in YouTube Studio."
+    )
 
     def __init__(
         self,

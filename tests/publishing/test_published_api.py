@@ -1,0 +1,114 @@
+"""The API for changing and deleting a published post, against a real Mastodon server (mastodon-mock): the page's
+rules (role, council, two-factor, CSRF for sessions), clear 400s, and 202 for a change the platform left unclear."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import PASSWORD
+from tests.foundation.test_api import _api, _token
+from tests.foundation.test_sign_in import _sign_in
+from townsquare.accounts.models import User
+from townsquare.audit.models import AuditEvent
+from townsquare.councils.services import membership_grant
+from townsquare.publishing.models import PostTarget, UnconfirmedChange
+
+from .conftest import mastodon_fault
+from .test_published_changes import server_status, versions
+
+
+def url(target: PostTarget, what: str, slug: str = "riverside") -> str:
+    return f"/api/councils/{slug}/posts/{target.post_id}/channels/{target.pk}/{what}/"
+
+
+def send(client: Client, target: PostTarget, what: str, body: dict[str, object], slug: str = "riverside"):  # type: ignore[no-untyped-def]
+    return client.post(url(target, what, slug), json.dumps(body), content_type="application/json")
+
+
+def test_an_officer_edits_then_deletes_through_the_api(mastodon, published, people):
+    client = _api(_token(people.comms.email))
+    first, new = published.text, published.text.replace("9am", "10am")
+    edited = send(client, published, "edit", {"text": new})
+    assert edited.status_code == 200, edited.content
+    body = edited.json()
+    assert body["state"] == "made" and body["unconfirmed"] is None
+    assert body["target"]["text"] == new and body["target"]["edited_at"]
+    assert "10am" in server_status(mastodon, published.external_id).json()["content"]
+    deleted = send(client, published, "delete", {"reason": "Opening hours announced in error", "confirm": True})
+    assert deleted.status_code == 200 and deleted.json()["target"]["deleted_at"]
+    assert server_status(mastodon, published.external_id).status_code == 404
+    assert versions(published) == [("captured", first), ("edited", new), ("deleted", "")]
+    assert AuditEvent.objects.get(action="post.channel_deleted").reason == "Opening hours announced in error"
+
+
+def test_bad_input_is_a_clear_400_and_changes_nothing(mastodon, published, people):
+    client = _api(_token(people.comms.email))
+    cases = [
+        ("edit", {}, "text", "required"),
+        ("edit", {"text": "   "}, "text", "blank"),
+        ("edit", {"text": published.text}, "detail", "already published"),
+        ("edit", {"text": "x" * 10_001}, "text", "no more than"),
+        ("edit", {"text": "x" * 600}, "detail", "cannot be published"),
+        ("delete", {"reason": "Duplicate"}, "confirm", "required"),
+        ("delete", {"reason": "Duplicate", "confirm": False}, "confirm", "confirm: true"),
+        ("delete", {"reason": "", "confirm": True}, "reason", "blank"),
+        ("delete", {"reason": "x" * 501, "confirm": True}, "reason", "no more than"),
+    ]
+    for what, body, field, says in cases:
+        answer = send(client, published, what, body)
+        assert answer.status_code == 400, (what, body, answer.status_code)
+        assert says in json.dumps(answer.json()[field]), (what, body, answer.json())
+    assert server_status(mastodon, published.external_id).status_code == 200
+    published.refresh_from_db()
+    assert published.edited_at is None and published.deleted_at is None
+    assert not AuditEvent.objects.filter(action__in=["post.channel_edited", "post.channel_deleted"]).exists()
+
+
+def test_a_change_the_platform_left_unclear_answers_202(mastodon, published, people):
+    path = f"/api/v1/statuses/{published.external_id}"
+    mastodon_fault(mastodon, path=path, methods=["PUT"], effect={"type": "status", "status": 503}, count=1)
+    mastodon_fault(
+        mastodon, path="/api/v1/accounts/verify_credentials", methods=["GET"], effect={"type": "ratelimit"}, count=1
+    )
+    answer = send(_api(_token(people.comms.email)), published, "edit", {"text": published.text + " Free entry."})
+    assert answer.status_code == 202
+    body = answer.json()
+    assert body["state"] == "unconfirmed" and body["unconfirmed"]["kind"] == "edit"
+    assert body["unconfirmed"]["outcome"] == "pending" and body["message"].startswith("Unconfirmed:")
+    assert UnconfirmedChange.objects.filter(target=published, outcome="pending").count() == 1
+
+
+def test_other_roles_get_403_and_outsiders_404(mastodon, published, people, hillcrest):
+    for who in (people.officer, people.auditor):
+        client = _api(_token(who.email))
+        assert send(client, published, "edit", {"text": "Other words"}).status_code == 403
+        assert send(client, published, "delete", {"reason": "No", "confirm": True}).status_code == 403
+    outsider = _api(_token(people.outsider.email))
+    assert send(outsider, published, "delete", {"reason": "No", "confirm": True}).status_code == 404
+    hillcrest_comms = User.objects.create_user("comms@hillcrest.example", PASSWORD, full_name="Hillcrest Comms")
+    membership_grant(actor=None, council=hillcrest, user=hillcrest_comms, role="comms")
+    theirs = _api(_token(hillcrest_comms.email))
+    # Their own council's address, another council's post: not found, never changed.
+    assert send(theirs, published, "delete", {"reason": "No", "confirm": True}, slug="hillcrest").status_code == 404
+    assert send(theirs, published, "edit", {"text": "Other words"}, slug="hillcrest").status_code == 404
+    assert send(_api("tsq_not-a-token"), published, "edit", {"text": "Other words"}).status_code == 401
+    assert server_status(mastodon, published.external_id).status_code == 200
+    published.refresh_from_db()
+    assert published.edited_at is None and published.deleted_at is None
+
+
+def test_sessions_need_two_factor_and_csrf(mastodon, published, people):
+    TOTPDevice.objects.create(user=people.comms, name="Authenticator app", confirmed=True)
+    password_only = Client()
+    _sign_in(password_only, people.comms.email)
+    answer = send(password_only, published, "delete", {"reason": "Duplicate", "confirm": True})
+    assert answer.status_code == 401 and "/sign-in/code/" in answer.json()["detail"]
+    TOTPDevice.objects.filter(user=people.comms).delete()
+    no_token = Client(enforce_csrf_checks=True)
+    no_token.force_login(people.comms)
+    answer = send(no_token, published, "delete", {"reason": "Duplicate", "confirm": True})
+    assert answer.status_code == 403 and "CSRF" in answer.json()["detail"]
+    assert server_status(mastodon, published.external_id).status_code == 200

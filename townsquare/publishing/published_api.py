@@ -1,0 +1,106 @@
+"""The API for a post already published on a channel: change its words there, or delete it. The same rules
+and services as its page (``published_views``): communications officers of the council whose publishing
+rights are current; a change the platform did not confirm answers 202 with what is known."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from townsquare.councils.access import council_for
+from townsquare.councils.roles import Perm
+from townsquare.publishing.api import TargetSerializer
+from townsquare.publishing.models import PostTarget, UnconfirmedChange
+from townsquare.publishing.post_state import MAX_TEXT
+from townsquare.publishing.published_changes import (
+    MAX_REASON,
+    Changed,
+    published_target_delete,
+    published_target_edit,
+    published_target_for,
+)
+
+
+class EditSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    text = serializers.CharField(max_length=MAX_TEXT, help_text="The post's new words on this channel.")
+
+
+class DeleteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=MAX_REASON, help_text="Why the post is deleted: kept in the audit trail.")
+    confirm = serializers.BooleanField(
+        help_text="true: the post is to be deleted from the channel (it cannot be undone)."
+    )
+
+    def validate_confirm(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError("Send confirm: true to delete the post from the channel.")
+        return value
+
+
+class UnconfirmedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = UnconfirmedChange
+        fields = ["kind", "text", "reason", "requested_at", "answer", "outcome"]
+
+
+class PublishedTargetSerializer(TargetSerializer):
+    text = serializers.CharField(help_text="The words the channel shows (as Townsquare last knew them).")
+
+    class Meta(TargetSerializer.Meta):
+        fields = [*TargetSerializer.Meta.fields, "text", "edited_at", "deleted_at"]
+
+
+class ChangedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    state = serializers.ChoiceField(
+        choices=["made", "unconfirmed"],
+        help_text="made: recorded; unconfirmed: the platform gave no clear answer and its account does not show "
+        "yet what it did; the hourly re-read of the account settles it.",
+    )
+    message = serializers.CharField()
+    target = PublishedTargetSerializer()
+    unconfirmed = UnconfirmedSerializer(allow_null=True)
+
+
+def _target(request: Request, slug: str, pk: int, target_pk: int) -> PostTarget:
+    council = council_for(request.user, slug, Perm.APPROVE_POSTS)
+    return published_target_for(user=request.user, council=council, pk=pk, target_pk=target_pk)  # type: ignore[arg-type]
+
+
+def _answer(done: Changed) -> Response:
+    target = PostTarget.objects.select_related("post", "channel").get(pk=done.target.pk)
+    body = {
+        "state": "unconfirmed" if done.unconfirmed else "made",
+        "message": done.message,
+        "target": target,
+        "unconfirmed": done.unconfirmed,
+    }
+    return Response(ChangedSerializer(body).data, status=202 if done.unconfirmed else 200)
+
+
+ANSWERS = {
+    200: ChangedSerializer,
+    202: OpenApiResponse(ChangedSerializer, "Not confirmed by the platform yet: see message and unconfirmed."),
+}
+
+
+class PublishedEditView(APIView):
+    @extend_schema(request=EditSerializer, responses=ANSWERS, summary="Change a published post's words on a channel")
+    def post(self, request: Request, slug: str, pk: int, target_pk: int) -> Response:
+        target = _target(request, slug, pk, target_pk)
+        incoming = EditSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        done = published_target_edit(actor=request.user, target=target, text=incoming.validated_data["text"])  # type: ignore[arg-type]
+        return _answer(done)
+
+
+class PublishedDeleteView(APIView):
+    @extend_schema(request=DeleteSerializer, responses=ANSWERS, summary="Delete a published post from a channel")
+    def post(self, request: Request, slug: str, pk: int, target_pk: int) -> Response:
+        target = _target(request, slug, pk, target_pk)
+        incoming = DeleteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        done = published_target_delete(actor=request.user, target=target, reason=incoming.validated_data["reason"])  # type: ignore[arg-type]
+        return _answer(done)
