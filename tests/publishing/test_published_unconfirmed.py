@@ -213,3 +213,25 @@ def test_words_that_differ_only_in_case_spacing_or_links_cannot_be_told_apart(pu
     change.previous = "Pool opens at 10am"
     assert judged(change, shown) == (Outcome.MADE, "the account shows the new words")
     assert judged(change, None) is None  # the account could not be read
+
+
+def test_a_linkedin_post_already_gone_is_recorded_as_deleted(monkeypatch, riverside, make_post, people) -> None:
+    """LinkedIn answers a post deleted elsewhere with 404 and its own code: the deletion is recorded, not refused."""
+    channel = Channel.objects.create(council=riverside, platform="linkedin", name="Riverside on LinkedIn", handle="rdc")
+    connection_connect(
+        actor=None,
+        channel=channel,
+        credentials=Credentials({"access_token": "li-access-1", "organization_id": "2414183"}),
+        account=AccountInfo(external_id="2414183", handle="rdc"),
+    )
+    post = make_post(text="Bin collections move to Tuesday next week.", channels=[channel], author=people.comms)
+    target = post.targets.get()
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=PostTarget.Status.PUBLISHED, external_id="urn:li:share:7300000000000000001", published_at=timezone.now()
+    )
+    target.refresh_from_db()
+    with replay(monkeypatch, "linkedin", "delete_gone"):
+        published_target_delete(actor=people.comms, target=target, reason="Wrong date")
+    assert [event for event, _ in versions(target)] == ["captured", "deleted"]
+    record = ArchiveRecord.objects.get(source=f"publishing.posttarget:{target.pk}")
+    assert "already gone from LinkedIn" in record.versions.get(event="deleted").metadata["how"]

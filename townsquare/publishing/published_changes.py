@@ -206,7 +206,7 @@ def published_target_delete(*, actor: User, target: PostTarget, reason: str) -> 
     try:
         connector.delete(target.external_id)
     except ConnectorError as error:
-        if error.platform_code == "404":
+        if error.platform_code.split("/")[0] == "404":  # "404" or, from LinkedIn, "404/NOT_FOUND"
             how = f"Deleted from Townsquare by {actor.email} (already gone from {platform}): {reason}"
         elif error.kind in UNCLEAR:
             change = UnconfirmedChange(
