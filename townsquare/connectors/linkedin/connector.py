@@ -39,7 +39,7 @@ from townsquare.connectors.linkedin.limits import LIMITS
 
 API_URL = "https://api.linkedin.com"
 OAUTH_URL = "https://www.linkedin.com/oauth/v2"
-API_VERSION = "202505"
+API_VERSION = "202607"  # Marketing API July 2026: each version is kept a year, so move it on yearly
 SCOPES = "r_organization_social w_organization_social rw_organization_admin"
 RECENT_POSTS = 5  # comments are read from this many recent posts per poll
 MIN_VIDEO_BYTES = 75 * 1024
