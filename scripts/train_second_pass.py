@@ -14,7 +14,9 @@ Every choice is made on the training split by five-fold cross-validation, none o
 2. out-of-fold log-odds of a logistic regression on the encoder's features (sentiment: mean-pooled
    and first-token parts; offensive: the same; scikit-learn, lbfgs, classes balanced);
 3. a stacker, a logistic regression over those log-odds and the VADER lexicon's four scores
-   (townsquare.classify.lexicon; 3 + 3 + 4 inputs for sentiment, 1 + 1 + 4 for offensive), fitted on
+   (townsquare.classify.lexicon; 3 + 3 + 4 inputs for sentiment), and for offensive also the
+   decision value of a profanity model trained on other data (townsquare.classify.profanity; 1 + 1 +
+   4 + 1 inputs; it was not trained on these tweets, so it needs no folds), fitted on
    the out-of-fold log-odds (sentiment: classes balanced, no class offsets); the offensive threshold
    with the best out-of-fold macro-F1.
 The encoder heads' out-of-fold log-odds and refitted heads are kept in var/classify/ too, so a rerun
@@ -50,7 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from train_classifier import DATA, SEED, fit, read_labels, read_lines, sentiment_train, weighted  # noqa: E402
 
-from townsquare.classify import encoder, lexicon, linear, offensive, stacked  # noqa: E402
+from townsquare.classify import encoder, lexicon, linear, offensive, profanity, stacked  # noqa: E402
 
 CACHE = ROOT / "var" / "classify"
 FOLDS = 5
@@ -244,13 +246,14 @@ def main() -> None:
     o_enc, o_head_coef, o_head_intercept = encoder_out_of_fold(
         o[:, columns(OFFENSIVE_PARTS)], o_labels, oof["o_fold"], OFFENSIVE_C
     )
-    o_inputs = np.c_[oof["o_oof"], o_enc, o_lex]
+    o_inputs = np.c_[oof["o_oof"], o_enc, o_lex, profanity.default_profanity().log_odds(o_texts)]
     o_stack = LogisticRegression(max_iter=2000, random_state=SEED).fit(o_inputs, o_labels)
     o_threshold, o_oof_f1 = best_threshold(o_labels, o_stack.predict_proba(o_inputs)[:, 1])
-    o_without = LogisticRegression(max_iter=2000, random_state=SEED).fit(o_inputs[:, :2], o_labels)
-    _, o_without_f1 = best_threshold(o_labels, o_without.predict_proba(o_inputs[:, :2])[:, 1])
-    print(f"  offensive out-of-fold macro-F1: stacked without the lexicon {o_without_f1:.4f}, "
-          f"stacked {o_oof_f1:.4f} at {o_threshold:.2f}", flush=True)
+    for label, chosen in (("without the lexicon and the profanity model", 2), ("without the profanity model", 6)):
+        fewer = LogisticRegression(max_iter=2000, random_state=SEED).fit(o_inputs[:, :chosen], o_labels)
+        _, fewer_f1 = best_threshold(o_labels, fewer.predict_proba(o_inputs[:, :chosen])[:, 1])
+        print(f"  offensive out-of-fold macro-F1 {label}: {fewer_f1:.4f}")
+    print(f"  offensive out-of-fold macro-F1: stacked {o_oof_f1:.4f} at {o_threshold:.2f}", flush=True)
 
     # Fold the two stages into one linear map: stacker(linear, encoder head(x), lexicon).
     width = len(encoder.PARTS) * encoder.WIDTH
@@ -268,7 +271,8 @@ def main() -> None:
     mix[lexicon_rows, :3] = s_stack.coef_[:, 6:].T
     a_o = float(o_stack.coef_[0, 0])
     mix[stacked.SIDE.index("linear:offensive"), 3] = a_o
-    mix[lexicon_rows, 3] = o_stack.coef_[0, 2:]
+    mix[lexicon_rows, 3] = o_stack.coef_[0, 2:6]
+    mix[stacked.SIDE.index("profanity"), 3] = o_stack.coef_[0, 6]
     heads = linear.default_heads()
     meta = {
         "format": stacked.MODEL_FORMAT,
@@ -300,7 +304,7 @@ def main() -> None:
         scored = heads.score(texts)
         side = model.side(scored.logits[:, sentiment_columns],
                           np.where(scored.known, scored.logits[:, heads.column["offensive"]], 0.0),
-                          lexicon.lexicon_scores(texts))
+                          lexicon.lexicon_scores(texts), profanity.default_profanity().log_odds(texts))
         if name == "sentiment":
             s_got = model.sentiment_logits(values, side).argmax(1)
         else:

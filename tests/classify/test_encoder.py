@@ -7,7 +7,7 @@ import socket
 import numpy as np
 import pytest
 
-from townsquare.classify import encoder, lexicon, pipeline, stacked
+from townsquare.classify import encoder, lexicon, pipeline, profanity, stacked
 
 
 def test_the_model_and_tokenizer_ship_in_the_repository() -> None:
@@ -31,7 +31,7 @@ def test_loads_and_encodes_with_the_network_off(monkeypatch) -> None:
     texts = ["My bin was not collected", "Mae'r biniau heb eu casglu", ""]
     vectors = model.features(texts)
     assert vectors.shape == (3, 3 * encoder.WIDTH) and vectors.dtype == np.float32
-    side = heads.side(np.zeros((3, 3)), np.zeros(3), lexicon.lexicon_scores(texts))
+    side = heads.side(np.zeros((3, 3)), np.zeros(3), lexicon.lexicon_scores(texts), np.zeros(3))
     assert heads.offensive_probability(vectors, side).shape == (3,)
 
 
@@ -94,9 +94,11 @@ def test_the_stacker_combines_the_linear_head_the_lexicon_and_the_encoder_head()
     heads = stacked.StackedHeads(coef, np.array([0.0, 0.0, 0.0, -1.0]), mix, meta)
     vectors = np.array([[1.0, 0, 0, 0, 0, 0], [0.0, 0, 0, 0, 0, 0]])
     lexicon_scores = np.array([[0.0, 1.0, 0.0, 0.0], [0.5, 0.5, 0.0, -0.5]])
-    side = heads.side(np.array([[1.5, 0, -0.5]] * 2), np.array([4.0, 4.0]), lexicon_scores)
+    mix[stacked.SIDE.index("profanity"), 3] = 1.0
+    heads = stacked.StackedHeads(coef, np.array([0.0, 0.0, 0.0, -1.0]), mix, meta)
+    side = heads.side(np.array([[1.5, 0, -0.5]] * 2), np.array([4.0, 4.0]), lexicon_scores, np.array([0.0, -1.0]))
     assert side.shape == (2, len(stacked.SIDE))
-    expected = 1 / (1 + np.exp(-np.array([0.5 * 4 + 2 - 1, 0.5 * 4 - 1])))
+    expected = 1 / (1 + np.exp(-np.array([0.5 * 4 + 2 - 1, 0.5 * 4 - 1 - 1])))
     assert np.allclose(heads.offensive_probability(vectors, side), expected)
     # The first pass's own class offsets are taken off before the mix.
     assert np.allclose(heads.sentiment_logits(vectors, side), [[1.0, 0, 0], [2.0, 0, 0]])
@@ -107,3 +109,20 @@ def test_the_lexicon_scores_wording_people_rated() -> None:
     assert scores.shape == (4, len(lexicon.NAMES))
     compound = scores[:, lexicon.NAMES.index("compound")]
     assert compound[0] > 0.5 and compound[1] < -0.5 and compound[2] == 0.0 and compound[3] == 0.0
+
+
+def test_the_profanity_model_ships_and_scores_words_it_knows() -> None:
+    assert profanity.MODEL_PATH.parent == encoder.DIRECTORY.parent and profanity.MODEL_PATH.stat().st_size < 300_000
+    model = profanity.default_profanity()
+    rude, polite, empty, unknown = model.log_odds(
+        ["You useless fucking idiots", "Thank you for fixing the road", "", "@@"]
+    )
+    assert rude > 0 > polite
+    assert empty == unknown == model.intercept
+    # Repeating a text changes nothing (tf-idf with l2 length); case does not matter.
+    assert model.log_odds(["IDIOTS"])[0] == pytest.approx(model.log_odds(["idiots idiots"])[0])
+
+
+def test_a_profanity_model_of_another_shape_is_refused() -> None:
+    with pytest.raises(ValueError, match="2 words"):
+        profanity.ProfanityModel(["a", "b"], np.ones(3), np.ones(3), 0.0)

@@ -3,8 +3,9 @@
 For each task, a logistic regression over the encoder's numbers (townsquare.classify.encoder: the
 mean-pooled, max-pooled and first-token vectors; each head uses the parts it was trained on, the others
 weigh zero) gives log-odds, and a second, small logistic regression (the stacker) combines them with
-the first pass's linear head's log-odds (townsquare.classify.linear) and the VADER lexicon's four
-scores (townsquare.classify.lexicon). The stacker was fitted on out-of-fold log-odds of the training
+the first pass's linear head's log-odds (townsquare.classify.linear), the VADER lexicon's four
+scores (townsquare.classify.lexicon) and, for offensive, a profanity model trained on other data
+(townsquare.classify.profanity). The stacker was fitted on out-of-fold log-odds of the training
 split (five folds: each model scored only tweets it was not trained on), and the offensive threshold
 was chosen the same way, never on the validation split (``scripts/train_second_pass.py``). Both stages
 are linear, so the exported model is the encoder's part folded into one matrix (``coef``, (features,
@@ -27,13 +28,15 @@ from townsquare.classify.linear import sigmoid
 MODEL_PATH = Path(__file__).resolve().parent / "second_pass_model.npz"
 MODEL_FORMAT = 3
 SENTIMENTS = ("negative", "neutral", "positive")
-# The stacker's inputs besides the encoder, in this order: the linear heads' log-odds and VADER's scores.
+# The stacker's inputs besides the encoder, in this order: the linear heads' log-odds, VADER's scores and the
+# profanity model's decision value (townsquare.classify.profanity; offensive only).
 SIDE = (
     "linear:negative",
     "linear:neutral",
     "linear:positive",
     "linear:offensive",
     *(f"vader:{name}" for name in LEXICON_NAMES),
+    "profanity",
 )
 
 
@@ -66,11 +69,14 @@ class StackedHeads:
             raise ValueError(f"{vectors.shape[1]} encoder features; the second-pass model reads {self.coef.shape[0]}")
         return vectors.astype(np.float32) @ self.coef + self.intercepts
 
-    def side(self, linear_logits: np.ndarray, linear_offensive: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
+    def side(
+        self, linear_logits: np.ndarray, linear_offensive: np.ndarray, lexicon: np.ndarray, profanity: np.ndarray
+    ) -> np.ndarray:
         """(texts, len(SIDE)): the stacker's other inputs, from the linear heads' sentiment log-odds as the first
         pass gives them (their class offsets are taken off here), their offensive log-odds (0 for a text with no
-        known feature) and the lexicon's scores (townsquare.classify.lexicon)."""
-        return np.hstack([linear_logits - self._linear_offsets, linear_offensive[:, None], lexicon])
+        known feature), the lexicon's scores (townsquare.classify.lexicon) and the profanity model's
+        (townsquare.classify.profanity)."""
+        return np.hstack([linear_logits - self._linear_offsets, linear_offensive[:, None], lexicon, profanity[:, None]])
 
     def logits(self, vectors: np.ndarray, side: np.ndarray) -> np.ndarray:
         """(texts, 4): the stacked sentiment log-odds (3) and offensive log-odds."""
