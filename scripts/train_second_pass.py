@@ -13,9 +13,14 @@ Every choice is made on the training split by five-fold cross-validation, none o
    scripts/train_classifier.py, refitted on four folds, scoring the fifth);
 2. out-of-fold log-odds of a logistic regression on the encoder's features (sentiment: mean-pooled
    and first-token parts; offensive: the same; scikit-learn, lbfgs, classes balanced);
-3. a stacker, a logistic regression over those log-odds (3 + 3 for sentiment, 1 + 1 for offensive),
-   fitted on the out-of-fold log-odds (sentiment: classes balanced, no class offsets); the offensive
-   threshold with the best out-of-fold macro-F1.
+3. a stacker, a logistic regression over those log-odds and the VADER lexicon's four scores
+   (townsquare.classify.lexicon; 3 + 3 + 4 inputs for sentiment), and for offensive also the
+   decision value of a profanity model trained on other data (townsquare.classify.profanity; 1 + 1 +
+   4 + 1 inputs; it was not trained on these tweets, so it needs no folds), fitted on
+   the out-of-fold log-odds (sentiment: classes balanced, no class offsets); the offensive threshold
+   with the best out-of-fold macro-F1.
+The encoder heads' out-of-fold log-odds and refitted heads are kept in var/classify/ too, so a rerun
+that changes only the stacker takes a minute.
 The encoder heads used at run time are refitted on the whole training split; the linear heads are the
 committed first pass's. Writes townsquare/classify/second_pass_model.npz, then prints the validation
 figures docs/classifiers.md quotes (reported, not used to choose anything).
@@ -47,7 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from train_classifier import DATA, SEED, fit, read_labels, read_lines, sentiment_train, weighted  # noqa: E402
 
-from townsquare.classify import encoder, linear, offensive, stacked  # noqa: E402
+from townsquare.classify import encoder, lexicon, linear, offensive, profanity, stacked  # noqa: E402
 
 CACHE = ROOT / "var" / "classify"
 FOLDS = 5
@@ -148,12 +153,22 @@ def ngram_out_of_fold(
 
 def encoder_out_of_fold(
     x: np.ndarray, y: np.ndarray, fold: np.ndarray, c: float
-) -> tuple[np.ndarray, LogisticRegression]:
-    """(out-of-fold decision values, the head refitted on every row)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(out-of-fold decision values, the coefficients and intercepts of the head refitted on every row); kept in
+    var/classify/ by a digest of the inputs."""
+    digest = hashlib.sha256(np.ascontiguousarray(x).tobytes())
+    digest.update(y.tobytes() + fold.tobytes() + repr(c).encode())
+    path = CACHE / f"encoder-oof-{digest.hexdigest()[:16]}.npz"
+    if path.exists():
+        with np.load(path) as data:
+            return data["oof"], data["coef"], data["intercept"]
     out = np.zeros((len(y), 3) if len(set(y.tolist())) > 2 else len(y))
     for k in range(FOLDS):
         out[fold == k] = head(c).fit(x[fold != k], y[fold != k]).decision_function(x[fold == k])
-    return out, head(c).fit(x, y)
+    full = head(c).fit(x, y)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, oof=out, coef=full.coef_, intercept=full.intercept_)
+    return out, full.coef_, full.intercept_
 
 
 def head(c: float) -> LogisticRegression:
@@ -203,12 +218,15 @@ def main() -> None:
     oof = ngram_out_of_fold(s_texts, s_labels, folded, o_texts, o_labels)
     print(f"vectors and out-of-fold n-gram log-odds ready ({time.perf_counter() - started:.0f} s)", flush=True)
 
-    # Sentiment: the stacker over 3 + 3 out-of-fold log-odds, then class offsets, all on the training split.
+    # Sentiment: the stacker over 3 + 3 out-of-fold log-odds and the lexicon's 4 scores, on the training split.
     y = s_labels[sample]
-    s_enc, s_head = encoder_out_of_fold(s[:, columns(SENTIMENT_PARTS)], y, oof["s_fold"], SENTIMENT_C)
-    s_stack = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=SEED)
-    s_stack.fit(np.hstack([oof["s_oof"], s_enc]), y)
-    s_stacked = s_stack.decision_function(np.hstack([oof["s_oof"], s_enc]))
+    s_lex = lexicon.lexicon_scores([s_texts[i] for i in sample])
+    s_enc, s_head_coef, s_head_intercept = encoder_out_of_fold(
+        s[:, columns(SENTIMENT_PARTS)], y, oof["s_fold"], SENTIMENT_C
+    )
+    s_inputs = np.hstack([oof["s_oof"], s_enc, s_lex])
+    s_stack = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=SEED).fit(s_inputs, y)
+    s_stacked = s_stack.decision_function(s_inputs)
     s_oof_recall = recall_score(y, s_stacked.argmax(1), average="macro")
     # No class offsets: the stacker's classes are balanced already. Offsets searched on the out-of-fold
     # log-odds ([0.5, 0, 0.1]) gained 0.005 there (0.6971 against 0.6922) but made plain council
@@ -217,28 +235,44 @@ def main() -> None:
     print(f"  (with class offsets {s_offsets.tolist()}, not used: {tuned:.4f})")
     s_offsets = np.zeros(3)
     ngram = recall_score(y, oof["s_oof"].argmax(1), average="macro")
+    without = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=SEED)
+    without = without.fit(s_inputs[:, :6], y).decision_function(s_inputs[:, :6])
     print(f"  sentiment out-of-fold macro recall: n-gram {ngram:.4f}, "
-          f"encoder {recall_score(y, s_enc.argmax(1), average='macro'):.4f}, stacked {s_oof_recall:.4f} "
-          f"(offsets {s_offsets.tolist()})", flush=True)
-    # Offensive: the same with 1 + 1 log-odds, and the threshold.
-    o_enc, o_head = encoder_out_of_fold(o[:, columns(OFFENSIVE_PARTS)], o_labels, oof["o_fold"], OFFENSIVE_C)
-    o_stack = LogisticRegression(max_iter=2000, random_state=SEED).fit(np.c_[oof["o_oof"], o_enc], o_labels)
-    o_threshold, o_oof_f1 = best_threshold(o_labels, o_stack.predict_proba(np.c_[oof["o_oof"], o_enc])[:, 1])
+          f"encoder {recall_score(y, s_enc.argmax(1), average='macro'):.4f}, "
+          f"stacked without the lexicon {recall_score(y, without.argmax(1), average='macro'):.4f}, "
+          f"stacked {s_oof_recall:.4f} (offsets {s_offsets.tolist()})", flush=True)
+    # Offensive: the same with 1 + 1 log-odds and the lexicon's 4 scores, and the threshold.
+    o_lex = lexicon.lexicon_scores(o_texts)
+    o_enc, o_head_coef, o_head_intercept = encoder_out_of_fold(
+        o[:, columns(OFFENSIVE_PARTS)], o_labels, oof["o_fold"], OFFENSIVE_C
+    )
+    o_inputs = np.c_[oof["o_oof"], o_enc, o_lex, profanity.default_profanity().log_odds(o_texts)]
+    o_stack = LogisticRegression(max_iter=2000, random_state=SEED).fit(o_inputs, o_labels)
+    o_threshold, o_oof_f1 = best_threshold(o_labels, o_stack.predict_proba(o_inputs)[:, 1])
+    for label, chosen in (("without the lexicon and the profanity model", 2), ("without the profanity model", 6)):
+        fewer = LogisticRegression(max_iter=2000, random_state=SEED).fit(o_inputs[:, :chosen], o_labels)
+        _, fewer_f1 = best_threshold(o_labels, fewer.predict_proba(o_inputs[:, :chosen])[:, 1])
+        print(f"  offensive out-of-fold macro-F1 {label}: {fewer_f1:.4f}")
     print(f"  offensive out-of-fold macro-F1: stacked {o_oof_f1:.4f} at {o_threshold:.2f}", flush=True)
 
-    # Fold the two stages into one linear map: stacker(linear, encoder head(x)).
+    # Fold the two stages into one linear map: stacker(linear, encoder head(x), lexicon).
     width = len(encoder.PARTS) * encoder.WIDTH
-    a_s, b_s = s_stack.coef_[:, :3].T, s_stack.coef_[:, 3:].T  # (3, 3) each: inputs x outputs
+    b_s = s_stack.coef_[:, 3:6].T  # (3, 3): the encoder head's log-odds x outputs
     s_coef = np.zeros((width, 3))
-    s_coef[columns(SENTIMENT_PARTS)] = s_head.coef_.T @ b_s
-    s_intercept = s_head.intercept_ @ b_s + s_stack.intercept_ + s_offsets
-    a_o, b_o = float(o_stack.coef_[0, 0]), float(o_stack.coef_[0, 1])
+    s_coef[columns(SENTIMENT_PARTS)] = s_head_coef.T @ b_s
+    s_intercept = s_head_intercept @ b_s + s_stack.intercept_ + s_offsets
+    b_o = float(o_stack.coef_[0, 1])
     o_coef = np.zeros((width, 1))
-    o_coef[columns(OFFENSIVE_PARTS), 0] = o_head.coef_[0] * b_o
-    o_intercept = float(o_head.intercept_[0]) * b_o + float(o_stack.intercept_[0])
-    mix = np.zeros((4, 4))
-    mix[:3, :3] = a_s
-    mix[3, 3] = a_o
+    o_coef[columns(OFFENSIVE_PARTS), 0] = o_head_coef[0] * b_o
+    o_intercept = float(o_head_intercept[0]) * b_o + float(o_stack.intercept_[0])
+    lexicon_rows = [stacked.SIDE.index(f"vader:{name}") for name in lexicon.NAMES]
+    mix = np.zeros((len(stacked.SIDE), 4))
+    mix[:3, :3] = s_stack.coef_[:, :3].T
+    mix[lexicon_rows, :3] = s_stack.coef_[:, 6:].T
+    a_o = float(o_stack.coef_[0, 0])
+    mix[stacked.SIDE.index("linear:offensive"), 3] = a_o
+    mix[lexicon_rows, 3] = o_stack.coef_[0, 2:6]
+    mix[stacked.SIDE.index("profanity"), 3] = o_stack.coef_[0, 6]
     heads = linear.default_heads()
     meta = {
         "format": stacked.MODEL_FORMAT,
@@ -247,6 +281,7 @@ def main() -> None:
                       "oof_macro_recall": round(s_oof_recall, 4), "linear_offsets": heads.meta["sentiment"]["offsets"]},
         "offensive": {"C": OFFENSIVE_C, "parts": list(OFFENSIVE_PARTS), "threshold": o_threshold,
                       "oof_macro_f1": round(o_oof_f1, 4), "linear_weight": a_o, "encoder_weight": b_o},
+        "side": list(stacked.SIDE),
         "data": "SemEval 2013-2016 sentiment train, TweetEval offensive train (data/classify/); five-fold stacking",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -254,10 +289,10 @@ def main() -> None:
         args.out,
         coef=np.hstack([s_coef, o_coef]).astype(np.float32),
         intercepts=np.concatenate([s_intercept, [o_intercept]]).astype(np.float64),
-        linear_mix=mix,
+        side_mix=mix,
         meta=np.frombuffer(gzip.compress(json.dumps(meta).encode("utf-8"), mtime=0), dtype=np.uint8),
     )
-    print(f"wrote {args.out.relative_to(ROOT)} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
     # Reported, not chosen on: the exported heads on the validation tweets (vectors batched as in training;
     # scripts/evaluate_classifier.py gives the run-time figures, one text at a time).
@@ -265,11 +300,16 @@ def main() -> None:
     sentiment_columns = [heads.column[f"sentiment:{name}"] for name in stacked.SENTIMENTS]
     sv = vectors("sentiment-val", sv_texts, args.threads)
     ov = vectors("offensive-val", ov_texts, args.threads)
-    s_got = model.sentiment_logits(sv, heads.score(sv_texts).logits[:, sentiment_columns]).argmax(1)
+    for name, texts, values in (("sentiment", sv_texts, sv), ("offensive", ov_texts, ov)):
+        scored = heads.score(texts)
+        side = model.side(scored.logits[:, sentiment_columns],
+                          np.where(scored.known, scored.logits[:, heads.column["offensive"]], 0.0),
+                          lexicon.lexicon_scores(texts), profanity.default_profanity().log_odds(texts))
+        if name == "sentiment":
+            s_got = model.sentiment_logits(values, side).argmax(1)
+        else:
+            o_prob = model.offensive_probability(values, side)
     print(f"validation: sentiment macro recall {recall_score(sv_labels, s_got, average='macro'):.4f}")
-    ov_scored = heads.score(ov_texts)
-    ov_linear = np.where(ov_scored.known, ov_scored.logits[:, heads.column["offensive"]], 0.0)
-    o_prob = model.offensive_probability(ov, ov_linear)
     print(f"validation: offensive macro-F1 {f1_score(ov_labels, o_prob >= o_threshold, average='macro'):.4f} "
           f"at {o_threshold}")
     print(f"done in {time.perf_counter() - started:.0f} s")

@@ -251,9 +251,11 @@ def test_nothing_is_fetched_from_the_network(monkeypatch) -> None:
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    from townsquare.classify import encoder, language, linear, stacked
+    from townsquare.classify import encoder, language, lexicon, linear, profanity, stacked
 
     linear.default_heads.cache_clear()
+    lexicon._analyser.cache_clear()
+    profanity.default_profanity.cache_clear()
     language._identifier.cache_clear()
     encoder.default_encoder.cache_clear()
     stacked.default_stacked.cache_clear()

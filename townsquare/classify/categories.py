@@ -48,8 +48,10 @@ RISKS = ("low", "medium", "high", "urgent")
 # council messages: blunt complaints ("Pathetic. Absolutely pathetic response", "it's vile") score up to
 # about 0.7 on models trained on tweets; lower, most complaints would be flagged as abuse.
 ABUSE_THRESHOLD = 0.75
-# The same for the second pass's offensive score (townsquare.classify.stacked), chosen the same way.
-SECOND_PASS_ABUSE_THRESHOLD = 0.75
+# The same for the second pass's offensive score (townsquare.classify.stacked), chosen the same way: with the
+# profanity model among its inputs, "Why has my food waste caddy been ignored for a fortnight? It stinks"
+# scores 0.79, and 0.8 keeps the flagged train-split messages to those 0.75 flagged before.
+SECOND_PASS_ABUSE_THRESHOLD = 0.8
 
 # Every phrase is compiled on its own (Python's re, the exact test), and all of them into one hyperscan
 # (Vectorscan) database in prefilter mode, which may report a phrase that does not match but never

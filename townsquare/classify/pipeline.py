@@ -4,9 +4,10 @@
 (townsquare.classify.linear), the category phrases prefiltered by one hyperscan scan, the language
 from function words. ``second_pass(texts, router)`` is for the background: the sentence encoder
 (townsquare.classify.encoder, all-MiniLM-L6-v2 on onnxruntime) with heads stacked on the linear
-heads (townsquare.classify.stacked) for sentiment and offensive wording, py3langid where function
-words do not settle the language, and the reasons (the words that weigh most), so the inbox can show
-why. A router (townsquare.classify.routing) comes from the council; without one, ``service`` is None.
+heads, the VADER lexicon's scores and a profanity model (townsquare.classify.stacked, lexicon,
+profanity) for sentiment and offensive wording, py3langid where function words do not settle the
+language, and the reasons (the words that weigh most), so the inbox can show why. A router
+(townsquare.classify.routing) comes from the council; without one, ``service`` is None.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import numpy as np
 from townsquare.classify import categories as cat
 from townsquare.classify.encoder import default_encoder
 from townsquare.classify.language import language_of, word_set
+from townsquare.classify.lexicon import lexicon_scores
 from townsquare.classify.linear import default_heads, sigmoid, softmax
 from townsquare.classify.offensive import default_model as offensive_model
+from townsquare.classify.profanity import default_profanity
 from townsquare.classify.routing import Route, Router, terms, terms_and_evidence
 from townsquare.classify.stacked import default_stacked
 
@@ -97,8 +100,11 @@ def _classify(texts: Sequence[str], router: Router | None, *, second: bool) -> l
         # The sentence encoder's heads stacked on the linear heads (townsquare.classify.stacked).
         vectors = default_encoder().features(texts)
         stacked = default_stacked()
-        sentiment_logits = stacked.sentiment_logits(vectors, sentiment_logits)
-        offensive = stacked.offensive_probability(vectors, offensive_logit)
+        side = stacked.side(
+            sentiment_logits, offensive_logit, lexicon_scores(texts), default_profanity().log_odds(texts)
+        )
+        logits = stacked.logits(vectors, side)
+        sentiment_logits, offensive = logits[:, :3], sigmoid(logits[:, 3])
         known = np.array([bool(text.strip()) for text in texts], dtype=bool)
         abuse_threshold = cat.SECOND_PASS_ABUSE_THRESHOLD
     else:
