@@ -128,6 +128,17 @@ class ItemTag(models.Model):
         return self.name
 
 
+class ChoicesStamp(models.Model):
+    """The version of a council's inbox choices (its people, teams and listening queries): moved by any change
+    to them, so the list page may keep the choices it printed under it (``townsquare.inbox.choices``)."""
+
+    council = models.OneToOneField("councils.Council", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"Inbox choices of {self.council_id}: {self.version}"
+
+
 # Working time, service levels and the urgent queue keep their models in their own modules.
 from townsquare.inbox.service_level_models import (  # noqa: E402, F401
     ItemTarget,
