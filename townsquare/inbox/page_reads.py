@@ -15,7 +15,7 @@ from django.db import connection
 
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
-from townsquare.inbox.models import ItemPresence, ReceivedItem
+from townsquare.inbox.models import ItemPresence, ReceivedItem, SavedView
 from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
 from townsquare.listening.models import ListeningMatch, ListeningQuery
 
@@ -106,3 +106,12 @@ def looking_names(item_ids: Sequence[int], *, besides: int | None, since: dt.dat
     for item_id, full_name, email in _rows(sql, [*item_ids, at, besides if besides is not None else -1]):
         found.setdefault(item_id, []).append(full_name or email)
     return found
+
+
+def saved_views_of(user_id: int, council_id: int) -> list[dict[str, Any]]:
+    """The person's saved views at the council (id, name, query), by name."""
+    sql = (
+        f"SELECT id, name, query FROM {SavedView._meta.db_table} "  # noqa: S608
+        "WHERE user_id = %s AND council_id = %s ORDER BY name, id"
+    )
+    return [{"pk": pk, "name": name, "query": query} for pk, name, query in _rows(sql, [user_id, council_id])]
