@@ -16,6 +16,7 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.inbox import bulk, moderation, presence, replies, saved
+from townsquare.inbox.links import inbox_links
 from townsquare.inbox.models import InboxReply, ReceivedItem, SavedReply, SavedView
 from townsquare.inbox.page_reads import saved_views_of
 from townsquare.inbox.selectors import items_visible_to, may_work
@@ -85,6 +86,7 @@ def list_context(request: HttpRequest, council: Council) -> dict[str, Any]:
     return {
         "can_work": may_work(_perms(request)),
         "saved_views": saved_views_of(_user(request).pk, council.pk),
+        "links": inbox_links(council.slug),
     }
 
 

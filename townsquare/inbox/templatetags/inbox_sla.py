@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from townsquare.councils.roles import Perm
+from townsquare.inbox.links import inbox_links
 from townsquare.inbox.page_reads import attention_counts
 from townsquare.inbox.selectors import visible_channel_ids
 from townsquare.inbox.service_levels import ClockView, clocks_for_items
@@ -59,4 +60,6 @@ def inbox_attention(context: Any) -> dict[str, int] | None:
 @register.inclusion_tag("inbox/_sla_banner.html", takes_context=True)
 def urgent_banner(context: Any) -> dict[str, Any]:
     figures = inbox_attention(context) or {"urgent": 0, "overdue": 0}
-    return {**figures, "council": context.get("council"), "perms": context.get("council_perms") or ()}
+    council = context.get("council")
+    links = inbox_links(council.slug) if council is not None else {}
+    return {**figures, "council": council, "perms": context.get("council_perms") or (), "links": links}
