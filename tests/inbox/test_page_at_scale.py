@@ -13,7 +13,7 @@ from django.db import connection
 
 from tests.inbox.test_api import _api
 from townsquare.channels.models import Channel
-from townsquare.inbox import paging, selectors
+from townsquare.inbox import page_reads, paging
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.services import inbound_store
 
@@ -134,7 +134,10 @@ def test_the_channel_choices_are_the_channels_holding_visible_items(riverside, a
     inbound_store(channel=accounts.toot, items=[inbound("t1")])
     inbound_store(channel=accounts.other, items=[inbound("h1")])
     empty = Channel.objects.create(council=riverside, platform="mastodon", name="Empty", handle="@empty")
-    visible = ReceivedItem.objects.filter(council=riverside)
-    choices = list(selectors.item_channels(riverside, visible))
+    choices = page_reads.held_channels(riverside.pk, None)
     assert choices == [(accounts.toot.pk, accounts.toot.name)]
     assert empty.pk not in dict(choices) and accounts.other.pk not in dict(choices)
+    # Limited to the person's own accounts: only those of them holding items; none, nothing.
+    assert page_reads.held_channels(riverside.pk, [empty.pk, accounts.toot.pk]) == choices
+    assert page_reads.held_channels(riverside.pk, [empty.pk]) == []
+    assert page_reads.held_channels(riverside.pk, []) == []

@@ -14,4 +14,7 @@ class Config(AppConfig):
         register(CHECK_JOB, "townsquare.inbox.sla_jobs.check_clocks")
         every(CHECK_JOB, CHECK_EVERY_SECONDS)
 
-        from townsquare.inbox import replies  # noqa: F401  (connects to the dispatch's "published" signal)
+        from townsquare.inbox import (
+            choices,  # noqa: F401  (moves a council's choices version on any change to them)
+            replies,  # noqa: F401  (connects to the dispatch's "published" signal)
+        )

@@ -86,8 +86,10 @@ class ReceivedItem(models.Model):
             # The inbox newest first (the id breaks ties), and ranges of received_at.
             models.Index(fields=["council", "-received_at", "-id"], name="inbox_council_newest_idx"),
             models.Index(fields=["channel", "created_at"], name="connectors__channel_445b59_idx"),
-            # The inbox filtered by status, newest first; also counts by status.
-            models.Index(fields=["council", "status", "-received_at"], name="inbox_status_newest_idx"),
+            # The inbox filtered by status, newest first in the page's own order (the id breaks ties, so the
+            # page walks this index and stops, rather than every item of the council newest first); also
+            # counts by status.
+            models.Index(fields=["council", "status", "-received_at", "-id"], name="inbox_status_page_idx"),
             models.Index(fields=["channel", "thread_key"], name="inbox_thread_idx"),
             # The few items flagged for an officer (a stage failed), counted on every inbox page.
             models.Index(fields=["council"], condition=models.Q(needs_attention=True), name="inbox_flagged_idx"),
@@ -126,6 +128,17 @@ class ItemTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChoicesStamp(models.Model):
+    """The version of a council's inbox choices (its people, teams and listening queries): moved by any change
+    to them, so the list page may keep the choices it printed under it (``townsquare.inbox.choices``)."""
+
+    council = models.OneToOneField("councils.Council", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"Inbox choices of {self.council_id}: {self.version}"
 
 
 # Working time, service levels and the urgent queue keep their models in their own modules.

@@ -130,7 +130,7 @@ def item_page(items: QuerySet[ReceivedItem], *, query: str = "", cursor: Cursor 
     )
 
 
-def item_count(items: QuerySet[ReceivedItem], *, query: str = "") -> tuple[int, bool]:
+def item_count(items: QuerySet[ReceivedItem], *, query: str = "", named: str = "") -> tuple[int, bool]:
     """How many of ``items`` match ``query``, up to ``COUNT_CAP``, and whether there are more.
 
     Counted unordered, so the database may read whichever index fits the filters. A text search on
@@ -138,11 +138,14 @@ def item_count(items: QuerySet[ReceivedItem], *, query: str = "") -> tuple[int, 
     than the cap or are all the hits there are. "More than the cap" is kept for a minute, in this
     process, for the same query (its SQL names the council, what the person may see and the filters):
     reaching the cap may read many rows, and such a count hardly changes from one minute to the next.
-    A smaller count is taken afresh each time (it is cheap, and people expect it to follow their work)."""
+    A smaller count is taken afresh each time (it is cheap, and people expect it to follow their work).
+    ``named``: what selects ``items`` (council, person, channels, filters), when the caller can say it
+    without the SQL: printing the query costs more than the rest of a count kept."""
     try:
-        key = "inbox:capped:" + hashlib.sha256(f"{COUNT_CAP}|{query}|{items.query}".encode()).hexdigest()
+        selected = named or str(items.query)
     except EmptyResultSet:
         return 0, False
+    key = "inbox:capped:" + hashlib.sha256(f"{COUNT_CAP}|{query}|{selected}".encode()).hexdigest()
     if cache.get(key):
         return COUNT_CAP, True
     counted = _count(items, query)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from townsquare.inbox.models import ItemPresence, ReceivedItem
+from townsquare.inbox.page_reads import looking_names
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -28,10 +29,6 @@ def presence_leave(*, item: ReceivedItem, user: User) -> None:
     ItemPresence.objects.filter(item=item, user=user).delete()
 
 
-def _name(user: User) -> str:
-    return user.full_name or user.email
-
-
 def looking_at(item: ReceivedItem, *, besides: User | None = None, now: dt.datetime | None = None) -> list[str]:
     """The names of the others who have this item open now."""
     return next(iter(looking_at_each([item.pk], besides=besides, now=now).values()), [])
@@ -42,10 +39,4 @@ def looking_at_each(
 ) -> dict[int, list[str]]:
     """For a page of items, in one query: who has each open now (besides the person asking)."""
     since = (now or timezone.now()) - GONE_AFTER
-    rows = ItemPresence.objects.filter(item_id__in=list(item_ids), seen_at__gte=since).select_related("user")
-    if besides is not None:
-        rows = rows.exclude(user=besides)
-    found: dict[int, list[str]] = {}
-    for row in rows.order_by("seen_at"):
-        found.setdefault(row.item_id, []).append(_name(row.user))
-    return found
+    return looking_names(list(item_ids), besides=besides.pk if besides is not None else None, since=since)

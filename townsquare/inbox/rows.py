@@ -16,9 +16,10 @@ from markupsafe import escape
 
 from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.page_reads import listening_names
 from townsquare.inbox.presence import looking_at_each
 from townsquare.inbox.service_levels import ClockView, clocks_for_items
-from townsquare.listening.models import ItemPriority, ListeningMatch
+from townsquare.listening.models import ItemPriority
 
 FIELDS = (
     "pk",
@@ -108,9 +109,7 @@ def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any
     ids = [v["pk"] for v in values]
     if not ids:
         return []
-    listening: dict[int, list[str]] = {}
-    for item_id, name in ListeningMatch.objects.filter(item_id__in=ids).values_list("item_id", "query__name"):
-        listening.setdefault(item_id, []).append(name)
+    listening = listening_names(ids)
     clocks = clocks_for_items(council, ids)
     looking = looking_at_each(ids, besides=viewer)
     rows = []

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from townsquare.accounts.models import User
-from townsquare.channels.models import Channel
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.classify.categories import CATEGORIES
 from townsquare.classify.pipeline import SENTIMENTS
@@ -27,6 +26,21 @@ def may_work(perms: frozenset[str]) -> bool:
     return bool(perms & WORK_PERMS)
 
 
+def visible_channel_ids(*, user: Any, council: Council, perms: frozenset[str]) -> list[int] | None:
+    """The channels whose items the person may see: None for all the council's (those who see the whole
+    register), else the ids of their own channels."""
+    if Perm.VIEW_REGISTER in perms:
+        return None
+    return list(channels_visible_to(user=user, council=council, perms=perms).values_list("pk", flat=True))
+
+
+def items_on(council: Council, channel_ids: list[int] | None) -> QuerySet[ReceivedItem]:
+    """The council's items on ``channel_ids`` (None: on any of its channels)."""
+    if channel_ids is None:
+        return ReceivedItem.objects.filter(council=council)
+    return ReceivedItem.objects.filter(council=council, channel_id__in=channel_ids)
+
+
 def items_visible_to(*, user: Any, council: Council, perms: frozenset[str]) -> QuerySet[ReceivedItem]:
     """The council's items on the channels the person may see (a service officer: their own channels).
 
@@ -34,17 +48,7 @@ def items_visible_to(*, user: Any, council: Council, perms: frozenset[str]) -> Q
     council alone selects them; anyone else's channels are read first and named by id. Either way the
     database plans the list from the item's own columns, not from a join it cannot estimate (PostgreSQL
     took a subquery of the council's channels for one row and read every item of each channel)."""
-    if Perm.VIEW_REGISTER in perms:
-        return ReceivedItem.objects.filter(council=council)
-    channels = channels_visible_to(user=user, council=council, perms=perms)
-    return ReceivedItem.objects.filter(council=council, channel_id__in=list(channels.values_list("pk", flat=True)))
-
-
-def item_channels(council: Council, items: QuerySet[ReceivedItem]) -> QuerySet[Channel, tuple[int, str]]:
-    """(id, name) of the council's channels holding at least one of ``items``, by name: one index probe a
-    channel rather than reading every item."""
-    held = items.filter(channel_id=OuterRef("pk")).order_by()
-    return Channel.objects.filter(council=council).filter(Exists(held)).order_by("name").values_list("pk", "name")
+    return items_on(council, visible_channel_ids(user=user, council=council, perms=perms))
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,15 @@ def clocks_for_items(
 ) -> dict[int, list[ClockView]]:
     """Every clock of the given items, read in one query, soonest first."""
     now = now or timezone.now()
-    clocks = list(ItemTarget.objects.filter(council=council, item_id__in=list(item_ids)).order_by("due_at", "pk"))
+    if not item_ids:
+        return {}
+    # A fixed statement of the columns a clock shows (every list page asks; building it took the ORM longer).
+    marks = ", ".join(["%s"] * len(item_ids))
+    sql = (
+        f"SELECT id, item_id, kind, state, finished_at, due_at FROM {ItemTarget._meta.db_table} "  # noqa: S608
+        f"WHERE council_id = %s AND item_id IN ({marks}) ORDER BY due_at, id"
+    )
+    clocks = list(ItemTarget.objects.raw(sql, [council.pk, *item_ids]))
     if not clocks:
         return {}
     schedule = schedule_for(council)

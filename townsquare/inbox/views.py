@@ -18,6 +18,7 @@ from townsquare.councils.roles import Perm
 from townsquare.inbox import paging, services
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.options import list_options
+from townsquare.inbox.page_reads import flagged_count
 from townsquare.inbox.rows import page_rows, row_values, rows_html
 from townsquare.inbox.selectors import (
     assignable_people,
@@ -25,8 +26,10 @@ from townsquare.inbox.selectors import (
     filters_parse,
     item_thread,
     items_filter,
+    items_on,
     items_visible_to,
     may_work,
+    visible_channel_ids,
 )
 from townsquare.inbox.work_views import item_context, list_context
 
@@ -53,11 +56,13 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
     cursor = paging.cursor_parse(request.GET.get("cursor", ""))
     if request.GET.get("cursor") and cursor is None:
         problems.append("The page asked for could not be found, so the newest items are shown.")
-    visible = items_visible_to(user=request.user, council=council, perms=perms)
+    channel_ids = visible_channel_ids(user=request.user, council=council, perms=perms)
+    visible = items_on(council, channel_ids)
     # The text search is left to the paging, which reads only the hits the page needs.
     chosen = items_filter(visible, replace(filters, q=""), user=request.user)
     page = paging.item_page(row_values(chosen), query=filters.q, cursor=cursor, size=PAGE_SIZE)
-    count, capped = paging.item_count(chosen, query=filters.q)
+    named = f"{council.pk}|{request.user.pk}|{channel_ids}|{replace(filters, problems=())}"
+    count, capped = paging.item_count(chosen, query=filters.q, named=named)
     rows = page_rows(council, page.items, viewer=request.user)
     extra = list_context(request, council)
     query = request.GET.copy()
@@ -75,8 +80,8 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
             "filters": filters,
             "problems": problems,
             "query": query.urlencode(),
-            "options": list_options(council, visible, filters),
-            "flagged": visible.filter(needs_attention=True).count(),
+            "options": list_options(council, channel_ids, filters),
+            "flagged": flagged_count(council.pk, channel_ids),
             **extra,
         },
     )

@@ -16,8 +16,10 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.inbox import bulk, moderation, presence, replies, saved
+from townsquare.inbox.links import inbox_links
 from townsquare.inbox.models import InboxReply, ReceivedItem, SavedReply, SavedView
-from townsquare.inbox.selectors import council_services, items_visible_to, may_work
+from townsquare.inbox.page_reads import saved_views_of
+from townsquare.inbox.selectors import items_visible_to, may_work
 from townsquare.inbox.work_models import Language
 from townsquare.publishing.models import Post
 
@@ -83,8 +85,8 @@ def list_context(request: HttpRequest, council: Council) -> dict[str, Any]:
     in its row)."""
     return {
         "can_work": may_work(_perms(request)),
-        "saved_views": saved.saved_views(user=_user(request), council=council),
-        "teams": council_services(council),
+        "saved_views": saved_views_of(_user(request).pk, council.pk),
+        "links": inbox_links(council.slug),
     }
 
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 
 from townsquare.notifications.models import Notification
@@ -9,4 +10,11 @@ def unread(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+    # A fixed statement: it runs on every page, and the ORM took several times the database's time building it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE user_id = %s AND read_at IS NULL",  # noqa: S608
+            [user.pk],
+        )
+        (count,) = cursor.fetchone()
+    return {"unread_notifications": int(count)}

@@ -5,25 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from townsquare.councils.roles import Perm
-from townsquare.inbox.models import ReceivedItem
-from townsquare.inbox.selectors import items_visible_to
-from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
+from townsquare.inbox.links import inbox_links
+from townsquare.inbox.page_reads import attention_counts
+from townsquare.inbox.selectors import visible_channel_ids
 from townsquare.inbox.service_levels import ClockView, clocks_for_items
 
 register = template.Library()
 
 
-def _visible(context: Any) -> Any:
+def _channel_ids(context: Any) -> tuple[bool, list[int] | None]:
+    """(whether the person may see the council's inbox, the channels whose items they see: None for all)."""
     request = context.get("request")
     council = context.get("council")
     perms = frozenset(context.get("council_perms") or ())
     if request is None or council is None or Perm.VIEW_ASSIGNED_CHANNELS not in perms:
-        return None
-    return items_visible_to(user=request.user, council=council, perms=perms)
+        return False, None
+    return True, visible_channel_ids(user=request.user, council=council, perms=perms)
 
 
 @register.simple_tag(takes_context=True)
@@ -50,19 +50,16 @@ def open_clocks_of(item: Any, clocks: dict[int, list[ClockView]]) -> list[ClockV
 @register.simple_tag(takes_context=True)
 def inbox_attention(context: Any) -> dict[str, int] | None:
     """Urgent items not yet resolved, and items past a service-level target, that the person may see."""
-    visible = _visible(context)
-    if visible is None:
+    may_see, channel_ids = _channel_ids(context)
+    if not may_see:
         return None
-    council = context["council"]
-    # Each urgent or overdue item is looked up in the visible ones by its id (``Exists``), rather than
-    # listing every visible item first: the inbox holds millions, the urgent and overdue are few.
-    seen = Exists(visible.filter(pk=OuterRef("item_id")))
-    urgent = UrgentItem.objects.filter(seen, council=council).exclude(item__status=ReceivedItem.Status.RESOLVED)
-    overdue = ItemTarget.objects.filter(seen, council=council, finished_at__isnull=True, due_at__lte=timezone.now())
-    return {"urgent": urgent.count(), "overdue": overdue.values("item_id").distinct().count()}
+    urgent, overdue = attention_counts(context["council"].pk, channel_ids, now=timezone.now())
+    return {"urgent": urgent, "overdue": overdue}
 
 
 @register.inclusion_tag("inbox/_sla_banner.html", takes_context=True)
 def urgent_banner(context: Any) -> dict[str, Any]:
     figures = inbox_attention(context) or {"urgent": 0, "overdue": 0}
-    return {**figures, "council": context.get("council"), "perms": context.get("council_perms") or ()}
+    council = context.get("council")
+    links = inbox_links(council.slug) if council is not None else {}
+    return {**figures, "council": council, "perms": context.get("council_perms") or (), "links": links}

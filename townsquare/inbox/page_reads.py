@@ -1,0 +1,117 @@
+"""The small reads of every inbox list page, each one fixed statement: the ORM spent a millisecond or more of
+CPU building each of them, several times what the database takes to answer. Table and column names come
+from the models; every value is bound.
+
+``channel_ids`` is what the person may see: None for the whole council (those who see the register), else
+the ids of their own channels (possibly none, and then nothing is found)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from townsquare.accounts.models import User
+from townsquare.channels.models import Channel
+from townsquare.inbox.models import ItemPresence, ReceivedItem, SavedView
+from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
+from townsquare.listening.models import ListeningMatch, ListeningQuery
+
+ITEMS = ReceivedItem._meta.db_table
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return list(cursor.fetchall())
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _on_channels(column: str, channel_ids: Sequence[int] | None) -> tuple[str, list[int]]:
+    """The condition limiting ``column`` (an item's channel) to ``channel_ids``, and its parameters."""
+    if channel_ids is None:
+        return "", []
+    if not channel_ids:
+        return " AND 1 = 0", []
+    return f" AND {column} IN ({_marks(channel_ids)})", list(channel_ids)
+
+
+def held_channels(council_id: int, channel_ids: Sequence[int] | None) -> list[tuple[int, str]]:
+    """(id, name) of the council's channels, among ``channel_ids``, holding at least one item, by name: one
+    probe of the channel's index a channel (an item is on its channel's council), not reading every item."""
+    where, params = _on_channels("c.id", channel_ids)
+    sql = (
+        f"SELECT c.id, c.name FROM {Channel._meta.db_table} c WHERE c.council_id = %s{where} "  # noqa: S608
+        f"AND EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.channel_id = c.id) ORDER BY c.name, c.id"
+    )
+    return [(pk, name) for pk, name in _rows(sql, [council_id, *params])]
+
+
+def flagged_count(council_id: int, channel_ids: Sequence[int] | None) -> int:
+    """Items stored but not fully processed (``needs_attention``), of those the person may see."""
+    where, params = _on_channels("channel_id", channel_ids)
+    sql = f"SELECT COUNT(*) FROM {ITEMS} WHERE council_id = %s AND needs_attention{where}"  # noqa: S608
+    return int(_rows(sql, [council_id, *params])[0][0])
+
+
+def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now: dt.datetime) -> tuple[int, int]:
+    """(urgent items not yet resolved, items past a service-level target), of those the person may see.
+    Each urgent or late item looks up its own item (``EXISTS``): the urgent and late are few, the items
+    millions, and a join let SQLite read the items first."""
+    where, params = _on_channels("i.channel_id", channel_ids)
+    at = connection.ops.adapt_datetimefield_value(now)
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {UrgentItem._meta.db_table} u WHERE u.council_id = %s AND EXISTS ("  # noqa: S608
+        f"SELECT 1 FROM {ITEMS} i WHERE i.id = u.item_id AND i.council_id = %s AND i.status <> %s{where})), "
+        f"(SELECT COUNT(DISTINCT t.item_id) FROM {ItemTarget._meta.db_table} t WHERE t.council_id = %s "
+        f"AND t.finished_at IS NULL AND t.due_at <= %s AND EXISTS ("
+        f"SELECT 1 FROM {ITEMS} i WHERE i.id = t.item_id AND i.council_id = %s{where}))"
+    )
+    resolved = ReceivedItem.Status.RESOLVED.value
+    row = _rows(sql, [council_id, council_id, resolved, *params, council_id, at, council_id, *params])[0]
+    return int(row[0]), int(row[1])
+
+
+def listening_names(item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The names of the listening queries that caught each item, by item id."""
+    if not item_ids:
+        return {}
+    sql = (
+        f"SELECT m.item_id, q.name FROM {ListeningMatch._meta.db_table} m "  # noqa: S608
+        f"JOIN {ListeningQuery._meta.db_table} q ON q.id = m.query_id WHERE m.item_id IN ({_marks(item_ids)}) "
+        "ORDER BY m.at DESC, m.id DESC"
+    )
+    found: dict[int, list[str]] = {}
+    for item_id, name in _rows(sql, item_ids):
+        found.setdefault(item_id, []).append(name)
+    return found
+
+
+def looking_names(item_ids: Sequence[int], *, besides: int | None, since: dt.datetime) -> dict[int, list[str]]:
+    """Who has each item open (a beat since ``since``), besides the person ``besides``, by item id."""
+    if not item_ids:
+        return {}
+    sql = (
+        f"SELECT p.item_id, u.full_name, u.email FROM {ItemPresence._meta.db_table} p "  # noqa: S608
+        f"JOIN {User._meta.db_table} u ON u.id = p.user_id "
+        f"WHERE p.item_id IN ({_marks(item_ids)}) AND p.seen_at >= %s AND p.user_id <> %s ORDER BY p.seen_at"
+    )
+    found: dict[int, list[str]] = {}
+    at = connection.ops.adapt_datetimefield_value(since)
+    for item_id, full_name, email in _rows(sql, [*item_ids, at, besides if besides is not None else -1]):
+        found.setdefault(item_id, []).append(full_name or email)
+    return found
+
+
+def saved_views_of(user_id: int, council_id: int) -> list[dict[str, Any]]:
+    """The person's saved views at the council (id, name, query), by name."""
+    sql = (
+        f"SELECT id, name, query FROM {SavedView._meta.db_table} "  # noqa: S608
+        "WHERE user_id = %s AND council_id = %s ORDER BY name, id"
+    )
+    return [{"pk": pk, "name": name, "query": query} for pk, name, query in _rows(sql, [user_id, council_id])]
