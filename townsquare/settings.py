@@ -191,6 +191,8 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?sso=failed"
 
 # --- Sessions, CSRF and transport security --------------------------------------------------------
+# Django's database sessions, read with one plain statement a request (townsquare/accounts/sessions.py).
+SESSION_ENGINE = "townsquare.accounts.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

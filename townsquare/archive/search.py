@@ -261,7 +261,20 @@ def newest_matching(
         return []
     if conditions is None:
         return None
-    where, where_params = conditions
+    return newest_matching_sql(*conditions, words, before=before, after=after, wanted=wanted, chunk=chunk)
+
+
+def newest_matching_sql(
+    where: str,
+    where_params: Sequence[Any],
+    words: Sequence[str],
+    *,
+    before: dt.datetime | None,
+    after: dt.datetime | None = None,
+    wanted: int,
+    chunk: int | None = None,
+) -> list[int]:
+    """``newest_matching`` of the records ``where`` (SQL on ``archive_archiverecord`` alone) finds."""
     step = chunk or wanted + 8
     upper = (int(before.timestamp()) + 1) * SPAN if before is not None else 2**62
     lower = int(after.timestamp()) * SPAN if after is not None else 0
@@ -301,8 +314,24 @@ def newest_matching_postgres(
         sql, params = newest.query.sql_with_params()
     except EmptyResultSet:
         return []
+    return _walk(f"({sql}) n (id, occurred_at)", list(params), words, wanted=wanted)
+
+
+def newest_matching_walk(
+    where: str, where_params: Sequence[Any], words: Sequence[str], *, wanted: int, walk: int | None = None
+) -> list[int] | None:
+    """``newest_matching_postgres`` of the records ``where`` (SQL on ``archive_archiverecord`` alone) finds,
+    checking the ``walk`` newest (``WALK`` unless given)."""
+    newest = (
+        "(SELECT archive_archiverecord.id, archive_archiverecord.occurred_at FROM archive_archiverecord "  # noqa: S608
+        f"WHERE {where} ORDER BY archive_archiverecord.occurred_at DESC, archive_archiverecord.id DESC LIMIT %s) n"
+    )
+    return _walk(newest, [*where_params, walk or WALK], words, wanted=wanted)
+
+
+def _walk(newest: str, params: list[Any], words: Sequence[str], *, wanted: int) -> list[int] | None:
     statement = (
-        f"SELECT n.id FROM ({sql}) n (id, occurred_at) WHERE EXISTS (SELECT 1 FROM archive_archiveversion v "  # noqa: S608
+        f"SELECT n.id FROM {newest} WHERE EXISTS (SELECT 1 FROM archive_archiveversion v "  # noqa: S608
         "WHERE v.record_id = n.id AND v.search_vector @@ plainto_tsquery('simple', %s)) "
         "ORDER BY n.occurred_at DESC, n.id DESC LIMIT %s"
     )

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, LegalHold
+from townsquare.archive.page_sql import page_ids, page_rows
 from townsquare.archive.search import ArchiveQuery, newest_matching, newest_matching_postgres, words_filter
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
@@ -41,14 +42,22 @@ class ArchivePage:
 def records_visible_to(*, council: Council, user: Any) -> QuerySet[ArchiveRecord]:
     """The council's archive as the person may see it: all of it with the whole register in view
     (communications officers, auditors), otherwise only the records of their own channels."""
-    perms = perms_in(user, council)
+    scope = visible_channel_ids(council=council, user=user)
     records = ArchiveRecord.objects.filter(council=council)
-    if Perm.VIEW_ARCHIVE not in perms:
-        return records.none()
-    if Perm.VIEW_REGISTER in perms:
+    if scope is None:
         return records
-    channels = channels_visible_to(user=user, council=council, perms=perms)
-    return records.filter(channel__in=list(channels.values_list("pk", flat=True)))
+    return records.filter(channel__in=scope) if scope else records.none()
+
+
+def visible_channel_ids(*, council: Council, user: Any) -> list[int] | None:
+    """The channels whose records the person may see in the council's archive: None for all of them (the
+    whole register in view), otherwise their own channels' ids (none without the archive permission)."""
+    perms = perms_in(user, council)
+    if Perm.VIEW_ARCHIVE not in perms:
+        return []
+    if Perm.VIEW_REGISTER in perms:
+        return None
+    return list(channels_visible_to(user=user, council=council, perms=perms).values_list("pk", flat=True))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -141,43 +150,23 @@ def archive_search(
     return ArchivePage(records=found, next_cursor=cursor_encode(found[-1]) if more and found else None)
 
 
-ROW_FIELDS = (
-    "id",
-    "kind",
-    "channel_id",
-    "channel__name",
-    "channel__platform",
-    "platform",
-    "external_id",
-    "url",
-    "author",
-    "thread_key",
-    "occurred_at",
-    "first_seen_at",
-    "edited_at",
-    "deleted_at",
-    "content_hash",
-    "version_count",
-)
-VERSION_FIELDS = ("record_id", "n", "event", "text", "metadata", "captured_at", "content_hash", "hash")
-
-
 def archive_search_rows(
     *, council: Council, user: Any, query: ArchiveQuery, cursor: str | None = None, limit: int = 50
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """``archive_search`` as plain rows (``ROW_FIELDS``, and ``versions``: ``VERSION_FIELDS`` in order) and
-    the next page's cursor: the API's hot path, two queries and no model objects."""
+    """``archive_search`` as plain rows (``page_sql.ROW_KEYS``, and ``versions`` in order) and the next page's
+    cursor: the API's hot path, in plain SQL with no model objects."""
     limit = max(1, min(limit, 200))
-    records = _search_ordered(council=council, user=user, query=query, cursor=cursor, limit=limit)
-    rows = list(records.values(*ROW_FIELDS)[: limit + 1])
+    before = cursor_decode(cursor) if cursor else None
+    ids = page_ids(
+        council_id=council.pk,
+        channel_ids=visible_channel_ids(council=council, user=user),
+        query=query,
+        before=before,
+        wanted=limit + 1,
+    )
+    rows = page_rows(ids, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    by_id = {row["id"]: row for row in rows}
-    for row in rows:
-        row["versions"] = []
-    versions = ArchiveVersion.objects.filter(record_id__in=list(by_id)).order_by("record_id", "n")
-    for version in versions.values(*VERSION_FIELDS):
-        by_id[version["record_id"]]["versions"].append(version)
     last = rows[-1] if more and rows else None
     return rows, _cursor(last["occurred_at"], last["id"]) if last else None
 

@@ -7,7 +7,7 @@ them); a person whose roles there do not include the permission gets "forbidden"
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
+@cache
+def _memberships_sql() -> str:
+    council, membership = Council._meta.db_table, Membership._meta.db_table
+    return (
+        f"SELECT c.*, m.role AS membership_role FROM {council} c JOIN {membership} m ON m.council_id = c.id "  # noqa: S608
+        "WHERE m.user_id = %s ORDER BY c.name, c.id"
+    )
+
+
 def _memberships(user: Any) -> tuple[dict[int, frozenset[str]], list[Council]]:
     """A person's roles by council id, and those councils by name, in one query per request."""
     if not getattr(user, "is_authenticated", False):
@@ -31,13 +40,8 @@ def _memberships(user: Any) -> tuple[dict[int, frozenset[str]], list[Council]]:
     if cached is None:
         found: dict[int, set[str]] = {}
         councils: dict[int, Council] = {}
-        # A fixed statement: it runs on every signed-in page, and the ORM took longer building it than the
-        # database answering it. Each council comes with one of the person's roles there a row.
-        sql = (
-            f"SELECT c.*, m.role AS membership_role FROM {Council._meta.db_table} c "  # noqa: S608
-            f"JOIN {Membership._meta.db_table} m ON m.council_id = c.id WHERE m.user_id = %s ORDER BY c.name, c.id"
-        )
-        for council in Council.objects.raw(sql, [user.pk]):
+        # Asked on every request: one plain statement (the queryset's building cost several times its reading).
+        for council in Council.objects.raw(_memberships_sql(), [user.pk]):
             found.setdefault(council.pk, set()).add(council.membership_role)  # type: ignore[attr-defined]
             councils.setdefault(council.pk, council)
         cached = ({cid: frozenset(roles) for cid, roles in found.items()}, list(councils.values()))

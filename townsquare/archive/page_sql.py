@@ -1,0 +1,212 @@
+"""The API's search page in plain SQL: which records (``page_ids``), then their rows and versions.
+
+The JSON API answers a search with fifty records at a time; building its three or four statements
+through the ORM cost several times what the database spends on them. Here the filters of an
+``ArchiveQuery``, the person's channels and the cursor become one WHERE clause on
+``archive_archiverecord`` (``record_conditions``), which the index reads of ``search`` take as
+they are, and rows come back as plain tuples. ``selectors.query_filter`` is the same filter as a
+queryset, for everything else; the tests hold the two to the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from townsquare.archive.search import ArchiveQuery, newest_matching_sql, newest_matching_walk
+
+RECORD = "archive_archiverecord"
+
+
+def _columns(time: str) -> tuple[str, str]:
+    """The record's and the version's columns; ``time`` wraps a time column (on SQLite, in a no-op ``+`` so
+    that it comes back as its text, which ``fromisoformat`` reads faster than the driver's converter)."""
+    record = (
+        f"{RECORD}.id, {RECORD}.kind, {RECORD}.channel_id, channels_channel.name, channels_channel.platform, "
+        f"{RECORD}.platform, {RECORD}.external_id, {RECORD}.url, {RECORD}.author, {RECORD}.thread_key, "
+        + ", ".join(time.format(f"{RECORD}.{c}") for c in ("occurred_at", "first_seen_at", "edited_at", "deleted_at"))
+        + f", {RECORD}.content_hash, {RECORD}.version_count"
+    )
+    version = f"record_id, n, event, text, metadata, {time.format('captured_at')}, content_hash, hash"
+    return record, version
+
+
+ROW_KEYS = (
+    "id",
+    "kind",
+    "channel_id",
+    "channel__name",
+    "channel__platform",
+    "platform",
+    "external_id",
+    "url",
+    "author",
+    "thread_key",
+    "occurred_at",
+    "first_seen_at",
+    "edited_at",
+    "deleted_at",
+    "content_hash",
+    "version_count",
+)
+WHEN_KEYS = ("occurred_at", "first_seen_at", "edited_at", "deleted_at")
+NEWEST = f"ORDER BY {RECORD}.occurred_at DESC, {RECORD}.id DESC"
+
+
+def _moment(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    return f"{RECORD}.{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def record_conditions(
+    *,
+    council_id: int,
+    channel_ids: Sequence[int] | None,
+    query: ArchiveQuery,
+    before: tuple[dt.datetime, int] | None = None,
+) -> tuple[str, list[Any]] | None:
+    """The WHERE clause (on ``archive_archiverecord``) of the council's records among ``channel_ids`` (None:
+    every channel) that the query's filters find, older than ``before`` (a cursor's time and id); None
+    when it can find nothing. The words are not part of it: the full-text index reads apply them."""
+    parts, params = [f"{RECORD}.council_id = %s"], [council_id]
+
+    def add(sql: str, values: list[Any]) -> None:
+        parts.append(sql)
+        params.extend(values)
+
+    if channel_ids is not None:
+        if not channel_ids:
+            return None
+        add(*_in("channel_id", channel_ids))
+    if query.channel_ids:
+        add(*_in("channel_id", query.channel_ids))
+    if query.platforms:
+        add(*_in("platform", query.platforms))
+    if query.kinds:
+        add(*_in("kind", query.kinds))
+    if query.author:
+        # As Django's icontains: case-insensitive, the value's own % and _ taken literally.
+        like = "ILIKE %s" if connection.vendor == "postgresql" else "LIKE %s ESCAPE '\\'"
+        add(f"{RECORD}.author {like}", [_like(query.author)])
+    if query.date_from:
+        add(f"{RECORD}.occurred_at >= %s", [_moment(_day_start(query.date_from))])
+    if query.date_to:
+        add(f"{RECORD}.occurred_at < %s", [_moment(_day_start(query.date_to + dt.timedelta(days=1)))])
+    if query.only == "edited":
+        add(f"{RECORD}.edited_at IS NOT NULL", [])
+    elif query.only == "deleted":
+        add(f"{RECORD}.deleted_at IS NOT NULL", [])
+    if before is not None:
+        moment = _moment(before[0])
+        add(
+            f"({RECORD}.occurred_at < %s OR ({RECORD}.occurred_at = %s AND {RECORD}.id < %s))",
+            [moment, moment, before[1]],
+        )
+    return " AND ".join(parts), params
+
+
+def page_ids(
+    *,
+    council_id: int,
+    channel_ids: Sequence[int] | None,
+    query: ArchiveQuery,
+    before: tuple[dt.datetime, int] | None,
+    wanted: int,
+) -> list[int]:
+    """Ids of the newest ``wanted`` records the search finds (or of a few more, which the row fetch orders
+    and cuts): without words, read newest first by the council's index; with words, by the full-text
+    index read newest first (SQLite), or by the newest records checked one by one and then the GIN index
+    (PostgreSQL)."""
+    conditions = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=before)
+    if conditions is None:
+        return []
+    where, params = conditions
+    words = query.words
+    if not words:
+        statement = f"SELECT {RECORD}.id FROM {RECORD} WHERE {where} {NEWEST} LIMIT %s"  # noqa: S608
+    elif connection.vendor == "sqlite":
+        until = _day_start(query.date_to + dt.timedelta(days=1)) if query.date_to else None
+        upper = min(u for u in (before[0] if before else None, until) if u is not None) if before or until else None
+        since = _day_start(query.date_from) if query.date_from else None
+        return newest_matching_sql(where, params, words, before=upper, after=since, wanted=wanted)
+    else:
+        found = newest_matching_walk(where, params, words, wanted=wanted)
+        if found is not None:
+            return found
+        statement = (
+            f"SELECT {RECORD}.id FROM {RECORD} WHERE {where} AND {RECORD}.id IN "  # noqa: S608
+            "(SELECT record_id FROM archive_archiveversion WHERE search_vector @@ plainto_tsquery('simple', %s)) "
+            f"{NEWEST} LIMIT %s"
+        )
+        params = [*params, " ".join(words)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, wanted])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    """A datetime as the ORM gives it: SQLite keeps UTC as text, PostgreSQL answers with a datetime."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
+    """The records ``ids``, newest first, at most ``limit``: each a dict of ``ROW_KEYS`` (the channel's name
+    and platform as ``channel__name`` and ``channel__platform``) with ``versions``, oldest first."""
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    record_columns, version_columns = _columns("+{}" if connection.vendor == "sqlite" else "{}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {record_columns} FROM {RECORD} LEFT JOIN channels_channel "  # noqa: S608
+            f"ON channels_channel.id = {RECORD}.channel_id WHERE {RECORD}.id IN ({marks}) {NEWEST} LIMIT %s",
+            [*ids, limit],
+        )
+        rows = [dict(zip(ROW_KEYS, values, strict=True)) for values in cursor.fetchall()]
+        by_id = {}
+        for row in rows:
+            for key in WHEN_KEYS:
+                row[key] = _aware(row[key])
+            row["versions"] = []
+            by_id[row["id"]] = row
+        if not rows:
+            return rows
+        cursor.execute(
+            f"SELECT {version_columns} FROM archive_archiveversion "  # noqa: S608
+            f" WHERE record_id IN ({', '.join(['%s'] * len(rows))}) ORDER BY record_id, n",
+            list(by_id),
+        )
+        for record_id, n, event, text, metadata, captured_at, content_hash, seal in cursor.fetchall():
+            by_id[record_id]["versions"].append(
+                {
+                    "record_id": record_id,
+                    "n": n,
+                    "event": event,
+                    "text": text,
+                    "metadata": json.loads(metadata) if isinstance(metadata, str) else metadata,
+                    "captured_at": _aware(captured_at),
+                    "content_hash": content_hash,
+                    "hash": seal,
+                }
+            )
+    return rows
