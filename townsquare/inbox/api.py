@@ -110,8 +110,14 @@ def _visible(request: Request, slug: str) -> Any:
     return items_visible_to(user=request.user, council=council, perms=perms_in(request.user, council))
 
 
+class InboxPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    next = serializers.URLField(allow_null=True, help_text="The next page, older items; null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The page before, newer items; null on the first.")
+    results = ItemSerializer(many=True)
+
+
 class InboxListView(APIView):
-    @extend_schema(parameters=FILTERS, responses=ItemSerializer(many=True), summary="The council's inbox")
+    @extend_schema(parameters=FILTERS, responses=InboxPageSerializer, summary="The council's inbox")
     def get(self, request: Request, slug: str) -> Response:
         visible = _visible(request, slug)
         names = ("q", "category", "status", "service", "assignee")

@@ -45,6 +45,8 @@ FILTERS = [
 
 
 class MeasureFeedView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(parameters=FILTERS, responses=MeasureSerializer(many=True), summary="Every daily measure")
     def get(self, request: Request, slug: str) -> Response:
         council = council_for(request.user, slug, Perm.VIEW_REPORTS)

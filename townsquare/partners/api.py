@@ -32,6 +32,8 @@ class WaitingPostSerializer(PostSerializer):
 
 
 class MyApprovalsView(APIView):
+    pagination_class = LimitOffsetPagination  # the schema documents count, next, previous, results
+
     @extend_schema(
         responses=WaitingPostSerializer(many=True),
         summary="Posts awaiting your approval at every council where you may approve, each with its council",
