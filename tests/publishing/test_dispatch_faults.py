@@ -59,7 +59,8 @@ def left_to_send(database: Path) -> int:
 
 def test_sigkilled_worker_publishes_each_post_once_or_says_so(tmp_path):
     server = start_mastodon(tmp_path, accounts=ACCOUNTS)
-    run = uuid.uuid4().hex[:8]
+    # Letters only: eight random digits in a post read as a telephone number to the personal-data check.
+    run = uuid.uuid4().hex[:8].translate(str.maketrans("0123456789", "ghijklmnop"))
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'faults.sqlite3'}",
