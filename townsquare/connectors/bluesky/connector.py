@@ -13,7 +13,7 @@ same policy as every other read.
 - Listening: notifications (mentions, replies, quotes) from the AppView behind the PDS, newest
   first down to the cursor; and the firehose (``com.atproto.sync.subscribeRepos``), where posts
   naming the account's DID or handle are picked out as they are written, resuming after the last
-  sequence number handed on (``stream_cursor``; kept on the connection by ``services.inbound_stream``).
+  sequence number handed on (``stream_cursor``; kept on the connection by ``listening.inbound_stream``).
 """
 
 from __future__ import annotations
