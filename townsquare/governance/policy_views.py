@@ -14,13 +14,9 @@ from townsquare.councils.roles import Perm
 from townsquare.governance import forms as f
 from townsquare.governance.access import MANAGE, READ_REGISTERS, governance_view
 from townsquare.governance.models import Policy, PolicyVersion
+from townsquare.governance.policy_services import policy_acknowledge, policy_mark_reviewed, policy_version_publish
 from townsquare.governance.selectors import acknowledgement_summary, policies_overdue
-from townsquare.governance.services import (
-    form_save_audited,
-    policy_acknowledge,
-    policy_mark_reviewed,
-    policy_version_publish,
-)
+from townsquare.governance.services import form_save_audited
 from townsquare.governance.views import add_service_error, form_page, perms_for
 
 # --- Policies -------------------------------------------------------------------------------------
