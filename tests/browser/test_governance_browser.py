@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from townsquare.accounts.models import User
 from townsquare.councils.models import Council
 from townsquare.governance.models import Acknowledgement, ActionPlan, Audience, Policy
-from townsquare.governance.services import policy_version_publish
+from townsquare.governance.policy_services import policy_version_publish
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import job_enqueue, jobs_run_due
 

@@ -24,13 +24,13 @@ from townsquare.connectors.bluesky.mp4 import read_mp4
 from townsquare.connectors.bluesky.parsing import stream_seq
 from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
 from townsquare.connectors.crypto import credentials_decrypt
+from townsquare.connectors.listening import inbound_stream
 from townsquare.connectors.models import Connection
 from townsquare.connectors.services import (
     connection_connect_with_secret,
     connection_refresh,
     connection_store_credentials,
     connector_for,
-    inbound_stream,
 )
 from townsquare.inbox.models import ReceivedItem
 from townsquare.notifications.models import Notification

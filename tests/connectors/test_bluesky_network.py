@@ -10,7 +10,8 @@ import pytest
 from atproto import Client, models
 
 from townsquare.channels.models import Channel
-from townsquare.connectors.services import connection_connect_with_secret, inbound_poll
+from townsquare.connectors.listening import inbound_poll
+from townsquare.connectors.services import connection_connect_with_secret
 from townsquare.connectors.upkeep import metrics_take
 from townsquare.inbox.models import ReceivedItem
 from townsquare.measures.models import DailyMeasure

@@ -9,7 +9,8 @@ import pytest
 
 from tests.connectors.replay import replay
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
-from townsquare.connectors.linkedin.connector import LinkedInConnector, escape_little_text
+from townsquare.connectors.linkedin.connector import LinkedInConnector
+from townsquare.connectors.linkedin.parsing import escape_little_text
 from townsquare.connectors.registry import connector_class
 
 SETTINGS = {"client_id": "li-client-id", "client_secret": "li-client-secret"}

@@ -11,9 +11,10 @@ import requests
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import ConnectorError, ErrorKind, Image, OutboundPost
 from townsquare.connectors.jobs import poll_inbound
+from townsquare.connectors.listening import inbound_poll
 from townsquare.connectors.models import Connection
 from townsquare.connectors.selectors import channels_due_for_calls
-from townsquare.connectors.services import connection_connect_with_secret, connector_for, inbound_poll
+from townsquare.connectors.services import connection_connect_with_secret, connector_for
 from townsquare.connectors.upkeep import metrics_take
 from townsquare.inbox.models import ReceivedItem
 from townsquare.notifications.models import Notification

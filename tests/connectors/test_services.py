@@ -7,13 +7,13 @@ import datetime as dt
 from townsquare.audit.models import AuditEvent
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import AccountInfo, ConnectorError, Credentials, ErrorKind, InboundItem, InboundPage
+from townsquare.connectors.listening import inbound_ingest_page
 from townsquare.connectors.models import Connection
 from townsquare.connectors.selectors import channels_due_for_calls
 from townsquare.connectors.services import (
     connection_connect,
     connection_disconnect,
     connection_record_error,
-    inbound_ingest_page,
 )
 from townsquare.inbox.models import ReceivedItem
 from townsquare.notifications.models import Notification

@@ -18,7 +18,8 @@ from django.test import override_settings
 from townsquare.audit.models import AuditEvent
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import InboundItem
-from townsquare.connectors.services import connector_for, connector_forget, inbound_poll
+from townsquare.connectors.listening import inbound_poll
+from townsquare.connectors.services import connector_for, connector_forget
 from townsquare.councils.models import Council
 from townsquare.demo import sandbox as sb
 from townsquare.demo.sandbox_label import TAG, label_html

@@ -12,17 +12,17 @@ from django.core.exceptions import ValidationError
 from townsquare.audit.models import AuditEvent
 from townsquare.councils.models import Council
 from townsquare.governance.models import Audience, Policy
+from townsquare.governance.policy_services import (
+    policies_remind_reviews,
+    policy_acknowledge,
+    policy_mark_reviewed,
+    policy_version_publish,
+)
 from townsquare.governance.selectors import (
     acknowledgement_summary,
     acknowledgements_waiting_for,
     policies_overdue,
     policies_review_due,
-)
-from townsquare.governance.services import (
-    policies_remind_reviews,
-    policy_acknowledge,
-    policy_mark_reviewed,
-    policy_version_publish,
 )
 
 

@@ -26,7 +26,7 @@ from townsquare.governance.models import (
     TrainingModule,
     TrainingSession,
 )
-from townsquare.governance.services import policy_version_publish
+from townsquare.governance.policy_services import policy_version_publish
 
 
 @pytest.fixture

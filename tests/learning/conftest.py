@@ -11,7 +11,7 @@ import pytest
 
 from townsquare.councils.models import Council
 from townsquare.governance.models import Policy, TrainingModule, TrainingRequirement
-from townsquare.governance.services import policy_version_publish
+from townsquare.governance.policy_services import policy_version_publish
 from townsquare.learning import forms as f
 from townsquare.learning.models import LearningModule, ModuleVersion
 from townsquare.learning.services import module_save_form, page_save_form, question_save, version_publish

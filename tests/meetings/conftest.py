@@ -16,9 +16,10 @@ from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
+from townsquare.meetings.calendar_import import meetings_import
 from townsquare.meetings.calendar_io import ParsedMeeting, ParseResult
 from townsquare.meetings.models import Meeting
-from townsquare.meetings.services import meeting_settings_update, meetings_import
+from townsquare.meetings.services import meeting_settings_update
 
 LONDON = ZoneInfo("Europe/London")
 ICS_TEMPLATE = (Path(__file__).resolve().parent / "fixtures" / "moderngov.ics").read_text(encoding="utf-8")

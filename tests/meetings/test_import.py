@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from townsquare.audit.models import AuditEvent
+from townsquare.meetings.calendar_import import meetings_import
 from townsquare.meetings.calendar_io import parse_csv, parse_ics
 from townsquare.meetings.models import Meeting
-from townsquare.meetings.services import meetings_import
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_submit
 

@@ -10,11 +10,11 @@ from django.db import IntegrityError
 
 from townsquare.audit.models import AuditEvent
 from townsquare.meetings import promotion
+from townsquare.meetings.calendar_import import meetings_import
 from townsquare.meetings.calendar_io import parse_ics
 from townsquare.meetings.models import Meeting, Promotion, PromotionOffset
 from townsquare.meetings.services import (
     meeting_promotions_draft,
-    meetings_import,
     promotion_author,
     promotion_offset_save,
 )

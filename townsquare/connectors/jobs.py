@@ -10,8 +10,9 @@ import datetime as dt
 import logging
 
 from townsquare.connectors.base import ConnectorError
+from townsquare.connectors.listening import inbound_poll
 from townsquare.connectors.selectors import channels_due_for_calls, channels_with_expiring_credentials
-from townsquare.connectors.services import connection_refresh, inbound_poll
+from townsquare.connectors.services import connection_refresh
 from townsquare.connectors.upkeep import metrics_take
 from townsquare.jobs.models import Job
 

@@ -33,14 +33,16 @@ from townsquare.governance.models import (
     PolicyVersion,
     Recommendation,
 )
-from townsquare.governance.services import (
-    action_plan_import,
-    breach_save_form,
-    governance_settings_update,
+from townsquare.governance.policy_services import (
     policies_remind_reviews,
     policy_acknowledge,
     policy_mark_reviewed,
     policy_version_publish,
+)
+from townsquare.governance.services import (
+    action_plan_import,
+    breach_save_form,
+    governance_settings_update,
     progress_update_add,
 )
 

@@ -25,8 +25,9 @@ from townsquare.governance.models import (
     Recommendation,
     StrategyPhase,
 )
+from townsquare.governance.policy_services import policy_acknowledge
 from townsquare.governance.selectors import training_overdue, training_states
-from townsquare.governance.services import action_plan_import, policy_acknowledge, publishing_rights_refusal
+from townsquare.governance.services import action_plan_import, publishing_rights_refusal
 
 
 class PolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from townsquare.councils.models import Council
-from townsquare.governance.services import policies_remind_reviews, publishing_rights_enforce
+from townsquare.governance.policy_services import policies_remind_reviews
+from townsquare.governance.services import publishing_rights_enforce
 from townsquare.jobs.models import Job
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from townsquare.governance import api, training_views, views
+from townsquare.governance import api, plan_views, policy_views, training_views, views
 
 app_name = "governance"
 G = "c/<slug:slug>/governance/"
@@ -8,27 +8,31 @@ A = "api/councils/<slug:slug>/governance/"
 urlpatterns = [
     path(G, views.home, name="home"),
     path(G + "settings/", views.settings_page, name="settings"),
-    path(G + "policies/", views.policies, name="policies"),
-    path(G + "policies/new/", views.policy_edit, name="policy_new"),
-    path(G + "policies/<int:pk>/", views.policy_detail, name="policy"),
-    path(G + "policies/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
-    path(G + "policies/<int:pk>/publish/", views.policy_publish, name="policy_publish"),
-    path(G + "policies/<int:pk>/reviewed/", views.policy_reviewed, name="policy_reviewed"),
+    path(G + "policies/", policy_views.policies, name="policies"),
+    path(G + "policies/new/", policy_views.policy_edit, name="policy_new"),
+    path(G + "policies/<int:pk>/", policy_views.policy_detail, name="policy"),
+    path(G + "policies/<int:pk>/edit/", policy_views.policy_edit, name="policy_edit"),
+    path(G + "policies/<int:pk>/publish/", policy_views.policy_publish, name="policy_publish"),
+    path(G + "policies/<int:pk>/reviewed/", policy_views.policy_reviewed, name="policy_reviewed"),
     path(
         G + "policies/<int:pk>/versions/<int:version_pk>/acknowledge/",
-        views.policy_acknowledge_view,
+        policy_views.policy_acknowledge_view,
         name="policy_acknowledge",
     ),
-    path(G + "actions/", views.plans, name="plans"),
-    path(G + "actions/new/", views.plan_new, name="plan_new"),
-    path(G + "actions/import/", views.plan_import, name="plan_import"),
-    path(G + "actions/<int:pk>/", views.plan_detail, name="plan"),
-    path(G + "actions/<int:plan_pk>/add/", views.recommendation_edit, name="recommendation_new"),
-    path(G + "actions/<int:plan_pk>/<int:pk>/edit/", views.recommendation_edit, name="recommendation_edit"),
-    path(G + "actions/<int:plan_pk>/<int:pk>/progress/", views.recommendation_progress, name="recommendation_progress"),
-    path(G + "strategy/", views.strategy, name="strategy"),
-    path(G + "strategy/new/", views.phase_edit, name="phase_new"),
-    path(G + "strategy/<int:pk>/edit/", views.phase_edit, name="phase_edit"),
+    path(G + "actions/", plan_views.plans, name="plans"),
+    path(G + "actions/new/", plan_views.plan_new, name="plan_new"),
+    path(G + "actions/import/", plan_views.plan_import, name="plan_import"),
+    path(G + "actions/<int:pk>/", plan_views.plan_detail, name="plan"),
+    path(G + "actions/<int:plan_pk>/add/", plan_views.recommendation_edit, name="recommendation_new"),
+    path(G + "actions/<int:plan_pk>/<int:pk>/edit/", plan_views.recommendation_edit, name="recommendation_edit"),
+    path(
+        G + "actions/<int:plan_pk>/<int:pk>/progress/",
+        plan_views.recommendation_progress,
+        name="recommendation_progress",
+    ),
+    path(G + "strategy/", plan_views.strategy, name="strategy"),
+    path(G + "strategy/new/", plan_views.phase_edit, name="phase_new"),
+    path(G + "strategy/<int:pk>/edit/", plan_views.phase_edit, name="phase_edit"),
     path(G + "training/", training_views.training, name="training"),
     path(G + "training/mine/", training_views.my_training, name="my_training"),
     path(G + "training/new/", training_views.module_edit, name="module_new"),

@@ -13,12 +13,12 @@ from django.utils import timezone
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
+from townsquare.meetings.calendar_import import meetings_import
 from townsquare.meetings.calendar_io import ParsedMeeting, ParseResult, local_zone
 from townsquare.meetings.models import Meeting
 from townsquare.meetings.services import (
     meeting_settings_get,
     meeting_settings_update,
-    meetings_import,
     promotion_author,
 )
 from townsquare.meetings.streams import live_stream_agree, live_stream_announce, live_stream_create

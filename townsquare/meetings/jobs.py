@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from townsquare.meetings.calendar_import import meetings_feed_refresh
 from townsquare.meetings.models import Meeting, MeetingSettings
-from townsquare.meetings.services import meeting_promotions_draft, meetings_feed_refresh, promotion_author
+from townsquare.meetings.services import meeting_promotions_draft, promotion_author
 
 if TYPE_CHECKING:
     from townsquare.jobs.models import Job

@@ -1,4 +1,6 @@
-"""Writes: importing the meeting calendar, drafting promotional posts, live streams and their figures.
+"""Writes: meeting settings and promotion offsets, drafting promotional posts.
+
+Importing the calendar is in ``calendar_import``; live streams in ``streams``.
 
 Every change a governance reader cares about is audited in the same transaction. Promotional and
 announcement posts are made with ``post_create_draft`` and then follow the normal approval flow;
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,25 +24,21 @@ from townsquare.councils.access import perms_in
 from townsquare.councils.models import Membership
 from townsquare.councils.roles import Perm, Role
 from townsquare.meetings import promotion
-from townsquare.meetings.calendar_io import ParseResult, parse_ics
-from townsquare.meetings.feeds import feed_address_check, feed_fetch
+from townsquare.meetings.feeds import feed_address_check
 from townsquare.meetings.models import (
     Meeting,
     MeetingSettings,
     Promotion,
     PromotionOffset,
 )
-from townsquare.meetings.selectors import meeting_matching
 from townsquare.net.fetch import AddressRefused
 from townsquare.publishing.models import Post, PostTarget
 from townsquare.publishing.services import post_cancel, post_create_draft, post_update_draft
-from townsquare.web.importing import problem_text
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
     from townsquare.councils.models import Council
 
-MEETING_AUDITED = ["committee", "starts_at", "ends_at", "venue", "agenda_url", "cancelled", "uid", "source"]
 STREAM_AUDITED = [
     "agenda_item",
     "platform",
@@ -82,7 +80,7 @@ def meeting_settings_update(
         if channel.status == Channel.Status.CLOSED:
             raise ValidationError(f"{channel.name} is closed.")
     if feed_url.strip():
-        _feed_check(feed_url)
+        feed_url_check(feed_url)
     with transaction.atomic():
         settings_row = MeetingSettings.objects.select_for_update().get(pk=meeting_settings_get(council=council).pk)
         before = {
@@ -107,7 +105,7 @@ def meeting_settings_update(
     return settings_row
 
 
-def _feed_check(feed_url: str) -> None:
+def feed_url_check(feed_url: str) -> None:
     """A feed is read every hour from the server: https and a public host only (see townsquare.net.fetch)."""
     try:
         feed_address_check(feed_url)
@@ -247,7 +245,7 @@ def meeting_promotions_draft(*, meeting: Meeting, author: User | None, now: dt.d
     return outcome
 
 
-def _refresh_drafts(meeting: Meeting, now: dt.datetime) -> list[str]:
+def promotion_drafts_refresh(meeting: Meeting, now: dt.datetime) -> list[str]:
     """After a meeting changed: drafts nobody has submitted yet get the new wording and time."""
     notes = []
     fingerprint = promotion.meeting_fingerprint(meeting)
@@ -278,7 +276,7 @@ def _refresh_drafts(meeting: Meeting, now: dt.datetime) -> list[str]:
     return notes
 
 
-def _cancel_promotions(meeting: Meeting, actor: User | None, reason: str) -> int:
+def promotions_cancel(meeting: Meeting, actor: User | None, reason: str) -> int:
     """Stop every promotional post of a cancelled meeting that has not gone out yet."""
     stopped = 0
     for item in meeting.promotions.select_related("post", "post__council", "post__author"):
@@ -294,185 +292,3 @@ def _cancel_promotions(meeting: Meeting, actor: User | None, reason: str) -> int
             continue
         stopped += 1
     return stopped
-
-
-# --- importing ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportOutcome:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    cancelled: int = 0
-    drafts: int = 0
-    drafts_cancelled: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def summary(self) -> str:
-        parts = [f"{self.created} added", f"{self.updated} changed", f"{self.unchanged} unchanged"]
-        if self.cancelled:
-            parts.append(f"{self.cancelled} cancelled")
-        posts = "post" if self.drafts == 1 else "posts"
-        text = f"Meetings imported: {', '.join(parts)}. {self.drafts} promotional {posts} drafted"
-        if self.drafts_cancelled:
-            text += f", {self.drafts_cancelled} cancelled"
-        return text + "."
-
-
-def meetings_import(
-    *,
-    actor: User | None,
-    council: Council,
-    parsed: ParseResult,
-    source: str,
-    now: dt.datetime | None = None,
-    keep_feed_url: str = "",
-) -> ImportOutcome:
-    """Save every parsed meeting (matched by UID, or committee and date), or none when any row is bad.
-
-    Then drafts the missing promotional posts (by the importer if they may draft, else the first
-    communications officer) and cancels those of meetings the calendar marks cancelled. With
-    ``keep_feed_url`` the feed is also stored, to be read every hour from then on.
-    """
-    if not parsed.ok:
-        raise ValidationError([problem_text(row, problem) for row, problem in parsed.errors])
-    if keep_feed_url:
-        _feed_check(keep_feed_url)
-    now = now or timezone.now()
-    outcome = ImportOutcome()
-    newly_cancelled: list[Meeting] = []
-    changed: list[Meeting] = []
-    reinstated: list[Meeting] = []
-    with transaction.atomic():
-        for row in parsed.meetings:
-            meeting = meeting_matching(council=council, parsed=row)
-            # In UTC, as the database gives them back, so an unchanged meeting compares equal.
-            fields: dict[str, Any] = {
-                "committee": row.committee,
-                "starts_at": row.starts_at.astimezone(dt.UTC),
-                "ends_at": row.ends_at.astimezone(dt.UTC) if row.ends_at else None,
-                "venue": row.venue,
-                "agenda_url": row.agenda_url,
-                "cancelled": row.cancelled,
-            }
-            if row.uid:
-                fields["uid"] = row.uid
-            if meeting is None:
-                meeting = Meeting.objects.create(council=council, source=source, imported_by=actor, **fields)
-                audit_record(
-                    actor=actor,
-                    council=council,
-                    action="meeting.created",
-                    obj=meeting,
-                    after=snapshot(meeting, MEETING_AUDITED),
-                    reason=f"Imported from {source}",
-                )
-                outcome.created += 1
-                outcome.cancelled += int(meeting.cancelled)
-                continue
-            before = snapshot(meeting, MEETING_AUDITED)
-            was_cancelled = meeting.cancelled
-            for name, value in fields.items():
-                setattr(meeting, name, value)
-            after = snapshot(meeting, MEETING_AUDITED)
-            if after == before:
-                outcome.unchanged += 1
-                continue
-            meeting.save()
-            if row.cancelled and not was_cancelled:
-                action = "meeting.cancelled"
-                newly_cancelled.append(meeting)
-            elif was_cancelled and not row.cancelled:
-                action = "meeting.reinstated"
-                reinstated.append(meeting)
-            else:
-                action = "meeting.updated"
-                changed.append(meeting)
-            audit_record(
-                actor=actor,
-                council=council,
-                action=action,
-                obj=meeting,
-                before=before,
-                after=after,
-                reason=f"Imported from {source}",
-            )
-            outcome.updated += 1
-        outcome.cancelled += len(newly_cancelled)
-        audit_record(
-            actor=actor,
-            council=council,
-            action="meetings.imported",
-            object_type="meetings.import",
-            after={
-                "source": source,
-                "rows": len(parsed.meetings),
-                "created": outcome.created,
-                "updated": outcome.updated,
-                "unchanged": outcome.unchanged,
-            },
-        )
-        if keep_feed_url:
-            settings_row = MeetingSettings.objects.select_for_update().get(pk=meeting_settings_get(council=council).pk)
-            if settings_row.feed_url != keep_feed_url:
-                audit_record(
-                    actor=actor,
-                    council=council,
-                    action="meetings.settings_changed",
-                    obj=settings_row,
-                    before={"feed_url": settings_row.feed_url},
-                    after={"feed_url": keep_feed_url},
-                )
-                settings_row.feed_url = keep_feed_url
-            settings_row.feed_ok_at = settings_row.feed_checked_at = now
-            settings_row.feed_error = ""
-            settings_row.save()
-        for meeting in reinstated:
-            # The calendar has it back on: its cancelled drafts no longer stand for it, so it is promoted afresh.
-            live = [s for s in PostTarget.Status.values if s != PostTarget.Status.CANCELLED]
-            meeting.promotions.exclude(post__targets__status__in=live).delete()
-    for meeting in newly_cancelled:
-        outcome.drafts_cancelled += _cancel_promotions(
-            meeting, actor, f"{meeting.committee} on {promotion.date_label(meeting.starts_at)} was cancelled."
-        )
-    for meeting in changed:
-        outcome.notes += _refresh_drafts(meeting, now)
-    author = promotion_author(council=council, actor=actor)
-    upcoming = Meeting.objects.filter(council=council, cancelled=False, starts_at__gt=now).select_related("council")
-    seen_notes: set[str] = set()
-    for meeting in upcoming:
-        drafted = meeting_promotions_draft(meeting=meeting, author=author, now=now)
-        outcome.drafts += len(drafted.created)
-        for note in drafted.notes:
-            if note not in seen_notes:
-                seen_notes.add(note)
-                outcome.notes.append(note)
-    return outcome
-
-
-def meetings_feed_refresh(*, council: Council, now: dt.datetime | None = None) -> ImportOutcome | None:
-    """Fetch the council's feed and import it; a bad feed is recorded on the settings, never raised."""
-    settings_row = meeting_settings_get(council=council)
-    if not settings_row.feed_url:
-        return None
-    now = now or timezone.now()
-    fetched = feed_fetch(settings_row.feed_url)
-    error = fetched.error
-    outcome = None
-    if fetched.content is not None:
-        parsed = parse_ics(fetched.content)
-        if parsed.ok:
-            outcome = meetings_import(actor=None, council=council, parsed=parsed, source=Meeting.Source.FEED, now=now)
-        else:
-            # Whole-file problems may quote what the server sent: named, never repeated.
-            shown = "; ".join(
-                f"row {row}: {problem}" if row else problem.split(":")[0] + "." for row, problem in parsed.errors[:5]
-            )
-            more = len(parsed.errors) - 5
-            error = f"The feed was not imported: {shown}{f' (and {more} more)' if more > 0 else ''}"
-    MeetingSettings.objects.filter(pk=settings_row.pk).update(
-        feed_checked_at=now, feed_error=error[:2000], **({"feed_ok_at": now} if outcome is not None else {})
-    )
-    return outcome

@@ -21,7 +21,7 @@ from townsquare.channels.models import Channel
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
-from townsquare.meetings import promotion, services
+from townsquare.meetings import calendar_import, promotion, services
 from townsquare.meetings.calendar_io import CSV_COLUMNS, MAX_BYTES, ParseResult, parse_csv, parse_ics
 from townsquare.meetings.feeds import feed_fetch
 from townsquare.meetings.forms import (
@@ -149,7 +149,7 @@ def meeting_import(request: HttpRequest, council: Council) -> HttpResponse:
         parsed = parse_ics(content) if kind == "ics" else parse_csv(content)
         if parsed.ok:
             try:
-                outcome = services.meetings_import(
+                outcome = calendar_import.meetings_import(
                     actor=request_user(request),
                     council=council,
                     parsed=parsed,

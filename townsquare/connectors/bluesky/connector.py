@@ -13,7 +13,7 @@ same policy as every other read.
 - Listening: notifications (mentions, replies, quotes) from the AppView behind the PDS, newest
   first down to the cursor; and the firehose (``com.atproto.sync.subscribeRepos``), where posts
   naming the account's DID or handle are picked out as they are written, resuming after the last
-  sequence number handed on (``stream_cursor``; kept on the connection by ``services.inbound_stream``).
+  sequence number handed on (``stream_cursor``; kept on the connection by ``listening.inbound_stream``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-import httpx
 from atproto import Client, models
 from atproto_client import exceptions as ax
 from atproto_client.models.utils import get_model_as_dict
@@ -44,11 +43,12 @@ from townsquare.connectors.base import (
     Limits,
     OutboundPost,
     PublishResult,
-    RateHeadroom,
     Video,
 )
 from townsquare.connectors.bluesky import search, threadgate
-from townsquare.connectors.bluesky.mp4 import Mp4Info, read_mp4
+from townsquare.connectors.bluesky.checks import VIDEO_MIME, check_post
+from townsquare.connectors.bluesky.errors import classify, headroom_from
+from townsquare.connectors.bluesky.mp4 import Mp4Info
 from townsquare.connectors.bluesky.paging import Page, read_back
 from townsquare.connectors.bluesky.parsing import (
     from_notification,
@@ -58,7 +58,7 @@ from townsquare.connectors.bluesky.parsing import (
     web_url,
 )
 from townsquare.connectors.bluesky.stream import firehose_items
-from townsquare.connectors.bluesky.text import graphemes, link_facet, tid_for_key
+from townsquare.connectors.bluesky.text import link_facet, tid_for_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,26 +67,6 @@ INBOUND_REASONS = {"mention", "reply", "quote"}
 PAGE_SIZE = 50
 MAX_PAGES = 20
 REQUEST_TIMEOUT = 30.0
-REAUTH_ERRORS = {
-    "ExpiredToken",
-    "InvalidToken",
-    "BadJwtSignature",
-    "BadJwt",
-    "AuthenticationRequired",
-    "AuthMissing",
-    "InvalidRefreshToken",
-}
-GONE_ERRORS = {
-    "AccountTakedown",
-    "AccountDeactivated",
-    "AccountNotFound",
-    "RepoNotFound",
-    "RepoDeactivated",
-    "RepoTakendown",
-}
-VIDEO_MIME = "video/mp4"
-MAX_VIDEO_BYTES = 100_000_000
-MAX_VIDEO_ALT_GRAPHEMES = 1000
 
 
 class BlueskyConnector(Connector):
@@ -161,59 +141,10 @@ class BlueskyConnector(Connector):
         return http.retry_read(lambda: self._call(fn))
 
     def _classify(self, exc: ax.RequestErrorBase, *, publishing: bool) -> ConnectorError:
-        response = exc.response
-        if response is None:  # nothing came back
-            never_left = isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout)
-            if publishing and not never_left:
-                return ConnectorError(
-                    ErrorKind.UNCONFIRMED,
-                    "Bluesky did not answer: the post may or may "
-                    "not have been published. Check the account before retrying.",
-                )
-            return ConnectorError(ErrorKind.RETRY, "Could not reach Bluesky.")
-        content = response.content
-        name = getattr(content, "error", "") or ""
-        message = getattr(content, "message", "") or ""
-        status = response.status_code
-        self._note_headroom(response.headers)
-        if name in REAUTH_ERRORS or status == 401:
-            return ConnectorError(
-                ErrorKind.REAUTHORISE,
-                "Bluesky no longer accepts this channel's session: it has expired or the app password was revoked.",
-                platform_code=name or str(status),
-            )
-        if name in GONE_ERRORS:
-            return ConnectorError(
-                ErrorKind.DISCONNECT, f"The Bluesky account is not available ({name}).", platform_code=name
-            )
-        if status == 429:
-            room = self.last_headroom
-            wait = (room.resets_at - dt.datetime.now(dt.UTC)).total_seconds() if room and room.resets_at else None
-            return ConnectorError(
-                ErrorKind.RETRY,
-                "Bluesky's rate limit was reached; Townsquare will wait until it resets.",
-                retry_after=max(0.0, wait) if wait is not None else None,
-                platform_code="429",
-            )
-        if status >= 500:
-            error = ConnectorError(ErrorKind.RETRY, f"Bluesky had an error ({status}).", platform_code=str(status))
-            return http.unconfirmed_unless_proven(error, status) if publishing else error
-        return ConnectorError(
-            ErrorKind.REJECTED, f"Bluesky refused: {message or name or status}", platform_code=name or str(status)
-        )
-
-    def _note_headroom(self, headers: dict[str, Any]) -> None:
-        remaining, limit, reset = (headers.get(f"ratelimit-{k}") for k in ("remaining", "limit", "reset"))
-        if remaining is None:
-            return
-        try:
-            self.last_headroom = RateHeadroom(
-                remaining=int(remaining),
-                limit=int(limit) if limit else None,
-                resets_at=dt.datetime.fromtimestamp(int(reset), dt.UTC) if reset else None,
-            )
-        except ValueError:
-            return
+        room = headroom_from(exc.response.headers) if exc.response is not None else None
+        if room is not None:
+            self.last_headroom = room
+        return classify(exc, publishing=publishing, headroom=self.last_headroom)
 
     # --- connecting ----------------------------------------------------------------------------
     def connect_with_secret(self, *, identifier: str, secret: str) -> Credentials:
@@ -243,62 +174,6 @@ class BlueskyConnector(Connector):
         )
 
     # --- publishing ----------------------------------------------------------------------------
-    def _check(self, post: OutboundPost, text: str) -> Mp4Info | None:
-        """Refuse, before any call, what Bluesky would refuse; returns what the video's header says."""
-        if graphemes(text) > self.limits.max_chars:
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                f"Bluesky posts are at most {self.limits.max_chars} characters (this one has {graphemes(text)}).",
-            )
-        if len(post.images) > self.limits.max_images:
-            raise ConnectorError(ErrorKind.REJECTED, f"Bluesky takes at most {self.limits.max_images} images.")
-        for image in post.images:
-            if not image.alt_text.strip():
-                raise ConnectorError(ErrorKind.REJECTED, "Every image needs alt text.")
-            if len(image.alt_text) > (self.limits.max_alt_text_chars or 0):
-                raise ConnectorError(ErrorKind.REJECTED, "Alt text on Bluesky is at most 2,000 characters.")
-        return self._check_video(post.video, with_images=bool(post.images)) if post.video is not None else None
-
-    def _check_video(self, video: Video, *, with_images: bool) -> Mp4Info:
-        if with_images:
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                "A Bluesky post carries either one video or images, not both. Remove the images or the video.",
-            )
-        info = read_mp4(video.content) if video.mime_type.lower() == VIDEO_MIME else None
-        if info is None:
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                "Bluesky takes video as MP4 only; this file is "
-                f"{video.mime_type or 'of an unknown type'}. Convert it to MP4 and try again.",
-            )
-        if len(video.content) > MAX_VIDEO_BYTES:
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                "Bluesky takes videos up to 100 MB; this one is "
-                f"{len(video.content) / 1_000_000:.0f} MB. Use a shorter or more compressed video.",
-            )
-        limit = self.limits.max_video_seconds or 0
-        if info.seconds is not None and info.seconds > limit:
-            minutes, seconds = divmod(round(info.seconds), 60)
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                f"Bluesky takes videos up to {limit // 60} minutes; this one "
-                f"runs {minutes}:{seconds:02d}. Shorten it and try again.",
-            )
-        alt = video.alt
-        if not alt:
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                "The video needs alt text (or a description): Bluesky shows it to people who cannot see the video.",
-            )
-        if graphemes(alt) > MAX_VIDEO_ALT_GRAPHEMES:
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                f"A video's alt text on Bluesky is at most 1,000 characters (this one has {graphemes(alt)}).",
-            )
-        return info
-
     def publish(self, post: OutboundPost) -> PublishResult:
         """Images or a video are uploaded first (safe to repeat), then the post is created once.
 
@@ -308,7 +183,7 @@ class BlueskyConnector(Connector):
         first attempt made and returns it rather than posting again.
         """
         text = self.compose_text(post.text, post.link, media=bool(post.images or post.video))
-        video_info = self._check(post, text)
+        video_info = check_post(post, text, self.limits)
         client = self._api()
         facets = [f for f in [link_facet(text, post.link)] if f] if post.link else []
         embed: Any = None

@@ -9,8 +9,6 @@ post content.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -24,28 +22,25 @@ from townsquare.connectors.base import (
     Credentials,
     DailyFigure,
     ErrorKind,
-    Image,
     InboundItem,
     InboundPage,
     OutboundPost,
     PublishResult,
-    Video,
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.linkedin import daily, reach
 from townsquare.connectors.linkedin.errors import classify
 from townsquare.connectors.linkedin.limits import LIMITS
+from townsquare.connectors.linkedin.parsing import comment_item, escape_little_text, unescape_little_text
+from townsquare.connectors.linkedin.uploads import upload_image, upload_video
 
 API_URL = "https://api.linkedin.com"
 OAUTH_URL = "https://www.linkedin.com/oauth/v2"
 API_VERSION = "202607"  # Marketing API July 2026: each version is kept a year, so move it on yearly
 SCOPES = "r_organization_social w_organization_social rw_organization_admin"
 RECENT_POSTS = 5  # comments are read from this many recent posts per poll
-MIN_VIDEO_BYTES = 75 * 1024
-MAX_VIDEO_BYTES = 500 * 1024 * 1024
 # "little text": these characters must be escaped in commentary, or LinkedIn cuts the post short
-LITTLE_TEXT_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 
 
 def _urn(value: str) -> str:
@@ -191,9 +186,9 @@ class LinkedInConnector(BearerConnector):
         )
         if post.video is not None:
             title = post.video.title or (post.text.splitlines()[0][:200] if post.text else "Video")
-            body["content"] = {"media": {"id": self._upload_video(post.video), "title": title}}
+            body["content"] = {"media": {"id": upload_video(self, post.video), "title": title}}
         elif post.images:
-            uploaded = [{"id": self._upload_image(image), "altText": image.alt_text} for image in post.images]
+            uploaded = [{"id": upload_image(self, image), "altText": image.alt_text} for image in post.images]
             body["content"] = {"media": uploaded[0]} if len(uploaded) == 1 else {"multiImage": {"images": uploaded}}
         elif post.link:
             title = post.text.splitlines()[0][:200] if post.text else post.link
@@ -222,81 +217,6 @@ class LinkedInConnector(BearerConnector):
             if isinstance(p, dict) and p.get("id")
         ]
         return [p for p in posts if p.created_at is None or p.created_at >= since]
-
-    def _upload_image(self, image: Image) -> str:
-        # An uploaded image shows nowhere until a post uses it, so these calls may be retried.
-        started = self._call(
-            "POST",
-            "/rest/images",
-            safe_to_retry=True,
-            params={"action": "initializeUpload"},
-            json={"initializeUploadRequest": {"owner": self.organisation}},
-        ).json()["value"]
-        self._call(
-            "PUT",
-            started["uploadUrl"],
-            safe_to_retry=True,
-            data=image.content,
-            headers={"Content-Type": image.mime_type},
-        )
-        return str(started["image"])
-
-    def _upload_video(self, video: Video) -> str:
-        """Videos API: initializeUpload, PUT each part to its URL, finalizeUpload with the parts' ETags.
-
-        Like images, an uploaded video shows nowhere until a post uses it, so every step here may be
-        retried; only the ``POST /rest/posts`` that follows is sent once.
-        """
-        size = len(video.content)
-        if not MIN_VIDEO_BYTES <= size <= MAX_VIDEO_BYTES:
-            raise ConnectorError(
-                ErrorKind.REJECTED,
-                "LinkedIn takes videos from 75 KB to 500 MB. Use a shorter or more compressed video.",
-            )
-        started = self._call(
-            "POST",
-            "/rest/videos",
-            safe_to_retry=True,
-            params={"action": "initializeUpload"},
-            json={
-                "initializeUploadRequest": {
-                    "owner": self.organisation,
-                    "fileSizeBytes": size,
-                    "uploadCaptions": False,
-                    "uploadThumbnail": False,
-                }
-            },
-        ).json()["value"]
-        part_ids = []
-        for part in started.get("uploadInstructions") or []:
-            first, last = int(part["firstByte"]), int(part["lastByte"])
-            uploaded = self._call(
-                "PUT",
-                part["uploadUrl"],
-                safe_to_retry=True,
-                data=video.content[first : last + 1],
-                headers={"Content-Type": "application/octet-stream"},
-            )
-            etag = uploaded.headers.get("etag", "")
-            if not etag:
-                raise ConnectorError(ErrorKind.RETRY, "LinkedIn did not confirm a part of the video upload.")
-            part_ids.append(etag)
-        if not part_ids:
-            raise ConnectorError(ErrorKind.RETRY, "LinkedIn gave no address to upload the video to.")
-        self._call(
-            "POST",
-            "/rest/videos",
-            safe_to_retry=True,
-            params={"action": "finalizeUpload"},
-            json={
-                "finalizeUploadRequest": {
-                    "video": started["video"],
-                    "uploadToken": started.get("uploadToken", ""),
-                    "uploadedPartIds": part_ids,
-                }
-            },
-        )
-        return str(started["video"])
 
     def _comment(self, post: OutboundPost) -> PublishResult:
         if post.images or post.video is not None:
@@ -355,7 +275,7 @@ class LinkedInConnector(BearerConnector):
             for raw in comments.get("elements", []):
                 if isinstance(raw, dict) and raw.get("actor") == self.organisation:
                     continue  # the page's own replies
-                items.append(_comment_item(raw, urn))
+                items.append(comment_item(raw, urn))
         after = dt.datetime.fromisoformat(cursor) if cursor else None
         kept = [i for i in items if i.malformed or after is None or i.created_at >= after]
         newest = max((i.created_at for i in kept if not i.malformed), default=after)
@@ -424,14 +344,6 @@ class LinkedInConnector(BearerConnector):
         return reach.posts_reach(raw)
 
 
-def escape_little_text(text: str) -> str:
-    return LITTLE_TEXT_RESERVED.sub(r"\\\1", text)
-
-
-def unescape_little_text(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
 def _choose(organisations: list[dict[str, str]], wanted: str) -> dict[str, str]:
     key = wanted.lstrip("@").lower()
     for org in organisations:
@@ -445,33 +357,3 @@ def _choose(organisations: list[dict[str, str]], wanted: str) -> dict[str, str]:
         "Could not tell which LinkedIn page this channel is for. The person who "
         f"connected administers: {names}. Set the channel's handle to one of them and connect again.",
     )
-
-
-def _comment_item(raw: Any, post_urn: str) -> InboundItem:
-    try:
-        comment_urn = str(raw.get("$URN") or raw.get("commentUrn") or raw["id"])
-        return InboundItem(
-            external_id=comment_urn,
-            kind="reply" if raw.get("parentComment") else "comment",
-            author_handle=str(raw["actor"]),
-            author_name="",
-            text=str(raw["message"]["text"]),
-            created_at=dt.datetime.fromtimestamp(int(raw["created"]["time"]) / 1000, dt.UTC),
-            url=f"https://www.linkedin.com/feed/update/{post_urn}/",
-            in_reply_to_external_id=str(raw.get("parentComment") or post_urn),
-            raw=raw,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raw_dict = raw if isinstance(raw, dict) else {"value": raw}
-        digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        return InboundItem(
-            external_id=str(raw_dict.get("$URN") or raw_dict.get("id") or f"malformed:{digest}"),
-            kind="comment",
-            author_handle="",
-            author_name="",
-            text="",
-            created_at=dt.datetime.now(dt.UTC),
-            raw=raw_dict,
-            malformed=True,
-            parse_error=f"{type(exc).__name__}: {exc}",
-        )

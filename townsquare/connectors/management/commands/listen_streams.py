@@ -21,9 +21,10 @@ from django.db import close_old_connections
 
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import Connector, ConnectorError
+from townsquare.connectors.listening import inbound_stream
 from townsquare.connectors.models import Connection
 from townsquare.connectors.registry import connector_class
-from townsquare.connectors.services import connector_for, inbound_stream
+from townsquare.connectors.services import connector_for
 from townsquare.jobs.services import worker_name
 
 log = logging.getLogger(__name__)
