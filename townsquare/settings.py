@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "BreachStatusEnum": "townsquare.governance.models.Breach.Status",
         "TrainingRecordStatusEnum": "townsquare.governance.models.TrainingRecord.Status",
         "PostStatusEnum": "townsquare.publishing.models.Post.Status",
+        "PostTargetStatusEnum": "townsquare.publishing.models.PostTarget.Status",
+        "RequestOutcomeEnum": "townsquare.disclosure.models.InformationRequest.Outcome",
         "ArchiveKindEnum": "townsquare.archive.models.Kind",
     },
 }

@@ -117,7 +117,12 @@ class InboxPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class InboxListView(APIView):
-    @extend_schema(parameters=FILTERS, responses=InboxPageSerializer, summary="The council's inbox")
+    @extend_schema(
+        operation_id="councils_inbox_list",
+        parameters=FILTERS,
+        responses=InboxPageSerializer,
+        summary="The council's inbox",
+    )
     def get(self, request: Request, slug: str) -> Response:
         visible = _visible(request, slug)
         names = ("q", "category", "status", "service", "assignee")
