@@ -235,3 +235,10 @@ def test_a_linkedin_post_already_gone_is_recorded_as_deleted(monkeypatch, rivers
     assert [event for event, _ in versions(target)] == ["captured", "deleted"]
     record = ArchiveRecord.objects.get(source=f"publishing.posttarget:{target.pk}")
     assert "already gone from LinkedIn" in record.versions.get(event="deleted").metadata["how"]
+
+
+def test_a_platforms_message_reads_as_a_sentence_in_what_the_officer_is_told() -> None:
+    from townsquare.publishing.published_changes import sentence
+
+    assert sentence("Post urn:li:share:1 does not exist") == "Post urn:li:share:1 does not exist."
+    assert sentence("The Mastodon server had an error (503). ") == "The Mastodon server had an error (503)."

@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 MAX_REASON = 500
 
 
+def sentence(message: str) -> str:
+    """A platform's message as a sentence of its own, ending with one full stop."""
+    message = message.strip()
+    return message if message.endswith((".", "!", "?")) else f"{message}."
+
+
 def published_change_refusal(*, user: User, target: PostTarget) -> str | None:
     """Why ``user`` may not edit or delete this published post now, if they may not."""
     council = target.post.council
@@ -84,7 +90,7 @@ def _connector(target: PostTarget) -> Connector:
     try:
         return connector_for(target.channel)
     except ConnectorError as error:
-        raise ValidationError(f"{target.channel.name}: {error.message} Nothing was changed.") from error
+        raise ValidationError(f"{target.channel.name}: {sentence(error.message)} Nothing was changed.") from error
 
 
 def _edit_blocks(target: PostTarget, sent: str) -> list[str]:
@@ -126,8 +132,9 @@ def _after_unclear_answer(
         return f"confirmed from the account afterwards: {why}"
     platform = change.target.channel.get_platform_display()
     what = "take the change" if change.kind == UnconfirmedChange.Kind.EDIT else "delete the post"
+    answer = error.message.rstrip(".")  # shown inside brackets in a sentence
     raise ValidationError(
-        f"{platform} did not {what}: it gave no clear answer ({error.message}) and {why}. Nothing was changed."
+        f"{platform} did not {what}: it gave no clear answer ({answer}) and {why}. Nothing was changed."
     )
 
 
@@ -171,8 +178,9 @@ def published_target_edit(*, actor: User, target: PostTarget, text: str) -> Chan
         connector.edit(target.external_id, sent)
     except ConnectorError as error:
         if error.kind not in UNCLEAR:
+            platform = target.channel.get_platform_display()
             raise ValidationError(
-                f"{target.channel.get_platform_display()} did not take the change: {error.message} Nothing was changed."
+                f"{platform} did not take the change: {sentence(error.message)} Nothing was changed."
             ) from error
         change = UnconfirmedChange(
             target=target,
@@ -181,7 +189,7 @@ def published_target_edit(*, actor: User, target: PostTarget, text: str) -> Chan
             sent=sent,
             previous=text_sent(target.channel.platform, target.text, post.link, media=media),
             requested_by=actor,
-            answer=error.message,
+            answer=error.message.rstrip("."),  # shown inside brackets in a sentence
         )
         seen = _after_unclear_answer(actor=actor, change=change, connector=connector, error=error)
         if seen is None:
@@ -214,14 +222,14 @@ def published_target_delete(*, actor: User, target: PostTarget, reason: str) -> 
                 kind=UnconfirmedChange.Kind.DELETE,
                 reason=reason,
                 requested_by=actor,
-                answer=error.message,
+                answer=error.message.rstrip("."),  # shown inside brackets in a sentence
             )
             if _after_unclear_answer(actor=actor, change=change, connector=connector, error=error) is None:
                 return _unconfirmed(change)
             how = f"Deleted from Townsquare by {actor.email} (confirmed from the account afterwards): {reason}"
         else:
             raise ValidationError(
-                f"{platform} did not delete the post: {error.message} Nothing was changed."
+                f"{platform} did not delete the post: {sentence(error.message)} Nothing was changed."
             ) from error
     target = record_delete(actor=actor, target=target, reason=reason, how=how, at=timezone.now())
     return Changed(target, f"Deleted from {target.channel.name}; the archive keeps what it said.")
