@@ -112,3 +112,29 @@ def test_sessions_need_two_factor_and_csrf(mastodon, published, people):
     answer = send(no_token, published, "delete", {"reason": "Duplicate", "confirm": True})
     assert answer.status_code == 403 and "CSRF" in answer.json()["detail"]
     assert server_status(mastodon, published.external_id).status_code == 200
+
+
+def test_an_unconfirmed_change_is_checked_again_through_the_api(mastodon, published, people, hillcrest):
+    path = f"/api/v1/statuses/{published.external_id}"
+    mastodon_fault(mastodon, path=path, methods=["PUT"], effect={"type": "status", "status": 503}, count=1)
+    mastodon_fault(
+        mastodon, path="/api/v1/accounts/verify_credentials", methods=["GET"], effect={"type": "ratelimit"}, count=1
+    )
+    comms = _api(_token(people.comms.email))
+    assert send(comms, published, "edit", {"text": published.text + " Free entry."}).status_code == 202
+    # Other roles and other councils' officers cannot check it; it stays pending.
+    assert send(_api(_token(people.officer.email)), published, "check", {}).status_code == 403
+    assert send(_api(_token(people.outsider.email)), published, "check", {}).status_code == 404
+    hillcrest_comms = User.objects.create_user("comms@hillcrest.example", PASSWORD, full_name="Hillcrest Comms")
+    membership_grant(actor=None, council=hillcrest, user=hillcrest_comms, role="comms")
+    assert send(_api(_token(hillcrest_comms.email)), published, "check", {}, slug="hillcrest").status_code == 404
+    assert UnconfirmedChange.objects.get(target=published).outcome == "pending"
+    # The account is readable now and still shows the earlier words: not made, settled once.
+    answer = send(comms, published, "check", {})
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["state"] == "not_made" and body["unconfirmed"] is None
+    assert body["target"]["text"] == published.text and body["target"]["edited_at"] is None
+    assert UnconfirmedChange.objects.get(target=published).outcome == "not_made"
+    again = send(comms, published, "check", {})
+    assert again.status_code == 400 and "no unconfirmed change" in again.json()["detail"]

@@ -22,6 +22,8 @@ from townsquare.publishing.published_changes import (
     published_target_edit,
     published_target_for,
 )
+from townsquare.publishing.published_unconfirmed import unconfirmed_check
+from townsquare.publishing.selectors import unconfirmed_changes_pending
 
 
 class EditSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -55,9 +57,10 @@ class PublishedTargetSerializer(TargetSerializer):
 
 class ChangedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     state = serializers.ChoiceField(
-        choices=["made", "unconfirmed"],
+        choices=["made", "unconfirmed", "not_made"],
         help_text="made: recorded; unconfirmed: the platform gave no clear answer and its account does not show "
-        "yet what it did; the hourly re-read of the account settles it.",
+        "yet what it did; the hourly re-read of the account settles it; not_made (from a check only): the "
+        "account shows the change was not made, or a later change overtook it.",
     )
     message = serializers.CharField()
     target = PublishedTargetSerializer()
@@ -69,10 +72,10 @@ def _target(request: Request, slug: str, pk: int, target_pk: int) -> PostTarget:
     return published_target_for(user=request.user, council=council, pk=pk, target_pk=target_pk)  # type: ignore[arg-type]
 
 
-def _answer(done: Changed) -> Response:
+def _answer(done: Changed, state: str = "") -> Response:
     target = PostTarget.objects.select_related("post", "channel").get(pk=done.target.pk)
     body = {
-        "state": "unconfirmed" if done.unconfirmed else "made",
+        "state": state or ("unconfirmed" if done.unconfirmed else "made"),
         "message": done.message,
         "target": target,
         "unconfirmed": done.unconfirmed,
@@ -104,3 +107,27 @@ class PublishedDeleteView(APIView):
         incoming.is_valid(raise_exception=True)
         done = published_target_delete(actor=request.user, target=target, reason=incoming.validated_data["reason"])  # type: ignore[arg-type]
         return _answer(done)
+
+
+class PublishedCheckView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: ChangedSerializer,
+            202: OpenApiResponse(ChangedSerializer, "The account does not show yet what became of the change."),
+            400: OpenApiResponse(description="The post has no unconfirmed change to check."),
+        },
+        summary="Read the account again now to settle a change the platform left unconfirmed",
+    )
+    def post(self, request: Request, slug: str, pk: int, target_pk: int) -> Response:
+        target = _target(request, slug, pk, target_pk)
+        change = unconfirmed_changes_pending([target]).get(target.pk)
+        if change is None:
+            return Response({"detail": "There is no unconfirmed change to check: it has been settled."}, status=400)
+        message = unconfirmed_check(actor=request.user, change=change)  # type: ignore[arg-type]
+        change.refresh_from_db()
+        Outcome = UnconfirmedChange.Outcome
+        if change.outcome == Outcome.PENDING:
+            return _answer(Changed(target=target, message=message, unconfirmed=change))
+        state = "made" if change.outcome == Outcome.MADE else "not_made"
+        return _answer(Changed(target=target, message=message), state=state)

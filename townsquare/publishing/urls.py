@@ -50,4 +50,9 @@ urlpatterns = [
         published_api.PublishedDeleteView.as_view(),
         name="api_published_delete",
     ),
+    path(
+        "api/councils/<slug:slug>/posts/<int:pk>/channels/<int:target_pk>/check/",
+        published_api.PublishedCheckView.as_view(),
+        name="api_published_check",
+    ),
 ]
