@@ -100,10 +100,6 @@ def view_query(params: QueryDict | dict[str, str]) -> str:
     return kept.urlencode()
 
 
-def saved_views(*, user: User, council: Council) -> QuerySet[SavedView]:
-    return SavedView.objects.filter(user=user, council=council).order_by("name")
-
-
 def saved_view_save(*, user: User, council: Council, name: str, params: QueryDict | dict[str, str]) -> SavedView:
     """Keep the current filters under a name (the same name again replaces them); a person's own, not audited."""
     name = " ".join((name or "").split())
