@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
+from townsquare.councils.models import Service
 from townsquare.inbox.models import ItemPresence, ReceivedItem, SavedView
 from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
-from townsquare.listening.models import ListeningMatch, ListeningQuery
+from townsquare.listening.models import ItemPriority, ListeningMatch, ListeningQuery
 
 ITEMS = ReceivedItem._meta.db_table
 
@@ -115,3 +117,40 @@ def saved_views_of(user_id: int, council_id: int) -> list[dict[str, Any]]:
         "WHERE user_id = %s AND council_id = %s ORDER BY name, id"
     )
     return [{"pk": pk, "name": name, "query": query} for pk, name, query in _rows(sql, [user_id, council_id])]
+
+
+@dataclass(frozen=True)
+class RowNames:
+    """What a page of items' ids name: channels and services (id to name), people (id to full name, else
+    e-mail address) and the priority a trigger or person set (item id to level)."""
+
+    channels: dict[int, str]
+    services: dict[int, str]
+    people: dict[int, str]
+    priorities: dict[int, str]
+
+
+def _ids(values: Sequence[dict[str, Any]], *columns: str) -> list[int]:
+    return sorted({v[c] for v in values for c in columns if v[c] is not None})
+
+
+def row_names(values: Sequence[dict[str, Any]]) -> RowNames:
+    """The names a page of items (rows of ``channel_id``, ``service_id``, ``assignee_id``,
+    ``assigned_service_id`` and ``pk``) shows, in one statement of four small reads by primary key."""
+    parts: list[str] = []
+    params: list[Any] = []
+    reads = (  # table and column names from the models; every id bound
+        ("'c', id, name, ''", Channel._meta.db_table, "id", _ids(values, "channel_id")),
+        ("'s', id, name, ''", Service._meta.db_table, "id", _ids(values, "service_id", "assigned_service_id")),
+        ("'u', id, full_name, email", User._meta.db_table, "id", _ids(values, "assignee_id")),
+        ("'p', item_id, level, ''", ItemPriority._meta.db_table, "item_id", _ids(values, "pk")),
+    )
+    for columns, table, key, ids in reads:
+        if ids:
+            parts.append(f"SELECT {columns} FROM {table} WHERE {key} IN ({_marks(ids)})")  # noqa: S608
+            params += ids
+    found: dict[str, dict[int, str]] = {"c": {}, "s": {}, "u": {}, "p": {}}
+    if parts:
+        for kind, pk, name, email in _rows(" UNION ALL ".join(parts), params):
+            found[kind][pk] = name or email
+    return RowNames(channels=found["c"], services=found["s"], people=found["u"], priorities=found["p"])
