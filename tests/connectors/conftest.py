@@ -27,6 +27,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from townsquare.connectors.base import Credentials
+from townsquare.connectors.facebook.connector import FacebookConnector
+from townsquare.connectors.linkedin.connector import LinkedInConnector
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PEERS = Path(os.environ.get("TOWNSQUARE_PEERS_DIR", ROOT / ".peers")) / "bluesky"
@@ -100,6 +104,27 @@ def start_peer(
     peer.stop()
     unavailable(f"{name} did not become healthy within {START_TIMEOUT:.0f}s:\n{peer.output()}")
     raise AssertionError("unreachable")
+
+
+# --- Facebook and LinkedIn against recorded exchanges (``replay``) ---------------------------------------
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    """What a connector would have slept between retries of a read."""
+    return []
+
+
+@pytest.fixture
+def fb(waits: list[float]) -> FacebookConnector:
+    creds = Credentials(data={"page_id": "1122334455", "page_token": "page-token", "user_token": "user-token"})
+    return FacebookConnector(creds, settings={"client_id": "id", "client_secret": "secret"}, sleep=waits.append)
+
+
+@pytest.fixture
+def li(waits: list[float]) -> LinkedInConnector:
+    creds = Credentials(data={"access_token": "li-access-1", "organization_id": "2414183"})
+    return LinkedInConnector(creds, settings={"client_id": "id", "client_secret": "secret"}, sleep=waits.append)
 
 
 # --- Mastodon ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.connectors.replay import replay
-from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind
+from townsquare.connectors.base import ConnectorError, ErrorKind
 from townsquare.connectors.bluesky.connector import BlueskyConnector
 from townsquare.connectors.facebook.connector import FacebookConnector
 from townsquare.connectors.instagram.connector import InstagramConnector
@@ -20,23 +20,6 @@ LI_POST = "urn:li:share:7300000000000000001"
 NEW_WORDS = "Bin collections move to Wednesday next week."
 EDIT_URL = f"https://graph.facebook.com/v23.0/{FB_POST}"
 LI_EDIT_URL = "https://api.linkedin.com/rest/posts/urn%3Ali%3Ashare%3A7300000000000000001"
-
-
-@pytest.fixture
-def waits() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def fb(waits: list[float]) -> FacebookConnector:
-    creds = Credentials(data={"page_id": "1122334455", "page_token": "page-token", "user_token": "user-token"})
-    return FacebookConnector(creds, settings={"client_id": "id", "client_secret": "secret"}, sleep=waits.append)
-
-
-@pytest.fixture
-def li(waits: list[float]) -> LinkedInConnector:
-    creds = Credentials(data={"access_token": "li-access-1", "organization_id": "2414183"})
-    return LinkedInConnector(creds, settings={"client_id": "id", "client_secret": "secret"}, sleep=waits.append)
 
 
 def test_facebook_changes_a_page_posts_message(monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector) -> None:

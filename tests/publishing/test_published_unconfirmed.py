@@ -1,6 +1,7 @@
-"""A change to a published post that the platform answers with a 5xx: settled from the account itself, at once
-where the account shows what happened, else kept as unconfirmed until the archive's re-read (or a person's
-"check again") sees it. Against a real Mastodon server (mastodon-mock) with faults injected."""
+"""A change to a published post that the platform answers with a 5xx: settled from the platform itself (the post
+read by its id, else the account's recent posts), at once where it shows what happened, else kept as unconfirmed
+until the archive's re-read (or a person's "check again") sees it. Against a real Mastodon server (mastodon-mock)
+with faults injected."""
 
 from __future__ import annotations
 
@@ -44,10 +45,11 @@ def edit_fails(mastodon, target: PostTarget) -> None:
     mastodon_fault(mastodon, path=path, methods=["PUT"], effect={"type": "status", "status": 503}, count=1)
 
 
-def account_unreadable(mastodon) -> None:
-    """The read of the account straight after is refused with a long rate-limit wait: nothing can be told."""
-    path = "/api/v1/accounts/verify_credentials"
-    mastodon_fault(mastodon, path=path, methods=["GET"], effect={"type": "ratelimit"}, count=1)
+def account_unreadable(mastodon, target: PostTarget) -> None:
+    """The reads straight after (the post by its id, then the account's recent posts) are refused with a long
+    rate-limit wait: nothing can be told."""
+    for path in (f"/api/v1/statuses/{target.external_id}", "/api/v1/accounts/verify_credentials"):
+        mastodon_fault(mastodon, path=path, methods=["GET"], effect={"type": "ratelimit"}, count=1)
 
 
 def test_an_edit_answered_503_but_made_is_recorded_from_the_account(mastodon, published, people):
@@ -81,7 +83,7 @@ def test_an_edit_answered_503_and_not_made_is_reported_not_made(mastodon, publis
 def test_an_edit_that_cannot_be_told_stays_unconfirmed_until_the_reread_sees_it_made(mastodon, published, people):
     first, new = published.text, published.text + " Bring your card."
     edit_fails(mastodon, published)
-    account_unreadable(mastodon)
+    account_unreadable(mastodon, published)
     done = published_target_edit(actor=people.comms, target=published, text=new)
     assert done.unconfirmed is not None and done.message.startswith("Unconfirmed:")
     change = UnconfirmedChange.objects.get()
@@ -106,7 +108,7 @@ def test_an_edit_that_cannot_be_told_stays_unconfirmed_until_the_reread_sees_it_
 def test_an_unconfirmed_edit_the_reread_sees_not_made_changes_nothing(mastodon, published, people):
     first = published.text
     edit_fails(mastodon, published)
-    account_unreadable(mastodon)
+    account_unreadable(mastodon, published)
     published_target_edit(actor=people.comms, target=published, text=first + " Bring your card.")
     assert channel_reread(channel=published.channel).settled == 1
     change = UnconfirmedChange.objects.get()
@@ -126,7 +128,7 @@ def test_an_unconfirmed_delete_is_recorded_once_the_reread_sees_the_post_gone(
     target = post.targets.get()
     path = f"/api/v1/statuses/{target.external_id}"
     mastodon_fault(mastodon, path=path, methods=["DELETE"], effect={"type": "status", "status": 503}, count=1)
-    account_unreadable(mastodon)
+    account_unreadable(mastodon, target)
     done = published_target_delete(actor=people.comms, target=target, reason="Road reopened")
     assert done.unconfirmed is not None and "whether the post was deleted" in done.message
     target.refresh_from_db()
@@ -154,7 +156,7 @@ def test_the_page_shows_an_unconfirmed_edit_and_checks_it_again(mastodon, publis
     client = client_for(people.comms)
     new = published.text + " Free parking."
     edit_fails(mastodon, published)
-    account_unreadable(mastodon)
+    account_unreadable(mastodon, published)
     answered = client.post(change_url(published), {"action": "edit", "text": new}, follow=True)
     page = answered.content.decode()
     assert answered.redirect_chain[-1][0] == change_url(published)
@@ -171,7 +173,7 @@ def test_the_page_shows_an_unconfirmed_edit_and_checks_it_again(mastodon, publis
 
 def test_a_later_change_overtakes_an_unconfirmed_one(mastodon, published, people):
     edit_fails(mastodon, published)
-    account_unreadable(mastodon)
+    account_unreadable(mastodon, published)
     published_target_edit(actor=people.comms, target=published, text=published.text + " Bring your card.")
     published_target_edit(actor=people.comms, target=published, text=published.text + " Free entry.")
     change = UnconfirmedChange.objects.get()
@@ -179,8 +181,15 @@ def test_a_later_change_overtakes_an_unconfirmed_one(mastodon, published, people
     assert "Free entry." in server_status(mastodon, published.external_id).json()["content"]
 
 
+@pytest.mark.parametrize(
+    "reads",
+    [
+        ["read_post"],  # the post read by its id shows the new words
+        ["read_post_rate_limited", "recent_posts_after_edit"],  # that read tells nothing: the Page's recent posts do
+    ],
+)
 def test_a_facebook_edit_answered_503_is_recorded_once_the_page_shows_it(
-    monkeypatch, riverside, make_post, people
+    monkeypatch, riverside, make_post, people, reads
 ) -> None:
     """The same settling for a platform without a local server: recorded Graph exchanges, sent once."""
     channel = Channel.objects.create(council=riverside, platform="facebook", name="Riverside on Facebook", handle="rdc")
@@ -197,7 +206,7 @@ def test_a_facebook_edit_answered_503_is_recorded_once_the_page_shows_it(
     )
     target.refresh_from_db()
     new = "Bin collections move to Wednesday next week."
-    with replay(monkeypatch, "facebook", "edit_server_error", "recent_posts_after_edit"):
+    with replay(monkeypatch, "facebook", "edit_server_error", *reads):
         done = published_target_edit(actor=people.comms, target=target, text=new)
     assert done.unconfirmed is None
     target.refresh_from_db()

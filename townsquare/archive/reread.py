@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, Kind
@@ -22,6 +23,7 @@ from townsquare.channels.models import Channel
 from townsquare.connectors.base import Connector, ConnectorError
 from townsquare.connectors.models import Connection
 from townsquare.connectors.services import connector_for
+from townsquare.publishing.models import UnconfirmedChange
 from townsquare.publishing.published_unconfirmed import unconfirmed_settle_seen
 
 # How far back each re-read looks; a post older than this is no longer compared.
@@ -50,13 +52,14 @@ def channel_reread(*, channel: Channel, connector: Connector | None = None, now:
     now = now or timezone.now()
     since = now - WINDOW
     try:
-        posts = (connector or connector_for(channel)).recent_posts(since=since)
+        connector = connector or connector_for(channel)
+        posts = connector.recent_posts(since=since)
     except NotImplementedError:
         return Reread(channel.pk, message=f"Reading recent posts is not available on {channel.get_platform_display()}.")
     except ConnectorError as error:
         return Reread(channel.pk, message=f"Could not read the account: {error.message}")
     # First, so that a change of Townsquare's seen made is recorded as its own, not as one made on the platform.
-    settled = unconfirmed_settle_seen(channel=channel, posts=posts, now=now)
+    settled = unconfirmed_settle_seen(channel=channel, connector=connector, posts=posts, now=now)
     seen = {p.external_id: p for p in posts if p.external_id}
     dated = [p.created_at for p in posts if p.created_at is not None]
     reaches_back_to = min(dated) if dated else None
@@ -81,7 +84,8 @@ def channel_reread(*, channel: Channel, connector: Connector | None = None, now:
 
 
 def archive_reread(*, now: dt.datetime | None = None) -> list[Reread]:
-    """Re-read every connected channel with archived posts in the window."""
+    """Re-read every connected channel with archived posts in the window, or a change still unconfirmed (on
+    a post of any age: it is read again by its id where the platform allows it)."""
     now = now or timezone.now()
     connected = Connection.objects.filter(state=Connection.State.CONNECTED).values_list("channel_id", flat=True)
     with_posts = (
@@ -89,5 +93,8 @@ def archive_reread(*, now: dt.datetime | None = None) -> list[Reread]:
         .values_list("channel_id", flat=True)
         .distinct()
     )
-    channels = Channel.objects.filter(pk__in=connected).filter(pk__in=with_posts)
+    pending = UnconfirmedChange.objects.filter(outcome=UnconfirmedChange.Outcome.PENDING).values_list(
+        "target__channel_id", flat=True
+    )
+    channels = Channel.objects.filter(pk__in=connected).filter(Q(pk__in=with_posts) | Q(pk__in=pending))
     return [channel_reread(channel=channel, now=now) for channel in channels]

@@ -293,6 +293,17 @@ class Connector:
         post made minutes ago). A read: retried like every read, never a publish."""
         raise NotImplementedError
 
+    @classmethod
+    def can_read_post(cls) -> bool:
+        """True when the platform lets this app read one of the account's posts by its id (``read_post``)."""
+        return cls.read_post is not Connector.read_post
+
+    def read_post(self, external_id: str) -> AccountPost | None:
+        """The account's post ``external_id`` as the platform shows it now, however old; None when the
+        platform answers that it is gone. Any other failure raises ``ConnectorError`` (nothing can be told
+        from it); platforms that cannot read one post by its id raise NotImplementedError. A read."""
+        raise NotImplementedError
+
     def marker_for(self, idempotency_key: str) -> str:
         """The marker a post published with this key carries on the platform (``AccountPost.marker``);
         empty where the platform keeps none, and the post is then found by its text and time."""

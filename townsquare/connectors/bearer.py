@@ -83,3 +83,18 @@ class BearerConnector(Connector):
             headers=headers,
             **kwargs,
         )
+
+    def _read_one(self, path: str, external_id: str, *, gone: Callable[[str], bool], **kwargs: Any) -> Any:
+        """One object read by its id (``read_post``): the platform's JSON for it, or None where ``gone`` says the
+        error's ``platform_code`` means it no longer exists. Any other answer raises ConnectorError."""
+        try:
+            answer = self._call("GET", path, safe_to_retry=True, **kwargs).json()
+        except ConnectorError as error:
+            if gone(error.platform_code):
+                return None
+            raise
+        except ValueError as error:  # a 2xx that is not JSON
+            raise ConnectorError(ErrorKind.REJECTED, f"{self.display_name}'s answer could not be read.") from error
+        if not isinstance(answer, dict) or str(answer.get("id", "")) != external_id:
+            raise ConnectorError(ErrorKind.REJECTED, f"{self.display_name}'s answer could not be read.", raw=answer)
+        return answer

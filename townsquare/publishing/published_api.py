@@ -1,11 +1,16 @@
 """The API for a post already published on a channel: change its words there, or delete it. The same rules
 and services as its page (``published_views``): communications officers of the council whose publishing
-rights are current; a change the platform did not confirm answers 202 with what is known."""
+rights are current; a change the platform did not confirm answers 202 with what is known, and is settled by
+checking again or by recording what was found on the platform."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import APIException
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +27,7 @@ from townsquare.publishing.published_changes import (
     published_target_edit,
     published_target_for,
 )
+from townsquare.publishing.published_settle import MAX_NOTE, unconfirmed_record
 from townsquare.publishing.published_unconfirmed import unconfirmed_check
 from townsquare.publishing.selectors import unconfirmed_changes_pending
 
@@ -40,6 +46,18 @@ class DeleteSerializer(serializers.Serializer):  # type: ignore[type-arg]
         if not value:
             raise serializers.ValidationError("Send confirm: true to delete the post from the channel.")
         return value
+
+
+class FoundSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    made = serializers.BooleanField(
+        help_text="true: you found the change made on the platform (the edit shown, or the post gone); false: not."
+    )
+    note = serializers.CharField(max_length=MAX_NOTE, help_text="What you saw on the platform: kept in the audit.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form that leaves ``made`` out has said nothing: required, never taken as false (DRF's default).
+        self.fields["made"].default_empty_html = empty
 
 
 class UnconfirmedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -65,6 +83,19 @@ class ChangedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     message = serializers.CharField()
     target = PublishedTargetSerializer()
     unconfirmed = UnconfirmedSerializer(allow_null=True)
+
+
+class NothingPending(APIException):
+    status_code = 400
+    default_detail = "There is no unconfirmed change: it has been settled."
+    default_code = "nothing_pending"
+
+
+def _pending(target: PostTarget) -> UnconfirmedChange:
+    change = unconfirmed_changes_pending([target]).get(target.pk)
+    if change is None:
+        raise NothingPending
+    return change
 
 
 def _target(request: Request, slug: str, pk: int, target_pk: int) -> PostTarget:
@@ -121,9 +152,7 @@ class PublishedCheckView(APIView):
     )
     def post(self, request: Request, slug: str, pk: int, target_pk: int) -> Response:
         target = _target(request, slug, pk, target_pk)
-        change = unconfirmed_changes_pending([target]).get(target.pk)
-        if change is None:
-            return Response({"detail": "There is no unconfirmed change to check: it has been settled."}, status=400)
+        change = _pending(target)
         message = unconfirmed_check(actor=request.user, change=change)  # type: ignore[arg-type]
         change.refresh_from_db()
         Outcome = UnconfirmedChange.Outcome
@@ -131,3 +160,21 @@ class PublishedCheckView(APIView):
             return _answer(Changed(target=target, message=message, unconfirmed=change))
         state = "made" if change.outcome == Outcome.MADE else "not_made"
         return _answer(Changed(target=target, message=message), state=state)
+
+
+class PublishedSettleView(APIView):
+    @extend_schema(
+        request=FoundSerializer,
+        responses={
+            200: ChangedSerializer,
+            400: OpenApiResponse(description="A note is missing, or the post has no unconfirmed change."),
+        },
+        summary="Record what you found on the platform about a change it left unconfirmed",
+    )
+    def post(self, request: Request, slug: str, pk: int, target_pk: int) -> Response:
+        target = _target(request, slug, pk, target_pk)
+        incoming = FoundSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        made, note = incoming.validated_data["made"], incoming.validated_data["note"]
+        message = unconfirmed_record(actor=request.user, change=_pending(target), made=made, note=note)  # type: ignore[arg-type]
+        return _answer(Changed(target=target, message=message), state="made" if made else "not_made")

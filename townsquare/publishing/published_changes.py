@@ -6,8 +6,9 @@ sent), and a blocked edit changes nothing. The platform is called first; only on
 change are the channel's wording, the archive (a new version, or the deletion, every earlier version
 kept) and the audit trail written, together in one transaction (``published_record``). A platform that
 refuses, or cannot be reached, leaves everything here as it was. A change that got no clear answer (a
-5xx, a timeout) is checked against the account at once, and what cannot be told from it is kept as
-unconfirmed until a later reading of the account settles it (``published_unconfirmed``).
+5xx, a timeout) is checked against the platform at once (the post read again, or the account's recent
+posts), and what cannot be told from it is kept as unconfirmed until a later reading settles it, or a
+person records what they found on the platform (``published_unconfirmed``, ``published_settle``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from townsquare.publishing.checks import post_override, text_sent
 from townsquare.publishing.models import PostTarget, UnconfirmedChange
 from townsquare.publishing.post_state import MAX_TEXT
 from townsquare.publishing.published_record import archived, record_delete, record_edit
-from townsquare.publishing.published_unconfirmed import UNCLEAR, account_posts, change_hold, judged
+from townsquare.publishing.published_unconfirmed import UNCLEAR, change_hold, seen_again
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -121,9 +122,9 @@ class Changed:
 def _after_unclear_answer(
     *, actor: User, change: UnconfirmedChange, connector: Connector, error: ConnectorError
 ) -> str | None:
-    """The platform's answer to ``change`` proved nothing: read the account. Returns how the change was seen
+    """The platform's answer to ``change`` proved nothing: read the post again. Returns how the change was seen
     made; raises ValidationError where it was seen not made; keeps it as unconfirmed (None) otherwise."""
-    verdict = judged(change, account_posts(connector, [change.target]))
+    verdict = seen_again(change, connector)
     if verdict is None:
         change_hold(change, actor=actor)
         return None

@@ -1,5 +1,5 @@
 """The page for a post already published on a channel: change its words there, or delete it (with a reason),
-and see (and check again) a change its platform has not confirmed."""
+and see a change its platform has not confirmed: check again, or record what was found on the platform."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ from townsquare.publishing.published_changes import (
     published_target_edit,
     published_target_for,
 )
+from townsquare.publishing.published_settle import unconfirmed_record
 from townsquare.publishing.published_unconfirmed import unconfirmed_check
 from townsquare.publishing.selectors import unconfirmed_changes_pending
 
 
 def _act(request: HttpRequest, target: PostTarget, action: str) -> Changed | str:
-    """Carry out the officer's ``action``: what became of a change, or (checking) what the account showed."""
+    """Carry out the officer's ``action``: what became of a change, or (checking, recording what they found)
+    what became of the unconfirmed one."""
     user = request.user
     if action == "edit":
         return published_target_edit(actor=user, target=target, text=request.POST.get("text", ""))  # type: ignore[arg-type]
@@ -33,12 +35,17 @@ def _act(request: HttpRequest, target: PostTarget, action: str) -> Changed | str
         if request.POST.get("confirm") != "yes":
             raise ValidationError("Confirm that the post is to be deleted from the channel.")
         return published_target_delete(actor=user, target=target, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    if action not in ("check", "settle"):
+        raise ValidationError("Choose whether to change the post or delete it.")
+    change = unconfirmed_changes_pending([target]).get(target.pk)
+    if change is None:
+        raise ValidationError("There is no unconfirmed change: it has been settled.")
     if action == "check":
-        change = unconfirmed_changes_pending([target]).get(target.pk)
-        if change is None:
-            raise ValidationError("There is no unconfirmed change to check: it has been settled.")
         return unconfirmed_check(actor=user, change=change)  # type: ignore[arg-type]
-    raise ValidationError("Choose whether to change the post or delete it.")
+    made = {"yes": True, "no": False}.get(request.POST.get("made", ""))
+    if made is None:
+        raise ValidationError(f"Say whether you found the change made on {target.channel.get_platform_display()}.")
+    return unconfirmed_record(actor=user, change=change, made=made, note=request.POST.get("note", ""))  # type: ignore[arg-type]
 
 
 @council_view(Perm.APPROVE_POSTS)
@@ -76,6 +83,8 @@ def change(request: HttpRequest, council: Council, pk: int, target_pk: int) -> H
             "edit_refusal": edit_refusal(target.channel.platform),
             "record": record,
             "unconfirmed": unconfirmed_changes_pending([target]).get(target.pk),
+            "made": request.POST.get("made", "") if request.method == "POST" else "",
+            "note": request.POST.get("note", "") if request.method == "POST" else "",
         },
         status=400 if errors else 200,
     )

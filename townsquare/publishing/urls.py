@@ -55,4 +55,9 @@ urlpatterns = [
         published_api.PublishedCheckView.as_view(),
         name="api_published_check",
     ),
+    path(
+        "api/councils/<slug:slug>/posts/<int:pk>/channels/<int:target_pk>/settle/",
+        published_api.PublishedSettleView.as_view(),
+        name="api_published_settle",
+    ),
 ]

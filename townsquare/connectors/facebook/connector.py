@@ -49,6 +49,7 @@ INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals (page_impres
 COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
 POST_REACH = "post_total_media_view_unique"  # people who saw the post (post_impressions_unique went in June 2025)
 POST_FIELDS = f"id,created_time,insights.metric({POST_REACH})"
+POST_READ = "id,message,created_time,permalink_url"  # a post's words as the Page shows them now
 
 
 class FacebookConnector(GraphConnector):
@@ -180,21 +181,20 @@ class FacebookConnector(GraphConnector):
             f"{self._cred('page_id')}/posts",
             safe_to_retry=True,
             params={
-                "fields": "id,message,created_time,permalink_url",
+                "fields": POST_READ,
                 "since": str(int(since.timestamp())),
                 "limit": 25,
             },
         ).json()
-        return [
-            AccountPost(
-                external_id=str(p["id"]),
-                text=str(p.get("message", "")),
-                created_at=platform_time(p.get("created_time")),
-                url=str(p.get("permalink_url", "")),
-            )
-            for p in answer.get("data", [])
-            if isinstance(p, dict) and p.get("id")
-        ]
+        return [_page_post(p) for p in answer.get("data", []) if isinstance(p, dict) and p.get("id")]
+
+    def read_post(self, external_id: str) -> AccountPost | None:
+        """``GET /{page-post-id}``: the post's message now; Graph's 100/33 (no object with that id) is a
+        deleted post, since the Page's own token can read every post the Page still has."""
+        answer = self._read_one(
+            external_id, external_id, gone=lambda code: code == "100/33", params={"fields": POST_READ}
+        )
+        return None if answer is None else _page_post(answer)
 
     def delete(self, external_id: str) -> None:
         # Deleting twice cannot do harm, so a lost answer may be retried.
@@ -294,3 +294,12 @@ class FacebookConnector(GraphConnector):
     def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
         """The Page's last 100 posts, each with its lifetime reach."""
         return lifetime_figures(raw.get("posts"), POST_REACH)
+
+
+def _page_post(raw: dict[str, Any]) -> AccountPost:
+    return AccountPost(
+        external_id=str(raw["id"]),
+        text=str(raw.get("message", "")),
+        created_at=platform_time(raw.get("created_time")),
+        url=str(raw.get("permalink_url", "")),
+    )

@@ -206,17 +206,19 @@ class LinkedInConnector(BearerConnector):
             safe_to_retry=True,
             params={"author": self.organisation, "q": "author", "count": 20, "sortBy": "CREATED"},
         ).json()
-        posts = [
-            AccountPost(
-                external_id=str(p["id"]),
-                text=unescape_little_text(str(p.get("commentary", ""))),
-                created_at=platform_time(p.get("createdAt")),
-                url=f"https://www.linkedin.com/feed/update/{p['id']}/",
-            )
-            for p in answer.get("elements", [])
-            if isinstance(p, dict) and p.get("id")
-        ]
+        posts = [_post(p) for p in answer.get("elements", []) if isinstance(p, dict) and p.get("id")]
         return [p for p in posts if p.created_at is None or p.created_at >= since]
+
+    def read_post(self, external_id: str) -> AccountPost | None:
+        """``GET /rest/posts/{urn}``: the post's commentary now; 404 is a deleted post. Replies are comments,
+        which the Posts API does not read."""
+        if external_id.startswith("urn:li:comment:"):
+            raise ConnectorError(ErrorKind.REJECTED, "Townsquare reads LinkedIn posts one by one, not replies.")
+        # LinkedIn's 404 comes as "404" or, with its code, "404/NOT_FOUND".
+        answer = self._read_one(
+            f"/rest/posts/{_urn(external_id)}", external_id, gone=lambda c: c.split("/")[0] == "404"
+        )
+        return None if answer is None else _post(answer)
 
     def _comment(self, post: OutboundPost) -> PublishResult:
         if post.images or post.video is not None:
@@ -342,6 +344,15 @@ class LinkedInConnector(BearerConnector):
     @staticmethod
     def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
         return reach.posts_reach(raw)
+
+
+def _post(raw: dict[str, Any]) -> AccountPost:
+    return AccountPost(
+        external_id=str(raw["id"]),
+        text=unescape_little_text(str(raw.get("commentary", ""))),
+        created_at=platform_time(raw.get("createdAt")),
+        url=f"https://www.linkedin.com/feed/update/{raw['id']}/",
+    )
 
 
 def _choose(organisations: list[dict[str, str]], wanted: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ from townsquare.connectors.base import (
     OutboundPost,
     PublishResult,
 )
-from townsquare.connectors.mastodon.parsing import id_key, newest_id, parse_notification, parse_time, plain_text
+from townsquare.connectors.mastodon.parsing import id_key, newest_id, parse_notification, status_post
 from townsquare.connectors.mastodon.stream import NotificationStream
 from townsquare.net.fetch import AddressRefused, checked_mount
 
@@ -288,18 +288,24 @@ class MastodonConnector(Connector):
         page = self._last_json()
         posts = []
         for raw in page if isinstance(page, list) else []:
-            created = parse_time(raw.get("created_at"))
-            if created is not None and created < since:
+            post = status_post(raw)
+            if post.created_at is not None and post.created_at < since:
                 break
-            posts.append(
-                AccountPost(
-                    external_id=str(raw.get("id", "")),
-                    text=plain_text(raw.get("content")),
-                    created_at=created,
-                    url=str(raw.get("url") or ""),
-                )
-            )
+            posts.append(post)
         return posts
+
+    def read_post(self, external_id: str) -> AccountPost | None:
+        """``GET /api/v1/statuses/:id``: the status's words now (its latest edit); 404 is a deleted status."""
+        try:
+            self._read(lambda: self._client().status(external_id))
+        except ConnectorError as error:
+            if error.platform_code == "404":
+                return None
+            raise
+        raw = self._last_json()
+        if not isinstance(raw, dict) or str(raw.get("id", "")) != external_id:
+            raise ConnectorError(ErrorKind.REJECTED, "Mastodon's answer could not be read.", platform_code="unreadable")
+        return status_post(raw)
 
     # --- listening -----------------------------------------------------------------------------
     def fetch_inbound(self, *, cursor: str = "") -> InboundPage:

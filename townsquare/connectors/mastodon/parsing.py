@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.html import strip_tags
 
-from townsquare.connectors.base import InboundItem
+from townsquare.connectors.base import AccountPost, InboundItem
 
 
 def id_key(value: str) -> tuple[int, str]:
@@ -81,3 +81,13 @@ def parse_time(value: Any) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
     except ValueError:
         return None
+
+
+def status_post(raw: dict[str, Any]) -> AccountPost:
+    """One of the account's own statuses as it shows now."""
+    return AccountPost(
+        external_id=str(raw.get("id", "")),
+        text=plain_text(raw.get("content")),
+        created_at=parse_time(raw.get("created_at")),
+        url=str(raw.get("url") or ""),
+    )

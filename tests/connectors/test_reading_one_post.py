@@ -1,0 +1,119 @@
+"""Reading one of the account's posts again by its id, however old (``Connector.read_post``): its words now, or
+"gone" where the platform says so, and an error for any answer that tells nothing. Mastodon against mastodon-mock;
+Facebook and LinkedIn against recorded exchanges; the other platforms say they cannot."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.connectors.replay import replay
+from townsquare.connectors.base import Connector, ConnectorError, Credentials, ErrorKind, OutboundPost
+from townsquare.connectors.bluesky.connector import BlueskyConnector
+from townsquare.connectors.facebook.connector import FacebookConnector
+from townsquare.connectors.instagram.connector import InstagramConnector
+from townsquare.connectors.linkedin.connector import LinkedInConnector
+from townsquare.connectors.mastodon.connector import MastodonConnector
+from townsquare.connectors.x.connector import XConnector
+from townsquare.connectors.youtube.connector import YouTubeConnector
+
+from .test_editing import FB_POST, LI_POST
+
+
+@pytest.fixture
+def toots(mastodon) -> MastodonConnector:  # type: ignore[no-untyped-def]
+    return MastodonConnector(Credentials({"access_token": "riverside_token"}), base_url=mastodon.url)
+
+
+def test_facebook_reads_a_page_post_by_its_id(monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector) -> None:
+    assert FacebookConnector.can_read_post()
+    with replay(monkeypatch, "facebook", "read_post") as calls:
+        post = fb.read_post(FB_POST)
+    assert post is not None and post.external_id == FB_POST
+    assert post.text == "Bin collections move to Wednesday next week."
+    assert post.created_at is not None and post.created_at.year == 2025
+    assert [c["method"] for c in calls.sent] == ["GET"]
+
+
+def test_facebook_code_100_subcode_33_is_a_deleted_post(monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector) -> None:
+    with replay(monkeypatch, "facebook", "read_post_gone"):
+        assert fb.read_post(FB_POST) is None
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind", "retried"),
+    [
+        ("read_post_bad_field", ErrorKind.REJECTED, []),  # code 100 alone: a refusal, not "gone"
+        ("read_post_rate_limited", ErrorKind.RETRY, []),  # a wait too long to sit through
+        ("read_post_server_error", ErrorKind.RETRY, [0.5, 1.0, 2.0]),  # a read: retried, then given up
+    ],
+)
+def test_facebook_answers_that_tell_nothing_raise(
+    monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector, waits: list[float], fixture: str, kind: str, retried: list
+) -> None:
+    with replay(monkeypatch, "facebook", fixture), pytest.raises(ConnectorError) as caught:
+        fb.read_post(FB_POST)
+    assert caught.value.kind == kind and waits == retried
+
+
+def test_linkedin_reads_a_post_by_its_urn(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
+    """The URN is percent-encoded in the path; the commentary's "little text" escapes are undone."""
+    assert LinkedInConnector.can_read_post()
+    with replay(monkeypatch, "linkedin", "read_post"):
+        post = li.read_post(LI_POST)
+    assert post is not None and post.external_id == LI_POST
+    assert post.text == "Bin collections move to Wednesday (not Tuesday) next week."
+    assert post.url == f"https://www.linkedin.com/feed/update/{LI_POST}/"
+
+
+def test_linkedin_404_is_a_deleted_post(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
+    with replay(monkeypatch, "linkedin", "read_post_gone"):
+        assert li.read_post(LI_POST) is None
+
+
+def test_linkedin_server_errors_raise_after_the_reads_retries(
+    monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector, waits: list[float]
+) -> None:
+    with replay(monkeypatch, "linkedin", "read_post_server_error"), pytest.raises(ConnectorError) as caught:
+        li.read_post(LI_POST)
+    assert caught.value.kind == ErrorKind.RETRY and len(waits) == 3
+
+
+def test_linkedin_reply_is_not_read_and_nothing_is_sent(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
+    with replay(monkeypatch, "linkedin"), pytest.raises(ConnectorError) as caught:
+        li.read_post("urn:li:comment:(urn:li:activity:7300000000000000001,7300000000000000099)")
+    assert caught.value.kind == ErrorKind.REJECTED
+
+
+def test_mastodon_reads_a_status_by_its_id_as_last_edited(mastodon, toots: MastodonConnector) -> None:  # type: ignore[no-untyped-def]
+    assert MastodonConnector.can_read_post()
+    made = toots.publish(OutboundPost(text="The tip opens at 8am on Sunday."))
+    session = mastodon.as_user("riverside_token")
+    session.put(
+        f"{mastodon.url}/api/v1/statuses/{made.external_id}", data={"status": "The tip opens at 9am on Sunday."}
+    ).raise_for_status()
+    post = toots.read_post(made.external_id)
+    assert post is not None and post.external_id == made.external_id
+    assert post.text == "The tip opens at 9am on Sunday." and post.url == made.url and post.created_at is not None
+
+
+def test_mastodon_404_is_a_deleted_status(mastodon, toots: MastodonConnector) -> None:  # type: ignore[no-untyped-def]
+    made = toots.publish(OutboundPost(text="Libraries close early on Friday."))
+    mastodon.as_user("riverside_token").delete(f"{mastodon.url}/api/v1/statuses/{made.external_id}").raise_for_status()
+    assert requests.get(f"{mastodon.url}/api/v1/statuses/{made.external_id}", timeout=10).status_code == 404
+    assert toots.read_post(made.external_id) is None
+
+
+def test_mastodon_an_answer_that_tells_nothing_raises(mastodon, toots: MastodonConnector) -> None:  # type: ignore[no-untyped-def]
+    made = toots.publish(OutboundPost(text="Parking is free on Saturday."))
+    mastodon.fault(path=f"/api/v1/statuses/{made.external_id}", methods=["GET"], effect={"type": "ratelimit"})
+    with pytest.raises(ConnectorError) as caught:
+        toots.read_post(made.external_id)
+    assert caught.value.kind == ErrorKind.RETRY and caught.value.platform_code == "429"
+
+
+@pytest.mark.parametrize("connector", [XConnector, BlueskyConnector, InstagramConnector, YouTubeConnector])
+def test_the_other_platforms_say_they_cannot_read_one_post(connector: type[Connector]) -> None:
+    assert not connector.can_read_post()
+    with pytest.raises(NotImplementedError):
+        connector().read_post("123")
