@@ -137,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if envbool("TESTING"):
         # A file, not memory, so worker subprocesses started by tests can share the test database.
         DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_PREPARED_STATEMENTS", True):
+    # Values bound by the server, and a statement a connection runs again and again prepared once: the list
+    # pages ask the same dozen questions on every request, and planning each afresh cost PostgreSQL more
+    # than answering it. DB_PREPARED_STATEMENTS=0 behind a pooler in transaction mode (e.g. PgBouncer).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
 if envbool("TESTING"):
     # Tests make hundreds of people; the default hasher costs ~0.5 s a hash on this hardware. The
     # sign-in checks are the same whatever the hasher, so the suite uses the fastest one.

@@ -26,8 +26,12 @@ F = TypeVar("F", bound=Callable[..., HttpResponse])
 @cache
 def _memberships_sql() -> str:
     council, membership = Council._meta.db_table, Membership._meta.db_table
+    # The columns named, not ``c.*``: a statement the server has prepared must keep its shape when a later
+    # release adds a column.
+    columns = ", ".join(f"c.{f.column}" for f in Council._meta.concrete_fields)
     return (
-        f"SELECT c.*, m.role AS membership_role FROM {council} c JOIN {membership} m ON m.council_id = c.id "  # noqa: S608
+        f"SELECT {columns}, m.role AS membership_role FROM {council} c "  # noqa: S608
+        f"JOIN {membership} m ON m.council_id = c.id "
         "WHERE m.user_id = %s ORDER BY c.name, c.id"
     )
 
