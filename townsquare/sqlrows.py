@@ -134,3 +134,14 @@ def update(model: type[models.Model], names: Sequence[str], objs: Sequence[model
     sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
+
+
+def among(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """The condition "``column`` is one of ``values``" and its parameters, for a fixed statement read on
+    every page (``values`` not empty). On PostgreSQL one array parameter (``= ANY(%s)``): the statement's
+    text is the same however many values there are, so the server prepares it once, and the driver parses
+    it once (it re-parses a statement of more than 50 parameters on every execution). On SQLite a
+    parameter each (``IN (%s, ...)``), which its statement cache takes as it is."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)

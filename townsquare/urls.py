@@ -3,6 +3,8 @@ from django.urls import include, path
 from townsquare.accounts.oidc import oidc_urls
 
 urlpatterns = [
+    # The inbox first: its list is the page asked for most, and patterns are tried in order (none overlap).
+    path("", include("townsquare.inbox.urls")),
     path("", include("townsquare.web.urls")),
     path("", include("townsquare.accounts.urls")),
     path("", include("townsquare.councils.urls")),
@@ -19,7 +21,6 @@ urlpatterns = [
     path("", include("townsquare.measures.urls")),
     path("", include("townsquare.partners.urls")),
     path("", include("townsquare.listening.urls")),
-    path("", include("townsquare.inbox.urls")),
     path("", include("townsquare.alerts.urls")),
     path("", include("townsquare.archive.urls")),
     path("", include("townsquare.disclosure.urls")),

@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from townsquare.archive.search import ArchiveQuery, newest_matching_sql, newest_matching_walk
+from townsquare.sqlrows import among
 
 RECORD = "archive_archiverecord"
 
@@ -67,7 +68,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    return f"{RECORD}.{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+    return among(f"{RECORD}.{column}", values)
 
 
 def _like(value: str) -> str:
@@ -174,13 +175,13 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
     and platform as ``channel__name`` and ``channel__platform``) with ``versions``, oldest first."""
     if not ids:
         return []
-    marks = ", ".join(["%s"] * len(ids))
     record_columns, version_columns = _columns("+{}" if connection.vendor == "sqlite" else "{}")
+    chosen, params = _in("id", ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {record_columns} FROM {RECORD} LEFT JOIN channels_channel "  # noqa: S608
-            f"ON channels_channel.id = {RECORD}.channel_id WHERE {RECORD}.id IN ({marks}) {NEWEST} LIMIT %s",
-            [*ids, limit],
+            f"ON channels_channel.id = {RECORD}.channel_id WHERE {chosen} {NEWEST} LIMIT %s",
+            [*params, limit],
         )
         rows = [dict(zip(ROW_KEYS, values, strict=True)) for values in cursor.fetchall()]
         by_id = {}
@@ -191,10 +192,11 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
             by_id[row["id"]] = row
         if not rows:
             return rows
+        records, params = among("record_id", list(by_id))
         cursor.execute(
             f"SELECT {version_columns} FROM archive_archiveversion "  # noqa: S608
-            f" WHERE record_id IN ({', '.join(['%s'] * len(rows))}) ORDER BY record_id, n",
-            list(by_id),
+            f" WHERE {records} ORDER BY record_id, n",
+            params,
         )
         for record_id, n, event, text, metadata, captured_at, content_hash, seal in cursor.fetchall():
             by_id[record_id]["versions"].append(

@@ -20,6 +20,7 @@ from townsquare.councils.models import Service
 from townsquare.inbox.models import ItemPresence, ReceivedItem, SavedView
 from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
 from townsquare.listening.models import ItemPriority, ListeningMatch, ListeningQuery
+from townsquare.sqlrows import among
 
 ITEMS = ReceivedItem._meta.db_table
 
@@ -30,17 +31,14 @@ def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def _on_channels(column: str, channel_ids: Sequence[int] | None) -> tuple[str, list[int]]:
     """The condition limiting ``column`` (an item's channel) to ``channel_ids``, and its parameters."""
     if channel_ids is None:
         return "", []
     if not channel_ids:
         return " AND 1 = 0", []
-    return f" AND {column} IN ({_marks(channel_ids)})", list(channel_ids)
+    condition, params = among(column, channel_ids)
+    return f" AND {condition}", params
 
 
 def held_channels(council_id: int, channel_ids: Sequence[int] | None) -> list[tuple[int, str]]:
@@ -83,13 +81,14 @@ def listening_names(item_ids: Sequence[int]) -> dict[int, list[str]]:
     """The names of the listening queries that caught each item, by item id."""
     if not item_ids:
         return {}
+    condition, params = among("m.item_id", item_ids)
     sql = (
         f"SELECT m.item_id, q.name FROM {ListeningMatch._meta.db_table} m "  # noqa: S608
-        f"JOIN {ListeningQuery._meta.db_table} q ON q.id = m.query_id WHERE m.item_id IN ({_marks(item_ids)}) "
+        f"JOIN {ListeningQuery._meta.db_table} q ON q.id = m.query_id WHERE {condition} "
         "ORDER BY m.at DESC, m.id DESC"
     )
     found: dict[int, list[str]] = {}
-    for item_id, name in _rows(sql, item_ids):
+    for item_id, name in _rows(sql, params):
         found.setdefault(item_id, []).append(name)
     return found
 
@@ -98,14 +97,15 @@ def looking_names(item_ids: Sequence[int], *, besides: int | None, since: dt.dat
     """Who has each item open (a beat since ``since``), besides the person ``besides``, by item id."""
     if not item_ids:
         return {}
+    condition, params = among("p.item_id", item_ids)
     sql = (
         f"SELECT p.item_id, u.full_name, u.email FROM {ItemPresence._meta.db_table} p "  # noqa: S608
         f"JOIN {User._meta.db_table} u ON u.id = p.user_id "
-        f"WHERE p.item_id IN ({_marks(item_ids)}) AND p.seen_at >= %s AND p.user_id <> %s ORDER BY p.seen_at"
+        f"WHERE {condition} AND p.seen_at >= %s AND p.user_id <> %s ORDER BY p.seen_at"
     )
     found: dict[int, list[str]] = {}
     at = connection.ops.adapt_datetimefield_value(since)
-    for item_id, full_name, email in _rows(sql, [*item_ids, at, besides if besides is not None else -1]):
+    for item_id, full_name, email in _rows(sql, [*params, at, besides if besides is not None else -1]):
         found.setdefault(item_id, []).append(full_name or email)
     return found
 
@@ -147,8 +147,9 @@ def row_names(values: Sequence[dict[str, Any]]) -> RowNames:
     )
     for columns, table, key, ids in reads:
         if ids:
-            parts.append(f"SELECT {columns} FROM {table} WHERE {key} IN ({_marks(ids)})")  # noqa: S608
-            params += ids
+            condition, bound = among(key, ids)
+            parts.append(f"SELECT {columns} FROM {table} WHERE {condition}")  # noqa: S608
+            params += bound
     found: dict[str, dict[int, str]] = {"c": {}, "s": {}, "u": {}, "p": {}}
     if parts:
         for kind, pk, name, email in _rows(" UNION ALL ".join(parts), params):

@@ -80,11 +80,11 @@ def _clock(view: ClockView) -> Clock:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _when(value: dt.datetime | None) -> str:
-    """As the date filter's "j M Y H:i" gives it, in the current time zone (a tenth of its cost)."""
+def _when(value: dt.datetime | None, zone: dt.tzinfo) -> str:
+    """As the date filter's "j M Y H:i" gives it, in ``zone`` (a tenth of its cost)."""
     if value is None:
         return ""
-    at = timezone.localtime(value)
+    at = value.astimezone(zone)
     return f"{at.day} {MONTHS[at.month - 1]} {at.year} {at.hour:02d}:{at.minute:02d}"
 
 
@@ -116,6 +116,7 @@ def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any
     clocks = clocks_for_items(council, ids)
     looking = looking_at_each(ids, besides=viewer)
     rows = []
+    zone = timezone.get_current_timezone()
     for v in values:
         pk = v["pk"]
         flag = ""
@@ -126,7 +127,7 @@ def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any
         rows.append(
             Row(
                 pk=str(pk),
-                received=_when(v["received_at"]),
+                received=_when(v["received_at"], zone),
                 who=v["author_name"] or v["author_handle"] or "Unknown author",
                 text=_short(v["text"] or ""),
                 flag=flag,

@@ -24,6 +24,7 @@ from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.service_level_models import ItemTarget, ServiceTarget, TargetKind, TargetMiss
 from townsquare.inbox.working_time import NoWorkingTime, Schedule, schedule_for
+from townsquare.sqlrows import among
 
 RESPONSES = (TargetKind.FIRST_RESPONSE, TargetKind.NEXT_RESPONSE)
 ANSWERED = (ReceivedItem.Status.AWAITING_RESIDENT, ReceivedItem.Status.RESOLVED)
@@ -282,12 +283,12 @@ def clocks_for_items(
     if not item_ids:
         return {}
     # A fixed statement of the columns a clock shows (every list page asks; building it took the ORM longer).
-    marks = ", ".join(["%s"] * len(item_ids))
+    among_items, params = among("item_id", item_ids)
     sql = (
         f"SELECT id, item_id, kind, state, finished_at, due_at FROM {ItemTarget._meta.db_table} "  # noqa: S608
-        f"WHERE council_id = %s AND item_id IN ({marks}) ORDER BY due_at, id"
+        f"WHERE council_id = %s AND {among_items} ORDER BY due_at, id"
     )
-    clocks = list(ItemTarget.objects.raw(sql, [council.pk, *item_ids]))
+    clocks = list(ItemTarget.objects.raw(sql, [council.pk, *params]))
     if not clocks:
         return {}
     schedule = schedule_for(council)
