@@ -33,6 +33,16 @@ def test_a_file_that_only_starts_like_a_png_is_refused() -> None:
         image_validate(content=_encoded((200, 200))[:-40])  # cut short: the last chunks are missing
 
 
+def test_a_truncated_picture_is_refused_after_a_pdf_library_allowed_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported (a PDF export in the same worker).
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(ValidationError, match="could not be read"):
+        image_validate(content=_encoded((200, 200))[:-40])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the setting is left as it was found
+
+
 def test_a_small_file_that_decodes_to_an_enormous_picture_is_refused_before_decoding() -> None:
     bomb = _encoded((30_000, 30_000), mode="1")  # a few kilobytes on disk, 900 million pixels
     assert len(bomb) < 200_000

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024  # the smallest common platform cap (X, Bluesky under 1 MB are resized)
 MAX_SIDE = 8192  # pixels: the largest side any platform accepts (Facebook and X resize anything above)
@@ -27,9 +29,21 @@ KINDS: dict[str, tuple[str, str]] = {
 NOT_AN_IMAGE = "The image must be a PNG, JPEG, GIF or WebP file."
 
 
+@contextmanager
+def _truncated_refused() -> Iterator[None]:
+    """Pillow's switch for accepting truncated pictures is one setting for the whole process, and WeasyPrint
+    turns it on when it is imported (any PDF export or report in the same process): off while checking."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _decode(content: bytes) -> str:
     """Pillow's name for the picture's format, after decoding all of it; ValidationError if it cannot be."""
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _truncated_refused():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that: here any such picture is refused.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
