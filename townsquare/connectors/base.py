@@ -162,6 +162,20 @@ class AccountMetrics:
     video_views: int | None = None
     watch_time_minutes: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # what the platform answered, kept with the snapshot
+    # Parts the platform refused to give (a permission not granted), each with its reason in plain words:
+    # the rest of the snapshot is kept, these stay unmeasured and their reasons show on the channel page.
+    refused: list[ConnectorError] = field(default_factory=list)
+
+
+def part_refused(error: ConnectorError, message: str) -> ConnectorError:
+    """``error`` from the call for one part of a snapshot that can be left out (posts' statistics): a
+    refusal (a permission not granted, a request the platform will not answer) becomes ``message``,
+    a rejection that leaves the channel's state alone; anything else (a connection no longer accepted,
+    a temporary problem or a spent quota) is raised again, and the snapshot with it."""
+    permission = error.kind == ErrorKind.REAUTHORISE and error.platform_code.startswith("403")
+    if error.kind != ErrorKind.REJECTED and not permission:
+        raise error
+    return ConnectorError(ErrorKind.REJECTED, message, platform_code=error.platform_code, raw=error.raw)
 
 
 @dataclass(frozen=True)

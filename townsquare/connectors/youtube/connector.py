@@ -356,7 +356,7 @@ class YouTubeConnector(BearerConnector):
         row = dict(
             zip([h["name"] for h in report.get("columnHeaders", [])], (report.get("rows") or [[]])[0], strict=False)
         )
-        videos = reach.fetch(self.youtube, self._execute, channel)
+        videos, refused = reach.fetch(self.youtube, self._execute, channel)
         statistics = channel.get("statistics", {})
         followers = None if statistics.get("hiddenSubscriberCount") else int(statistics.get("subscriberCount", 0))
         return AccountMetrics(
@@ -366,6 +366,7 @@ class YouTubeConnector(BearerConnector):
             watch_time_minutes=int(row["estimatedMinutesWatched"]) if "estimatedMinutesWatched" in row else None,
             engagements=sum(int(row.get(k, 0)) for k in ("likes", "comments", "shares")) if row else None,
             raw={"channel": channel, "analytics": report, "videos": videos},
+            refused=refused,
         )
 
     @staticmethod
