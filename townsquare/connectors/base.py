@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -193,6 +195,24 @@ class RateHeadroom:
     remaining: int | None
     limit: int | None
     resets_at: dt.datetime | None
+
+
+def malformed_item(raw: Any, kind: str, error: Exception, *, text_key: str = "") -> InboundItem:
+    """An item that could not be read, kept raw and flagged for a person (never dropped, never an
+    exception): the platform's id where it gave one, else a digest of what it sent."""
+    raw_dict = raw if isinstance(raw, dict) else {"value": raw}
+    digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return InboundItem(
+        external_id=str(raw_dict.get("id") or f"malformed:{digest}"),
+        kind=kind,
+        author_handle="",
+        author_name="",
+        text=str(raw_dict.get(text_key, "")) if text_key else "",
+        created_at=dt.datetime.now(dt.UTC),
+        raw=raw_dict,
+        malformed=True,
+        parse_error=f"{type(error).__name__}: {error}",
+    )
 
 
 def platform_time(value: Any) -> dt.datetime | None:

@@ -4,11 +4,10 @@ cursor holding both positions. What cannot be read is kept raw and flagged, neve
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from typing import Any
 
-from townsquare.connectors.base import InboundItem
+from townsquare.connectors.base import InboundItem, malformed_item
 
 
 def mention_item(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
@@ -30,7 +29,7 @@ def mention_item(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
             raw=raw,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return _malformed(raw, "mention", exc)
+        return malformed_item(raw, "mention", exc, text_key="text")
 
 
 def direct_message_item(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
@@ -47,7 +46,7 @@ def direct_message_item(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundIt
             raw=raw,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return _malformed(raw, "direct_message", exc)
+        return malformed_item(raw, "direct_message", exc, text_key="text")
 
 
 def parse_cursor(cursor: str) -> tuple[str, str]:
@@ -71,20 +70,3 @@ def make_cursor(mentions: str, direct_messages: str) -> str:
 
 def id_key(value: str) -> tuple[int, str]:
     return (len(value), value)
-
-
-def _malformed(raw: Any, kind: str, error: Exception) -> InboundItem:
-    """Kept raw and flagged for a person, never dropped and never an exception."""
-    raw_dict = raw if isinstance(raw, dict) else {"value": raw}
-    digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return InboundItem(
-        external_id=str(raw_dict.get("id") or f"malformed:{digest}"),
-        kind=kind,
-        author_handle="",
-        author_name="",
-        text=str(raw_dict.get("text", "")),
-        created_at=dt.datetime.now(dt.UTC),
-        raw=raw_dict,
-        malformed=True,
-        parse_error=f"{type(error).__name__}: {error}",
-    )
