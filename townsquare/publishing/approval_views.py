@@ -3,6 +3,8 @@ again, record what was found, reschedule, cancel)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -108,6 +110,15 @@ def decide(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     return redirect("publishing:detail", slug=council.slug, pk=pk)
 
 
+def _carry_out(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """Do ``action`` and say ``done``, or say why it was refused (nothing changed)."""
+    try:
+        action()
+        messages.success(request, done)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+
+
 def _managed_post(request: HttpRequest, council: Council, pk: int) -> Post:
     post = get_object_or_404(visible_posts(request, council), pk=pk)
     return post
@@ -134,11 +145,11 @@ def resolve(request: HttpRequest, council: Council, pk: int, target_pk: int) -> 
     if not form.is_valid():
         messages.error(request, "Choose what you found, and give a valid address if it was published.")
     else:
-        try:
-            services.target_resolve(actor=request.user, target=target, **form.cleaned_data)  # type: ignore[arg-type]
-            messages.success(request, f"{target.channel.name}: recorded.")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(error_messages(exc)))
+        _carry_out(
+            request,
+            lambda: services.target_resolve(actor=request.user, target=target, **form.cleaned_data),  # type: ignore[arg-type]
+            f"{target.channel.name}: recorded.",
+        )
     return redirect("publishing:detail", slug=council.slug, pk=pk)
 
 
@@ -150,11 +161,12 @@ def reschedule(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Enter the new date and time.")
     else:
-        try:
-            services.post_reschedule(actor=request.user, post=post, scheduled_for=form.cleaned_data["scheduled_for"])  # type: ignore[arg-type]
-            messages.success(request, "Rescheduled.")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(error_messages(exc)))
+        when = form.cleaned_data["scheduled_for"]
+        _carry_out(
+            request,
+            lambda: services.post_reschedule(actor=request.user, post=post, scheduled_for=when),  # type: ignore[arg-type]
+            "Rescheduled.",
+        )
     return redirect("publishing:detail", slug=council.slug, pk=pk)
 
 
@@ -162,9 +174,10 @@ def reschedule(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     post = _managed_post(request, council, pk)
-    try:
-        services.post_cancel(actor=request.user, post=post, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
-        messages.success(request, "Cancelled: nothing more will be sent.")
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(error_messages(exc)))
+    reason = request.POST.get("reason", "")
+    _carry_out(
+        request,
+        lambda: services.post_cancel(actor=request.user, post=post, reason=reason),  # type: ignore[arg-type]
+        "Cancelled: nothing more will be sent.",
+    )
     return redirect("publishing:detail", slug=council.slug, pk=pk)
