@@ -12,7 +12,8 @@ import pytest
 from tests.connectors.replay import replay
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
 from townsquare.connectors.registry import connector_class
-from townsquare.connectors.x.connector import XConnector, make_cursor, parse_cursor
+from townsquare.connectors.x.connector import XConnector
+from townsquare.connectors.x.parsing import make_cursor, parse_cursor
 
 SETTINGS = {"client_id": "x-client-id", "client_secret": "x-client-secret"}
 ME = "1500000000000000001"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -162,6 +164,20 @@ class AccountMetrics:
     video_views: int | None = None
     watch_time_minutes: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # what the platform answered, kept with the snapshot
+    # Parts the platform refused to give (a permission not granted), each with its reason in plain words:
+    # the rest of the snapshot is kept, these stay unmeasured and their reasons show on the channel page.
+    refused: list[ConnectorError] = field(default_factory=list)
+
+
+def part_refused(error: ConnectorError, message: str) -> ConnectorError:
+    """``error`` from the call for one part of a snapshot that can be left out (posts' statistics): a
+    refusal (a permission not granted, a request the platform will not answer) becomes ``message``,
+    a rejection that leaves the channel's state alone; anything else (a connection no longer accepted,
+    a temporary problem or a spent quota) is raised again, and the snapshot with it."""
+    permission = error.kind == ErrorKind.REAUTHORISE and error.platform_code.startswith("403")
+    if error.kind != ErrorKind.REJECTED and not permission:
+        raise error
+    return ConnectorError(ErrorKind.REJECTED, message, platform_code=error.platform_code, raw=error.raw)
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,24 @@ class RateHeadroom:
     remaining: int | None
     limit: int | None
     resets_at: dt.datetime | None
+
+
+def malformed_item(raw: Any, kind: str, error: Exception, *, text_key: str = "") -> InboundItem:
+    """An item that could not be read, kept raw and flagged for a person (never dropped, never an
+    exception): the platform's id where it gave one, else a digest of what it sent."""
+    raw_dict = raw if isinstance(raw, dict) else {"value": raw}
+    digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return InboundItem(
+        external_id=str(raw_dict.get("id") or f"malformed:{digest}"),
+        kind=kind,
+        author_handle="",
+        author_name="",
+        text=str(raw_dict.get(text_key, "")) if text_key else "",
+        created_at=dt.datetime.now(dt.UTC),
+        raw=raw_dict,
+        malformed=True,
+        parse_error=f"{type(error).__name__}: {error}",
+    )
 
 
 def platform_time(value: Any) -> dt.datetime | None:

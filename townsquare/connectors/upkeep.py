@@ -14,6 +14,7 @@ from townsquare.channels.models import Channel
 from townsquare.connectors.base import (
     ConnectorError,
     DailyFigure,
+    ErrorKind,
 )
 from townsquare.connectors.crypto import token_rotate
 from townsquare.connectors.models import Connection
@@ -56,15 +57,19 @@ def metrics_take(*, channel: Channel) -> MetricSnapshot | None:
         except ConnectorError as error:  # the snapshot is still kept; the days are asked again tomorrow
             connection_record_error(channel, error)
     connection_keep_renewed(channel=channel, connector=connector, before=before)
+    refused = [error.message for error in metrics.refused]
     snapshot_row = snapshot_record(
         channel=channel,
         taken_at=metrics.taken_at,
-        raw=metrics.raw,
+        raw={**metrics.raw, "refused": refused} if refused else metrics.raw,
         figures={name: getattr(metrics, name) for name in SNAPSHOT_METRICS},
         daily=[(f.day, f.metric, f.value) for f in daily],
         daily_until=until,
     )
     connection_record_success(channel, connector.last_headroom)
+    if refused:  # kept without the parts the platform refused: the channel page says which and why
+        codes = ", ".join(error.platform_code for error in metrics.refused)
+        connection_record_error(channel, ConnectorError(ErrorKind.REJECTED, " ".join(refused), platform_code=codes))
     return snapshot_row
 
 

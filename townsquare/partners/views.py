@@ -27,9 +27,9 @@ from townsquare.partners.exports import csv_response, shortfalls_csv
 from townsquare.partners.sections import CouncilRow
 from townsquare.publishing.calendar_views import VIEWS, aware, calendar_range
 from townsquare.publishing.models import PostTarget
+from townsquare.publishing.page_context import post_context
 from townsquare.publishing.selectors import target_moment
 from townsquare.publishing.services import posts_bulk_approve
-from townsquare.publishing.views import _post_context
 
 APPROVAL_PERMS = [Perm.APPROVE_POSTS]
 CALENDAR_PERMS = [Perm.DRAFT_POSTS, Perm.APPROVE_POSTS]
@@ -109,7 +109,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
                     f"{missing} chosen post{'s are' if missing != 1 else ' is'} no longer waiting for your approval.",
                 )
         return redirect(request.get_full_path())
-    items = [CouncilRow(post.council, _post_context(post)) for post in waiting]
+    items = [CouncilRow(post.council, post_context(post)) for post in waiting]
     return page_of(request, "partners/approvals.html", APPROVAL_PERMS, {"items": items})
 
 

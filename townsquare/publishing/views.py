@@ -1,11 +1,11 @@
-"""Pages: compose, my posts, the approval queue, a post's channels, publishing settings."""
+"""Pages: my posts and compose (a draft's words, channels and images)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,73 +17,23 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.publishing import selectors, services
-from townsquare.publishing.checks import post_check, post_previews
 from townsquare.publishing.forms import (
-    DecisionForm,
     ImageForm,
     PostForm,
-    RescheduleForm,
-    ResolveForm,
 )
 from townsquare.publishing.images import MAX_IMAGE_BYTES
 from townsquare.publishing.models import Post, PostImage, PostTarget
+from townsquare.publishing.page_context import error_messages, perms_of, post_context, visible_posts
 from townsquare.publishing.selectors import (
-    approval_queue,
-    highlight,
     posts_in_trouble,
-    posts_visible_to,
     slots_upcoming,
     unconnected_targets,
     with_targets,
 )
-from townsquare.web.ids import parse_ids
-
-
-def _perms(request: HttpRequest) -> frozenset[str]:
-    perms: frozenset[str] = request.council_perms  # type: ignore[attr-defined]
-    return perms
-
-
-def _visible_posts(request: HttpRequest, council: Council) -> QuerySet[Post]:
-    return posts_visible_to(user=request.user, council=council, perms=_perms(request))
 
 
 def _channels(request: HttpRequest, council: Council) -> QuerySet[Channel]:
-    return channels_visible_to(user=request.user, council=council, perms=_perms(request))
-
-
-def _errors(exc: ValidationError | PermissionDenied) -> list[str]:
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-
-
-def _post_context(post: Post) -> dict[str, Any]:
-    """The findings (from a fresh check while the post can change, else as recorded) and previews."""
-    if post.status in services.EDITABLE or post.status in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND):
-        check = post_check(post=post)
-        findings = [f.as_dict() for f in check.findings]
-        forces = check.forces_approval
-    else:
-        findings, forces = post.findings, post.forces_approval
-    targets = list(post.targets.select_related("channel"))
-    previews = post_previews(post=post, targets=targets)
-    names = {t.channel_id: t.channel.name for t in targets}
-    for finding in findings:
-        finding["channel_name"] = names.get(finding.get("channel_id") or 0, "")
-    return {
-        "post": post,
-        "targets": targets,
-        "previews": previews,
-        "findings": findings,
-        "forces_approval": forces,
-        "blocking": [f for f in findings if f["severity"] == "block"],
-        "warnings": [f for f in findings if f["severity"] == "warn"],
-        "marked_text": highlight(post.text, findings),
-        "marked_variants": [
-            (t, highlight(t.text_override, findings, t.channel_id)) for t in targets if t.text_override
-        ],
-        "delivery": selectors.post_delivery(post),
-        "unconnected": unconnected_targets(targets),
-    }
+    return channels_visible_to(user=request.user, council=council, perms=perms_of(request))
 
 
 def _unconnected_message(targets: list[PostTarget]) -> str:
@@ -99,7 +49,7 @@ def post_list(request: HttpRequest, council: Council) -> HttpResponse:
     mine = with_targets(Post.objects.filter(council=council, author_id=request.user.pk)).order_by("-updated_at")
     show = request.GET.get("show", "")
     if show == "trouble":
-        mine = posts_in_trouble(_visible_posts(request, council)).order_by("-updated_at")
+        mine = posts_in_trouble(visible_posts(request, council)).order_by("-updated_at")
     return render(
         request,
         "publishing/post_list.html",
@@ -181,7 +131,7 @@ def _save(request: HttpRequest, council: Council, post: Post | None, form: PostF
 
 
 def _own_editable(request: HttpRequest, council: Council, pk: int) -> Post:
-    post = get_object_or_404(_visible_posts(request, council), pk=pk)
+    post = get_object_or_404(visible_posts(request, council), pk=pk)
     if post.author_id != request.user.pk:
         raise PermissionDenied("Only the author can change a draft.")
     return post
@@ -217,7 +167,7 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
             messages.success(request, "Draft saved.")
             return redirect("publishing:edit", slug=council.slug, pk=post.pk)
         except (ValidationError, PermissionDenied) as exc:
-            errors = _errors(exc)
+            errors = error_messages(exc)
             status = 409 if isinstance(exc, services.DraftConflict) else 200
             if post is not None:
                 post.refresh_from_db()
@@ -226,10 +176,10 @@ def compose(request: HttpRequest, council: Council, pk: int | None = None) -> Ht
         "errors": errors,
         "image_form": ImageForm(),
         "conflict": status == 409,
-        "may_override": Perm.APPROVE_POSTS in _perms(request),
+        "may_override": Perm.APPROVE_POSTS in perms_of(request),
     }
     if post is not None:
-        context.update(_post_context(post))
+        context.update(post_context(post))
     if request.method == "POST" and not form.is_valid():  # a value the form cannot take: nothing saved
         status = 400
     return render(request, "publishing/compose.html", context, status=status)
@@ -249,11 +199,11 @@ def autosave(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
         try:
             post = _save(request, council, post, form)
         except (ValidationError, PermissionDenied) as exc:
-            error = "Not saved: " + " ".join(_errors(exc))
+            error = "Not saved: " + " ".join(error_messages(exc))
             status = 409 if isinstance(exc, services.DraftConflict) else 200
     else:
         error = "Not saved: " + " ".join(str(e) for errs in form.errors.values() for e in errs)
-    context = _post_context(post)
+    context = post_context(post)
     # A 409 leaves the page's version as it was: every later autosave from it is refused too.
     context.update({"autosave_error": error, "saved": not error, "conflict": status == 409})
     return render(request, "publishing/_live.html", context, status=status)
@@ -276,7 +226,7 @@ def image_add(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
             )
             messages.success(request, "Image added.")
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(_errors(exc)))
+            messages.error(request, " ".join(error_messages(exc)))
     else:
         messages.error(request, "Choose an image to upload.")
     return redirect("publishing:edit", slug=council.slug, pk=post.pk)
@@ -295,14 +245,14 @@ def image_change(request: HttpRequest, council: Council, pk: int, image_pk: int)
             services.post_set_alt_text(actor=request.user, image=image, alt_text=request.POST.get("alt_text", ""))  # type: ignore[arg-type]
             messages.success(request, "Alt text saved.")
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_errors(exc)))
+        messages.error(request, " ".join(error_messages(exc)))
     return redirect("publishing:edit", slug=council.slug, pk=post.pk)
 
 
 @council_view(Perm.DRAFT_POSTS)
 def image_file(request: HttpRequest, council: Council, pk: int, image_pk: int) -> HttpResponse:
     """An uploaded image, only for people who may see its post (drafts are not public)."""
-    post = get_object_or_404(_visible_posts(request, council), pk=pk)
+    post = get_object_or_404(visible_posts(request, council), pk=pk)
     image = get_object_or_404(PostImage, post=post, pk=image_pk)
     try:
         handle = image.file.open("rb")
@@ -310,149 +260,3 @@ def image_file(request: HttpRequest, council: Council, pk: int, image_pk: int) -
         raise Http404("The image file is missing.") from exc
     response: HttpResponse = FileResponse(handle, content_type=image.mime_type)  # type: ignore[assignment]
     return response
-
-
-# --- approval ---------------------------------------------------------------------------------------
-
-
-@council_view(Perm.APPROVE_POSTS)
-def queue(request: HttpRequest, council: Council) -> HttpResponse:
-    if request.method == "POST":
-        ids = parse_ids(request.POST.getlist("posts"))
-        if ids is None:
-            raise BadRequest("A post chosen for approval is not one of the posts on the list.")
-        if not ids:
-            messages.error(request, "Choose at least one post to approve.")
-        else:
-            approved, refused = services.posts_bulk_approve(
-                actor=request.user,  # type: ignore[arg-type]
-                posts=approval_queue(council=council).filter(pk__in=ids),  # type: ignore[arg-type]
-                acknowledge_warnings=bool(request.POST.get("acknowledge")),
-            )
-            if approved:
-                messages.success(request, f"Approved {len(approved)} post{'s' if len(approved) != 1 else ''}.")
-            for post, reason in refused:
-                messages.error(request, f"Not approved, “{post}”: {reason}")
-        return redirect("publishing:queue", slug=council.slug)
-    waiting = approval_queue(council=council).select_related("inbox_reply__item")
-    # An inbox reply names the item it answers, so the approver reads the reply beside the question.
-    posts = [{**_post_context(post), "answers": getattr(post, "inbox_reply", None)} for post in waiting]
-    return render(request, "publishing/queue.html", {"items": posts})
-
-
-@council_view(Perm.DRAFT_POSTS)
-def detail(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
-    post = get_object_or_404(with_targets(_visible_posts(request, council)), pk=pk)
-    context = _post_context(post)
-    perms = _perms(request)
-    context.update(
-        {
-            "may_decide": Perm.APPROVE_POSTS in perms
-            and post.author_id != request.user.pk
-            and post.status in (Post.Status.AWAITING_APPROVAL, Post.Status.AWAITING_SECOND)
-            and post.approved_by_id != request.user.pk,
-            "may_manage": Perm.APPROVE_POSTS in perms or post.author_id == request.user.pk,
-            "may_reschedule": Perm.APPROVE_POSTS in perms and post.status == Post.Status.APPROVED,
-            "decision_form": DecisionForm(),
-            "resolve_form": ResolveForm(),
-            "reschedule_form": RescheduleForm(initial={"scheduled_for": post.scheduled_for}),
-            "attempts": {t.pk: list(t.attempts.all()) for t in context["targets"]},
-            "checks": selectors.account_checks_latest(context["targets"]),
-            "unconfirmed": selectors.unconfirmed_changes_pending(context["targets"]),
-            "may_send_again": Perm.APPROVE_POSTS in perms,
-        }
-    )
-    return render(request, "publishing/detail.html", context)
-
-
-@council_view(Perm.APPROVE_POSTS)
-@require_POST
-def decide(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post, council=council, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose whether to approve or reject the post.")
-        return redirect("publishing:detail", slug=council.slug, pk=pk)
-    try:
-        if form.cleaned_data["decision"] == "approve":
-            post = services.post_approve(
-                actor=request.user,  # type: ignore[arg-type]
-                post=post,  # type: ignore[arg-type]
-                acknowledge_warnings=form.cleaned_data["acknowledge"],
-            )
-            messages.success(
-                request,
-                {
-                    Post.Status.APPROVED: "Approved and scheduled.",
-                    Post.Status.AWAITING_SECOND: "Approved: it now needs a second approval.",
-                    Post.Status.RETURNED: "Its slot has passed: it went back to its author.",
-                }.get(Post.Status(post.status), "Done."),
-            )
-        else:
-            services.post_reject(actor=request.user, post=post, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-            messages.success(request, "Rejected: the author has been told why.")
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_errors(exc)))
-    return redirect("publishing:detail", slug=council.slug, pk=pk)
-
-
-def _managed_post(request: HttpRequest, council: Council, pk: int) -> Post:
-    post = get_object_or_404(_visible_posts(request, council), pk=pk)
-    return post
-
-
-@council_view(Perm.DRAFT_POSTS)
-@require_POST
-def retry_failed(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
-    post = _managed_post(request, council, pk)
-    try:
-        count = services.post_retry_failed(actor=request.user, post=post)  # type: ignore[arg-type]
-        messages.success(request, f"Sending again to {count} failed channel{'s' if count != 1 else ''}.")
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_errors(exc)))
-    return redirect("publishing:detail", slug=council.slug, pk=pk)
-
-
-@council_view(Perm.DRAFT_POSTS)
-@require_POST
-def resolve(request: HttpRequest, council: Council, pk: int, target_pk: int) -> HttpResponse:
-    post = _managed_post(request, council, pk)
-    target = get_object_or_404(PostTarget, post=post, pk=target_pk)
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose what you found, and give a valid address if it was published.")
-    else:
-        try:
-            services.target_resolve(actor=request.user, target=target, **form.cleaned_data)  # type: ignore[arg-type]
-            messages.success(request, f"{target.channel.name}: recorded.")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(_errors(exc)))
-    return redirect("publishing:detail", slug=council.slug, pk=pk)
-
-
-@council_view(Perm.APPROVE_POSTS)
-@require_POST
-def reschedule(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post, council=council, pk=pk)
-    form = RescheduleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter the new date and time.")
-    else:
-        try:
-            services.post_reschedule(actor=request.user, post=post, scheduled_for=form.cleaned_data["scheduled_for"])  # type: ignore[arg-type]
-            messages.success(request, "Rescheduled.")
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(_errors(exc)))
-    return redirect("publishing:detail", slug=council.slug, pk=pk)
-
-
-@council_view(Perm.DRAFT_POSTS)
-@require_POST
-def cancel(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
-    post = _managed_post(request, council, pk)
-    try:
-        services.post_cancel(actor=request.user, post=post, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
-        messages.success(request, "Cancelled: nothing more will be sent.")
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(_errors(exc)))
-    return redirect("publishing:detail", slug=council.slug, pk=pk)

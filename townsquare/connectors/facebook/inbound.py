@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from typing import Any
 
-from townsquare.connectors.base import InboundItem
+from townsquare.connectors.base import InboundItem, malformed_item
 
 
 def parse_time(value: Any) -> dt.datetime:
     """Graph writes times as ``2025-03-01T09:30:00+0000``."""
     return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
-
-
-def malformed(raw: Any, kind: str, error: Exception) -> InboundItem:
-    raw_dict = raw if isinstance(raw, dict) else {"value": raw}
-    external_id = str(raw_dict.get("id") or "")
-    if not external_id:
-        digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        external_id = f"malformed:{digest}"
-    return InboundItem(
-        external_id=external_id,
-        kind=kind,
-        author_handle="",
-        author_name="",
-        text="",
-        created_at=dt.datetime.now(dt.UTC),
-        raw=raw_dict,
-        malformed=True,
-        parse_error=f"{type(error).__name__}: {error}",
-    )
 
 
 def from_graph(raw: Any, *, kind: str, in_reply_to: str = "") -> InboundItem:
@@ -51,7 +30,7 @@ def from_graph(raw: Any, *, kind: str, in_reply_to: str = "") -> InboundItem:
             raw=raw,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return malformed(raw, kind, exc)
+        return malformed_item(raw, kind, exc)
 
 
 def since(items: list[InboundItem], cursor: str) -> tuple[list[InboundItem], str]:

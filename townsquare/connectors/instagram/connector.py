@@ -24,6 +24,7 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
+    malformed_item,
     platform_time,
 )
 from townsquare.connectors.facebook import inbound, login
@@ -246,7 +247,7 @@ class InstagramConnector(GraphConnector):
         for medium in media.get("data", []):
             for comment in (medium.get("comments") or {}).get("data") or []:
                 if not isinstance(comment, dict):
-                    items.append(inbound.malformed(comment, "comment", TypeError("comment is not an object")))
+                    items.append(malformed_item(comment, "comment", TypeError("comment is not an object")))
                     continue
                 for raw, kind, parent in [(comment, "comment", str(medium.get("id", "")))] + [
                     (reply, "reply", str(comment.get("id", "")))
@@ -325,7 +326,7 @@ def _comment(raw: Any, *, kind: str, in_reply_to: str, permalink: str) -> Inboun
             raw=raw,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return inbound.malformed(raw, kind, exc)
+        return malformed_item(raw, kind, exc)
 
 
 def _tagged(raw: Any) -> InboundItem:
@@ -341,4 +342,4 @@ def _tagged(raw: Any) -> InboundItem:
             raw=raw,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return inbound.malformed(raw, "mention", exc)
+        return malformed_item(raw, "mention", exc)

@@ -26,6 +26,7 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
+    part_refused,
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
@@ -301,34 +302,30 @@ class LinkedInConnector(BearerConnector):
         return daily.levels(answer, int(network.get("firstDegreeSize") or 0), since=since, until=until)
 
     def fetch_metrics(self) -> AccountMetrics:
+        """Followers always; the page's and its posts' statistics where LinkedIn lets them be read (a
+        refusal leaves them unmeasured, with its reason, and the followers still kept)."""
         org = self.organisation
-        network = self._call(
-            "GET",
-            f"/rest/networkSizes/{_urn(org)}",
-            safe_to_retry=True,
-            params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
-        ).json()
-        shares = self._call(
-            "GET",
-            "/rest/organizationalEntityShareStatistics",
-            safe_to_retry=True,
-            params={"q": "organizationalEntity", "organizationalEntity": org},
-        ).json()
-        pages = self._call(
-            "GET",
-            "/rest/organizationPageStatistics",
-            safe_to_retry=True,
-            params={"q": "organization", "organization": org},
-        ).json()
-        # The page's newest posts with each one's lifetime statistics (LinkedIn's twelve months of them).
-        recent = self.recent_posts(since=dt.datetime.fromtimestamp(0, dt.UTC))
-        per_post = [
-            element
-            for query in reach.queries(org, [post.external_id for post in recent])
-            for element in self._call("GET", query, safe_to_retry=True).json().get("elements") or []
-        ]
+        network = self._read(f"/rest/networkSizes/{_urn(org)}", {"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"})
+        refused: list[ConnectorError] = []
+        shares: dict[str, Any] = {}
+        try:
+            shares = self._read(reach.PATH, {"q": "organizationalEntity", "organizationalEntity": org})
+        except ConnectorError as error:
+            refused.append(part_refused(error, reach.REFUSED))
+        pages: dict[str, Any] = {}
+        try:
+            pages = self._read("/rest/organizationPageStatistics", {"q": "organization", "organization": org})
+        except ConnectorError as error:
+            refused.append(part_refused(error, reach.PAGE_REFUSED))
+        per_post: list[Any] | None = None
+        if not any(error.message == reach.REFUSED for error in refused):
+            try:
+                per_post = self._posts_statistics()
+            except ConnectorError as error:
+                refused.append(part_refused(error, reach.REFUSED))
         totals = ((shares.get("elements") or [{}])[0]).get("totalShareStatistics") or {}
         views = (((pages.get("elements") or [{}])[0]).get("totalPageStatistics") or {}).get("views") or {}
+        statistics = {"elements": per_post} if per_post is not None else None
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
             followers=network.get("firstDegreeSize"),
@@ -338,8 +335,22 @@ class LinkedInConnector(BearerConnector):
             if totals
             else None,
             profile_views=(views.get("allPageViews") or {}).get("pageViews"),
-            raw={"network": network, "shares": shares, "pages": pages, "post_statistics": {"elements": per_post}},
+            raw={"network": network, "shares": shares, "pages": pages, "post_statistics": statistics},
+            refused=refused,
         )
+
+    def _read(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        answer: dict[str, Any] = self._call("GET", path, safe_to_retry=True, params=params).json()
+        return answer
+
+    def _posts_statistics(self) -> list[Any]:
+        """The page's newest posts with each one's lifetime statistics (LinkedIn's twelve months of them)."""
+        recent = self.recent_posts(since=dt.datetime.fromtimestamp(0, dt.UTC))
+        return [
+            element
+            for query in reach.queries(self.organisation, [post.external_id for post in recent])
+            for element in self._read(query).get("elements") or []
+        ]
 
     @staticmethod
     def posts_reach(raw: dict[str, Any]) -> dict[str, int]:

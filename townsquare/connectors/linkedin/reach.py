@@ -11,6 +11,17 @@ from urllib.parse import quote
 
 PATH = "/rest/organizationalEntityShareStatistics"
 KINDS = {"urn:li:share:": "shares", "urn:li:ugcPost:": "ugcPosts"}  # a URN's kind -> the parameter naming it
+# What the channel page says when LinkedIn refuses to give statistics (followers are still measured).
+REFUSED = (
+    "LinkedIn did not let Townsquare read post statistics: the connection needs LinkedIn's statistics "
+    "permission (rw_organization_admin, with r_organization_social). Followers are still measured; posts "
+    "stay published, not measured. Reconnect as a page administrator and grant every permission asked for."
+)
+PAGE_REFUSED = (
+    "LinkedIn did not let Townsquare read the page's visitor statistics: the connection needs LinkedIn's "
+    "statistics permission (rw_organization_admin). Followers are still measured; page views are not. "
+    "Reconnect as a page administrator and grant every permission asked for."
+)
 
 
 def queries(organisation: str, urns: list[str]) -> list[str]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
-import json
 import logging
 from typing import Any
 from urllib.parse import urlencode
@@ -36,6 +34,7 @@ from townsquare.connectors.x import reach
 from townsquare.connectors.x.errors import classify
 from townsquare.connectors.x.hiding import hide as hide_reply
 from townsquare.connectors.x.limits import LIMITS
+from townsquare.connectors.x.parsing import direct_message_item, id_key, make_cursor, mention_item, parse_cursor
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +271,7 @@ class XConnector(BearerConnector):
         return InboundPage(items=items + messages, cursor=make_cursor(mention_cursor, dm_cursor))
 
     def search_posts(self, *, term: str, cursor: str = "") -> InboundPage:
-        from townsquare.connectors.x.search import search_posts  # it reads this module's parsers
+        from townsquare.connectors.x.search import search_posts  # it reads this module's POST_FIELDS
 
         return search_posts(self, term=term, cursor=cursor)
 
@@ -296,7 +295,7 @@ class XConnector(BearerConnector):
             if newest == cursor and meta.get("newest_id"):
                 newest = str(meta["newest_id"])  # the first page holds the newest
             users = {u.get("id"): u for u in (page.get("includes") or {}).get("users", []) if isinstance(u, dict)}
-            items += [_mention(raw, users) for raw in page.get("data", [])]
+            items += [mention_item(raw, users) for raw in page.get("data", [])]
             if not meta.get("next_token"):
                 break
             params[token] = meta["next_token"]
@@ -325,14 +324,14 @@ class XConnector(BearerConnector):
             reached_cursor = False
             for raw in page.get("data", []):
                 event_id = str(raw.get("id", "")) if isinstance(raw, dict) else ""
-                if cursor and event_id.isdigit() and _id_key(event_id) <= _id_key(cursor):
+                if cursor and event_id.isdigit() and id_key(event_id) <= id_key(cursor):
                     reached_cursor = True
                     break
-                if event_id.isdigit() and (not newest or _id_key(event_id) > _id_key(newest)):
+                if event_id.isdigit() and (not newest or id_key(event_id) > id_key(newest)):
                     newest = event_id
                 if isinstance(raw, dict) and str(raw.get("sender_id", "")) == me:
                     continue
-                items.append(_direct_message(raw, users))
+                items.append(direct_message_item(raw, users))
             next_token = (page.get("meta") or {}).get("next_token")
             if reached_cursor or not next_token or not cursor:
                 break  # no cursor yet: the newest page is the starting point
@@ -370,82 +369,3 @@ class XConnector(BearerConnector):
     @staticmethod
     def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
         return reach.posts_reach(raw)
-
-
-def _mention(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
-    try:
-        author = users.get(raw["author_id"], {})
-        replied_to = next(
-            (ref["id"] for ref in raw.get("referenced_tweets", []) if ref.get("type") == "replied_to"), ""
-        )
-        username = str(author.get("username", ""))
-        return InboundItem(
-            external_id=str(raw["id"]),
-            kind="reply" if replied_to else "mention",
-            author_handle=username,
-            author_name=str(author.get("name", "")),
-            text=str(raw["text"]),
-            created_at=dt.datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
-            url=f"https://x.com/{username or 'i'}/status/{raw['id']}",
-            in_reply_to_external_id=str(replied_to),
-            raw=raw,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return _malformed(raw, "mention", exc)
-
-
-def _direct_message(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
-    try:
-        sender = users.get(raw["sender_id"], {})
-        return InboundItem(
-            external_id=str(raw["id"]),
-            kind="direct_message",
-            author_handle=str(sender.get("username", "")),
-            author_name=str(sender.get("name", "")),
-            text=str(raw["text"]),
-            created_at=dt.datetime.fromisoformat(str(raw["created_at"]).replace("Z", "+00:00")),
-            url=f"https://x.com/messages/{raw['dm_conversation_id']}" if raw.get("dm_conversation_id") else "",
-            raw=raw,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return _malformed(raw, "direct_message", exc)
-
-
-def parse_cursor(cursor: str) -> tuple[str, str]:
-    """(mentions position, direct-messages position) from a cursor of either form."""
-    if cursor.startswith("{"):
-        try:
-            data = json.loads(cursor)
-        except ValueError:
-            return "", ""
-        if isinstance(data, dict):
-            return str(data.get("mentions") or ""), str(data.get("direct_messages") or "")
-        return "", ""
-    return cursor, ""
-
-
-def make_cursor(mentions: str, direct_messages: str) -> str:
-    if not mentions and not direct_messages:
-        return ""
-    return json.dumps({"mentions": mentions, "direct_messages": direct_messages}, sort_keys=True)
-
-
-def _id_key(value: str) -> tuple[int, str]:
-    return (len(value), value)
-
-
-def _malformed(raw: Any, kind: str, error: Exception) -> InboundItem:
-    """Kept raw and flagged for a person, never dropped and never an exception."""
-    raw_dict = raw if isinstance(raw, dict) else {"value": raw}
-    digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return InboundItem(
-        external_id=str(raw_dict.get("id") or f"malformed:{digest}"),
-        kind=kind,
-        author_handle="",
-        author_name="",
-        text=str(raw_dict.get("text", "")),
-        created_at=dt.datetime.now(dt.UTC),
-        raw=raw_dict,
-        malformed=True,
-        parse_error=f"{type(error).__name__}: {error}",
-    )

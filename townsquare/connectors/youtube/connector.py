@@ -8,9 +8,7 @@ for every other platform. Tests pass the library's own ``HttpMockSequence`` as `
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +32,7 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
+    malformed_item,
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
@@ -356,7 +355,7 @@ class YouTubeConnector(BearerConnector):
         row = dict(
             zip([h["name"] for h in report.get("columnHeaders", [])], (report.get("rows") or [[]])[0], strict=False)
         )
-        videos = reach.fetch(self.youtube, self._execute, channel)
+        videos, refused = reach.fetch(self.youtube, self._execute, channel)
         statistics = channel.get("statistics", {})
         followers = None if statistics.get("hiddenSubscriberCount") else int(statistics.get("subscriberCount", 0))
         return AccountMetrics(
@@ -366,6 +365,7 @@ class YouTubeConnector(BearerConnector):
             watch_time_minutes=int(row["estimatedMinutesWatched"]) if "estimatedMinutesWatched" in row else None,
             engagements=sum(int(row.get(k, 0)) for k in ("likes", "comments", "shares")) if row else None,
             raw={"channel": channel, "analytics": report, "videos": videos},
+            refused=refused,
         )
 
     @staticmethod
@@ -388,16 +388,4 @@ def _comment(raw: Any, *, kind: str, in_reply_to: str) -> InboundItem:
             raw=raw,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raw_dict = raw if isinstance(raw, dict) else {"value": raw}
-        digest = hashlib.sha256(json.dumps(raw_dict, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        return InboundItem(
-            external_id=str(raw_dict.get("id") or f"malformed:{digest}"),
-            kind=kind,
-            author_handle="",
-            author_name="",
-            text="",
-            created_at=dt.datetime.now(dt.UTC),
-            raw=raw_dict,
-            malformed=True,
-            parse_error=f"{type(exc).__name__}: {exc}",
-        )
+        return malformed_item(raw, kind, exc)
