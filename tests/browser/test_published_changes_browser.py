@@ -73,9 +73,11 @@ def test_change_then_delete_a_published_post_and_find_it_in_the_archive(
     expect(page.locator(".govuk-inset-text")).to_contain_text(TEXT)
     axe_check(page)
 
-    # The server fails the change with a 503 and cannot be read straight after: unconfirmed, checked again.
+    # The server fails the change with a 503 and cannot be read straight after (neither the post itself nor
+    # the account's recent posts): unconfirmed, checked again.
     path = f"/api/v1/statuses/{target.external_id}"
     mastodon_fault(mastodon, path=path, methods=["PUT"], effect={"type": "status", "status": 503}, count=1)
+    mastodon_fault(mastodon, path=path, methods=["GET"], effect={"type": "ratelimit"}, count=1)
     mastodon_fault(
         mastodon, path="/api/v1/accounts/verify_credentials", methods=["GET"], effect={"type": "ratelimit"}, count=1
     )
