@@ -113,7 +113,7 @@ def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any
         return []
     listening = listening_names(ids)
     names = row_names(values)
-    clocks = clocks_for_items(council, ids)
+    clocks = clocks_for_items(council, ids, running_only=True)
     looking = looking_at_each(ids, besides=viewer)
     rows = []
     zone = timezone.get_current_timezone()
@@ -138,7 +138,7 @@ def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any
                 channel=names.channels.get(v["channel_id"], ""),
                 service=names.services.get(v["service_id"]) or "Not routed",
                 status=STATUSES.get(v["status"], v["status"]),
-                clocks=tuple(_clock(c) for c in clocks.get(pk, []) if c.text not in ("met", "missed")),
+                clocks=tuple(_clock(c) for c in clocks.get(pk, [])),
                 assigned=_assigned(v, names),
             )
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import holidays
+from django.db import connection
 
 from townsquare.councils.models import Council
 from townsquare.inbox.working_time_models import ClosureDay, WorkingCalendar, WorkingPeriod
@@ -154,22 +155,43 @@ def _aware(at: dt.datetime) -> dt.datetime:
     return at.astimezone(dt.UTC)
 
 
+def _settings_rows(council_id: int) -> list[tuple[int, str, str, str]]:
+    """The council's calendar, periods and closure days in one fixed statement of text columns (each list
+    page with clocks reads them; three ORM queries took several times what the database took)."""
+    calendar, period, closure = (m._meta.db_table for m in (WorkingCalendar, WorkingPeriod, ClosureDay))
+    sql = (
+        f"SELECT 0, timezone, nation, '' FROM {calendar} WHERE council_id = %s "  # noqa: S608
+        f"UNION ALL SELECT 1, CAST(weekday AS TEXT), CAST(starts AS TEXT), CAST(ends AS TEXT) FROM {period} "
+        f"WHERE council_id = %s UNION ALL SELECT 2, CAST(day AS TEXT), '', '' FROM {closure} WHERE council_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [council_id] * 3)
+        return list(cursor.fetchall())
+
+
 def schedule_for(council: Council) -> Schedule:
     """The council's working time as set, or the default (weekdays 09:00-17:00, London, England and Wales)."""
-    calendar = WorkingCalendar.objects.filter(council=council).first()
-    rows = list(WorkingPeriod.objects.filter(council=council).values_list("weekday", "starts", "ends"))
+    zone, nation = DEFAULT_ZONE, str(WorkingCalendar.Nation.ENGLAND)
     periods: dict[int, list[tuple[dt.time, dt.time]]] = {}
-    if not rows:
+    closures: set[dt.date] = set()
+    set_periods: list[tuple[int, dt.time, dt.time]] = []
+    for kind, a, b, c in _settings_rows(council.pk):
+        if kind == 0:
+            zone, nation = a, b
+        elif kind == 1:
+            set_periods.append((int(a), dt.time.fromisoformat(b), dt.time.fromisoformat(c)))
+        else:
+            closures.add(dt.date.fromisoformat(a))
+    if not set_periods:
         for weekday in range(5):
             periods[weekday] = list(DEFAULT_HOURS)
-    for weekday, starts, ends in sorted(rows):
+    for weekday, starts, ends in sorted(set_periods):
         periods.setdefault(weekday, []).append((starts, ends))
-    closures = frozenset(ClosureDay.objects.filter(council=council).values_list("day", flat=True))
     return Schedule(
-        zone=zoneinfo.ZoneInfo(calendar.timezone if calendar else DEFAULT_ZONE),
-        nation=calendar.nation if calendar else WorkingCalendar.Nation.ENGLAND,
+        zone=zoneinfo.ZoneInfo(zone),
+        nation=nation,
         periods={k: tuple(v) for k, v in periods.items()},
-        closures=closures,
+        closures=frozenset(closures),
     )
 
 
