@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/inbox_page_bench.py [--items 1000000] [--duration 
 
 The data is built once into var/bench/ (the demo councils, then ``--items`` items for Riverside's
 accounts over two years, written with one prepared INSERT, not through the pipeline: statuses,
-sentiments, categories, services and texts varied, and the full-text index filled) and copied into
+sentiments, categories, services and texts varied, each item with its two service-level clocks (running on
+open items, as the pipeline starts them), and the full-text index filled) and copied into
 bench/work/inbox/ for each run. The production web server is started as ``manage.py serve`` does
 (gunicorn, DEBUG off; helpers shared with bench/register_bench.py), signed in as Riverside's
 communications manager, and each page is driven with ``wrk -t2 -c20 --latency`` and
@@ -115,6 +116,7 @@ def build(items: int) -> dict[str, Any]:
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
+        clocks = _clocks_add(cursor, connection.vendor)
         if connection.vendor == "sqlite":
             cursor.execute(
                 f"INSERT INTO {FTS_TABLE} (rowid, body, author) "  # noqa: S608
@@ -122,7 +124,39 @@ def build(items: int) -> dict[str, Any]:
             )
         else:
             cursor.execute("ANALYZE inbox_receiveditem")  # as autovacuum would after such a load
-    return {"items": items}
+            cursor.execute("ANALYZE inbox_itemtarget")
+    return {"items": items, "clocks": clocks}
+
+
+def _clocks_add(cursor: Any, vendor: str) -> int:
+    """Each bench item's two service-level clocks, as the pipeline starts them: first response (one working
+    day) and resolution (five): met for resolved items, the response met for those awaiting the resident,
+    running (and mostly overdue) for the rest, so the list shows each open item's clocks as it would."""
+    from townsquare.inbox.service_level_models import ItemTarget
+
+    def later(hours: int) -> str:
+        return (
+            f"datetime(received_at, '+{hours} hours')"
+            if vendor == "sqlite"
+            else f"received_at + interval '{hours} hours'"
+        )
+
+    table = ItemTarget._meta.db_table
+    columns = "item_id, council_id, kind, minutes, started_at, due_at, state, finished_at"
+    answered = "('resolved', 'awaiting_resident')"
+    for kind, minutes, hours, finished in (
+        ("first_response", 480, 24, answered),
+        ("resolution", 2400, 120, "('resolved')"),
+    ):
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT id, council_id, %s, %s, received_at, {later(hours)}, "  # noqa: S608
+            f"CASE WHEN status IN {finished} THEN 'met' ELSE 'running' END, "
+            f"CASE WHEN status IN {finished} THEN {later(2)} ELSE NULL END "
+            "FROM inbox_receiveditem WHERE external_id LIKE 'bench-%%' ORDER BY id",
+            [kind, minutes],
+        )
+    cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+    return int(cursor.fetchone()[0])
 
 
 def prepare() -> dict[str, Any]:

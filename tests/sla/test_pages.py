@@ -80,6 +80,32 @@ def test_the_inbox_and_item_pages_show_the_clocks_and_the_urgent_banner(worked, 
     assert officer.get(f"{BASE}{worked['x2'].pk}/").status_code == 404
 
 
+def test_a_backlog_is_counted_up_to_the_cap(worked, people, client_for, monkeypatch) -> None:
+    """Past the cap, the banner says "or more" instead of counting the whole backlog on every page."""
+    from townsquare.inbox import page_reads
+    from townsquare.inbox.templatetags import inbox_sla
+
+    monkeypatch.setattr(page_reads, "COUNT_CAP", 1)
+    monkeypatch.setattr(inbox_sla, "COUNT_CAP", 1)
+    body = client_for(people.comms).get(BASE).content.decode()
+    assert "1 or more urgent items not yet resolved" in body and "1 or more overdue" in body
+    monkeypatch.setattr(page_reads, "COUNT_CAP", 3)
+    monkeypatch.setattr(inbox_sla, "COUNT_CAP", 3)
+    body = client_for(people.comms).get(BASE).content.decode()
+    assert "2 urgent items not yet resolved" in body and "2 overdue</strong>" in body
+
+
+def test_clocks_are_read_for_the_council_asked_only(worked, hillcrest) -> None:
+    from townsquare.inbox.service_levels import clocks_for_items
+
+    ids = [i.pk for i in worked.values()]
+    riverside = worked["t2"].council
+    assert set(clocks_for_items(riverside, ids)) == set(ids)
+    assert clocks_for_items(hillcrest, ids) == {}
+    running = clocks_for_items(riverside, ids, running_only=True)
+    assert all(c.text not in ("met", "missed") for views in running.values() for c in views)
+
+
 def test_working_hours_are_saved_and_audited(riverside, people, client_for) -> None:
     client = client_for(people.comms)
     days = {f"day{n}": "08:30-12:00, 13:00-16:30" for n in range(5)}

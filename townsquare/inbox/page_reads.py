@@ -23,6 +23,7 @@ from townsquare.listening.models import ItemPriority, ListeningMatch, ListeningQ
 from townsquare.sqlrows import among
 
 ITEMS = ReceivedItem._meta.db_table
+COUNT_CAP = 1000  # counts shown as "1,000 or more" past this
 
 
 def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -60,20 +61,24 @@ def flagged_count(council_id: int, channel_ids: Sequence[int] | None) -> int:
 
 
 def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now: dt.datetime) -> tuple[int, int]:
-    """(urgent items not yet resolved, items past a service-level target), of those the person may see.
-    Each urgent or late item looks up its own item (``EXISTS``): the urgent and late are few, the items
-    millions, and a join let SQLite read the items first."""
+    """(urgent items not yet resolved, items past a service-level target), of those the person may see,
+    each counted up to ``COUNT_CAP`` (a council with a backlog sees "1,000 or more", as the list's count
+    does, and every page does not count a backlog of thousands again). Each urgent or late item looks up its
+    own item (``EXISTS``): the items are millions, and a join let SQLite read the items first."""
     where, params = _on_channels("i.channel_id", channel_ids)
     at = connection.ops.adapt_datetimefield_value(now)
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM {UrgentItem._meta.db_table} u WHERE u.council_id = %s AND EXISTS ("  # noqa: S608
-        f"SELECT 1 FROM {ITEMS} i WHERE i.id = u.item_id AND i.council_id = %s AND i.status <> %s{where})), "
-        f"(SELECT COUNT(DISTINCT t.item_id) FROM {ItemTarget._meta.db_table} t WHERE t.council_id = %s "
-        f"AND t.finished_at IS NULL AND t.due_at <= %s AND EXISTS ("
-        f"SELECT 1 FROM {ITEMS} i WHERE i.id = t.item_id AND i.council_id = %s{where}))"
+        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {UrgentItem._meta.db_table} u "  # noqa: S608
+        f"WHERE u.council_id = %s AND EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.id = u.item_id "
+        f"AND i.council_id = %s AND i.status <> %s{where}) LIMIT %s) urgent), "
+        f"(SELECT COUNT(*) FROM (SELECT DISTINCT t.item_id FROM {ItemTarget._meta.db_table} t "
+        f"WHERE t.council_id = %s AND t.finished_at IS NULL AND t.due_at <= %s AND EXISTS ("
+        f"SELECT 1 FROM {ITEMS} i WHERE i.id = t.item_id AND i.council_id = %s{where}) LIMIT %s) late)"
     )
     resolved = ReceivedItem.Status.RESOLVED.value
-    row = _rows(sql, [council_id, council_id, resolved, *params, council_id, at, council_id, *params])[0]
+    row = _rows(
+        sql, [council_id, council_id, resolved, *params, COUNT_CAP, council_id, at, council_id, *params, COUNT_CAP]
+    )[0]
     return int(row[0]), int(row[1])
 
 

@@ -303,18 +303,20 @@ def clocks_for_items(
     # building the query and a model instance a clock took the ORM longer than the database took.
     among_items, params = among("item_id", item_ids)
     running = " AND finished_at IS NULL" if running_only else ""
+    # Found by the items alone (the council is checked on each row): with the council in the WHERE clause,
+    # SQLite chose the council's index of open clocks and read every open clock the council had.
     sql = (
-        f"SELECT item_id, kind, state, finished_at IS NOT NULL, due_at FROM {TABLE} "  # noqa: S608
-        f"WHERE council_id = %s AND {among_items}{running} ORDER BY due_at, id"
+        f"SELECT item_id, council_id, kind, state, finished_at IS NOT NULL, due_at FROM {TABLE} "  # noqa: S608
+        f"WHERE {among_items}{running} ORDER BY due_at, id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [council.pk, *params])
-        rows = cursor.fetchall()
+        cursor.execute(sql, params)
+        rows = [row for row in cursor.fetchall() if row[1] == council.pk]
     if not rows:
         return {}
     schedule = schedule_for(council)
     found: dict[int, list[ClockView]] = {}
-    for item_id, kind, state, finished, due_at in rows:
+    for item_id, _council, kind, state, finished, due_at in rows:
         found.setdefault(item_id, []).append(_clock(kind, state, bool(finished), _aware(due_at), schedule, now))
     # Open clocks first (soonest due first), then finished ones.
     for views in found.values():

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from townsquare.councils.roles import Perm
 from townsquare.inbox.links import inbox_links
-from townsquare.inbox.page_reads import attention_counts
+from townsquare.inbox.page_reads import COUNT_CAP, attention_counts
 from townsquare.inbox.selectors import visible_channel_ids
 from townsquare.inbox.service_levels import ClockView, clocks_for_items
 
@@ -54,12 +54,17 @@ def inbox_attention(context: Any) -> dict[str, int] | None:
     if not may_see:
         return None
     urgent, overdue = attention_counts(context["council"].pk, channel_ids, now=timezone.now())
-    return {"urgent": urgent, "overdue": overdue}
+    return {"urgent": urgent, "overdue": overdue, "urgent_shown": _shown(urgent), "overdue_shown": _shown(overdue)}
+
+
+def _shown(count: int) -> str:
+    """A count as the banner prints it: "1,000 or more" where counting stopped."""
+    return f"{COUNT_CAP:,} or more" if count >= COUNT_CAP else str(count)
 
 
 @register.inclusion_tag("inbox/_sla_banner.html", takes_context=True)
 def urgent_banner(context: Any) -> dict[str, Any]:
-    figures = inbox_attention(context) or {"urgent": 0, "overdue": 0}
+    figures = inbox_attention(context) or {"urgent": 0, "overdue": 0, "urgent_shown": "0", "overdue_shown": "0"}
     council = context.get("council")
     links = inbox_links(council.slug) if council is not None else {}
     return {**figures, "council": council, "perms": context.get("council_perms") or (), "links": links}
