@@ -48,7 +48,7 @@ def open_clocks_of(item: Any, clocks: dict[int, list[ClockView]]) -> list[ClockV
 
 
 @register.simple_tag(takes_context=True)
-def inbox_attention(context: Any) -> dict[str, int] | None:
+def inbox_attention(context: Any) -> dict[str, int | str] | None:
     """Urgent items not yet resolved, and items past a service-level target, that the person may see."""
     may_see, channel_ids = _channel_ids(context)
     if not may_see:
