@@ -276,7 +276,7 @@ def main() -> None:
             ingest(channels, data)
             profiler.disable()
             profiler.dump_stats(os.environ.get("PROFILE_OUT", f"{tempfile.gettempdir()}/ingest.prof"))
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
             return
         from townsquare.inbox.models import ReceivedItem
         from townsquare.listening.models import ListeningMatch

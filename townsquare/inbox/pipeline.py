@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from townsquare import sqlrows
+from townsquare.sqlrows import json_text
 from townsquare.channels.models import Channel
 from townsquare.classify.services import classify_texts
 from townsquare.connectors.base import InboundItem
@@ -86,7 +87,7 @@ def received_row(channel: Channel, item: InboundItem, now: dt.datetime) -> Recei
     problems = [item.parse_error] if item.parse_error else []
     raw = item.raw if isinstance(item.raw, dict) else {"value": item.raw}
     try:
-        json.dumps(raw)
+        json_text(raw)
     except (TypeError, ValueError):
         raw = json.loads(json.dumps(raw, default=str))
         problems.append("The payload held values that are not JSON.")
