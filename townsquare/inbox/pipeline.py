@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from townsquare import sqlrows
-from townsquare.sqlrows import json_text
 from townsquare.channels.models import Channel
 from townsquare.classify.services import classify_texts
 from townsquare.connectors.base import InboundItem
@@ -30,6 +29,7 @@ from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.search import index_items
 from townsquare.inbox.service_levels import clocks_start
 from townsquare.inbox.urgent import urgent_stage
+from townsquare.sqlrows import json_text
 
 log = logging.getLogger(__name__)
 
