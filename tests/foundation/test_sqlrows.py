@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
 
 from townsquare import sqlrows
 from townsquare.jobs.models import Heartbeat, Job
+from townsquare.sqlrows import json_text
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,17 @@ def test_json_values_are_stored_as_json() -> None:
     names = ["kind", "payload", "status", "run_after", "attempts", "max_attempts", "locked_by", "last_error"]
     sqlrows.insert(Job, [*names, "created_at"], [("k", payload, "queued", now, 0, 3, "", "", now)])
     assert Job.objects.get().payload == payload
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"a": 1, "b": [True, None, 1.5, "é", {"c": ""}]}, {1: "one", None: "none"}, [2**70, -(2**70)], "text", []],
+)
+def test_json_text_writes_what_json_would(value) -> None:
+    assert json.loads(json_text(value)) == json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("value", [{"at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}, {"d": dt.date(2026, 1, 1)}, {1, 2}])
+def test_json_text_refuses_what_json_refuses(value) -> None:
+    with pytest.raises(TypeError):
+        json_text(value)
