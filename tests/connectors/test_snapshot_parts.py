@@ -17,6 +17,8 @@ from townsquare.connectors.instagram.connector import InstagramConnector
 from townsquare.connectors.instagram.snapshot import INSTAGRAM as instagram
 from townsquare.connectors.linkedin import reach as linkedin
 from townsquare.connectors.linkedin.connector import LinkedInConnector
+from townsquare.connectors.x import reach as x_reach
+from townsquare.connectors.x.connector import XConnector
 from townsquare.connectors.youtube import reach as youtube_reach
 from townsquare.connectors.youtube import window
 from townsquare.connectors.youtube.connector import YouTubeConnector
@@ -143,3 +145,17 @@ def test_instagram_followers_call_failing_fails_the_snapshot(monkeypatch: pytest
 def test_every_refusal_says_what_is_still_measured() -> None:
     for message in (linkedin.REFUSED, linkedin.PAGE_REFUSED, facebook.insights_refused, instagram.posts_refused):
         assert "still measured" in message and "Reconnect" in message
+
+
+# --- X --------------------------------------------------------------------------------------------
+
+
+def test_x_posts_throttled_keep_the_followers(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    creds = Credentials(data={"access_token": "x-access-1", "refresh_token": "x-refresh-1"})
+    with replay(monkeypatch, "x", "metrics_tweets_throttled"):
+        metrics = XConnector(creds, settings={"client_id": "c"}, sleep=waits.append).fetch_metrics()
+    assert waits == []  # X's fifteen minutes are not waited for within the snapshot
+    assert (metrics.followers, metrics.impressions, metrics.engagements) == (20411, None, None)
+    assert metrics.raw["tweets"] is None and XConnector.posts_reach(metrics.raw) == {}
+    temporary(metrics, x_reach.WHAT, "X's rate limit was reached.")
