@@ -189,3 +189,18 @@ def test_an_expired_connection_still_fails_the_snapshot_and_a_temporary_problem_
         "The videos' views were not measured in this snapshot: YouTube's daily quota is used up. "
         "They will be read again at the next snapshot."
     )
+
+
+def test_days_not_given_keep_the_snapshot_and_are_asked_for_at_the_next_one(
+    monkeypatch: pytest.MonkeyPatch, li_channel: Channel, people, client_for
+) -> None:
+    three_days_ago = timezone.localdate() - dt.timedelta(days=3)
+    MetricSnapshot.objects.filter(channel=li_channel).update(raw={DAILY_UNTIL: three_days_ago.isoformat()})
+    with replay(monkeypatch, "linkedin", "metrics", "daily_throttled"):
+        snapshot = metrics_take(channel=li_channel)
+    assert snapshot is not None and snapshot.followers == 8841 and DAILY_UNTIL not in snapshot.raw
+    connection = Connection.objects.get(channel=li_channel)
+    assert connection.last_error_message.startswith("The figures by day were not read in this snapshot: LinkedIn's")
+    assert connection.last_error_message.endswith("asked for again at the next snapshot.")
+    assert connection.last_error_kind == ErrorKind.RETRY and li_channel in channels_due_for_calls()
+    assert "The figures by day were not read" in page_of(client_for, people, li_channel)
