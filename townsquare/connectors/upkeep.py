@@ -109,8 +109,8 @@ def _problems_record(channel: Channel, left_out: list[ConnectorError], daily_err
 
 def _summary(parts: list[ConnectorError]) -> ConnectorError:
     """The parts left out as one error for the channel page. A part not given this time is RETRY (the
-    next snapshot reads it again) but carries no wait: the platform's limit on one statistics call holds
-    back none of the channel's other work."""
+    next snapshot reads it again) but carries no wait: the wait asked for on one statistics call is not
+    applied to the channel's other work (publishing, listening)."""
     kind = ErrorKind.REJECTED if all(e.kind == ErrorKind.REJECTED for e in parts) else ErrorKind.RETRY
     codes = ", ".join(e.platform_code for e in parts if e.platform_code)
     return ConnectorError(kind, " ".join(e.message for e in parts), platform_code=codes)
