@@ -37,6 +37,7 @@ class ConnectorError(Exception):
         retry_after: float | None = None,
         platform_code: str = "",
         raw: Any = None,
+        missing_permission: bool = False,
     ) -> None:
         super().__init__(message)
         self.kind = kind
@@ -44,6 +45,9 @@ class ConnectorError(Exception):
         self.retry_after = retry_after
         self.platform_code = platform_code
         self.raw = raw
+        # A permission the connection was not granted (reconnecting and granting it helps), as opposed
+        # to credentials no longer accepted: an optional part of a snapshot is then left out, not failed.
+        self.missing_permission = missing_permission
 
 
 @dataclass(frozen=True)
@@ -164,20 +168,15 @@ class AccountMetrics:
     video_views: int | None = None
     watch_time_minutes: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)  # what the platform answered, kept with the snapshot
-    # Parts the platform refused to give (a permission not granted), each with its reason in plain words:
-    # the rest of the snapshot is kept, these stay unmeasured and their reasons show on the channel page.
-    refused: list[ConnectorError] = field(default_factory=list)
+    # Optional parts left out of the snapshot (see ``connectors.snapshot_parts``), each with its reason in
+    # plain words: REJECTED where the platform refused them (a permission not granted), RETRY where it
+    # could not give them this time (busy, a limit reached). The rest of the snapshot is kept; these stay
+    # unmeasured, their reasons show on the channel page, and they are read again at the next snapshot.
+    left_out: list[ConnectorError] = field(default_factory=list)
 
-
-def part_refused(error: ConnectorError, message: str) -> ConnectorError:
-    """``error`` from the call for one part of a snapshot that can be left out (posts' statistics): a
-    refusal (a permission not granted, a request the platform will not answer) becomes ``message``,
-    a rejection that leaves the channel's state alone; anything else (a connection no longer accepted,
-    a temporary problem or a spent quota) is raised again, and the snapshot with it."""
-    permission = error.kind == ErrorKind.REAUTHORISE and error.platform_code.startswith("403")
-    if error.kind != ErrorKind.REJECTED and not permission:
-        raise error
-    return ConnectorError(ErrorKind.REJECTED, message, platform_code=error.platform_code, raw=error.raw)
+    @property
+    def refused(self) -> list[ConnectorError]:
+        return [error for error in self.left_out if error.kind == ErrorKind.REJECTED]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ class Connection(models.Model):
     last_error_message = models.TextField(blank=True)
     last_error_kind = models.CharField(max_length=20, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # The work the last error came from, where that work's next success clears it ("snapshot"); blank
+    # for any other call, whose error stays until another replaces it.
+    last_error_source = models.CharField(max_length=20, blank=True)
     rate_remaining = models.IntegerField(null=True, blank=True)
     rate_limit = models.IntegerField(null=True, blank=True)
     rate_resets_at = models.DateTimeField(null=True, blank=True)

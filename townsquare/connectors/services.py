@@ -327,8 +327,18 @@ def connection_record_success(channel: Channel, headroom: RateHeadroom | None = 
     Connection.objects.filter(channel=channel).update(**fields)
 
 
-def connection_record_error(channel: Channel, error: ConnectorError) -> Connection | None:
+def connection_clear_error(channel: Channel, *, source: str) -> bool:
+    """Forget the connection's last error if it came from ``source`` (the same work now done whole);
+    an error from anything else stays. Returns whether one was cleared."""
+    cleared = Connection.objects.filter(channel=channel, last_error_source=source).update(
+        last_error_message="", last_error_kind="", last_error_at=None, last_error_source="", updated_at=timezone.now()
+    )
+    return bool(cleared)
+
+
+def connection_record_error(channel: Channel, error: ConnectorError, *, source: str = "") -> Connection | None:
     """Record a failed call in plain words; REAUTHORISE and DISCONNECT change the channel's state.
+    ``source`` names the work it came from where a later success of that work clears it (a snapshot).
 
     A channel that starts needing reconnection is audited and its owner, deputy and communications
     team are told once; further failures while it still needs reconnecting only update the error.
@@ -342,6 +352,7 @@ def connection_record_error(channel: Channel, error: ConnectorError) -> Connecti
         connection.last_error_message = error.message[:2000]
         connection.last_error_kind = str(error.kind)
         connection.last_error_at = now
+        connection.last_error_source = source
         if error.kind == ErrorKind.RETRY and error.retry_after is not None:
             # Honour the platform's wait: nothing polls this channel again before it.
             connection.rate_resets_at = now + dt.timedelta(seconds=error.retry_after)

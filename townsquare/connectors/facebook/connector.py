@@ -26,7 +26,7 @@ from townsquare.connectors.base import (
     PublishResult,
     platform_time,
 )
-from townsquare.connectors.facebook import daily, inbound, login
+from townsquare.connectors.facebook import daily, inbound, login, snapshot
 from townsquare.connectors.facebook.errors import classify
 from townsquare.connectors.facebook.graph import GraphConnector, lifetime_figures
 from townsquare.connectors.facebook.limits import LIMITS
@@ -40,15 +40,7 @@ SCOPES = [
     "read_insights",
     "pages_messaging",
 ]
-INSIGHTS = {  # Graph metric -> AccountMetrics field; 28-day totals (page_impressions_unique went in June 2025)
-    "page_total_media_view_unique": "reach",
-    "page_post_engagements": "engagements",
-    "page_views_total": "profile_views",
-    "page_video_views": "video_views",
-}
 COMMENT_FIELDS = "id,message,from,created_time,permalink_url,parent{id}"
-POST_REACH = "post_total_media_view_unique"  # people who saw the post (post_impressions_unique went in June 2025)
-POST_FIELDS = f"id,created_time,insights.metric({POST_REACH})"
 POST_READ = "id,message,created_time,permalink_url"  # a post's words as the Page shows them now
 
 
@@ -264,36 +256,24 @@ class FacebookConnector(GraphConnector):
         return daily.fetch_daily(call, self._cred("page_id"), since=since, until=until)
 
     def fetch_metrics(self) -> AccountMetrics:
+        """Followers and likes from the Page (their failure fails the snapshot); the Page's 28-day
+        insights and each recent post's reach, read with the posts, where Facebook gives them."""
         page_id = self._cred("page_id")
         page = self._call("GET", page_id, safe_to_retry=True, params={"fields": "followers_count,fan_count"}).json()
-        insights = self._call(
-            "GET", f"{page_id}/insights", safe_to_retry=True, params={"metric": ",".join(INSIGHTS), "period": "days_28"}
-        ).json()
-        values: dict[str, int | None] = {}
-        for metric in insights.get("data", []):
-            field = INSIGHTS.get(metric.get("name", ""))
-            points = metric.get("values") or []
-            if field and points:
-                values[field] = int(points[-1].get("value") or 0)
-        # Each recent post's reach (people who saw it), read with the posts in one call.
-        posts = self._call(
-            "GET", f"{page_id}/posts", safe_to_retry=True, params={"fields": POST_FIELDS, "limit": "100"}
-        ).json()
+        read = snapshot.read(self._call, page_id, snapshot.FACEBOOK)
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
             followers=page.get("followers_count"),
             page_likes=page.get("fan_count"),
-            reach=values.get("reach"),
-            engagements=values.get("engagements"),
-            profile_views=values.get("profile_views"),
-            video_views=values.get("video_views"),
-            raw={"page": page, "insights": insights, "posts": posts},
+            **read.values,
+            raw={"page": page, "insights": read.insights, "posts": read.posts},
+            left_out=read.left_out,
         )
 
     @staticmethod
     def posts_reach(raw: dict[str, Any]) -> dict[str, int]:
         """The Page's last 100 posts, each with its lifetime reach."""
-        return lifetime_figures(raw.get("posts"), POST_REACH)
+        return lifetime_figures(raw.get("posts"), snapshot.POST_REACH)
 
 
 def _page_post(raw: dict[str, Any]) -> AccountPost:

@@ -59,7 +59,14 @@ def classify(response: requests.Response, *, platform_name: str = "Facebook") ->
     platform_code = f"{code}/{subcode}" if subcode else str(code)
 
     def fail(kind: ErrorKind, message: str, retry_after: float | None = None) -> ConnectorError:
-        return ConnectorError(kind, message, retry_after=retry_after, platform_code=platform_code, raw=error)
+        return ConnectorError(
+            kind,
+            message,
+            retry_after=retry_after,
+            platform_code=platform_code,
+            raw=error,
+            missing_permission=code == APP_PERMISSION_CODE or 200 <= code <= 299,
+        )
 
     if code in TOKEN_CODES:
         return fail(

@@ -28,10 +28,12 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.facebook import inbound, login
+from townsquare.connectors.facebook import snapshot as facebook_snapshot
 from townsquare.connectors.facebook.graph import GraphConnector, lifetime_figures
 from townsquare.connectors.instagram import daily
 from townsquare.connectors.instagram.errors import classify
 from townsquare.connectors.instagram.limits import LIMITS
+from townsquare.connectors.instagram.snapshot import INSTAGRAM
 
 SCOPES = [
     "instagram_basic",
@@ -42,13 +44,6 @@ SCOPES = [
     "pages_read_engagement",
     "business_management",
 ]
-MEDIA_FIELDS = "id,timestamp,insights.metric(reach)"
-INSIGHTS = {
-    "reach": "reach",
-    "profile_views": "profile_views",
-    "total_interactions": "engagements",
-    "views": "impressions",
-}
 COMMENT_FIELDS = "id,text,username,timestamp,from,parent_id"
 IMAGE_POLLS, VIDEO_POLLS, POLL_SECONDS = 5, 60, 5.0
 
@@ -278,32 +273,17 @@ class InstagramConnector(GraphConnector):
         return daily.fetch_daily(call, self._cred("ig_user_id"), since=since, until=until)
 
     def fetch_metrics(self) -> AccountMetrics:
+        """Followers from the account (their failure fails the snapshot); the day's insights and each
+        recent media object's reach, read with the media, where Instagram gives them."""
         ig = self._cred("ig_user_id")
         profile = self._call("GET", ig, safe_to_retry=True, params={"fields": "followers_count,media_count"}).json()
-        insights = self._call(
-            "GET",
-            f"{ig}/insights",
-            safe_to_retry=True,
-            params={"metric": ",".join(INSIGHTS), "period": "day", "metric_type": "total_value"},
-        ).json()
-        values: dict[str, int] = {}
-        for metric in insights.get("data", []):
-            field = INSIGHTS.get(metric.get("name", ""))
-            total = (metric.get("total_value") or {}).get("value")
-            if field and total is not None:
-                values[field] = int(total)
-        # Each recent media object's reach (accounts that saw it), read with the media in one call.
-        media = self._call(
-            "GET", f"{ig}/media", safe_to_retry=True, params={"fields": MEDIA_FIELDS, "limit": "100"}
-        ).json()
+        read = facebook_snapshot.read(self._call, ig, INSTAGRAM)
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
             followers=profile.get("followers_count"),
-            reach=values.get("reach"),
-            profile_views=values.get("profile_views"),
-            engagements=values.get("engagements"),
-            impressions=values.get("impressions"),
-            raw={"profile": profile, "insights": insights, "media": media},
+            **read.values,
+            raw={"profile": profile, "insights": read.insights, "media": read.posts},
+            left_out=read.left_out,
         )
 
     @staticmethod

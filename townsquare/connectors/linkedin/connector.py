@@ -26,7 +26,6 @@ from townsquare.connectors.base import (
     InboundPage,
     OutboundPost,
     PublishResult,
-    part_refused,
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
@@ -35,6 +34,7 @@ from townsquare.connectors.linkedin.errors import classify
 from townsquare.connectors.linkedin.limits import LIMITS
 from townsquare.connectors.linkedin.parsing import comment_item, escape_little_text, unescape_little_text
 from townsquare.connectors.linkedin.uploads import upload_image, upload_video
+from townsquare.connectors.snapshot_parts import OptionalParts
 
 API_URL = "https://api.linkedin.com"
 OAUTH_URL = "https://www.linkedin.com/oauth/v2"
@@ -302,29 +302,28 @@ class LinkedInConnector(BearerConnector):
         return daily.levels(answer, int(network.get("firstDegreeSize") or 0), since=since, until=until)
 
     def fetch_metrics(self) -> AccountMetrics:
-        """Followers always; the page's and its posts' statistics where LinkedIn lets them be read (a
-        refusal leaves them unmeasured, with its reason, and the followers still kept)."""
+        """Followers always (their failure fails the snapshot); the page's and its posts' statistics where
+        LinkedIn gives them (a refusal or a temporary problem leaves them unmeasured, with its reason)."""
         org = self.organisation
         network = self._read(f"/rest/networkSizes/{_urn(org)}", {"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"})
-        refused: list[ConnectorError] = []
-        shares: dict[str, Any] = {}
-        try:
-            shares = self._read(reach.PATH, {"q": "organizationalEntity", "organizationalEntity": org})
-        except ConnectorError as error:
-            refused.append(part_refused(error, reach.REFUSED))
-        pages: dict[str, Any] = {}
-        try:
-            pages = self._read("/rest/organizationPageStatistics", {"q": "organization", "organization": org})
-        except ConnectorError as error:
-            refused.append(part_refused(error, reach.PAGE_REFUSED))
-        per_post: list[Any] | None = None
-        if not any(error.message == reach.REFUSED for error in refused):
-            try:
-                per_post = self._posts_statistics()
-            except ConnectorError as error:
-                refused.append(part_refused(error, reach.REFUSED))
-        totals = ((shares.get("elements") or [{}])[0]).get("totalShareStatistics") or {}
-        views = (((pages.get("elements") or [{}])[0]).get("totalPageStatistics") or {}).get("views") or {}
+        parts = OptionalParts()
+        shares = parts.read(
+            lambda: self._read(reach.PATH, {"q": "organizationalEntity", "organizationalEntity": org}),
+            refused=reach.REFUSED,
+            what=reach.WHAT,
+        )
+        pages = parts.read(
+            lambda: self._read("/rest/organizationPageStatistics", {"q": "organization", "organization": org}),
+            refused=reach.PAGE_REFUSED,
+            what=reach.PAGE_WHAT,
+        )
+        # Not asked when the page's share statistics were not given: the same statistics, refused or
+        # throttled alike, and already said why.
+        per_post = (
+            parts.read(self._posts_statistics, refused=reach.REFUSED, what=reach.WHAT) if shares is not None else None
+        )
+        totals = (((shares or {}).get("elements") or [{}])[0]).get("totalShareStatistics") or {}
+        views = ((((pages or {}).get("elements") or [{}])[0]).get("totalPageStatistics") or {}).get("views") or {}
         statistics = {"elements": per_post} if per_post is not None else None
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
@@ -336,7 +335,7 @@ class LinkedInConnector(BearerConnector):
             else None,
             profile_views=(views.get("allPageViews") or {}).get("pageViews"),
             raw={"network": network, "shares": shares, "pages": pages, "post_statistics": statistics},
-            refused=refused,
+            left_out=parts.left_out,
         )
 
     def _read(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -35,7 +35,12 @@ def classify(response: requests.Response) -> ConnectorError | None:
 
     def fail(kind: ErrorKind, message: str, retry_after: float | None = None) -> ConnectorError:
         return ConnectorError(
-            kind, message, retry_after=retry_after, platform_code=platform_code, raw=body or response.text[:500]
+            kind,
+            message,
+            retry_after=retry_after,
+            platform_code=platform_code,
+            raw=body or response.text[:500],
+            missing_permission=status == 403 and code not in TOKEN_CODES,
         )
 
     if (

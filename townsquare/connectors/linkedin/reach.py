@@ -17,6 +17,8 @@ REFUSED = (
     "permission (rw_organization_admin, with r_organization_social). Followers are still measured; posts "
     "stay published, not measured. Reconnect as a page administrator and grant every permission asked for."
 )
+WHAT = "the posts' statistics (impressions, reach, engagements)"
+PAGE_WHAT = "the page's visitor statistics (page views)"
 PAGE_REFUSED = (
     "LinkedIn did not let Townsquare read the page's visitor statistics: the connection needs LinkedIn's "
     "statistics permission (rw_organization_admin). Followers are still measured; page views are not. "

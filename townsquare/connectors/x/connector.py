@@ -30,6 +30,7 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
+from townsquare.connectors.snapshot_parts import OptionalParts
 from townsquare.connectors.x import reach
 from townsquare.connectors.x.errors import classify
 from townsquare.connectors.x.hiding import hide as hide_reply
@@ -344,26 +345,30 @@ class XConnector(BearerConnector):
             "data"
         ]
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=28)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        tweets = self._call(
-            "GET",
-            f"/2/users/{me['id']}/tweets",
-            safe_to_retry=True,
-            params={"max_results": 100, "tweet.fields": "public_metrics", "exclude": "retweets", "start_time": since},
-        ).json()
-        impressions = engagements = 0
-        for tweet in tweets.get("data", []):
-            counts = tweet.get("public_metrics") or {}
-            impressions += int(counts.get("impression_count", 0))
-            engagements += sum(
-                int(counts.get(name, 0))
-                for name in ("like_count", "retweet_count", "reply_count", "quote_count", "bookmark_count")
-            )
+        parts = OptionalParts()
+        tweets = parts.read(
+            lambda: self._call(
+                "GET",
+                f"/2/users/{me['id']}/tweets",
+                safe_to_retry=True,
+                params={
+                    "max_results": 100,
+                    "tweet.fields": "public_metrics",
+                    "exclude": "retweets",
+                    "start_time": since,
+                },
+            ).json(),
+            refused=reach.REFUSED,
+            what=reach.WHAT,
+        )
+        impressions, engagements = reach.totals(tweets)
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
             followers=me.get("public_metrics", {}).get("followers_count"),
             impressions=impressions,
             engagements=engagements,
             raw={"user": me, "tweets": tweets},
+            left_out=parts.left_out,
         )
 
     @staticmethod

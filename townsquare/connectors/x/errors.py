@@ -60,11 +60,13 @@ def classify(response: requests.Response) -> ConnectorError | None:
                 "An administrator must fix the app's access.",
             )
         if "scope" in lowered or "oauth1-permissions" in kind_of_problem or "permission" in lowered:
-            return fail(
+            missing = fail(
                 ErrorKind.REAUTHORISE,
                 f"X refused: the connection is missing a permission ({detail}). "
                 "Reconnect the channel and grant every permission asked for.",
             )
+            missing.missing_permission = True
+            return missing
         return fail(ErrorKind.REJECTED, f"X refused: {detail}")
     if status >= 500:
         return fail(ErrorKind.RETRY, f"X had a temporary problem ({detail}).")

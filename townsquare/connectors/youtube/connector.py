@@ -36,7 +36,8 @@ from townsquare.connectors.base import (
     platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
-from townsquare.connectors.youtube import daily, reach
+from townsquare.connectors.snapshot_parts import OptionalParts
+from townsquare.connectors.youtube import daily, reach, window
 from townsquare.connectors.youtube.errors import classify, classify_parts
 from townsquare.connectors.youtube.limits import LIMITS
 
@@ -341,31 +342,25 @@ class YouTubeConnector(BearerConnector):
         return daily.figures(self._execute(daily.query(self.analytics, since=since, until=until)))
 
     def fetch_metrics(self, *, today: dt.date | None = None) -> AccountMetrics:
-        """Subscribers now; views, watch time and engagements over the last 28 days; the latest uploads' views."""
+        """Subscribers now (their failure fails the snapshot); views, watch time and engagements over the
+        last 28 days and the latest uploads' views where YouTube gives them (else left out, with why)."""
         channel = self._execute(self.youtube.channels().list(part="statistics,contentDetails", mine=True))["items"][0]
         end = today or dt.datetime.now(dt.UTC).date()
-        report = self._execute(
-            self.analytics.reports().query(
-                ids="channel==MINE",
-                startDate=(end - dt.timedelta(days=28)).isoformat(),
-                endDate=end.isoformat(),
-                metrics="views,estimatedMinutesWatched,likes,comments,shares",
-            )
+        parts = OptionalParts()
+        report = parts.read(
+            lambda: self._execute(window.query(self.analytics, end=end)), refused=window.REFUSED, what=window.WHAT
         )
-        row = dict(
-            zip([h["name"] for h in report.get("columnHeaders", [])], (report.get("rows") or [[]])[0], strict=False)
+        videos = parts.read(
+            lambda: reach.fetch(self.youtube, self._execute, channel), refused=reach.REFUSED, what=reach.WHAT
         )
-        videos, refused = reach.fetch(self.youtube, self._execute, channel)
         statistics = channel.get("statistics", {})
         followers = None if statistics.get("hiddenSubscriberCount") else int(statistics.get("subscriberCount", 0))
         return AccountMetrics(
             taken_at=dt.datetime.now(dt.UTC),
             followers=followers,
-            video_views=int(row["views"]) if "views" in row else None,
-            watch_time_minutes=int(row["estimatedMinutesWatched"]) if "estimatedMinutesWatched" in row else None,
-            engagements=sum(int(row.get(k, 0)) for k in ("likes", "comments", "shares")) if row else None,
+            **window.figures(report),
             raw={"channel": channel, "analytics": report, "videos": videos},
-            refused=refused,
+            left_out=parts.left_out,
         )
 
     @staticmethod

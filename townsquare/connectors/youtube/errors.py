@@ -47,7 +47,14 @@ def classify_parts(status: int, content: bytes | str, headers: Mapping[str, Any]
     code = f"{status}/{','.join(sorted(reasons))}" if reasons else str(status)
 
     def fail(kind: ErrorKind, text: str, retry_after: float | None = None) -> ConnectorError:
-        return ConnectorError(kind, text, retry_after=retry_after, platform_code=code, raw=raw)
+        return ConnectorError(
+            kind,
+            text,
+            retry_after=retry_after,
+            platform_code=code,
+            raw=raw,
+            missing_permission=bool(reasons & PERMISSION_REASONS) and status != 401 and not reasons & AUTH_REASONS,
+        )
 
     if reasons & QUOTA_REASONS:
         return fail(

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from townsquare.connectors.base import ConnectorError, part_refused
-
 RECENT = 50  # the latest uploads measured each day: one page of the playlist, one statistics call
+WHAT = "the videos' views"
 # What the channel page says when YouTube refuses the videos' statistics (subscribers are still measured).
 REFUSED = (
     "YouTube did not let Townsquare read the videos' statistics: the connection is missing a permission. "
@@ -18,18 +17,9 @@ REFUSED = (
 )
 
 
-def fetch(
-    youtube: Any, execute: Callable[[Any], dict[str, Any]], channel: dict[str, Any]
-) -> tuple[dict[str, Any] | None, list[ConnectorError]]:
+def fetch(youtube: Any, execute: Callable[[Any], dict[str, Any]], channel: dict[str, Any]) -> dict[str, Any]:
     """The statistics of the channel's latest uploads (``channel``: its ``channels.list`` item with
-    ``contentDetails``; nothing when it has none), or None and YouTube's refusal to give them."""
-    try:
-        return _fetch(youtube, execute, channel), []
-    except ConnectorError as error:
-        return None, [part_refused(error, REFUSED)]
-
-
-def _fetch(youtube: Any, execute: Callable[[Any], dict[str, Any]], channel: dict[str, Any]) -> dict[str, Any]:
+    ``contentDetails``; nothing when it has none)."""
     uploads = ((channel.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
     if not uploads:
         return {"items": []}
