@@ -58,7 +58,7 @@ def inbox_attention(context: Any) -> dict[str, int | str] | None:
 
 
 def _shown(count: int) -> str:
-    """A count as the banner prints it: "1,000 or more" where counting stopped."""
+    """A count as the banner prints it: "100 or more" where counting stopped."""
     return f"{COUNT_CAP:,} or more" if count >= COUNT_CAP else str(count)
 
 
