@@ -1,20 +1,29 @@
 """Reading one of the account's posts again by its id, however old (``Connector.read_post``): its words now, or
-"gone" where the platform says so, and an error for any answer that tells nothing. Mastodon against mastodon-mock;
-Facebook and LinkedIn against recorded exchanges; the other platforms say they cannot."""
+"gone" where the platform says so, and an error for any answer that tells nothing. Mastodon against mastodon-mock,
+Bluesky against the reference PDS; Facebook, LinkedIn and X against recorded exchanges; the other platforms say they
+cannot."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
+import httpx
 import pytest
 import requests
+from atproto import Client
+from atproto_client.models.utils import get_model_as_dict
 
 from tests.connectors.replay import replay
+from tests.connectors.test_bluesky import make_account
+from townsquare.connectors import http
 from townsquare.connectors.base import Connector, ConnectorError, Credentials, ErrorKind, OutboundPost
 from townsquare.connectors.bluesky.connector import BlueskyConnector
+from townsquare.connectors.bluesky.parsing import split_uri
 from townsquare.connectors.facebook.connector import FacebookConnector
 from townsquare.connectors.instagram.connector import InstagramConnector
 from townsquare.connectors.linkedin.connector import LinkedInConnector
 from townsquare.connectors.mastodon.connector import MastodonConnector
-from townsquare.connectors.x.connector import XConnector
 from townsquare.connectors.youtube.connector import YouTubeConnector
 
 from .test_editing import FB_POST, LI_POST
@@ -112,7 +121,81 @@ def test_mastodon_an_answer_that_tells_nothing_raises(mastodon, toots: MastodonC
     assert caught.value.kind == ErrorKind.RETRY and caught.value.platform_code == "429"
 
 
-@pytest.mark.parametrize("connector", [XConnector, BlueskyConnector, InstagramConnector, YouTubeConnector])
+@pytest.fixture
+def sky(bluesky_pds: str) -> tuple[BlueskyConnector, Client]:
+    """A connector signed in to a fresh account on the PDS, and the account's own client (another app)."""
+    client, app_password = make_account(bluesky_pds, "riverside")
+    connector = BlueskyConnector(base_url=bluesky_pds)
+    connector.connect_with_secret(identifier=client._session.handle, secret=app_password)
+    return connector, client
+
+
+def test_bluesky_reads_a_post_record_as_it_stands_now(sky: tuple[BlueskyConnector, Client]) -> None:
+    """The same shape as the account's recent posts give; a record put again by another app shows its new words."""
+    connector, client = sky
+    assert BlueskyConnector.can_read_post()
+    made = connector.publish(OutboundPost(text="The tip opens at 8am on Sunday.", idempotency_key="post-4:channel-1"))
+    post = connector.read_post(made.external_id)
+    (listed,) = connector.recent_posts(since=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
+    assert post == listed and post.external_id == made.external_id and post.url == made.url
+    assert post.text == "The tip opens at 8am on Sunday." and post.created_at is not None
+    assert post.marker == connector.marker_for("post-4:channel-1")
+    repo, collection, rkey = split_uri(made.external_id)
+    value = client.com.atproto.repo.get_record({"repo": repo, "collection": collection, "rkey": rkey}).value
+    record = {**get_model_as_dict(value), "$type": "app.bsky.feed.post", "text": "The tip opens at 9am on Sunday."}
+    client.com.atproto.repo.put_record({"repo": repo, "collection": collection, "rkey": rkey, "record": record})
+    again = connector.read_post(made.external_id)
+    assert again is not None and again.text == "The tip opens at 9am on Sunday." and again.created_at == post.created_at
+
+
+def test_bluesky_record_not_found_is_a_deleted_post(sky: tuple[BlueskyConnector, Client]) -> None:
+    connector, client = sky
+    made = connector.publish(OutboundPost(text="Libraries close early on Friday."))
+    repo, collection, rkey = split_uri(made.external_id)
+    client.com.atproto.repo.delete_record({"repo": repo, "collection": collection, "rkey": rkey})
+    assert connector.read_post(made.external_id) is None
+
+
+LATER = str(int(time.time()) + 3600)
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind", "retried"),
+    [
+        (httpx.Response(503, json={"error": "InternalServerError"}), ErrorKind.RETRY, [0.5, 1.0, 2.0]),
+        (httpx.ReadTimeout("no answer"), ErrorKind.RETRY, [0.5, 1.0, 2.0]),  # a read: retried, then given up
+        (httpx.Response(400, json={"error": "InvalidRequest", "message": "No."}), ErrorKind.REJECTED, []),
+        (httpx.Response(429, headers={"ratelimit-remaining": "0", "ratelimit-reset": LATER}), ErrorKind.RETRY, []),
+    ],
+)
+def test_bluesky_answers_that_tell_nothing_raise(
+    monkeypatch: pytest.MonkeyPatch,
+    sky: tuple[BlueskyConnector, Client],
+    waits: list[float],
+    answer: httpx.Response | httpx.TimeoutException,
+    kind: str,
+    retried: list[float],
+) -> None:
+    """The PDS's getRecord answered otherwise than with the record or RecordNotFound: never "gone"."""
+    connector, _ = sky
+    made = connector.publish(OutboundPost(text="Parking is free on Saturday."))
+    real, real_retry = httpx.Client.request, http.retry_read
+
+    def request(self: httpx.Client, method: str, url: object, **kwargs: object) -> httpx.Response:
+        if not str(url).endswith("/xrpc/com.atproto.repo.getRecord"):
+            return real(self, method, url, **kwargs)  # type: ignore[arg-type]
+        if isinstance(answer, Exception):
+            raise answer
+        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)
+
+    monkeypatch.setattr(httpx.Client, "request", request)
+    monkeypatch.setattr(http, "retry_read", lambda fetch: real_retry(fetch, sleep=waits.append))
+    with pytest.raises(ConnectorError) as caught:
+        connector.read_post(made.external_id)
+    assert caught.value.kind == kind and waits == retried
+
+
+@pytest.mark.parametrize("connector", [InstagramConnector, YouTubeConnector])
 def test_the_other_platforms_say_they_cannot_read_one_post(connector: type[Connector]) -> None:
     assert not connector.can_read_post()
     with pytest.raises(NotImplementedError):
