@@ -17,13 +17,13 @@ from atproto_client.models.utils import get_model_as_dict
 from tests.connectors.replay import replay
 from tests.connectors.test_bluesky import make_account
 from townsquare.connectors import http
-from townsquare.connectors.base import Connector, ConnectorError, Credentials, ErrorKind, OutboundPost
+from townsquare.connectors.base import AccountPost, Connector, ConnectorError, Credentials, ErrorKind, OutboundPost
 from townsquare.connectors.bluesky.connector import BlueskyConnector
 from townsquare.connectors.bluesky.parsing import split_uri
-from townsquare.connectors.facebook.connector import FacebookConnector
 from townsquare.connectors.instagram.connector import InstagramConnector
 from townsquare.connectors.linkedin.connector import LinkedInConnector
 from townsquare.connectors.mastodon.connector import MastodonConnector
+from townsquare.connectors.x.connector import XConnector
 from townsquare.connectors.youtube.connector import YouTubeConnector
 
 from .test_editing import FB_POST, LI_POST
@@ -34,58 +34,104 @@ def toots(mastodon) -> MastodonConnector:  # type: ignore[no-untyped-def]
     return MastodonConnector(Credentials({"access_token": "riverside_token"}), base_url=mastodon.url)
 
 
-def test_facebook_reads_a_page_post_by_its_id(monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector) -> None:
-    assert FacebookConnector.can_read_post()
-    with replay(monkeypatch, "facebook", "read_post") as calls:
-        post = fb.read_post(FB_POST)
-    assert post is not None and post.external_id == FB_POST
-    assert post.text == "Bin collections move to Wednesday next week."
-    assert post.created_at is not None and post.created_at.year == 2025
-    assert [c["method"] for c in calls.sent] == ["GET"]
-
-
-def test_facebook_code_100_subcode_33_is_a_deleted_post(monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector) -> None:
-    with replay(monkeypatch, "facebook", "read_post_gone"):
-        assert fb.read_post(FB_POST) is None
+X_POST = "1890000000000000001"
+# The platforms read against recorded exchanges: the connector's fixture, and the post read.
+READ = {"facebook": ("fb", FB_POST), "linkedin": ("li", LI_POST), "x": ("x", X_POST)}
+CREATED = dt.datetime(2025, 11, 3, 9, 30, 5, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
-    ("fixture", "kind", "retried"),
+    ("platform", "text", "url", "params"),
     [
-        ("read_post_bad_field", ErrorKind.REJECTED, []),  # code 100 alone: a refusal, not "gone"
-        ("read_post_rate_limited", ErrorKind.RETRY, []),  # a wait too long to sit through
-        ("read_post_server_error", ErrorKind.RETRY, [0.5, 1.0, 2.0]),  # a read: retried, then given up
+        (  # months after it was published: the words changed from Townsquare
+            "facebook",
+            "Bin collections move to Wednesday next week.",
+            "https://www.facebook.com/1122334455/posts/987654321",
+            {"fields": "id,message,created_time,permalink_url"},
+        ),
+        (  # the URN is percent-encoded in the path; the commentary's "little text" escapes are undone
+            "linkedin",
+            "Bin collections move to Wednesday (not Tuesday) next week.",
+            f"https://www.linkedin.com/feed/update/{LI_POST}/",
+            None,
+        ),
+        (  # with the fields the account's recent posts are read with, and no other
+            "x",
+            "Bin collections move to Wednesday next week. https://t.co/AbCdEf1234",
+            f"https://x.com/RiversideDC/status/{X_POST}",
+            {"tweet.fields": "created_at"},
+        ),
     ],
 )
-def test_facebook_answers_that_tell_nothing_raise(
-    monkeypatch: pytest.MonkeyPatch, fb: FacebookConnector, waits: list[float], fixture: str, kind: str, retried: list
+def test_reads_a_post_by_its_id(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    platform: str,
+    text: str,
+    url: str,
+    params: dict[str, str] | None,
 ) -> None:
-    with replay(monkeypatch, "facebook", fixture), pytest.raises(ConnectorError) as caught:
-        fb.read_post(FB_POST)
+    name, post_id = READ[platform]
+    connector = request.getfixturevalue(name)
+    assert type(connector).can_read_post()
+    with replay(monkeypatch, platform, "read_post") as calls:
+        post = connector.read_post(post_id)
+    assert post == AccountPost(external_id=post_id, text=text, created_at=CREATED, url=url)
+    (sent,) = calls.sent
+    assert sent["method"] == "GET" and sent.get("params") == params
+
+
+@pytest.mark.parametrize(
+    ("platform", "fixture"),
+    [
+        ("facebook", "read_post_gone"),  # Graph's code 100, subcode 33
+        ("linkedin", "read_post_gone"),  # 404 with LinkedIn's NOT_FOUND
+        ("x", "read_post_gone"),  # 200 with no data and a resource-not-found problem naming the post
+        ("x", "read_post_404"),
+    ],
+)
+def test_the_platforms_word_that_the_post_is_gone(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, platform: str, fixture: str
+) -> None:
+    name, post_id = READ[platform]
+    with replay(monkeypatch, platform, fixture):
+        assert request.getfixturevalue(name).read_post(post_id) is None
+
+
+def test_x_a_problem_beside_the_post_leaves_it_shown(monkeypatch: pytest.MonkeyPatch, x: XConnector) -> None:
+    with replay(monkeypatch, "x", "read_post_other_post_missing"):
+        post = x.read_post(X_POST)
+    assert post is not None and post.text == "Bin collections move to Wednesday next week."
+
+
+@pytest.mark.parametrize(
+    ("platform", "fixture", "kind", "retried"),
+    [
+        ("facebook", "read_post_bad_field", ErrorKind.REJECTED, []),  # code 100 alone: a refusal, not "gone"
+        ("facebook", "read_post_rate_limited", ErrorKind.RETRY, []),  # a wait too long to sit through
+        ("facebook", "read_post_server_error", ErrorKind.RETRY, [0.5, 1.0, 2.0]),  # a read: retried, then given up
+        ("linkedin", "read_post_server_error", ErrorKind.RETRY, [0.5, 1.0, 2.0]),
+        ("x", "read_post_not_authorised", ErrorKind.REJECTED, []),  # a problem other than "not found": a refusal
+        ("x", "read_post_rate_limited", ErrorKind.RETRY, []),
+        ("x", "read_post_server_error", ErrorKind.RETRY, [0.5, 1.0, 2.0]),
+        ("x", "read_post_timeout", ErrorKind.RETRY, [0.5, 1.0, 2.0]),
+        ("x", "read_post_expired_token", ErrorKind.REAUTHORISE, []),
+    ],
+)
+def test_answers_that_tell_nothing_raise(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    waits: list[float],
+    platform: str,
+    fixture: str,
+    kind: str,
+    retried: list,
+) -> None:
+    name, post_id = READ[platform]
+    connector = request.getfixturevalue(name)
+    with replay(monkeypatch, platform, fixture), pytest.raises(ConnectorError) as caught:
+        connector.read_post(post_id)
     assert caught.value.kind == kind and waits == retried
-
-
-def test_linkedin_reads_a_post_by_its_urn(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
-    """The URN is percent-encoded in the path; the commentary's "little text" escapes are undone."""
-    assert LinkedInConnector.can_read_post()
-    with replay(monkeypatch, "linkedin", "read_post"):
-        post = li.read_post(LI_POST)
-    assert post is not None and post.external_id == LI_POST
-    assert post.text == "Bin collections move to Wednesday (not Tuesday) next week."
-    assert post.url == f"https://www.linkedin.com/feed/update/{LI_POST}/"
-
-
-def test_linkedin_404_is_a_deleted_post(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
-    with replay(monkeypatch, "linkedin", "read_post_gone"):
-        assert li.read_post(LI_POST) is None
-
-
-def test_linkedin_server_errors_raise_after_the_reads_retries(
-    monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector, waits: list[float]
-) -> None:
-    with replay(monkeypatch, "linkedin", "read_post_server_error"), pytest.raises(ConnectorError) as caught:
-        li.read_post(LI_POST)
-    assert caught.value.kind == ErrorKind.RETRY and len(waits) == 3
 
 
 def test_linkedin_reply_is_not_read_and_nothing_is_sent(monkeypatch: pytest.MonkeyPatch, li: LinkedInConnector) -> None:
