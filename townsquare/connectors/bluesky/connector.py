@@ -10,6 +10,8 @@ same policy as every other read.
 - Publishing: ``createRecord`` with a record key chosen from the idempotency key beforehand
   (see ``text.tid_for_key``), so a repeat is detected instead of posting twice. Images and a video
   are uploaded as blobs first; a video goes in an ``app.bsky.embed.video`` embed with its alt text.
+- Reading back: the account's post records from its own server, the recent ones (``listRecords``) or one by
+  its address (``getRecord``), never the AppView, which shows a post only once it has indexed it.
 - Listening: notifications (mentions, replies, quotes) from the AppView behind the PDS, newest
   first down to the cursor; and the firehose (``com.atproto.sync.subscribeRepos``), where posts
   naming the account's DID or handle are picked out as they are written, resuming after the last
