@@ -1,4 +1,4 @@
-"""X API v2 error bodies -> ConnectorError.
+"""X API v2 error bodies -> ConnectorError, and the problems X answers with 200 in place of a post read by its id.
 
 v2 answers problems as ``{"title", "detail", "type", "status"}`` (RFC 7807), older paths as
 ``{"errors": [{"message", "code"}]}``, and the token endpoint as ``{"error", "error_description"}``.
@@ -81,8 +81,10 @@ def post_shown(answer: Any, post_id: str) -> Any:
     """The post in X's answer to ``GET /2/tweets/:id`` (its ``data``). X answers a post that no longer exists with
     200, no ``data`` and a ``resource-not-found`` problem naming it: None. Any other problem in place of the post
     (one this account may not see) is a refusal, raised; an answer of another shape is left for the caller."""
-    if not isinstance(answer, dict) or "data" in answer:
-        return answer.get("data") if isinstance(answer, dict) else answer
+    if not isinstance(answer, dict):
+        return answer
+    if answer.get("data") is not None:
+        return answer["data"]
     problems = [p for p in answer.get("errors") or [] if isinstance(p, dict)]
     if any(p.get("type") == NOT_FOUND and post_id in (p.get("resource_id"), p.get("value")) for p in problems):
         return None
