@@ -11,12 +11,11 @@ import pytest
 from django.utils import timezone
 
 from tests.archive.test_reread import archived
-from tests.connectors.test_bluesky import make_account
+from tests.connectors.test_bluesky import connected_channel
 from townsquare.archive.reread import channel_reread
-from townsquare.channels.models import Channel
 from townsquare.connectors.base import OutboundPost
 from townsquare.connectors.bluesky.parsing import split_uri
-from townsquare.connectors.services import connection_connect_with_secret, connector_for
+from townsquare.connectors.services import connector_for
 from townsquare.councils.models import Council
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -25,17 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 def test_a_deleted_and_a_rewritten_bluesky_post_become_versions(  # type: ignore[no-untyped-def]
     bluesky_pds, riverside: Council, people: SimpleNamespace
 ) -> None:
-    client, app_password = make_account(bluesky_pds, "riverside")
-    channel = Channel.objects.create(
-        council=riverside, platform="bluesky", name="Riverside on Bluesky", handle=f"@{client._session.handle}"
-    )
-    connection_connect_with_secret(
-        actor=people.comms,
-        channel=channel,
-        identifier=client._session.handle,
-        secret=app_password,
-        base_url=bluesky_pds,
-    )
+    channel, client = connected_channel(bluesky_pds, riverside, people.comms)
     connector = connector_for(channel)
     posts = [connector.publish(OutboundPost(text=f"Leisure centre update {n}: opening hours")) for n in range(3)]
     shown = {p.external_id: p for p in connector.recent_posts(since=timezone.now() - dt.timedelta(hours=1))}

@@ -30,6 +30,7 @@ import requests
 from townsquare.connectors.base import Credentials
 from townsquare.connectors.facebook.connector import FacebookConnector
 from townsquare.connectors.linkedin.connector import LinkedInConnector
+from townsquare.connectors.x.connector import XConnector
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -106,7 +107,7 @@ def start_peer(
     raise AssertionError("unreachable")
 
 
-# --- Facebook and LinkedIn against recorded exchanges (``replay``) ---------------------------------------
+# --- Facebook, LinkedIn and X against recorded exchanges (``replay``) ---------------------------------------
 
 
 @pytest.fixture
@@ -125,6 +126,18 @@ def fb(waits: list[float]) -> FacebookConnector:
 def li(waits: list[float]) -> LinkedInConnector:
     creds = Credentials(data={"access_token": "li-access-1", "organization_id": "2414183"})
     return LinkedInConnector(creds, settings={"client_id": "id", "client_secret": "secret"}, sleep=waits.append)
+
+
+X_SETTINGS = {"client_id": "x-client-id", "client_secret": "x-client-secret"}
+X_ME = "1500000000000000001"
+
+
+@pytest.fixture
+def x(waits: list[float]) -> XConnector:
+    creds = Credentials(
+        data={"access_token": "x-access-1", "refresh_token": "x-refresh-1", "user_id": X_ME, "username": "RiversideDC"}
+    )
+    return XConnector(creds, settings=X_SETTINGS, sleep=waits.append)
 
 
 # --- Mastodon ------------------------------------------------------------------------------------

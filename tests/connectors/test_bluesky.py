@@ -17,6 +17,7 @@ from atproto import Client
 from atproto_client.client.session import Session
 from atproto_client.models.utils import get_model_as_dict
 
+from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
 from townsquare.connectors.bluesky.connector import BlueskyConnector
@@ -32,6 +33,7 @@ from townsquare.connectors.services import (
     connection_store_credentials,
     connector_for,
 )
+from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
 from townsquare.notifications.models import Notification
 from townsquare.publishing.checks import post_check, post_previews
@@ -204,6 +206,18 @@ def make_account(pds: str, name: str) -> tuple[Client, str]:
     client.login(handle, password, fetch_bsky_profile=False)
     app_password = client.com.atproto.server.create_app_password({"name": "townsquare"}).password
     return client, app_password
+
+
+def connected_channel(pds: str, council: Council, actor: User) -> tuple[Channel, Client]:
+    """A channel of ``council`` connected by ``actor`` to a fresh account on the PDS, and the account's own client
+    (as another app would use it)."""
+    client, app_password = make_account(pds, "riverside")
+    handle = client._session.handle
+    channel = Channel.objects.create(
+        council=council, platform="bluesky", name="Riverside on Bluesky", handle=f"@{handle}"
+    )
+    connection_connect_with_secret(actor=actor, channel=channel, identifier=handle, secret=app_password, base_url=pds)
+    return channel, client
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Bluesky inbound and metrics against the full local network from @atproto/dev-env (PDS + AppView):
-mentions and replies from notifications since a cursor, and nothing lost across a reconnection."""
+mentions and replies from notifications since a cursor, and nothing lost across a reconnection; and one of the
+account's posts read by its id from its own server, whatever the AppView has indexed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from atproto import Client, models
 
 from townsquare.channels.models import Channel
+from townsquare.connectors.base import OutboundPost
+from townsquare.connectors.bluesky.connector import BlueskyConnector
 from townsquare.connectors.listening import inbound_poll
 from townsquare.connectors.services import connection_connect_with_secret
 from townsquare.connectors.upkeep import metrics_take
@@ -99,3 +102,18 @@ def test_notifications_since_a_cursor_survive_a_reconnection(bluesky_network, ri
     assert eventually(followed)
     # Bluesky keeps no history: the daily snapshot makes today's figure of record.
     assert DailyMeasure.objects.get(channel=channel, metric="followers").value == 1
+
+
+def test_a_post_is_read_by_its_id_from_the_accounts_own_server(bluesky_network) -> None:
+    """With an AppView behind the PDS, as on bsky.social: the post is read from the account's repository, so it is
+    there as soon as it is published and gone as soon as it is deleted, whether or not the AppView has caught up."""
+    pds = bluesky_network["pds"]
+    client, app_password = make_account(pds, "riverside")
+    connector = BlueskyConnector(base_url=pds)
+    connector.connect_with_secret(identifier=client._session.handle, secret=app_password)
+    made = connector.publish(OutboundPost(text="Mill Lane is closed on Monday."))
+    shown = connector.read_post(made.external_id)
+    assert shown is not None and shown.text == "Mill Lane is closed on Monday."
+    assert eventually(lambda: bool(client.get_posts([made.external_id]).posts))  # the AppView indexes it later
+    connector.delete(made.external_id)
+    assert connector.read_post(made.external_id) is None

@@ -10,28 +10,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.connectors.replay import replay
-from townsquare.connectors.base import ConnectorError, Credentials, ErrorKind, Image, OutboundPost, Video
+from townsquare.connectors.base import ConnectorError, ErrorKind, Image, OutboundPost, Video
 from townsquare.connectors.registry import connector_class
 from townsquare.connectors.x.connector import XConnector
 from townsquare.connectors.x.parsing import make_cursor, parse_cursor
 
-SETTINGS = {"client_id": "x-client-id", "client_secret": "x-client-secret"}
-ME = "1500000000000000001"
+from .conftest import X_ME as ME
+from .conftest import X_SETTINGS as SETTINGS
+
 PNG = b"\x89PNG-bytes"
 POST = OutboundPost(text="Bin collections move to Tuesday next week.")
-
-
-@pytest.fixture
-def waits() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def x(waits: list[float]) -> XConnector:
-    creds = Credentials(
-        data={"access_token": "x-access-1", "refresh_token": "x-refresh-1", "user_id": ME, "username": "RiversideDC"}
-    )
-    return XConnector(creds, settings=SETTINGS, sleep=waits.append)
 
 
 def test_registered_with_pkce() -> None:

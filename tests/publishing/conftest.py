@@ -1,4 +1,5 @@
-"""Publishing fixtures: a second communications officer, channels, posts, and a real Mastodon mock server."""
+"""Publishing fixtures: a second communications officer, channels, posts, a real Mastodon mock server, and the
+Bluesky PDS of the connector tests."""
 
 from __future__ import annotations
 
@@ -20,8 +21,11 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.conftest import PASSWORD
+from tests.connectors.conftest import X_ME, bluesky_pds  # noqa: F401
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
+from townsquare.connectors.base import AccountInfo, Credentials
+from townsquare.connectors.services import connection_connect
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
 from townsquare.publishing.dispatch import send
@@ -180,9 +184,6 @@ def mastodon_fault(
 
 def connect_mastodon(channel: Channel, server: MastodonServer, token: str) -> Channel:
     """Connect ``channel`` to the server with ``token`` (not checked, so a bad token can be stored on purpose)."""
-    from townsquare.connectors.base import AccountInfo, Credentials
-    from townsquare.connectors.services import connection_connect
-
     connection_connect(
         actor=None,
         channel=channel,
@@ -201,6 +202,20 @@ def toot_channel(riverside: Council, people: SimpleNamespace, mastodon: Mastodon
     )
     made.assignees.add(people.officer)
     return connect_mastodon(made, mastodon, "token0")
+
+
+@pytest.fixture
+def x_channel(riverside: Council, people: SimpleNamespace) -> Channel:
+    """An X channel connected with the credentials the recorded exchanges carry (tests/connectors/fixtures/x)."""
+    channel = Channel.objects.create(
+        council=riverside, platform="x", name="Riverside on X", handle="@RiversideDC", owner=people.comms
+    )
+    channel.assignees.add(people.officer)
+    tokens = {"access_token": "x-access-1", "refresh_token": "x-refresh-1", "user_id": X_ME, "username": "RiversideDC"}
+    account = AccountInfo(external_id=X_ME, handle="@RiversideDC")
+    connection_connect(actor=None, channel=channel, credentials=Credentials(tokens), account=account)
+    channel.refresh_from_db()
+    return channel
 
 
 @pytest.fixture(autouse=True)

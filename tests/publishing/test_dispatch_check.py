@@ -12,11 +12,8 @@ from django.utils import timezone
 
 from tests.connectors.replay import Replayer, load, replay
 from townsquare.audit.models import AuditEvent
-from townsquare.channels.models import Channel
 from townsquare.connectors import http
-from townsquare.connectors.base import AccountPost, Credentials
-from townsquare.connectors.crypto import credentials_encrypt
-from townsquare.connectors.models import Connection
+from townsquare.connectors.base import AccountPost
 from townsquare.notifications.models import Notification
 from townsquare.publishing import services
 from townsquare.publishing.dispatch import check, send
@@ -27,34 +24,6 @@ from .test_dispatch import approved
 S = PostTarget.Status
 TEXT = "Bin collections move to Tuesday next week."  # what the recorded publish carries
 LATER = dt.timedelta(minutes=2)
-
-
-@pytest.fixture
-def x_channel(riverside, people) -> Channel:
-    channel = Channel.objects.create(
-        council=riverside,
-        platform="x",
-        name="Riverside on X",
-        handle="@RiversideDC",
-        owner=people.comms,
-        connection_state=Channel.Connection.CONNECTED,
-    )
-    channel.assignees.add(people.officer)
-    credentials = Credentials(
-        data={
-            "access_token": "x-access-1",
-            "refresh_token": "x-refresh-1",
-            "user_id": "1500000000000000001",
-            "username": "RiversideDC",
-        }
-    )
-    Connection.objects.create(
-        channel=channel,
-        state=Channel.Connection.CONNECTED,
-        credentials_encrypted=credentials_encrypt(credentials),
-        account_handle="@RiversideDC",
-    )
-    return channel
 
 
 @pytest.fixture

@@ -84,9 +84,18 @@ class BearerConnector(Connector):
             **kwargs,
         )
 
-    def _read_one(self, path: str, external_id: str, *, gone: Callable[[str], bool], **kwargs: Any) -> Any:
+    def _read_one(
+        self,
+        path: str,
+        external_id: str,
+        *,
+        gone: Callable[[str], bool],
+        unwrap: Callable[[Any], Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """One object read by its id (``read_post``): the platform's JSON for it, or None where ``gone`` says the
-        error's ``platform_code`` means it no longer exists. Any other answer raises ConnectorError."""
+        error's ``platform_code`` means it no longer exists. ``unwrap``: the object within a 2xx answer, None where
+        that answer says it no longer exists (X's). Any other answer raises ConnectorError."""
         try:
             answer = self._call("GET", path, safe_to_retry=True, **kwargs).json()
         except ConnectorError as error:
@@ -95,6 +104,10 @@ class BearerConnector(Connector):
             raise
         except ValueError as error:  # a 2xx that is not JSON
             raise ConnectorError(ErrorKind.REJECTED, f"{self.display_name}'s answer could not be read.") from error
+        if unwrap is not None:
+            answer = unwrap(answer)
+            if answer is None:
+                return None
         if not isinstance(answer, dict) or str(answer.get("id", "")) != external_id:
             raise ConnectorError(ErrorKind.REJECTED, f"{self.display_name}'s answer could not be read.", raw=answer)
         return answer

@@ -10,6 +10,8 @@ same policy as every other read.
 - Publishing: ``createRecord`` with a record key chosen from the idempotency key beforehand
   (see ``text.tid_for_key``), so a repeat is detected instead of posting twice. Images and a video
   are uploaded as blobs first; a video goes in an ``app.bsky.embed.video`` embed with its alt text.
+- Reading back: the account's post records from its own server, the recent ones (``listRecords``) or one by
+  its address (``getRecord``), never the AppView, which shows a post only once it has indexed it.
 - Listening: notifications (mentions, replies, quotes) from the AppView behind the PDS, newest
   first down to the cursor; and the firehose (``com.atproto.sync.subscribeRepos``), where posts
   naming the account's DID or handle are picked out as they are written, resuming after the last
@@ -52,7 +54,7 @@ from townsquare.connectors.bluesky.mp4 import Mp4Info
 from townsquare.connectors.bluesky.paging import Page, read_back
 from townsquare.connectors.bluesky.parsing import (
     from_notification,
-    parse_time,
+    own_post,
     refresh_expiry,
     split_uri,
     web_url,
@@ -289,22 +291,28 @@ class BlueskyConnector(Connector):
         page = self._read(
             lambda: client.com.atproto.repo.list_records({"repo": self.did, "collection": POST, "limit": 50})
         )
-        posts = []
-        for record in page.records:
-            value = get_model_as_dict(record.value) if not isinstance(record.value, dict) else record.value
-            created = parse_time(value.get("createdAt") or value.get("created_at"))
-            if created is not None and created < since:
-                continue  # records are listed by key, and our keys are not times: read the whole page
-            posts.append(
-                AccountPost(
-                    external_id=record.uri,
-                    text=str(value.get("text") or ""),
-                    created_at=created,
-                    url=web_url(self.credentials, record.uri),
-                    marker=split_uri(record.uri)[2],
-                )
-            )
+        posts = [own_post(self.credentials, record.uri, record.value) for record in page.records]
+        # Records are listed by key, and our keys are not times: the whole page is read.
+        posts = [p for p in posts if p.created_at is None or p.created_at >= since]
         return sorted(posts, key=lambda p: p.created_at or since, reverse=True)
+
+    def read_post(self, external_id: str) -> AccountPost | None:
+        """``com.atproto.repo.getRecord`` from the account's own server: the record as it stands now (one put
+        again with other words shows them); ``RecordNotFound`` is a deleted post. Not the AppView's ``getPosts``,
+        which leaves out what it has not indexed yet and so would show a new post as deleted."""
+        repo, collection, rkey = split_uri(external_id)
+        client = self._api()
+        try:
+            found = self._read(
+                lambda: client.com.atproto.repo.get_record({"repo": repo, "collection": collection, "rkey": rkey})
+            )
+        except ConnectorError as error:
+            if error.platform_code == "RecordNotFound":
+                return None
+            raise
+        if found.uri != external_id:
+            raise ConnectorError(ErrorKind.REJECTED, "Bluesky's answer could not be read.", platform_code="unreadable")
+        return own_post(self.credentials, found.uri, found.value)
 
     def marker_for(self, idempotency_key: str) -> str:
         return tid_for_key(idempotency_key)

@@ -9,8 +9,10 @@ import logging
 from typing import Any
 
 from atproto import CAR, Client, models
+from atproto_client.models.utils import get_model_as_dict
 
 from townsquare.connectors.base import (
+    AccountPost,
     ConnectorError,
     Credentials,
     ErrorKind,
@@ -45,6 +47,19 @@ def parse_time(value: Any) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def own_post(credentials: Credentials | None, uri: str, value: Any) -> AccountPost:
+    """One of the account's post records (``value``: as the SDK gives it) as an AccountPost; its record key is
+    the marker (``Connector.marker_for``)."""
+    record = value if isinstance(value, dict) else get_model_as_dict(value)
+    return AccountPost(
+        external_id=uri,
+        text=str(record.get("text") or ""),
+        created_at=parse_time(record.get("createdAt") or record.get("created_at")),
+        url=web_url(credentials, uri),
+        marker=split_uri(uri)[2],
+    )
 
 
 def from_notification(raw: dict[str, Any]) -> InboundItem:

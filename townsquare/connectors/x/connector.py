@@ -27,15 +27,22 @@ from townsquare.connectors.base import (
     OutboundPost,
     PublishResult,
     Video,
-    platform_time,
 )
 from townsquare.connectors.bearer import BearerConnector
 from townsquare.connectors.snapshot_parts import OptionalParts
 from townsquare.connectors.x import reach
-from townsquare.connectors.x.errors import classify
+from townsquare.connectors.x.errors import classify, post_shown
 from townsquare.connectors.x.hiding import hide as hide_reply
 from townsquare.connectors.x.limits import LIMITS
-from townsquare.connectors.x.parsing import direct_message_item, id_key, make_cursor, mention_item, parse_cursor
+from townsquare.connectors.x.parsing import (
+    OWN_POST_FIELDS,
+    direct_message_item,
+    id_key,
+    make_cursor,
+    mention_item,
+    own_post,
+    parse_cursor,
+)
 
 log = logging.getLogger(__name__)
 
@@ -165,31 +172,32 @@ class XConnector(BearerConnector):
             body["reply"] = {"in_reply_to_tweet_id": post.reply_to_external_id}
         answer = self._call("POST", "/2/tweets", safe_to_retry=False, json=body).json()
         tweet_id = str(answer["data"]["id"])
-        username = self.credentials.data.get("username", "i") if self.credentials else "i"
-        return PublishResult(external_id=tweet_id, url=f"https://x.com/{username}/status/{tweet_id}", raw=answer)
+        return PublishResult(external_id=tweet_id, url=f"https://x.com/{self._username}/status/{tweet_id}", raw=answer)
+
+    @property
+    def _username(self) -> str:
+        return str(self.credentials.data.get("username", "i")) if self.credentials else "i"
 
     def recent_posts(self, *, since: dt.datetime) -> list[AccountPost]:
         answer = self._call(
             "GET",
             f"/2/users/{self._cred('user_id')}/tweets",
             safe_to_retry=True,
-            params={
-                "max_results": 20,
-                "tweet.fields": "created_at",
-                "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            },
+            params={"max_results": 20, **OWN_POST_FIELDS, "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ")},
         ).json()
-        username = self.credentials.data.get("username", "i") if self.credentials else "i"
-        return [
-            AccountPost(
-                external_id=str(t["id"]),
-                text=str(t.get("text", "")),
-                created_at=platform_time(t.get("created_at")),
-                url=f"https://x.com/{username}/status/{t['id']}",
-            )
-            for t in answer.get("data", [])
-            if isinstance(t, dict) and t.get("id")
-        ]
+        return [own_post(t, self._username) for t in answer.get("data", []) if isinstance(t, dict) and t.get("id")]
+
+    def read_post(self, external_id: str) -> AccountPost | None:
+        """``GET /2/tweets/:id`` with the fields ``recent_posts`` asks for. X answers a deleted post with 200 and a
+        ``resource-not-found`` problem (``errors.post_shown``), or with 404: either is "gone"."""
+        answer = self._read_one(
+            f"/2/tweets/{external_id}",
+            external_id,
+            gone=lambda code: code == "404",
+            unwrap=lambda answer: post_shown(answer, external_id),
+            params=OWN_POST_FIELDS,
+        )
+        return None if answer is None else own_post(answer, self._username)
 
     def _upload_image(self, image: Image) -> str:
         # Uploaded media is invisible until a post attaches it, so these calls may be retried.

@@ -1,4 +1,4 @@
-"""X API v2 error bodies -> ConnectorError.
+"""X API v2 error bodies -> ConnectorError, and the problems X answers with 200 in place of a post read by its id.
 
 v2 answers problems as ``{"title", "detail", "type", "status"}`` (RFC 7807), older paths as
 ``{"errors": [{"message", "code"}]}``, and the token endpoint as ``{"error", "error_description"}``.
@@ -7,6 +7,7 @@ v2 answers problems as ``{"title", "detail", "type", "status"}`` (RFC 7807), old
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import requests
 
@@ -14,6 +15,7 @@ from townsquare.connectors import http
 from townsquare.connectors.base import ConnectorError, ErrorKind
 
 DUPLICATE_WORDS = ("duplicate content", "duplicate")
+NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 
 def _detail(body: dict[str, object]) -> str:
@@ -73,3 +75,20 @@ def classify(response: requests.Response) -> ConnectorError | None:
     if status in (400, 404, 409, 422):
         return fail(ErrorKind.REJECTED, f"X refused the request: {detail}")
     return None
+
+
+def post_shown(answer: Any, post_id: str) -> Any:
+    """The post in X's answer to ``GET /2/tweets/:id`` (its ``data``). X answers a post that no longer exists with
+    200, no ``data`` and a ``resource-not-found`` problem naming it: None. Any other problem in place of the post
+    (one this account may not see) is a refusal, raised; an answer of another shape is left for the caller."""
+    if not isinstance(answer, dict):
+        return answer
+    if answer.get("data") is not None:
+        return answer["data"]
+    problems = [p for p in answer.get("errors") or [] if isinstance(p, dict)]
+    if any(p.get("type") == NOT_FOUND and post_id in (p.get("resource_id"), p.get("value")) for p in problems):
+        return None
+    if not problems:
+        return answer
+    kind = str(problems[0].get("type", "")).rsplit("/", 1)[-1]
+    raise ConnectorError(ErrorKind.REJECTED, f"X refused: {_detail(answer)}", platform_code=f"200/{kind}", raw=answer)

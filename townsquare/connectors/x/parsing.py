@@ -1,5 +1,5 @@
-"""X's answers read into inbound items (mentions and replies, direct messages), and the inbound
-cursor holding both positions. What cannot be read is kept raw and flagged, never dropped."""
+"""X's answers read into the account's own posts and into inbound items (mentions and replies, direct messages),
+and the inbound cursor holding both positions. What cannot be read is kept raw and flagged, never dropped."""
 
 from __future__ import annotations
 
@@ -7,7 +7,20 @@ import datetime as dt
 import json
 from typing import Any
 
-from townsquare.connectors.base import InboundItem, malformed_item
+from townsquare.connectors.base import AccountPost, InboundItem, malformed_item, platform_time
+
+# What is asked for each of the account's own posts (``recent_posts``, ``read_post``).
+OWN_POST_FIELDS = {"tweet.fields": "created_at"}
+
+
+def own_post(raw: dict[str, Any], username: str) -> AccountPost:
+    """One of the account's posts, asked for with ``OWN_POST_FIELDS``."""
+    return AccountPost(
+        external_id=str(raw["id"]),
+        text=str(raw.get("text", "")),
+        created_at=platform_time(raw.get("created_at")),
+        url=f"https://x.com/{username}/status/{raw['id']}",
+    )
 
 
 def mention_item(raw: Any, users: dict[Any, dict[str, Any]]) -> InboundItem:
