@@ -17,11 +17,11 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
+from tests.demo_copy import demo_into_database
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
-from townsquare.demo.services import demo_load
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -174,17 +174,26 @@ def _audit_trail_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
 def demo_for_module(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """The demo, loaded once for a module inside a transaction that is rolled back at its end.
+    """The demo, put in once for a module inside a transaction that is rolled back at its end.
 
     Each test runs in a savepoint inside it (pytest-django's ``db``), so what a test changes is
-    undone before the next one, and the ~5 s load is paid once instead of once a test.
+    undone before the next one. The demo is loaded through its services once in each test process
+    and put back from a copy after that (tests/demo_copy.py).
     """
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            assert demo_load() is True
+            demo_into_database(tmp_path_factory)
             yield
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_loaded(db: None, settings: Any, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The demo in this test's database (undone after it), its files under the test's own MEDIA_ROOT:
+    loaded through its services once in each test process, put back from a copy after that."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_into_database(tmp_path_factory)

@@ -18,7 +18,7 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
 ``demo_data``
     The demo councils (riverside, hillcrest), the seven demo people (password ``DEMO_PASSWORD``)
     and their channels, loaded with ``townsquare.demo.services.demo_load()`` by the first test in a
-    process and from a copy of its tables (``tablecopy.py``) after that. Passwords use a fast
+    process and from a copy of its tables (``tests/demo_copy.py``) after that. Passwords use a fast
     hasher for the test (the sign-in form still checks them).
 ``page``
     A ``Page`` in a new browser context (no cookies), 1280 x 800, whose base URL is the live
@@ -51,7 +51,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.tablecopy import TableCopy
+from tests.demo_copy import demo_into_database
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -147,29 +147,14 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 # --- The site and its data ----------------------------------------------------------------------
 
 
-_demo_copy: TableCopy | None = None  # this worker's copy of the loaded demo, made by the first test that asks
-
-
 @pytest.fixture
 def demo_data(live_server: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The demo, loaded through its services by the first test that asks for it in this process, then
-    copied table by table; later tests (after the database was emptied) get the copy put back, the
-    same rows with the same keys and audit chain, in a fraction of a second."""
-    global _demo_copy
+    put back from a copy of its tables (tests/demo_copy.py) after the database was emptied: the same
+    rows with the same keys and audit chain, in a fraction of a second."""
     # A fast hasher: the demo people are made and signed in many times; the check is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from townsquare.demo.services import demo_load
-    from townsquare.inbox.search import index_rebuild
-
-    if _demo_copy is not None:
-        _demo_copy.put_back()
-        index_rebuild()  # the full-text index is not a model table: it is rebuilt from the rows
-        return
-    assert demo_load(), "the demo councils were already there: the database was not emptied"
-    index_rebuild()  # earlier tests' emptied rows may have left entries in the full-text index
-    copy = TableCopy(tmp_path_factory.mktemp("demo"))
-    copy.take()
-    _demo_copy = copy
+    demo_into_database(tmp_path_factory)
 
 
 # --- Helpers -------------------------------------------------------------------------------------
