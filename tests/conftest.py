@@ -17,6 +17,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
+from tests import dbtemplate
 from tests.demo_copy import demo_into_database
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
@@ -60,6 +61,45 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
+
+
+# --- Test databases: copies of one migrated template (tests/dbtemplate.py) -------------------------
+_template_copy: dict[str, str] = {}  # the database's own name, once its test database is a copy
+
+
+def _templates(config: pytest.Config) -> bool:
+    """Copies unless asked to keep (--reuse-db) or make (--create-db) the test database, or not to migrate."""
+    return not (config.getvalue("reuse_db") or config.getvalue("create_db") or config.getvalue("nomigrations"))
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest) -> bool:
+    """A copy of the template is an existing test database that Django keeps (removed at the end, below)."""
+    return bool(request.config.getvalue("reuse_db")) or _templates(request.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
+) -> None:
+    if not _templates(request.config):
+        return
+    from django.conf import settings
+
+    name = connection.creation._get_test_db_name()
+    if connection.vendor == "sqlite":
+        dbtemplate.sqlite_copy(settings.VAR_DIR, Path(name))
+    else:
+        dbtemplate.postgres_copy(connection.settings_dict, name)
+    _template_copy["name"] = connection.settings_dict["NAME"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield
+    if "name" in _template_copy:
+        with django_db_blocker.unblock():
+            connection.creation.destroy_test_db(_template_copy["name"], verbosity=0, keepdb=False)
 
 
 @pytest.fixture
