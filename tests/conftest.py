@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from tests import dbtemplate
+from tests.browser.running import browser_stop
 from tests.demo_copy import demo_into_database
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
@@ -61,6 +62,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if "browser" not in item.keywords:
+        browser_stop()  # Playwright must not be running under any other test (tests/browser/running.py)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    browser_stop()
 
 
 # --- Test databases: copies of one migrated template (tests/dbtemplate.py) -------------------------

@@ -3,13 +3,14 @@
 Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and mark them
 ``@pytest.mark.browser``; these fixtures are then available by name (the names are stable):
 
-``browser`` (one per test module)
+``browser`` (one per run of browser tests in a process)
     A Playwright ``Browser`` running ``/usr/bin/chromium`` headless, offline-minded (no background
     networking, no component updates, no sync) and with a fresh temporary profile (Playwright's
     ``launch`` makes a new user-data dir each time). Playwright's own browser download is never
     used. When chromium is missing the test is skipped with the reason, except under ``CI=true``,
-    where it fails: CI must never pass without having run these tests. It lives for one module,
-    not the session: while Playwright runs, its event loop counts as running in this thread, so
+    where it fails: CI must never pass without having run these tests. It is started by the first
+    browser test and kept for the browser tests that follow, then stopped before any other test
+    (``running.py``): while Playwright runs, its event loop counts as running in this thread, so
     Django's ORM is told (DJANGO_ALLOW_ASYNC_UNSAFE) to allow calls; that must not leak into the
     rest of the suite or the processes it starts (``check --deploy`` warns about it).
 ``live_server`` (pytest-django)
@@ -48,22 +49,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser.running import browser_start
 from tests.demo_copy import demo_into_database
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",  # tests run as root in containers, where chromium's sandbox cannot start
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 STYLESHEET = REPO / "assets" / "build" / "townsquare" / "townsquare.css"
@@ -78,35 +71,16 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 # --- The browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def _playwright() -> Iterator[Playwright]:
+@pytest.fixture
+def browser() -> Browser:
+    """This process's chromium (tests/browser/running.py): started by the first browser test, kept for the next."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: install it with `apt-get install chromium` (scripts/setup.sh --test does)."
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true requires the browser tests: {reason}", pytrace=False)
         pytest.skip(reason)
-    # Playwright's sync API marks its asyncio event loop as running in this thread until it stops;
-    # Django would otherwise refuse the ORM calls tests (and the database flush) make meanwhile.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        manager = sync_playwright().start()
-        try:
-            yield manager
-        finally:
-            manager.stop()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(_playwright: Playwright) -> Iterator[Browser]:
-    launched = _playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
+    started: Browser = browser_start(str(CHROMIUM))
+    return started
 
 
 @pytest.fixture
