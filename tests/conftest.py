@@ -101,15 +101,22 @@ def django_db_modify_db_settings(
         dbtemplate.sqlite_copy(settings.VAR_DIR, Path(name))
     else:
         dbtemplate.postgres_copy(connection.settings_dict, name)
-    _template_copy["name"] = connection.settings_dict["NAME"]
+    _template_copy["name"] = name
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     yield
-    if "name" in _template_copy:
-        with django_db_blocker.unblock():
-            connection.creation.destroy_test_db(_template_copy["name"], verbosity=0, keepdb=False)
+    if "name" not in _template_copy:
+        return
+    with django_db_blocker.unblock():
+        connection.close()
+    name = _template_copy["name"]
+    if connection.vendor == "sqlite":
+        for path in (name, f"{name}-wal", f"{name}-shm"):
+            Path(path).unlink(missing_ok=True)
+    else:
+        dbtemplate.postgres_drop(connection.settings_dict, name)
 
 
 @pytest.fixture

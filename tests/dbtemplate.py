@@ -76,6 +76,26 @@ def sqlite_copy(folder: Path, target: Path) -> None:
     shutil.copyfile(sqlite_template(folder), target)
 
 
+def _server(settings_dict: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "host": settings_dict.get("HOST") or "127.0.0.1",
+        "port": settings_dict.get("PORT") or 5432,
+        "user": settings_dict.get("USER") or "postgres",
+        "password": settings_dict.get("PASSWORD") or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+
+
+def postgres_drop(settings_dict: dict[str, Any], target: str) -> None:
+    """Drop the test database ``target``, ending any session still on it (a process a test left behind)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(**_server(settings_dict)) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target)))
+
+
 def postgres_copy(settings_dict: dict[str, Any], target: str) -> None:
     """The test database ``target`` made afresh from this code's migrated template on the same server."""
     import psycopg
@@ -84,14 +104,7 @@ def postgres_copy(settings_dict: dict[str, Any], target: str) -> None:
     key = code_key()
     prefix = f"{settings_dict['NAME']}_tmpl_"
     template = f"{prefix}{key}"
-    server = {
-        "host": settings_dict.get("HOST") or "127.0.0.1",
-        "port": settings_dict.get("PORT") or 5432,
-        "user": settings_dict.get("USER") or "postgres",
-        "password": settings_dict.get("PASSWORD") or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
+    server = _server(settings_dict)
     with _locked(f"pg-{template}"), psycopg.connect(**server) as conn:
         names = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
         if template not in names:
