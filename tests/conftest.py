@@ -17,11 +17,13 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
+from tests import dbtemplate
+from tests.browser.running import browser_stop
+from tests.demo_copy import demo_into_database
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
-from townsquare.demo.services import demo_load
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -60,6 +62,61 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if "browser" not in item.keywords:
+        browser_stop()  # Playwright must not be running under any other test (tests/browser/running.py)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    browser_stop()
+
+
+# --- Test databases: copies of one migrated template (tests/dbtemplate.py) -------------------------
+_template_copy: dict[str, str] = {}  # the database's own name, once its test database is a copy
+
+
+def _templates(config: pytest.Config) -> bool:
+    """Copies unless asked to keep (--reuse-db) or make (--create-db) the test database, or not to migrate."""
+    return not (config.getvalue("reuse_db") or config.getvalue("create_db") or config.getvalue("nomigrations"))
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest) -> bool:
+    """A copy of the template is an existing test database that Django keeps (removed at the end, below)."""
+    return bool(request.config.getvalue("reuse_db")) or _templates(request.config)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest
+) -> None:
+    if not _templates(request.config):
+        return
+    from django.conf import settings
+
+    name = connection.creation._get_test_db_name()
+    if connection.vendor == "sqlite":
+        dbtemplate.sqlite_copy(settings.VAR_DIR, Path(name))
+    else:
+        dbtemplate.postgres_copy(connection.settings_dict, name)
+    _template_copy["name"] = name
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield
+    if "name" not in _template_copy:
+        return
+    with django_db_blocker.unblock():
+        connection.close()
+    name = _template_copy["name"]
+    if connection.vendor == "sqlite":
+        for path in (name, f"{name}-wal", f"{name}-shm"):
+            Path(path).unlink(missing_ok=True)
+    else:
+        dbtemplate.postgres_drop(connection.settings_dict, name)
 
 
 @pytest.fixture
@@ -174,17 +231,26 @@ def _audit_trail_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
 def demo_for_module(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """The demo, loaded once for a module inside a transaction that is rolled back at its end.
+    """The demo, put in once for a module inside a transaction that is rolled back at its end.
 
     Each test runs in a savepoint inside it (pytest-django's ``db``), so what a test changes is
-    undone before the next one, and the ~5 s load is paid once instead of once a test.
+    undone before the next one. The demo is loaded through its services once in each test process
+    and put back from a copy after that (tests/demo_copy.py).
     """
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            assert demo_load() is True
+            demo_into_database(tmp_path_factory)
             yield
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_loaded(db: None, settings: Any, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The demo in this test's database (undone after it), its files under the test's own MEDIA_ROOT:
+    loaded through its services once in each test process, put back from a copy after that."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_into_database(tmp_path_factory)

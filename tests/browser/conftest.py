@@ -3,13 +3,14 @@
 Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and mark them
 ``@pytest.mark.browser``; these fixtures are then available by name (the names are stable):
 
-``browser`` (one per test module)
+``browser`` (one per run of browser tests in a process)
     A Playwright ``Browser`` running ``/usr/bin/chromium`` headless, offline-minded (no background
     networking, no component updates, no sync) and with a fresh temporary profile (Playwright's
     ``launch`` makes a new user-data dir each time). Playwright's own browser download is never
     used. When chromium is missing the test is skipped with the reason, except under ``CI=true``,
-    where it fails: CI must never pass without having run these tests. It lives for one module,
-    not the session: while Playwright runs, its event loop counts as running in this thread, so
+    where it fails: CI must never pass without having run these tests. It is started by the first
+    browser test and kept for the browser tests that follow, then stopped before any other test
+    (``running.py``): while Playwright runs, its event loop counts as running in this thread, so
     Django's ORM is told (DJANGO_ALLOW_ASYNC_UNSAFE) to allow calls; that must not leak into the
     rest of the suite or the processes it starts (``check --deploy`` warns about it).
 ``live_server`` (pytest-django)
@@ -18,7 +19,7 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
 ``demo_data``
     The demo councils (riverside, hillcrest), the seven demo people (password ``DEMO_PASSWORD``)
     and their channels, loaded with ``townsquare.demo.services.demo_load()`` by the first test in a
-    process and from a copy of its tables (``tablecopy.py``) after that. Passwords use a fast
+    process and from a copy of its tables (``tests/demo_copy.py``) after that. Passwords use a fast
     hasher for the test (the sign-in form still checks them).
 ``page``
     A ``Page`` in a new browser context (no cookies), 1280 x 800, whose base URL is the live
@@ -48,22 +49,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.tablecopy import TableCopy
+from tests.browser.running import browser_start
+from tests.demo_copy import demo_into_database
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",  # tests run as root in containers, where chromium's sandbox cannot start
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 STYLESHEET = REPO / "assets" / "build" / "townsquare" / "townsquare.css"
@@ -78,35 +71,16 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 # --- The browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def _playwright() -> Iterator[Playwright]:
+@pytest.fixture
+def browser() -> Browser:
+    """This process's chromium (tests/browser/running.py): started by the first browser test, kept for the next."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: install it with `apt-get install chromium` (scripts/setup.sh --test does)."
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true requires the browser tests: {reason}", pytrace=False)
         pytest.skip(reason)
-    # Playwright's sync API marks its asyncio event loop as running in this thread until it stops;
-    # Django would otherwise refuse the ORM calls tests (and the database flush) make meanwhile.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        manager = sync_playwright().start()
-        try:
-            yield manager
-        finally:
-            manager.stop()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(_playwright: Playwright) -> Iterator[Browser]:
-    launched = _playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield launched
-    launched.close()
+    started: Browser = browser_start(str(CHROMIUM))
+    return started
 
 
 @pytest.fixture
@@ -147,29 +121,14 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 # --- The site and its data ----------------------------------------------------------------------
 
 
-_demo_copy: TableCopy | None = None  # this worker's copy of the loaded demo, made by the first test that asks
-
-
 @pytest.fixture
 def demo_data(live_server: Any, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The demo, loaded through its services by the first test that asks for it in this process, then
-    copied table by table; later tests (after the database was emptied) get the copy put back, the
-    same rows with the same keys and audit chain, in a fraction of a second."""
-    global _demo_copy
+    put back from a copy of its tables (tests/demo_copy.py) after the database was emptied: the same
+    rows with the same keys and audit chain, in a fraction of a second."""
     # A fast hasher: the demo people are made and signed in many times; the check is the same.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from townsquare.demo.services import demo_load
-    from townsquare.inbox.search import index_rebuild
-
-    if _demo_copy is not None:
-        _demo_copy.put_back()
-        index_rebuild()  # the full-text index is not a model table: it is rebuilt from the rows
-        return
-    assert demo_load(), "the demo councils were already there: the database was not emptied"
-    index_rebuild()  # earlier tests' emptied rows may have left entries in the full-text index
-    copy = TableCopy(tmp_path_factory.mktemp("demo"))
-    copy.take()
-    _demo_copy = copy
+    demo_into_database(tmp_path_factory)
 
 
 # --- Helpers -------------------------------------------------------------------------------------

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from townsquare.accounts.models import User
-from townsquare.demo.services import demo_load
 from townsquare.inbox.models import ReceivedItem
 
 
-def test_the_demo_fills_riversides_inbox(db: None, client_for) -> None:
-    assert demo_load()
+def test_the_demo_fills_riversides_inbox(demo_loaded: None, client_for) -> None:
     items = ReceivedItem.objects.filter(council__slug="riverside")
     assert items.count() >= 250
     assert set(items.values_list("status", flat=True)) == set(ReceivedItem.Status.values)

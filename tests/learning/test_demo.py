@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from townsquare.accounts.models import User
 from townsquare.councils.models import Council
-from townsquare.demo.services import demo_load
 from townsquare.learning.selectors import modules_for
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_modules_are_due(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-    assert demo_load()
+def test_the_demo_modules_are_due(demo_loaded: None) -> None:
     riverside = Council.objects.get(slug="riverside")
     officer = modules_for(user=User.objects.get(email="officer@riverside.example"), council=riverside)
     councillor = modules_for(user=User.objects.get(email="councillor@riverside.example"), council=riverside)

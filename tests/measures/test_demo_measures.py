@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from django.db.models import Sum
 from django.test import Client
 
 from townsquare.accounts.models import User
-from townsquare.demo.services import demo_load
 from townsquare.inbox.models import ReceivedItem
 from townsquare.measures.models import DailyMeasure, InboxMonthly, MeasureTarget, MembersReport, MonthlyMeasure
 
 
-@pytest.mark.django_db
-def test_demo_has_five_years_of_figures_and_a_report(client_for: Callable[[User], Client]) -> None:
-    demo_load()
+def test_demo_has_five_years_of_figures_and_a_report(demo_loaded: None, client_for: Callable[[User], Client]) -> None:
     days = DailyMeasure.objects.filter(
         channel__handle="RiversideDC", channel__platform="facebook", metric="impressions"
     )

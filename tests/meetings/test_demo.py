@@ -5,14 +5,12 @@ from __future__ import annotations
 from django.utils import timezone
 
 from townsquare.councils.models import Council
-from townsquare.demo.services import demo_load
 from townsquare.meetings.demo import meetings_demo_load
 from townsquare.meetings.models import LiveStream, Meeting
 from townsquare.publishing.models import Post
 
 
-def test_demo_meetings_load_through_the_services_and_only_once(db):
-    demo_load()
+def test_demo_meetings_load_through_the_services_and_only_once(demo_loaded):
     riverside = Council.objects.get(slug="riverside")
     meetings = meetings_demo_load(riverside)
     assert sorted(m.committee for m in meetings) == ["Cabinet", "Full Council", "Planning Committee"]

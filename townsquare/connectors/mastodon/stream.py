@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
+import socket
 import threading
 from typing import Any
 
@@ -96,5 +98,12 @@ class NotificationStream:
         self._closed.set()
         response = self._response
         if response is not None:
+            # The reading thread sits in a socket read until the next heartbeat (~15 s) and holds the
+            # reader's lock meanwhile, so closing alone waits for it; shutting the socket down ends
+            # that read at once.
+            sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+            if isinstance(sock, socket.socket):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
             response.close()
         self._thread.join(timeout=5.0)
