@@ -285,7 +285,10 @@ def clock_view(clock: ItemTarget, schedule: Schedule, now: dt.datetime) -> Clock
 
 
 def _aware(value: Any) -> dt.datetime:
-    """A time read by a plain cursor: aware from PostgreSQL, naive UTC (or text) from SQLite."""
+    """A time read by a plain cursor: seconds since 1970 or aware from PostgreSQL, naive UTC (or text)
+    from SQLite."""
+    if isinstance(value, float | int):
+        return dt.datetime.fromtimestamp(value, dt.UTC)
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
@@ -305,8 +308,11 @@ def clocks_for_items(
     running = " AND finished_at IS NULL" if running_only else ""
     # Found by the items alone (the council is checked on each row): with the council in the WHERE clause,
     # SQLite chose the council's index of open clocks and read every open clock the council had.
+    # PostgreSQL gives the time as seconds since 1970: psycopg reads a time through Django's time-zone
+    # loader in Python (4 µs each, a hundred a page), a number in C.
+    due = "date_part('epoch', due_at)" if connection.vendor == "postgresql" else "due_at"
     sql = (
-        f"SELECT item_id, council_id, kind, state, finished_at IS NOT NULL, due_at FROM {TABLE} "  # noqa: S608
+        f"SELECT item_id, council_id, kind, state, finished_at IS NOT NULL, {due} FROM {TABLE} "  # noqa: S608
         f"WHERE {among_items}{running} ORDER BY due_at, id"
     )
     with connection.cursor() as cursor:
