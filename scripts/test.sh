@@ -15,7 +15,7 @@ echo "== Test suite on SQLite"
 DATABASE_URL= .venv/bin/pytest "${PARALLEL[@]}" "$@"
 
 echo "== Test suite on PostgreSQL ($PG_URL)"
-if .venv/bin/python -c "import psycopg,sys; psycopg.connect('$PG_URL', connect_timeout=3).close()" 2>/dev/null; then
+if .venv/bin/python scripts/pg_reachable.py "$PG_URL" 2>/dev/null; then
   DATABASE_URL=$PG_URL .venv/bin/pytest "${PARALLEL[@]}" -m "not sqlite_only" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "FAIL: PostgreSQL is not reachable at $PG_URL, and CI=true requires the PostgreSQL pass." >&2
