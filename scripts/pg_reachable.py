@@ -9,5 +9,6 @@ try:
     psycopg.connect(sys.argv[1], connect_timeout=3).close()
 except psycopg.OperationalError as error:
     # The server answered, but without that database: it is reachable all the same.
-    sys.exit(0 if "does not exist" in str(error) else 1)
+    text = str(error)
+    sys.exit(0 if "database" in text and "does not exist" in text else 1)
 sys.exit(0)

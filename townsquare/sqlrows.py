@@ -64,6 +64,7 @@ class Preparer:
         # ``connection`` is a proxy that looks the connection up on every attribute read: read it once.
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.ops = self.connection.ops
+        self.postgres = self.connection.vendor == "postgresql"
 
     def row(self, values: Sequence[Any]) -> list[Any]:
         out = []
@@ -75,7 +76,7 @@ class Preparer:
                 # written by orjson where the field has no encoder of its own.
                 if field.encoder is not None:
                     out.append(self.ops.adapt_json_value(value, field.encoder))
-                elif self.connection.vendor == "postgresql":
+                elif self.postgres:
                     out.append(Jsonb(value, dumps=json_text))
                 else:
                     out.append(json_text(value))

@@ -285,12 +285,10 @@ def clock_view(clock: ItemTarget, schedule: Schedule, now: dt.datetime) -> Clock
 
 
 def _aware(value: Any) -> dt.datetime:
-    """A time read by a plain cursor: seconds since 1970 or aware from PostgreSQL, naive UTC (or text)
-    from SQLite."""
+    """A time read by a plain cursor: seconds since 1970 from PostgreSQL (see ``clocks_for_items``), naive
+    UTC from SQLite (Django's converter for the column's declared type)."""
     if isinstance(value, float | int):
         return dt.datetime.fromtimestamp(value, dt.UTC)
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 

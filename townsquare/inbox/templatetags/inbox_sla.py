@@ -53,18 +53,21 @@ def inbox_attention(context: Any) -> dict[str, int | str] | None:
     may_see, channel_ids = _channel_ids(context)
     if not may_see:
         return None
-    urgent, overdue = attention_counts(context["council"].pk, channel_ids, now=timezone.now())
-    return {"urgent": urgent, "overdue": overdue, "urgent_shown": _shown(urgent), "overdue_shown": _shown(overdue)}
+    return _figures(*attention_counts(context["council"].pk, channel_ids, now=timezone.now()))
 
 
-def _shown(count: int) -> str:
-    """A count as the banner prints it: "100 or more" where counting stopped."""
-    return f"{COUNT_CAP:,} or more" if count >= COUNT_CAP else str(count)
+def _figures(urgent: int, overdue: int) -> dict[str, int | str]:
+    """The counts, and each as the banner and home page print it: "100 or more" where counting stopped."""
+
+    def shown(count: int) -> str:
+        return f"{COUNT_CAP:,} or more" if count >= COUNT_CAP else str(count)
+
+    return {"urgent": urgent, "overdue": overdue, "urgent_shown": shown(urgent), "overdue_shown": shown(overdue)}
 
 
 @register.inclusion_tag("inbox/_sla_banner.html", takes_context=True)
 def urgent_banner(context: Any) -> dict[str, Any]:
-    figures = inbox_attention(context) or {"urgent": 0, "overdue": 0, "urgent_shown": "0", "overdue_shown": "0"}
+    figures = inbox_attention(context) or _figures(0, 0)
     council = context.get("council")
     links = inbox_links(council.slug) if council is not None else {}
     return {**figures, "council": council, "perms": context.get("council_perms") or (), "links": links}
