@@ -8,10 +8,13 @@ platforms send them (Mastodon notifications with a status and an account; Bluesk
 a record and an author), one in twenty a repeat of an earlier one. Then, in batches of 1,000 as a
 poll hands them over: parse each payload (orjson) into an item with the connector's own parser, and
 ``inbound_store`` them: dedupe, store, normalise, index (FTS5), classify (first pass), urgent
-queue, listening (10,000 queries), service-level clocks, request register, auto-replies.
+queue, listening (10,000 queries); each batch queues its follow-on job (service-level clocks, request
+register, auto-replies, the archive's record), which a worker runs a moment later.
 
 Records ``ingest_mentions_per_s`` with the 1-minute load average and the process's CPU time per
-item, and the wall time each stage took (``stages_us_per_item``). ``--profile`` prints a
+item, and the wall time each stage took (``stages_us_per_item``). Then the queued follow-on jobs are
+run in the same process, as the embedded worker would, and timed apart: ``follow_on_per_s`` and its
+steps' times (``follow_on_us_per_item``) go into the same entry. ``--profile`` prints a
 cProfile of one run instead of recording. The page benchmark is bench/inbox_page_bench.py.
 """
 
@@ -151,22 +154,24 @@ def timed(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
 
 def instrument() -> None:
     """Time each stage of the pipeline by wrapping the names the pipeline calls them by."""
-    from townsquare.inbox import pipeline, services
+    from townsquare.inbox import follow_on, pipeline, services
     from townsquare.listening import ingest
 
-    for name in (
-        "store",
-        "normalise",
-        "_index",
-        "enrich",
-        "urgent_stage",
-        "clocks_start",
-        "_open_requests",
-        "_auto_reply",
-    ):
+    for name in ("normalise", "_index", "enrich", "urgent_stage", "follow_on_enqueue"):
         setattr(pipeline, name, timed(name, getattr(pipeline, name)))
+    services.store = timed("store", services.store)  # type: ignore[assignment]
     ingest.listening_ingest = timed("listening", ingest.listening_ingest)  # type: ignore[assignment]
-    services.archive_received = timed("archive", services.archive_received)  # type: ignore[assignment]
+    for name in ("clocks_start", "_open_requests", "_auto_reply", "_archive"):
+        setattr(follow_on, name, timed(f"follow_on:{name.lstrip('_')}", getattr(follow_on, name)))
+
+
+def run_follow_on() -> tuple[int, float]:
+    """Run the queued follow-on jobs as the embedded worker would; returns (jobs, seconds)."""
+    from townsquare.jobs.services import jobs_run_due
+
+    started = time.perf_counter()
+    ran = jobs_run_due(worker="bench", limit=10**6)
+    return ran, time.perf_counter() - started
 
 
 def ingest(channels: dict[str, Any], data: list[tuple[str, bytes]]) -> None:
@@ -269,6 +274,7 @@ def main() -> None:
         setup_django(tmp)
         channels = build(args.queries)
         ingest(channels, payloads(BATCH, seed=99, first=10**6))  # warm: models loaded, compiled set built
+        run_follow_on()
         data = payloads(args.items)
         if args.profile:
             profiler = cProfile.Profile()
@@ -289,12 +295,15 @@ def main() -> None:
         ingest(channels, data)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu
+        ingest_stages = dict(STAGE_TIMES)
+        jobs, follow_seconds = run_follow_on()
         stored = ReceivedItem.objects.count() - before[0]
         matches = ListeningMatch.objects.count() - before[1]
     load = os.getloadavg()[0]
     rate = args.items / seconds
-    STAGE_TIMES["other"] = seconds - sum(STAGE_TIMES.values())
-    stages = {k: round(v / args.items * 1e6, 1) for k, v in sorted(STAGE_TIMES.items(), key=lambda kv: -kv[1])}
+    ingest_stages["other"] = seconds - sum(ingest_stages.values())
+    stages = {k: round(v / args.items * 1e6, 1) for k, v in sorted(ingest_stages.items(), key=lambda kv: -kv[1])}
+    follow = {k: round(v / args.items * 1e6, 1) for k, v in STAGE_TIMES.items() if k.startswith("follow_on:")}
     entry = {
         **measured(rate),
         "database": "sqlite",
@@ -307,6 +316,9 @@ def main() -> None:
         "cpu_us_per_item": round(cpu / args.items * 1e6, 1),
         "wall_us_per_item": round(seconds / args.items * 1e6, 1),
         "stages_us_per_item": stages,
+        "follow_on_jobs": jobs,
+        "follow_on_per_s": round(args.items / follow_seconds),
+        "follow_on_us_per_item": follow,
     }
     print(
         f"ingest_mentions_per_s: {entry['value']} (load {load:.1f}, CPU {entry['cpu_us_per_item']} µs an item, "
@@ -314,6 +326,9 @@ def main() -> None:
     )
     for name, us in stages.items():
         print(f"  {name:16} {us:8.1f} µs an item")
+    print(f"follow-on jobs: {jobs}, {entry['follow_on_per_s']} items a second")
+    for name, us in follow.items():
+        print(f"  {name:24} {us:8.1f} µs an item")
     if not args.no_save:
         append_results([entry])
 

@@ -56,7 +56,7 @@ def build(items: int) -> dict[str, Any]:
     from townsquare.classify.categories import CATEGORIES
     from townsquare.councils.models import Council, Service
     from townsquare.demo.services import demo_load
-    from townsquare.inbox.pipeline import STORED_FIELDS
+    from townsquare.inbox.pipeline import ROW_FIELDS
     from townsquare.inbox.search import FTS_TABLE
 
     call_command("migrate", verbosity=0)
@@ -66,7 +66,7 @@ def build(items: int) -> dict[str, Any]:
     services = list(Service.objects.filter(council=council).values_list("pk", flat=True))
     categories = list(CATEGORIES)
     rng = random.Random(21)
-    columns = [*STORED_FIELDS, "service_id", "updated_at"]
+    columns = [*ROW_FIELDS, "service_id", "updated_at"]
     sql = f"INSERT INTO inbox_receiveditem ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=730)
     span = 730 * 86400

@@ -20,9 +20,9 @@ STATUSES = ["resolved"] * 8 + ["awaiting_resident", "new"]
 def inbox_fill(council: Any, channels: list[Any], services: list[int], items: int, today: dt.date) -> None:
     from django.db import connection, transaction
 
-    from townsquare.inbox.pipeline import STORED_FIELDS
+    from townsquare.inbox.pipeline import ROW_FIELDS
 
-    item_columns = [*STORED_FIELDS, "service_id", "updated_at"]
+    item_columns = [*ROW_FIELDS, "service_id", "updated_at"]
     rng = random.Random(14)
     start = dt.datetime.combine(today - dt.timedelta(days=365 * 5), dt.time(), dt.UTC)
     span = 365 * 5 * 86400

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,13 +57,16 @@ def _migrate(database_url: str) -> None:
 
 
 def sqlite_template(folder: Path) -> Path:
-    """The migrated SQLite file for this code, made if missing (older ones in ``folder`` are removed)."""
+    """The migrated SQLite file for this code, made if missing (other versions' older than an hour are removed:
+    a newer one may belong to another checkout sharing the folder, its tests still copying it)."""
     key = code_key()
     path = folder / f"test-template-{key}.sqlite3"
     with _locked(f"sqlite-{key}"):
         if not path.exists():
             for old in folder.glob("test-template-*.sqlite3*"):
-                old.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    if time.time() - old.stat().st_mtime > 3600:
+                        old.unlink(missing_ok=True)
             making = folder / f"test-template-{key}-{os.getpid()}.sqlite3"
             _migrate(f"sqlite:///{making}")
             making.rename(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -55,47 +55,73 @@ def json_text(value: Any) -> str:
 
 
 class Preparer:
-    """Turns rows of Python values into rows the database driver takes, for one list of fields."""
+    """Turns rows of Python values into rows the database driver takes, for one list of fields.
+
+    Each field's conversion is chosen once, when the preparer is made (a row is then one call a value):
+    a value of a type the column takes as it is goes straight through; a JSON value is written by orjson;
+    an aware time is adapted as the field would adapt it, once per distinct time (a batch's items share
+    few); anything else goes through the field's own ``get_db_prep_save``."""
 
     def __init__(self, fields: Sequence[models.Field[Any, Any]]) -> None:
         self.fields = list(fields)
-        self.plain = [next((kinds for cls, kinds in _AS_GIVEN if isinstance(f, cls)), ()) for f in self.fields]
-        self.times: dict[dt.datetime, Any] = {}  # a batch's items share few distinct times
+        self.times: dict[dt.datetime, Any] = {}
         # ``connection`` is a proxy that looks the connection up on every attribute read: read it once.
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.ops = self.connection.ops
         self.postgres = self.connection.vendor == "postgresql"
+        self.converters = [self._converter(field) for field in self.fields]
+
+    def _converter(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+        kinds = next((kinds for cls, kinds in _AS_GIVEN if isinstance(field, cls)), ())
+        connection_ = self.connection
+
+        def through_field(value: Any) -> Any:
+            return field.get_db_prep_save(value, connection_)
+
+        if isinstance(field, models.JSONField):
+            return self._json_converter(field, through_field)
+        if isinstance(field, models.DateTimeField):
+            return self._time_converter(field, through_field)
+        if kinds:
+            return lambda value: value if type(value) in kinds else through_field(value)
+        return through_field
+
+    def _json_converter(self, field: models.JSONField, through_field: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """What JSONField.get_db_prep_value comes to for a plain value, without its call chain, and written
+        by orjson where the field has no encoder of its own."""
+        encoder, ops, postgres = field.encoder, self.ops, self.postgres
+
+        def convert(value: Any) -> Any:
+            if hasattr(value, "resolve_expression"):
+                return through_field(value)
+            if encoder is not None:
+                return ops.adapt_json_value(value, encoder)
+            return Jsonb(value, dumps=json_text) if postgres else json_text(value)
+
+        return convert
+
+    def _time_converter(
+        self, field: models.Field[Any, Any], through_field: Callable[[Any], Any]
+    ) -> Callable[[Any], Any]:
+        times, ops = self.times, self.ops
+
+        def convert(value: Any) -> Any:
+            if type(value) is not dt.datetime:
+                return through_field(value)
+            stored = times.get(value)
+            if stored is None:
+                # An aware time goes to the database as the field would send it; a naive one through the
+                # field, which warns about it.
+                aware = value.tzinfo is not None and value.utcoffset() is not None
+                stored = times[value] = ops.adapt_datetimefield_value(value) if aware else through_field(value)
+            return stored
+
+        return convert
 
     def row(self, values: Sequence[Any]) -> list[Any]:
-        out = []
-        for field, kinds, value in zip(self.fields, self.plain, values, strict=True):
-            if value is None or type(value) in kinds:
-                out.append(value)
-            elif isinstance(field, models.JSONField) and not hasattr(value, "resolve_expression"):
-                # What JSONField.get_db_prep_value comes to for a plain value, without its call chain, and
-                # written by orjson where the field has no encoder of its own.
-                if field.encoder is not None:
-                    out.append(self.ops.adapt_json_value(value, field.encoder))
-                elif self.postgres:
-                    out.append(Jsonb(value, dumps=json_text))
-                else:
-                    out.append(json_text(value))
-            elif type(value) is dt.datetime and isinstance(field, models.DateTimeField):
-                stored = self.times.get(value)
-                if stored is None:
-                    # An aware time goes to the database as the field would send it; a naive one through
-                    # the field, which warns about it.
-                    aware = value.tzinfo is not None and value.utcoffset() is not None
-                    stored = (
-                        self.ops.adapt_datetimefield_value(value)
-                        if aware
-                        else field.get_db_prep_save(value, self.connection)
-                    )
-                    self.times[value] = stored
-                out.append(stored)
-            else:
-                out.append(field.get_db_prep_save(value, self.connection))
-        return out
+        return [
+            None if value is None else convert(value) for convert, value in zip(self.converters, values, strict=True)
+        ]
 
 
 def insert(

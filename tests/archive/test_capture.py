@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.inbox.following import stored_and_followed
 from townsquare.archive.capture import archive_backfill
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion
 from townsquare.archive.search import ArchiveQuery
@@ -19,7 +20,7 @@ from townsquare.audit.services import audit_record
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import InboundItem
 from townsquare.councils.models import Council
-from townsquare.inbox.services import inbound_store, item_note_add
+from townsquare.inbox.services import item_note_add
 from townsquare.publishing.dispatch.record import set_target
 from townsquare.publishing.models import Post, PostTarget
 
@@ -76,7 +77,7 @@ def test_received_items_are_archived_in_one_batch_and_notes_too(
         )
     ]
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
-        new, _ = inbound_store(channel=channel, items=items)
+        new, _ = stored_and_followed(channel=channel, items=items)
     # One statement for the batch (an executemany is logged as "31 times: INSERT ...").
     inserts = [q["sql"] for q in queries.captured_queries if 'INSERT INTO "archive_archiverecord"' in q["sql"]]
     assert len(inserts) == 1 and not inserts[0].startswith("1 times")

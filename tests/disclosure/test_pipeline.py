@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.inbox.following import stored_and_followed
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import InboundItem
 from townsquare.disclosure.models import InformationRequest
 from townsquare.inbox.models import ReceivedItem
-from townsquare.inbox.services import inbound_store
 
 
 def _item(external_id: str, text: str) -> InboundItem:
@@ -27,7 +27,7 @@ def _item(external_id: str, text: str) -> InboundItem:
 
 
 def test_detected_requests_open_entries(channel: Channel) -> None:
-    inbound_store(
+    stored_and_followed(
         channel=channel,
         items=[
             _item("1", "Under the Freedom of Information Act please send every email about the leisure centre closure"),
@@ -48,7 +48,7 @@ def test_a_failure_flags_the_item_and_keeps_it(channel: Channel, monkeypatch: py
         raise RuntimeError("register unavailable")
 
     monkeypatch.setattr("townsquare.disclosure.services.requests_open_detected", broken)
-    inbound_store(channel=channel, items=[_item("9", "This is a freedom of information request about parking")])
+    stored_and_followed(channel=channel, items=[_item("9", "This is a freedom of information request about parking")])
     item = ReceivedItem.objects.get(external_id="9")
     assert item.needs_attention and "Opening the information request" in item.processing_error
     assert item.enriched and "foi_request" in item.categories
@@ -60,7 +60,7 @@ def test_a_batch_of_requests_is_numbered_in_turn_audited_and_opened_once(channel
     from townsquare.disclosure.services import requests_open_detected
 
     asked = "Under the Freedom of Information Act please send the minutes of meeting {}"
-    new, _ = inbound_store(channel=channel, items=[_item(str(n), asked.format(n)) for n in (1, 2, 3)])
+    new, _ = stored_and_followed(channel=channel, items=[_item(str(n), asked.format(n)) for n in (1, 2, 3)])
     year = timezone.localdate(new[0].created_at).year
     made = InformationRequest.objects.order_by("reference")
     assert [r.reference for r in made] == [f"FOI-{year}-000{n}" for n in (1, 2, 3)]

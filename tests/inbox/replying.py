@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import requests
 
+from tests.inbox.following import stored_and_followed
 from townsquare.channels.models import Channel
 from townsquare.connectors.services import connector_for
 from townsquare.inbox.models import ReceivedItem
-from townsquare.inbox.services import inbound_store
 
 
 def resident_says(server_url: str, text: str, *, token: str = "token1", in_reply_to: str = "") -> str:
@@ -24,9 +24,10 @@ def resident_says(server_url: str, text: str, *, token: str = "token1", in_reply
 
 
 def ingest(channel: Channel, external_id: str) -> ReceivedItem:
-    """Read the account's mentions as the inbox does, and return the stored item for this status."""
+    """Read the account's mentions as the inbox does (the follow-on job run too), and return the stored item
+    for this status."""
     page = connector_for(channel).fetch_inbound()
-    inbound_store(channel=channel, items=page.items)
+    stored_and_followed(channel=channel, items=page.items)
     return ReceivedItem.objects.get(channel=channel, external_id=external_id)
 
 

@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from tests.inbox.following import stored_and_followed
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.service_level_models import ItemTarget, ServiceTarget, TargetMiss
-from townsquare.inbox.services import inbound_store, item_status_set
+from townsquare.inbox.services import item_status_set
 from townsquare.inbox.sla_demo import sla_demo_load
 from townsquare.inbox.urgent import on_call_now
 
@@ -16,7 +17,7 @@ from townsquare.inbox.urgent import on_call_now
 def test_the_demo_sets_service_levels_and_runs_the_clocks(riverside, people, accounts, inbound) -> None:
     now = timezone.now()
     made = [inbound(f"d{n}", "My bin was not collected again", created_at=now) for n in range(40)]
-    inbound_store(channel=accounts.toot, items=made)
+    stored_and_followed(channel=accounts.toot, items=made)
     items = list(ReceivedItem.objects.order_by("pk"))
     for n, item in enumerate(items):
         ReceivedItem.objects.filter(pk=item.pk).update(received_at=now - dt.timedelta(days=n % 20, hours=n))

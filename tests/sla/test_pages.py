@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.inbox.following import stored_and_followed
 from townsquare.audit.models import AuditEvent
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.service_level_models import ItemTarget, OnCallShift, ServiceTarget
-from townsquare.inbox.services import inbound_store
 from townsquare.inbox.working_time_models import ClosureDay, WorkingPeriod
 
 BASE = "/c/riverside/inbox/"
@@ -23,8 +23,8 @@ THREAT = "I am going to kill the bin man, I know where he lives"
 def worked(accounts, inbound, people, targets):
     """Urgent and overdue items on the officer's account (toot) and on one they do not look after (x)."""
     accounts.toot.assignees.add(people.officer)
-    inbound_store(channel=accounts.toot, items=[inbound("t1", THREAT), inbound("t2", "Bins not collected")])
-    inbound_store(channel=accounts.x, items=[inbound("x1", THREAT + " on X"), inbound("x2", "Pothole")])
+    stored_and_followed(channel=accounts.toot, items=[inbound("t1", THREAT), inbound("t2", "Bins not collected")])
+    stored_and_followed(channel=accounts.x, items=[inbound("x1", THREAT + " on X"), inbound("x2", "Pothole")])
     long_ago = timezone.now() - dt.timedelta(days=30)
     ItemTarget.objects.filter(item__external_id__in=["t2", "x2"], kind="first_response").update(due_at=long_ago)
     return {i.external_id: i for i in ReceivedItem.objects.all()}

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from tests.inbox.following import stored_and_followed
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.service_level_models import ItemTarget, TargetMiss
 from townsquare.inbox.service_levels import clocks_check, clocks_for_items
-from townsquare.inbox.services import inbound_store, item_status_set
+from townsquare.inbox.services import item_status_set
 
 from .conftest import MONDAY_10
 
@@ -27,7 +28,7 @@ def _open(item) -> dict[str, ItemTarget]:
 
 
 def test_reopening_starts_next_response_and_resolution_clocks_from_then(accounts, inbound, targets, people, clock):
-    [item] = inbound_store(channel=accounts.toot, items=[inbound("a1")])[0]
+    [item] = stored_and_followed(channel=accounts.toot, items=[inbound("a1")])[0]
     clock.at(MONDAY_10 + H)
     item_status_set(actor=people.comms, item=item, status=RESOLVED)
     assert not _open(item)
@@ -49,7 +50,7 @@ def test_reopening_starts_next_response_and_resolution_clocks_from_then(accounts
 
 
 def test_a_reopened_clock_can_be_missed_again_and_the_old_miss_is_kept(accounts, inbound, targets, people, clock):
-    [item] = inbound_store(channel=accounts.toot, items=[inbound("a1")])[0]
+    [item] = stored_and_followed(channel=accounts.toot, items=[inbound("a1")])[0]
     assert clocks_check(now=MONDAY_10 + 3 * H, warn=False) == (1, 0)  # the first response missed
     clock.at(MONDAY_10 + 4 * H)
     item_status_set(actor=people.comms, item=item, status=RESOLVED)
@@ -70,14 +71,14 @@ def test_a_reopened_clock_can_be_missed_again_and_the_old_miss_is_kept(accounts,
 
 
 def test_reopening_to_awaiting_resident_starts_only_the_resolution_clock(accounts, inbound, targets, people):
-    [item] = inbound_store(channel=accounts.toot, items=[inbound("a1")])[0]
+    [item] = stored_and_followed(channel=accounts.toot, items=[inbound("a1")])[0]
     item_status_set(actor=people.comms, item=item, status=RESOLVED)
     item_status_set(actor=people.comms, item=item, status=ReceivedItem.Status.AWAITING_RESIDENT)
     assert set(_open(item)) == {"resolution"}
 
 
 def test_changes_between_open_statuses_start_nothing(accounts, inbound, targets, people):
-    [item] = inbound_store(channel=accounts.toot, items=[inbound("a1")])[0]
+    [item] = stored_and_followed(channel=accounts.toot, items=[inbound("a1")])[0]
     item_status_set(actor=people.comms, item=item, status=ReceivedItem.Status.AWAITING_REPLY)
     item_status_set(actor=people.comms, item=item, status=NEW)
     item_status_set(actor=people.comms, item=item, status=RESOLVED)
@@ -86,7 +87,7 @@ def test_changes_between_open_statuses_start_nothing(accounts, inbound, targets,
 
 
 def test_reopening_without_targets_starts_nothing(accounts, inbound, people):
-    [item] = inbound_store(channel=accounts.toot, items=[inbound("a1")])[0]
+    [item] = stored_and_followed(channel=accounts.toot, items=[inbound("a1")])[0]
     item_status_set(actor=people.comms, item=item, status=RESOLVED)
     item_status_set(actor=people.comms, item=item, status=NEW)
     assert not ItemTarget.objects.filter(item=item).exists()
@@ -97,7 +98,7 @@ def test_a_reply_the_platform_took_stops_the_response_clock_when_it_was_sent(acc
     from townsquare.publishing.models import Post, PostTarget
     from townsquare.publishing.signals import targets_published
 
-    [item] = inbound_store(channel=accounts.toot, items=[inbound("r1")])[0]
+    [item] = stored_and_followed(channel=accounts.toot, items=[inbound("r1")])[0]
     assert set(_open(item)) == {"first_response", "resolution"}
     post = Post.objects.create(council=item.council, author=people.comms, text="We are on it.", is_reply=True)
     InboxReply.objects.create(item=item, post=post, author=people.comms)
@@ -113,7 +114,7 @@ def test_a_reply_the_platform_took_stops_the_response_clock_when_it_was_sent(acc
     assert answered.finished_at == sent and answered.state == "met"  # one hour, inside the two hours
     assert set(_open(item)) == {"resolution"}  # resolving is still to come
     # An out-of-hours auto-reply is not an answer: its item's clock keeps running.
-    [other] = inbound_store(channel=accounts.toot, items=[inbound("r2")])[0]
+    [other] = stored_and_followed(channel=accounts.toot, items=[inbound("r2")])[0]
     auto = Post.objects.create(council=item.council, author=people.comms, text="We are closed.", is_reply=True)
     InboxReply.objects.create(item=other, post=auto, kind=InboxReply.Kind.AUTO)
     auto_target = PostTarget.objects.create(

@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 
+from tests.inbox.following import stored_and_followed
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.service_level_models import ItemTarget, ServiceTarget, TargetMiss
 from townsquare.inbox.service_levels import clocks_check, clocks_for_items, target_for
-from townsquare.inbox.services import inbound_store, item_assign, item_status_set
+from townsquare.inbox.services import item_assign, item_status_set
 from townsquare.notifications.models import Notification
 
 from .conftest import MONDAY_10
@@ -24,7 +25,7 @@ def _monday(clock) -> None:
 
 
 def arrive(channel, inbound, *items):
-    return inbound_store(channel=channel, items=list(items))[0]
+    return stored_and_followed(channel=channel, items=list(items))[0]
 
 
 def clocks(item) -> dict[str, ItemTarget]:

@@ -12,6 +12,7 @@ class Config(AppConfig):
         from townsquare.jobs.schedule import every
 
         register(CHECK_JOB, "townsquare.inbox.sla_jobs.check_clocks")
+        register("inbox.follow_on", "townsquare.inbox.follow_on.follow_on")
         every(CHECK_JOB, CHECK_EVERY_SECONDS)
 
         from townsquare.inbox import (

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from townsquare.archive.capture import after_commit, archive_note, archive_received
+from townsquare.archive.capture import after_commit, archive_note
 from townsquare.audit.services import audit_record, snapshot
 from townsquare.channels.models import Channel
 from townsquare.connectors.base import InboundItem
@@ -21,6 +21,7 @@ from townsquare.councils.roles import Role
 from townsquare.inbox import pipeline
 from townsquare.inbox.models import ItemNote, ItemTag, ReceivedItem
 from townsquare.inbox.service_levels import sla_item_status_changed
+from townsquare.inbox.storing import store
 from townsquare.measures.inbox_live import inbox_measures_classified, inbox_measures_follow, inbox_measures_received
 
 if TYPE_CHECKING:
@@ -34,12 +35,11 @@ def inbound_store(*, channel: Channel, items: Sequence[InboundItem]) -> tuple[li
     The items are stored whatever happens next: a later stage that fails leaves them flagged.
     """
     with transaction.atomic():
-        new, duplicates = pipeline.store(channel, items)
+        new, duplicates = store(channel, items)
         inbox_measures_received(item_ids=[row.pk for row in new])
     if new:
         pipeline.process(channel.council, new)
         inbox_measures_classified(item_ids=[row.pk for row in new])
-        after_commit(archive_received, items=new)
     return new, duplicates
 
 
