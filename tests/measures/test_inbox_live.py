@@ -66,6 +66,37 @@ def test_items_are_counted_as_they_are_stored_and_classified(
     assert _rows() == live
 
 
+def test_an_item_changed_between_storing_and_classifying_is_counted_as_it_is(
+    monkeypatch: pytest.MonkeyPatch, channel: Channel, people: SimpleNamespace, riverside: Council
+) -> None:
+    """The pipeline counts a batch from the rows in hand unless an officer was quicker than it: an item
+    answered before it was routed has its answer counted under the service it is routed to."""
+    from townsquare.inbox import pipeline
+
+    _at(monkeypatch, 0)
+    waste = Service.objects.create(council=riverside, name="Waste")
+    enrich = pipeline.enrich
+
+    def routed(council: Council, rows: list[ReceivedItem]) -> None:
+        enrich(council, rows)
+        for row in rows:
+            row.service_id = waste.pk
+
+    monkeypatch.setattr(pipeline, "enrich", routed)
+    normalise = pipeline.normalise
+
+    def officer_first(rows: list[ReceivedItem]) -> None:
+        for row in rows:
+            item_status_set(actor=people.comms, item=ReceivedItem.objects.get(pk=row.pk), status="awaiting_resident")
+        normalise(rows)
+
+    monkeypatch.setattr(pipeline, "normalise", officer_first)
+    assert any(row.service_id for row in _store(channel))
+    live = _rows()
+    inbox_summaries_rebuild()
+    assert _rows() == live
+
+
 def test_answers_and_resolutions_count_at_once(
     monkeypatch: pytest.MonkeyPatch, channel: Channel, people: SimpleNamespace, riverside: Council
 ) -> None:

@@ -25,6 +25,7 @@ from townsquare.inbox.search import index_items
 from townsquare.inbox.storing import COLUMNS
 from townsquare.inbox.storing import text_limited as _text
 from townsquare.inbox.urgent import urgent_stage
+from townsquare.measures.inbox_live import inbox_measures_classified_rows
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
         if failed is not None:
             _flag(rows, *failed)
         sqlrows.update(ReceivedItem, list(dict.fromkeys(written)), rows)
+        inbox_measures_classified_rows(rows=rows)  # after the update, which holds the rows
         if failed is None:
             run_stage("Raising urgent alerts", lambda rs: urgent_stage(council, rs), rows)
             run_stage("Listening", lambda rs: listening_ingest(council, rs), rows)

@@ -22,7 +22,7 @@ from townsquare.inbox import pipeline
 from townsquare.inbox.models import ItemNote, ItemTag, ReceivedItem
 from townsquare.inbox.service_levels import sla_item_status_changed
 from townsquare.inbox.storing import store
-from townsquare.measures.inbox_live import inbox_measures_classified, inbox_measures_follow, inbox_measures_received
+from townsquare.measures.inbox_live import inbox_measures_follow, inbox_measures_received_rows
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -36,10 +36,9 @@ def inbound_store(*, channel: Channel, items: Sequence[InboundItem]) -> tuple[li
     """
     with transaction.atomic():
         new, duplicates = store(channel, items)
-        inbox_measures_received(item_ids=[row.pk for row in new])
+        inbox_measures_received_rows(rows=new)
     if new:
         pipeline.process(channel.council, new)
-        inbox_measures_classified(item_ids=[row.pk for row in new])
     return new, duplicates
 
 

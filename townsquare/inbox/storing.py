@@ -108,7 +108,7 @@ def received_values(channel: Channel, item: InboundItem, now: dt.datetime) -> di
     }
 
 
-def _raw_checked(values: dict[str, Any]) -> Any:
+def _raw_checked(values: dict[str, Any], postgres: bool) -> Any:
     """The payload as JSON text (SQLite) or a JSON parameter (PostgreSQL). A payload holding values JSON
     cannot hold (a time, bytes) is kept with those values as text, and flagged."""
     raw = values["raw"]
@@ -120,7 +120,7 @@ def _raw_checked(values: dict[str, Any]) -> Any:
         values["_problems"].append("The payload held values that are not JSON.")
         values["malformed"] = True
         values["parse_error"] = "; ".join(p for p in values["_problems"] if p)[:2000]
-    if connection.vendor == "postgresql":
+    if postgres:
         from psycopg.types.json import Jsonb
 
         return Jsonb(raw, dumps=lambda _value: text)
@@ -132,9 +132,10 @@ def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
     prepare = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, COLUMNS))
     raw_at = COLUMNS.index("raw")
     unfilled = list(UNFILLED.values())
+    postgres = connection.vendor == "postgresql"  # read once: each read of ``connection`` looks it up
     params: list[Any] = []
     for values in rows:
-        raw = _raw_checked(values)
+        raw = _raw_checked(values, postgres)
         prepared = prepare.row([*(values[name] for name in STORED_FIELDS), *unfilled])
         prepared[raw_at] = raw
         params.extend(prepared)
@@ -155,7 +156,7 @@ _DEFAULTS: dict[str, Any] = {}
 _MUTABLE = ("links", "media", "categories", "classification")
 
 
-def stored_instance(values: dict[str, Any], pk: int) -> ReceivedItem:
+def stored_instance(values: dict[str, Any], pk: int, alias: str) -> ReceivedItem:
     """The stored row as a model instance, every column set as the database now holds it."""
     if not _DEFAULTS:
         _DEFAULTS.update({f.attname: f.get_default() for f in ReceivedItem._meta.concrete_fields})
@@ -169,7 +170,7 @@ def stored_instance(values: dict[str, Any], pk: int) -> ReceivedItem:
     fields["id"] = pk
     state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = alias
     fields["_state"] = state
     return row
 
@@ -186,11 +187,12 @@ def store(channel: Channel, items: Sequence[InboundItem]) -> tuple[list[Received
         by_id.setdefault(values["external_id"], values)
     ordered = [by_id[key] for key in sorted(by_id)]
     new: list[ReceivedItem] = []
+    alias = connection.alias
     for start in range(0, len(ordered), ROWS_A_STATEMENT):
         chunk = ordered[start : start + ROWS_A_STATEMENT]
         stored = _insert(chunk)
         new.extend(
-            stored_instance(values, stored[values["external_id"]])
+            stored_instance(values, stored[values["external_id"]], alias)
             for values in chunk
             if values["external_id"] in stored
         )

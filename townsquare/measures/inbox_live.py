@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.inbox.models import ReceivedItem
 from townsquare.measures.inbox import ANSWERED, CHUNK, FIELDS, item_counts, month_start
 from townsquare.measures.models import InboxFirstResponse, InboxMonthly
@@ -104,6 +105,53 @@ def inbox_measures_classified(*, item_ids: Iterable[int]) -> None:
         for pk, now, stored in _state_pairs(classified, lock=True):
             before[pk], after[pk] = stored, now
         _move(before, after)
+
+
+def _new_states(rows: Sequence[ReceivedItem], *, classified: bool) -> dict[int, State]:
+    """What items the pipeline holds in hand add to their rows: as stored (no sentiment, no service) or as
+    classified; none of them has a first response yet. A batch shares its moment of arrival, so its
+    month is worked out once."""
+    months: dict[dt.datetime, dt.date] = {}
+    states: dict[int, State] = {}
+    for row in rows:
+        month = months.get(row.received_at)
+        if month is None:
+            month = months[row.received_at] = month_start(row.received_at)
+        service = (row.service_id or 0) if classified else 0
+        counts = item_counts(row.sentiment if classified else "", row.status, row.received_at, row.updated_at, None)
+        states[row.pk] = ((row.council_id, row.channel_id, service, month), counts)
+    return states
+
+
+def inbox_measures_received_rows(*, rows: Sequence[ReceivedItem]) -> None:
+    """Count items just stored, from the rows in hand (call in the storing transaction: nothing else can
+    have changed them yet)."""
+    if rows:
+        with transaction.atomic():
+            _move({}, _new_states(rows, classified=False))
+
+
+def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
+    """Move items the pipeline has just classified to their sentiment and service, from the rows in hand.
+    Call in the transaction that wrote their classification, after writing it: the write holds the rows,
+    so a change by an officer waits for it. An item an officer changed between storing and classifying
+    (its status is no longer "new") is read from the database instead (``inbox_measures_classified``)."""
+    done = [row for row in rows if row.enriched and row.pk is not None]
+    if not done:
+        return
+    condition, params = sqlrows.among("id", [row.pk for row in done])
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Names are this module's own; values are bound.
+            cursor.execute(
+                f"SELECT id FROM {ReceivedItem._meta.db_table} WHERE {condition} AND status <> %s",  # noqa: S608
+                [*params, ReceivedItem.Status.NEW.value],
+            )
+            changed = {pk for (pk,) in cursor.fetchall()}
+        quiet = [row for row in done if row.pk not in changed]
+        _move(_new_states(quiet, classified=False), _new_states(quiet, classified=True))
+        if changed:
+            inbox_measures_classified(item_ids=changed)
 
 
 def _first_responses_record(item_ids: list[int], now: dt.datetime) -> None:
