@@ -83,18 +83,24 @@ def urgent_stage(council: Council, rows: Sequence[ReceivedItem]) -> int:
     who = ", ".join(p.full_name or p.email for p in on_call) or "Nobody: the communications team"
     specs = []
     summary = "A {} needing urgent attention has arrived. Open it in Townsquare to act."
+    # A batch arrives at one moment and its items' pages differ only by id: each worked out once.
+    page = reverse("inbox:item", args=[council.slug, 0]).removesuffix("0/")
+    received: dict[dt.datetime, str] = {}
     for row, reason in found:
         account = names.get(row.channel_id, "an account")
+        at = row.received_at or now
+        if at not in received:
+            received[at] = timezone.localtime(at).strftime("%d %b %Y %H:%M")
         specs.append(
             AlertSpec(
                 kind=URGENT_ALERT,
                 title=f"Urgent: {reason.lower()} on {account}",
                 summary=summary.format(row.kind or "message"),
-                url=reverse("inbox:item", args=[council.slug, row.pk]),
+                url=f"{page}{row.pk}/",
                 facts=[
                     ("Why", reason),
                     ("Account", account),
-                    ("Received", timezone.localtime(row.received_at or now).strftime("%d %b %Y %H:%M")),
+                    ("Received", received[at]),
                     ("On call", who),
                 ],
             )
