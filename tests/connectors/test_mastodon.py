@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 
 import pytest
@@ -260,3 +261,25 @@ def test_metrics_count_followers(mastodon, connected) -> None:
     snapshot = metrics_take(channel=connected)
     assert snapshot is not None and snapshot.followers == 1
     assert snapshot.raw["acct"] == "riverside"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<p>Bins not collected on <span class="h-card"><a href="https://x.example/@council" '
+        'class="u-url mention">@<span>council</span></a></span> again</p><p>Second paragraph<br>new line</p>',
+        "<p>Is 3 &lt; 4 &amp; 5 &gt; 2? It&#39;s &quot;odd&quot;</p>",
+        "<p>A comment <!-- hidden --> stays out</p>",
+        "<p>A stray > bracket</p>",
+        "plain text, no tags",
+        "<p>Unclosed <b>bold</p>",
+        "",
+    ],
+)
+def test_plain_text_is_what_strip_tags_gives(content: str) -> None:
+    from django.utils.html import strip_tags
+
+    from townsquare.connectors.mastodon.parsing import plain_text
+
+    expected = html.unescape(strip_tags(content.replace("</p><p>", "\n\n").replace("<br>", "\n")))
+    assert plain_text(content) == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 from django.utils.html import strip_tags
@@ -71,9 +72,22 @@ def parse_notification(raw: Any) -> InboundItem:
     )
 
 
+# A start or end tag with no angle bracket inside it: all a server's sanitised status HTML holds.
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
 def plain_text(content: Any) -> str:
-    """A status's HTML as the text that was sent."""
-    return html.unescape(strip_tags(str(content or "").replace("</p><p>", "\n\n").replace("<br>", "\n")))
+    """A status's HTML as the text that was sent.
+
+    Servers send sanitised HTML (paragraphs, line breaks, links, spans; a resident's own "<" arrives
+    as "&lt;"), whose tags one regular expression removes in a tenth of the time Django's ``strip_tags``
+    takes (an HTML parser, run until nothing changes). Anything else left with an angle bracket (a
+    comment, a stray bracket) goes through ``strip_tags`` as before."""
+    marked = str(content or "").replace("</p><p>", "\n\n").replace("<br>", "\n")
+    if "<" in marked:
+        stripped = TAG.sub("", marked)
+        marked = stripped if "<" not in stripped and ">" not in stripped else strip_tags(marked)
+    return html.unescape(marked)
 
 
 def parse_time(value: Any) -> dt.datetime | None:
