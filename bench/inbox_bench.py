@@ -9,12 +9,13 @@ a record and an author), one in twenty a repeat of an earlier one. Then, in batc
 poll hands them over: parse each payload (orjson) into an item with the connector's own parser, and
 ``inbound_store`` them: dedupe, store, normalise, index (FTS5), classify (first pass), urgent
 queue, listening (10,000 queries); each batch queues its follow-on job (service-level clocks, request
-register, auto-replies, the archive's record), which a worker runs a moment later.
+register, auto-replies, the archive's record), which a worker runs a moment later, and its second-pass job (the better classifier).
 
 Records ``ingest_mentions_per_s`` with the 1-minute load average and the process's CPU time per
 item, and the wall time each stage took (``stages_us_per_item``). Then the queued follow-on jobs are
 run in the same process, as the embedded worker would, and timed apart: ``follow_on_per_s`` and its
-steps' times (``follow_on_us_per_item``) go into the same entry. ``--profile`` prints a
+steps' times (``follow_on_us_per_item``) go into the same entry, with the rate of two of the batches'
+second-pass jobs (``second_pass_per_s``). ``--profile`` prints a
 cProfile of one run instead of recording. The page benchmark is bench/inbox_page_bench.py.
 """
 
@@ -161,17 +162,25 @@ def instrument() -> None:
         setattr(pipeline, name, timed(name, getattr(pipeline, name)))
     services.store = timed("store", services.store)  # type: ignore[assignment]
     ingest.listening_ingest = timed("listening", ingest.listening_ingest)  # type: ignore[assignment]
-    for name in ("clocks_start", "_open_requests", "_auto_reply", "_archive"):
+    for name in ("clocks_start", "open_requests", "_auto_reply", "_archive"):
         setattr(follow_on, name, timed(f"follow_on:{name.lstrip('_')}", getattr(follow_on, name)))
 
 
-def run_follow_on() -> tuple[int, float]:
-    """Run the queued follow-on jobs as the embedded worker would; returns (jobs, seconds)."""
-    from townsquare.jobs.services import jobs_run_due
+def run_jobs(kind: str, limit: int = 10**6) -> tuple[int, int, float]:
+    """Run up to ``limit`` queued jobs of ``kind`` as the embedded worker would; returns (jobs, items, seconds)."""
+    from townsquare.jobs.services import job_run, jobs_claim_due
 
     started = time.perf_counter()
-    ran = jobs_run_due(worker="bench", limit=10**6)
-    return ran, time.perf_counter() - started
+    jobs = jobs_claim_due(worker="bench", limit=limit, kinds=[kind])
+    for job in jobs:
+        job_run(job)
+    return len(jobs), sum(len(job.payload["items"]) for job in jobs), time.perf_counter() - started
+
+
+def run_follow_on() -> tuple[int, float]:
+    """Run the queued follow-on jobs; returns (jobs, seconds)."""
+    jobs, _, seconds = run_jobs("inbox.follow_on")
+    return jobs, seconds
 
 
 def ingest(channels: dict[str, Any], data: list[tuple[str, bytes]]) -> None:
@@ -297,6 +306,7 @@ def main() -> None:
         cpu = time.process_time() - cpu
         ingest_stages = dict(STAGE_TIMES)
         jobs, follow_seconds = run_follow_on()
+        _, second_items, second_seconds = run_jobs("inbox.second_pass", limit=2)  # two batches of the 20
         stored = ReceivedItem.objects.count() - before[0]
         matches = ListeningMatch.objects.count() - before[1]
     load = os.getloadavg()[0]
@@ -319,6 +329,7 @@ def main() -> None:
         "follow_on_jobs": jobs,
         "follow_on_per_s": round(args.items / follow_seconds),
         "follow_on_us_per_item": follow,
+        "second_pass_per_s": round(second_items / second_seconds),
     }
     print(
         f"ingest_mentions_per_s: {entry['value']} (load {load:.1f}, CPU {entry['cpu_us_per_item']} µs an item, "
@@ -327,6 +338,7 @@ def main() -> None:
     for name, us in stages.items():
         print(f"  {name:16} {us:8.1f} µs an item")
     print(f"follow-on jobs: {jobs}, {entry['follow_on_per_s']} items a second")
+    print(f"second pass (two of the batches): {entry['second_pass_per_s']} items a second")
     for name, us in follow.items():
         print(f"  {name:24} {us:8.1f} µs an item")
     if not args.no_save:

@@ -30,7 +30,7 @@ def test_worker_polls_and_measures_connected_channels(mastodon, riverside, peopl
     )
     job_enqueue(kind="connectors.poll_inbound")
     job_enqueue(kind="connectors.fetch_metrics")
-    assert jobs_run_due(worker="test") == 3  # the poll's batch queued its follow-on job, run in turn
+    assert jobs_run_due(worker="test") == 4  # the poll's batch queued its follow-on and second-pass jobs, run in turn
     assert ReceivedItem.objects.get(channel=channel).text == "@riverside pothole on the High Street"
     assert MetricSnapshot.objects.get(channel=channel).followers == 1
     assert not ReceivedItem.objects.filter(channel=idle).exists()
@@ -40,6 +40,6 @@ def test_worker_polls_and_measures_connected_channels(mastodon, riverside, peopl
         json={"match": {"path": "/api/v1/notifications"}, "effect": {"type": "malformed"}},
     )
     job_enqueue(kind="connectors.poll_inbound")  # an unreadable answer: kept, flagged, the job still succeeds
-    assert jobs_run_due(worker="test") == 2  # the poll, and the flagged item's follow-on job
+    assert jobs_run_due(worker="test") == 3  # the poll, and the flagged item's follow-on and second pass
     assert not Job.objects.exclude(status=Job.Status.DONE).filter(kind__startswith="connectors.").exists()
     assert ReceivedItem.objects.filter(channel=channel, malformed=True).count() == 1

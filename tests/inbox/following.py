@@ -25,3 +25,13 @@ def stored_and_followed(*, channel: Channel, items: Sequence[InboundItem]) -> tu
     result = inbound_store(channel=channel, items=items)
     follow_on_done()
     return result
+
+
+def second_pass_done() -> int:
+    """Run the queued second-pass jobs (the classifier's better answer); returns how many ran."""
+    from townsquare.inbox.second_pass import SECOND_PASS_JOB
+
+    jobs = jobs_claim_due(worker="test:second-pass", limit=1000, kinds=[SECOND_PASS_JOB])
+    for job in jobs:
+        assert job_run(job), job.last_error
+    return len(jobs)

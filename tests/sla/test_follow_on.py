@@ -52,7 +52,7 @@ def test_a_failing_step_flags_the_items_and_the_others_still_run(accounts, inbou
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the register is down")
 
-    monkeypatch.setattr(follow_on, "_open_requests", broken)
+    monkeypatch.setattr(follow_on, "open_requests", broken)
     new, _ = inbound_store(channel=accounts.toot, items=[inbound("f1", FOI)])
     follow_on_done()
     item = ReceivedItem.objects.get(pk=new[0].pk)

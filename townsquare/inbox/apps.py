@@ -13,6 +13,7 @@ class Config(AppConfig):
 
         register(CHECK_JOB, "townsquare.inbox.sla_jobs.check_clocks")
         register("inbox.follow_on", "townsquare.inbox.follow_on.follow_on")
+        register("inbox.second_pass", "townsquare.inbox.second_pass.second_pass")
         every(CHECK_JOB, CHECK_EVERY_SECONDS)
 
         from townsquare.inbox import (

@@ -50,7 +50,7 @@ def follow_on(job: Job) -> None:
     follow_on_run(council, rows)
 
 
-def _open_requests(council: Council, rows: Sequence[ReceivedItem]) -> None:
+def open_requests(council: Council, rows: Sequence[ReceivedItem]) -> None:
     """An item classified as an FOI or subject access request opens one in the register."""
     detected = [r for r in rows if {"foi_request", "sar_request"} & set(r.categories or [])]
     if not detected:
@@ -91,7 +91,7 @@ def follow_on_run(council: Council, rows: list[ReceivedItem]) -> None:
         return
     steps: tuple[tuple[str, Callable[[list[ReceivedItem]], object]], ...] = (
         ("Starting service-level clocks", lambda rs: clocks_start(council, rs)),
-        ("Opening the information request", lambda rs: _open_requests(council, rs)),
+        ("Opening the information request", lambda rs: open_requests(council, rs)),
         ("Sending out-of-hours auto-replies", lambda rs: _auto_reply(council, rs)),
     )
     for stage, run in steps:

@@ -22,6 +22,7 @@ from townsquare.councils.models import Council
 from townsquare.inbox.follow_on import follow_on_enqueue
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.search import index_items
+from townsquare.inbox.second_pass import second_pass_enqueue
 from townsquare.inbox.storing import COLUMNS
 from townsquare.inbox.storing import text_limited as _text
 from townsquare.inbox.urgent import urgent_stage
@@ -140,7 +141,8 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
     failed and those after it write nothing). The stages that act on a classified item are independent:
     each runs whatever became of the others (an urgent alert must not wait on listening). The follow-on
     steps (clocks, the request register, auto-replies, the archive) are queued as one job
-    (``follow_on.py``) in the same transaction, whatever became of the stages."""
+    (``follow_on.py``) in the same transaction, whatever became of the stages, and the classifier's
+    second pass (``second_pass.py``) as another, for the items the first pass classified."""
     rows = [r for r in rows if r.pk is not None]
     if not rows:
         return
@@ -169,6 +171,7 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
         if failed is None:
             run_stage("Raising urgent alerts", lambda rs: urgent_stage(council, rs), rows)
             run_stage("Listening", lambda rs: listening_ingest(council, rs), rows)
+            second_pass_enqueue(council, rows)
         follow_on_enqueue(council, rows)
 
 
