@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from townsquare import sqlrows
 from townsquare.inbox.models import ReceivedItem
-from townsquare.measures.inbox import ANSWERED, CHUNK, FIELDS, item_counts, month_start
+from townsquare.measures.inbox import ANSWERED, CHUNK, FIELDS, SENTIMENTS, item_counts, month_start
 from townsquare.measures.models import InboxFirstResponse, InboxMonthly
 from townsquare.measures.stamps import stamp_raise
 
@@ -70,6 +70,11 @@ def _move(before: dict[int, State], after: dict[int, State]) -> None:
             delta = deltas.setdefault(key, Counter())
             for name, count in counts.items():
                 delta[name] += sign * count
+    _apply(deltas)
+
+
+def _apply(deltas: dict[RowKey, Counter[str]]) -> None:
+    """Move each summary row by its delta."""
     councils: set[int] = set()
     for (council_id, channel_id, service_key, month), delta in sorted(deltas.items()):
         changes = {name: count for name, count in delta.items() if count}
@@ -107,20 +112,28 @@ def inbox_measures_classified(*, item_ids: Iterable[int]) -> None:
         _move(before, after)
 
 
-def _new_states(rows: Sequence[ReceivedItem], *, classified: bool) -> dict[int, State]:
-    """What items the pipeline holds in hand add to their rows: as stored (no sentiment, no service) or as
-    classified; none of them has a first response yet. A batch shares its moment of arrival, so its
-    month is worked out once."""
+def _new_deltas(rows: Sequence[ReceivedItem], *, classified: bool) -> dict[RowKey, Counter[str]]:
+    """What items just stored add to their rows, summed by row: as stored (no sentiment, no service), or
+    classified less as stored. A new item has no first response and is not resolved, so it adds one
+    received and, once classified, one of its sentiment (``item_counts`` for such an item). A batch
+    shares its moment of arrival: its month is worked out once."""
     months: dict[dt.datetime, dt.date] = {}
-    states: dict[int, State] = {}
+    deltas: dict[RowKey, Counter[str]] = {}
     for row in rows:
         month = months.get(row.received_at)
         if month is None:
             month = months[row.received_at] = month_start(row.received_at)
-        service = (row.service_id or 0) if classified else 0
-        counts = item_counts(row.sentiment if classified else "", row.status, row.received_at, row.updated_at, None)
-        states[row.pk] = ((row.council_id, row.channel_id, service, month), counts)
-    return states
+        stored = (row.council_id, row.channel_id, 0, month)
+        if not classified:
+            deltas.setdefault(stored, Counter())["received"] += 1
+            continue
+        now = (row.council_id, row.channel_id, row.service_id or 0, month)
+        if now != stored:
+            deltas.setdefault(stored, Counter())["received"] -= 1
+            deltas.setdefault(now, Counter())["received"] += 1
+        if row.sentiment in SENTIMENTS:
+            deltas.setdefault(now, Counter())[row.sentiment] += 1
+    return deltas
 
 
 def inbox_measures_received_rows(*, rows: Sequence[ReceivedItem]) -> None:
@@ -128,7 +141,7 @@ def inbox_measures_received_rows(*, rows: Sequence[ReceivedItem]) -> None:
     have changed them yet)."""
     if rows:
         with transaction.atomic():
-            _move({}, _new_states(rows, classified=False))
+            _apply(_new_deltas(rows, classified=False))
 
 
 def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
@@ -148,8 +161,9 @@ def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
                 [*params, ReceivedItem.Status.NEW.value],
             )
             changed = {pk for (pk,) in cursor.fetchall()}
+        changed |= {row.pk for row in done if row.status != ReceivedItem.Status.NEW}  # not as just stored
         quiet = [row for row in done if row.pk not in changed]
-        _move(_new_states(quiet, classified=False), _new_states(quiet, classified=True))
+        _apply(_new_deltas(quiet, classified=True))
         if changed:
             inbox_measures_classified(item_ids=changed)
 
