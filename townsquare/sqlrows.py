@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.base import ModelState
 from psycopg.types.json import Jsonb
+
+M = TypeVar("M", bound=models.Model)
 
 # Fields whose value of these types the database takes as it is: ``get_db_prep_save`` would return it
 # unchanged, after a call chain that costs more than the insert.
@@ -122,6 +125,34 @@ class Preparer:
         return [
             None if value is None else convert(value) for convert, value in zip(self.converters, values, strict=True)
         ]
+
+
+_DEFAULTS: dict[type[models.Model], tuple[dict[str, Any], list[models.Field[Any, Any]]]] = {}
+
+
+def instance(model: type[M], values: dict[str, Any], *, saved_in: str | None = None) -> M:
+    """A model instance holding ``values`` (by attribute name) and every other column's default, made
+    without ``Model.__init__`` (about 20 µs for a wide model, more than writing its row): for rows a hot
+    path builds by the thousand. No signal is sent. ``saved_in`` names the database of a row read or
+    written already; without it the instance is unsaved, as ``Model(...)`` makes it."""
+    known = _DEFAULTS.get(model)
+    if known is None:
+        fields = model._meta.concrete_fields
+        plain = {f.attname: f.get_default() for f in fields if not callable(getattr(f, "default", None))}
+        known = _DEFAULTS[model] = (plain, [f for f in fields if callable(getattr(f, "default", None))])
+    plain, made = known
+    obj = model.__new__(model)
+    attributes = obj.__dict__
+    attributes.update(plain)
+    for field in made:  # a fresh list or dict each, never one shared
+        if field.attname not in values:
+            attributes[field.attname] = field.get_default()
+    attributes.update(values)
+    state = ModelState()
+    state.adding = saved_in is None
+    state.db = saved_in
+    attributes["_state"] = state
+    return obj
 
 
 def insert(

@@ -71,20 +71,24 @@ def archive_capture(*, captures: Sequence[Capture], at: dt.datetime | None = Non
     if not fresh:
         return []
     with transaction.atomic():
+        # Instances made without Model.__init__ (a capture can be thousands of records).
         records = [
-            ArchiveRecord(
-                council_id=item.council_id,
-                channel_id=item.channel_id,
-                platform=item.platform,
-                kind=item.kind,
-                external_id=item.external_id[:500],
-                url=item.url[:1000],
-                author=item.author[:300],
-                thread_key=item.thread_key[:500],
-                source=item.source[:120],
-                occurred_at=item.occurred_at,
-                first_seen_at=now,
-                content_hash=chain.content_hash(item.text, item.metadata),
+            sqlrows.instance(
+                ArchiveRecord,
+                {
+                    "council_id": item.council_id,
+                    "channel_id": item.channel_id,
+                    "platform": item.platform,
+                    "kind": item.kind,
+                    "external_id": item.external_id[:500],
+                    "url": item.url[:1000],
+                    "author": item.author[:300],
+                    "thread_key": item.thread_key[:500],
+                    "source": item.source[:120],
+                    "occurred_at": item.occurred_at,
+                    "first_seen_at": now,
+                    "content_hash": chain.content_hash(item.text, item.metadata),
+                },
             )
             for item in fresh
         ]
@@ -93,13 +97,16 @@ def archive_capture(*, captures: Sequence[Capture], at: dt.datetime | None = Non
             [
                 (
                     record,
-                    ArchiveVersion(
-                        n=1,
-                        event=Event.CAPTURED,
-                        text=item.text,
-                        metadata=item.metadata,
-                        captured_at=now,
-                        content_hash=record.content_hash,
+                    sqlrows.instance(
+                        ArchiveVersion,
+                        {
+                            "n": 1,
+                            "event": Event.CAPTURED.value,
+                            "text": item.text,
+                            "metadata": item.metadata,
+                            "captured_at": now,
+                            "content_hash": record.content_hash,
+                        },
                     ),
                 )
                 for record, item in zip(records, fresh, strict=True)

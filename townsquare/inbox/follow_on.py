@@ -46,7 +46,7 @@ def follow_on(job: Job) -> None:
     council = Council.objects.filter(pk=job.council_id).first() if job.council_id else None
     if council is None or not ids:
         return
-    rows = list(ReceivedItem.objects.filter(council=council, pk__in=ids).select_related("channel").order_by("pk"))
+    rows = list(ReceivedItem.objects.filter(council=council, pk__in=ids).order_by("pk"))
     follow_on_run(council, rows)
 
 

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from townsquare import sqlrows
@@ -152,27 +151,16 @@ def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
         return {external_id: pk for pk, external_id in cursor.fetchall()}
 
 
-_DEFAULTS: dict[str, Any] = {}
-_MUTABLE = ("links", "media", "categories", "classification")
-
-
 def stored_instance(values: dict[str, Any], pk: int, alias: str) -> ReceivedItem:
     """The stored row as a model instance, every column set as the database now holds it."""
-    if not _DEFAULTS:
-        _DEFAULTS.update({f.attname: f.get_default() for f in ReceivedItem._meta.concrete_fields})
-    row = ReceivedItem.__new__(ReceivedItem)
-    fields = row.__dict__
-    fields.update(_DEFAULTS)
-    for name in _MUTABLE:
-        fields[name] = [] if name != "classification" else {}
-    for name in STORED_FIELDS:
-        fields[name] = values[name]
-    fields["id"] = pk
-    state = ModelState()
-    state.adding = False
-    state.db = alias
-    fields["_state"] = state
-    return row
+    return sqlrows.instance(
+        ReceivedItem, {**{name: values[name] for name in STORED_FIELDS}, **_unfilled(), "id": pk}, saved_in=alias
+    )
+
+
+def _unfilled() -> dict[str, Any]:
+    """``UNFILLED`` with a list or dict of its own for each JSON column."""
+    return {**UNFILLED, "links": [], "media": [], "categories": [], "classification": {}}
 
 
 def store(channel: Channel, items: Sequence[InboundItem]) -> tuple[list[ReceivedItem], int]:
