@@ -56,6 +56,7 @@ class Why:
     corrected: list[str]  # fields an officer set, in plain words
     suggested: list[tuple[str, str]]  # (field, what the classifier suggested) for each corrected field
     marked: SafeString  # the item's text, escaped, its reasons' words in <mark>
+    category_names: list[str]  # the item's categories (as the officer left them, if corrected) in plain words
 
 
 def points_to_words(points_to: str) -> str:
@@ -66,7 +67,7 @@ def points_to_words(points_to: str) -> str:
     if kind == "offensive":
         return "Offensive or abusive wording"
     if kind == "category" and value:
-        return f"Category: {CATEGORY_LABELS.get(value, value.replace('_', ' ')).lower()}"
+        return f"Category: {category_names([value])[0]}"
     if kind == "service" and value:
         return f"Service: {value}"
     return points_to
@@ -146,14 +147,21 @@ def item_why(item: ReceivedItem) -> Why:
         corrected=[FIELD_LABELS[f] for f in corrected],
         suggested=suggested,
         marked=marked_text(item.text, reasons),
+        category_names=category_names(item.categories),
     )
+
+
+def category_names(categories: Any) -> list[str]:
+    """Category codes in plain words, lower case ("freedom of information request")."""
+    if not isinstance(categories, list):
+        return []
+    return [CATEGORY_LABELS.get(str(c), str(c).replace("_", " ")).lower() for c in categories]
 
 
 def _suggestion(field: str, value: Any) -> str:
     """What the classifier stored for a field, in plain words."""
     if field == "categories":
-        names = [CATEGORY_LABELS.get(c, str(c)) for c in value] if isinstance(value, list) else []
-        return ", ".join(names) or "none"
+        return ", ".join(category_names(value)) or "none"
     if field == "service":
         return str(value) if value else "no service"
     return str(value) if value else "nothing"
