@@ -11,7 +11,7 @@ from townsquare.audit.models import AuditEvent
 from townsquare.classify.models import ClassificationCorrection, RoutingExample
 from townsquare.councils.models import Service
 from townsquare.inbox.corrections import item_classification_correct
-from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.models import ReceivedItem, UrgentItem
 from townsquare.inbox.services import inbound_store
 from townsquare.measures.inbox import inbox_summaries_rebuild
 
@@ -188,6 +188,15 @@ def test_the_service_keeps_earlier_corrections_and_learns_nothing_from_an_empty_
     assert item_classification_correct(actor=people.comms, item=item, sentiment="positive") == ["sentiment"]
     item.refresh_from_db()
     assert item.sentiment == "positive" and ClassificationCorrection.objects.count() == count
+
+
+def test_an_item_corrected_to_urgent_joins_the_urgent_queue_once(items, people) -> None:
+    item = items["t2"]
+    item_classification_correct(actor=people.officer, item=item, categories=["safeguarding"], risk="urgent")
+    queued = UrgentItem.objects.get(item=item)
+    assert queued.reason == "Safeguarding disclosure" and queued.alert is not None
+    item_classification_correct(actor=people.officer, item=item, categories=["safeguarding", "complaint"])
+    assert UrgentItem.objects.filter(item=item).count() == 1
 
 
 def test_the_api_corrects_with_the_same_rules(items, people, services, hillcrest) -> None:

@@ -21,6 +21,7 @@ from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.classify.services import MAX_TEXT, classification_correct
 from townsquare.councils.models import Service
 from townsquare.inbox.models import ReceivedItem
+from townsquare.inbox.urgent import urgent_stage
 from townsquare.inbox.why import CORRECTED
 from townsquare.measures.inbox_live import inbox_measures_follow
 
@@ -109,7 +110,8 @@ def item_classification_correct(
 
     Bad input raises ValidationError (a message by field) and changes nothing. In one transaction: the
     item's fields, a correction kept for each field changed (what the item had is the suggestion), the
-    inbox's monthly summaries moved (the sentiment and service are counted there), and one audit event.
+    inbox's monthly summaries moved (the sentiment and service are counted there), the urgent queue joined
+    (with its alert) if the item has become urgent, and one audit event.
     An item without text has nothing to learn from: its fields change, but no correction is kept.
     """
     wanted = _wanted(item, sentiment, categories, risk, service)
@@ -136,6 +138,10 @@ def item_classification_correct(
         # ``updated_at`` is left alone: it is when the item's status or assignment last changed, which the
         # monthly summaries read as the moment a resolved item was resolved.
         item.save(update_fields=["sentiment", "categories", "risk", "service", "classification"])
+        if "risk" in changed or "categories" in changed:
+            # An item an officer finds urgent (a safeguarding disclosure, a threat) joins the urgent queue and
+            # alerts whoever is on call, as one classified so at ingest does; one already queued stays as it is.
+            urgent_stage(item.council, [item])
         audit_record(
             actor=actor,
             council=item.council,
