@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.inbox.following import second_pass_done
 from tests.measures.test_inbox_live import _rows
 from townsquare.audit.models import AuditEvent
 from townsquare.classify.models import ClassificationCorrection, RoutingExample
@@ -188,6 +189,20 @@ def test_the_service_keeps_earlier_corrections_and_learns_nothing_from_an_empty_
     assert item_classification_correct(actor=people.comms, item=item, sentiment="positive") == ["sentiment"]
     item.refresh_from_db()
     assert item.sentiment == "positive" and ClassificationCorrection.objects.count() == count
+
+
+def test_the_second_pass_keeps_a_correction_and_the_page_shows_its_reasons(items, people, client_for, services) -> None:
+    item = items["t1"]
+    client = client_for(people.officer)
+    client.post(f"{URL}{item.pk}/classification/", _form(item, service=str(services.housing.pk), sentiment="positive"))
+    assert second_pass_done() >= 1
+    item.refresh_from_db()
+    assert item.classification["second_pass"] is True
+    assert (item.service_id, item.sentiment) == (services.housing.pk, "positive")
+    assert {"sentiment", "service"} <= set(item.classification["corrected"])
+    body = client.get(f"{URL}{item.pk}/").content.decode()
+    assert "From the second pass." in body and "<mark>Freedom of information</mark>" in body
+    assert "Corrected by an officer: sentiment, service." in body
 
 
 def test_an_item_corrected_to_urgent_joins_the_urgent_queue_once(items, people) -> None:
