@@ -129,22 +129,24 @@ def test_only_the_fields_changed_are_corrected(items, people, client_for) -> Non
 
 
 @pytest.mark.parametrize(
-    "changes, message",
+    "changes, message, field",
     [
-        ({"sentiment": "furious"}, "Choose the sentiment"),
-        ({"categories": ["complaint", "gossip"]}, "“gossip” is not one of the categories"),
-        ({"risk": "extreme"}, "Choose the risk"),
-        ({"service": "x1"}, "Choose one of this council&#x27;s services"),
-        ({}, "Nothing to correct"),
+        ({"sentiment": "furious"}, "Choose the sentiment", "sentiment"),
+        ({"categories": ["complaint", "gossip"]}, "“gossip” is not one of the categories", "categories"),
+        ({"risk": "extreme"}, "Choose the risk", "risk"),
+        ({"service": "x1"}, "Choose one of this council&#x27;s services", "service"),
+        ({}, "Nothing to correct", "sentiment"),
     ],
 )
-def test_bad_input_is_explained_and_changes_nothing(items, people, client_for, changes, message) -> None:
+def test_bad_input_is_explained_and_changes_nothing(items, people, client_for, changes, message, field) -> None:
     item = items["t1"]
     kept = (item.sentiment, item.categories, item.risk, item.service_id, item.classification)
     page = client_for(people.officer).post(f"{URL}{item.pk}/classification/", _form(item, **changes))
     body = page.content.decode()
     assert page.status_code == 400 and "There is a problem with the correction" in body and message in body
-    assert 'href="#correct-' in body
+    # The summary links to the field, which says what is wrong beside it.
+    assert f'href="#correct-{field}"' in body
+    assert (f'id="correct-{field}-error"' in body) == bool(changes)
     item.refresh_from_db()
     assert (item.sentiment, item.categories, item.risk, item.service_id, item.classification) == kept
     assert not ClassificationCorrection.objects.exists()
