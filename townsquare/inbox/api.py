@@ -79,7 +79,7 @@ class ItemDetailSerializer(ItemSerializer):
     notes = NoteSerializer(many=True, read_only=True)
 
     class Meta(ItemSerializer.Meta):
-        fields = [*ItemSerializer.Meta.fields, "thread", "notes"]
+        fields = [*ItemSerializer.Meta.fields, "classification", "thread", "notes"]
 
     def get_thread(self, item: ReceivedItem) -> list[dict[str, Any]]:
         return [

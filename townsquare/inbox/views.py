@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,8 @@ from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.inbox import paging, services
+from townsquare.inbox.correction_form import correction_changes, correction_context, correction_errors, correction_read
+from townsquare.inbox.corrections import item_classification_correct
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.options import list_options
 from townsquare.inbox.page_reads import flagged_count
@@ -89,7 +92,13 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
 
 @council_view(SEE)
 def item(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
-    found = _item(request, council, pk)
+    return item_page(request, council, _item(request, council, pk))
+
+
+def item_page(
+    request: HttpRequest, council: Council, found: ReceivedItem, *, correcting: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The item's page; ``correcting``: the correction form as sent, with its problems (a 400)."""
     thread = item_thread(found)
     return render(
         request,
@@ -105,7 +114,9 @@ def item(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
             "services": council_services(council),
             "can_work": may_work(_perms(request)),
             **item_context(request, council, found, thread),
+            **correction_context(found, correcting),
         },
+        status=400 if correcting and correcting.get("errors") else 200,
     )
 
 
@@ -184,3 +195,24 @@ def tag(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
         return "Tag added."
 
     return _work(request, council, pk, act)
+
+
+@require_POST
+@council_view(SEE)
+def classification(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
+    """Correct the item's sentiment, categories, risk or service: whoever may work the item may."""
+    found = _item(request, council, pk)
+    if not may_work(_perms(request)):
+        raise PermissionDenied("Your role at this council does not allow working the inbox.")
+    sent, shown = correction_read(request.POST)
+    try:
+        changed = item_classification_correct(actor=_user(request), item=found, **correction_changes(sent, shown))
+    except ValidationError as error:
+        return item_page(
+            request, council, found, correcting={"sent": sent, "shown": shown, "errors": correction_errors(error)}
+        )
+    if changed:
+        messages.success(request, f"Corrected: {', '.join(changed)}. The correction is kept to teach the classifier.")
+    else:
+        messages.info(request, "Nothing was changed: the item already has those values.")
+    return redirect("inbox:item", council.slug, found.pk)

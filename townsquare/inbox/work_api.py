@@ -1,4 +1,5 @@
-"""Working an item through the JSON API: assign, status and reply, with the pages' access rules.
+"""Working an item through the JSON API: assign, status, reply and correcting its classification, with the
+pages' access rules.
 
 Each answers the item as ``InboxItemView`` does (replies: the reply and its post's status); bad input is
 a 400 with a message and changes nothing; another council's item is a 404; a role that may see the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -17,11 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from townsquare.classify.categories import CATEGORIES, RISKS
+from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.councils.access import council_for, perms_in
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.inbox import bulk, services
 from townsquare.inbox.api import ItemDetailSerializer
+from townsquare.inbox.corrections import KEEP, item_classification_correct
 from townsquare.inbox.models import InboxReply, ReceivedItem
 from townsquare.inbox.replies import reply_send, reply_state
 from townsquare.inbox.selectors import assignable_people, council_services, item_list, items_visible_to, may_work
@@ -38,6 +43,17 @@ class AssignSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class StatusSerializer(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.ChoiceField(choices=ReceivedItem.Status.choices)
+
+
+class ClassificationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    sentiment = serializers.ChoiceField(choices=SENTIMENTS, required=False)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=CATEGORIES), required=False, help_text="All the item's categories."
+    )
+    risk = serializers.ChoiceField(choices=RISKS, required=False)
+    service = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The id of the service the item goes to; null: no service."
+    )
 
 
 class ReplySerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -128,3 +144,27 @@ class ReplyView(APIView):
         data = _incoming(ReplySerializer, request)
         reply = reply_send(actor=request.user, item=item, **data)  # type: ignore[arg-type]
         return Response(ReplyOutSerializer(reply).data, status=status.HTTP_201_CREATED)
+
+
+class ClassificationView(APIView):
+    @extend_schema(
+        request=ClassificationSerializer,
+        responses=ItemDetailSerializer,
+        summary="Correct an item's sentiment, categories, risk or service: kept to teach the classifier",
+    )
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        _, item = _worked(request, slug, pk)
+        data = _incoming(ClassificationSerializer, request)
+        try:
+            item_classification_correct(
+                actor=request.user,  # type: ignore[arg-type]
+                item=item,
+                sentiment=data.get("sentiment"),
+                categories=data.get("categories"),
+                risk=data.get("risk"),
+                service=data.get("service", KEEP),
+            )
+        except ValidationError as error:
+            problems = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            return Response(problems, status=400)
+        return _item_out(item)
