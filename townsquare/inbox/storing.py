@@ -128,18 +128,20 @@ def _raw_checked(values: dict[str, Any], postgres: bool) -> Any:
 
 def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
     """Insert ``rows``; returns external id -> id for those this statement stored."""
-    prepare = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, COLUMNS))
-    raw_at = COLUMNS.index("raw")
-    unfilled = list(UNFILLED.values())
+    # The payload is prepared apart (``_raw_checked``), and the columns the later stages fill in hold the
+    # same values on every row: prepared once a batch.
+    given = [name for name in STORED_FIELDS if name != "raw"]
+    prepare = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, given))
+    unfilled = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, list(UNFILLED))).row(list(UNFILLED.values()))
     postgres = connection.vendor == "postgresql"  # read once: each read of ``connection`` looks it up
     params: list[Any] = []
     for values in rows:
         raw = _raw_checked(values, postgres)
-        prepared = prepare.row([*(values[name] for name in STORED_FIELDS), *unfilled])
-        prepared[raw_at] = raw
-        params.extend(prepared)
+        params.extend(prepare.row([values[name] for name in given]))
+        params.append(raw)
+        params.extend(unfilled)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in COLUMNS)
+    columns = ", ".join(quote(name) for name in [*given, "raw", *UNFILLED])
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
     # Names come from this module; values are bound.
     sql = (
