@@ -176,6 +176,47 @@ def insert(
         cursor.executemany(sql, values)
 
 
+def create(objs: Sequence[M]) -> list[M]:
+    """``bulk_create`` for unsaved instances of one model, without its cost a row: every column but the id
+    written as the instance holds it (a time set on creation, ``auto_now`` or ``auto_now_add``, filled in
+    where unset; other defaults are the instance's own), each instance given its id from the statement's
+    ``RETURNING``, in the order given (as ``bulk_create`` relies on too). Returns ``objs``."""
+    if not objs:
+        return list(objs)
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = [f.attname for f in fields if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)]
+    if stamped:
+        from django.utils import timezone
+
+        now = timezone.now()
+        for obj in objs:
+            for name in stamped:
+                if getattr(obj, name) is None:
+                    setattr(obj, name, now)
+    prepare = Preparer(fields)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column or f.attname) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column or "id")
+    most = max(1, 30000 // len(fields))  # within SQLite's 32,766 parameters and PostgreSQL's 65,535
+    alias = connection.alias
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), most):
+            chunk = objs[start : start + most]
+            params = [value for obj in chunk for value in prepare.row([getattr(obj, f.attname) for f in fields])]
+            # Names come from the model; values are bound.
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",  # noqa: S608
+                params,
+            )
+            for obj, (made,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = made
+                obj._state.adding = False
+                obj._state.db = alias
+    return list(objs)
+
+
 def ids_by(model: type[models.Model], key: str, values: Sequence[Any], **filters: Any) -> dict[Any, int]:
     """``key`` value -> id of the rows with those values (``filters`` narrowing to a unique key), in
     queries of at most 500 values."""

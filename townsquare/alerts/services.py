@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from townsquare import sqlrows
 from townsquare.alerts.crypto import secret_encrypt, secret_rotate
 from townsquare.alerts.models import Alert, Delivery, Destination
 from townsquare.audit.services import audit_record
@@ -77,15 +78,20 @@ def alerts_raise(
     if not alerts:
         return []
     with transaction.atomic():
-        made = Alert.objects.bulk_create(
+        # Written without a model instance built or prepared through the ORM a row (an ingest batch can
+        # raise a hundred alerts at once).
+        made = sqlrows.create(
             [
-                Alert(
-                    council=council,
-                    kind=a.kind[:60],
-                    title=a.title[:200],
-                    summary=a.summary[:4000],
-                    url=a.url[:1000],
-                    facts=[[str(k)[:100], str(v)[:500]] for k, v in a.facts[:MAX_FACTS]],
+                sqlrows.instance(
+                    Alert,
+                    {
+                        "council_id": council.pk,
+                        "kind": a.kind[:60],
+                        "title": a.title[:200],
+                        "summary": a.summary[:4000],
+                        "url": a.url[:1000],
+                        "facts": [[str(k)[:100], str(v)[:500]] for k, v in a.facts[:MAX_FACTS]],
+                    },
                 )
                 for a in alerts
             ]
@@ -106,9 +112,19 @@ def alerts_raise(
                 extra.append(address)
         rows = []
         for alert in made:
-            rows += [Delivery(alert=alert, destination=d, kind=d.kind, label=label) for d, label in labelled]
-            rows += [Delivery(alert=alert, kind=Destination.Kind.EMAIL, label=a[:300], email=a) for a in extra]
-        deliveries = Delivery.objects.bulk_create(rows)
+            rows += [
+                sqlrows.instance(
+                    Delivery, {"alert_id": alert.pk, "destination_id": d.pk, "kind": d.kind, "label": label}
+                )
+                for d, label in labelled
+            ]
+            rows += [
+                sqlrows.instance(
+                    Delivery, {"alert_id": alert.pk, "kind": Destination.Kind.EMAIL.value, "label": a[:300], "email": a}
+                )
+                for a in extra
+            ]
+        deliveries = sqlrows.create(rows)
         jobs_enqueue(
             kind=DELIVERY_JOB,
             payloads=[{"delivery": d.pk} for d in deliveries],

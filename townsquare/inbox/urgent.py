@@ -21,6 +21,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.alerts.services import AlertSpec, alerts_raise
 from townsquare.audit.services import audit_record
 from townsquare.channels.models import Channel
@@ -106,16 +107,23 @@ def urgent_stage(council: Council, rows: Sequence[ReceivedItem]) -> int:
             )
         )
     alerts = alerts_raise(council=council, alerts=specs, recipients=recipients)
-    made = UrgentItem.objects.bulk_create(
+    made = sqlrows.create(
         [
-            UrgentItem(item_id=row.pk, council=council, reason=reason, raised_at=now, alert=alert)
+            sqlrows.instance(
+                UrgentItem,
+                {"item_id": row.pk, "council_id": council.pk, "reason": reason, "raised_at": now, "alert_id": alert.pk},
+            )
             for (row, reason), alert in zip(found, alerts, strict=True)
         ]
     )
     if on_call:
         through = UrgentItem.on_call.through
-        through.objects.bulk_create(
-            [through(urgentitem_id=urgent.pk, user_id=person.pk) for urgent in made for person in on_call]
+        sqlrows.create(
+            [
+                sqlrows.instance(through, {"urgentitem_id": urgent.pk, "user_id": person.pk})
+                for urgent in made
+                for person in on_call
+            ]
         )
     return len(found)
 

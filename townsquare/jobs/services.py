@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.audit.services import audit_as_job
 from townsquare.jobs import registry
 from townsquare.jobs.models import Heartbeat, Job
@@ -70,9 +71,18 @@ def jobs_enqueue(
     if not payloads:
         return []
     now = timezone.now()
-    made = Job.objects.bulk_create(
+    made = sqlrows.create(
         [
-            Job(kind=kind, payload=payload, council_id=council_id, run_after=now, max_attempts=max_attempts)
+            sqlrows.instance(
+                Job,
+                {
+                    "kind": kind,
+                    "payload": payload,
+                    "council_id": council_id,
+                    "run_after": now,
+                    "max_attempts": max_attempts,
+                },
+            )
             for payload in payloads
         ]
     )
