@@ -59,7 +59,7 @@ def test_a_changed_query_is_used_once_built_never_half_built(queries, channel: C
 
 
 def test_a_failing_listening_stage_flags_the_item_and_keeps_it(queries, channel: Channel, monkeypatch) -> None:
-    monkeypatch.setattr(ingest, "listening_match", lambda *a: (_ for _ in ()).throw(RuntimeError("no matcher")))
+    monkeypatch.setattr(ingest, "compiled_for", lambda *a: (_ for _ in ()).throw(RuntimeError("no matcher")))
     inbound_store(channel=channel, items=[said(1, "My bin was missed")])
     item = ReceivedItem.objects.get()
     assert (

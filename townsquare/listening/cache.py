@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -38,12 +39,33 @@ class Compiled:
     match_set: MatchSet
     scopes: dict[int, Scope]
     channel_platform: dict[int, str]
+    # By position in ``match_set``: the queries limited to some platforms or accounts (most are not, and
+    # skip the test), and each position's query id.
+    scoped: dict[int, Scope] = field(default_factory=dict)
+    ids: tuple[int, ...] = ()
 
     def allows(self, query_id: int, channel_id: int | None) -> bool:
-        scope = self.scopes[query_id]
-        if scope.channel_ids and channel_id not in scope.channel_ids:
-            return False
-        return not scope.platforms or self.channel_platform.get(channel_id or 0) in scope.platforms
+        return _allows(self.scopes[query_id], self.channel_platform, channel_id)
+
+    def hits(self, texts: Sequence[str], channel_ids: Sequence[int | None] | None = None) -> list[list[int]]:
+        """For each text, the ids (ascending) of the queries it matches; ``channel_ids`` (one per text)
+        applies each query's platforms and accounts, without it every query applies. The hot loop of
+        ingest: ids are read by position and only the limited queries are tested, per text."""
+        indexes, ids, scoped, platforms = self.match_set.indexes, self.ids, self.scoped, self.channel_platform
+        out: list[list[int]] = []
+        for n, text in enumerate(texts):
+            found = indexes(text)
+            if found and scoped and channel_ids is not None:
+                channel = channel_ids[n]
+                found = [q for q in found if q not in scoped or _allows(scoped[q], platforms, channel)]
+            out.append([ids[q] for q in found])
+        return out
+
+
+def _allows(scope: Scope, channel_platform: dict[int, str], channel_id: int | None) -> bool:
+    if scope.channel_ids and channel_id not in scope.channel_ids:
+        return False
+    return not scope.platforms or channel_platform.get(channel_id or 0) in scope.platforms
 
 
 @dataclass(frozen=True)
@@ -87,8 +109,14 @@ def _compile(rows: _Rows) -> Compiled:
             parsed.append((pk, parse(text)))
         except QuerySyntaxError:  # saved only after parsing; a grammar change must not stop the others
             continue
+    scopes = {pk: scope for pk, _, scope in rows.queries}
     return Compiled(
-        rows.version, compile_queries(parsed), {pk: scope for pk, _, scope in rows.queries}, rows.channel_platform
+        rows.version,
+        compile_queries(parsed),
+        scopes,
+        rows.channel_platform,
+        scoped={n: scopes[pk] for n, (pk, _) in enumerate(parsed) if scopes[pk].platforms or scopes[pk].channel_ids},
+        ids=tuple(pk for pk, _ in parsed),
     )
 
 

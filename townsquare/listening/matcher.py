@@ -74,6 +74,12 @@ class MatchSet:
 
     def match(self, text: str) -> list[Hashable]:
         """The keys of the queries that match ``text``, in the order the queries were given."""
+        keys = self.keys
+        return [keys[q] for q in self.indexes(text)]
+
+    def indexes(self, text: str) -> list[int]:
+        """The positions (in the order given) of the queries that match ``text``, ascending: what
+        ``match`` maps to keys, for callers that keep their own per-query facts by position."""
         if self.database is None:
             return []
         toks = tokens(text)
@@ -93,8 +99,7 @@ class MatchSet:
                     matched.add(query)
         if self.tests:
             self._trees(fired, laid, matched)
-        keys = self.keys
-        return [keys[q] for q in sorted(matched)]
+        return sorted(matched)
 
     def _near(self, nears: tuple[NearTest, ...], fired: set[int], laid: bytes) -> bool:
         literals, atom_list = self.literals, self.atom_list

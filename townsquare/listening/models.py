@@ -53,18 +53,29 @@ class ListeningRevision(models.Model):
 
 
 class ListeningMatch(models.Model):
-    """A received item one of the council's queries caught, found as the item was ingested."""
+    """A received item one of the council's queries caught, found as the item was ingested.
 
-    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+")
-    query = models.ForeignKey(ListeningQuery, on_delete=models.CASCADE, related_name="matches")
-    item = models.ForeignKey("inbox.ReceivedItem", on_delete=models.CASCADE, related_name="listening_matches")
-    channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="+")
+    Some eight rows an item are written on the ingest's hot path, and every b-tree costs on each row, so
+    the table keeps two indexes besides its own: the unique (item, query), whose writes land at the end
+    (item ids only grow), which reads an item's matches and deletes them with it; and (at, query,
+    channel), whose writes land at the end too (a received item was said just now), which counts an
+    hour's matches for spikes. An index led by the query would take each row to a random page of it.
+    So the foreign keys have no index of their own: deleting a query, an account or a council (rare,
+    and by a person) reads the table through instead.
+    """
+
+    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+", db_index=False)
+    query = models.ForeignKey(ListeningQuery, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    item = models.ForeignKey(
+        "inbox.ReceivedItem", on_delete=models.CASCADE, related_name="listening_matches", db_index=False
+    )
+    channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="+", db_index=False)
     at = models.DateTimeField(help_text="When the item was said (received, where the platform gave no time)")
 
     class Meta:
         ordering = ["-at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["item", "query"], name="listening_match_once")]
-        indexes = [models.Index(fields=["query", "channel", "at"], name="listening_match_volume_idx")]
+        indexes = [models.Index(fields=["at", "query", "channel"], name="listening_match_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.query_id} caught {self.item_id}"

@@ -78,12 +78,4 @@ def listening_match(
     """For each text, the ids of the council's active queries it matches (ascending), in one scan per
     text against the council's compiled set. ``channel_ids`` (one per text) applies each query's
     platforms and channels; without it every query applies."""
-    compiled = compiled_for(council_id)
-    out: list[list[int]] = []
-    for index, text in enumerate(texts):
-        hits = compiled.match_set.match(text)
-        channel = channel_ids[index] if channel_ids is not None else None
-        if channel_ids is not None:
-            hits = [q for q in hits if compiled.allows(int(q), channel)]  # type: ignore[call-overload]
-        out.append(sorted(int(q) for q in hits))  # type: ignore[call-overload]
-    return out
+    return compiled_for(council_id).hits(texts, channel_ids)

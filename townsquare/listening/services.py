@@ -28,8 +28,13 @@ def _snapshot(query: ListeningQuery) -> dict[str, Any]:
     }
 
 
+def _revision_lock(council: Council) -> None:
+    """Lock the council's revision first in any change to its queries: the ingest share-locks it while
+    it keeps matches (ingest.py), so a change waits for a batch in hand and the next batch sees it."""
+    ListeningRevision.objects.select_for_update().get_or_create(council=council)
+
+
 def _revision_bump(council: Council) -> None:
-    ListeningRevision.objects.get_or_create(council=council)
     ListeningRevision.objects.filter(council=council).update(version=F("version") + 1)
 
 
@@ -55,6 +60,7 @@ def listening_query_save(
     if any(c.council_id != council.pk for c in channels):
         raise ValueError("An account chosen is not this council's")
     with transaction.atomic():
+        _revision_lock(council)
         creating = query is None
         row = query or ListeningQuery(council=council)
         before = None if creating else _snapshot(ListeningQuery.objects.get(pk=row.pk))
@@ -79,6 +85,7 @@ def listening_query_save(
 
 def listening_query_delete(*, actor: Any, council: Council, query: ListeningQuery) -> None:
     with transaction.atomic():
+        _revision_lock(council)
         before = _snapshot(query)
         audit_record(actor=actor, council=council, action="listening.query_deleted", obj=query, before=before)
         query.delete()
