@@ -64,12 +64,18 @@ class ListeningMatch(models.Model):
     and by a person) reads the table through instead.
     """
 
-    council = models.ForeignKey("councils.Council", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The item's own council and account, copied to count without a join: the item's constraint stands
+    # for them, and checking each of these too on every row costs as much again (deletes still cascade).
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     query = models.ForeignKey(ListeningQuery, on_delete=models.CASCADE, related_name="matches", db_index=False)
     item = models.ForeignKey(
         "inbox.ReceivedItem", on_delete=models.CASCADE, related_name="listening_matches", db_index=False
     )
-    channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     at = models.DateTimeField(help_text="When the item was said (received, where the platform gave no time)")
 
     class Meta:
