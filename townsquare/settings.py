@@ -131,7 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        # temp_store=MEMORY: the journals of savepoints and of statements that write many rows (the ingest
+        # writes a batch in one transaction, each stage in a savepoint) stay in memory instead of temporary
+        # files, about 40 µs of CPU a received item in bench/inbox_bench.py.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; PRAGMA temp_store=MEMORY;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if envbool("TESTING") else DATABASES["default"]["CONN_MAX_AGE"]
     if envbool("TESTING"):
