@@ -287,6 +287,9 @@ def main() -> None:
         channels = build(args.queries)
         ingest(channels, payloads(BATCH, seed=99, first=10**6))  # warm: models loaded, compiled set built
         run_follow_on()
+        from townsquare.jobs.heap import heap_settle
+
+        heap_settle(warm_classifier=True)  # as a worker does at start (run_worker, Celery, listen_streams)
         data = payloads(args.items)
         if args.profile:
             profiler = cProfile.Profile()

@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
 
 app = Celery("townsquare")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["townsquare.jobs"])
+
+
+@worker_process_init.connect
+def _settle(**_: object) -> None:
+    """Each worker process loads the classifier and sets its heap aside before its first task."""
+    from townsquare.jobs.heap import heap_settle
+
+    heap_settle(warm_classifier=True)

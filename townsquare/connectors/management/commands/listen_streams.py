@@ -25,6 +25,7 @@ from townsquare.connectors.listening import inbound_stream
 from townsquare.connectors.models import Connection
 from townsquare.connectors.registry import connector_class
 from townsquare.connectors.services import connector_for
+from townsquare.jobs.heap import heap_settle
 from townsquare.jobs.services import worker_name
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         listeners: dict[int, Listener] = {}
         ends_at = time.monotonic() + options["for_seconds"] if options["for_seconds"] else None
+        heap_settle(warm_classifier=True)  # the streams' items are classified as they arrive
         self.stdout.write(f"Stream listener {name} started.")
         while not stopping.is_set():
             close_old_connections()

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 
+from townsquare.jobs.heap import heap_settle
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import heartbeat_beat, job_run, jobs_claim_due, jobs_run_due, worker_name
 
@@ -68,6 +69,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        if not options["once"]:
+            heap_settle(warm_classifier=True)
         self.stdout.write(f"Worker {name} started.")
         if options["concurrency"] <= 1:
             self._serial(name, options)
