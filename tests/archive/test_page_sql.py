@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import orjson
 import pytest
 from django.db import connection
 
@@ -96,12 +97,13 @@ def test_rows_carry_the_record_its_channel_and_every_version(
     rows, _ = archive_search_rows(council=riverside, user=people.comms, query=ArchiveQuery(q="swimming"), limit=1)
     record = ArchiveRecord.objects.select_related("channel").get(pk=rows[0]["id"])
     row = rows[0]
-    assert record.channel is not None and row["channel__name"] == record.channel.name and row["kind"] == record.kind
-    assert row["occurred_at"] == record.occurred_at and row["edited_at"] == record.edited_at
-    assert row["occurred_at"].utcoffset() == dt.timedelta(0)
+    assert record.channel is not None and row["channel"]["name"] == record.channel.name and row["kind"] == record.kind
+    assert record.edited_at is not None and row["edited_at"] == record.edited_at.isoformat().replace("+00:00", "Z")
+    assert dt.datetime.fromisoformat(row["occurred_at"]) == record.occurred_at and row["occurred_at"].endswith("Z")
     assert [(v["n"], v["text"], v["hash"]) for v in row["versions"]] == list(
         record.versions.order_by("n").values_list("n", "text", "hash")
     )
+    assert orjson.loads(orjson.dumps(row["versions"][0]["metadata"])) == record.versions.get(n=1).metadata
 
 
 def test_postgres_rare_and_common_words_take_either_way_to_the_same_page(

@@ -80,7 +80,15 @@ def session_verified(request: HttpRequest) -> bool:
 def two_factor_needed(request: HttpRequest) -> Needed | None:
     """What a signed-in session still has to do before it may be used: a code, a set-up, or nothing."""
     user = request.user
-    if not user.is_authenticated or session_verified(request):
+    if not user.is_authenticated:
+        return None
+    return two_factor_needed_by(user, verified=session_verified(request))
+
+
+def two_factor_needed_by(user: Any, *, verified: bool) -> Needed | None:
+    """``two_factor_needed`` for a person whose session is ``verified`` or not (the API's lean paths read the
+    session themselves, and ask here the same question)."""
+    if verified:
         return None
     has_device, mandatory = two_factor_standing(user)
     if has_device:

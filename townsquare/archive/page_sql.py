@@ -11,10 +11,10 @@ queryset, for everything else; the tests hold the two to the same answers.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from django.db import connection
 from django.utils import timezone
 
@@ -24,38 +24,21 @@ from townsquare.sqlrows import among
 RECORD = "archive_archiverecord"
 
 
-def _columns(time: str) -> tuple[str, str]:
+def _columns(time: str, metadata: str) -> tuple[str, str]:
     """The record's and the version's columns; ``time`` wraps a time column (on SQLite, in a no-op ``+`` so
-    that it comes back as its text, which ``fromisoformat`` reads faster than the driver's converter)."""
+    that it comes back as its text, turned into the API's form without a datetime in between), ``metadata``
+    the version's metadata (to come back as JSON text, written into the answer as it is)."""
     record = (
         f"{RECORD}.id, {RECORD}.kind, {RECORD}.channel_id, channels_channel.name, channels_channel.platform, "
         f"{RECORD}.platform, {RECORD}.external_id, {RECORD}.url, {RECORD}.author, {RECORD}.thread_key, "
         + ", ".join(time.format(f"{RECORD}.{c}") for c in ("occurred_at", "first_seen_at", "edited_at", "deleted_at"))
         + f", {RECORD}.content_hash, {RECORD}.version_count"
     )
-    version = f"record_id, n, event, text, metadata, {time.format('captured_at')}, content_hash, hash"
+    stored = metadata.format("metadata")
+    version = f"record_id, n, event, text, {stored}, {time.format('captured_at')}, content_hash, hash"
     return record, version
 
 
-ROW_KEYS = (
-    "id",
-    "kind",
-    "channel_id",
-    "channel__name",
-    "channel__platform",
-    "platform",
-    "external_id",
-    "url",
-    "author",
-    "thread_key",
-    "occurred_at",
-    "first_seen_at",
-    "edited_at",
-    "deleted_at",
-    "content_hash",
-    "version_count",
-)
-WHEN_KEYS = ("occurred_at", "first_seen_at", "edited_at", "deleted_at")
 NEWEST = f"ORDER BY {RECORD}.occurred_at DESC, {RECORD}.id DESC"
 
 
@@ -170,26 +153,39 @@ def _aware(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def when_json(value: Any) -> str | None:
+    """A stored time as the API writes it, ISO 8601 in UTC with ``Z``: SQLite's text as Django stores it
+    (``2026-03-31 09:15:00``, microseconds where there are any) rewritten directly, anything else through a
+    datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) in (19, 26) and value[10] == " " and value[4] == "-":
+        return f"{value[:10]}T{value[11:]}Z"
+    moment = _aware(value)
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
-    """The records ``ids``, newest first, at most ``limit``: each a dict of ``ROW_KEYS`` (the channel's name
-    and platform as ``channel__name`` and ``channel__platform``) with ``versions``, oldest first."""
+    """The records ``ids``, newest first, at most ``limit``, each as the API gives it (``api.RecordSerializer``'s
+    fields, times as ISO text, the channel as ``{id, name, platform}``) with ``versions``, oldest first; each
+    version's metadata is its stored JSON as an ``orjson.Fragment``, written into the answer unparsed."""
     if not ids:
         return []
-    record_columns, version_columns = _columns("+{}" if connection.vendor == "sqlite" else "{}")
+    sqlite = connection.vendor == "sqlite"
+    record_columns, version_columns = _columns("+{}" if sqlite else "{}", "{}" if sqlite else "{}::text")
     chosen, params = _in("id", ids)
+    rows: list[dict[str, Any]] = []
+    by_id: dict[int, list[dict[str, Any]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {record_columns} FROM {RECORD} LEFT JOIN channels_channel "  # noqa: S608
             f"ON channels_channel.id = {RECORD}.channel_id WHERE {chosen} {NEWEST} LIMIT %s",
             [*params, limit],
         )
-        rows = [dict(zip(ROW_KEYS, values, strict=True)) for values in cursor.fetchall()]
-        by_id = {}
-        for row in rows:
-            for key in WHEN_KEYS:
-                row[key] = _aware(row[key])
-            row["versions"] = []
-            by_id[row["id"]] = row
+        for row in cursor.fetchall():
+            versions: list[dict[str, Any]] = []
+            by_id[row[0]] = versions
+            rows.append(_record(row, versions))
         if not rows:
             return rows
         records, params = among("record_id", list(by_id))
@@ -199,16 +195,37 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
             params,
         )
         for record_id, n, event, text, metadata, captured_at, content_hash, seal in cursor.fetchall():
-            by_id[record_id]["versions"].append(
+            by_id[record_id].append(
                 {
-                    "record_id": record_id,
                     "n": n,
                     "event": event,
                     "text": text,
-                    "metadata": json.loads(metadata) if isinstance(metadata, str) else metadata,
-                    "captured_at": _aware(captured_at),
+                    "metadata": orjson.Fragment(metadata) if metadata is not None else None,
+                    "captured_at": when_json(captured_at),
                     "content_hash": content_hash,
                     "hash": seal,
                 }
             )
     return rows
+
+
+def _record(row: Sequence[Any], versions: list[dict[str, Any]]) -> dict[str, Any]:
+    pk, kind, channel_id, channel_name, channel_platform, platform, external_id, url, author, thread_key = row[:10]
+    occurred_at, first_seen_at, edited_at, deleted_at, content_hash, version_count = row[10:]
+    return {
+        "id": pk,
+        "kind": kind,
+        "channel": {"id": channel_id, "name": channel_name, "platform": channel_platform} if channel_id else None,
+        "platform": platform,
+        "external_id": external_id,
+        "url": url,
+        "author": author,
+        "thread_key": thread_key,
+        "occurred_at": when_json(occurred_at),
+        "first_seen_at": when_json(first_seen_at),
+        "edited_at": when_json(edited_at),
+        "deleted_at": when_json(deleted_at),
+        "content_hash": content_hash,
+        "version_count": version_count,
+        "versions": versions,
+    }
