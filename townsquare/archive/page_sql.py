@@ -18,7 +18,8 @@ import orjson
 from django.db import connection
 from django.utils import timezone
 
-from townsquare.archive.search import ArchiveQuery, newest_matching_sql, newest_matching_walk
+from townsquare.archive import record_words
+from townsquare.archive.search import ArchiveQuery, newest_matching_sql
 from townsquare.sqlrows import among
 
 RECORD = "archive_archiverecord"
@@ -119,8 +120,7 @@ def page_ids(
 ) -> list[int]:
     """Ids of the newest ``wanted`` records the search finds (or of a few more, which the row fetch orders
     and cuts): without words, read newest first by the council's index; with words, by the full-text
-    index read newest first (SQLite), or by the newest records checked one by one and then the GIN index
-    (PostgreSQL)."""
+    index read newest first (SQLite), or by the words kept on each record (PostgreSQL, ``record_words``)."""
     conditions = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=before)
     if conditions is None:
         return []
@@ -133,16 +133,14 @@ def page_ids(
         upper = min(u for u in (before[0] if before else None, until) if u is not None) if before or until else None
         since = _day_start(query.date_from) if query.date_from else None
         return newest_matching_sql(where, params, words, before=upper, after=since, wanted=wanted)
-    else:
-        found = newest_matching_walk(where, params, words, wanted=wanted)
-        if found is not None:
+    else:  # PostgreSQL
+
+        def older(moment: tuple[dt.datetime, int] | None) -> tuple[str, list[Any]]:
+            found = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=moment)
+            assert found is not None  # as above: only no channels at all finds nothing
             return found
-        statement = (
-            f"SELECT {RECORD}.id FROM {RECORD} WHERE {where} AND {RECORD}.id IN "  # noqa: S608
-            "(SELECT record_id FROM archive_archiveversion WHERE search_vector @@ plainto_tsquery('simple', %s)) "
-            f"{NEWEST} LIMIT %s"
-        )
-        params = [*params, " ".join(words)]
+
+        return record_words.newest_ids(older, words, before=before, wanted=wanted)
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, wanted])
         return [row[0] for row in cursor.fetchall()]

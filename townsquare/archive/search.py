@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from townsquare.archive import record_words
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, Kind
 from townsquare.channels.models import Platform
 
@@ -186,7 +187,10 @@ def fts_rowid(occurred_at: dt.datetime, version_id: int) -> int:
 
 
 def index_versions(rows: Sequence[tuple[int, dt.datetime, str, str]]) -> None:
-    """Add ``(version id, record time, text, author)`` rows to the index (SQLite; PostgreSQL's follows the table)."""
+    """Add ``(version id, record time, text, author)`` rows to the index (SQLite); on PostgreSQL, whose index of
+    each version's words follows the table, bring their records' own words up to date (``record_words``)."""
+    if connection.vendor == "postgresql":
+        record_words.refresh([row[0] for row in rows])
     if connection.vendor != "sqlite" or not rows:
         return
     with connection.cursor() as cursor:
@@ -208,9 +212,10 @@ def index_forget(rows: Sequence[tuple[int, dt.datetime, str, str]]) -> None:
 
 
 def index_rebuild() -> int:
-    """Index every stored version afresh (SQLite): after rows arrived another way, or were disposed of."""
+    """Index every stored version afresh (SQLite; on PostgreSQL every record's words): after rows arrived
+    another way, or were disposed of."""
     if connection.vendor != "sqlite":
-        return 0
+        return record_words.rebuild()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608
     versions = ArchiveVersion.objects.values_list("pk", "record__occurred_at", "text", "record__author")
