@@ -83,12 +83,16 @@ def newest_ids(
     with connection.cursor() as cursor:
         while True:
             where, params = conditions(before)
-            cursor.execute(
+            statement = (
                 f"SELECT id, version_count FROM {RECORD} WHERE {where} "  # noqa: S608
                 f"AND search_vector @@ plainto_tsquery('simple', %s) "
-                f"ORDER BY {RECORD}.occurred_at DESC, {RECORD}.id DESC LIMIT %s",
-                [*params, text, step],
+                f"ORDER BY {RECORD}.occurred_at DESC, {RECORD}.id DESC LIMIT %s"
             )
+            # The values written into the statement: its plan must be made for these words and dates (walk the
+            # newest records for common words, take the GIN index's hits for rare ones). With parameters, the
+            # server keeps one generic plan for every search once the statement is prepared, and took 170 ms
+            # for a common word in a year with it. The same search asked again is prepared as it stands.
+            cursor.execute(connection.ops.compose_sql(statement, [*params, text, step]))
             rows = cursor.fetchall()
             several = [pk for pk, count in rows if count > 1]
             exact: set[int] = set()
