@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 from types import SimpleNamespace
+from typing import Any
 
 import orjson
 import pytest
@@ -93,19 +94,50 @@ def test_pages_agree_with_the_queryset(
     assert _all_pages(riverside, people.councillor, query, 50) == []
 
 
-def test_rows_carry_the_record_its_channel_and_every_version(
+def _utc(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def _expected(record: ArchiveRecord) -> dict[str, Any]:
+    channel = record.channel
+    return {
+        "id": record.pk,
+        "kind": record.kind,
+        "channel": {"id": channel.pk, "name": channel.name, "platform": channel.platform} if channel else None,
+        **{f: getattr(record, f) for f in ("platform", "external_id", "url", "author", "thread_key")},
+        **{f: _utc(getattr(record, f)) for f in ("occurred_at", "first_seen_at", "edited_at", "deleted_at")},
+        "content_hash": record.content_hash,
+        "version_count": record.version_count,
+        "versions": [
+            {
+                "n": v.n,
+                "event": v.event,
+                "text": v.text,
+                "metadata": v.metadata,
+                "captured_at": _utc(v.captured_at),
+                "content_hash": v.content_hash,
+                "hash": v.hash,
+            }
+            for v in record.versions.order_by("n")
+        ],
+    }
+
+
+def test_each_record_is_written_as_the_api_gives_it(
     riverside: Council, people: SimpleNamespace, archive: list[ArchiveRecord]
 ) -> None:
-    rows, _ = archive_search_rows(council=riverside, user=people.comms, query=ArchiveQuery(q="swimming"), limit=1)
-    record = ArchiveRecord.objects.select_related("channel").get(pk=rows[0]["id"])
-    row = rows[0]
-    assert record.channel is not None and row["channel"]["name"] == record.channel.name and row["kind"] == record.kind
-    assert record.edited_at is not None and row["edited_at"] == record.edited_at.isoformat().replace("+00:00", "Z")
-    assert dt.datetime.fromisoformat(row["occurred_at"]) == record.occurred_at and row["occurred_at"].endswith("Z")
-    assert [(v["n"], v["text"], v["hash"]) for v in row["versions"]] == list(
-        record.versions.order_by("n").values_list("n", "text", "hash")
-    )
-    assert orjson.loads(orjson.dumps(row["versions"][0]["metadata"])) == record.versions.get(n=1).metadata
+    archive[1].versions.filter(n=1).update(metadata={"reply_to": "x", "media": [1, 2], "quote": 'say "hi"\n'})
+    ArchiveRecord.objects.filter(pk=archive[2].pk).update(author='odd "name" \\ <b>', channel=None)
+    whole = archive[3].occurred_at.replace(microsecond=0)  # a time in whole seconds is written without a fraction
+    ArchiveRecord.objects.filter(pk=archive[3].pk).update(occurred_at=whole, edited_at=whole + dt.timedelta(seconds=1))
+    rows, _ = archive_search_rows(council=riverside, user=people.comms, query=ArchiveQuery(), limit=200)
+    records = ArchiveRecord.objects.select_related("channel").in_bulk([row["id"] for row in rows])
+    assert len(rows) == len(archive)
+    for row in rows:
+        data = orjson.loads(orjson.dumps(row))  # as the answer carries it: metadata is written as stored
+        assert data == _expected(records[row["id"]]) and list(data) == list(_expected(records[row["id"]]))
+    seconds = [row["first_seen_at"] for row in rows]
+    assert all(t.endswith("Z") and len(t) in (20, 27) for t in seconds)
 
 
 def test_postgres_record_words_find_what_one_version_holds_whatever_the_step(
