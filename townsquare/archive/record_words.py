@@ -92,7 +92,7 @@ def newest_ids(
             # newest records for common words, take the GIN index's hits for rare ones). With parameters, the
             # server keeps one generic plan for every search once the statement is prepared, and took 170 ms
             # for a common word in a year with it. The same search asked again is prepared as it stands.
-            cursor.execute(connection.ops.compose_sql(statement, [*params, text, step]))
+            cursor.execute(connection.ops.compose_sql(statement, [*params, text, step]))  # type: ignore[attr-defined]
             rows = cursor.fetchall()
             several = [pk for pk, count in rows if count > 1]
             exact: set[int] = set()
