@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import DisallowedHost, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -38,7 +39,8 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.models import Device
 
 from townsquare.accounts.models import User
-from townsquare.accounts.two_factor import two_factor_needed_by
+from townsquare.accounts.two_factor import standing_columns, two_factor_needed_by
+from townsquare.councils.models import Council, Membership
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Path, and the view that answers it or returns None to leave it to the full path.
@@ -52,11 +54,14 @@ API_HEADERS = {"Vary": "Accept, Cookie", "Allow": "GET, HEAD, OPTIONS"}
 
 
 @dataclass(frozen=True)
-class SessionPerson:
-    """The person a session belongs to, as far as a lean path needs them: a ``User`` with its id, password
-    hash and active flag only (load the whole person with ``full()`` where more is needed)."""
+class SessionAccess:
+    """The person a session belongs to and their roles at the council asked for: ``user`` is a ``User`` with
+    its id, password hash and active flag only (``full()`` loads the whole person where more is needed);
+    ``council_id`` is None where they hold no role there."""
 
     user: User
+    council_id: int | None
+    roles: frozenset[str]
 
     @property
     def pk(self) -> int:
@@ -66,12 +71,16 @@ class SessionPerson:
         return User.objects.get(pk=self.user.pk)
 
 
-def _user_row(user_id: Any) -> User | None:
-    table = connection.ops.quote_name(User._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, password, is_active FROM {table} WHERE id = %s", [user_id])  # noqa: S608
-        row = cursor.fetchone()
-    return User(id=row[0], password=row[1], is_active=bool(row[2])) if row else None
+@cache
+def _person_sql() -> str:
+    """The person, their two-factor standing and their roles at the council of a slug, in one statement."""
+    quote = connection.ops.quote_name
+    user, council, membership = (quote(m._meta.db_table) for m in (User, Council, Membership))
+    return (
+        f"SELECT u.id, u.password, u.is_active, {standing_columns('u.id')}, m.council_id, m.role "  # noqa: S608
+        f"FROM {user} u LEFT JOIN ({membership} m JOIN {council} c ON c.id = m.council_id AND c.slug = %s) "
+        "ON m.user_id = u.id WHERE u.id = %s"
+    )
 
 
 def _device_verified(user: User, persistent_id: str) -> bool:
@@ -80,13 +89,20 @@ def _device_verified(user: User, persistent_id: str) -> bool:
     return device is not None and device.user_id == user.pk and bool(device.confirmed)
 
 
-def session_person(request: HttpRequest) -> SessionPerson | None:
-    """The person whose session cookie ``request`` carries, if the full path would accept it for the API as it
-    stands (nothing about the session to repair, no code or set-up owed); None otherwise."""
+@cache
+def _session_store() -> type[SessionBase]:
+    store: type[SessionBase] = import_module(settings.SESSION_ENGINE).SessionStore
+    return store
+
+
+def session_access(request: HttpRequest, slug: str) -> SessionAccess | None:
+    """The person whose session cookie ``request`` carries, with their roles at the council ``slug``, if the
+    full path would accept the session for the API as it stands (nothing about it to repair, no code or
+    set-up owed); None otherwise."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key or settings.AUTHENTICATION_BACKENDS.count(MODEL_BACKEND) != 1:
         return None
-    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    session = _session_store()(key)
     try:
         user_id = User._meta.pk.to_python(session[SESSION_KEY])  # type: ignore[union-attr]
         backend = session[BACKEND_SESSION_KEY]
@@ -94,8 +110,14 @@ def session_person(request: HttpRequest) -> SessionPerson | None:
         return None
     if backend != MODEL_BACKEND:  # single sign-on and any other backend: the full path decides
         return None
-    user = _user_row(user_id)
-    if user is None or not user.is_active:
+    with connection.cursor() as cursor:
+        cursor.execute(_person_sql(), [slug, user_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    pk, password, active, has_device, mandatory, council_id, _ = rows[0]
+    user = User(id=pk, password=password, is_active=bool(active))
+    if not user.is_active:
         return None
     if not constant_time_compare(session.get(HASH_SESSION_KEY) or "", user.get_session_auth_hash()):
         return None  # a changed password, or a key rotated: the full path signs out or re-keys
@@ -103,9 +125,9 @@ def session_person(request: HttpRequest) -> SessionPerson | None:
     verified = bool(device) and _device_verified(user, str(device))
     if device and not verified:
         return None  # the full path forgets the device in the session
-    if two_factor_needed_by(user, verified=verified) is not None:
+    if two_factor_needed_by(user, verified=verified, standing=(bool(has_device), bool(mandatory))) is not None:
         return None
-    return SessionPerson(user)
+    return SessionAccess(user, council_id, frozenset(role for *_, role in rows if role is not None))
 
 
 def json_answer(body: bytes) -> HttpResponse:

@@ -13,24 +13,19 @@ import orjson
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
-from townsquare.api.lean import json_answer, session_person
+from townsquare.api.lean import json_answer, session_access
 from townsquare.archive.api import page_json, page_size
 from townsquare.archive.search import ArchiveQuery
 from townsquare.archive.selectors import search_rows, visible_channel_ids
-from townsquare.councils.access import roles_at
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm, permissions_for
 
 
 def archive_list(request: HttpRequest, slug: str) -> HttpResponse | None:
-    person = session_person(request)
-    if person is None:
+    person = session_access(request, slug)
+    if person is None or person.council_id is None:
         return None
-    found = roles_at(person.pk, slug)
-    if found is None:
-        return None
-    council_id, roles = found
-    perms = permissions_for(roles)
+    council_id, perms = person.council_id, permissions_for(person.roles)
     if Perm.VIEW_ARCHIVE not in perms:
         return None
     channel_ids = None

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 
 from townsquare.councils.models import Council, Membership
@@ -35,27 +34,6 @@ def _memberships_sql() -> str:
         f"JOIN {membership} m ON m.council_id = c.id "
         "WHERE m.user_id = %s ORDER BY c.name, c.id"
     )
-
-
-@cache
-def _roles_at_sql() -> str:
-    council, membership = Council._meta.db_table, Membership._meta.db_table
-    return (
-        f"SELECT m.council_id, m.role FROM {membership} m JOIN {council} c ON c.id = m.council_id "  # noqa: S608
-        "WHERE m.user_id = %s AND c.slug = %s"
-    )
-
-
-def roles_at(user_id: int, slug: str) -> tuple[int, frozenset[str]] | None:
-    """The id of the council named ``slug`` and the person's roles there, read in one statement for the API's
-    lean paths; None where they hold no role there (the council is then "not found" for them, as in
-    ``council_for``)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_roles_at_sql(), [user_id, slug])
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    return rows[0][0], frozenset(role for _, role in rows)
 
 
 def _memberships(user: Any) -> tuple[dict[int, frozenset[str]], list[Council]]:
