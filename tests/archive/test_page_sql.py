@@ -16,7 +16,7 @@ from tests.archive.factories import capture
 from townsquare.archive import record_words
 from townsquare.archive.models import ArchiveRecord
 from townsquare.archive.record_words import newest_ids
-from townsquare.archive.search import ArchiveQuery
+from townsquare.archive.search import ArchiveQuery, index_rebuild
 from townsquare.archive.selectors import archive_search_rows, query_filter, records_visible_to
 from townsquare.archive.services import archive_capture, archive_deletion_seen, archive_edit_seen
 from townsquare.channels.models import Channel
@@ -164,3 +164,18 @@ def test_postgres_record_words_find_what_one_version_holds_whatever_the_step(
         monkeypatch.setattr(record_words, "newest_ids", partial(newest_ids, step=1))
         assert _all_pages(riverside, people.comms, query, 3) == expected
         monkeypatch.undo()
+
+
+def test_postgres_index_rebuild_restores_the_record_words(
+    riverside: Council, people: SimpleNamespace, archive: list[ArchiveRecord]
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the words kept on each record: PostgreSQL's way")
+    query = ArchiveQuery(q="bins")
+    found = _all_pages(riverside, people.comms, query, 50)
+    assert found
+    with connection.cursor() as cursor:  # as rows restored from a backup or fixtures would come
+        cursor.execute("UPDATE archive_archiverecord SET search_vector = NULL")
+    assert _all_pages(riverside, people.comms, query, 50) == []
+    assert index_rebuild() == ArchiveRecord.objects.count()
+    assert _all_pages(riverside, people.comms, query, 50) == found
