@@ -17,7 +17,7 @@ from townsquare.archive import record_words
 from townsquare.archive.models import ArchiveRecord
 from townsquare.archive.record_words import newest_ids
 from townsquare.archive.search import ArchiveQuery, index_rebuild
-from townsquare.archive.selectors import archive_search_rows, query_filter, records_visible_to
+from townsquare.archive.selectors import archive_search, archive_search_rows, query_filter, records_visible_to
 from townsquare.archive.services import archive_capture, archive_deletion_seen, archive_edit_seen
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
@@ -79,19 +79,40 @@ def _all_pages(council: Council, user, query: ArchiveQuery, size: int) -> list[i
             return ids
 
 
+def _expected_ids(council: Council, user, query: ArchiveQuery) -> list[int]:  # type: ignore[no-untyped-def]
+    """What the queryset filters find, newest first: the answer every way of paging must give."""
+    return list(
+        query_filter(records_visible_to(council=council, user=user), query)
+        .order_by("-occurred_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr({k: v for k, v in q.to_json().items() if v}))
 def test_pages_agree_with_the_queryset(
     riverside: Council, people: SimpleNamespace, archive: list[ArchiveRecord], query: ArchiveQuery
 ) -> None:
     for user in (people.comms, people.officer):
-        expected = list(
-            query_filter(records_visible_to(council=riverside, user=user), query)
-            .order_by("-occurred_at", "-pk")
-            .values_list("pk", flat=True)
-        )
+        expected = _expected_ids(riverside, user, query)
         assert _all_pages(riverside, user, query, 4) == expected
         assert _all_pages(riverside, user, query, 50) == expected
     assert _all_pages(riverside, people.councillor, query, 50) == []
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr({k: v for k, v in q.to_json().items() if v}))
+def test_the_site_pages_agree_with_the_queryset(
+    riverside: Council, people: SimpleNamespace, archive: list[ArchiveRecord], query: ArchiveQuery
+) -> None:
+    """The site's search page (querysets, the same index reads) pages through the same records."""
+    for user in (people.comms, people.officer):
+        expected = _expected_ids(riverside, user, query)
+        found, cursor = [], None
+        while True:
+            page = archive_search(council=riverside, user=user, query=query, cursor=cursor, limit=4)
+            found += [record.pk for record in page.records]
+            if (cursor := page.next_cursor) is None:
+                break
+        assert found == expected
 
 
 def _utc(moment: dt.datetime | None) -> str | None:
@@ -153,11 +174,7 @@ def test_postgres_record_words_find_what_one_version_holds_whatever_the_step(
         ArchiveQuery(q="leisure centre", kinds=("post",)),
         ArchiveQuery(q="swimming", only="edited"),
     ):
-        expected = list(
-            query_filter(records_visible_to(council=riverside, user=people.comms), query)
-            .order_by("-occurred_at", "-pk")
-            .values_list("pk", flat=True)
-        )
+        expected = _expected_ids(riverside, people.comms, query)
         assert split.pk not in expected or query.q == "swimming"
         assert _all_pages(riverside, people.comms, query, 3) == expected
         # One candidate a read: records of several versions that fail the check make it read on, a page at a time.
