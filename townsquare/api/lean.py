@@ -63,10 +63,6 @@ class SessionAccess:
     council_id: int | None
     roles: frozenset[str]
 
-    @property
-    def pk(self) -> int:
-        return int(self.user.pk)
-
     def full(self) -> User:
         return User.objects.get(pk=self.user.pk)
 
