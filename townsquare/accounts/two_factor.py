@@ -35,22 +35,27 @@ def _column(model: Any, field: str) -> str:
 
 
 @cache
-def _standing_sql() -> str:
-    """One statement for what is asked on every request of a session not yet verified: does the person
-    have a confirmed device of any kind django-otp knows, and does a council of theirs require one.
-    Table and column names come from the models, quoted; the person's id is bound."""
+def standing_columns(person: str = "%s") -> str:
+    """What is asked on every request of a session not yet verified, as two columns: does the person have a
+    confirmed device of any kind django-otp knows, and does a council of theirs require one. ``person`` is
+    the SQL for their id: a parameter, or a column of the statement these are part of (the API's lean
+    paths read the person and these in one). Table and column names come from the models, quoted."""
     table = connection.ops.quote_name
     devices = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {table(m._meta.db_table)} WHERE {_column(m, 'user')} = %s"  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {table(m._meta.db_table)} WHERE {_column(m, 'user')} = {person}"  # noqa: S608
         f" AND {_column(m, 'confirmed')})"
         for m in device_classes()
     )
     mandatory = (
         f"EXISTS (SELECT 1 FROM {table(Council._meta.db_table)} c"  # noqa: S608
         f" JOIN {table(Membership._meta.db_table)} m ON m.{_column(Membership, 'council')} = c.{_column(Council, 'id')}"
-        f" WHERE m.{_column(Membership, 'user')} = %s AND c.{_column(Council, 'require_two_factor')})"
+        f" WHERE m.{_column(Membership, 'user')} = {person} AND c.{_column(Council, 'require_two_factor')})"
     )
-    return f"SELECT {devices or 'FALSE'}, {mandatory}"
+    return f"{devices or 'FALSE'}, {mandatory}"
+
+
+def _standing_sql() -> str:
+    return f"SELECT {standing_columns()}"
 
 
 def two_factor_standing(user: Any) -> tuple[bool, bool]:
@@ -80,9 +85,18 @@ def session_verified(request: HttpRequest) -> bool:
 def two_factor_needed(request: HttpRequest) -> Needed | None:
     """What a signed-in session still has to do before it may be used: a code, a set-up, or nothing."""
     user = request.user
-    if not user.is_authenticated or session_verified(request):
+    if not user.is_authenticated:
         return None
-    has_device, mandatory = two_factor_standing(user)
+    return two_factor_needed_by(user, verified=session_verified(request))
+
+
+def two_factor_needed_by(user: Any, *, verified: bool, standing: tuple[bool, bool] | None = None) -> Needed | None:
+    """``two_factor_needed`` for a person whose session is ``verified`` or not (the API's lean paths read the
+    session themselves, and ask here the same question); ``standing`` is ``two_factor_standing(user)`` where
+    the caller read it already (``standing_columns``)."""
+    if verified:
+        return None
+    has_device, mandatory = two_factor_standing(user) if standing is None else standing
     if has_device:
         return "code"
     if mandatory:

@@ -67,6 +67,7 @@ class ArchiveRecord(AppendOnly):
             models.Index(fields=["council", "-occurred_at", "-id"], name="archive_council_newest"),
             models.Index(fields=["channel", "-occurred_at", "-id"], name="archive_channel_newest"),
             models.Index(fields=["council", "kind", "occurred_at"], name="archive_council_kind_when"),
+            models.Index(fields=["council", "platform", "-occurred_at", "-id"], name="archive_platform_newest"),
             models.Index(fields=["council", "thread_key"], name="archive_thread"),
             models.Index(fields=["channel", "external_id"], name="archive_external"),
             # "Only edited" and "only deleted" are a small share of the archive: each its own newest-first index.

@@ -11,51 +11,38 @@ queryset, for everything else; the tests hold the two to the same answers.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from django.db import connection
 from django.utils import timezone
 
-from townsquare.archive.search import ArchiveQuery, newest_matching_sql, newest_matching_walk
+from townsquare.archive import record_words
+from townsquare.archive.search import ArchiveQuery, newest_matching_sql
 from townsquare.sqlrows import among
 
 RECORD = "archive_archiverecord"
 
 
-def _columns(time: str) -> tuple[str, str]:
+def _columns(time: str, metadata: str) -> tuple[str, str]:
     """The record's and the version's columns; ``time`` wraps a time column (on SQLite, in a no-op ``+`` so
-    that it comes back as its text, which ``fromisoformat`` reads faster than the driver's converter)."""
+    that it comes back as its text, turned into the API's form without a datetime in between), ``metadata``
+    the version's metadata (to come back as JSON text, written into the answer as it is)."""
     record = (
         f"{RECORD}.id, {RECORD}.kind, {RECORD}.channel_id, channels_channel.name, channels_channel.platform, "
         f"{RECORD}.platform, {RECORD}.external_id, {RECORD}.url, {RECORD}.author, {RECORD}.thread_key, "
         + ", ".join(time.format(f"{RECORD}.{c}") for c in ("occurred_at", "first_seen_at", "edited_at", "deleted_at"))
         + f", {RECORD}.content_hash, {RECORD}.version_count"
     )
-    version = f"record_id, n, event, text, metadata, {time.format('captured_at')}, content_hash, hash"
+    stored = metadata.format("metadata")
+    version = f"record_id, n, event, text, {stored}, {time.format('captured_at')}, content_hash, hash"
     return record, version
 
 
-ROW_KEYS = (
-    "id",
-    "kind",
-    "channel_id",
-    "channel__name",
-    "channel__platform",
-    "platform",
-    "external_id",
-    "url",
-    "author",
-    "thread_key",
-    "occurred_at",
-    "first_seen_at",
-    "edited_at",
-    "deleted_at",
-    "content_hash",
-    "version_count",
-)
-WHEN_KEYS = ("occurred_at", "first_seen_at", "edited_at", "deleted_at")
+# PostgreSQL: a time column as UTC text, read by ``when_json`` with no datetime made in between (psycopg's
+# loader of times and the ISO formatting cost more than the rest of the row).
+PG_TIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
 NEWEST = f"ORDER BY {RECORD}.occurred_at DESC, {RECORD}.id DESC"
 
 
@@ -133,8 +120,7 @@ def page_ids(
 ) -> list[int]:
     """Ids of the newest ``wanted`` records the search finds (or of a few more, which the row fetch orders
     and cuts): without words, read newest first by the council's index; with words, by the full-text
-    index read newest first (SQLite), or by the newest records checked one by one and then the GIN index
-    (PostgreSQL)."""
+    index read newest first (SQLite), or by the words kept on each record (PostgreSQL, ``record_words``)."""
     conditions = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=before)
     if conditions is None:
         return []
@@ -147,16 +133,14 @@ def page_ids(
         upper = min(u for u in (before[0] if before else None, until) if u is not None) if before or until else None
         since = _day_start(query.date_from) if query.date_from else None
         return newest_matching_sql(where, params, words, before=upper, after=since, wanted=wanted)
-    else:
-        found = newest_matching_walk(where, params, words, wanted=wanted)
-        if found is not None:
+    else:  # PostgreSQL
+
+        def older(moment: tuple[dt.datetime, int] | None) -> tuple[str, list[Any]]:
+            found = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=moment)
+            assert found is not None  # as above: only no channels at all finds nothing
             return found
-        statement = (
-            f"SELECT {RECORD}.id FROM {RECORD} WHERE {where} AND {RECORD}.id IN "  # noqa: S608
-            "(SELECT record_id FROM archive_archiveversion WHERE search_vector @@ plainto_tsquery('simple', %s)) "
-            f"{NEWEST} LIMIT %s"
-        )
-        params = [*params, " ".join(words)]
+
+        return record_words.newest_ids(older, words, before=before, wanted=wanted)
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, wanted])
         return [row[0] for row in cursor.fetchall()]
@@ -170,26 +154,42 @@ def _aware(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def when_json(value: Any) -> str | None:
+    """A stored time as the API writes it (``datetime.isoformat`` in UTC, ``Z`` for the zone, microseconds only
+    where there are any): SQLite's text as Django stores it (``2026-03-31 09:15:00``, microseconds where there
+    are any) and PostgreSQL's ``PG_TIME`` (always six digits) rewritten directly, anything else through a
+    datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) in (19, 26) and value[10] == " " and value[4] == "-":
+        if value.endswith(".000000"):
+            value = value[:19]
+        return f"{value[:10]}T{value[11:]}Z"
+    moment = _aware(value)
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
-    """The records ``ids``, newest first, at most ``limit``: each a dict of ``ROW_KEYS`` (the channel's name
-    and platform as ``channel__name`` and ``channel__platform``) with ``versions``, oldest first."""
+    """The records ``ids``, newest first, at most ``limit``, each as the API gives it (``api.RecordSerializer``'s
+    fields, times as ISO text, the channel as ``{id, name, platform}``) with ``versions``, oldest first; each
+    version's metadata is its stored JSON as an ``orjson.Fragment``, written into the answer unparsed."""
     if not ids:
         return []
-    record_columns, version_columns = _columns("+{}" if connection.vendor == "sqlite" else "{}")
+    sqlite = connection.vendor == "sqlite"
+    record_columns, version_columns = _columns("+{}" if sqlite else PG_TIME, "{}" if sqlite else "{}::text")
     chosen, params = _in("id", ids)
+    rows: list[dict[str, Any]] = []
+    by_id: dict[int, list[dict[str, Any]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {record_columns} FROM {RECORD} LEFT JOIN channels_channel "  # noqa: S608
             f"ON channels_channel.id = {RECORD}.channel_id WHERE {chosen} {NEWEST} LIMIT %s",
             [*params, limit],
         )
-        rows = [dict(zip(ROW_KEYS, values, strict=True)) for values in cursor.fetchall()]
-        by_id = {}
-        for row in rows:
-            for key in WHEN_KEYS:
-                row[key] = _aware(row[key])
-            row["versions"] = []
-            by_id[row["id"]] = row
+        for row in cursor.fetchall():
+            versions: list[dict[str, Any]] = []
+            by_id[row[0]] = versions
+            rows.append(_record(row, versions))
         if not rows:
             return rows
         records, params = among("record_id", list(by_id))
@@ -199,16 +199,37 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
             params,
         )
         for record_id, n, event, text, metadata, captured_at, content_hash, seal in cursor.fetchall():
-            by_id[record_id]["versions"].append(
+            by_id[record_id].append(
                 {
-                    "record_id": record_id,
                     "n": n,
                     "event": event,
                     "text": text,
-                    "metadata": json.loads(metadata) if isinstance(metadata, str) else metadata,
-                    "captured_at": _aware(captured_at),
+                    "metadata": orjson.Fragment(metadata) if metadata is not None else None,
+                    "captured_at": when_json(captured_at),
                     "content_hash": content_hash,
                     "hash": seal,
                 }
             )
     return rows
+
+
+def _record(row: Sequence[Any], versions: list[dict[str, Any]]) -> dict[str, Any]:
+    pk, kind, channel_id, channel_name, channel_platform, platform, external_id, url, author, thread_key = row[:10]
+    occurred_at, first_seen_at, edited_at, deleted_at, content_hash, version_count = row[10:]
+    return {
+        "id": pk,
+        "kind": kind,
+        "channel": {"id": channel_id, "name": channel_name, "platform": channel_platform} if channel_id else None,
+        "platform": platform,
+        "external_id": external_id,
+        "url": url,
+        "author": author,
+        "thread_key": thread_key,
+        "occurred_at": when_json(occurred_at),
+        "first_seen_at": when_json(first_seen_at),
+        "edited_at": when_json(edited_at),
+        "deleted_at": when_json(deleted_at),
+        "content_hash": content_hash,
+        "version_count": version_count,
+        "versions": versions,
+    }

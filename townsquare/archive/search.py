@@ -3,8 +3,9 @@
 On SQLite the index is the contentless FTS5 table ``archive_fts``, written by the capture services.
 Its rowid is ``fts_rowid``: the record's time in whole seconds, then the version id, so the index
 itself lists matches newest first and a search for the newest fifty reads only as far as it needs
-(``newest_matching``). On PostgreSQL a GIN index over ``to_tsvector('simple', text)`` of each
-version keeps itself up to date. A record matches when any of its versions holds every word, so a
+(``newest_matching``). On PostgreSQL a GIN index over each version's stored words keeps itself up
+to date, and the words of all a record's versions are kept on the record too (``record_words``),
+which newest-first searches read. A record matches when any of its versions holds every word, so a
 post edited to remove a phrase is still found by it.
 """
 
@@ -21,6 +22,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from townsquare.archive import record_words
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, Kind
 from townsquare.channels.models import Platform
 
@@ -48,9 +50,6 @@ POSTGRES_VECTOR_DROP = (
     "DROP INDEX IF EXISTS archive_version_search_gin",
     "ALTER TABLE archive_archiveversion DROP COLUMN IF EXISTS search_vector",
 )
-# PostgreSQL: how many of the newest records passing the filters are checked one by one for the words before
-# the GIN index is asked for every hit (words common enough to fill a page within them are found this way).
-WALK = 3000
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,10 @@ def fts_rowid(occurred_at: dt.datetime, version_id: int) -> int:
 
 
 def index_versions(rows: Sequence[tuple[int, dt.datetime, str, str]]) -> None:
-    """Add ``(version id, record time, text, author)`` rows to the index (SQLite; PostgreSQL's follows the table)."""
+    """Add ``(version id, record time, text, author)`` rows to the index (SQLite); on PostgreSQL, whose index of
+    each version's words follows the table, bring their records' own words up to date (``record_words``)."""
+    if connection.vendor == "postgresql":
+        record_words.refresh([row[0] for row in rows])
     if connection.vendor != "sqlite" or not rows:
         return
     with connection.cursor() as cursor:
@@ -208,9 +210,10 @@ def index_forget(rows: Sequence[tuple[int, dt.datetime, str, str]]) -> None:
 
 
 def index_rebuild() -> int:
-    """Index every stored version afresh (SQLite): after rows arrived another way, or were disposed of."""
+    """Index every stored version afresh (SQLite; on PostgreSQL every record's words): after rows arrived
+    another way, or were disposed of."""
     if connection.vendor != "sqlite":
-        return 0
+        return record_words.rebuild()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")  # noqa: S608
     versions = ArchiveVersion.objects.values_list("pk", "record__occurred_at", "text", "record__author")
@@ -303,42 +306,29 @@ def newest_matching_sql(
 
 
 def newest_matching_postgres(
-    records: QuerySet[ArchiveRecord], words: Sequence[str], *, wanted: int, walk: int = WALK
+    records: QuerySet[ArchiveRecord], words: Sequence[str], *, wanted: int
 ) -> list[int] | None:
-    """PostgreSQL: ids of the ``wanted`` newest of ``records`` whose versions hold every word, if they are
-    among the ``walk`` newest records passing the filters (read by the newest-first index, each checked
-    against its versions' stored words); None if not, and the GIN index then finds every hit the usual way.
-    A common word fills a page from a few hundred records; a rare one has few hits for the index to sort."""
-    newest = records.order_by("-occurred_at", "-pk").values("pk", "occurred_at")[:walk]
+    """PostgreSQL: ids of the ``wanted`` newest of ``records`` whose versions hold every word, read by the words
+    kept on each record (``record_words.newest_ids``); None if ``records`` is filtered through another table."""
     try:
-        sql, params = newest.query.sql_with_params()
+        conditions = _record_conditions(records)
     except EmptyResultSet:
         return []
-    return _walk(f"({sql}) n (id, occurred_at)", list(params), words, wanted=wanted)
+    if conditions is None:
+        return None
+    where, params = conditions
 
+    def older(before: tuple[dt.datetime, int] | None) -> tuple[str, list[Any]]:
+        if before is None:
+            return where, params
+        moment = connection.ops.adapt_datetimefield_value(before[0])
+        return (
+            f"({where}) AND (archive_archiverecord.occurred_at < %s OR "
+            "(archive_archiverecord.occurred_at = %s AND archive_archiverecord.id < %s))",
+            [*params, moment, moment, before[1]],
+        )
 
-def newest_matching_walk(
-    where: str, where_params: Sequence[Any], words: Sequence[str], *, wanted: int, walk: int | None = None
-) -> list[int] | None:
-    """``newest_matching_postgres`` of the records ``where`` (SQL on ``archive_archiverecord`` alone) finds,
-    checking the ``walk`` newest (``WALK`` unless given)."""
-    newest = (
-        "(SELECT archive_archiverecord.id, archive_archiverecord.occurred_at FROM archive_archiverecord "  # noqa: S608
-        f"WHERE {where} ORDER BY archive_archiverecord.occurred_at DESC, archive_archiverecord.id DESC LIMIT %s) n"
-    )
-    return _walk(newest, [*where_params, walk or WALK], words, wanted=wanted)
-
-
-def _walk(newest: str, params: list[Any], words: Sequence[str], *, wanted: int) -> list[int] | None:
-    statement = (
-        f"SELECT n.id FROM {newest} WHERE EXISTS (SELECT 1 FROM archive_archiveversion v "  # noqa: S608
-        "WHERE v.record_id = n.id AND v.search_vector @@ plainto_tsquery('simple', %s)) "
-        "ORDER BY n.occurred_at DESC, n.id DESC LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, " ".join(words), wanted])
-        found = [row[0] for row in cursor.fetchall()]
-    return found if len(found) >= wanted else None
+    return record_words.newest_ids(older, words, before=None, wanted=wanted)
 
 
 def words_filter(records: QuerySet[ArchiveRecord], words: Sequence[str]) -> QuerySet[ArchiveRecord]:

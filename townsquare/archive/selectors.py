@@ -49,10 +49,11 @@ def records_visible_to(*, council: Council, user: Any) -> QuerySet[ArchiveRecord
     return records.filter(channel__in=scope) if scope else records.none()
 
 
-def visible_channel_ids(*, council: Council, user: Any) -> list[int] | None:
+def visible_channel_ids(*, council: Council, user: Any, perms: frozenset[str] | None = None) -> list[int] | None:
     """The channels whose records the person may see in the council's archive: None for all of them (the
-    whole register in view), otherwise their own channels' ids (none without the archive permission)."""
-    perms = perms_in(user, council)
+    whole register in view), otherwise their own channels' ids (none without the archive permission).
+    ``perms``: the person's permissions there, where the caller has read them already."""
+    perms = perms_in(user, council) if perms is None else perms
     if Perm.VIEW_ARCHIVE not in perms:
         return []
     if Perm.VIEW_REGISTER in perms:
@@ -153,22 +154,25 @@ def archive_search(
 def archive_search_rows(
     *, council: Council, user: Any, query: ArchiveQuery, cursor: str | None = None, limit: int = 50
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """``archive_search`` as plain rows (``page_sql.ROW_KEYS``, and ``versions`` in order) and the next page's
-    cursor: the API's hot path, in plain SQL with no model objects."""
+    """``archive_search`` as the API's records (``page_sql.page_rows``: plain dicts, each with its ``versions``
+    in order) and the next page's cursor: the API's hot path, in plain SQL with no model objects."""
+    channel_ids = visible_channel_ids(council=council, user=user)
+    return search_rows(council_id=council.pk, channel_ids=channel_ids, query=query, cursor=cursor, limit=limit)
+
+
+def search_rows(
+    *, council_id: int, channel_ids: list[int] | None, query: ArchiveQuery, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """``archive_search_rows`` of the records of ``channel_ids`` (None: all the council's), as
+    ``visible_channel_ids`` gave them for the person asking."""
     limit = max(1, min(limit, 200))
     before = cursor_decode(cursor) if cursor else None
-    ids = page_ids(
-        council_id=council.pk,
-        channel_ids=visible_channel_ids(council=council, user=user),
-        query=query,
-        before=before,
-        wanted=limit + 1,
-    )
+    ids = page_ids(council_id=council_id, channel_ids=channel_ids, query=query, before=before, wanted=limit + 1)
     rows = page_rows(ids, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more and rows else None
-    return rows, _cursor(last["occurred_at"], last["id"]) if last else None
+    return rows, _cursor(dt.datetime.fromisoformat(last["occurred_at"]), last["id"]) if last else None
 
 
 def archive_record_ids(*, council: Council, query: ArchiveQuery) -> QuerySet[ArchiveRecord, int]:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from townsquare.archive.capture import archive_backfill
 from townsquare.archive.search import index_rebuild
@@ -27,4 +28,5 @@ class Command(BaseCommand):
         done = archive_backfill(council=council)
         self.stdout.write("Archived: " + ", ".join(f"{count} {name}" for name, count in done.items()) + ".")
         if options["reindex"]:
-            self.stdout.write(f"Search index rebuilt: {index_rebuild()} versions.")
+            what = "versions" if connection.vendor == "sqlite" else "records' words"
+            self.stdout.write(f"Search index rebuilt: {index_rebuild()} {what}.")
