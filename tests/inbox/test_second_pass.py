@@ -102,3 +102,11 @@ def test_an_item_the_first_pass_could_not_classify_gets_no_second_pass(accounts,
     monkeypatch.setattr(pipeline, "enrich", broken)
     inbound_store(channel=accounts.toot, items=[inbound("s1", COMPLAINT)])
     assert not Job.objects.filter(kind=SECOND_PASS_JOB).exists()
+
+
+def test_a_language_the_platform_gave_is_kept_and_not_counted_an_officers(accounts, inbound) -> None:
+    new, _ = inbound_store(channel=accounts.toot, items=[inbound("s1", COMPLAINT, raw={"id": "s1", "language": "cy"})])
+    assert ReceivedItem.objects.get(pk=new[0].pk).language == "cy"
+    second_pass_done()
+    item = ReceivedItem.objects.get(pk=new[0].pk)
+    assert item.language == "cy" and item.classification["corrected"] == []

@@ -87,8 +87,13 @@ def _replace(row: ReceivedItem, result: Classification, names: dict[int, str]) -
     record = row.classification if isinstance(row.classification, dict) else {}
     corrected = [str(name) for name in record.get("corrected", []) if name in REPLACED]
     now = _first_answer(row, names)
-    # A field is the officer's where they said so, or where it no longer holds what the first pass gave.
-    kept = [name for name in REPLACED if name in corrected or (name in record and now[name] != record.get(name))]
+    # A field is the officer's where they said so, or where it no longer holds what the first pass gave
+    # (the language aside: one the platform gave is kept over the classifier's, and is not an officer's).
+    kept = [
+        name
+        for name in REPLACED
+        if name in corrected or (name != "language" and name in record and now[name] != record.get(name))
+    ]
     before = set(row.categories or [])
     if "sentiment" not in kept:
         row.sentiment = result.sentiment
@@ -96,8 +101,8 @@ def _replace(row: ReceivedItem, result: Classification, names: dict[int, str]) -
         row.categories = list(result.categories)
     if "risk" not in kept:
         row.risk = result.risk
-    if "language" not in kept and result.language != "und":
-        row.language = result.language
+    if "language" not in kept and result.language != "und" and now["language"] == record.get("language"):
+        row.language = result.language  # the classifier's answer, not the platform's, is replaced
     if "service" not in kept:
         row.service_id = result.service_id
     row.classification = _record(result, now, kept)
