@@ -125,3 +125,9 @@ def test_the_index_is_rebuilt_for_rows_that_arrived_another_way(db: None) -> Non
     assert index_rebuild() == 1
     assert search_filter(ReceivedItem.objects.all(), "Mill").count() == 1
     assert index_rebuild() == 1 and search_filter(ReceivedItem.objects.all(), "Mill").count() == 1
+
+
+def test_the_benchmarks_row_of_columns_is_every_column_stored() -> None:
+    from townsquare.inbox.storing import COLUMNS
+
+    assert sorted(pipeline.ROW_FIELDS) == sorted(COLUMNS)
