@@ -123,6 +123,24 @@ def test_answers_and_resolutions_count_at_once(
     assert _rows() == live
 
 
+def test_assigning_a_resolved_item_keeps_its_resolution_time(
+    monkeypatch: pytest.MonkeyPatch, channel: Channel, people: SimpleNamespace, riverside: Council
+) -> None:
+    _at(monkeypatch, 0)
+    item = _store(channel)[0]
+    _at(monkeypatch, 5)
+    item_status_set(actor=people.officer, item=item, status="resolved")
+    _at(monkeypatch, 50)
+    item_assign(actor=people.comms, item=item, person=people.officer)
+    stored = ReceivedItem.objects.get(pk=item.pk)
+    assert stored.status == "resolved" and stored.updated_at == START + dt.timedelta(hours=5)
+    now, _ = inbox_performance(scope=Scope(riverside), quarter=Quarter(2016, 1))
+    assert (now.resolved, now.resolution_hours) == (1, 5.0)
+    live = _rows()
+    inbox_summaries_rebuild()
+    assert _rows() == live
+
+
 def test_an_item_routed_to_a_service_moves_to_its_row(
     monkeypatch: pytest.MonkeyPatch, channel: Channel, people: SimpleNamespace, riverside: Council
 ) -> None:

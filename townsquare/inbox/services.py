@@ -51,9 +51,13 @@ MAX_TAG = 50
 
 def _change(actor: User | None, item: ReceivedItem, action: str, before: dict[str, Any], **changes: Any) -> None:
     """Save ``changes`` to the item and audit them, in one transaction (the caller's)."""
+    was = item.status
     for name, value in changes.items():
         setattr(item, name, value)
-    item.updated_at = timezone.now()
+    # A resolved item's updated_at is when it was resolved (the measures count its resolution time from
+    # it): work that leaves it resolved, such as assigning it to someone else, does not move it.
+    if not (was == ReceivedItem.Status.RESOLVED and item.status == ReceivedItem.Status.RESOLVED):
+        item.updated_at = timezone.now()
     item.save(update_fields=[*changes, "updated_at"])
     if "status" in changes:
         sla_item_status_changed(item=item, at=item.updated_at, previous=before.get("status", ""))
