@@ -40,10 +40,15 @@ def follow_on_enqueue(council: Council, rows: Sequence[ReceivedItem]) -> None:
         job_enqueue(kind=FOLLOW_ON_JOB, payload={"items": [row.pk for row in rows]}, council_id=council.pk)
 
 
+def batch_of(job: Job) -> tuple[Council | None, list[int]]:
+    """The council and item ids an inbox batch job names (the follow-on job's, the second pass's)."""
+    ids = [int(pk) for pk in job.payload.get("items", [])]
+    return (Council.objects.filter(pk=job.council_id).first() if job.council_id else None), ids
+
+
 def follow_on(job: Job) -> None:
     """The job's handler: the batch's items as they are now (one deleted meanwhile is left out)."""
-    ids = [int(pk) for pk in job.payload.get("items", [])]
-    council = Council.objects.filter(pk=job.council_id).first() if job.council_id else None
+    council, ids = batch_of(job)
     if council is None or not ids:
         return
     rows = list(ReceivedItem.objects.filter(council=council, pk__in=ids).order_by("pk"))

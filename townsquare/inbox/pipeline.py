@@ -23,6 +23,7 @@ from townsquare.inbox.follow_on import follow_on_enqueue
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.search import index_items
 from townsquare.inbox.second_pass import second_pass_enqueue
+from townsquare.inbox.storing import COLUMNS
 from townsquare.inbox.storing import text_limited as _text
 from townsquare.inbox.urgent import urgent_stage
 from townsquare.measures.inbox_live import inbox_measures_classified_rows
@@ -32,37 +33,7 @@ log = logging.getLogger(__name__)
 LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 MEDIA_KEYS = ("media_attachments", "attachments", "media", "images", "embed")
 # Every column the pipeline writes, in the order the benchmarks build their rows of values.
-ROW_FIELDS = [
-    "council_id",
-    "channel_id",
-    "external_id",
-    "kind",
-    "author_handle",
-    "author_name",
-    "text",
-    "created_at",
-    "url",
-    "in_reply_to_external_id",
-    "raw",
-    "malformed",
-    "parse_error",
-    "received_at",
-    "author_key",
-    "language",
-    "links",
-    "media",
-    "thread_key",
-    "sentiment",
-    "categories",
-    "risk",
-    "classification",
-    "normalised",
-    "indexed",
-    "enriched",
-    "needs_attention",
-    "processing_error",
-    "status",
-]
+ROW_FIELDS = COLUMNS
 
 
 NORMALISED = ["text", "author_key", "language", "links", "media", "thread_key", "normalised"]

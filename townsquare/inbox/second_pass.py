@@ -24,6 +24,7 @@ from townsquare import sqlrows
 from townsquare.classify.pipeline import Classification
 from townsquare.classify.services import classify_texts_second_pass
 from townsquare.councils.models import Council, Service
+from townsquare.inbox.follow_on import batch_of
 from townsquare.inbox.models import ReceivedItem
 from townsquare.jobs.services import job_enqueue
 from townsquare.measures.inbox_live import inbox_measures_follow
@@ -49,8 +50,7 @@ def second_pass_enqueue(council: Council, rows: Sequence[ReceivedItem]) -> None:
 
 def second_pass(job: Job) -> None:
     """The job's handler."""
-    ids = [int(pk) for pk in job.payload.get("items", [])]
-    council = Council.objects.filter(pk=job.council_id).first() if job.council_id else None
+    council, ids = batch_of(job)
     if council is not None and ids:
         second_pass_run(council, ids)
 

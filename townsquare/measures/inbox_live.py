@@ -1,8 +1,8 @@
 """The inbox's monthly summaries kept in step with the inbox, in the transaction of each change.
 
 The inbox calls one of three functions where its items change:
-- ``inbox_measures_received(item_ids=...)`` once items are stored (in the storing transaction);
-- ``inbox_measures_classified(item_ids=...)`` once the pipeline has given new items their sentiment
+- ``inbox_measures_received_rows(rows=...)`` once items are stored (in the storing transaction);
+- ``inbox_measures_classified_rows(rows=...)`` once the pipeline has given new items their sentiment
   and service (they were counted unclassified when stored);
 - ``with inbox_measures_follow(item_ids=...):`` around any other change of stored items (a status,
   an assignment, a reply sent): the months move by the difference the change made, and an item
@@ -87,14 +87,6 @@ def _apply(deltas: dict[RowKey, Counter[str]]) -> None:
         InboxMonthly.objects.filter(pk=row.pk).update(**{name: F(name) + count for name, count in changes.items()})
     if councils:
         stamp_raise(council_ids=councils)
-
-
-def inbox_measures_received(*, item_ids: Iterable[int]) -> None:
-    """Count newly stored items in their months (call in the transaction that stores them)."""
-    ids = sorted(set(item_ids))
-    if ids:
-        with transaction.atomic():
-            _move({}, _states(ids))
 
 
 def inbox_measures_classified(*, item_ids: Iterable[int]) -> None:
