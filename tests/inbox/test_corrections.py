@@ -61,6 +61,7 @@ def _form(item: ReceivedItem, **changes: object) -> dict[str, object]:
         "sentiment": item.sentiment,
         "categories": list(item.categories),
         "risk": item.risk,
+        "language": item.language,
         "service": str(item.service_id or ""),
     }
     sent = {**shown, **changes}
@@ -134,6 +135,7 @@ def test_only_the_fields_changed_are_corrected(items, people, client_for) -> Non
         ({"sentiment": "furious"}, "Choose the sentiment", "sentiment"),
         ({"categories": ["complaint", "gossip"]}, "“gossip” is not one of the categories", "categories"),
         ({"risk": "extreme"}, "Choose the risk", "risk"),
+        ({"language": "xx"}, "Choose the language from the list", "language"),
         ({"service": "x1"}, "Choose one of this council&#x27;s services", "service"),
         ({}, "Nothing to correct", "sentiment"),
     ],
@@ -205,6 +207,32 @@ def test_the_second_pass_keeps_a_correction_and_the_page_shows_its_reasons(items
     body = client.get(f"{URL}{item.pk}/").content.decode()
     assert "From the second pass." in body and "<mark>Freedom of information</mark>" in body
     assert "Corrected by an officer: sentiment, service." in body
+
+
+def test_an_officer_corrects_the_language_and_the_second_pass_keeps_it(items, people, client_for) -> None:
+    item = items["t2"]
+    assert item.language == "en"
+    client = client_for(people.officer)
+    form = client.get(f"{URL}{item.pk}/").content.decode()
+    assert '<option value="cy">Welsh</option>' in form and '<option value="en" selected>English</option>' in form
+    page = client.post(f"{URL}{item.pk}/classification/", _form(item, language="cy"))
+    assert page.status_code == 302
+    item.refresh_from_db()
+    assert item.language == "cy" and item.classification["corrected"] == ["language"]
+    kept = ClassificationCorrection.objects.get()
+    assert (kept.field, kept.suggested, kept.corrected) == ("language", "en", "cy")
+    assert second_pass_done() >= 1
+    item.refresh_from_db()
+    assert item.language == "cy" and item.classification["second_pass"] is True
+    body = client.get(f"{URL}{item.pk}/").content.decode()
+    assert "(language: Welsh)" in body and "The classifier suggested language: English." in body
+    # The API takes a language from the same list, and refuses one that is not on it.
+    api = _api(people.officer.email)
+    url = f"{API}{item.pk}/classification/"
+    assert api.post(url, {"language": "klingon"}, content_type="application/json").status_code == 400
+    answer = api.post(url, {"language": "pl"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["language"] == "pl"
+    assert ClassificationCorrection.objects.count() == 2
 
 
 def test_an_item_corrected_to_urgent_joins_the_urgent_queue_once(items, people) -> None:

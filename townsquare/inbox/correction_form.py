@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from townsquare.classify.categories import RISKS
+from townsquare.classify.language import LANGUAGE_NAMES
 from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.inbox.corrections import KEEP
 from townsquare.inbox.models import ReceivedItem
@@ -22,9 +23,10 @@ ANCHORS = {
     "sentiment": "correct-sentiment",
     "categories": "correct-categories",
     "risk": "correct-risk",
+    "language": "correct-language",
     "service": "correct-service",
 }
-NAMES = ("sentiment", "categories", "risk", "service")
+NAMES = ("sentiment", "categories", "risk", "language", "service")
 
 
 def _shown(item: ReceivedItem) -> dict[str, Any]:
@@ -32,6 +34,7 @@ def _shown(item: ReceivedItem) -> dict[str, Any]:
         "sentiment": item.sentiment,
         "categories": [str(c) for c in item.categories or []],
         "risk": item.risk,
+        "language": item.language,
         "service": str(item.service_id or ""),
     }
 
@@ -42,12 +45,14 @@ def correction_read(post: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         "sentiment": post.get("sentiment", ""),
         "categories": post.getlist("categories"),
         "risk": post.get("risk", ""),
+        "language": post.get("language", ""),
         "service": post.get("service", ""),
     }
     shown = {
         "sentiment": post.get("shown_sentiment", ""),
         "categories": [c for c in post.get("shown_categories", "").split(",") if c],
         "risk": post.get("shown_risk", ""),
+        "language": post.get("shown_language", ""),
         "service": post.get("shown_service", ""),
     }
     return sent, shown
@@ -56,7 +61,7 @@ def correction_read(post: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def correction_changes(sent: dict[str, Any], shown: dict[str, Any]) -> dict[str, Any]:
     """The arguments of ``item_classification_correct``: the fields the officer changed."""
     changes: dict[str, Any] = {}
-    for name in ("sentiment", "risk"):
+    for name in ("sentiment", "risk", "language"):
         if sent[name] and sent[name] != shown[name]:
             changes[name] = sent[name]
     if set(sent["categories"]) != set(shown["categories"]):
@@ -83,6 +88,18 @@ def correction_errors(error: ValidationError) -> list[dict[str, str]]:
     ]
 
 
+def language_choices(current: str) -> list[tuple[str, str]]:
+    """The languages to choose from, by name, English and Welsh first; an item's own language that is not
+    on the list (one the platform gave, or none known) is offered too, so the form can show it."""
+    choices = [(code, name) for code, name in LANGUAGE_NAMES.items()]
+    choices[2:] = sorted(choices[2:], key=lambda choice: choice[1])
+    if current in ("", "und"):
+        choices.insert(0, (current, "Not known"))
+    elif current not in LANGUAGE_NAMES:
+        choices.append((current, f"Other ({current})"))
+    return choices
+
+
 def correction_context(item: ReceivedItem, correcting: dict[str, Any] | None) -> dict[str, Any]:
     """What the item page needs for "Why" and the correction form (as sent, with its problems, when it was
     sent and refused; else the item's values)."""
@@ -96,4 +113,5 @@ def correction_context(item: ReceivedItem, correcting: dict[str, Any] | None) ->
         "sentiments": [(s, s.capitalize()) for s in SENTIMENTS],
         "risks": [(r, r.capitalize()) for r in RISKS],
         "category_choices": list(CATEGORY_LABELS.items()),
+        "languages": language_choices(item.language),
     }

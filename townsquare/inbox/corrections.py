@@ -1,5 +1,5 @@
-"""An officer correcting what the classifier suggested for an item: its sentiment, categories, risk and the
-service it is routed to.
+"""An officer correcting what the classifier suggested for an item: its sentiment, categories, risk, language
+and the service it is routed to.
 
 The item takes the officer's values at once; each field changed is also kept as a correction for
 retraining (``classification_correct``: a service correction becomes one of that service's example
@@ -17,6 +17,7 @@ from django.db import transaction
 
 from townsquare.audit.services import audit_record
 from townsquare.classify.categories import CATEGORIES, RISKS
+from townsquare.classify.language import LANGUAGE_NAMES
 from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.classify.services import MAX_TEXT, classification_correct
 from townsquare.councils.models import Service
@@ -30,10 +31,11 @@ if TYPE_CHECKING:
 
     from townsquare.accounts.models import User
 
-FIELDS = ("sentiment", "categories", "risk", "service")
+FIELDS = ("sentiment", "categories", "risk", "language", "service")
 CHOICES = {
     "sentiment": (SENTIMENTS, "Choose the sentiment: negative, neutral or positive."),
     "risk": (RISKS, "Choose the risk: low, medium, high or urgent."),
+    "language": (tuple(LANGUAGE_NAMES), "Choose the language from the list."),
 }
 
 
@@ -56,12 +58,13 @@ def _wanted(
     sentiment: str | None,
     categories: Sequence[str] | None,
     risk: str | None,
+    language: str | None,
     service: int | Literal[Keep.KEEP] | None,
 ) -> dict[str, Any]:
     """The fields given, checked; every problem at once, by field, so a form can show each beside its field."""
     wanted: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for name, value in (("sentiment", sentiment), ("risk", risk)):
+    for name, value in (("sentiment", sentiment), ("risk", risk), ("language", language)):
         if value is None:
             continue
         allowed, problem = CHOICES[name]
@@ -83,7 +86,7 @@ def _wanted(
     if errors:
         raise ValidationError({name: [message] for name, message in errors.items()})
     if not wanted:
-        raise ValidationError("Nothing to correct: change the sentiment, categories, risk or service first.")
+        raise ValidationError("Nothing to correct: change the sentiment, categories, risk, language or service first.")
     return wanted
 
 
@@ -92,6 +95,7 @@ def _had(item: ReceivedItem) -> dict[str, Any]:
         "sentiment": item.sentiment,
         "categories": _categories(item.categories or []),
         "risk": item.risk,
+        "language": item.language,
         "service": item.service_id,
     }
 
@@ -103,6 +107,7 @@ def item_classification_correct(
     sentiment: str | None = None,
     categories: Sequence[str] | None = None,
     risk: str | None = None,
+    language: str | None = None,
     service: int | Literal[Keep.KEEP] | None = KEEP,
 ) -> list[str]:
     """Set the fields given (None, or ``KEEP`` for the service: left as they are) and return the names of
@@ -114,11 +119,11 @@ def item_classification_correct(
     (with its alert) if the item has become urgent, and one audit event.
     An item without text has nothing to learn from: its fields change, but no correction is kept.
     """
-    wanted = _wanted(item, sentiment, categories, risk, service)
+    wanted = _wanted(item, sentiment, categories, risk, language, service)
     with transaction.atomic(), inbox_measures_follow(item_ids=[item.pk]):
         # What the item has now, read under the lock the summaries took: the classifier's second pass
         # may have written since the officer opened the page, and its answer is what is being corrected.
-        item.refresh_from_db(fields=["sentiment", "categories", "risk", "service", "classification"])
+        item.refresh_from_db(fields=["sentiment", "categories", "risk", "language", "service", "classification"])
         had = _had(item)
         changed = {name: value for name, value in wanted.items() if value != had[name]}
         if not changed:
@@ -137,7 +142,7 @@ def item_classification_correct(
         item.classification = stored
         # ``updated_at`` is left alone: it is when the item's status or assignment last changed, which the
         # monthly summaries read as the moment a resolved item was resolved.
-        item.save(update_fields=["sentiment", "categories", "risk", "service", "classification"])
+        item.save(update_fields=["sentiment", "categories", "risk", "language", "service", "classification"])
         if "risk" in changed or "categories" in changed:
             # An item an officer finds urgent (a safeguarding disclosure, a threat) joins the urgent queue and
             # alerts whoever is on call, as one classified so at ingest does; one already queued stays as it is.

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from townsquare.classify.language import LANGUAGE_NAMES
 from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.inbox.models import ReceivedItem
 
@@ -34,7 +35,13 @@ CATEGORY_LABELS = {
     "personal_data": "Personal data",
     "spam": "Spam",
 }
-FIELD_LABELS = {"sentiment": "sentiment", "categories": "categories", "risk": "risk", "service": "service"}
+FIELD_LABELS = {
+    "sentiment": "sentiment",
+    "categories": "categories",
+    "risk": "risk",
+    "language": "language",
+    "service": "service",
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class Why:
     suggested: list[tuple[str, str]]  # (field, what the classifier suggested) for each corrected field
     marked: SafeString  # the item's text, escaped, its reasons' words in <mark>
     category_names: list[str]  # the item's categories (as the officer left them, if corrected) in plain words
+    language: str  # the item's language (as the officer left it, if corrected) in plain words
 
 
 def points_to_words(points_to: str) -> str:
@@ -148,6 +156,7 @@ def item_why(item: ReceivedItem) -> Why:
         suggested=suggested,
         marked=marked_text(item.text, reasons),
         category_names=category_names(item.categories),
+        language=language_name(item.language),
     )
 
 
@@ -158,10 +167,19 @@ def category_names(categories: Any) -> list[str]:
     return [CATEGORY_LABELS.get(str(c), str(c).replace("_", " ")).lower() for c in categories]
 
 
+def language_name(code: Any) -> str:
+    """A language code in plain words: "Welsh" for "cy"; the code itself for one not on the list."""
+    if not code or code == "und":
+        return "not known"
+    return LANGUAGE_NAMES.get(str(code), str(code))
+
+
 def _suggestion(field: str, value: Any) -> str:
     """What the classifier stored for a field, in plain words."""
     if field == "categories":
         return ", ".join(category_names(value)) or "none"
     if field == "service":
         return str(value) if value else "no service"
+    if field == "language":
+        return language_name(value)
     return str(value) if value else "nothing"

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from townsquare.classify.categories import CATEGORIES, RISKS
+from townsquare.classify.language import LANGUAGES
 from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.councils.access import council_for, perms_in
 from townsquare.councils.models import Council
@@ -51,6 +52,9 @@ class ClassificationSerializer(serializers.Serializer):  # type: ignore[type-arg
         child=serializers.ChoiceField(choices=CATEGORIES), required=False, help_text="All the item's categories."
     )
     risk = serializers.ChoiceField(choices=RISKS, required=False)
+    language = serializers.ChoiceField(
+        choices=LANGUAGES, required=False, help_text="ISO 639-1 code of one of the languages UK councils meet."
+    )
     service = serializers.IntegerField(
         required=False, allow_null=True, help_text="The id of the service the item goes to; null: no service."
     )
@@ -150,7 +154,7 @@ class ClassificationView(APIView):
     @extend_schema(
         request=ClassificationSerializer,
         responses=ItemDetailSerializer,
-        summary="Correct an item's sentiment, categories, risk or service: kept to teach the classifier",
+        summary="Correct an item's sentiment, categories, risk, language or service: kept to teach the classifier",
     )
     def post(self, request: Request, slug: str, pk: int) -> Response:
         _, item = _worked(request, slug, pk)
@@ -162,6 +166,7 @@ class ClassificationView(APIView):
                 sentiment=data.get("sentiment"),
                 categories=data.get("categories"),
                 risk=data.get("risk"),
+                language=data.get("language"),
                 service=data.get("service", KEEP),
             )
         except ValidationError as error:
