@@ -215,6 +215,8 @@ def test_an_officer_corrects_the_language_and_the_second_pass_keeps_it(items, pe
     client = client_for(people.officer)
     form = client.get(f"{URL}{item.pk}/").content.decode()
     assert '<option value="cy">Welsh</option>' in form and '<option value="en" selected>English</option>' in form
+    # The reply's own language choice (English or Welsh) is not the correction's list.
+    assert 'id="reply-language-pl"' not in form and 'value="pl"' in form
     page = client.post(f"{URL}{item.pk}/classification/", _form(item, language="cy"))
     assert page.status_code == 302
     item.refresh_from_db()

@@ -113,5 +113,5 @@ def correction_context(item: ReceivedItem, correcting: dict[str, Any] | None) ->
         "sentiments": [(s, s.capitalize()) for s in SENTIMENTS],
         "risks": [(r, r.capitalize()) for r in RISKS],
         "category_choices": list(CATEGORY_LABELS.items()),
-        "languages": language_choices(item.language),
+        "correction_languages": language_choices(item.language),
     }

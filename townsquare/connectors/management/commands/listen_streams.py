@@ -115,6 +115,7 @@ class Command(BaseCommand):
         ends_at = time.monotonic() + options["for_seconds"] if options["for_seconds"] else None
         heap_settle(warm_classifier=True)  # the streams' items are classified as they arrive
         self.stdout.write(f"Stream listener {name} started.")
+        told: set[int] | None = None
         while not stopping.is_set():
             close_old_connections()
             wanted = set(streaming_channels())
@@ -123,7 +124,9 @@ class Command(BaseCommand):
                 listeners[channel_id].start()
             for channel_id in set(listeners) - wanted:  # disconnected or closed since
                 listeners.pop(channel_id).stop()
-            self.stdout.write(f"Listening to {len(wanted)} stream(s).")
+            if wanted != told:  # said when the channels change, not at every reading
+                self.stdout.write(f"Listening to {len(wanted)} stream(s).")
+                told = wanted
             wait = (
                 options["refresh"] if ends_at is None else max(0.0, min(options["refresh"], ends_at - time.monotonic()))
             )
