@@ -45,7 +45,7 @@ def test_councillor_compares_periods_reads_the_table_and_downloads_the_report(
     page.get_by_role("button", name="Show").click()
     heading = page.locator("#comparison")
     expect(heading).to_have_text(f"Page likes: {this_month:%B %Y} against {year_before:%B %Y}")
-    expect(page.locator(".govuk-summary-list")).to_contain_text(re.compile(r"Change\s*\d+ \(\d+%\)"))
+    expect(page.locator(".govuk-summary-list")).to_contain_text(re.compile(r"Change\s*[\d,]+ \(\d+%\)"))
 
     # The chart's data table, read as a screen reader user would.
     table = page.get_by_role("table", name="Page likes by month")

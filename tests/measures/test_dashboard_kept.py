@@ -20,9 +20,9 @@ def test_a_new_figure_shows_at_once(
 ) -> None:
     record(accounts.x, "followers", {dt.date(2015, 3, 31): 5000, dt.date(2016, 3, 31): 6900})
     reader = client_for(people.councillor)
-    assert "1900 (38%)" in reader.get(URL, ASKED).content.decode()
+    assert "1,900 (38%)" in reader.get(URL, ASKED).content.decode()
     record(accounts.x, "followers", {dt.date(2016, 3, 31): 7500})
-    assert "2500 (50%)" in reader.get(URL, ASKED).content.decode()
+    assert "2,500 (50%)" in reader.get(URL, ASKED).content.decode()
 
 
 def test_a_renamed_account_shows_at_once(

@@ -76,4 +76,4 @@ def test_a_new_target_shows_at_once(
     url = "/c/riverside/measures/?quarter=2016Q1&metric=page_likes"
     assert "None set" in client_for(people.councillor).get(url).content.decode()
     target_set(actor=people.admin, council=riverside, metric="page_likes", platform="", value=1000, tolerance_percent=5)
-    assert "1000 (within 5%)" in client_for(people.councillor).get(url).content.decode()
+    assert "1,000 (within 5%)" in client_for(people.councillor).get(url).content.decode()

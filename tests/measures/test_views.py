@@ -22,7 +22,7 @@ def test_councillor_reads_the_chart_its_table_and_the_comparison(
     assert page.status_code == 200
     body = page.content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and '<desc id="measure-desc">' in body
-    assert "Followers by month" in body and "6900" in body and "1900 (38%)" in body
+    assert "Followers by month" in body and "6,900" in body and "1,900 (38%)" in body
     assert "X followers increased 38% between March 2015 and March 2016" in body
     assert "Import figures" not in body  # read-only for councillors
 
