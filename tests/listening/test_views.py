@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from types import SimpleNamespace
 
 from django.test import Client
+from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.audit.models import AuditEvent
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
 from townsquare.councils.services import membership_grant
-from townsquare.listening.models import ListeningQuery
+from townsquare.inbox.models import ReceivedItem
+from townsquare.listening.models import ListeningMatch, ListeningQuery
 from townsquare.listening.services import listening_query_save
 
 URL = "/c/riverside/listening/"
@@ -107,3 +110,26 @@ def test_outsider_gets_not_found_and_a_lower_role_forbidden(
     assert comms.get(f"{URL}{theirs.pk}/").status_code == 404
     assert comms.post(f"{URL}{theirs.pk}/delete/").status_code == 404
     assert ListeningQuery.objects.count() == 2
+
+
+def test_the_list_counts_what_each_query_caught_this_week_and_links_to_it(
+    people: SimpleNamespace, riverside: Council, hillcrest: Council, channel: Channel, client_for: Callable[..., Client]
+) -> None:
+    bins, parks = a_query(riverside, people.comms, "Bins", "bin*"), a_query(riverside, people.comms, "Parks", "park")
+    theirs = a_query(hillcrest, None, "Their bins", "bin*")
+    now = timezone.now()
+    for number, (query, council, days_ago) in enumerate(
+        [(bins, riverside, 0), (bins, riverside, 3), (bins, riverside, 30), (theirs, hillcrest, 0)]
+    ):
+        item = ReceivedItem.objects.create(
+            council=riverside, channel=channel, external_id=f"c{number}", kind="mention", text="My bin"
+        )
+        ListeningMatch.objects.create(
+            council=council, query=query, item=item, channel=channel, at=now - dt.timedelta(days=days_ago)
+        )
+    body = client_for(people.comms).get(URL).content.decode()
+    assert "Caught in the last 7 days" in body
+    since = (timezone.localdate() - dt.timedelta(days=6)).isoformat()
+    link = f'href="/c/riverside/inbox/?listening={bins.pk}&amp;since={since}">2<'
+    assert link in body  # the month-old match and the other council's are not counted
+    assert f"?listening={parks.pk}" not in body and "None</td>" in body

@@ -34,6 +34,30 @@ def queries_of(council: Council) -> models.QuerySet[ListeningQuery]:
     return ListeningQuery.objects.filter(council=council).select_related("owner").prefetch_related("channels")
 
 
+CAUGHT_DAYS = 7
+
+
+def caught_since(days: int = CAUGHT_DAYS) -> dt.date:
+    """The first of the last ``days`` days, today the last of them (the council's time zone)."""
+    return timezone.localdate() - dt.timedelta(days=days - 1)
+
+
+def caught_recently(council: Council, days: int = CAUGHT_DAYS) -> dict[int, int]:
+    """How many messages each of the council's queries caught since the start of ``caught_since(days)``,
+    by query id (a query that caught nothing is absent). Read by the matches' time index."""
+    from townsquare.listening.models import ListeningMatch
+
+    first = caught_since(days)
+    since = timezone.make_aware(dt.datetime(first.year, first.month, first.day))
+    counted = (
+        ListeningMatch.objects.filter(at__gte=since, council_id=council.pk)
+        .values("query_id")
+        .annotate(caught=models.Count("id"))
+        .order_by()
+    )
+    return {row["query_id"]: row["caught"] for row in counted}
+
+
 def query_of(council: Council, pk: int) -> ListeningQuery:
     """The council's query, or 404 (another council's query is not found, never shown)."""
     return get_object_or_404(ListeningQuery, council=council, pk=pk)

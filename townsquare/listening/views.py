@@ -13,7 +13,14 @@ from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.listening.forms import ListeningQueryForm
 from townsquare.listening.models import ListeningQuery
-from townsquare.listening.selectors import queries_of, query_of, try_query
+from townsquare.listening.selectors import (
+    CAUGHT_DAYS,
+    caught_recently,
+    caught_since,
+    queries_of,
+    query_of,
+    try_query,
+)
 from townsquare.listening.services import listening_query_delete, listening_query_save
 
 MANAGE = Perm.MANAGE_CHANNELS  # communications officers and administrators
@@ -21,7 +28,15 @@ MANAGE = Perm.MANAGE_CHANNELS  # communications officers and administrators
 
 @council_view(MANAGE)
 def query_list(request: HttpRequest, council: Council) -> HttpResponse:
-    return render(request, "listening/list.html", {"queries": queries_of(council)})
+    caught = caught_recently(council)
+    queries = list(queries_of(council))
+    for query in queries:
+        query.caught = caught.get(query.pk, 0)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "listening/list.html",
+        {"queries": queries, "caught_days": CAUGHT_DAYS, "caught_since": caught_since().isoformat()},
+    )
 
 
 def _edit(request: HttpRequest, council: Council, instance: ListeningQuery | None) -> HttpResponse:
