@@ -66,8 +66,8 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
     page = paging.item_page(row_values(chosen), query=filters.q, cursor=cursor, size=PAGE_SIZE)
     named = f"{council.pk}|{request.user.pk}|{channel_ids}|{replace(filters, problems=())}"
     count, capped = paging.item_count(chosen, query=filters.q, named=named)
-    rows = page_rows(council, page.items, viewer=request.user)
     extra = list_context(request, council)
+    rows = page_rows(council, page.items, viewer=request.user, can_work=extra["can_work"])
     query = request.GET.copy()
     for name in ("cursor", "page"):
         query.pop(name, None)
@@ -76,7 +76,7 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
         "inbox/inbox.html",
         {
             "rows": rows,
-            "rows_html": rows_html(rows, slug=council.slug, can_work=extra["can_work"]),
+            "rows_html": rows_html(rows),
             "page": page,
             "count": count,
             "capped": capped,
