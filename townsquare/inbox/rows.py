@@ -17,8 +17,8 @@ from markupsafe import escape
 
 from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
-from townsquare.inbox.page_reads import listening_names, row_names
-from townsquare.inbox.presence import looking_at_each
+from townsquare.inbox.page_reads import row_names
+from townsquare.inbox.presence import GONE_AFTER
 from townsquare.inbox.service_levels import ClockView, clocks_for_items
 from townsquare.listening.models import ItemPriority
 
@@ -97,10 +97,10 @@ def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any
     ids = [v["pk"] for v in values]
     if not ids:
         return []
-    listening = listening_names(ids)
-    names = row_names(values)
-    clocks = clocks_for_items(council, ids, running_only=True)
-    looking = looking_at_each(ids, besides=viewer)
+    now = timezone.now()
+    names = row_names(values, besides=getattr(viewer, "pk", None), since=now - GONE_AFTER)
+    listening, looking = names.listening, names.looking
+    clocks = clocks_for_items(council, ids, now=now, running_only=True)
     channels, services, people = _escaped(names.channels), _escaped(names.services), _escaped(names.people)
     zone = timezone.get_current_timezone()
     link = f"/c/{escape(council.slug)}/inbox/"
