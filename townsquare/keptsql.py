@@ -13,8 +13,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
@@ -22,6 +22,7 @@ from django.db import connections, models, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
+M = TypeVar("M", bound=models.Model)
 KEEP = 512  # statements kept (the least recently used forgotten first)
 
 
@@ -66,9 +67,12 @@ def kept_values(model: type[models.Model], key: Hashable, build: Callable[[], Qu
             _kept[full_key] = compiled
             while len(_kept) > KEEP:
                 _kept.popitem(last=False)
+    return _run(compiled, connections[alias])
+
+
+def _run(compiled: _Compiled, connection: Any) -> list[dict[str, Any]]:
     if compiled.sql is None:
         return []
-    connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params)
         rows = cursor.fetchall()
@@ -85,6 +89,26 @@ def kept_values(model: type[models.Model], key: Hashable, build: Callable[[], Qu
             values[pos] = value
         found.append(dict(zip(names, values, strict=False)))  # as ``values()``: the named columns
     return found
+
+
+def kept_by_pk(model: type[M], pk: int) -> M | None:
+    """The ``model`` instance of primary key ``pk`` (every column loaded, as ``model.objects.get(pk=pk)``
+    loads it), or None, by a statement compiled once per model and database."""
+    names = tuple(field.attname for field in model._meta.concrete_fields)
+    alias = router.db_for_read(model)
+    key = (alias, "by-pk", model)
+    with _lock:
+        compiled = _kept.get(key)
+    if compiled is None:
+        compiled = _compile(model._base_manager.filter(pk=0).order_by().values(*names))
+        if compiled.params != (0,):  # the statement does not take the key as its only parameter
+            raise ValueError(f"{model.__name__}: a lookup by primary key is not one parameter")
+        with _lock:
+            _kept[key] = compiled
+    rows = _run(replace(compiled, params=(pk,)), connections[alias])
+    if not rows:
+        return None
+    return model.from_db(alias, list(names), [rows[0][name] for name in names])
 
 
 def _forget(**kwargs: Any) -> None:

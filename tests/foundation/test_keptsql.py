@@ -42,3 +42,29 @@ def test_a_query_that_can_match_nothing_is_not_run_and_the_oldest_statements_are
         for kind in ("a", "b", "c"):
             keptsql.kept_values(Job, ("jobs", kind), lambda kind=kind: _jobs(kind))
         assert len(keptsql._kept) == 2 and all(key[-1][-1] in ("b", "c") for key in keptsql._kept)
+
+
+def test_a_person_by_primary_key_is_the_one_the_orm_loads(people) -> None:
+    """``User.objects.get(pk=…)`` (the session's person on every request) reads by a statement compiled once."""
+    from townsquare.accounts.models import User
+
+    comms = people.comms
+    expected = User.objects.filter(pk=comms.pk).get()  # a copy of the queryset: the queryset's own get
+    with mock.patch.object(keptsql, "_compile", wraps=keptsql._compile) as compiled:
+        found = User.objects.get(pk=comms.pk)
+        again = User.objects.get(pk=people.officer.pk)
+    assert compiled.call_count <= 1  # once per process, at most
+    assert type(found) is User and found == expected and not found._state.adding and found._state.db == "default"
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert found.date_joined.tzinfo is not None and found.is_active is True
+    assert again.email == people.officer.email
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=10**9)
+    with mock.patch("townsquare.accounts.models.kept_by_pk") as kept:  # anything else: the queryset's own get
+        assert User.objects.get(email=comms.email) == comms
+        assert User.objects.filter(is_active=True).get(pk=comms.pk) == comms
+        assert User.objects.get(pk=str(comms.pk)) == comms
+    assert not kept.called
+    with mock.patch("townsquare.accounts.models.kept_by_pk", return_value=comms) as kept:
+        assert User.objects.get(pk=comms.pk) is comms and kept.call_args.args == (User, comms.pk)
