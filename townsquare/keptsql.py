@@ -91,24 +91,32 @@ def _run(compiled: _Compiled, connection: Any) -> list[dict[str, Any]]:
     return found
 
 
-def kept_by_pk(model: type[M], pk: int) -> M | None:
-    """The ``model`` instance of primary key ``pk`` (every column loaded, as ``model.objects.get(pk=pk)``
-    loads it), or None, by a statement compiled once per model and database."""
-    names = tuple(field.attname for field in model._meta.concrete_fields)
+def kept_values_of(
+    model: type[models.Model], name: str, build: Callable[[int], QuerySet[Any]], value: int
+) -> list[dict[str, Any]]:
+    """``kept_values`` for a queryset whose one parameter is an id (``build(value)``: the rows of a person, of
+    an item): compiled once per ``name``, with 0 in the id's place, and run with ``value`` there."""
     alias = router.db_for_read(model)
-    key = (alias, "by-pk", model)
+    key = (alias, "of", name)
     with _lock:
         compiled = _kept.get(key)
     if compiled is None:
-        compiled = _compile(model._base_manager.filter(pk=0).order_by().values(*names))
-        if compiled.params != (0,):  # the statement does not take the key as its only parameter
-            raise ValueError(f"{model.__name__}: a lookup by primary key is not one parameter")
+        compiled = _compile(build(0))
+        if compiled.params != (0,):
+            raise ValueError(f"{name}: the statement does not take the id as its one parameter")
         with _lock:
             _kept[key] = compiled
-    rows = _run(replace(compiled, params=(pk,)), connections[alias])
-    if not rows:
-        return None
-    return model.from_db(alias, list(names), [rows[0][name] for name in names])
+    return _run(replace(compiled, params=(value,)), connections[alias])
+
+
+def kept_by_pk(model: type[M], pk: int) -> M | None:
+    """The ``model`` instance of primary key ``pk`` (every column loaded, as ``model.objects.get(pk=pk)``
+    loads it), or None, by a statement compiled once per model and database."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    rows = kept_values_of(
+        model, f"{model._meta.label}:pk", lambda pk: model._base_manager.filter(pk=pk).order_by().values(*names), pk
+    )
+    return model.from_db(router.db_for_read(model), names, [rows[0][n] for n in names]) if rows else None
 
 
 def _forget(**kwargs: Any) -> None:
