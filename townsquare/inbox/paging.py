@@ -33,6 +33,7 @@ COUNT_CAP = 1_000
 MAX_WINDOW = 20_000
 COUNT_WINDOW = 5_000
 KEEP_CAPPED_SECONDS = 60
+KEEP_HITS = 256  # a text search's statement is kept (``keptsql``) for a window of at most this many hits
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _search_window(
             return found
         wanted = want - len(found)
         found += _rows(
-            named,
+            named if len(ids) <= KEEP_HITS else "",  # a wide window's statement is not worth its memory
             ("hits", tuple(ids), older, wanted),
             lambda: items().filter(pk__in=ids).order_by(*_order(True, older))[:wanted],  # noqa: B023 - run at once
         )
