@@ -115,7 +115,7 @@ TEMPLATES = [
                 "townsquare.councils.context_processors.councils",
                 "townsquare.notifications.context_processors.unread",
             ],
-            "builtins": ["townsquare.web.templatetags.govuk"],
+            "builtins": ["townsquare.web.templatetags.govuk", "townsquare.web.templatetags.addresses"],
         },
     }
 ]

@@ -109,3 +109,19 @@ def test_outsiders_get_not_found_and_low_roles_forbidden(items, people, client_f
     assert auditor.get(URL).status_code == 200
     assert auditor.post(f"{URL}{items['t1'].pk}/status/", {"status": "resolved"}).status_code == 403
     assert ReceivedItem.objects.get(pk=items["t1"].pk).status == "new"
+
+
+def test_a_page_asked_again_shows_what_changed_and_only_what_each_person_may_see(items, people, client_for) -> None:
+    """The list's statement is compiled once per council, person, accounts, filters and page (``keptsql``): the
+    same page asked again reads the items afresh, and each person's statement keeps to their own accounts."""
+    comms, officer = client_for(people.comms), client_for(people.officer)
+    for _ in range(2):
+        assert "Station Road" in comms.get(URL, {"status": "new"}).content.decode()
+        body = officer.get(URL, {"status": "new"}).content.decode()
+        assert "Mill Lane" in body and "Station Road" not in body
+    ReceivedItem.objects.filter(pk=items["x1"].pk).update(status="resolved")
+    ReceivedItem.objects.filter(pk=items["t1"].pk).update(text="Bins on Kings Road")
+    body = comms.get(URL, {"status": "new"}).content.decode()
+    assert "Station Road" not in body and "Kings Road" in body
+    assert "Station Road" not in officer.get(URL, {"status": "resolved"}).content.decode()
+    assert "Station Road" in comms.get(URL, {"status": "resolved"}).content.decode()

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from townsquare.audit.models import AuditEvent
-from townsquare.inbox import bulk, page_reads, presence
-from townsquare.inbox.models import InboxReply, ItemTag, ReceivedItem, SavedReply
+from townsquare.inbox import bulk, page_reads, presence, rows
+from townsquare.inbox.models import InboxReply, ItemPresence, ItemTag, ReceivedItem, SavedReply
 from townsquare.inbox.services import inbound_store
+from townsquare.listening.models import ListeningMatch, ListeningQuery
 from townsquare.publishing.models import Post
 
 from .test_api import _api
@@ -135,6 +136,25 @@ def test_presence_shows_who_else_is_looking(items, people, client_for) -> None:
     later = timezone.now() + presence.GONE_AFTER + dt.timedelta(seconds=1)
     assert presence.looking_at(item, besides=people.officer, now=later) == []
     assert client_for(people.outsider).post(f"{URL}{item.pk}/presence/").status_code == 404
+
+
+def test_the_list_names_each_rows_listening_queries_latest_first_and_who_is_looking_earliest_first(
+    items, people, riverside, accounts
+) -> None:
+    item, other = items["t0"], items["t1"]
+    now = timezone.now()
+    for n, name in enumerate(("Bins", "Missed collections", "Streets")):
+        query = ListeningQuery.objects.create(council=riverside, name=name, query="bin")
+        at = now - dt.timedelta(hours=n) if name != "Streets" else now - dt.timedelta(days=1)
+        target = other if name == "Streets" else item
+        ListeningMatch.objects.create(council=riverside, query=query, item=target, channel=accounts.toot, at=at)
+    for person, ago in ((people.officer, 30), (people.comms, 10), (people.admin, 5 * 60)):
+        ItemPresence.objects.create(item=item, user=person, seen_at=now - dt.timedelta(seconds=ago))
+    values = list(ReceivedItem.objects.filter(pk__in=[item.pk, other.pk]).values(*rows.FIELDS))
+    names = page_reads.row_names(values, besides=people.comms.pk, since=now - presence.GONE_AFTER)
+    assert names.listening == {item.pk: ["Bins", "Missed collections"], other.pk: ["Streets"]}
+    assert names.looking == {item.pk: [people.officer.full_name or people.officer.email]}
+    assert names.channels == {accounts.toot.pk: accounts.toot.name}
 
 
 def test_api_assign_status_and_reply(items, people, services) -> None:

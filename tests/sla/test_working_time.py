@@ -106,6 +106,28 @@ def test_summer_time_ends_inside_a_clock() -> None:
     assert s.between(at(2026, 10, 25, 0), at(2026, 10, 25, 23, 59)) == dt.timedelta(hours=24, minutes=59)
 
 
+def test_working_time_between_many_moments_matches_a_walk_day_by_day() -> None:
+    """``between`` (and ``counter``) subtract the working time up to each moment, kept per day from the first
+    day asked for; a walk through every day in between gives the same, before and after that day, across
+    summer time, holidays and closures, and for moments too far apart to keep sums between."""
+    s = Schedule(
+        zone=LONDON,
+        nation="england",
+        periods={0: ((dt.time(13, 30), dt.time(17)), (dt.time(9), dt.time(12, 30))), 2: ((dt.time(8), dt.time(20)),)},
+        closures=frozenset({dt.date(2026, 12, 9)}),
+    )
+    start = at(2026, 12, 7, 10, 15)
+    moments = [start + n * dt.timedelta(hours=7, minutes=13) for n in range(-900, 900, 37)]
+    moments += [at(2026, 3, 29, 1, 30), at(2026, 10, 25, 1, 30), at(2027, 1, 1, 12), at(2026, 12, 9, 10)]
+    from_start = s.counter(start)
+    for moment in moments:
+        walked = s._walk(start, moment) if start <= moment else -s._walk(moment, start)
+        assert from_start(moment) == walked
+        assert s.between(moment, start) == -walked
+    far = at(2100, 1, 4, 10)  # further than the sums are kept: walked
+    assert s.between(start, far) == s._walk(start, far)
+
+
 def test_a_negative_or_endless_clock_is_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         office().add(at(2026, 12, 7, 9), -H)

@@ -8,9 +8,33 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from townsquare.keptsql import kept_by_pk
 
-class UserManager(BaseUserManager["User"]):
+
+class UserQuerySet(models.QuerySet["User"]):
+    # Set on the queryset the manager hands out, and on no copy of it: only ``User.objects.get(...)`` itself.
+    _whole_table = False
+
+    def get(self, *args: Any, **kwargs: Any) -> User:  # type: ignore[override]
+        """``User.objects.get(pk=<int>)``, which every signed-in request makes (the session's person, read by
+        Django's ``ModelBackend.get_user``), by a statement compiled once (``keptsql``): building and compiling
+        the queryset cost several times the read. Anything else is the queryset's own ``get``."""
+        pk, chosen_database = kwargs.get("pk"), self._db  # type: ignore[attr-defined]
+        if self._whole_table and not args and len(kwargs) == 1 and type(pk) is int and chosen_database is None:
+            found = kept_by_pk(User, pk)
+            if found is None:
+                raise User.DoesNotExist("User matching query does not exist.")
+            return found
+        return super().get(*args, **kwargs)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        found: UserQuerySet = super().get_queryset()
+        found._whole_table = True
+        return found
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:

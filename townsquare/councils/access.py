@@ -7,15 +7,18 @@ them); a person whose roles there do not include the permission gets "forbidden"
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import router
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from townsquare.councils.models import Council, Membership
+from townsquare.councils.models import Council
 from townsquare.councils.roles import permissions_for
+from townsquare.keptsql import kept_values_of
 
 if TYPE_CHECKING:
     from townsquare.accounts.models import User
@@ -23,16 +26,16 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
-@cache
-def _memberships_sql() -> str:
-    council, membership = Council._meta.db_table, Membership._meta.db_table
+COLUMNS = [field.attname for field in Council._meta.concrete_fields]
+
+
+def _councils_of(user_id: int) -> QuerySet[Council, dict[str, Any]]:
     # The columns named, not ``c.*``: a statement the server has prepared must keep its shape when a later
     # release adds a column.
-    columns = ", ".join(f"c.{f.column}" for f in Council._meta.concrete_fields)
     return (
-        f"SELECT {columns}, m.role AS membership_role FROM {council} c "  # noqa: S608
-        f"JOIN {membership} m ON m.council_id = c.id "
-        "WHERE m.user_id = %s ORDER BY c.name, c.id"
+        Council.objects.filter(memberships__user_id=user_id)
+        .order_by("name", "id")
+        .values(*COLUMNS, "memberships__role")
     )
 
 
@@ -44,10 +47,13 @@ def _memberships(user: Any) -> tuple[dict[int, frozenset[str]], list[Council]]:
     if cached is None:
         found: dict[int, set[str]] = {}
         councils: dict[int, Council] = {}
-        # Asked on every request: one plain statement (the queryset's building cost several times its reading).
-        for council in Council.objects.raw(_memberships_sql(), [user.pk]):
-            found.setdefault(council.pk, set()).add(council.membership_role)  # type: ignore[attr-defined]
-            councils.setdefault(council.pk, council)
+        # Asked on every request: one statement compiled once (the queryset's building and compiling cost
+        # several times its reading), each council made from its row.
+        alias = router.db_for_read(Council)
+        for row in kept_values_of(Council, "councils.memberships", _councils_of, user.pk):
+            found.setdefault(row["id"], set()).add(row["memberships__role"])
+            if row["id"] not in councils:
+                councils[row["id"]] = Council.from_db(alias, COLUMNS, [row[name] for name in COLUMNS])
         cached = ({cid: frozenset(roles) for cid, roles in found.items()}, list(councils.values()))
         user._memberships = cached
     return cached

@@ -88,22 +88,6 @@ def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now:
     return int(row[0]), int(row[1])
 
 
-def listening_names(item_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The names of the listening queries that caught each item, by item id."""
-    if not item_ids:
-        return {}
-    condition, params = among("m.item_id", item_ids)
-    sql = (
-        f"SELECT m.item_id, q.name FROM {ListeningMatch._meta.db_table} m "  # noqa: S608
-        f"JOIN {ListeningQuery._meta.db_table} q ON q.id = m.query_id WHERE {condition} "
-        "ORDER BY m.at DESC, m.id DESC"
-    )
-    found: dict[int, list[str]] = {}
-    for item_id, name in _rows(sql, params):
-        found.setdefault(item_id, []).append(name)
-    return found
-
-
 def looking_names(item_ids: Sequence[int], *, besides: int | None, since: dt.datetime) -> dict[int, list[str]]:
     """Who has each item open (a beat since ``since``), besides the person ``besides``, by item id."""
     if not item_ids:
@@ -133,36 +117,68 @@ def saved_views_of(user_id: int, council_id: int) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class RowNames:
     """What a page of items' ids name: channels and services (id to name), people (id to full name, else
-    e-mail address) and the priority a trigger or person set (item id to level)."""
+    e-mail address), the priority a trigger or person set (item id to level), the listening queries that
+    caught each item (item id to names, the latest match first) and who else has it open (item id to names,
+    the earliest first)."""
 
     channels: dict[int, str]
     services: dict[int, str]
     people: dict[int, str]
     priorities: dict[int, str]
+    listening: dict[int, list[str]]
+    looking: dict[int, list[str]]
 
 
 def _ids(values: Sequence[dict[str, Any]], *columns: str) -> list[int]:
     return sorted({v[c] for v in values for c in columns if v[c] is not None})
 
 
-def row_names(values: Sequence[dict[str, Any]]) -> RowNames:
+def row_names(values: Sequence[dict[str, Any]], *, besides: int | None, since: dt.datetime) -> RowNames:
     """The names a page of items (rows of ``channel_id``, ``service_id``, ``assignee_id``,
-    ``assigned_service_id`` and ``pk``) shows, in one statement of four small reads by primary key."""
+    ``assigned_service_id`` and ``pk``) shows, in one statement of six small reads by key: who has an item
+    open counts from a beat since ``since``, the person ``besides`` left out (see ``looking_names``)."""
     parts: list[str] = []
     params: list[Any] = []
-    reads = (  # table and column names from the models; every id bound
-        ("'c', id, name, ''", Channel._meta.db_table, "id", _ids(values, "channel_id")),
-        ("'s', id, name, ''", Service._meta.db_table, "id", _ids(values, "service_id", "assigned_service_id")),
-        ("'u', id, full_name, email", User._meta.db_table, "id", _ids(values, "assignee_id")),
-        ("'p', item_id, level, ''", ItemPriority._meta.db_table, "item_id", _ids(values, "pk")),
+    items = _ids(values, "pk")
+    match, query = ListeningMatch._meta.db_table, ListeningQuery._meta.db_table
+    presence, user = ItemPresence._meta.db_table, User._meta.db_table
+    teams, caught = _ids(values, "service_id", "assigned_service_id"), f"{match} m JOIN {query} q ON q.id = m.query_id"
+    # Table and column names from the models; every id bound. The reads with a time come first: PostgreSQL
+    # types a UNION's columns pair by pair, and two NULLs first would make the time column text.
+    reads = (
+        ("'l', m.item_id, q.name, '', m.at, m.id", caught, "m.item_id", items, ""),
+        (
+            "'w', p.item_id, u.full_name, u.email, p.seen_at, p.id",
+            f"{presence} p JOIN {user} u ON u.id = p.user_id",
+            "p.item_id",
+            items,
+            " AND p.seen_at >= %s AND p.user_id <> %s",
+        ),
+        ("'c', id, name, '', NULL, 0", Channel._meta.db_table, "id", _ids(values, "channel_id"), ""),
+        ("'s', id, name, '', NULL, 0", Service._meta.db_table, "id", teams, ""),
+        ("'u', id, full_name, email, NULL, 0", user, "id", _ids(values, "assignee_id"), ""),
+        ("'p', item_id, level, '', NULL, 0", ItemPriority._meta.db_table, "item_id", items, ""),
     )
-    for columns, table, key, ids in reads:
+    for columns, table, key, ids, more in reads:
         if ids:
             condition, bound = among(key, ids)
-            parts.append(f"SELECT {columns} FROM {table} WHERE {condition}")  # noqa: S608
+            parts.append(f"SELECT {columns} FROM {table} WHERE {condition}{more}")  # noqa: S608
             params += bound
+            if more:
+                params += [connection.ops.adapt_datetimefield_value(since), besides if besides is not None else -1]
     found: dict[str, dict[int, str]] = {"c": {}, "s": {}, "u": {}, "p": {}}
+    listed: dict[str, dict[int, list[tuple[Any, int, str]]]] = {"l": {}, "w": {}}
     if parts:
-        for kind, pk, name, email in _rows(" UNION ALL ".join(parts), params):
-            found[kind][pk] = name or email
-    return RowNames(channels=found["c"], services=found["s"], people=found["u"], priorities=found["p"])
+        for kind, pk, name, email, at, order in _rows(" UNION ALL ".join(parts), params):
+            if kind in listed:
+                listed[kind].setdefault(pk, []).append((at, order, name or email))
+            else:
+                found[kind][pk] = name or email
+    return RowNames(
+        channels=found["c"],
+        services=found["s"],
+        people=found["u"],
+        priorities=found["p"],
+        listening={pk: [name for *_, name in sorted(got, reverse=True)] for pk, got in listed["l"].items()},
+        looking={pk: [name for *_, name in sorted(got)] for pk, got in listed["w"].items()},
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.db.models import Q, QuerySet
 
 from townsquare.inbox import search
 from townsquare.inbox.models import ReceivedItem
+from townsquare.keptsql import kept_values
 
 CURSOR = re.compile(r"([on])(-?\d{1,20})\.(\d{1,12})")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -31,6 +33,7 @@ COUNT_CAP = 1_000
 MAX_WINDOW = 20_000
 COUNT_WINDOW = 5_000
 KEEP_CAPPED_SECONDS = 60
+KEEP_HITS = 256  # a text search's statement is kept (``keptsql``) for a window of at most this many hits
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,30 @@ def _order(by_id: bool, newest_first: bool) -> list[str]:
     return [f"-{f}" for f in fields] if newest_first else fields
 
 
-def _search_window(items: QuerySet[ReceivedItem], query: str, cursor: Cursor | None, want: int) -> list[Any]:
+Items = QuerySet[ReceivedItem] | Callable[[], QuerySet[ReceivedItem]]
+
+
+def _built(items: Items) -> Callable[[], QuerySet[ReceivedItem]]:
+    """``items`` as a function giving the queryset, built the first time it is asked for."""
+    if isinstance(items, QuerySet):
+        return lambda: items
+    made: list[QuerySet[ReceivedItem]] = []
+
+    def build() -> QuerySet[ReceivedItem]:
+        if not made:
+            made.append(items())
+        return made[0]
+
+    return build
+
+
+def _rows(named: str, key: tuple[Any, ...], make: Callable[[], QuerySet[Any]]) -> list[Any]:
+    return kept_values(ReceivedItem, (named, *key), make) if named else list(make())
+
+
+def _search_window(
+    items: Callable[[], QuerySet[ReceivedItem]], query: str, cursor: Cursor | None, want: int, named: str
+) -> list[Any]:
     """SQLite: the items among the index's hits beyond the cursor, a window of hits at a time, until
     ``want`` are found or the hits run out. Only the hits a page needs are read from the index."""
     older = cursor is None or cursor.older
@@ -95,26 +121,41 @@ def _search_window(items: QuerySet[ReceivedItem], query: str, cursor: Cursor | N
         ids = search.hit_ids(query, beyond=bound, older=older, limit=window)
         if not ids:
             return found
-        found += list(items.filter(pk__in=ids).order_by(*_order(True, older))[: want - len(found)])
+        wanted = want - len(found)
+        found += _rows(
+            named if len(ids) <= KEEP_HITS else "",  # a wide window's statement is not worth its memory
+            ("hits", tuple(ids), older, wanted),
+            lambda: items().filter(pk__in=ids).order_by(*_order(True, older))[:wanted],  # noqa: B023 - run at once
+        )
         if len(found) >= want or len(ids) < window:
             return found
         bound = ids[-1]
         window = min(window * 4, MAX_WINDOW)
 
 
-def item_page(items: QuerySet[ReceivedItem], *, query: str = "", cursor: Cursor | None, size: int) -> ItemPage:
+def item_page(items: Items, *, query: str = "", cursor: Cursor | None, size: int, named: str = "") -> ItemPage:
     """One page of ``items`` (already limited to what the person may see, and filtered) matching the
-    text ``query``, from ``cursor``: ``size`` items and the cursors either side."""
+    text ``query``, from ``cursor``: ``size`` items and the cursors either side.
+
+    ``items``: the queryset, or a function that builds it. ``named``, for a values queryset: what selects
+    ``items`` (as ``item_count`` takes it); the page's SQL is then compiled once per name, text, cursor and
+    size (``keptsql``), and ``items`` built only then."""
     by_id = bool(search.words(query))
     older = cursor is None or cursor.older
+    built = _built(items)
     if by_id and connection.vendor == "sqlite":
-        rows = _search_window(items, query, cursor, size + 1)
+        rows = _search_window(built, query, cursor, size + 1, named)
     else:
-        if by_id:
-            items = search.search_filter(items, query)
-        if cursor is not None:
-            items = _position(items, cursor, by_id)
-        rows = list(items.order_by(*_order(by_id, older))[: size + 1])
+
+        def page() -> QuerySet[Any]:
+            chosen = built()
+            if by_id:
+                chosen = search.search_filter(chosen, query)
+            if cursor is not None:
+                chosen = _position(chosen, cursor, by_id)
+            return chosen.order_by(*_order(by_id, older))[: size + 1]
+
+        rows = _rows(named, ("page", query, str(cursor or ""), size), page)
     more = len(rows) > size
     rows = rows[:size]
     if not older:
@@ -130,7 +171,7 @@ def item_page(items: QuerySet[ReceivedItem], *, query: str = "", cursor: Cursor 
     )
 
 
-def item_count(items: QuerySet[ReceivedItem], *, query: str = "", named: str = "") -> tuple[int, bool]:
+def item_count(items: Items, *, query: str = "", named: str = "") -> tuple[int, bool]:
     """How many of ``items`` match ``query``, up to ``COUNT_CAP``, and whether there are more.
 
     Counted unordered, so the database may read whichever index fits the filters. A text search on
@@ -140,15 +181,17 @@ def item_count(items: QuerySet[ReceivedItem], *, query: str = "", named: str = "
     reaching the cap may read many rows, and such a count hardly changes from one minute to the next.
     A smaller count is taken afresh each time (it is cheap, and people expect it to follow their work).
     ``named``: what selects ``items`` (council, person, channels, filters), when the caller can say it
-    without the SQL: printing the query costs more than the rest of a count kept."""
+    without the SQL: printing the query costs more than the rest of a count kept. ``items``: the queryset,
+    or a function that builds it (only when it is counted)."""
+    built = _built(items)
     try:
-        selected = named or str(items.query)
+        selected = named or str(built().query)
     except EmptyResultSet:
         return 0, False
     key = "inbox:capped:" + hashlib.sha256(f"{COUNT_CAP}|{query}|{selected}".encode()).hexdigest()
     if cache.get(key):
         return COUNT_CAP, True
-    counted = _count(items, query)
+    counted = _count(built(), query)
     if counted > COUNT_CAP:
         cache.set(key, True, KEEP_CAPPED_SECONDS)
     return min(counted, COUNT_CAP), counted > COUNT_CAP

@@ -1,12 +1,13 @@
-"""The inbox list's rows: each item's display fields worked out here for the whole page in a few queries (the
-items with their account, service and assignee; listening matches; service-level clocks; who is looking),
-then printed here too (``rows_html``): the template loop cost about 60 µs a row, this a tenth of that."""
+"""The inbox list's rows: what each item shows, read for the whole page in a few queries (the items; the names
+of their accounts, services and people; listening matches; service-level clocks; who is looking), and printed
+here as HTML: the template loop cost about 60 µs a row, and a row worked out first and printed after about
+twice what printing it at once costs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,8 +17,8 @@ from markupsafe import escape
 
 from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
-from townsquare.inbox.page_reads import RowNames, listening_names, row_names
-from townsquare.inbox.presence import looking_at_each
+from townsquare.inbox.page_reads import row_names
+from townsquare.inbox.presence import GONE_AFTER
 from townsquare.inbox.service_levels import ClockView, clocks_for_items
 from townsquare.listening.models import ItemPriority
 
@@ -37,8 +38,6 @@ FIELDS = (
     "assignee_id",
     "assigned_service_id",
 )
-STATUSES = dict(ReceivedItem.Status.choices)
-LEVELS = dict(ItemPriority.Level.choices)
 
 
 def row_values(items: QuerySet[ReceivedItem]) -> QuerySet[Any]:
@@ -48,40 +47,11 @@ def row_values(items: QuerySet[ReceivedItem]) -> QuerySet[Any]:
     return items.values(*FIELDS)
 
 
-@dataclass(frozen=True)
-class Clock:
-    text: str
-    colour: str  # the GOV.UK tag's colour
-
-
-@dataclass(frozen=True)
-class Row:
-    pk: str  # printed as it is (an int would go through number formatting each time)
-    received: str
-    who: str
-    text: str
-    flag: str  # "Urgent", "Needs attention" or ""
-    looking: str
-    listening: tuple[str, ...]
-    priority: str
-    categories: tuple[str, ...]
-    channel: str
-    service: str
-    status: str
-    clocks: tuple[Clock, ...]
-    assigned: str
-
-
-def _clock(view: ClockView) -> Clock:
-    colour = "red" if view.overdue or view.text == "missed" else ("green" if view.text == "met" else "yellow")
-    return Clock(f"{view.label} {view.text}", colour)
-
-
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _when(value: dt.datetime | None, zone: dt.tzinfo) -> str:
-    """As the date filter's "j M Y H:i" gives it, in ``zone`` (a tenth of its cost)."""
+    """As the date filter's "j M Y H:i" gives it, in ``zone`` (a tenth of its cost); nothing to escape."""
     if value is None:
         return ""
     at = value.astimezone(zone)
@@ -93,109 +63,84 @@ def _short(text: str, most: int = 140) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def _label(category: Any) -> str:
-    text = str(category).replace("_", " ")
-    return text[:1].upper() + text[1:]
+@lru_cache(maxsize=4096)
+def _tag(colour: str, text: str) -> str:
+    """A GOV.UK tag, ``text`` escaped (``colour`` is one of this module's own names), and the space after it.
+    The same few dozen (statuses' clocks, categories, priorities, flags) fill every page: each printed once."""
+    return f'<strong class="govuk-tag govuk-tag--{colour}">{escape(text)}</strong> '
 
 
-def _assigned(v: dict[str, Any], names: RowNames) -> str:
-    person = names.people.get(v["assignee_id"])
-    if person:
-        return person
-    team = names.services.get(v["assigned_service_id"])
-    return f"Team: {team}" if team else "No one"
+@lru_cache(maxsize=256)
+def _category(category: str) -> str:
+    text = category.replace("_", " ")
+    return _tag("grey", text[:1].upper() + text[1:])
 
 
-def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any) -> list[Row]:
-    """The rows of a page of items read by ``row_values``, in the same order."""
+def _clock(view: ClockView) -> str:
+    colour = "red" if view.overdue or view.text == "missed" else ("green" if view.text == "met" else "yellow")
+    return _tag(colour, f"{view.label} {view.text}")
+
+
+def _escaped(names: dict[int, str]) -> dict[int, str]:
+    return {pk: str(escape(name)) for pk, name in names.items()}
+
+
+STATUSES = {value: str(escape(label)) for value, label in ReceivedItem.Status.choices}
+LEVELS = {value: _tag("orange", f"{label} priority") for value, label in ItemPriority.Level.choices}
+URGENT, ATTENTION = _tag("red", "Urgent"), _tag("red", "Needs attention")
+
+
+def page_rows(council: Council, values: Sequence[dict[str, Any]], *, viewer: Any, can_work: bool) -> list[str]:
+    """The table rows of a page of items read by ``row_values``, in the same order, as HTML: every value
+    from the database escaped by MarkupSafe's compiled ``escape`` (the account, service and people names
+    once a page, the tags once a process), the rest printed here from fixed text."""
     ids = [v["pk"] for v in values]
     if not ids:
         return []
-    listening = listening_names(ids)
-    names = row_names(values)
-    clocks = clocks_for_items(council, ids, running_only=True)
-    looking = looking_at_each(ids, besides=viewer)
-    rows = []
+    now = timezone.now()
+    names = row_names(values, besides=getattr(viewer, "pk", None), since=now - GONE_AFTER)
+    listening, looking = names.listening, names.looking
+    clocks = clocks_for_items(council, ids, now=now, running_only=True)
+    channels, services, people = _escaped(names.channels), _escaped(names.services), _escaped(names.people)
     zone = timezone.get_current_timezone()
+    link = f"/c/{escape(council.slug)}/inbox/"
+    rows = []
     for v in values:
         pk = v["pk"]
-        flag = ""
-        if v["risk"] == "urgent":
-            flag = "Urgent"
-        elif v["needs_attention"] or v["malformed"]:
-            flag = "Needs attention"
+        who = escape(v["author_name"] or v["author_handle"] or "Unknown author")
+        flag = URGENT if v["risk"] == "urgent" else (ATTENTION if v["needs_attention"] or v["malformed"] else "")
+        seen = looking.get(pk)
+        caught = listening.get(pk)
+        categories = v["categories"]
+        open_clocks = clocks.get(pk)
+        choose = (
+            '<td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small">'
+            '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" type="checkbox" '
+            f'name="items" value="{pk}" id="choose-{pk}" form="inbox-bulk"><label class="govuk-label '
+            f'govuk-checkboxes__label" for="choose-{pk}"><span class="govuk-visually-hidden">Choose the item from '
+            f"{who}</span></label></div></div></td>"
+            if can_work
+            else ""
+        )
+        person = people.get(v["assignee_id"])
+        team = services.get(v["assigned_service_id"])
         rows.append(
-            Row(
-                pk=str(pk),
-                received=_when(v["received_at"], zone),
-                who=v["author_name"] or v["author_handle"] or "Unknown author",
-                text=_short(v["text"] or ""),
-                flag=flag,
-                looking=", ".join(looking.get(pk, [])),
-                listening=tuple(listening.get(pk, [])),
-                priority=LEVELS.get(names.priorities.get(pk, ""), ""),
-                categories=tuple(_label(c) for c in (v["categories"] or [])),
-                channel=names.channels.get(v["channel_id"], ""),
-                service=names.services.get(v["service_id"]) or "Not routed",
-                status=STATUSES.get(v["status"], v["status"]),
-                clocks=tuple(_clock(c) for c in clocks.get(pk, [])),
-                assigned=_assigned(v, names),
-            )
+            f'<tr class="govuk-table__row">{choose}<td class="govuk-table__cell">{_when(v["received_at"], zone)}</td>'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{link}{pk}/">{who}</a> {flag}'
+            + (_tag("yellow", f"{', '.join(seen)} looking now") if seen else "")
+            + f'<br><span class="govuk-body-s">{escape(_short(v["text"] or ""))}</span>'
+            + ("<br>" + "".join(_tag("purple", f"Listening: {name}") for name in caught) if caught else "")
+            + LEVELS.get(names.priorities.get(pk, ""), "")
+            + ("<br>" + "".join(_category(str(c)) for c in categories) if categories else "")
+            + f'</td><td class="govuk-table__cell">{channels.get(v["channel_id"], "")}</td>'
+            f'<td class="govuk-table__cell">{services.get(v["service_id"]) or "Not routed"}</td>'
+            f'<td class="govuk-table__cell">{STATUSES.get(v["status"]) or escape(v["status"])}'
+            + ("<br>" + "".join(_clock(c) for c in open_clocks) if open_clocks else "")
+            + f'</td><td class="govuk-table__cell">{person or (f"Team: {team}" if team else "No one")}</td></tr>'
         )
     return rows
 
 
-def _tags(texts: Sequence[str], colour: str, before: str = "") -> str:
-    """GOV.UK tags, each text escaped (``colour`` is one of this module's own names)."""
-    return "".join(
-        f'<strong class="govuk-tag govuk-tag--{colour}">{escape(before)}{escape(t)}</strong> ' for t in texts
-    )
-
-
-CHOOSE = (
-    '<td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small">'
-    '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" type="checkbox" name="items" '
-    'value="{0}" id="choose-{0}" form="inbox-bulk"><label class="govuk-label govuk-checkboxes__label" '
-    'for="choose-{0}"><span class="govuk-visually-hidden">Choose the item from {1}</span></label></div></div></td>'
-)
-ROW = (
-    '<tr class="govuk-table__row">{choose}<td class="govuk-table__cell">{received}</td>'
-    '<td class="govuk-table__cell"><a class="govuk-link" href="/c/{slug}/inbox/{pk}/">{who}</a> {flag}{looking}'
-    '<br><span class="govuk-body-s">{text}</span>{listening}{priority}{categories}</td>'
-    '<td class="govuk-table__cell">{channel}</td><td class="govuk-table__cell">{service}</td>'
-    '<td class="govuk-table__cell">{status}{clocks}</td><td class="govuk-table__cell">{assigned}</td></tr>'
-)
-
-
-def rows_html(rows: Sequence[Row], *, slug: str, can_work: bool) -> SafeString:
-    """The table body's rows: every value escaped by MarkupSafe's compiled ``escape`` (fifty rows of a dozen
-    values each are the inbox page's largest cost when built through ``format_html``)."""
-    printed = []
-    for row in rows:
-        who, pk = escape(row.who), escape(row.pk)
-        printed.append(
-            ROW.format(
-                choose=CHOOSE.format(pk, who) if can_work else "",
-                received=escape(row.received),
-                slug=escape(slug),
-                pk=pk,
-                who=who,
-                flag=_tags([row.flag], "red") if row.flag else "",
-                looking=_tags([f"{row.looking} looking now"], "yellow") if row.looking else "",
-                text=escape(row.text),
-                listening="<br>" + _tags(row.listening, "purple", "Listening: ") if row.listening else "",
-                priority=_tags([f"{row.priority} priority"], "orange") if row.priority else "",
-                categories="<br>" + _tags(row.categories, "grey") if row.categories else "",
-                channel=escape(row.channel),
-                service=escape(row.service),
-                status=escape(row.status),
-                clocks="<br>"
-                + "".join(
-                    f'<strong class="govuk-tag govuk-tag--{c.colour}">{escape(c.text)}</strong> ' for c in row.clocks
-                )
-                if row.clocks
-                else "",
-                assigned=escape(row.assigned),
-            )
-        )
-    return mark_safe("\n".join(printed))  # noqa: S308 - every value above is escaped
+def rows_html(rows: Sequence[str]) -> SafeString:
+    """The table body's rows (from ``page_rows``), one a line."""
+    return mark_safe("\n".join(rows))  # noqa: S308 - page_rows escapes every value

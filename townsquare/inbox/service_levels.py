@@ -12,7 +12,7 @@ it was reopened, beside the finished ones.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -268,20 +268,26 @@ LABELS = dict(TargetKind.choices)
 
 
 def _clock(
-    kind: str, state: str, finished: bool, due_at: dt.datetime, schedule: Schedule, now: dt.datetime
+    kind: str,
+    state: str,
+    finished: bool,
+    due_at: dt.datetime,
+    from_now: Callable[[dt.datetime], dt.timedelta],
+    now: dt.datetime,
 ) -> ClockView:
+    """``from_now``: the working time from ``now`` to a moment (``Schedule.counter(now)``)."""
     label = LABELS.get(kind, kind)
     if finished:
         text = "met" if state == ItemTarget.State.MET else "missed"
         return ClockView(kind, label, state, text, False, due_at)
-    left = schedule.between(now, due_at)
+    left = from_now(due_at)
     if due_at <= now:
         return ClockView(kind, label, state, f"overdue by {_amount(left)}", True, due_at)
     return ClockView(kind, label, state, f"due in {_amount(left)}", False, due_at)
 
 
 def clock_view(clock: ItemTarget, schedule: Schedule, now: dt.datetime) -> ClockView:
-    return _clock(clock.kind, clock.state, clock.finished_at is not None, clock.due_at, schedule, now)
+    return _clock(clock.kind, clock.state, clock.finished_at is not None, clock.due_at, schedule.counter(now), now)
 
 
 def _aware(value: Any) -> dt.datetime:
@@ -318,10 +324,10 @@ def clocks_for_items(
         rows = [row for row in cursor.fetchall() if row[1] == council.pk]
     if not rows:
         return {}
-    schedule = schedule_for(council)
+    from_now = schedule_for(council).counter(now)
     found: dict[int, list[ClockView]] = {}
     for item_id, _council, kind, state, finished, due_at in rows:
-        found.setdefault(item_id, []).append(_clock(kind, state, bool(finished), _aware(due_at), schedule, now))
+        found.setdefault(item_id, []).append(_clock(kind, state, bool(finished), _aware(due_at), from_now, now))
     # Open clocks first (soonest due first), then finished ones.
     for views in found.values():
         views.sort(key=lambda v: (v.text in ("met", "missed"), v.due_at))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -60,14 +61,17 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
     if request.GET.get("cursor") and cursor is None:
         problems.append("The page asked for could not be found, so the newest items are shown.")
     channel_ids = visible_channel_ids(user=request.user, council=council, perms=perms)
-    visible = items_on(council, channel_ids)
-    # The text search is left to the paging, which reads only the hits the page needs.
-    chosen = items_filter(visible, replace(filters, q=""), user=request.user)
-    page = paging.item_page(row_values(chosen), query=filters.q, cursor=cursor, size=PAGE_SIZE)
     named = f"{council.pk}|{request.user.pk}|{channel_ids}|{replace(filters, problems=())}"
+
+    def chosen() -> QuerySet[ReceivedItem]:
+        # Built only when a count or a page's SQL is not kept under ``named``. The text search is left to
+        # the paging, which reads only the hits the page needs.
+        return items_filter(items_on(council, channel_ids), replace(filters, q=""), user=request.user)
+
+    page = paging.item_page(lambda: row_values(chosen()), query=filters.q, cursor=cursor, size=PAGE_SIZE, named=named)
     count, capped = paging.item_count(chosen, query=filters.q, named=named)
-    rows = page_rows(council, page.items, viewer=request.user)
     extra = list_context(request, council)
+    rows = page_rows(council, page.items, viewer=request.user, can_work=extra["can_work"])
     query = request.GET.copy()
     for name in ("cursor", "page"):
         query.pop(name, None)
@@ -76,7 +80,7 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
         "inbox/inbox.html",
         {
             "rows": rows,
-            "rows_html": rows_html(rows, slug=council.slug, can_work=extra["can_work"]),
+            "rows_html": rows_html(rows),
             "page": page,
             "count": count,
             "capped": capped,

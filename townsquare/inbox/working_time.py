@@ -12,9 +12,11 @@ call, so code working on many items at once should read a ``Schedule`` and use i
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 from django.db import connection
@@ -57,6 +59,23 @@ def bank_holidays_ahead(nation: str, start: dt.date, days: int = 366) -> list[tu
     return [(day, name) for day, name in found if name]
 
 
+ZERO = dt.timedelta(0)
+ONE_DAY = dt.timedelta(days=1)
+# Days either side of the first day asked for that ``Schedule.between`` keeps sums for; further off, it walks.
+SUM_DAYS = 20_000
+
+
+class _DaySums:
+    """A schedule's working time before each day, from its first day asked for: ``ahead[n]`` before the day
+    ``n`` days after it, ``behind[n]`` before the day ``n`` days before it (negative), both grown as asked."""
+
+    def __init__(self) -> None:
+        self.first: dt.date | None = None
+        self.ahead: list[dt.timedelta] = [ZERO]
+        self.behind: list[dt.timedelta] = [ZERO]
+        self.lock = threading.Lock()  # a threaded web worker's requests share the schedule
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A council's working time, read once: periods per weekday (0 is Monday), holidays and closures."""
@@ -69,6 +88,8 @@ class Schedule:
     _days: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # The working time before each day, counted from the first day asked for (see ``_before``).
+    _sums: _DaySums = field(default_factory=_DaySums, compare=False, repr=False)
 
     def closed_on(self, day: dt.date) -> bool:
         return day in self.closures or day in _holiday_dates(self.nation, day.year)
@@ -127,18 +148,74 @@ class Schedule:
 
     def between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """Working time from ``a`` to ``b``; negative when ``b`` is before ``a``."""
-        a, b = _aware(a), _aware(b)
-        if b < a:
-            return -self.between(b, a)
-        total = dt.timedelta(0)
+        return self.counter(a)(b)
+
+    def counter(self, start: dt.datetime) -> Callable[[dt.datetime], dt.timedelta]:
+        """``between(start, ·)`` for many moments: a list page asks for a hundred clocks from the same moment.
+
+        The working time up to a moment, less that up to ``start`` (each day's sum kept once worked out):
+        walking each clock's days one by one cost about 20 µs a clock."""
+        start = _aware(start)
+        start_day = start.astimezone(self.zone).date()
+        upto_start = self._upto(start_day, start)
+
+        def to(at: dt.datetime) -> dt.timedelta:
+            at = _aware(at)
+            upto = None if upto_start is None else self._upto(at.astimezone(self.zone).date(), at)
+            if upto is None or upto_start is None:
+                return self._walk(start, at) if start <= at else -self._walk(at, start)
+            return upto - upto_start
+
+        return to
+
+    def _upto(self, day: dt.date, at: dt.datetime) -> dt.timedelta | None:
+        """Working time from the start of the first day ever asked for to ``at`` (on its local ``day``);
+        None for a day too far from it to keep the sums between."""
+        first = self._sums.first
+        if first is not None and abs((day - first).days) > SUM_DAYS:
+            return None
+        return self._before(day) + self._within(day, at)
+
+    def _walk(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+        """Working time from ``a`` to ``b`` (``a`` first), a day at a time."""
+        total = ZERO
         day, last = self._local_day(a), self._local_day(b)
         while day <= last:
             for starts, ends in self._day_periods(day):
                 overlap = min(ends, b) - max(starts, a)
-                if overlap > dt.timedelta(0):
+                if overlap > ZERO:
                     total += overlap
-            day += dt.timedelta(days=1)
+            day += ONE_DAY
         return total
+
+    def _within(self, day: dt.date, at: dt.datetime) -> dt.timedelta:
+        """Working time on ``day`` (the local day of ``at``) before ``at``."""
+        total = ZERO
+        for starts, ends in self._day_periods(day):
+            if at > starts and ends > starts:
+                total += min(at, ends) - starts
+        return total
+
+    def _day_total(self, day: dt.date) -> dt.timedelta:
+        return sum((ends - starts for starts, ends in self._day_periods(day) if ends > starts), ZERO)
+
+    def _before(self, day: dt.date) -> dt.timedelta:
+        """Working time from the start of the first day ever asked for to the start of ``day`` (negative
+        for a day before it), each day's sum kept once worked out."""
+        sums = self._sums
+        with sums.lock:
+            if sums.first is None:
+                sums.first = day
+            offset = (day - sums.first).days
+            if offset >= 0:
+                ahead = sums.ahead
+                while len(ahead) <= offset:
+                    ahead.append(ahead[-1] + self._day_total(sums.first + dt.timedelta(days=len(ahead) - 1)))
+                return ahead[offset]
+            behind = sums.behind
+            while len(behind) <= -offset:
+                behind.append(behind[-1] - self._day_total(sums.first - dt.timedelta(days=len(behind))))
+            return behind[-offset]
 
     def hours_per_week(self) -> float:
         seconds = sum(
@@ -170,12 +247,21 @@ def _settings_rows(council_id: int) -> list[tuple[int, str, str, str]]:
 
 
 def schedule_for(council: Council) -> Schedule:
-    """The council's working time as set, or the default (weekdays 09:00-17:00, London, England and Wales)."""
+    """The council's working time as set, or the default (weekdays 09:00-17:00, London, England and Wales).
+
+    Read afresh each call (one small statement), and built once per distinct setting in the process: the
+    ``Schedule`` keeps each day's periods as it works them out, so a list page's clocks reuse the days the
+    pages before it worked out rather than work them out again."""
+    return _schedule(tuple(_settings_rows(council.pk)))
+
+
+@lru_cache(maxsize=256)
+def _schedule(rows: tuple[tuple[int, str, str, str], ...]) -> Schedule:
     zone, nation = DEFAULT_ZONE, str(WorkingCalendar.Nation.ENGLAND)
     periods: dict[int, list[tuple[dt.time, dt.time]]] = {}
     closures: set[dt.date] = set()
     set_periods: list[tuple[int, dt.time, dt.time]] = []
-    for kind, a, b, c in _settings_rows(council.pk):
+    for kind, a, b, c in rows:
         if kind == 0:
             zone, nation = a, b
         elif kind == 1:
