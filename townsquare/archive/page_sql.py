@@ -140,7 +140,9 @@ def page_ids(
             assert found is not None  # as above: only no channels at all finds nothing
             return found
 
-        return record_words.newest_ids(older, words, before=before, wanted=wanted)
+        # The whole council, by its time alone: ``archive_newest_words`` holds all the walk asks.
+        walk = channel_ids is None and not (query.channel_ids or query.platforms or query.kinds or query.author)
+        return record_words.newest_ids(older, words, before=before, wanted=wanted, walk=walk and not query.only)
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, wanted])
         return [row[0] for row in cursor.fetchall()]
