@@ -55,6 +55,10 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    # One value as an equality: PostgreSQL reads an index in order past "= ANY(array)" only by sorting what it
+    # found, so a platform's or a kind's newest records were found by walking the whole council's instead.
+    if len(values) == 1:
+        return f"{RECORD}.{column} = %s", [values[0]]
     return among(f"{RECORD}.{column}", values)
 
 

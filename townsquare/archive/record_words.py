@@ -42,13 +42,21 @@ REFRESH = (
     f"({WORDS_OF.format('record_id IN (SELECT record_id FROM archive_archiveversion WHERE id = ANY(%s))')}) w "
     "WHERE w.record_id = r.id"
 )
-# The council's records newest first with their words beside them: a search for common words walks it reading
-# neither the table nor the GIN index (``newest_ids``'s walk).
-NEWEST_WORDS_CREATE = (
-    f"CREATE INDEX IF NOT EXISTS archive_newest_words ON {RECORD} "
-    "(council_id, occurred_at DESC, id DESC) INCLUDE (version_count, search_vector)"
+# The council's records newest first with their words beside them, and each platform's and each kind's: a search
+# for common words reads one of them alone, neither the table nor the GIN index (an index-only scan). The council's
+# is walked by ``newest_ids``; the planner takes the platform's and the kind's itself, for "library on X" 0.3 ms
+# instead of 3.4 (570 rows of the table read for their words), "pothole, received" 0.2 instead of 3.5. Every write
+# of a record (its words included) has these three more to keep: about 230 MB each at a million records.
+WORDS_BESIDE = {
+    "archive_newest_words": "council_id, occurred_at DESC, id DESC",
+    "archive_platform_words": "council_id, platform, occurred_at DESC, id DESC",
+    "archive_kind_words": "council_id, kind, occurred_at DESC, id DESC",
+}
+WORDS_BESIDE_CREATE = tuple(
+    f"CREATE INDEX IF NOT EXISTS {name} ON {RECORD} ({key}) INCLUDE (version_count, search_vector)"
+    for name, key in WORDS_BESIDE.items()
 )
-NEWEST_WORDS_DROP = "DROP INDEX IF EXISTS archive_newest_words"
+WORDS_BESIDE_DROP = tuple(f"DROP INDEX IF EXISTS {name}" for name in WORDS_BESIDE)
 # How many of the newest records a walk reads at most: first a few, to see how common the words are; then as
 # many as that says it will take, if no more than the second (beyond that the GIN index's hits are cheaper).
 WALK_FIRST, WALK_MOST = 2_000, 20_000
