@@ -66,6 +66,17 @@ EXACT = (
 )
 
 
+def on_postgres(statements: Sequence[str]) -> Callable[[Any, Any], None]:
+    """A migration's step that runs ``statements`` on PostgreSQL and does nothing elsewhere."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
 def refresh(version_ids: Sequence[int]) -> None:
     """Bring the words of the records of these (new) versions up to date (PostgreSQL; nothing elsewhere)."""
     if connection.vendor != "postgresql" or not version_ids:

@@ -1,23 +1,12 @@
 from django.db import migrations
 
-from townsquare.archive import record_words
-
-
-def create(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """PostgreSQL: the council's records newest first with their words beside them, and each platform's and
-    kind's, read alone by a search for common words (townsquare/archive/record_words.py)."""
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in record_words.WORDS_BESIDE_CREATE:
-            schema_editor.execute(statement)
-
-
-def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in record_words.WORDS_BESIDE_DROP:
-            schema_editor.execute(statement)
+from townsquare.archive.record_words import WORDS_BESIDE_CREATE, WORDS_BESIDE_DROP, on_postgres
 
 
 class Migration(migrations.Migration):
+    """PostgreSQL: the council's, each platform's and each kind's records newest first with their words beside
+    them, read alone by a search for common words (townsquare/archive/record_words.py)."""
+
     dependencies = [("archive", "0005_record_words")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunPython(on_postgres(WORDS_BESIDE_CREATE), on_postgres(WORDS_BESIDE_DROP))]
