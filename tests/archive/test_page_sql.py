@@ -196,3 +196,24 @@ def test_postgres_index_rebuild_restores_the_record_words(
     assert _all_pages(riverside, people.comms, query, 50) == []
     assert index_rebuild() == ArchiveRecord.objects.count()
     assert _all_pages(riverside, people.comms, query, 50) == found
+
+
+@pytest.mark.parametrize("first, most", [(1, 2), (2, 4), (3, 60), (1, 1)])
+def test_postgres_walks_of_any_length_find_what_the_queryset_finds(
+    riverside: Council,
+    people: SimpleNamespace,
+    archive: list[ArchiveRecord],
+    monkeypatch: pytest.MonkeyPatch,
+    first: int,
+    most: int,
+) -> None:
+    """The walk of the newest records reads a few, then more or none (the planner's choice goes on from there):
+    whatever it reads, the pages are the same."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the words kept on each record: PostgreSQL's way")
+    monkeypatch.setattr(record_words, "WALK_FIRST", first)
+    monkeypatch.setattr(record_words, "WALK_MOST", most)
+    for query in QUERIES:
+        expected = _expected_ids(riverside, people.comms, query)
+        for size in (2, 4, 50):
+            assert _all_pages(riverside, people.comms, query, size) == expected

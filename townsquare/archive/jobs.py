@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from townsquare.archive.capture import archive_backfill
 from townsquare.archive.disposal import disposal_run_all
+from townsquare.archive.index_tidy import index_tidy
 from townsquare.archive.reread import archive_reread
 
 if TYPE_CHECKING:
@@ -19,5 +20,7 @@ def reread(job: Job) -> None:
 
 
 def dispose(job: Job) -> None:
-    """Dispose of what is past its retention period and not held, in every council."""
+    """Dispose of what is past its retention period and not held, in every council; then merge the full-text
+    index's b-trees (SQLite), what the day's captures and the disposal wrote among them."""
     disposal_run_all()
+    index_tidy()

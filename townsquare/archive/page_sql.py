@@ -26,8 +26,7 @@ RECORD = "archive_archiverecord"
 
 
 def _columns(time: str, metadata: str) -> tuple[str, str]:
-    """The record's and the version's columns; ``time`` wraps a time column (on SQLite, in a no-op ``+`` so
-    that it comes back as its text, turned into the API's form without a datetime in between), ``metadata``
+    """The record's and the version's columns; ``time`` wraps a time column (``SQLITE_TIME``, ``PG_TIME``), ``metadata``
     the version's metadata (to come back as JSON text, written into the answer as it is)."""
     record = (
         f"{RECORD}.id, {RECORD}.kind, {RECORD}.channel_id, channels_channel.name, channels_channel.platform, "
@@ -40,6 +39,10 @@ def _columns(time: str, metadata: str) -> tuple[str, str]:
     return record, version
 
 
+# SQLite: a time column as the API writes it, made from the UTC text Django stores (``2026-03-31 09:15:00``,
+# microseconds only where there are any): 20 µs a page against 50 for ``when_json`` on each (an expression also
+# keeps the column's declared type, and so Django's converter to a datetime, out of the way).
+SQLITE_TIME = "replace({}, ' ', 'T') || 'Z'"
 # PostgreSQL: a time column as UTC text, read by ``when_json`` with no datetime made in between (psycopg's
 # loader of times and the ISO formatting cost more than the rest of the row).
 PG_TIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
@@ -55,6 +58,10 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    # One value as an equality: PostgreSQL reads an index in order past "= ANY(array)" only by sorting what it
+    # found, so a platform's or a kind's newest records were found by walking the whole council's instead.
+    if len(values) == 1:
+        return f"{RECORD}.{column} = %s", [values[0]]
     return among(f"{RECORD}.{column}", values)
 
 
@@ -140,7 +147,9 @@ def page_ids(
             assert found is not None  # as above: only no channels at all finds nothing
             return found
 
-        return record_words.newest_ids(older, words, before=before, wanted=wanted)
+        # The whole council, by its time alone: ``archive_newest_words`` holds all the walk asks.
+        walk = channel_ids is None and not (query.channel_ids or query.platforms or query.kinds or query.author)
+        return record_words.newest_ids(older, words, before=before, wanted=wanted, walk=walk and not query.only)
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, wanted])
         return [row[0] for row in cursor.fetchall()]
@@ -176,7 +185,7 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
     if not ids:
         return []
     sqlite = connection.vendor == "sqlite"
-    record_columns, version_columns = _columns("+{}" if sqlite else PG_TIME, "{}" if sqlite else "{}::text")
+    record_columns, version_columns = _columns(SQLITE_TIME if sqlite else PG_TIME, "{}" if sqlite else "{}::text")
     chosen, params = _in("id", ids)
     rows: list[dict[str, Any]] = []
     by_id: dict[int, list[dict[str, Any]]] = {}
@@ -189,7 +198,7 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
         for row in cursor.fetchall():
             versions: list[dict[str, Any]] = []
             by_id[row[0]] = versions
-            rows.append(_record(row, versions))
+            rows.append(_record(row, versions, made=sqlite))
         if not rows:
             return rows
         records, params = among("record_id", list(by_id))
@@ -205,7 +214,7 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
                     "event": event,
                     "text": text,
                     "metadata": orjson.Fragment(metadata) if metadata is not None else None,
-                    "captured_at": when_json(captured_at),
+                    "captured_at": captured_at if sqlite else when_json(captured_at),
                     "content_hash": content_hash,
                     "hash": seal,
                 }
@@ -213,9 +222,11 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _record(row: Sequence[Any], versions: list[dict[str, Any]]) -> dict[str, Any]:
+def _record(row: Sequence[Any], versions: list[dict[str, Any]], *, made: bool) -> dict[str, Any]:
+    """A record's row as the API gives it; ``made``: its times are in the API's form already (``SQLITE_TIME``)."""
     pk, kind, channel_id, channel_name, channel_platform, platform, external_id, url, author, thread_key = row[:10]
-    occurred_at, first_seen_at, edited_at, deleted_at, content_hash, version_count = row[10:]
+    occurred_at, first_seen_at, edited_at, deleted_at = row[10:14] if made else map(when_json, row[10:14])
+    content_hash, version_count = row[14:]
     return {
         "id": pk,
         "kind": kind,
@@ -225,10 +236,10 @@ def _record(row: Sequence[Any], versions: list[dict[str, Any]]) -> dict[str, Any
         "url": url,
         "author": author,
         "thread_key": thread_key,
-        "occurred_at": when_json(occurred_at),
-        "first_seen_at": when_json(first_seen_at),
-        "edited_at": when_json(edited_at),
-        "deleted_at": when_json(deleted_at),
+        "occurred_at": occurred_at,
+        "first_seen_at": first_seen_at,
+        "edited_at": edited_at,
+        "deleted_at": deleted_at,
         "content_hash": content_hash,
         "version_count": version_count,
         "versions": versions,

@@ -42,10 +42,39 @@ REFRESH = (
     f"({WORDS_OF.format('record_id IN (SELECT record_id FROM archive_archiveversion WHERE id = ANY(%s))')}) w "
     "WHERE w.record_id = r.id"
 )
+# The council's records newest first with their words beside them, and each platform's and each kind's: a search
+# for common words reads one of them alone, neither the table nor the GIN index (an index-only scan). The council's
+# is walked by ``newest_ids``; the planner takes the platform's and the kind's itself, for "library on X" 0.3 ms
+# instead of 3.4 (570 rows of the table read for their words), "pothole, received" 0.2 instead of 3.5. Every write
+# of a record (its words included) has these three more to keep: about 230 MB each at a million records.
+WORDS_BESIDE = {
+    "archive_newest_words": "council_id, occurred_at DESC, id DESC",
+    "archive_platform_words": "council_id, platform, occurred_at DESC, id DESC",
+    "archive_kind_words": "council_id, kind, occurred_at DESC, id DESC",
+}
+WORDS_BESIDE_CREATE = tuple(
+    f"CREATE INDEX IF NOT EXISTS {name} ON {RECORD} ({key}) INCLUDE (version_count, search_vector)"
+    for name, key in WORDS_BESIDE.items()
+)
+WORDS_BESIDE_DROP = tuple(f"DROP INDEX IF EXISTS {name}" for name in WORDS_BESIDE)
+# How many of the newest records a walk reads at most: first a few, to see how common the words are; then as
+# many as that says it will take, if no more than the second (beyond that the GIN index's hits are cheaper).
+WALK_FIRST, WALK_MOST = 2_000, 20_000
 EXACT = (
     "SELECT DISTINCT record_id FROM archive_archiveversion "
     "WHERE record_id = ANY(%s) AND search_vector @@ plainto_tsquery('simple', %s)"
 )
+
+
+def on_postgres(statements: Sequence[str]) -> Callable[[Any, Any], None]:
+    """A migration's step that runs ``statements`` on PostgreSQL and does nothing elsewhere."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
 
 
 def refresh(version_ids: Sequence[int]) -> None:
@@ -65,6 +94,18 @@ def rebuild() -> int:
         return int(cursor.rowcount)
 
 
+def _walk(cursor: Any, where: str, params: list[Any], text: str, *, budget: int, step: int) -> list[tuple[int, int]]:
+    """The newest ``step`` records holding the words among the newest ``budget`` that ``where`` finds, read from
+    ``archive_newest_words`` alone (an index-only scan that stops at the ``step``-th): (id, version count)."""
+    statement = (
+        f"SELECT id, version_count FROM (SELECT id, version_count, occurred_at, search_vector "  # noqa: S608
+        f"FROM {RECORD} WHERE {where} ORDER BY occurred_at DESC, id DESC LIMIT %s) newest "
+        "WHERE search_vector @@ plainto_tsquery('simple', %s) ORDER BY occurred_at DESC, id DESC LIMIT %s"
+    )
+    cursor.execute(connection.ops.compose_sql(statement, [*params, budget, text, step]))  # type: ignore[attr-defined]
+    return list(cursor.fetchall())
+
+
 def newest_ids(
     conditions: Callable[[tuple[Any, int] | None], tuple[str, list[Any]]],
     words: Sequence[str],
@@ -72,15 +113,32 @@ def newest_ids(
     before: tuple[Any, int] | None,
     wanted: int,
     step: int | None = None,
+    walk: bool = False,
 ) -> list[int]:
     """Ids of the ``wanted`` newest records whose versions hold every word, among those ``conditions(before)``
     finds (SQL on ``archive_archiverecord``, older than a cursor's time and id): a page of candidates by the
     record's words, those of several versions checked against their versions, and more read if that
-    left too few."""
+    left too few.
+
+    ``walk``: ``conditions`` ask only for the council, times and the cursor, which ``archive_newest_words``
+    holds. Words in one record of a few hundred or more are then found by walking that index newest first
+    (``swimming pool closure``, one in 200: 9,000 entries, 4 ms; the GIN index's 5,000 hits sorted took 15 ms,
+    and the planner, which takes the words for independent, expects a fifth of the hits and chooses it).
+    A walk that finds too few leaves the rest to the planner's choice, from the last record it found."""
     step = step or wanted
     text = " ".join(words)
     found: list[int] = []
     with connection.cursor() as cursor:
+        if walk:
+            where, params = conditions(before)
+            rows = _walk(cursor, where, params, text, budget=WALK_FIRST, step=step)
+            if 0 < len(rows) < step and WALK_FIRST * step <= WALK_MOST * len(rows):
+                rows = _walk(cursor, where, params, text, budget=WALK_MOST, step=step)
+            if len(rows) == step:  # the newest ``step`` there are: as the first statement below would give
+                found += _exact(cursor, rows, text)
+                if len(found) >= wanted:
+                    return found[:wanted]
+                before = _moment_of(cursor, rows[-1][0])
         while True:
             where, params = conditions(before)
             statement = (
@@ -94,13 +152,24 @@ def newest_ids(
             # for a common word in a year with it. The same search asked again is prepared as it stands.
             cursor.execute(connection.ops.compose_sql(statement, [*params, text, step]))  # type: ignore[attr-defined]
             rows = cursor.fetchall()
-            several = [pk for pk, count in rows if count > 1]
-            exact: set[int] = set()
-            if several:
-                cursor.execute(EXACT, [several, text])
-                exact = {pk for (pk,) in cursor.fetchall()}
-            found += [pk for pk, count in rows if count <= 1 or pk in exact]
+            found += _exact(cursor, rows, text)
             if len(found) >= wanted or len(rows) < step:
                 return found[:wanted]
-            cursor.execute(f"SELECT occurred_at FROM {RECORD} WHERE id = %s", [rows[-1][0]])  # noqa: S608
-            before = (cursor.fetchone()[0], rows[-1][0])
+            before = _moment_of(cursor, rows[-1][0])
+
+
+def _moment_of(cursor: Any, pk: int) -> tuple[Any, int]:
+    """A record's time and id: where the next read of candidates starts."""
+    cursor.execute(f"SELECT occurred_at FROM {RECORD} WHERE id = %s", [pk])  # noqa: S608
+    return cursor.fetchone()[0], pk
+
+
+def _exact(cursor: Any, rows: Sequence[tuple[int, int]], text: str) -> list[int]:
+    """The ids of ``rows`` (id, version count) whose versions hold the words: a record of several versions is
+    checked against each version's own words."""
+    several = [pk for pk, count in rows if count > 1]
+    exact: set[int] = set()
+    if several:
+        cursor.execute(EXACT, [several, text])
+        exact = {pk for (pk,) in cursor.fetchall()}
+    return [pk for pk, count in rows if count <= 1 or pk in exact]

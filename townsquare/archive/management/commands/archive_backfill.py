@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from townsquare.archive.capture import archive_backfill
+from townsquare.archive.index_tidy import index_tidy
 from townsquare.archive.search import index_rebuild
 from townsquare.councils.models import Council
 
@@ -30,3 +31,4 @@ class Command(BaseCommand):
         if options["reindex"]:
             what = "versions" if connection.vendor == "sqlite" else "records' words"
             self.stdout.write(f"Search index rebuilt: {index_rebuild()} {what}.")
+            index_tidy()  # written 5,000 versions a b-tree: merged into one, as the daily job would

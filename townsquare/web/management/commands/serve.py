@@ -40,6 +40,9 @@ def web_command(*, bind: str, workers: int, threads: int, access_log: str = "-")
         access_log,
         "--access-logformat",
         '%(t)s "%(r)s" %(s)s %(M)sms',
+        # The same lines, each worked out from only what the format prints (townsquare/web/access_log.py).
+        "--logger-class",
+        "townsquare.web.access_log.AccessLogger",
     ]
 
 
