@@ -94,10 +94,11 @@ def _printed(council: Council) -> dict[str, str]:
     }
 
 
-def council_choices(council: Council) -> dict[str, str]:
+def council_choices(council: Council, *, stamp: str | None = None) -> dict[str, str]:
     """The council's people, teams and listening queries as the list page's ``<option>`` elements, none
-    chosen: kept under the council's choices version, printed afresh when it moves."""
-    key = f"inbox:choices:{council.pk}:{stamp_of(council.pk)}"
+    chosen: kept under the council's choices version (``stamp``, when the page has just read it), printed
+    afresh when it moves."""
+    key = f"inbox:choices:{council.pk}:{stamp if stamp is not None else stamp_of(council.pk)}"
     found: dict[str, str] | None = cache.get(key)
     if found is None:
         found = _printed(council)

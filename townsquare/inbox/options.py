@@ -37,10 +37,12 @@ def fixed_choices() -> dict[str, str]:
     }
 
 
-def list_options(council: Council, channel_ids: Sequence[int] | None, filters: Filters) -> dict[str, SafeString]:
+def list_options(
+    council: Council, channel_ids: Sequence[int] | None, filters: Filters, *, stamp: str | None = None
+) -> dict[str, SafeString]:
     """Every select of the list page, the filters' current values chosen; the accounts among ``channel_ids``
-    (None: all the council's) that hold items."""
-    fixed, kept = fixed_choices(), council_choices(council)
+    (None: all the council's) that hold items. ``stamp``: the council's choices version, if already read."""
+    fixed, kept = fixed_choices(), council_choices(council, stamp=stamp)
     chosen = {
         "status": filters.status,
         "assignee": filters.assignee,

@@ -17,9 +17,10 @@ from django.db import connection
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Service
-from townsquare.inbox.models import ItemPresence, ReceivedItem, SavedView
+from townsquare.inbox.models import ChoicesStamp, ItemPresence, ReceivedItem, SavedView
 from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
 from townsquare.listening.models import ItemPriority, ListeningMatch, ListeningQuery
+from townsquare.notifications.models import Notification
 from townsquare.sqlrows import among
 
 ITEMS = ReceivedItem._meta.db_table
@@ -53,19 +54,10 @@ def held_channels(council_id: int, channel_ids: Sequence[int] | None) -> list[tu
     return [(pk, name) for pk, name in _rows(sql, [council_id, *params])]
 
 
-def flagged_count(council_id: int, channel_ids: Sequence[int] | None) -> int:
-    """Items stored but not fully processed (``needs_attention``), of those the person may see."""
-    where, params = _on_channels("channel_id", channel_ids)
-    sql = f"SELECT COUNT(*) FROM {ITEMS} WHERE council_id = %s AND needs_attention{where}"  # noqa: S608
-    return int(_rows(sql, [council_id, *params])[0][0])
-
-
-def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now: dt.datetime) -> tuple[int, int]:
-    """(urgent items not yet resolved, items past a service-level target), of those the person may see,
-    each counted up to ``COUNT_CAP``: a council with a backlog sees "100 or more" on every page (the urgent
-    and overdue queues list them all), and no page counts a backlog of thousands again (1,000 of them cost
-    SQLite 6 ms a page). Each urgent or late item looks up its own item (``EXISTS``): the items are
-    millions, and a join let SQLite read the items first."""
+def _attention_parts(council_id: int, channel_ids: Sequence[int] | None, now: dt.datetime) -> tuple[str, list[Any]]:
+    """The two counts of ``attention_counts`` as scalar subqueries (``urgent, late``), and their parameters.
+    Each urgent or late item looks up its own item (``EXISTS``): the items are millions, and a join let SQLite
+    read the items first."""
     where, params = _on_channels("i.channel_id", channel_ids)
     at = connection.ops.adapt_datetimefield_value(now)
     # A clock is on an item of its own council: only someone limited to some accounts needs each late
@@ -76,7 +68,7 @@ def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now:
         else ""
     )
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {UrgentItem._meta.db_table} u "  # noqa: S608
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {UrgentItem._meta.db_table} u "  # noqa: S608
         f"WHERE u.council_id = %s AND EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.id = u.item_id "
         f"AND i.council_id = %s AND i.status <> %s{where}) LIMIT %s) urgent), "
         f"(SELECT COUNT(*) FROM (SELECT DISTINCT t.item_id FROM {ItemTarget._meta.db_table} t "
@@ -84,8 +76,51 @@ def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now:
     )
     resolved = ReceivedItem.Status.RESOLVED.value
     late_params = [council_id, *params] if channel_ids is not None else []
-    row = _rows(sql, [council_id, council_id, resolved, *params, COUNT_CAP, council_id, at, *late_params, COUNT_CAP])[0]
+    return sql, [council_id, council_id, resolved, *params, COUNT_CAP, council_id, at, *late_params, COUNT_CAP]
+
+
+def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now: dt.datetime) -> tuple[int, int]:
+    """(urgent items not yet resolved, items past a service-level target), of those the person may see,
+    each counted up to ``COUNT_CAP``: a council with a backlog sees "100 or more" on every page (the urgent
+    and overdue queues list them all), and no page counts a backlog of thousands again (1,000 of them cost
+    SQLite 6 ms a page)."""
+    sql, params = _attention_parts(council_id, channel_ids, now)
+    row = _rows(f"SELECT {sql}", params)[0]
     return int(row[0]), int(row[1])
+
+
+@dataclass(frozen=True)
+class ListFigures:
+    """The list page's single values: the council's choices version (``choices.stamp_of``), the items stored
+    but not fully processed (``needs_attention``) of those the person may see, the urgent and overdue counts
+    (``attention_counts``) and the person's unread notifications."""
+
+    stamp: str
+    flagged: int
+    urgent: int
+    overdue: int
+    unread: int
+
+
+def list_figures(council_id: int, channel_ids: Sequence[int] | None, *, user_id: int, now: dt.datetime) -> ListFigures:
+    """What ``ListFigures`` names, in one statement of scalar subqueries (each was a statement of its own)."""
+    where, params = _on_channels("channel_id", channel_ids)
+    attention, attention_params = _attention_parts(council_id, channel_ids, now)
+    sql = (
+        f"SELECT (SELECT version FROM {ChoicesStamp._meta.db_table} WHERE council_id = %s), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {ITEMS} WHERE council_id = %s AND needs_attention{where}), "
+        f"(SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE user_id = %s AND read_at IS NULL), {attention}"
+    )
+    stamp, flagged, unread, urgent, overdue = _rows(sql, [council_id, council_id, *params, user_id, *attention_params])[
+        0
+    ]
+    return ListFigures(
+        stamp=str(stamp) if stamp is not None else "-",
+        flagged=int(flagged),
+        urgent=int(urgent),
+        overdue=int(overdue),
+        unread=int(unread),
+    )
 
 
 def looking_names(item_ids: Sequence[int], *, besides: int | None, since: dt.datetime) -> dict[int, list[str]]:
