@@ -6,7 +6,7 @@ the same transaction by any change to what the choices show: a person given or l
 name or address changed, a team or a listening query added, renamed or removed (the receivers below). A page
 reads the version (one small statement) and, while it stands, the choices kept under it; the option chosen
 by the filters is marked on the kept text. The accounts (channels) are read afresh on every page
-(``page_reads.held_channels``): they depend on the person and on which accounts hold items.
+(``page_reads.list_reads``): they depend on the person and on which accounts hold items.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from townsquare.inbox.correction_form import correction_changes, correction_cont
 from townsquare.inbox.corrections import item_classification_correct
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.options import list_options
-from townsquare.inbox.page_reads import list_figures
+from townsquare.inbox.page_reads import list_reads
 from townsquare.inbox.rows import page_rows, row_values, rows_html
 from townsquare.inbox.selectors import (
     assignable_people,
@@ -71,8 +71,8 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
 
     page = paging.item_page(lambda: row_values(chosen()), query=filters.q, cursor=cursor, size=PAGE_SIZE, named=named)
     count, capped = paging.item_count(chosen, query=filters.q, named=named)
-    extra = list_context(request, council)
-    figures = list_figures(council.pk, channel_ids, user_id=_user(request).pk, now=timezone.now())
+    figures = list_reads(council.pk, channel_ids, user_id=_user(request).pk, now=timezone.now())
+    extra = list_context(request, council, saved_views=figures.saved_views)
     rows = page_rows(council, page.items, viewer=request.user, can_work=extra["can_work"])
     query = request.GET.copy()
     for name in ("cursor", "page"):
@@ -89,7 +89,7 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
             "filters": filters,
             "problems": problems,
             "query": query.urlencode(),
-            "options": list_options(council, channel_ids, filters, stamp=figures.stamp),
+            "options": list_options(council, filters, stamp=figures.stamp, channels=figures.channels),
             "flagged": figures.flagged,
             "attention_counted": (figures.urgent, figures.overdue),
             "unread_notifications": figures.unread,

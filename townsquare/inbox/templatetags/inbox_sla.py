@@ -49,7 +49,7 @@ def inbox_attention(context: Any) -> dict[str, int | str] | None:
     """Urgent items not yet resolved, and items past a service-level target, that the person may see."""
     if not _may_see(context):
         return None
-    # The list page counts them in its own single statement (``page_reads.list_figures``).
+    # The list page counts them in its own single statement (``page_reads.list_reads``).
     counted = context.get("attention_counted")
     if counted is not None:
         return _figures(*counted)
