@@ -126,6 +126,21 @@ def test_clocks_are_read_for_the_council_asked_only(worked, hillcrest) -> None:
     assert all(c.text not in ("met", "missed") for views in running.values() for c in views)
 
 
+def test_the_clocks_follow_the_councils_working_hours_read_with_them(worked) -> None:
+    """The list's clocks read the council's working hours in their own statement: a change shows at once."""
+    from townsquare.inbox.service_levels import clocks_for_items
+
+    riverside, ids = worked["t2"].council, [i.pk for i in worked.values()]
+    now = timezone.now()
+
+    def texts() -> list[str]:
+        return [c.text for views in clocks_for_items(riverside, ids, now=now).values() for c in views]
+
+    before = texts()
+    WorkingPeriod.objects.create(council=riverside, weekday=now.weekday(), starts=dt.time(0, 0), ends=dt.time(0, 1))
+    assert texts() != before  # one working minute a week: every open clock reads otherwise
+
+
 def test_working_hours_are_saved_and_audited(riverside, people, client_for) -> None:
     client = client_for(people.comms)
     days = {f"day{n}": "08:30-12:00, 13:00-16:30" for n in range(5)}
