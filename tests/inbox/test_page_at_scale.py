@@ -141,3 +141,24 @@ def test_the_channel_choices_are_the_channels_holding_visible_items(riverside, a
     assert page_reads.held_channels(riverside.pk, [empty.pk, accounts.toot.pk]) == choices
     assert page_reads.held_channels(riverside.pk, [empty.pk]) == []
     assert page_reads.held_channels(riverside.pk, []) == []
+
+
+def test_the_list_reads_accounts_and_saved_views_as_their_own_reads_do(riverside, accounts, inbound, people) -> None:
+    """``list_reads`` (one statement) gives the accounts and saved views ``held_channels`` and ``saved_views_of``
+    give, in the same order, for everyone and for someone limited to some accounts or none."""
+    from django.utils import timezone
+
+    from townsquare.inbox.models import SavedView
+
+    inbound_store(channel=accounts.toot, items=[inbound("t1")])
+    inbound_store(channel=accounts.x, items=[inbound("x1")])
+    inbound_store(channel=accounts.other, items=[inbound("h1")])
+    for name in ("Zebra", "apple", "Mine"):
+        SavedView.objects.create(user=people.officer, council=riverside, name=name, query="status=new")
+    SavedView.objects.create(user=people.comms, council=riverside, name="Theirs", query="")
+    for channel_ids in (None, [accounts.x.pk], []):
+        got = page_reads.list_reads(riverside.pk, channel_ids, user_id=people.officer.pk, now=timezone.now())
+        assert got.channels == page_reads.held_channels(riverside.pk, channel_ids)
+        assert got.saved_views == page_reads.saved_views_of(people.officer.pk, riverside.pk)
+        assert got.stamp and got.flagged == got.urgent == got.overdue == got.unread == 0
+    assert len(got.saved_views) == 3 and not got.channels

@@ -80,6 +80,26 @@ def test_the_inbox_and_item_pages_show_the_clocks_and_the_urgent_banner(worked, 
     assert officer.get(f"{BASE}{worked['x2'].pk}/").status_code == 404
 
 
+def test_the_inbox_list_counts_flagged_items_and_unread_notices_of_each_person_only(worked, people, client_for) -> None:
+    """The list's figures (read together in one statement) follow the person: their accounts' flagged items,
+    their own unread notifications; other pages still count the notifications themselves."""
+    from townsquare.notifications.models import Notification
+
+    ReceivedItem.objects.filter(external_id__in=["t1", "x1", "x2"]).update(needs_attention=True)
+    Notification.objects.filter(user__in=[people.comms, people.officer]).delete()
+    Notification.objects.create(user=people.officer, message="One")
+    Notification.objects.create(user=people.officer, message="Two")
+    Notification.objects.create(user=people.officer, message="Read", read_at=timezone.now())
+    comms = client_for(people.comms).get(BASE).content.decode()
+    assert "3 need attention" in comms and '<span class="ts-count">' not in comms
+    officer = client_for(people.officer)
+    body = officer.get(BASE).content.decode()
+    assert "1 needs attention" in body and "1 urgent item not yet resolved" in body and "1 overdue" in body
+    assert '<span class="ts-count">2<span class="govuk-visually-hidden"> unread' in body
+    elsewhere = officer.get("/c/riverside/").content.decode()
+    assert '<span class="ts-count">2<span class="govuk-visually-hidden"> unread' in elsewhere
+
+
 def test_a_backlog_is_counted_up_to_the_cap(worked, people, client_for, monkeypatch) -> None:
     """Past the cap, the banner says "or more" instead of counting the whole backlog on every page."""
     from townsquare.inbox import page_reads
@@ -104,6 +124,21 @@ def test_clocks_are_read_for_the_council_asked_only(worked, hillcrest) -> None:
     assert clocks_for_items(hillcrest, ids) == {}
     running = clocks_for_items(riverside, ids, running_only=True)
     assert all(c.text not in ("met", "missed") for views in running.values() for c in views)
+
+
+def test_the_clocks_follow_the_councils_working_hours_read_with_them(worked) -> None:
+    """The list's clocks read the council's working hours in their own statement: a change shows at once."""
+    from townsquare.inbox.service_levels import clocks_for_items
+
+    riverside, ids = worked["t2"].council, [i.pk for i in worked.values()]
+    now = timezone.now()
+
+    def texts() -> list[str]:
+        return [c.text for views in clocks_for_items(riverside, ids, now=now).values() for c in views]
+
+    before = texts()
+    WorkingPeriod.objects.create(council=riverside, weekday=now.weekday(), starts=dt.time(0, 0), ends=dt.time(0, 1))
+    assert texts() != before  # one working minute a week: every open clock reads otherwise
 
 
 def test_working_hours_are_saved_and_audited(riverside, people, client_for) -> None:

@@ -6,7 +6,7 @@ the same transaction by any change to what the choices show: a person given or l
 name or address changed, a team or a listening query added, renamed or removed (the receivers below). A page
 reads the version (one small statement) and, while it stands, the choices kept under it; the option chosen
 by the filters is marked on the kept text. The accounts (channels) are read afresh on every page
-(``page_reads.held_channels``): they depend on the person and on which accounts hold items.
+(``page_reads.list_reads``): they depend on the person and on which accounts hold items.
 """
 
 from __future__ import annotations
@@ -94,10 +94,11 @@ def _printed(council: Council) -> dict[str, str]:
     }
 
 
-def council_choices(council: Council) -> dict[str, str]:
+def council_choices(council: Council, *, stamp: str | None = None) -> dict[str, str]:
     """The council's people, teams and listening queries as the list page's ``<option>`` elements, none
-    chosen: kept under the council's choices version, printed afresh when it moves."""
-    key = f"inbox:choices:{council.pk}:{stamp_of(council.pk)}"
+    chosen: kept under the council's choices version (``stamp``, when the page has just read it), printed
+    afresh when it moves."""
+    key = f"inbox:choices:{council.pk}:{stamp if stamp is not None else stamp_of(council.pk)}"
     found: dict[str, str] | None = cache.get(key)
     if found is None:
         found = _printed(council)

@@ -16,7 +16,6 @@ from townsquare.classify.pipeline import SENTIMENTS
 from townsquare.councils.models import Council
 from townsquare.inbox.choices import council_choices, option_chosen, option_tags
 from townsquare.inbox.models import ReceivedItem
-from townsquare.inbox.page_reads import held_channels
 from townsquare.inbox.selectors import Filters
 
 
@@ -37,10 +36,13 @@ def fixed_choices() -> dict[str, str]:
     }
 
 
-def list_options(council: Council, channel_ids: Sequence[int] | None, filters: Filters) -> dict[str, SafeString]:
-    """Every select of the list page, the filters' current values chosen; the accounts among ``channel_ids``
-    (None: all the council's) that hold items."""
-    fixed, kept = fixed_choices(), council_choices(council)
+def list_options(
+    council: Council, filters: Filters, *, stamp: str, channels: Sequence[tuple[int, str]]
+) -> dict[str, SafeString]:
+    """Every select of the list page, the filters' current values chosen, from what ``page_reads.list_reads``
+    read: the council's choices version (``stamp``) and the accounts the person sees that hold items
+    (``channels``, (id, name) by name)."""
+    fixed, kept = fixed_choices(), council_choices(council, stamp=stamp)
     chosen = {
         "status": filters.status,
         "assignee": filters.assignee,
@@ -51,7 +53,5 @@ def list_options(council: Council, channel_ids: Sequence[int] | None, filters: F
         "listening": filters.listening,
     }
     printed = {name: option_chosen(tags, chosen.get(name)) for name, tags in (fixed | kept).items()}
-    printed["channel"] = option_chosen(
-        option_tags(held_channels(council.pk, channel_ids), blank="All accounts"), filters.channel
-    )
+    printed["channel"] = option_chosen(option_tags(channels, blank="All accounts"), filters.channel)
     return {name: mark_safe(text) for name, text in printed.items()}  # noqa: S308 - every value escaped

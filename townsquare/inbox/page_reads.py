@@ -17,12 +17,14 @@ from django.db import connection
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Service
-from townsquare.inbox.models import ItemPresence, ReceivedItem, SavedView
+from townsquare.inbox.models import ChoicesStamp, ItemPresence, ReceivedItem, SavedView
 from townsquare.inbox.service_level_models import ItemTarget, UrgentItem
 from townsquare.listening.models import ItemPriority, ListeningMatch, ListeningQuery
+from townsquare.notifications.models import Notification
 from townsquare.sqlrows import among
 
 ITEMS = ReceivedItem._meta.db_table
+_SAVED = f"FROM {SavedView._meta.db_table} WHERE user_id = %s AND council_id = %s"  # a person's views at a council
 COUNT_CAP = 100  # counts shown as "100 or more" past this (a badge, not a report: the queues list them all)
 
 
@@ -45,27 +47,24 @@ def _on_channels(column: str, channel_ids: Sequence[int] | None) -> tuple[str, l
 def held_channels(council_id: int, channel_ids: Sequence[int] | None) -> list[tuple[int, str]]:
     """(id, name) of the council's channels, among ``channel_ids``, holding at least one item, by name: one
     probe of the channel's index a channel (an item is on its channel's council), not reading every item."""
+    held, params = _held(council_id, channel_ids)
+    return [(pk, name) for pk, name in _rows(f"SELECT c.id, c.name {held} ORDER BY c.name, c.id", params)]
+
+
+def _held(council_id: int, channel_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+    """``FROM … WHERE …`` of ``held_channels`` (channels as ``c``), and its parameters."""
     where, params = _on_channels("c.id", channel_ids)
     sql = (
-        f"SELECT c.id, c.name FROM {Channel._meta.db_table} c WHERE c.council_id = %s{where} "  # noqa: S608
-        f"AND EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.channel_id = c.id) ORDER BY c.name, c.id"
+        f"FROM {Channel._meta.db_table} c WHERE c.council_id = %s{where} "  # noqa: S608
+        f"AND EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.channel_id = c.id)"
     )
-    return [(pk, name) for pk, name in _rows(sql, [council_id, *params])]
+    return sql, [council_id, *params]
 
 
-def flagged_count(council_id: int, channel_ids: Sequence[int] | None) -> int:
-    """Items stored but not fully processed (``needs_attention``), of those the person may see."""
-    where, params = _on_channels("channel_id", channel_ids)
-    sql = f"SELECT COUNT(*) FROM {ITEMS} WHERE council_id = %s AND needs_attention{where}"  # noqa: S608
-    return int(_rows(sql, [council_id, *params])[0][0])
-
-
-def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now: dt.datetime) -> tuple[int, int]:
-    """(urgent items not yet resolved, items past a service-level target), of those the person may see,
-    each counted up to ``COUNT_CAP``: a council with a backlog sees "100 or more" on every page (the urgent
-    and overdue queues list them all), and no page counts a backlog of thousands again (1,000 of them cost
-    SQLite 6 ms a page). Each urgent or late item looks up its own item (``EXISTS``): the items are
-    millions, and a join let SQLite read the items first."""
+def _attention_parts(council_id: int, channel_ids: Sequence[int] | None, now: dt.datetime) -> tuple[str, list[Any]]:
+    """The two counts of ``attention_counts`` as scalar subqueries (``urgent, late``), and their parameters.
+    Each urgent or late item looks up its own item (``EXISTS``): the items are millions, and a join let SQLite
+    read the items first."""
     where, params = _on_channels("i.channel_id", channel_ids)
     at = connection.ops.adapt_datetimefield_value(now)
     # A clock is on an item of its own council: only someone limited to some accounts needs each late
@@ -76,7 +75,7 @@ def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now:
         else ""
     )
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {UrgentItem._meta.db_table} u "  # noqa: S608
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {UrgentItem._meta.db_table} u "  # noqa: S608
         f"WHERE u.council_id = %s AND EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.id = u.item_id "
         f"AND i.council_id = %s AND i.status <> %s{where}) LIMIT %s) urgent), "
         f"(SELECT COUNT(*) FROM (SELECT DISTINCT t.item_id FROM {ItemTarget._meta.db_table} t "
@@ -84,8 +83,69 @@ def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now:
     )
     resolved = ReceivedItem.Status.RESOLVED.value
     late_params = [council_id, *params] if channel_ids is not None else []
-    row = _rows(sql, [council_id, council_id, resolved, *params, COUNT_CAP, council_id, at, *late_params, COUNT_CAP])[0]
+    return sql, [council_id, council_id, resolved, *params, COUNT_CAP, council_id, at, *late_params, COUNT_CAP]
+
+
+def attention_counts(council_id: int, channel_ids: Sequence[int] | None, *, now: dt.datetime) -> tuple[int, int]:
+    """(urgent items not yet resolved, items past a service-level target), of those the person may see,
+    each counted up to ``COUNT_CAP``: a council with a backlog sees "100 or more" on every page (the urgent
+    and overdue queues list them all), and no page counts a backlog of thousands again (1,000 of them cost
+    SQLite 6 ms a page)."""
+    sql, params = _attention_parts(council_id, channel_ids, now)
+    row = _rows(f"SELECT {sql}", params)[0]
     return int(row[0]), int(row[1])
+
+
+@dataclass(frozen=True)
+class ListReads:
+    """The list page's small reads: the council's choices version (``choices.stamp_of``), the items stored but
+    not fully processed (``needs_attention``) of those the person may see, the urgent and overdue counts
+    (``attention_counts``), the person's unread notifications, the accounts that hold items
+    (``held_channels``) and the person's saved views (``saved_views_of``)."""
+
+    stamp: str
+    flagged: int
+    urgent: int
+    overdue: int
+    unread: int
+    channels: list[tuple[int, str]]
+    saved_views: list[dict[str, Any]]
+
+
+def list_reads(council_id: int, channel_ids: Sequence[int] | None, *, user_id: int, now: dt.datetime) -> ListReads:
+    """What ``ListReads`` names, in one statement (each was a statement of its own): a row of the single
+    values (kind 0), then the accounts (1) and the saved views (2), each by name then id."""
+    where, params = _on_channels("channel_id", channel_ids)
+    attention, attention_params = _attention_parts(council_id, channel_ids, now)
+    held, held_params = _held(council_id, channel_ids)
+    sql = (
+        f"SELECT 0, (SELECT COUNT(*) FROM {ITEMS} WHERE council_id = %s AND needs_attention{where}), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {Notification._meta.db_table} WHERE user_id = %s AND read_at IS NULL), {attention}, "
+        f"(SELECT version FROM {ChoicesStamp._meta.db_table} WHERE council_id = %s), '' "
+        f"UNION ALL SELECT 1, c.id, 0, 0, 0, c.name, '' {held} "
+        f"UNION ALL SELECT 2, id, 0, 0, 0, name, query {_SAVED} ORDER BY 1, 6, 2"
+    )
+    bound = [council_id, *params, user_id, *attention_params, council_id, *held_params, user_id, council_id]
+    figures: tuple[Any, ...] = ()
+    channels: list[tuple[int, str]] = []
+    saved: list[dict[str, Any]] = []
+    for kind, number, *rest, text, query in _rows(sql, bound):
+        if kind == 0:
+            figures = (number, *rest, text)
+        elif kind == 1:
+            channels.append((number, text))
+        else:
+            saved.append({"pk": number, "name": text, "query": query})
+    flagged, unread, urgent, overdue, stamp = figures
+    return ListReads(
+        stamp=str(stamp) if stamp is not None else "-",
+        flagged=int(flagged),
+        urgent=int(urgent),
+        overdue=int(overdue),
+        unread=int(unread),
+        channels=channels,
+        saved_views=saved,
+    )
 
 
 def looking_names(item_ids: Sequence[int], *, besides: int | None, since: dt.datetime) -> dict[int, list[str]]:
@@ -107,10 +167,7 @@ def looking_names(item_ids: Sequence[int], *, besides: int | None, since: dt.dat
 
 def saved_views_of(user_id: int, council_id: int) -> list[dict[str, Any]]:
     """The person's saved views at the council (id, name, query), by name."""
-    sql = (
-        f"SELECT id, name, query FROM {SavedView._meta.db_table} "  # noqa: S608
-        "WHERE user_id = %s AND council_id = %s ORDER BY name, id"
-    )
+    sql = f"SELECT id, name, query {_SAVED} ORDER BY name, id"
     return [{"pk": pk, "name": name, "query": query} for pk, name, query in _rows(sql, [user_id, council_id])]
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from townsquare.accounts.models import User
@@ -22,7 +23,7 @@ from townsquare.inbox.correction_form import correction_changes, correction_cont
 from townsquare.inbox.corrections import item_classification_correct
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.options import list_options
-from townsquare.inbox.page_reads import flagged_count
+from townsquare.inbox.page_reads import list_reads
 from townsquare.inbox.rows import page_rows, row_values, rows_html
 from townsquare.inbox.selectors import (
     assignable_people,
@@ -70,7 +71,8 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
 
     page = paging.item_page(lambda: row_values(chosen()), query=filters.q, cursor=cursor, size=PAGE_SIZE, named=named)
     count, capped = paging.item_count(chosen, query=filters.q, named=named)
-    extra = list_context(request, council)
+    figures = list_reads(council.pk, channel_ids, user_id=_user(request).pk, now=timezone.now())
+    extra = list_context(request, council, saved_views=figures.saved_views)
     rows = page_rows(council, page.items, viewer=request.user, can_work=extra["can_work"])
     query = request.GET.copy()
     for name in ("cursor", "page"):
@@ -87,8 +89,10 @@ def inbox(request: HttpRequest, council: Council) -> HttpResponse:
             "filters": filters,
             "problems": problems,
             "query": query.urlencode(),
-            "options": list_options(council, channel_ids, filters),
-            "flagged": flagged_count(council.pk, channel_ids),
+            "options": list_options(council, filters, stamp=figures.stamp, channels=figures.channels),
+            "flagged": figures.flagged,
+            "attention_counted": (figures.urgent, figures.overdue),
+            "unread_notifications": figures.unread,
             **extra,
         },
     )

@@ -18,7 +18,6 @@ from townsquare.councils.roles import Perm
 from townsquare.inbox import bulk, moderation, presence, replies, saved
 from townsquare.inbox.links import inbox_links
 from townsquare.inbox.models import InboxReply, ReceivedItem, SavedReply, SavedView
-from townsquare.inbox.page_reads import saved_views_of
 from townsquare.inbox.selectors import items_visible_to, may_work
 from townsquare.inbox.work_models import Language
 from townsquare.publishing.models import Post
@@ -80,12 +79,12 @@ def item_context(
     }
 
 
-def list_context(request: HttpRequest, council: Council) -> dict[str, Any]:
-    """What the list page adds: bulk actions and the person's saved views (who is looking at each item is
-    in its row)."""
+def list_context(request: HttpRequest, council: Council, *, saved_views: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the list page adds: bulk actions and the person's saved views (``page_reads.list_reads``; who is
+    looking at each item is in its row)."""
     return {
         "can_work": may_work(_perms(request)),
-        "saved_views": saved_views_of(_user(request).pk, council.pk),
+        "saved_views": saved_views,
         "links": inbox_links(council.slug),
     }
 

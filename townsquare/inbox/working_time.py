@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -232,17 +232,25 @@ def _aware(at: dt.datetime) -> dt.datetime:
     return at.astimezone(dt.UTC)
 
 
-def _settings_rows(council_id: int) -> list[tuple[int, str, str, str]]:
-    """The council's calendar, periods and closure days in one fixed statement of text columns (each list
-    page with clocks reads them; three ORM queries took several times what the database took)."""
+def settings_sql(council_id: int) -> tuple[str, list[int]]:
+    """The statement reading the council's calendar (0), periods (1) and closure days (2) as rows of a kind
+    and three text columns (``k``, ``a``, ``b``, ``c``), and its parameters: a list page's clocks read it
+    within their own statement."""
     calendar, period, closure = (m._meta.db_table for m in (WorkingCalendar, WorkingPeriod, ClosureDay))
     sql = (
-        f"SELECT 0, timezone, nation, '' FROM {calendar} WHERE council_id = %s "  # noqa: S608
+        f"SELECT 0 AS k, timezone AS a, nation AS b, '' AS c FROM {calendar} WHERE council_id = %s "  # noqa: S608
         f"UNION ALL SELECT 1, CAST(weekday AS TEXT), CAST(starts AS TEXT), CAST(ends AS TEXT) FROM {period} "
         f"WHERE council_id = %s UNION ALL SELECT 2, CAST(day AS TEXT), '', '' FROM {closure} WHERE council_id = %s"
     )
+    return sql, [council_id] * 3
+
+
+def _settings_rows(council_id: int) -> list[tuple[int, str, str, str]]:
+    """The council's calendar, periods and closure days in one fixed statement of text columns (each list
+    page with clocks reads them; three ORM queries took several times what the database took)."""
+    sql, params = settings_sql(council_id)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [council_id] * 3)
+        cursor.execute(sql, params)
         return list(cursor.fetchall())
 
 
@@ -252,7 +260,12 @@ def schedule_for(council: Council) -> Schedule:
     Read afresh each call (one small statement), and built once per distinct setting in the process: the
     ``Schedule`` keeps each day's periods as it works them out, so a list page's clocks reuse the days the
     pages before it worked out rather than work them out again."""
-    return _schedule(tuple(_settings_rows(council.pk)))
+    return schedule_of(_settings_rows(council.pk))
+
+
+def schedule_of(rows: Iterable[tuple[int, str, str, str]]) -> Schedule:
+    """The ``Schedule`` the rows of ``settings_sql`` set (built once per distinct rows in the process)."""
+    return _schedule(tuple(rows))
 
 
 @lru_cache(maxsize=256)

@@ -16,14 +16,11 @@ from townsquare.inbox.service_levels import ClockView, clocks_for_items
 register = template.Library()
 
 
-def _channel_ids(context: Any) -> tuple[bool, list[int] | None]:
-    """(whether the person may see the council's inbox, the channels whose items they see: None for all)."""
-    request = context.get("request")
-    council = context.get("council")
-    perms = frozenset(context.get("council_perms") or ())
-    if request is None or council is None or Perm.VIEW_ASSIGNED_CHANNELS not in perms:
-        return False, None
-    return True, visible_channel_ids(user=request.user, council=council, perms=perms)
+def _may_see(context: Any) -> bool:
+    """Whether the person may see the council's inbox."""
+    perms = context.get("council_perms") or ()
+    present = context.get("request") is not None and context.get("council") is not None
+    return present and Perm.VIEW_ASSIGNED_CHANNELS in perms
 
 
 @register.simple_tag(takes_context=True)
@@ -50,9 +47,14 @@ def open_clocks_of(item: Any, clocks: dict[int, list[ClockView]]) -> list[ClockV
 @register.simple_tag(takes_context=True)
 def inbox_attention(context: Any) -> dict[str, int | str] | None:
     """Urgent items not yet resolved, and items past a service-level target, that the person may see."""
-    may_see, channel_ids = _channel_ids(context)
-    if not may_see:
+    if not _may_see(context):
         return None
+    # The list page counts them in its own single statement (``page_reads.list_reads``).
+    counted = context.get("attention_counted")
+    if counted is not None:
+        return _figures(*counted)
+    perms = frozenset(context["council_perms"])
+    channel_ids = visible_channel_ids(user=context["request"].user, council=context["council"], perms=perms)
     return _figures(*attention_counts(context["council"].pk, channel_ids, now=timezone.now()))
 
 
