@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
         "PostTargetStatusEnum": "townsquare.publishing.models.PostTarget.Status",
         "RequestOutcomeEnum": "townsquare.disclosure.models.InformationRequest.Outcome",
         "ArchiveKindEnum": "townsquare.archive.models.Kind",
+        "ClassifiedLanguageEnum": "townsquare.classify.language.LANGUAGES",
+        "LanguageEnum": "townsquare.publishing.models.Post.Language",
     },
 }
 
