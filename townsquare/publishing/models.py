@@ -71,6 +71,17 @@ class PostingSlot(models.Model):
         return f"{self.get_weekday_display()} {self.time:%H:%M}"
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at the end of a word, with "…" where it was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -138,7 +149,7 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         first = self.text.strip().splitlines()[0] if self.text.strip() else "(no text yet)"
-        return first[:80]
+        return shortened(first, 80)
 
     @property
     def draft_ref(self) -> str:
