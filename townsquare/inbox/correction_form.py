@@ -91,7 +91,7 @@ def correction_errors(error: ValidationError) -> list[dict[str, str]]:
 def language_choices(current: str) -> list[tuple[str, str]]:
     """The languages to choose from, by name, English and Welsh first; an item's own language that is not
     on the list (one the platform gave, or none known) is offered too, so the form can show it."""
-    choices = [(code, name) for code, name in LANGUAGE_NAMES.items()]
+    choices = list(LANGUAGE_NAMES.items())
     choices[2:] = sorted(choices[2:], key=lambda choice: choice[1])
     if current in ("", "und"):
         choices.insert(0, (current, "Not known"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from townsquare.councils.models import Council
 from townsquare.listening.cache import compiled_for
-from townsquare.listening.models import ListeningQuery
+from townsquare.listening.models import ListeningMatch, ListeningQuery
 from townsquare.listening.query import Node, matches
 
 if TYPE_CHECKING:
@@ -45,8 +45,6 @@ def caught_since(days: int = CAUGHT_DAYS) -> dt.date:
 def caught_recently(council: Council, days: int = CAUGHT_DAYS) -> dict[int, int]:
     """How many messages each of the council's queries caught since the start of ``caught_since(days)``,
     by query id (a query that caught nothing is absent). Read by the matches' time index."""
-    from townsquare.listening.models import ListeningMatch
-
     first = caught_since(days)
     since = timezone.make_aware(dt.datetime(first.year, first.month, first.day))
     counted = (
