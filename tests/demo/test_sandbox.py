@@ -139,6 +139,11 @@ def test_the_resident_says_each_kind_and_the_hard_ones_once() -> None:
     assert kinds.count("foi") == kinds.count("abuse") == kinds.count("safeguarding") == 1
     assert any(m.reply for m in said) and any(not m.reply for m in said)
     assert all(m.text.startswith("@riverside ") and "{" not in m.text for m in said)
+    assert {m.kind: m.described for m in said if m.kind in ("foi", "abuse", "praise")} == {
+        "foi": "an FOI request",
+        "abuse": "an abusive reply",
+        "praise": "a thank-you",
+    }
 
 
 def test_the_sandbox_command_refuses_outside_demo_mode(settings: object) -> None:

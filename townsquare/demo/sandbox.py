@@ -190,6 +190,21 @@ class Message:
     text: str
     reply: bool = False  # a reply to the council's latest post (else a mention)
 
+    @property
+    def described(self) -> str:
+        """What was sent, in words for the console: "a complaint", "an FOI request"."""
+        return KIND_WORDS.get(self.kind, f"a {self.kind} message")
+
+
+KIND_WORDS = {
+    "complaint": "a complaint",
+    "question": "a question",
+    "praise": "a thank-you",
+    "foi": "an FOI request",
+    "abuse": "an abusive reply",
+    "safeguarding": "a safeguarding disclosure",
+}
+
 
 # Everything in the first few minutes, once: a mix, with the FOI request, the abusive reply and the
 # safeguarding disclosure among the ordinary ones, as they come in real life.

@@ -94,7 +94,7 @@ class Command(BaseCommand):
                 try:
                     resident.send(message)
                     sent += 1
-                    self.stdout.write(f"The demo resident sent a {message.kind} to {CHANNEL}.")
+                    self.stdout.write(f"The demo resident sent {message.described} to {CHANNEL}.")
                 except requests.RequestException as exc:
                     self.stderr.write(f"The demo resident could not post to the sandbox: {type(exc).__name__}")
                 wait = options["every"] * rng.uniform(0.6, 1.4)
