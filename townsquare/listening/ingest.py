@@ -22,6 +22,7 @@ import orjson
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.councils.models import Council
 from townsquare.listening.cache import Compiled, compiled_for
 from townsquare.listening.models import ListeningMatch, ListeningQuery, ListeningRevision
@@ -69,7 +70,7 @@ def live_hits(council_id: int, compiled: Compiled, hits: list[list[int]]) -> lis
 def matches_insert(council_id: int, rows: list[ReceivedItem], hits: list[list[int]], now: dt.datetime) -> int:
     """Keep which queries caught each item; returns how many matches were given (kept or already kept)."""
     db = connections[DEFAULT_DB_ALIAS]
-    adapt = db.ops.adapt_datetimefield_value
+    adapt = sqlrows.time_adapter(db)
     when: dict[Any, Any] = {}  # one conversion per distinct time (a poll's items share few)
     caught = [(row, ids) for row, ids in zip(rows, hits, strict=True) if ids]
     if not caught:
