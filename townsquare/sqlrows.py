@@ -271,7 +271,8 @@ def update(model: type[models.Model], names: Sequence[str], objs: Sequence[model
         return
     fields = fields_of(model, names)
     prepare = Preparer(fields)
-    values = [[*prepare.row([getattr(o, n) for n in names]), o.pk] for o in objs]
+    key = model._meta.pk.attname  # read by name: ``pk`` is a property that looks the name up on every read
+    values = [[*prepare.row([getattr(o, n) for n in names]), getattr(o, key)] for o in objs]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(f.column or f.attname)} = %s" for f in fields)
     # Names come from the model; values are bound.

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def follow_on_enqueue(council: Council, rows: Sequence[ReceivedItem]) -> None:
     """Queue the follow-on steps for a stored batch (call in the transaction that classified it)."""
     if rows:
-        job_enqueue(kind=FOLLOW_ON_JOB, payload={"items": [row.pk for row in rows]}, council_id=council.pk)
+        job_enqueue(kind=FOLLOW_ON_JOB, payload={"items": [row.id for row in rows]}, council_id=council.pk)
 
 
 def batch_of(job: Job) -> tuple[Council | None, list[int]]:

@@ -120,7 +120,7 @@ def enrich(council: Council, rows: list[ReceivedItem]) -> None:
 
 
 def _index(rows: list[ReceivedItem]) -> None:
-    index_items([(r.pk, r.text, f"{r.author_handle} {r.author_name}") for r in rows])
+    index_items([(r.id, r.text, f"{r.author_handle} {r.author_name}") for r in rows])
     for row in rows:
         row.indexed = True
 
@@ -143,7 +143,7 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
     steps (clocks, the request register, auto-replies, the archive) are queued as one job
     (``follow_on.py``) in the same transaction, whatever became of the stages, and the classifier's
     second pass (``second_pass.py``) as another, for the items the first pass classified."""
-    rows = [r for r in rows if r.pk is not None]
+    rows = [r for r in rows if r.id is not None]
     if not rows:
         return
     from townsquare.listening.ingest import listening_ingest  # listening reads the inbox's models

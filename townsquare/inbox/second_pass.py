@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 def second_pass_enqueue(council: Council, rows: Sequence[ReceivedItem]) -> None:
     """Queue the second pass for items the first pass classified (in the transaction that stored that)."""
-    done = [row.pk for row in rows if row.enriched]
+    done = [row.id for row in rows if row.enriched]
     if done:
         job_enqueue(kind=SECOND_PASS_JOB, payload={"items": done}, council_id=council.pk)
 

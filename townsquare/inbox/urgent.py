@@ -83,8 +83,8 @@ def urgent_stage(council: Council, rows: Sequence[ReceivedItem]) -> int:
     found = [(row, reason) for row in rows if (reason := urgent_reason(row))]
     if not found:
         return 0
-    queued = {pk for (pk,) in _read(UrgentItem, "item_id", "item_id", [r.pk for r, _ in found])}
-    found = [(row, reason) for row, reason in found if row.pk not in queued]
+    queued = {pk for (pk,) in _read(UrgentItem, "item_id", "item_id", [r.id for r, _ in found])}
+    found = [(row, reason) for row, reason in found if row.id not in queued]
     if not found:
         return 0
     now = timezone.now()

@@ -162,10 +162,10 @@ def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
     Call in the transaction that wrote their classification, after writing it: the write holds the rows,
     so a change by an officer waits for it. An item an officer changed between storing and classifying
     (its status is no longer "new") is read from the database instead (``inbox_measures_classified``)."""
-    done = [row for row in rows if row.enriched and row.pk is not None]
+    done = [row for row in rows if row.enriched and row.id is not None]
     if not done:
         return
-    condition, params = sqlrows.among("id", [row.pk for row in done])
+    condition, params = sqlrows.among("id", [row.id for row in done])
     with transaction.atomic():
         with connection.cursor() as cursor:
             # Names are this module's own; values are bound.
@@ -174,8 +174,8 @@ def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
                 [*params, ReceivedItem.Status.NEW.value],
             )
             changed = {pk for (pk,) in cursor.fetchall()}
-        changed |= {row.pk for row in done if row.status != ReceivedItem.Status.NEW}  # not as just stored
-        quiet = [row for row in done if row.pk not in changed]
+        changed |= {row.id for row in done if row.status != ReceivedItem.Status.NEW}  # not as just stored
+        quiet = [row for row in done if row.id not in changed]
         _apply(_new_deltas(quiet, classified=True))
         if changed:
             inbox_measures_classified(item_ids=changed)
