@@ -4,9 +4,9 @@ A batch is stored by ``INSERT … ON CONFLICT (channel_id, external_id) DO NOTHI
 external_id``, so the database itself says which items were new (one already stored, or stored
 meanwhile by another worker, a poll and a stream at once, is not returned) and their ids, with no query
 before or after: one statement a thousand items on PostgreSQL, statements of fixed sizes on SQLite
-(``_statement_sizes``: each compiled once a process). The rows handed on to the later stages are model instances made without
-``Model.__init__`` (about 25 µs an item for this model, more than storing it): every column's value is
-set, as a row read from the database would have it.
+(``_statement_sizes``: each compiled once a process). The rows handed on to the later stages are model
+instances made without ``Model.__init__`` (about 25 µs an item for this model, more than storing it):
+every column's value is set, as a row read from the database would have it.
 """
 
 from __future__ import annotations
