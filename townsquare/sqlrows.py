@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import orjson
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.base import ModelState
 from psycopg.types.json import Jsonb
@@ -55,6 +56,23 @@ def json_text(value: Any) -> str:
         return orjson.dumps(value, option=JSON_AS_JSON_DOES).decode()
     except TypeError:
         return json.dumps(value)
+
+
+def time_adapter(db: Any) -> Callable[[Any], Any]:
+    """``db.ops.adapt_datetimefield_value`` for a connection ``db``, without its call chain for the time a
+    hot path mostly writes: on SQLite with times kept in UTC, an aware time at UTC is the text Django
+    writes for it (``str`` of the time without its zone), made directly."""
+    adapt = db.ops.adapt_datetimefield_value
+    if db.vendor != "sqlite" or not settings.USE_TZ or db.timezone_name != "UTC":
+        return adapt  # type: ignore[no-any-return]
+    zero = dt.timedelta(0)
+
+    def adapted(value: Any) -> Any:
+        if type(value) is dt.datetime and value.utcoffset() == zero:
+            return str(value.replace(tzinfo=None))
+        return adapt(value)
+
+    return adapted
 
 
 class Preparer:
@@ -106,7 +124,7 @@ class Preparer:
     def _time_converter(
         self, field: models.Field[Any, Any], through_field: Callable[[Any], Any]
     ) -> Callable[[Any], Any]:
-        times, ops = self.times, self.ops
+        times, adapt = self.times, time_adapter(self.connection)
 
         def convert(value: Any) -> Any:
             if type(value) is not dt.datetime:
@@ -116,7 +134,7 @@ class Preparer:
                 # An aware time goes to the database as the field would send it; a naive one through the
                 # field, which warns about it.
                 aware = value.tzinfo is not None and value.utcoffset() is not None
-                stored = times[value] = ops.adapt_datetimefield_value(value) if aware else through_field(value)
+                stored = times[value] = adapt(value) if aware else through_field(value)
             return stored
 
         return convert
@@ -253,7 +271,8 @@ def update(model: type[models.Model], names: Sequence[str], objs: Sequence[model
         return
     fields = fields_of(model, names)
     prepare = Preparer(fields)
-    values = [[*prepare.row([getattr(o, n) for n in names]), o.pk] for o in objs]
+    key = model._meta.pk.attname  # read by name: ``pk`` is a property that looks the name up on every read
+    values = [[*prepare.row([getattr(o, n) for n in names]), getattr(o, key)] for o in objs]
     quote = connection.ops.quote_name
     sets = ", ".join(f"{quote(f.column or f.attname)} = %s" for f in fields)
     # Names come from the model; values are bound.

@@ -124,3 +124,27 @@ def test_routing_words_and_examples_change_routes(riverside, services, people) -
     assert AuditEvent.objects.filter(action__startswith="classify.routing").count() == 2
     with pytest.raises(ValidationError):
         routing_example_add(actor=people.admin, service=transport, text="")
+
+
+def test_the_routers_version_moves_with_every_change_to_the_routing_and_only_then(
+    riverside, hillcrest, services, people
+) -> None:
+    from townsquare.classify.selectors import _version
+
+    seen = [_version(riverside)]
+    assert _version(riverside) == seen[0]  # read again, nothing changed
+    transport = Service.objects.create(council=riverside, name="Transport")
+    seen.append(_version(riverside))
+    routing_words_set(actor=people.admin, service=transport, words=["bus"])
+    seen.append(_version(riverside))
+    routing_words_set(actor=people.admin, service=transport, words=["bus", "timetable"])
+    seen.append(_version(riverside))
+    example = routing_example_add(actor=people.admin, service=transport, text="The 7 bus is late")
+    seen.append(_version(riverside))
+    example.delete()
+    assert _version(riverside) == seen[-2]  # the routing is as it was before the example
+    Service.objects.create(council=hillcrest, name="Transport")  # another council's service changes nothing here
+    assert _version(riverside) == seen[-2]
+    services["Leisure"].delete()
+    seen.append(_version(riverside))
+    assert len(set(seen)) == len(seen)

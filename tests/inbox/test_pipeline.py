@@ -85,6 +85,19 @@ def test_text_search_uses_the_full_text_index(accounts, inbound, riverside) -> N
     assert search_filter(ReceivedItem.objects.all(), "nothing-like-this").count() == 0
 
 
+def test_items_stored_out_of_their_order_are_each_found_by_search(accounts, inbound, riverside) -> None:
+    # Platform ids that sort against the order the items came: the ids the database gives follow the
+    # platform ids, so the index is written out of the items' order.
+    words = ["alder", "birch", "cedar", "damson", "elder", "fig", "gorse", "hazel"]
+    items = [inbound(f"z{9 - n}", f"The {word} tree on Mill Lane fell") for n, word in enumerate(words)]
+    new, _ = inbound_store(channel=accounts.x, items=items)
+    assert [row.pk for row in new] == sorted((row.pk for row in new), reverse=True)
+    everything = ReceivedItem.objects.filter(council=riverside)
+    for n, word in enumerate(words):
+        assert [i.external_id for i in search_filter(everything, f"{word} mill")] == [f"z{9 - n}"]
+    assert search_filter(everything, "tree lane").count() == len(words)
+
+
 def test_a_failure_after_storing_flags_the_item_and_keeps_it(accounts, inbound, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("the classifier is down")

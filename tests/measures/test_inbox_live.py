@@ -166,3 +166,33 @@ def test_a_change_rolled_back_leaves_the_months_as_they_were(
         raise RuntimeError("the change failed")
     assert _rows() == live
     assert not InboxFirstResponse.objects.exists()
+
+
+def test_items_routed_at_ingest_over_two_months_move_rows_as_the_rebuild_counts_them(
+    monkeypatch: pytest.MonkeyPatch, channel: Channel, riverside: Council
+) -> None:
+    waste = Service.objects.create(council=riverside, name="Waste and Recycling")
+    Service.objects.create(council=riverside, name="Highways")
+    texts = ["My bin wasn't collected again", "Pothole on Station Road", "When is the meeting", *TEXTS]
+    for hours, prefix in ((0, "a"), (24 * 40, "b")):  # February, then March
+        _at(monkeypatch, hours)
+        inbound_store(
+            channel=channel,
+            items=[
+                InboundItem(
+                    external_id=f"{prefix}{n}",
+                    kind="mention",
+                    author_handle="@sam",
+                    author_name="Sam",
+                    text=text,
+                    created_at=START + dt.timedelta(hours=hours),
+                )
+                for n, text in enumerate(texts)
+            ],
+        )
+    assert ReceivedItem.objects.filter(service=waste).count() >= 2  # moved from the unrouted row
+    live = _rows()
+    assert {(service_key, month.month) for _, service_key, month, *_ in live} >= {(0, 2), (waste.pk, 2), (waste.pk, 3)}
+    assert not InboxMonthly.objects.filter(received__lt=0).exists()
+    inbox_summaries_rebuild()
+    assert _rows() == live

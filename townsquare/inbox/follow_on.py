@@ -25,7 +25,7 @@ from django.db import transaction
 from townsquare.councils.models import Council
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.service_levels import clocks_start
-from townsquare.jobs.services import job_enqueue
+from townsquare.jobs.services import jobs_enqueue
 
 if TYPE_CHECKING:
     from townsquare.jobs.models import Job
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def follow_on_enqueue(council: Council, rows: Sequence[ReceivedItem]) -> None:
     """Queue the follow-on steps for a stored batch (call in the transaction that classified it)."""
     if rows:
-        job_enqueue(kind=FOLLOW_ON_JOB, payload={"items": [row.pk for row in rows]}, council_id=council.pk)
+        jobs_enqueue(kind=FOLLOW_ON_JOB, payloads=[{"items": [row.id for row in rows]}], council_id=council.pk)
 
 
 def batch_of(job: Job) -> tuple[Council | None, list[int]]:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from townsquare import sqlrows
 from townsquare.classify.services import classify_texts
@@ -86,11 +86,15 @@ def normalise(rows: list[ReceivedItem]) -> None:
     parents = {r.in_reply_to_external_id for r in rows if r.in_reply_to_external_id}
     threads: dict[str, str] = {}
     if parents:
-        threads = dict(
-            ReceivedItem.objects.filter(channel_id=rows[0].channel_id, external_id__in=parents)
-            .exclude(thread_key="")
-            .values_list("external_id", "thread_key")
-        )
+        condition, params = sqlrows.among("external_id", sorted(parents))
+        with connection.cursor() as cursor:
+            # Names are the model's own; values are bound. One plain statement a batch, no query compiled.
+            cursor.execute(
+                f"SELECT external_id, thread_key FROM {ReceivedItem._meta.db_table} "  # noqa: S608
+                f"WHERE channel_id = %s AND {condition} AND thread_key <> ''",
+                [rows[0].channel_id, *params],
+            )
+            threads = dict(cursor.fetchall())
     for row in sorted(rows, key=lambda r: r.created_at or r.received_at):
         row.text = unicodedata.normalize("NFC", row.text).replace("\r\n", "\n").strip()
         row.author_key = row.author_handle.strip().lstrip("@").lower()
@@ -120,7 +124,7 @@ def enrich(council: Council, rows: list[ReceivedItem]) -> None:
 
 
 def _index(rows: list[ReceivedItem]) -> None:
-    index_items([(r.pk, r.text, f"{r.author_handle} {r.author_name}") for r in rows])
+    index_items([(r.id, r.text, f"{r.author_handle} {r.author_name}") for r in rows])
     for row in rows:
         row.indexed = True
 
@@ -143,7 +147,7 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
     steps (clocks, the request register, auto-replies, the archive) are queued as one job
     (``follow_on.py``) in the same transaction, whatever became of the stages, and the classifier's
     second pass (``second_pass.py``) as another, for the items the first pass classified."""
-    rows = [r for r in rows if r.pk is not None]
+    rows = [r for r in rows if r.id is not None]
     if not rows:
         return
     from townsquare.listening.ingest import listening_ingest  # listening reads the inbox's models

@@ -33,11 +33,16 @@ POSTGRES_DROP = "DROP INDEX IF EXISTS inbox_receiveditem_text_gin"
 
 
 def index_items(rows: Sequence[tuple[int, str, str]]) -> None:
-    """Add ``(id, text, author)`` rows to the index (SQLite; PostgreSQL's index follows the table)."""
+    """Add ``(id, text, author)`` rows to the index (SQLite; PostgreSQL's index follows the table).
+
+    In order of id: FTS5 writes the terms it holds to disk whenever a row comes with a lower id than the one
+    before (a batch is stored in the order of its platform ids, which is not always the order of its items),
+    and a segment written a row costs several times the row itself, and more merging later."""
     if connection.vendor != "sqlite" or not rows:
         return
+    ordered = sorted(rows, key=lambda row: row[0])
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body, author) VALUES (%s, %s, %s)", list(rows))  # noqa: S608
+        cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, body, author) VALUES (%s, %s, %s)", ordered)  # noqa: S608
 
 
 def index_rebuild() -> int:

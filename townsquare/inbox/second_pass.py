@@ -26,7 +26,7 @@ from townsquare.classify.services import classify_texts_second_pass
 from townsquare.councils.models import Council, Service
 from townsquare.inbox.follow_on import batch_of
 from townsquare.inbox.models import ReceivedItem
-from townsquare.jobs.services import job_enqueue
+from townsquare.jobs.services import jobs_enqueue
 from townsquare.measures.inbox_live import inbox_measures_follow
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ log = logging.getLogger(__name__)
 
 def second_pass_enqueue(council: Council, rows: Sequence[ReceivedItem]) -> None:
     """Queue the second pass for items the first pass classified (in the transaction that stored that)."""
-    done = [row.pk for row in rows if row.enriched]
+    done = [row.id for row in rows if row.enriched]
     if done:
-        job_enqueue(kind=SECOND_PASS_JOB, payload={"items": done}, council_id=council.pk)
+        jobs_enqueue(kind=SECOND_PASS_JOB, payloads=[{"items": done}], council_id=council.pk)
 
 
 def second_pass(job: Job) -> None:

@@ -1,11 +1,12 @@
 """The ingest's first step: received items stored raw and durably, deduplicated by platform id.
 
-A batch is one statement a thousand items: ``INSERT … ON CONFLICT (channel_id, external_id) DO NOTHING
-RETURNING id, external_id``, so the database itself says which items were new (one already stored, or
-stored meanwhile by another worker, a poll and a stream at once, is not returned) and their ids, with no
-query before or after. The rows handed on to the later stages are model instances made without
-``Model.__init__`` (about 25 µs an item for this model, more than storing it): every column's value is
-set, as a row read from the database would have it.
+A batch is stored by ``INSERT … ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING id,
+external_id``, so the database itself says which items were new (one already stored, or stored
+meanwhile by another worker, a poll and a stream at once, is not returned) and their ids, with no query
+before or after: one statement a thousand items on PostgreSQL, statements of fixed sizes on SQLite
+(``_statement_sizes``: each compiled once a process). The rows handed on to the later stages are model
+instances made without ``Model.__init__`` (about 25 µs an item for this model, more than storing it):
+every column's value is set, as a row read from the database would have it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from townsquare import sqlrows
@@ -127,43 +129,76 @@ def _raw_checked(values: dict[str, Any], postgres: bool) -> Any:
     return text
 
 
+def _statement_sizes(count: int, postgres: bool) -> list[int]:
+    """How many rows each statement stores. SQLite compiles a statement afresh whenever its text is new
+    (a thousand rows of thirty columns take longer to compile than to store): there a batch goes in
+    statements of fixed sizes, powers of two, each compiled once a process (at most ten a batch). The
+    rows keep their order (the unique key's) across the statements."""
+    if postgres:
+        return [min(ROWS_A_STATEMENT, count - start) for start in range(0, count, ROWS_A_STATEMENT)]
+    sizes, size = [], 512
+    while count:
+        while size > count:
+            size //= 2
+        sizes.append(size)
+        count -= size
+    return sizes
+
+
 def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert ``rows``; returns external id -> id for those this statement stored."""
+    """Insert ``rows``; returns external id -> id for those the statements stored."""
     # The payload is prepared apart (``_raw_checked``), and the columns the later stages fill in hold the
     # same values on every row: prepared once a batch.
     given = [name for name in STORED_FIELDS if name != "raw"]
     prepare = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, given))
     unfilled = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, list(UNFILLED))).row(list(UNFILLED.values()))
     postgres = connection.vendor == "postgresql"  # read once: each read of ``connection`` looks it up
-    params: list[Any] = []
-    for values in rows:
-        raw = _raw_checked(values, postgres)
-        params.extend(prepare.row([values[name] for name in given]))
-        params.append(raw)
-        params.extend(unfilled)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in [*given, "raw", *UNFILLED])
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    # Names come from this module; values are bound.
-    sql = (
-        f"INSERT INTO {quote(TABLE)} ({columns}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
-        "ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING id, external_id"
-    )
+    stored: dict[str, int] = {}
+    start = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {external_id: pk for pk, external_id in cursor.fetchall()}
+        for size in _statement_sizes(len(rows), postgres):
+            params: list[Any] = []
+            for values in rows[start : start + size]:
+                raw = _raw_checked(values, postgres)
+                params.extend(prepare.row([values[name] for name in given]))
+                params.append(raw)
+                params.extend(unfilled)
+            start += size
+            # Names come from this module; values are bound.
+            sql = (
+                f"INSERT INTO {quote(TABLE)} ({columns}) VALUES {', '.join([one] * size)} "  # noqa: S608
+                "ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING id, external_id"
+            )
+            cursor.execute(sql, params)
+            stored.update((external_id, pk) for pk, external_id in cursor.fetchall())
+    return stored
 
 
 def stored_instance(values: dict[str, Any], pk: int, alias: str) -> ReceivedItem:
-    """The stored row as a model instance, every column set as the database now holds it."""
-    return sqlrows.instance(
-        ReceivedItem, {**{name: values[name] for name in STORED_FIELDS}, **_unfilled(), "id": pk}, saved_in=alias
-    )
+    """The stored row as a model instance, every column set as the database now holds it (made as
+    ``sqlrows.instance`` makes one, from a prepared mapping of the columns not stored: a fresh list or
+    dict for each JSON column)."""
+    obj = ReceivedItem.__new__(ReceivedItem)
+    attributes = obj.__dict__
+    attributes.update(_OTHERS)
+    attributes.update(UNFILLED)
+    attributes.update({name: values[name] for name in STORED_FIELDS})
+    attributes.update(id=pk, links=[], media=[], categories=[], classification={})
+    state = ModelState()
+    state.adding, state.db = False, alias
+    attributes["_state"] = state
+    return obj
 
 
-def _unfilled() -> dict[str, Any]:
-    """``UNFILLED`` with a list or dict of its own for each JSON column."""
-    return {**UNFILLED, "links": [], "media": [], "categories": [], "classification": {}}
+# Every other column's default (an assignee, a service, when it was updated): what a row just stored holds.
+_OTHERS: dict[str, Any] = {
+    field.attname: field.get_default()
+    for field in ReceivedItem._meta.concrete_fields
+    if field.attname not in {"id", *STORED_FIELDS, *UNFILLED}
+}
 
 
 def store(channel: Channel, items: Sequence[InboundItem]) -> tuple[list[ReceivedItem], int]:

@@ -22,6 +22,7 @@ import orjson
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from townsquare import sqlrows
 from townsquare.councils.models import Council
 from townsquare.listening.cache import Compiled, compiled_for
 from townsquare.listening.models import ListeningMatch, ListeningQuery, ListeningRevision
@@ -69,7 +70,7 @@ def live_hits(council_id: int, compiled: Compiled, hits: list[list[int]]) -> lis
 def matches_insert(council_id: int, rows: list[ReceivedItem], hits: list[list[int]], now: dt.datetime) -> int:
     """Keep which queries caught each item; returns how many matches were given (kept or already kept)."""
     db = connections[DEFAULT_DB_ALIAS]
-    adapt = db.ops.adapt_datetimefield_value
+    adapt = sqlrows.time_adapter(db)
     when: dict[Any, Any] = {}  # one conversion per distinct time (a poll's items share few)
     caught = [(row, ids) for row, ids in zip(rows, hits, strict=True) if ids]
     if not caught:
@@ -86,7 +87,7 @@ def matches_insert(council_id: int, rows: list[ReceivedItem], hits: list[list[in
             query_ids, item_ids, channel_ids, ats = [], [], [], []
             for (row, ids), at in zip(caught, times, strict=True):
                 query_ids += ids
-                item_ids += [row.pk] * len(ids)
+                item_ids += [row.id] * len(ids)
                 channel_ids += [row.channel_id] * len(ids)
                 ats += [at] * len(ids)
             cursor.execute(POSTGRES_INSERT, [council_id, query_ids, item_ids, channel_ids, ats])
@@ -94,7 +95,7 @@ def matches_insert(council_id: int, rows: list[ReceivedItem], hits: list[list[in
             cursor.executemany(
                 SQLITE_INSERT,
                 [
-                    (council_id, row.pk, row.channel_id, at, orjson.dumps(ids).decode())
+                    (council_id, row.id, row.channel_id, at, orjson.dumps(ids).decode())
                     for (row, ids), at in zip(caught, times, strict=True)
                 ],
             )
@@ -108,6 +109,6 @@ def listening_ingest(council: Council, rows: list[ReceivedItem]) -> dict[int, li
     if any(hits):
         hits = live_hits(council.pk, compiled, hits)
         matches_insert(council.pk, rows, hits, timezone.now())
-    caught = {row.pk: ids for row, ids in zip(rows, hits, strict=True) if ids}
+    caught = {row.id: ids for row, ids in zip(rows, hits, strict=True) if ids}
     triggers_run(council=council, rows=rows, caught=caught)
     return caught

@@ -8,7 +8,7 @@ The inbox calls one of three functions where its items change:
   an assignment, a reply sent): the months move by the difference the change made, and an item
   answered for the first time has its first response recorded then.
 
-Each moves a few summary rows with ``F()`` updates and raises the council's summary version, so the
+Each moves a few summary rows (two statements for all of them) and raises the council's summary version, so the
 dashboard never shows a figure older than the inbox. ``inbox_summaries_refresh`` (the hourly job)
 and ``inbox_summaries_rebuild`` recompute whole months from the items: a repair, not the way in.
 """
@@ -19,9 +19,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from townsquare import sqlrows
@@ -73,20 +73,38 @@ def _move(before: dict[int, State], after: dict[int, State]) -> None:
     _apply(deltas)
 
 
+# Names are the model's own; values are bound. Each row a change moves is made (at zero) where there is
+# none, then moved: two statements for all the rows, not two ORM queries a row, in the order of their keys.
+MONTHLY = InboxMonthly._meta.db_table
+KEYS = ("id", "council_id", "channel_id", "service_key", "month")
+COUNTS = [f.attname for f in InboxMonthly._meta.concrete_fields if f.attname not in KEYS]  # each its column
+KEY = "channel_id = %s AND service_key = %s AND month = %s"
+MAKE = (
+    f"INSERT INTO {MONTHLY} (council_id, channel_id, service_key, month, {', '.join(COUNTS)}) "  # noqa: S608
+    f"VALUES (%s, %s, %s, %s{', 0' * len(COUNTS)}) ON CONFLICT (channel_id, service_key, month) DO NOTHING"
+)
+MOVE = f"UPDATE {MONTHLY} SET {', '.join(f'{name} = {name} + %s' for name in COUNTS)} WHERE {KEY}"  # noqa: S608
+
+
 def _apply(deltas: dict[RowKey, Counter[str]]) -> None:
     """Move each summary row by its delta."""
     councils: set[int] = set()
+    made: list[list[Any]] = []
+    moved: list[list[Any]] = []
+    adapt = connection.ops.adapt_datefield_value
     for (council_id, channel_id, service_key, month), delta in sorted(deltas.items()):
-        changes = {name: count for name, count in delta.items() if count}
-        if not changes:
+        if not any(delta.values()):
             continue
         councils.add(council_id)
-        row, _ = InboxMonthly.objects.get_or_create(
-            channel_id=channel_id, service_key=service_key, month=month, defaults={"council_id": council_id}
-        )
-        InboxMonthly.objects.filter(pk=row.pk).update(**{name: F(name) + count for name, count in changes.items()})
-    if councils:
-        stamp_raise(council_ids=councils)
+        key = [channel_id, service_key, adapt(month)]
+        made.append([council_id, *key])
+        moved.append([*(delta.get(name, 0) for name in COUNTS), *key])
+    if not made:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(MAKE, made)
+        cursor.executemany(MOVE, moved)
+    stamp_raise(council_ids=councils)
 
 
 def inbox_measures_classified(*, item_ids: Iterable[int]) -> None:
@@ -110,21 +128,24 @@ def _new_deltas(rows: Sequence[ReceivedItem], *, classified: bool) -> dict[RowKe
     received and, once classified, one of its sentiment (``item_counts`` for such an item). A batch
     shares its moment of arrival: its month is worked out once."""
     months: dict[dt.datetime, dt.date] = {}
-    deltas: dict[RowKey, Counter[str]] = {}
+    counts: Counter[tuple[RowKey, str]] = Counter()  # one count a (row, name): no Counter made an item
     for row in rows:
         month = months.get(row.received_at)
         if month is None:
             month = months[row.received_at] = month_start(row.received_at)
         stored = (row.council_id, row.channel_id, 0, month)
         if not classified:
-            deltas.setdefault(stored, Counter())["received"] += 1
+            counts[stored, "received"] += 1
             continue
         now = (row.council_id, row.channel_id, row.service_id or 0, month)
         if now != stored:
-            deltas.setdefault(stored, Counter())["received"] -= 1
-            deltas.setdefault(now, Counter())["received"] += 1
+            counts[stored, "received"] -= 1
+            counts[now, "received"] += 1
         if row.sentiment in SENTIMENTS:
-            deltas.setdefault(now, Counter())[row.sentiment] += 1
+            counts[now, row.sentiment] += 1
+    deltas: dict[RowKey, Counter[str]] = {}
+    for (key, name), count in counts.items():
+        deltas.setdefault(key, Counter())[name] += count
     return deltas
 
 
@@ -141,10 +162,10 @@ def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
     Call in the transaction that wrote their classification, after writing it: the write holds the rows,
     so a change by an officer waits for it. An item an officer changed between storing and classifying
     (its status is no longer "new") is read from the database instead (``inbox_measures_classified``)."""
-    done = [row for row in rows if row.enriched and row.pk is not None]
+    done = [row for row in rows if row.enriched and row.id is not None]
     if not done:
         return
-    condition, params = sqlrows.among("id", [row.pk for row in done])
+    condition, params = sqlrows.among("id", [row.id for row in done])
     with transaction.atomic():
         with connection.cursor() as cursor:
             # Names are this module's own; values are bound.
@@ -153,8 +174,8 @@ def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
                 [*params, ReceivedItem.Status.NEW.value],
             )
             changed = {pk for (pk,) in cursor.fetchall()}
-        changed |= {row.pk for row in done if row.status != ReceivedItem.Status.NEW}  # not as just stored
-        quiet = [row for row in done if row.pk not in changed]
+        changed |= {row.id for row in done if row.status != ReceivedItem.Status.NEW}  # not as just stored
+        quiet = [row for row in done if row.id not in changed]
         _apply(_new_deltas(quiet, classified=True))
         if changed:
             inbox_measures_classified(item_ids=changed)

@@ -6,12 +6,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from django.db import connection
+
 from townsquare.measures.models import SummaryStamp
+
+# Names are the model's own; values are bound. One statement for every council, made or moved.
+RAISE = (
+    f"INSERT INTO {SummaryStamp._meta.db_table} (council_id, version) VALUES (%s, %s) "  # noqa: S608
+    "ON CONFLICT (council_id) DO UPDATE SET version = excluded.version"
+)
 
 
 def stamp_raise(*, council_ids: Iterable[int]) -> None:
-    for council_id in sorted(set(council_ids)):
-        SummaryStamp.objects.update_or_create(council_id=council_id, defaults={"version": uuid.uuid4().hex})
+    rows = [(council_id, uuid.uuid4().hex) for council_id in sorted(set(council_ids))]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(RAISE, rows)
 
 
 def stamp_of(council_id: int) -> str:
