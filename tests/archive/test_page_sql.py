@@ -11,12 +11,14 @@ from typing import Any
 import orjson
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.archive.factories import capture
 from townsquare.archive import record_words
 from townsquare.archive.models import ArchiveRecord
 from townsquare.archive.record_words import newest_ids
-from townsquare.archive.search import ArchiveQuery, index_rebuild
+from townsquare.archive.search import ArchiveQuery, index_rebuild, newest_matching_rows
 from townsquare.archive.selectors import archive_search, archive_search_rows, query_filter, records_visible_to
 from townsquare.archive.services import archive_capture, archive_deletion_seen, archive_edit_seen
 from townsquare.channels.models import Channel
@@ -217,3 +219,44 @@ def test_postgres_walks_of_any_length_find_what_the_queryset_finds(
         expected = _expected_ids(riverside, people.comms, query)
         for size in (2, 4, 50):
             assert _all_pages(riverside, people.comms, query, size) == expected
+
+
+def _one_second(records: list[ArchiveRecord], moment: dt.datetime) -> None:
+    """Put ``records`` all at ``moment`` (and the full-text index, which keeps each record's second, with them)."""
+    ArchiveRecord.objects.filter(pk__in=[r.pk for r in records]).update(occurred_at=moment)
+    index_rebuild()
+
+
+@pytest.mark.sqlite_only
+def test_records_of_one_second_page_in_order_whichever_of_their_versions_the_index_gives_first(
+    riverside: Council, people: SimpleNamespace, channel: Channel
+) -> None:
+    """The index lists a second's hits by version, the page by record: a record edited later comes first in
+    the index but takes its place by id on the page, across every chunk and page boundary."""
+    made = archive_capture(captures=[capture(channel, n, f"bins collection {n}", days_ago=n // 30) for n in range(60)])
+    for record in made[:30:3]:
+        archive_edit_seen(record=record, text=f"bins collection corrected {record.pk}")
+    _one_second(made[:30], timezone.now().replace(microsecond=0) - dt.timedelta(hours=1))
+    query = ArchiveQuery(q="bins")
+    expected = _expected_ids(riverside, people.comms, query)
+    assert len(expected) == 60
+    for size in (1, 2, 4, 7, 50):
+        assert _all_pages(riverside, people.comms, query, size) == expected
+
+
+@pytest.mark.sqlite_only
+def test_the_index_is_read_once_when_the_page_ends_before_the_last_second_read(
+    riverside: Council, people: SimpleNamespace, channel: Channel
+) -> None:
+    """The rest of the last hit's second is read only where the page could reach into it."""
+    archive_capture(captures=[capture(channel, n, f"bins {n}", days_ago=n) for n in range(30)])
+    with CaptureQueriesContext(connection) as reads:
+        rows = newest_matching_rows("1", [], ["bins"], before=None, wanted=4, columns="archive_archiverecord.id")
+    assert [row[0] for row in rows] == _expected_ids(riverside, people.comms, ArchiveQuery(q="bins"))[:12]
+    assert len(reads) == 1, [q["sql"][:300] for q in reads.captured_queries]
+    with CaptureQueriesContext(connection) as reads:
+        rows = newest_matching_rows(
+            "1", [], ["bins"], before=None, wanted=4, columns="archive_archiverecord.id", chunk=4
+        )
+    assert [row[0] for row in rows] == _expected_ids(riverside, people.comms, ArchiveQuery(q="bins"))[:4]
+    assert len(reads) == 2  # the fourth record's second may hold more: its rest is read

@@ -15,7 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, LegalHold
-from townsquare.archive.page_sql import page_ids, page_rows
+from townsquare.archive.page_sql import page
 from townsquare.archive.search import ArchiveQuery, newest_matching, newest_matching_postgres, words_filter
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
@@ -167,8 +167,7 @@ def search_rows(
     ``visible_channel_ids`` gave them for the person asking."""
     limit = max(1, min(limit, 200))
     before = cursor_decode(cursor) if cursor else None
-    ids = page_ids(council_id=council_id, channel_ids=channel_ids, query=query, before=before, wanted=limit + 1)
-    rows = page_rows(ids, limit + 1)
+    rows = page(council_id=council_id, channel_ids=channel_ids, query=query, before=before, wanted=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more and rows else None
