@@ -19,7 +19,15 @@ from townsquare.archive import record_words
 from townsquare.archive.models import ArchiveRecord
 from townsquare.archive.record_words import newest_ids
 from townsquare.archive.search import ArchiveQuery, index_rebuild, newest_matching_rows
-from townsquare.archive.selectors import archive_search, archive_search_rows, query_filter, records_visible_to
+from townsquare.archive.selectors import (
+    archive_search,
+    archive_search_rows,
+    query_filter,
+    records_visible_to,
+    search_results,
+    search_rows,
+    visible_channel_ids,
+)
 from townsquare.archive.services import archive_capture, archive_deletion_seen, archive_edit_seen
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
@@ -260,3 +268,37 @@ def test_the_index_is_read_once_when_the_page_ends_before_the_last_second_read(
         )
     assert [row[0] for row in rows] == _expected_ids(riverside, people.comms, ArchiveQuery(q="bins"))[:4]
     assert len(reads) == 2  # the fourth record's second may hold more: its rest is read
+
+
+ODD_TEXTS = [
+    'say "hi" \\ back\\slash',
+    "tabs\tnew\nlines\r and \x00\x01\x08\x0c\x1f\x7f controls",
+    "é ü ñ — “quotes” 漢字 🙂 \u2028\u2029 </script> & <b>",
+    "",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr({k: v for k, v in q.to_json().items() if v}))
+def test_the_page_sqlite_writes_is_the_page_the_rows_give(
+    riverside: Council, people: SimpleNamespace, archive: list[ArchiveRecord], query: ArchiveQuery
+) -> None:
+    """The answer's records as written by the database (SQLite) are, byte for byte, the rows as orjson writes
+    them, whatever the text holds, with the same next page."""
+    for n, record in enumerate(archive[:8]):
+        text = f"{ODD_TEXTS[n % len(ODD_TEXTS)]} bins leisure centre library {n}"
+        record.versions.filter(n=1).update(text=text, metadata={"quote": ODD_TEXTS[n % 3], "n": [n, 1.5, None]})
+        ArchiveRecord.objects.filter(pk=record.pk).update(author=ODD_TEXTS[(n + 1) % len(ODD_TEXTS)], url=f"u{n}")
+    ArchiveRecord.objects.filter(pk=archive[2].pk).update(channel=None)
+    index_rebuild()
+    for user in (people.comms, people.officer):
+        channels = visible_channel_ids(council=riverside, user=user)
+        for size in (3, 50):
+            cursor = None
+            while True:
+                ask = {"council_id": riverside.pk, "channel_ids": channels, "query": query, "limit": size}
+                rows, expected_cursor = search_rows(**ask, cursor=cursor)
+                written, cursor = search_results(**ask, cursor=cursor)
+                assert orjson.dumps({"results": written}) == orjson.dumps({"results": rows})
+                assert cursor == expected_cursor
+                if cursor is None:
+                    break

@@ -170,32 +170,18 @@ def page(
 
     Without words they are read newest first by the council's index; with words, by the full-text index
     read newest first (SQLite, ``newest_matching_rows``), or by the words kept on each record (PostgreSQL,
-    ``record_words``). On SQLite the statement that finds them reads their columns too (the full-text
-    index's in its own order, put in order here), then their versions: two statements a page. On
-    PostgreSQL their ids, then ``page_rows``."""
+    ``record_words``). On SQLite the statement that finds them reads their columns too (``sqlite_rows``),
+    then their versions: two statements a page. On PostgreSQL their ids, then ``page_rows``."""
     conditions = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=before)
     if conditions is None:
         return []
     where, params = conditions
     words = query.words
     if connection.vendor == "sqlite":
-        record_columns, _ = _columns(SQLITE_TIME, "{}")
-        # The record's time as stored last: the order, for the rows the full-text index gives in its own (text:
-        # unary + keeps the value and drops the declared type, for which Django's converter makes a datetime).
-        columns = f"{record_columns}, +{RECORD}.occurred_at"
-        if words:
-            upper, since = _time_bounds(query, before)
-            found = newest_matching_rows(
-                where, params, words, before=upper, after=since, wanted=wanted, columns=columns, join=CHANNEL
-            )
-            found.sort(key=lambda row: (row[-1], row[0]), reverse=True)
-            return _with_versions(found[:wanted], made=True)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns} FROM {RECORD} {CHANNEL} WHERE {where} {NEWEST} LIMIT %s",  # noqa: S608
-                [*params, wanted],
-            )
-            return _with_versions(cursor.fetchall(), made=True)
+        # The record's time as stored last: the order (text: unary + keeps the value and drops the declared
+        # type, for which Django's converter would make a datetime).
+        columns = f"{_columns(SQLITE_TIME, '{}')[0]}, +{RECORD}.occurred_at"
+        return _with_versions(sqlite_rows(where, params, query, before, wanted, columns=columns), made=True)
     if words:
 
         def older(moment: tuple[dt.datetime, int] | None) -> tuple[str, list[Any]]:
@@ -212,6 +198,34 @@ def page(
             cursor.execute(statement, [*params, wanted])
             ids = [row[0] for row in cursor.fetchall()]
     return page_rows(ids, wanted)
+
+
+def sqlite_rows(
+    where: str,
+    params: list[Any],
+    query: ArchiveQuery,
+    before: tuple[dt.datetime, int] | None,
+    wanted: int,
+    *,
+    columns: str,
+) -> list[tuple[Any, ...]]:
+    """SQLite: the newest ``wanted`` records ``where`` finds (``record_conditions``), newest first, each a row of
+    ``columns`` (SQL: the record's id first, its time as stored last; the channel may be named). Without
+    words read newest first by the council's index; with words, as the full-text index gives them
+    (``newest_matching_rows``), then put in order."""
+    if query.words:
+        upper, since = _time_bounds(query, before)
+        found = newest_matching_rows(
+            where, params, query.words, before=upper, after=since, wanted=wanted, columns=columns, join=CHANNEL
+        )
+        found.sort(key=lambda row: (row[-1], row[0]), reverse=True)
+        return found[:wanted]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {RECORD} {CHANNEL} WHERE {where} {NEWEST} LIMIT %s",  # noqa: S608
+            [*params, wanted],
+        )
+        return cursor.fetchall()
 
 
 def _time_bounds(
