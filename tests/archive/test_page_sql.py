@@ -252,6 +252,10 @@ def test_records_of_one_second_page_in_order_whichever_of_their_versions_the_ind
         assert _all_pages(riverside, people.comms, query, size) == expected
 
 
+def _index_reads(reads: CaptureQueriesContext) -> list[dict[str, str]]:
+    return [q for q in reads.captured_queries if "archive_fts" in q["sql"]]
+
+
 @pytest.mark.sqlite_only
 def test_the_index_is_read_once_when_the_page_ends_before_the_last_second_read(
     riverside: Council, people: SimpleNamespace, channel: Channel
@@ -261,13 +265,13 @@ def test_the_index_is_read_once_when_the_page_ends_before_the_last_second_read(
     with CaptureQueriesContext(connection) as reads:
         rows = newest_matching_rows("1", [], ["bins"], before=None, wanted=4, columns="archive_archiverecord.id")
     assert [row[0] for row in rows] == _expected_ids(riverside, people.comms, ArchiveQuery(q="bins"))[:12]
-    assert len(reads) == 1, [q["sql"][:300] for q in reads.captured_queries]
+    assert len(_index_reads(reads)) == 1, [q["sql"][:200] for q in reads.captured_queries]
     with CaptureQueriesContext(connection) as reads:
         rows = newest_matching_rows(
             "1", [], ["bins"], before=None, wanted=4, columns="archive_archiverecord.id", chunk=4
         )
     assert [row[0] for row in rows] == _expected_ids(riverside, people.comms, ArchiveQuery(q="bins"))[:4]
-    assert len(reads) == 2  # the fourth record's second may hold more: its rest is read
+    assert len(_index_reads(reads)) == 2  # the fourth record's second may hold more: its rest is read
 
 
 ODD_TEXTS = [
