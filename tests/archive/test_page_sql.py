@@ -282,6 +282,7 @@ ODD_TEXTS = [
 ]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr({k: v for k, v in q.to_json().items() if v}))
 def test_the_page_sqlite_writes_is_the_page_the_rows_give(
     riverside: Council, people: SimpleNamespace, archive: list[ArchiveRecord], query: ArchiveQuery
