@@ -129,6 +129,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, each statement's placeholders converted once (townsquare/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "townsquare.sqlite"
     # IMMEDIATE transactions take the write lock up front, so concurrent writers queue instead of
     # failing with "database is locked" when a read transaction tries to upgrade.
     DATABASES["default"]["OPTIONS"] = {

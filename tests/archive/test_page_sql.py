@@ -11,13 +11,23 @@ from typing import Any
 import orjson
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.archive.factories import capture
 from townsquare.archive import record_words
 from townsquare.archive.models import ArchiveRecord
 from townsquare.archive.record_words import newest_ids
-from townsquare.archive.search import ArchiveQuery, index_rebuild
-from townsquare.archive.selectors import archive_search, archive_search_rows, query_filter, records_visible_to
+from townsquare.archive.search import ArchiveQuery, index_rebuild, newest_matching_rows
+from townsquare.archive.selectors import (
+    archive_search,
+    archive_search_rows,
+    query_filter,
+    records_visible_to,
+    search_results,
+    search_rows,
+    visible_channel_ids,
+)
 from townsquare.archive.services import archive_capture, archive_deletion_seen, archive_edit_seen
 from townsquare.channels.models import Channel
 from townsquare.councils.models import Council
@@ -217,3 +227,83 @@ def test_postgres_walks_of_any_length_find_what_the_queryset_finds(
         expected = _expected_ids(riverside, people.comms, query)
         for size in (2, 4, 50):
             assert _all_pages(riverside, people.comms, query, size) == expected
+
+
+def _one_second(records: list[ArchiveRecord], moment: dt.datetime) -> None:
+    """Put ``records`` all at ``moment`` (and the full-text index, which keeps each record's second, with them)."""
+    ArchiveRecord.objects.filter(pk__in=[r.pk for r in records]).update(occurred_at=moment)
+    index_rebuild()
+
+
+@pytest.mark.sqlite_only
+def test_records_of_one_second_page_in_order_whichever_of_their_versions_the_index_gives_first(
+    riverside: Council, people: SimpleNamespace, channel: Channel
+) -> None:
+    """The index lists a second's hits by version, the page by record: a record edited later comes first in
+    the index but takes its place by id on the page, across every chunk and page boundary."""
+    made = archive_capture(captures=[capture(channel, n, f"bins collection {n}", days_ago=n // 30) for n in range(60)])
+    for record in made[:30:3]:
+        archive_edit_seen(record=record, text=f"bins collection corrected {record.pk}")
+    _one_second(made[:30], timezone.now().replace(microsecond=0) - dt.timedelta(hours=1))
+    query = ArchiveQuery(q="bins")
+    expected = _expected_ids(riverside, people.comms, query)
+    assert len(expected) == 60
+    for size in (1, 2, 4, 7, 50):
+        assert _all_pages(riverside, people.comms, query, size) == expected
+
+
+def _index_reads(reads: CaptureQueriesContext) -> list[dict[str, str]]:
+    return [q for q in reads.captured_queries if "archive_fts" in q["sql"]]
+
+
+@pytest.mark.sqlite_only
+def test_the_index_is_read_once_when_the_page_ends_before_the_last_second_read(
+    riverside: Council, people: SimpleNamespace, channel: Channel
+) -> None:
+    """The rest of the last hit's second is read only where the page could reach into it."""
+    archive_capture(captures=[capture(channel, n, f"bins {n}", days_ago=n) for n in range(30)])
+    with CaptureQueriesContext(connection) as reads:
+        rows = newest_matching_rows("1", [], ["bins"], before=None, wanted=4, columns="archive_archiverecord.id")
+    assert [row[0] for row in rows] == _expected_ids(riverside, people.comms, ArchiveQuery(q="bins"))[:12]
+    assert len(_index_reads(reads)) == 1, [q["sql"][:200] for q in reads.captured_queries]
+    with CaptureQueriesContext(connection) as reads:
+        rows = newest_matching_rows(
+            "1", [], ["bins"], before=None, wanted=4, columns="archive_archiverecord.id", chunk=4
+        )
+    assert [row[0] for row in rows] == _expected_ids(riverside, people.comms, ArchiveQuery(q="bins"))[:4]
+    assert len(_index_reads(reads)) == 2  # the fourth record's second may hold more: its rest is read
+
+
+ODD_TEXTS = [
+    'say "hi" \\ back\\slash',
+    "tabs\tnew\nlines\r and \x00\x01\x08\x0c\x1f\x7f controls",
+    "é ü ñ — “quotes” 漢字 🙂 \u2028\u2029 </script> & <b>",
+    "",
+]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr({k: v for k, v in q.to_json().items() if v}))
+def test_the_page_sqlite_writes_is_the_page_the_rows_give(
+    riverside: Council, people: SimpleNamespace, archive: list[ArchiveRecord], query: ArchiveQuery
+) -> None:
+    """The answer's records as written by the database (SQLite) are, byte for byte, the rows as orjson writes
+    them, whatever the text holds, with the same next page."""
+    for n, record in enumerate(archive[:8]):
+        text = f"{ODD_TEXTS[n % len(ODD_TEXTS)]} bins leisure centre library {n}"
+        record.versions.filter(n=1).update(text=text, metadata={"quote": ODD_TEXTS[n % 3], "n": [n, 1.5, None]})
+        ArchiveRecord.objects.filter(pk=record.pk).update(author=ODD_TEXTS[(n + 1) % len(ODD_TEXTS)], url=f"u{n}")
+    ArchiveRecord.objects.filter(pk=archive[2].pk).update(channel=None)
+    index_rebuild()
+    for user in (people.comms, people.officer):
+        channels = visible_channel_ids(council=riverside, user=user)
+        for size in (3, 50):
+            cursor = None
+            while True:
+                ask = {"council_id": riverside.pk, "channel_ids": channels, "query": query, "limit": size}
+                rows, expected_cursor = search_rows(**ask, cursor=cursor)
+                written, cursor = search_results(**ask, cursor=cursor)
+                assert orjson.dumps({"results": written}) == orjson.dumps({"results": rows})
+                assert cursor == expected_cursor
+                if cursor is None:
+                    break

@@ -69,9 +69,11 @@ class RecordDetailSerializer(RecordSerializer):
         return [RecordSerializer(r).data for r in record_thread(record=record, user=user) if r.pk != record.pk]
 
 
-def page_json(request: HttpRequest, rows: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+def page_json(
+    request: HttpRequest, rows: list[dict[str, Any]] | orjson.Fragment, next_cursor: str | None
+) -> dict[str, Any]:
     """A page of the search as the API gives it: the next page's link (this request's, with the cursor) and
-    the records."""
+    the records (as rows, or written already: ``selectors.search_results``)."""
     following = None
     if next_cursor:
         params = request.GET.copy()

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from townsquare.api.lean import json_answer, session_access
 from townsquare.archive.api import page_json, page_size
 from townsquare.archive.search import ArchiveQuery
-from townsquare.archive.selectors import search_rows, visible_channel_ids
+from townsquare.archive.selectors import search_results, visible_channel_ids
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm, permissions_for
 
@@ -35,7 +35,7 @@ def archive_list(request: HttpRequest, slug: str) -> HttpResponse | None:
     try:
         size = page_size(request.GET)
         query = ArchiveQuery.from_querydict(request.GET)
-        rows, next_cursor = search_rows(
+        rows, next_cursor = search_results(
             council_id=council_id,
             channel_ids=channel_ids,
             query=query,

@@ -1,6 +1,6 @@
-"""The API's search page in plain SQL: which records (``page_ids``), then their rows and versions.
+"""The API's search page in plain SQL: which records, with their rows (``page``), then their versions.
 
-The JSON API answers a search with fifty records at a time; building its three or four statements
+The JSON API answers a search with fifty records at a time; building its statements
 through the ORM cost several times what the database spends on them. Here the filters of an
 ``ArchiveQuery``, the person's channels and the cursor become one WHERE clause on
 ``archive_archiverecord`` (``record_conditions``), which the index reads of ``search`` take as
@@ -19,7 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from townsquare.archive import record_words
-from townsquare.archive.search import ArchiveQuery, newest_matching_sql
+from townsquare.archive.search import ArchiveQuery, newest_matching_rows
 from townsquare.sqlrows import among
 
 RECORD = "archive_archiverecord"
@@ -47,6 +47,7 @@ SQLITE_TIME = "replace({}, ' ', 'T') || 'Z'"
 # loader of times and the ISO formatting cost more than the rest of the row).
 PG_TIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
 NEWEST = f"ORDER BY {RECORD}.occurred_at DESC, {RECORD}.id DESC"
+CHANNEL = f"LEFT JOIN channels_channel ON channels_channel.id = {RECORD}.channel_id "
 
 
 def _moment(value: dt.datetime) -> Any:
@@ -117,44 +118,6 @@ def record_conditions(
     return " AND ".join(parts), params
 
 
-def page_ids(
-    *,
-    council_id: int,
-    channel_ids: Sequence[int] | None,
-    query: ArchiveQuery,
-    before: tuple[dt.datetime, int] | None,
-    wanted: int,
-) -> list[int]:
-    """Ids of the newest ``wanted`` records the search finds (or of a few more, which the row fetch orders
-    and cuts): without words, read newest first by the council's index; with words, by the full-text
-    index read newest first (SQLite), or by the words kept on each record (PostgreSQL, ``record_words``)."""
-    conditions = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=before)
-    if conditions is None:
-        return []
-    where, params = conditions
-    words = query.words
-    if not words:
-        statement = f"SELECT {RECORD}.id FROM {RECORD} WHERE {where} {NEWEST} LIMIT %s"  # noqa: S608
-    elif connection.vendor == "sqlite":
-        until = _day_start(query.date_to + dt.timedelta(days=1)) if query.date_to else None
-        upper = min(u for u in (before[0] if before else None, until) if u is not None) if before or until else None
-        since = _day_start(query.date_from) if query.date_from else None
-        return newest_matching_sql(where, params, words, before=upper, after=since, wanted=wanted)
-    else:  # PostgreSQL
-
-        def older(moment: tuple[dt.datetime, int] | None) -> tuple[str, list[Any]]:
-            found = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=moment)
-            assert found is not None  # as above: only no channels at all finds nothing
-            return found
-
-        # The whole council, by its time alone: ``archive_newest_words`` holds all the walk asks.
-        walk = channel_ids is None and not (query.channel_ids or query.platforms or query.kinds or query.author)
-        return record_words.newest_ids(older, words, before=before, wanted=wanted, walk=walk and not query.only)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, wanted])
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _aware(value: Any) -> dt.datetime | None:
     """A datetime as the ORM gives it: SQLite keeps UTC as text, PostgreSQL answers with a datetime."""
     if value is None:
@@ -185,26 +148,113 @@ def page_rows(ids: Sequence[int], limit: int) -> list[dict[str, Any]]:
     if not ids:
         return []
     sqlite = connection.vendor == "sqlite"
-    record_columns, version_columns = _columns(SQLITE_TIME if sqlite else PG_TIME, "{}" if sqlite else "{}::text")
+    record_columns, _ = _columns(SQLITE_TIME if sqlite else PG_TIME, "{}")
     chosen, params = _in("id", ids)
-    rows: list[dict[str, Any]] = []
-    by_id: dict[int, list[dict[str, Any]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {record_columns} FROM {RECORD} LEFT JOIN channels_channel "  # noqa: S608
-            f"ON channels_channel.id = {RECORD}.channel_id WHERE {chosen} {NEWEST} LIMIT %s",
+            f"SELECT {record_columns} FROM {RECORD} {CHANNEL} WHERE {chosen} {NEWEST} LIMIT %s",  # noqa: S608
             [*params, limit],
         )
-        for row in cursor.fetchall():
-            versions: list[dict[str, Any]] = []
-            by_id[row[0]] = versions
-            rows.append(_record(row, versions, made=sqlite))
-        if not rows:
-            return rows
-        records, params = among("record_id", list(by_id))
+        return _with_versions(cursor.fetchall(), made=sqlite)
+
+
+def page(
+    *,
+    council_id: int,
+    channel_ids: Sequence[int] | None,
+    query: ArchiveQuery,
+    before: tuple[dt.datetime, int] | None,
+    wanted: int,
+) -> list[dict[str, Any]]:
+    """The newest ``wanted`` records the search finds, older than ``before``, as ``page_rows`` gives them.
+
+    Without words they are read newest first by the council's index; with words, by the full-text index
+    read newest first (SQLite, ``newest_matching_rows``), or by the words kept on each record (PostgreSQL,
+    ``record_words``). On SQLite the statement that finds them reads their columns too (``sqlite_rows``),
+    then their versions: two statements a page. On PostgreSQL their ids, then ``page_rows``."""
+    conditions = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=before)
+    if conditions is None:
+        return []
+    where, params = conditions
+    words = query.words
+    if connection.vendor == "sqlite":
+        # The record's time as stored last: the order (text: unary + keeps the value and drops the declared
+        # type, for which Django's converter would make a datetime).
+        columns = f"{_columns(SQLITE_TIME, '{}')[0]}, +{RECORD}.occurred_at"
+        return _with_versions(sqlite_rows(where, params, query, before, wanted, columns=columns), made=True)
+    if words:
+
+        def older(moment: tuple[dt.datetime, int] | None) -> tuple[str, list[Any]]:
+            found = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=moment)
+            assert found is not None  # as above: only no channels at all finds nothing
+            return found
+
+        # The whole council, by its time alone: ``archive_newest_words`` holds all the walk asks.
+        walk = channel_ids is None and not (query.channel_ids or query.platforms or query.kinds or query.author)
+        ids = record_words.newest_ids(older, words, before=before, wanted=wanted, walk=walk and not query.only)
+    else:
+        with connection.cursor() as cursor:
+            statement = f"SELECT {RECORD}.id FROM {RECORD} WHERE {where} {NEWEST} LIMIT %s"  # noqa: S608
+            cursor.execute(statement, [*params, wanted])
+            ids = [row[0] for row in cursor.fetchall()]
+    return page_rows(ids, wanted)
+
+
+def sqlite_rows(
+    where: str,
+    params: list[Any],
+    query: ArchiveQuery,
+    before: tuple[dt.datetime, int] | None,
+    wanted: int,
+    *,
+    columns: str,
+) -> list[tuple[Any, ...]]:
+    """SQLite: the newest ``wanted`` records ``where`` finds (``record_conditions``), newest first, each a row of
+    ``columns`` (SQL: the record's id first, its time as stored last; the channel may be named). Without
+    words read newest first by the council's index; with words, as the full-text index gives them
+    (``newest_matching_rows``), then put in order."""
+    if query.words:
+        upper, since = _time_bounds(query, before)
+        found = newest_matching_rows(
+            where, params, query.words, before=upper, after=since, wanted=wanted, columns=columns, join=CHANNEL
+        )
+        found.sort(key=lambda row: (row[-1], row[0]), reverse=True)
+        return found[:wanted]
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {version_columns} FROM archive_archiveversion "  # noqa: S608
-            f" WHERE {records} ORDER BY record_id, n",
+            f"SELECT {columns} FROM {RECORD} {CHANNEL} WHERE {where} {NEWEST} LIMIT %s",  # noqa: S608
+            [*params, wanted],
+        )
+        return cursor.fetchall()
+
+
+def _time_bounds(
+    query: ArchiveQuery, before: tuple[dt.datetime, int] | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The bounds of the records' time a full-text read may take: before the cursor and the ``to`` date's
+    end, from the ``from`` date's start."""
+    until = _day_start(query.date_to + dt.timedelta(days=1)) if query.date_to else None
+    upper = min(u for u in (before[0] if before else None, until) if u is not None) if before or until else None
+    return upper, _day_start(query.date_from) if query.date_from else None
+
+
+def _with_versions(records: Sequence[Sequence[Any]], *, made: bool) -> list[dict[str, Any]]:
+    """The records' rows (``_columns``' record columns first) as the API gives them, with their versions read;
+    ``made``: their times are in the API's form already."""
+    rows: list[dict[str, Any]] = []
+    by_id: dict[int, list[dict[str, Any]]] = {}
+    for row in records:
+        versions: list[dict[str, Any]] = []
+        by_id[row[0]] = versions
+        rows.append(_record(row, versions, made=made))
+    if not rows:
+        return rows
+    sqlite = connection.vendor == "sqlite"
+    _, version_columns = _columns(SQLITE_TIME if sqlite else PG_TIME, "{}" if sqlite else "{}::text")
+    chosen, params = among("record_id", list(by_id))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {version_columns} FROM archive_archiveversion WHERE {chosen} ORDER BY record_id, n",  # noqa: S608
             params,
         )
         for record_id, n, event, text, metadata, captured_at, content_hash, seal in cursor.fetchall():
@@ -226,7 +276,7 @@ def _record(row: Sequence[Any], versions: list[dict[str, Any]], *, made: bool) -
     """A record's row as the API gives it; ``made``: its times are in the API's form already (``SQLITE_TIME``)."""
     pk, kind, channel_id, channel_name, channel_platform, platform, external_id, url, author, thread_key = row[:10]
     occurred_at, first_seen_at, edited_at, deleted_at = row[10:14] if made else map(when_json, row[10:14])
-    content_hash, version_count = row[14:]
+    content_hash, version_count = row[14:16]
     return {
         "id": pk,
         "kind": kind,

@@ -27,6 +27,7 @@ from townsquare.archive.models import ArchiveRecord, ArchiveVersion, Kind
 from townsquare.channels.models import Platform
 
 FTS_TABLE = "archive_fts"
+RECORD = "archive_archiverecord"
 WORD = re.compile(r"\w+", re.UNICODE)
 ONLY = ("", "edited", "deleted")
 
@@ -251,23 +252,22 @@ def newest_matching(
     chunk: int | None = None,
 ) -> list[int] | None:
     """SQLite: ids of at least ``wanted`` of ``records`` whose versions hold every word, newest first (or all
-    there are), and every other match in the second of the last one, so that ordering them by time and id
-    and taking ``wanted`` gives the true newest. ``before`` and ``after`` bound the records' time.
-
-    One statement a chunk: the index is read newest first by rowid (the record's second, then the version)
-    and joined row by row to the version and the record, whose filters it must pass, until the LIMIT is
-    reached; neither all the hits nor their count is ever taken. Another chunk is read only when several
-    versions of one record matched. None if ``records`` is filtered through another table."""
+    there are), with every match that could come before the ``wanted``-th, so that ordering them by time
+    and id and taking ``wanted`` gives the true newest. ``before`` and ``after`` bound the records' time.
+    How the index is read: ``newest_matching_rows``. None if ``records`` is filtered through another table."""
     try:
         conditions = _record_conditions(records)
     except EmptyResultSet:
         return []
     if conditions is None:
         return None
-    return newest_matching_sql(*conditions, words, before=before, after=after, wanted=wanted, chunk=chunk)
+    found = newest_matching_rows(
+        *conditions, words, before=before, after=after, wanted=wanted, chunk=chunk, columns=f"{RECORD}.id"
+    )
+    return [row[0] for row in found]
 
 
-def newest_matching_sql(
+def newest_matching_rows(
     where: str,
     where_params: Sequence[Any],
     words: Sequence[str],
@@ -275,34 +275,47 @@ def newest_matching_sql(
     before: dt.datetime | None,
     after: dt.datetime | None = None,
     wanted: int,
+    columns: str,
+    join: str = "",
     chunk: int | None = None,
-) -> list[int]:
-    """``newest_matching`` of the records ``where`` (SQL on ``archive_archiverecord`` alone) finds."""
+) -> list[tuple[Any, ...]]:
+    """``newest_matching`` of the records ``where`` (SQL on ``archive_archiverecord`` alone) finds, each as a
+    row of ``columns`` (SQL, the record's id first; ``join`` may add a table to take them from), once a
+    record, in the order the index gave them.
+
+    One statement a chunk: the index is read newest first by rowid (the record's second, then the version)
+    and joined row by row to the version and the record, whose filters it must pass, until the LIMIT is
+    reached; neither all the hits nor their count is ever taken. Another chunk is read only when several
+    versions of one record matched. The records of the second of the last hit read may lie just past it:
+    they are read too, unless ``wanted`` records of later seconds were found already (the page is theirs)."""
     step = chunk or wanted + 8
     upper = (int(before.timestamp()) + 1) * SPAN if before is not None else 2**62
     lower = int(after.timestamp()) * SPAN if after is not None else 0
     statement = (
-        f"SELECT archive_archiverecord.id, {FTS_TABLE}.rowid FROM {FTS_TABLE} "  # noqa: S608
+        f"SELECT {FTS_TABLE}.rowid, {columns} FROM {FTS_TABLE} "  # noqa: S608
         f"CROSS JOIN archive_archiveversion v ON v.id = {FTS_TABLE}.rowid %% {SPAN} "
-        "CROSS JOIN archive_archiverecord ON archive_archiverecord.id = v.record_id "
+        f"CROSS JOIN {RECORD} ON {RECORD}.id = v.record_id {join}"
         f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid < %s AND {FTS_TABLE}.rowid >= %s AND ({where}) "
         f"ORDER BY {FTS_TABLE}.rowid DESC"
     )
-    match, found = _match(words), dict[int, None]()
+    match, found = _match(words), dict[Any, tuple[int, tuple[Any, ...]]]()
     with connection.cursor() as cursor:
         while True:
             cursor.execute(f"{statement} LIMIT %s", [match, upper, lower, *where_params, step])
             rows = cursor.fetchall()
-            found.update((record_id, None) for record_id, _ in rows)
+            for rowid, *row in rows:
+                found.setdefault(row[0], (rowid, tuple(row)))
             if len(rows) < step:
-                return list(found)
-            upper = rows[-1][1]
+                return [row for _, row in found.values()]
+            upper = rows[-1][0]
             if len(found) >= wanted:
                 break
-        # Records in the same second as the last read may lie just past it: read the rest of that second too.
-        cursor.execute(statement, [match, upper, max(lower, (upper // SPAN) * SPAN), *where_params])
-        found.update((record_id, None) for record_id, _ in cursor.fetchall())
-    return list(found)
+        second = upper // SPAN
+        if sum(1 for rowid, _ in found.values() if rowid // SPAN > second) < wanted:
+            cursor.execute(statement, [match, upper, max(lower, second * SPAN), *where_params])
+            for rowid, *row in cursor.fetchall():
+                found.setdefault(row[0], (rowid, tuple(row)))
+    return [row for _, row in found.values()]
 
 
 def newest_matching_postgres(

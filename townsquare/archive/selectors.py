@@ -15,7 +15,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.archive.models import ArchiveRecord, ArchiveVersion, LegalHold
-from townsquare.archive.page_sql import page_ids, page_rows
+from townsquare.archive.page_sql import page, record_conditions
+from townsquare.archive.page_written import page_written
 from townsquare.archive.search import ArchiveQuery, newest_matching, newest_matching_postgres, words_filter
 from townsquare.channels.selectors import channels_visible_to
 from townsquare.councils.access import perms_in
@@ -167,12 +168,26 @@ def search_rows(
     ``visible_channel_ids`` gave them for the person asking."""
     limit = max(1, min(limit, 200))
     before = cursor_decode(cursor) if cursor else None
-    ids = page_ids(council_id=council_id, channel_ids=channel_ids, query=query, before=before, wanted=limit + 1)
-    rows = page_rows(ids, limit + 1)
+    rows = page(council_id=council_id, channel_ids=channel_ids, query=query, before=before, wanted=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more and rows else None
     return rows, _cursor(dt.datetime.fromisoformat(last["occurred_at"]), last["id"]) if last else None
+
+
+def search_results(
+    *, council_id: int, channel_ids: list[int] | None, query: ArchiveQuery, cursor: str | None, limit: int
+) -> tuple[Any, str | None]:
+    """``search_rows`` as the answer's ``results`` carry them: on SQLite the JSON array the database wrote
+    (``page_written``, an ``orjson.Fragment``), elsewhere the rows."""
+    if connection.vendor != "sqlite":
+        return search_rows(council_id=council_id, channel_ids=channel_ids, query=query, cursor=cursor, limit=limit)
+    before = cursor_decode(cursor) if cursor else None
+    limit = max(1, min(limit, 200))
+    conditions = record_conditions(council_id=council_id, channel_ids=channel_ids, query=query, before=before)
+    results, last = page_written(conditions, query, before, limit)
+    stored = dt.datetime.fromisoformat(last[0]).replace(tzinfo=dt.UTC) if last else None
+    return results, _cursor(stored, last[1]) if stored and last else None
 
 
 def archive_record_ids(*, council: Council, query: ArchiveQuery) -> QuerySet[ArchiveRecord, int]:
