@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from townsquare import sqlrows
 from townsquare.classify.services import classify_texts
@@ -86,15 +86,16 @@ def normalise(rows: list[ReceivedItem]) -> None:
     parents = {r.in_reply_to_external_id for r in rows if r.in_reply_to_external_id}
     threads: dict[str, str] = {}
     if parents:
-        condition, params = sqlrows.among("external_id", sorted(parents))
-        with connection.cursor() as cursor:
-            # Names are the model's own; values are bound. One plain statement a batch, no query compiled.
-            cursor.execute(
-                f"SELECT external_id, thread_key FROM {ReceivedItem._meta.db_table} "  # noqa: S608
-                f"WHERE channel_id = %s AND {condition} AND thread_key <> ''",
-                [rows[0].channel_id, *params],
+        threads = dict(
+            sqlrows.rows_among(
+                ReceivedItem,
+                "external_id, thread_key",
+                "external_id",
+                sorted(parents),
+                also="channel_id = %s AND thread_key <> ''",
+                params=[rows[0].channel_id],
             )
-            threads = dict(cursor.fetchall())
+        )
     for row in sorted(rows, key=lambda r: r.created_at or r.received_at):
         row.text = unicodedata.normalize("NFC", row.text).replace("\r\n", "\n").strip()
         row.author_key = row.author_handle.strip().lstrip("@").lower()

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
+from django.db import transaction
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,16 +54,6 @@ def urgent_reason(item: ReceivedItem) -> str:
     return ""
 
 
-def _read(model: type[Model], columns: str, key: str, values: list[int]) -> list[tuple[Any, ...]]:
-    """``columns`` of the rows of ``model`` whose ``key`` is one of ``values``: one statement, without the
-    ORM's compiling of a query a batch."""
-    condition, params = sqlrows.among(key, values)
-    with connection.cursor() as cursor:
-        # Names are this module's own; values are bound.
-        cursor.execute(f"SELECT {columns} FROM {model._meta.db_table} WHERE {condition}", params)  # noqa: S608
-        return cursor.fetchall()
-
-
 def on_call_now(council: Council, at: dt.datetime | None = None) -> list[User]:
     """Everyone on call at ``at`` (now by default), the latest shift to start first."""
     at = at or timezone.now()
@@ -83,14 +73,14 @@ def urgent_stage(council: Council, rows: Sequence[ReceivedItem]) -> int:
     found = [(row, reason) for row in rows if (reason := urgent_reason(row))]
     if not found:
         return 0
-    queued = {pk for (pk,) in _read(UrgentItem, "item_id", "item_id", [r.id for r, _ in found])}
+    queued = {pk for (pk,) in sqlrows.rows_among(UrgentItem, "item_id", "item_id", [r.id for r, _ in found])}
     found = [(row, reason) for row, reason in found if row.id not in queued]
     if not found:
         return 0
     now = timezone.now()
     on_call = on_call_now(council, now)
     recipients = on_call or council_team(council=council, roles=[Role.COMMS])
-    names = dict(_read(Channel, "id, name", "id", sorted({r.channel_id for r, _ in found})))
+    names = dict(sqlrows.rows_among(Channel, "id, name", "id", sorted({r.channel_id for r, _ in found})))
     who = ", ".join(p.full_name or p.email for p in on_call) or "Nobody: the communications team"
     specs = []
     summary = "A {} needing urgent attention has arrived. Open it in Townsquare to act."

@@ -165,15 +165,18 @@ def inbox_measures_classified_rows(*, rows: Sequence[ReceivedItem]) -> None:
     done = [row for row in rows if row.enriched and row.id is not None]
     if not done:
         return
-    condition, params = sqlrows.among("id", [row.id for row in done])
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            # Names are this module's own; values are bound.
-            cursor.execute(
-                f"SELECT id FROM {ReceivedItem._meta.db_table} WHERE {condition} AND status <> %s",  # noqa: S608
-                [*params, ReceivedItem.Status.NEW.value],
+        changed = {
+            pk
+            for (pk,) in sqlrows.rows_among(
+                ReceivedItem,
+                "id",
+                "id",
+                [row.id for row in done],
+                also="status <> %s",
+                params=[ReceivedItem.Status.NEW.value],
             )
-            changed = {pk for (pk,) in cursor.fetchall()}
+        }
         changed |= {row.id for row in done if row.status != ReceivedItem.Status.NEW}  # not as just stored
         quiet = [row for row in done if row.id not in changed]
         _apply(_new_deltas(quiet, classified=True))
