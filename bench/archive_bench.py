@@ -47,21 +47,66 @@ PG_URL = os.environ.get("BENCH_ARCHIVE_PG_URL", "postgres://postgres@127.0.0.1:5
 EMAIL = "comms@riverside.example"
 API = "/api/councils/riverside/archive/"
 SEARCHES = [
-    "?q=leisure+centre", "?q=bins", "?q=pothole&kind=received", "?kind=post", "?only=edited",
-    "?q=council+tax&from=2024-01-01&to=2024-12-31", "", "?q=swimming+pool+closure", "?platform=x&q=library",
+    "?q=leisure+centre",
+    "?q=bins",
+    "?q=pothole&kind=received",
+    "?kind=post",
+    "?only=edited",
+    "?q=council+tax&from=2024-01-01&to=2024-12-31",
+    "",
+    "?q=swimming+pool+closure",
+    "?platform=x&q=library",
 ]
 TARGETS = {"sqlite": 20.0, "postgresql": 50.0}
 BATCH = 5000
 
 WORDS = {
-    "topics": ["leisure centre", "bins", "recycling", "pothole", "council tax", "library", "swimming pool",
-               "planning application", "parking", "street lights", "housing repairs", "flooding", "market",
-               "park", "school holidays", "elections", "bus station", "closure", "consultation", "opening hours"],
-    "openers": ["Why is the", "Thank you for the update on the", "When will the", "Please can someone look at the",
-                "Great news about the", "I am unhappy with the", "Reminder:", "Update on the", "Is the",
-                "We have changed the"],
-    "closers": ["this week.", "on Mill Lane.", "near the station.", "from Monday.", "again!", "in Riverside.",
-                "for the summer.", "after the storm.", "before Christmas.", "at the weekend."],
+    "topics": [
+        "leisure centre",
+        "bins",
+        "recycling",
+        "pothole",
+        "council tax",
+        "library",
+        "swimming pool",
+        "planning application",
+        "parking",
+        "street lights",
+        "housing repairs",
+        "flooding",
+        "market",
+        "park",
+        "school holidays",
+        "elections",
+        "bus station",
+        "closure",
+        "consultation",
+        "opening hours",
+    ],
+    "openers": [
+        "Why is the",
+        "Thank you for the update on the",
+        "When will the",
+        "Please can someone look at the",
+        "Great news about the",
+        "I am unhappy with the",
+        "Reminder:",
+        "Update on the",
+        "Is the",
+        "We have changed the",
+    ],
+    "closers": [
+        "this week.",
+        "on Mill Lane.",
+        "near the station.",
+        "from Monday.",
+        "again!",
+        "in Riverside.",
+        "for the summer.",
+        "after the storm.",
+        "before Christmas.",
+        "at the weekend.",
+    ],
 }
 KINDS = [("post", 15), ("reply", 10), ("received", 55), ("direct_message", 10), ("note", 5), ("approval", 5)]
 
@@ -92,8 +137,12 @@ def prepare(records: int) -> dict[str, Any]:
         membership_grant(actor=None, council=council, user=user, role="comms")
     platforms = list(Platform.values)
     channels = [
-        Channel.objects.get_or_create(council=council, platform=platforms[n % len(platforms)], handle=f"riverside{n}",
-                                      defaults={"name": f"Riverside account {n}"})[0]
+        Channel.objects.get_or_create(
+            council=council,
+            platform=platforms[n % len(platforms)],
+            handle=f"riverside{n}",
+            defaults={"name": f"Riverside account {n}"},
+        )[0]
         for n in range(20)
     ]
     have = ArchiveRecord.objects.filter(council=council).count()
@@ -123,7 +172,9 @@ def prepare(records: int) -> dict[str, Any]:
     return {"session": session.session_key, "records": ArchiveRecord.objects.filter(council=council).count()}
 
 
-def insert_batch(council_id: int, channels: list[Any], rng: random.Random, first: int, size: int, now: dt.datetime) -> list[int]:
+def insert_batch(
+    council_id: int, channels: list[Any], rng: random.Random, first: int, size: int, now: dt.datetime
+) -> list[int]:
     """Insert ``size`` records with their first versions, sealed and indexed as ``archive_capture`` does, in three
     statements (the service itself takes longer per row: it checks each source is new). Returns ids to edit."""
     from django.db import connection, transaction
@@ -145,37 +196,94 @@ def insert_batch(council_id: int, channels: list[Any], rng: random.Random, first
         record_rows, version_rows, index_rows = [], [], []
         for n in range(first, first + size):
             channel = channels[rng.randrange(len(channels))]
-            text = (f"{rng.choice(WORDS['openers'])} {rng.choice(WORDS['topics'])} and the "
-                    f"{rng.choice(WORDS['topics'])} {rng.choice(WORDS['closers'])} #{n}")
+            text = (
+                f"{rng.choice(WORDS['openers'])} {rng.choice(WORDS['topics'])} and the "
+                f"{rng.choice(WORDS['topics'])} {rng.choice(WORDS['closers'])} #{n}"
+            )
             metadata = {"bench": True}
             digest = chain.content_hash(text, metadata)
             record = ArchiveRecord(
-                id=next_id, council_id=council_id, channel_id=channel.pk, platform=channel.platform,
-                kind=rng.choices(kinds, weights)[0], external_id=f"b{n}", url="", author=f"@resident{rng.randrange(50000)}",
-                thread_key=f"b{n - n % 7}", source=f"bench:{n}", first_seen_at=now, content_hash=digest,
+                id=next_id,
+                council_id=council_id,
+                channel_id=channel.pk,
+                platform=channel.platform,
+                kind=rng.choices(kinds, weights)[0],
+                external_id=f"b{n}",
+                url="",
+                author=f"@resident{rng.randrange(50000)}",
+                thread_key=f"b{n - n % 7}",
+                source=f"bench:{n}",
+                first_seen_at=now,
+                content_hash=digest,
                 occurred_at=(now - dt.timedelta(seconds=rng.randrange(6 * 365 * 86400))).replace(microsecond=0),
             )
             seq += 1
-            version = ArchiveVersion(id=next_version, record=record, council_id=council_id, n=1, event="captured", text=text,
-                                     metadata=metadata, captured_at=now, content_hash=digest, seq=seq, prev_hash=prev,
-                                     key_id=key_name)
+            version = ArchiveVersion(
+                id=next_version,
+                record=record,
+                council_id=council_id,
+                n=1,
+                event="captured",
+                text=text,
+                metadata=metadata,
+                captured_at=now,
+                content_hash=digest,
+                seq=seq,
+                prev_hash=prev,
+                key_id=key_name,
+            )
             version.hash = prev = seal(key, chain.sealed_fields(version, record))
-            record_rows.append((record.pk, council_id, channel.pk, record.platform, record.kind, record.external_id, "",
-                                record.author, record.thread_key, record.source, ops.adapt_datetimefield_value(record.occurred_at),
-                                ops.adapt_datetimefield_value(now), digest, 1))
-            version_rows.append((version.pk, record.pk, council_id, 1, "captured", text, json.dumps(metadata),
-                                 ops.adapt_datetimefield_value(now), digest, seq, version.prev_hash, version.hash, key_name))
+            record_rows.append(
+                (
+                    record.pk,
+                    council_id,
+                    channel.pk,
+                    record.platform,
+                    record.kind,
+                    record.external_id,
+                    "",
+                    record.author,
+                    record.thread_key,
+                    record.source,
+                    ops.adapt_datetimefield_value(record.occurred_at),
+                    ops.adapt_datetimefield_value(now),
+                    digest,
+                    1,
+                )
+            )
+            version_rows.append(
+                (
+                    version.pk,
+                    record.pk,
+                    council_id,
+                    1,
+                    "captured",
+                    text,
+                    json.dumps(metadata),
+                    ops.adapt_datetimefield_value(now),
+                    digest,
+                    seq,
+                    version.prev_hash,
+                    version.hash,
+                    key_name,
+                )
+            )
             index_rows.append((version.pk, record.occurred_at, text, record.author))
             next_id, next_version = next_id + 1, next_version + 1
         with connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO archive_archiverecord (id, council_id, channel_id, platform, kind, external_id, url, author, "
+                "INSERT INTO archive_archiverecord (id, council_id, "
+                "channel_id, platform, kind, external_id, url, author, "
                 "thread_key, source, occurred_at, first_seen_at, content_hash, version_count) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", record_rows)
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                record_rows,
+            )
             cursor.executemany(
                 "INSERT INTO archive_archiveversion (id, record_id, council_id, n, event, text, metadata, captured_at, "
-                "content_hash, seq, prev_hash, hash, key_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                version_rows)
+                "content_hash, seq, prev_hash, hash, key_id) VALUES "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                version_rows,
+            )
         index_versions(index_rows)
         ArchiveChainHead.objects.filter(id=council_id).update(seq=seq, hash=prev)
         if connection.vendor == "postgresql":
@@ -197,15 +305,32 @@ def pg_records(url: str) -> int:
 
 def wrk(base: str, cookie: str, *, duration: int, connections: int) -> dict[str, Any]:
     paths = [API + s for s in SEARCHES]
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", "-s", str(LUA),
-               "-H", f"Cookie: {cookie}", base + API, "--", '"results":', *paths]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(LUA),
+        "-H",
+        f"Cookie: {cookie}",
+        base + API,
+        "--",
+        '"results":',
+        *paths,
+    ]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     found = [line for line in run.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if run.returncode != 0 or not found:
         raise RuntimeError(f"wrk failed ({run.returncode}): {run.stderr or run.stdout}")
     result: dict[str, Any] = json.loads(found[-1].removeprefix("WRK_JSON "))
     if result["bad_responses"] or sum(result["errors"].values()) or not result["requests"]:
-        raise RuntimeError(f"{result['bad_responses']} bad responses (first {result['first_bad_status']}), {result['errors']}")
+        raise RuntimeError(
+            f"{result['bad_responses']} bad responses (first {result['first_bad_status']}), {result['errors']}"
+        )
     return result
 
 
@@ -218,8 +343,14 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> dict[st
     env = server_env(var_dir, url)
     log(f"== {database}: the archive of {args.records} records (built once, then reused)")
     started = time.monotonic()
-    prep = subprocess.run([sys.executable, __file__, "_prepare", str(args.records)], cwd=ROOT, env=env,
-                          stdout=subprocess.PIPE, text=True, check=False)
+    prep = subprocess.run(
+        [sys.executable, __file__, "_prepare", str(args.records)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if prep.returncode != 0:
         raise RuntimeError(f"preparing the {database} archive failed")
     prepared = json.loads(prep.stdout.strip().splitlines()[-1])
@@ -242,19 +373,34 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> dict[st
         server.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
     entry = {
-        "metric": "archive_search_p95_ms", "value": round(result["p95_ms"], 1), "unit": "ms",
+        "metric": "archive_search_p95_ms",
+        "value": round(result["p95_ms"], 1),
+        "unit": "ms",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "commit": args.commit, "database": database, "load_1m": load, "others_cpu_before": busy,
-        "machine_cpu_during": round(used / elapsed, 2), "server": describe(args.workers, args.threads),
-        "path": API, "searches": SEARCHES, "records": prepared["records"], "clients": args.connections,
-        "duration_s": round(result["duration_s"], 1), "requests": result["requests"],
+        "commit": args.commit,
+        "database": database,
+        "load_1m": load,
+        "others_cpu_before": busy,
+        "machine_cpu_during": round(used / elapsed, 2),
+        "server": describe(args.workers, args.threads),
+        "path": API,
+        "searches": SEARCHES,
+        "records": prepared["records"],
+        "clients": args.connections,
+        "duration_s": round(result["duration_s"], 1),
+        "requests": result["requests"],
         "requests_per_s": round(result["requests"] / result["duration_s"], 1),
-        "p50_ms": round(result["p50_ms"], 1), "p99_ms": round(result["p99_ms"], 1), "target_ms": TARGETS[database],
+        "p50_ms": round(result["p50_ms"], 1),
+        "p99_ms": round(result["p99_ms"], 1),
+        "target_ms": TARGETS[database],
         # The web processes' own CPU time per request (on PostgreSQL the database server's is not in it).
         "server_cpu_ms_per_request": round(server_cpu * 1000 / result["requests"], 2),
     }
-    log(f"   archive_search_p95_ms [{database}]: p95 {entry['value']} ms (p50 {entry['p50_ms']}, p99 {entry['p99_ms']}; "
-        f"{entry['requests_per_s']}/s, {entry['server_cpu_ms_per_request']} ms CPU each; load {load})")
+    log(
+        f"   archive_search_p95_ms [{database}]: p95 {entry['value']} "
+        f"ms (p50 {entry['p50_ms']}, p99 {entry['p99_ms']}; "
+        f"{entry['requests_per_s']}/s, {entry['server_cpu_ms_per_request']} ms CPU each; load {load})"
+    )
     return entry
 
 

@@ -61,15 +61,28 @@ def main() -> None:
         assert result.ok, result.errors[:3]
         figures["dry_run" if dry_run else "saved"] = args.rows / seconds
         print(
-            f"{'dry run' if dry_run else 'saved  '}: {args.rows} rows in {seconds:.2f} s = {args.rows / seconds:.0f} rows/s; "
+            f"{'dry run' if dry_run else 'saved  '}: {args.rows} rows "
+            f"in {seconds:.2f} s = {args.rows / seconds:.0f} rows/s; "
             f"MAX_ROWS={MAX_ROWS} takes {MAX_ROWS / (args.rows / seconds):.1f} s"
         )
     if not args.no_save:
         when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         load = round(os.getloadavg()[0], 2)
-        append_results([{"metric": f"channel_import_{kind}_rows_per_s", "value": round(rate, 1), "unit": "rows/s",
-                         "when": when, "commit": commit(), "load_1m": load, "rows": args.rows, "max_rows": MAX_ROWS}
-                        for kind, rate in figures.items()])
+        append_results(
+            [
+                {
+                    "metric": f"channel_import_{kind}_rows_per_s",
+                    "value": round(rate, 1),
+                    "unit": "rows/s",
+                    "when": when,
+                    "commit": commit(),
+                    "load_1m": load,
+                    "rows": args.rows,
+                    "max_rows": MAX_ROWS,
+                }
+                for kind, rate in figures.items()
+            ]
+        )
 
 
 if __name__ == "__main__":

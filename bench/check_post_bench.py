@@ -45,17 +45,35 @@ def prepare() -> tuple[object, list[dict[str, object]]]:
     from townsquare.policy.services import election_save, word_list_update
 
     council = Council.objects.create(slug="riverside", name="Riverside District Council")
-    for platform, handle in [("x", "@RiversideDC"), ("facebook", "RiversideCouncil"), ("bluesky", "riverside.gov.uk"),
-                             ("instagram", "riversidedc"), ("mastodon", "@riverside@social.example"),
-                             ("linkedin", "riverside-council"), ("nextdoor", "Riverside Council")]:
+    for platform, handle in [
+        ("x", "@RiversideDC"),
+        ("facebook", "RiversideCouncil"),
+        ("bluesky", "riverside.gov.uk"),
+        ("instagram", "riversidedc"),
+        ("mastodon", "@riverside@social.example"),
+        ("linkedin", "riverside-council"),
+        ("nextdoor", "Riverside Council"),
+    ]:
         Channel.objects.create(council=council, platform=platform, name=f"Riverside {platform}", handle=handle)
-    election_save(actor=None, council=council, data={
-        "title": "Riverside district elections", "election_type": "local", "notice_date": dt.date(2026, 3, 23),
-        "poll_date": dt.date(2026, 5, 7), "area": "Whole district", "wards": "",
-        "candidates": "\n".join(f"Candidate {n} Surname{n}, @cand{n}" for n in range(40)),
-    })
-    word_list_update(actor=None, council=council, kind="councillors",
-                     words="\n".join(f"Councillor{n} Member{n}, @cllr_member{n}" for n in range(48)))
+    election_save(
+        actor=None,
+        council=council,
+        data={
+            "title": "Riverside district elections",
+            "election_type": "local",
+            "notice_date": dt.date(2026, 3, 23),
+            "poll_date": dt.date(2026, 5, 7),
+            "area": "Whole district",
+            "wards": "",
+            "candidates": "\n".join(f"Candidate {n} Surname{n}, @cand{n}" for n in range(40)),
+        },
+    )
+    word_list_update(
+        actor=None,
+        council=council,
+        kind="councillors",
+        words="\n".join(f"Councillor{n} Member{n}, @cllr_member{n}" for n in range(48)),
+    )
     word_list_update(actor=None, council=council, kind="blocked_words", words="quarry\nincinerator\ndepot sale")
     channels = {c.platform: c for c in Channel.objects.filter(council=council)}
     drafts = []
@@ -63,10 +81,16 @@ def prepare() -> tuple[object, list[dict[str, object]]]:
     outside = dt.datetime(2026, 6, 15, 9, 0, tzinfo=dt.UTC)
     for i, line in enumerate(DRAFTS.read_text(encoding="utf-8").splitlines()):
         row = json.loads(line)
-        drafts.append({
-            "council": council, "text": row["text"], "channels": [channels[p] for p in row["channels"]],
-            "images": row["images"], "is_reply": row["is_reply"], "scheduled_for": inside if i % 2 else outside,
-        })
+        drafts.append(
+            {
+                "council": council,
+                "text": row["text"],
+                "channels": [channels[p] for p in row["channels"]],
+                "images": row["images"],
+                "is_reply": row["is_reply"],
+                "scheduled_for": inside if i % 2 else outside,
+            }
+        )
     return council, drafts
 
 
@@ -95,9 +119,13 @@ def main() -> None:
         setup_django(tmp)
         _, drafts = prepare()
         rate, checks, blocked = measure(drafts, args.seconds)
-    entry = {"metric": "check_post_per_s", "value": round(rate, 1), "unit": "checks/s",
-             "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-             "commit": commit()}
+    entry = {
+        "metric": "check_post_per_s",
+        "value": round(rate, 1),
+        "unit": "checks/s",
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "commit": commit(),
+    }
     print(json.dumps(entry))
     print(f"{checks} checks of {len(drafts)} drafts, {blocked} blocked", file=sys.stderr)
     if not args.no_save:

@@ -144,9 +144,15 @@ class _Handler(BaseHTTPRequestHandler):
                 remaining = peer.rate_limit - len(window)
                 if remaining <= 0:
                     peer.refused += 1
-                    self._send(429, {"error": "Too many requests"}, {
-                        "X-RateLimit-Limit": str(peer.rate_limit), "X-RateLimit-Remaining": "0",
-                        "X-RateLimit-Reset": str(int(min(window) + 3600))})
+                    self._send(
+                        429,
+                        {"error": "Too many requests"},
+                        {
+                            "X-RateLimit-Limit": str(peer.rate_limit),
+                            "X-RateLimit-Remaining": "0",
+                            "X-RateLimit-Reset": str(int(min(window) + 3600)),
+                        },
+                    )
                     return
                 window.append(now)
                 peer.calls[token] = window
@@ -156,9 +162,16 @@ class _Handler(BaseHTTPRequestHandler):
                 if key:
                     peer.keys[(token, key)] = status_id
             remaining = peer.rate_limit - len(peer.calls.get(token, []))
-        self._send(200, {"id": str(status_id), "url": f"{peer.url}/@{token}/{status_id}", "content": text,
-                         "created_at": dt.datetime.now(dt.UTC).isoformat()},
-                   {"X-RateLimit-Limit": str(peer.rate_limit), "X-RateLimit-Remaining": str(remaining)})
+        self._send(
+            200,
+            {
+                "id": str(status_id),
+                "url": f"{peer.url}/@{token}/{status_id}",
+                "content": text,
+                "created_at": dt.datetime.now(dt.UTC).isoformat(),
+            },
+            {"X-RateLimit-Limit": str(peer.rate_limit), "X-RateLimit-Remaining": str(remaining)},
+        )
 
 
 # --- one mode, in a child process with its own settings ---------------------------------------------
@@ -192,13 +205,31 @@ def prepare(args: argparse.Namespace) -> None:
 
     council = Council.objects.create(slug="bench", name="Bench Council")
     author = User.objects.create_user("author@bench.example", None)
-    channels = Channel.objects.bulk_create([
-        Channel(council=council, platform="mastodon", name=f"Bench {n}", handle=f"@bench{n}",
-                connection_state=Channel.Connection.CONNECTED) for n in range(args.channels)])
-    Connection.objects.bulk_create([
-        Connection(channel=c, state=Channel.Connection.CONNECTED, base_url=args.peer,
-                   credentials_encrypted=credentials_encrypt(Credentials({"access_token": f"token{n}"})),
-                   account_external_id=str(n), account_handle=f"@bench{n}") for n, c in enumerate(channels)])
+    channels = Channel.objects.bulk_create(
+        [
+            Channel(
+                council=council,
+                platform="mastodon",
+                name=f"Bench {n}",
+                handle=f"@bench{n}",
+                connection_state=Channel.Connection.CONNECTED,
+            )
+            for n in range(args.channels)
+        ]
+    )
+    Connection.objects.bulk_create(
+        [
+            Connection(
+                channel=c,
+                state=Channel.Connection.CONNECTED,
+                base_url=args.peer,
+                credentials_encrypted=credentials_encrypt(Credentials({"access_token": f"token{n}"})),
+                account_external_id=str(n),
+                account_handle=f"@bench{n}",
+            )
+            for n, c in enumerate(channels)
+        ]
+    )
     now = timezone.now()
     later = now + dt.timedelta(days=1)
 
@@ -207,12 +238,28 @@ def prepare(args: argparse.Namespace) -> None:
         # goes to channel i % channels, so each channel's posts are spread across the whole span.
         return later + dt.timedelta(seconds=args.spread * i / args.posts)
 
-    posts = Post.objects.bulk_create([
-        Post(council=council, author=author, text=f"Bench post {i:05d}", status=Post.Status.APPROVED,
-             scheduled_for=due(i), approved_by=author, approved_at=now) for i in range(args.posts)], batch_size=2000)
-    PostTarget.objects.bulk_create([
-        PostTarget(post=p, channel=channels[i % len(channels)], status=PostTarget.Status.SCHEDULED, due_at=due(i))
-        for i, p in enumerate(posts)], batch_size=2000)
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                council=council,
+                author=author,
+                text=f"Bench post {i:05d}",
+                status=Post.Status.APPROVED,
+                scheduled_for=due(i),
+                approved_by=author,
+                approved_at=now,
+            )
+            for i in range(args.posts)
+        ],
+        batch_size=2000,
+    )
+    PostTarget.objects.bulk_create(
+        [
+            PostTarget(post=p, channel=channels[i % len(channels)], status=PostTarget.Status.SCHEDULED, due_at=due(i))
+            for i, p in enumerate(posts)
+        ],
+        batch_size=2000,
+    )
     print(f"prepared {len(posts)} posts on {len(channels)} channels")
 
 
@@ -252,26 +299,42 @@ def release_and_measure(args: argparse.Namespace) -> None:
             break
         time.sleep(0.5)
     last_started = PublishAttempt.objects.filter(target=OuterRef("pk")).order_by("-started_at").values("started_at")[:1]
-    rows = list(PostTarget.objects.annotate(tried=Subquery(last_started)).values_list(
-        "status", "published_at", "tried", "post__scheduled_for"))
+    rows = list(
+        PostTarget.objects.annotate(tried=Subquery(last_started)).values_list(
+            "status", "published_at", "tried", "post__scheduled_for"
+        )
+    )
     published = [p for s, p, _, _ in rows if s == "published" and p is not None]
     # Lateness: confirmed time for a published post, else when it was last tried; untried posts have none.
-    lateness = sorted(((p if s == "published" and p else tried) - due).total_seconds()
-                      for s, p, tried, due in rows if (p if s == "published" and p else tried) is not None)
+    lateness = sorted(
+        ((p if s == "published" and p else tried) - due).total_seconds()
+        for s, p, tried, due in rows
+        if (p if s == "published" and p else tried) is not None
+    )
     untried = len(rows) - len(lateness)
     complete = len(published) == len(rows)
     statuses: dict[str, int] = {}
     for s, *_ in rows:
         statuses[s] = statuses.get(s, 0) + 1
-    print("FIGURES " + json.dumps({
-        "t0": t0.timestamp(), "queued_late": queued_late, "posts": len(rows), "published": len(published),
-        "statuses": statuses, "left": left, "untried": untried,
-        "drain_s": round((max(published) - t0).total_seconds(), 2) if complete else None,
-        "first_confirmed_s": round((min(published) - t0).total_seconds(), 2) if published else None,
-        "skew_p99_s": round(lateness[int(0.99 * (len(lateness) - 1))], 2) if lateness and not untried else None,
-        "skew_p50_s": round(lateness[len(lateness) // 2], 2) if lateness and not untried else None,
-        "attempts": PublishAttempt.objects.count(),
-    }))
+    print(
+        "FIGURES "
+        + json.dumps(
+            {
+                "t0": t0.timestamp(),
+                "queued_late": queued_late,
+                "posts": len(rows),
+                "published": len(published),
+                "statuses": statuses,
+                "left": left,
+                "untried": untried,
+                "drain_s": round((max(published) - t0).total_seconds(), 2) if complete else None,
+                "first_confirmed_s": round((min(published) - t0).total_seconds(), 2) if published else None,
+                "skew_p99_s": round(lateness[int(0.99 * (len(lateness) - 1))], 2) if lateness and not untried else None,
+                "skew_p50_s": round(lateness[len(lateness) // 2], 2) if lateness and not untried else None,
+                "attempts": PublishAttempt.objects.count(),
+            }
+        )
+    )
 
 
 def peer_capacity(args: argparse.Namespace) -> None:
@@ -287,9 +350,16 @@ def peer_capacity(args: argparse.Namespace) -> None:
         conn = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port)
         body = urlencode({"status": "capacity", "visibility": "public"})
         while time.time() < stop_at:
-            conn.request("POST", "/api/v1/statuses", body=body, headers={
-                "Authorization": f"Bearer capacity{n}", "Idempotency-Key": uuid.uuid4().hex,
-                "Content-Type": "application/x-www-form-urlencoded"})
+            conn.request(
+                "POST",
+                "/api/v1/statuses",
+                body=body,
+                headers={
+                    "Authorization": f"Bearer capacity{n}",
+                    "Idempotency-Key": uuid.uuid4().hex,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
             response = conn.getresponse()
             response.read()
             assert response.status == 200, response.status
@@ -317,8 +387,9 @@ def _fresh_database(mode: str, env: dict[str, str]) -> None:
         import redis
 
         redis.Redis.from_url(REDIS_URL).flushdb()
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
 
 
 def _wait_until_idle(mode: str, env: dict[str, str], started: float) -> None:
@@ -337,8 +408,18 @@ def run_mode(mode: str, args: argparse.Namespace, peer: LocalMastodonPeer) -> di
     env = _env(mode)
     _fresh_database(mode, env)
     me = [sys.executable, str(Path(__file__).resolve())]
-    common = ["--mode", mode, "--posts", str(args.posts), "--channels", str(args.channels), "--peer", peer.url,
-              "--spread", str(args.spread)]
+    common = [
+        "--mode",
+        mode,
+        "--posts",
+        str(args.posts),
+        "--channels",
+        str(args.channels),
+        "--peer",
+        peer.url,
+        "--spread",
+        str(args.spread),
+    ]
     subprocess.run([*me, "--child", "prepare", *common], cwd=ROOT, env=env, check=True)
     workers: list[subprocess.Popen[bytes]] = []
     log = (WORK / mode / "workers.log").open("ab")
@@ -352,13 +433,37 @@ def run_mode(mode: str, args: argparse.Namespace, peer: LocalMastodonPeer) -> di
                 command += ["--concurrency", str(args.concurrency)]
             workers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
         else:
-            workers.append(subprocess.Popen([sys.executable, "-m", "celery", "-A", "townsquare", "worker",
-                                             "--concurrency", str(args.concurrency or 2), "--loglevel", "INFO",
-                                             "--without-gossip", "--without-mingle"], cwd=ROOT, env=env,
-                                            stdout=log, stderr=subprocess.STDOUT))
+            workers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "townsquare",
+                        "worker",
+                        "--concurrency",
+                        str(args.concurrency or 2),
+                        "--loglevel",
+                        "INFO",
+                        "--without-gossip",
+                        "--without-mingle",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         _wait_until_idle(mode, env, started)
-        out = subprocess.run([*me, "--child", "measure", *common, "--timeout", str(args.timeout)], cwd=ROOT,
-                             env=env, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [*me, "--child", "measure", *common, "--timeout", str(args.timeout)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         figures: dict[str, Any] = json.loads(out.split("FIGURES ", 1)[1])
     finally:
         for worker in workers:
@@ -382,8 +487,13 @@ def run_mode(mode: str, args: argparse.Namespace, peer: LocalMastodonPeer) -> di
 def _measure_peer() -> float:
     peer = LocalMastodonPeer(10**9)
     threading.Thread(target=peer.serve_forever, daemon=True).start()
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "capacity", "--peer", peer.url],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", "capacity", "--peer", peer.url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     peer.shutdown()
     return float(out.split("CAPACITY ", 1)[1])
 
@@ -391,9 +501,21 @@ def _measure_peer() -> float:
 def _commit() -> tuple[str, bool]:
     """The commit measured, and whether the code that dispatch runs differed from it."""
     head = commit()
-    changed = subprocess.run(["git", "status", "--porcelain", "--", "townsquare/publishing", "townsquare/jobs",
-                              "townsquare/connectors", "bench/dispatch_bench.py"], cwd=ROOT, capture_output=True,
-                             text=True).stdout.strip()
+    changed = subprocess.run(
+        [
+            "git",
+            "status",
+            "--porcelain",
+            "--",
+            "townsquare/publishing",
+            "townsquare/jobs",
+            "townsquare/connectors",
+            "bench/dispatch_bench.py",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return head, bool(changed)
 
 
@@ -407,14 +529,24 @@ def entries_for(mode: str, figures: dict[str, Any], args: argparse.Namespace, ca
     late each post goes out while Townsquare keeps up); its drain is the span itself, kept as a field."""
     measured, changed = _commit()
     common: dict[str, Any] = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "commit": measured, "mode": mode,
-        "scenario": scenario_of(args.spread), "spread_s": args.spread,
-        "load_1m": round(os.getloadavg()[0], 2), "posts": args.posts, "channels": args.channels,
-        "rate_limit_per_hour": args.rate_limit, "published": figures["published"],
-        "statuses": figures["statuses"], "duplicates_on_peer": figures["duplicates_on_peer"],
-        "refused_429": figures["refused_429"], "peer": "LocalMastodonPeer (bench/dispatch_bench.py)",
-        "peer_capacity_per_s": round(capacity), "skew_p50_s": figures["skew_p50_s"],
-        "first_confirmed_s": figures["first_confirmed_s"], "last_published_after_t0_s": figures["drain_s"],
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": measured,
+        "mode": mode,
+        "scenario": scenario_of(args.spread),
+        "spread_s": args.spread,
+        "load_1m": round(os.getloadavg()[0], 2),
+        "posts": args.posts,
+        "channels": args.channels,
+        "rate_limit_per_hour": args.rate_limit,
+        "published": figures["published"],
+        "statuses": figures["statuses"],
+        "duplicates_on_peer": figures["duplicates_on_peer"],
+        "refused_429": figures["refused_429"],
+        "peer": "LocalMastodonPeer (bench/dispatch_bench.py)",
+        "peer_capacity_per_s": round(capacity),
+        "skew_p50_s": figures["skew_p50_s"],
+        "first_confirmed_s": figures["first_confirmed_s"],
+        "last_published_after_t0_s": figures["drain_s"],
     }
     if mode == "embedded":
         common["concurrency"] = args.concurrency or "default"
@@ -426,14 +558,30 @@ def entries_for(mode: str, figures: dict[str, Any], args: argparse.Namespace, ca
         common["posts_per_s"] = round(figures["published"] / figures["drain_s"], 1)
     if figures["drain_s"] is None or figures["queued_late"]:
         # Not every post went out (or the release overran T0): no figure, only how far it got.
-        common.update(incomplete=True, left=figures["left"], untried=figures["untried"], timeout_s=args.timeout,
-                      queued_late=figures["queued_late"])
-    skew = {"metric": "dispatch_skew_p99_s", "value": None if common.get("incomplete") else figures["skew_p99_s"],
-            "unit": "s", **common}
+        common.update(
+            incomplete=True,
+            left=figures["left"],
+            untried=figures["untried"],
+            timeout_s=args.timeout,
+            queued_late=figures["queued_late"],
+        )
+    skew = {
+        "metric": "dispatch_skew_p99_s",
+        "value": None if common.get("incomplete") else figures["skew_p99_s"],
+        "unit": "s",
+        **common,
+    }
     if args.spread:
         return [skew]
-    return [{"metric": "dispatch_10k_drain_s", "value": None if common.get("incomplete") else figures["drain_s"],
-             "unit": "s", **common}, skew]
+    return [
+        {
+            "metric": "dispatch_10k_drain_s",
+            "value": None if common.get("incomplete") else figures["drain_s"],
+            "unit": "s",
+            **common,
+        },
+        skew,
+    ]
 
 
 def main() -> None:
@@ -442,11 +590,19 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--channels", type=int, default=500)
     parser.add_argument("--rate-limit", type=int, default=300)
-    parser.add_argument("--spread", type=float, default=None,
-                        help="seconds across which the posts' due times are spread evenly (0: all at the same "
-                             "instant); default: both, the same instant and 60 s")
-    parser.add_argument("--concurrency", type=int, default=0,
-                        help="run_worker threads (embedded) or Celery worker processes (default: 2)")
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=None,
+        help="seconds across which the posts' due times are spread evenly (0: all at the same "
+        "instant); default: both, the same instant and 60 s",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=0,
+        help="run_worker threads (embedded) or Celery worker processes (default: 2)",
+    )
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--child", choices=["prepare", "measure", "capacity"])
@@ -462,9 +618,9 @@ def main() -> None:
     peer = LocalMastodonPeer(args.rate_limit)
     threading.Thread(target=peer.serve_forever, daemon=True).start()
     entries = []
-    for spread in ([0.0, 60.0] if args.spread is None else [args.spread]):
+    for spread in [0.0, 60.0] if args.spread is None else [args.spread]:
         args.spread = spread
-        for mode in (["embedded", "celery"] if args.mode == "all" else [args.mode]):
+        for mode in ["embedded", "celery"] if args.mode == "all" else [args.mode]:
             figures = run_mode(mode, args, peer)
             print(mode, scenario_of(spread), json.dumps(figures))
             entries += entries_for(mode, figures, args, capacity)

@@ -7,8 +7,8 @@ On SQLite. The data is built once (bench/measures_data.py) into var/bench/ and c
 bench/work/measures/ for each run: the demo councils, ``--channels`` more accounts for Riverside,
 every account with five years of daily figures and their summaries, and ``--items`` inbox items over
 those five years with the inbox summaries. Each run migrates the copy (building the summaries
-again if a migration added them), then times the last full quarter's report PDF (built from the figures, WeasyPrint, PDF/UA-1):
-``quarterly_pdf_s``. It starts the production web server as ``manage.py serve`` does (gunicorn,
+again if a migration added them), then times the last full quarter's report PDF (built from the
+figures, WeasyPrint, PDF/UA-1): ``quarterly_pdf_s``. It starts the production web server as ``manage.py serve`` does (gunicorn,
 DEBUG off; helpers shared with bench/register_bench.py), warms it and drives the dashboard
 /c/riverside/measures/ with ``wrk -t2 -c20 --latency`` and bench/lua/page.lua, which fails the
 run unless every response is a 200 carrying the chart: ``dashboard_p95_ms``. Both figures are
@@ -73,9 +73,15 @@ def prepare() -> dict[str, Any]:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return {"session": session.session_key, "channels": Channel.objects.filter(council=council).count(),
-            "daily_rows": DailyMeasure.objects.count(), "inbox_items": ReceivedItem.objects.count(), "pdf_s": round(pdf_s, 2), "pdf_bytes": len(pdf),
-            "quarter": quarter.code}
+    return {
+        "session": session.session_key,
+        "channels": Channel.objects.filter(council=council).count(),
+        "daily_rows": DailyMeasure.objects.count(),
+        "inbox_items": ReceivedItem.objects.count(),
+        "pdf_s": round(pdf_s, 2),
+        "pdf_bytes": len(pdf),
+        "quarter": quarter.code,
+    }
 
 
 def main() -> None:
@@ -112,28 +118,50 @@ def main() -> None:
         building = cached.with_suffix(".building")
         building.unlink(missing_ok=True)
         rb.log(f"   building {cached.name} once (five years of figures, {args.items:,} inbox items)")
-        build = subprocess.run([sys.executable, __file__, "_build", str(args.channels), str(args.items)], cwd=ROOT,
-                               env=rb.server_env(CACHE, f"sqlite:///{building}"), capture_output=True, text=True,
-                               check=False)
+        build = subprocess.run(
+            [sys.executable, __file__, "_build", str(args.channels), str(args.items)],
+            cwd=ROOT,
+            env=rb.server_env(CACHE, f"sqlite:///{building}"),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if build.returncode != 0:
             raise SystemExit(f"building the data failed:\n{build.stderr[-4000:]}")
         building.rename(cached)
     shutil.copyfile(cached, WORK / "bench.sqlite3")
     env = rb.server_env(WORK, f"sqlite:///{WORK / 'bench.sqlite3'}")
-    prep = subprocess.run([sys.executable, __file__, "_prepare"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    prep = subprocess.run(
+        [sys.executable, __file__, "_prepare"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     if prep.returncode != 0:
         raise SystemExit(f"preparing the database failed:\n{prep.stderr[-4000:]}")
     prepared = json.loads(prep.stdout.strip().splitlines()[-1])
-    rb.log(f"   {prepared['channels']} accounts, {prepared['daily_rows']} daily rows, {prepared['inbox_items']} inbox "
-           f"items ({time.monotonic() - started:.0f}s)")
+    rb.log(
+        f"   {prepared['channels']} accounts, {prepared['daily_rows']} daily rows, {prepared['inbox_items']} inbox "
+        f"items ({time.monotonic() - started:.0f}s)"
+    )
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    common = {"when": when, "commit": commit(), "database": "sqlite", "load_1m": os.getloadavg()[0],
-              "channels": prepared["channels"], "daily_rows": prepared["daily_rows"],
-              "inbox_items": prepared["inbox_items"]}
-    entries: list[dict[str, Any]] = [{"metric": "quarterly_pdf_s", "value": prepared["pdf_s"], "unit": "s",
-                                      "quarter": prepared["quarter"], "pdf_bytes": prepared["pdf_bytes"],
-                                      "target_s": PDF_TARGET_S, **common}]
+    common = {
+        "when": when,
+        "commit": commit(),
+        "database": "sqlite",
+        "load_1m": os.getloadavg()[0],
+        "channels": prepared["channels"],
+        "daily_rows": prepared["daily_rows"],
+        "inbox_items": prepared["inbox_items"],
+    }
+    entries: list[dict[str, Any]] = [
+        {
+            "metric": "quarterly_pdf_s",
+            "value": prepared["pdf_s"],
+            "unit": "s",
+            "quarter": prepared["quarter"],
+            "pdf_bytes": prepared["pdf_bytes"],
+            "target_s": PDF_TARGET_S,
+            **common,
+        }
+    ]
     cookie = f"sessionid={prepared['session']}"
     server = rb.Server(env, WORK, rb.WEB_WORKERS, rb.WEB_THREADS)
     try:
@@ -145,14 +173,26 @@ def main() -> None:
         load = os.getloadavg()[0]
         cpu_before = server.cpu_seconds()
         result = rb.wrk(server.base + PATH, cookie, duration=args.duration, connections=args.connections, threads=2)
-        entries.append({**common, "metric": "dashboard_p95_ms", "value": round(result["p95_ms"], 1), "unit": "ms",
-                        "load_1m": load, "server": rb.describe(rb.WEB_WORKERS, rb.WEB_THREADS), "path": PATH,
-                        "clients": args.connections, "requests": result["requests"],
-                        "requests_per_s": round(result["requests"] / result["duration_s"], 1),
-                        "p50_ms": round(result["p50_ms"], 1), "p99_ms": round(result["p99_ms"], 1),
-                        "server_cpu_ms_per_request": round(
-                            1000 * (server.cpu_seconds() - cpu_before) / max(result["requests"], 1), 2),
-                        "target_ms": DASHBOARD_TARGET_MS})
+        entries.append(
+            {
+                **common,
+                "metric": "dashboard_p95_ms",
+                "value": round(result["p95_ms"], 1),
+                "unit": "ms",
+                "load_1m": load,
+                "server": rb.describe(rb.WEB_WORKERS, rb.WEB_THREADS),
+                "path": PATH,
+                "clients": args.connections,
+                "requests": result["requests"],
+                "requests_per_s": round(result["requests"] / result["duration_s"], 1),
+                "p50_ms": round(result["p50_ms"], 1),
+                "p99_ms": round(result["p99_ms"], 1),
+                "server_cpu_ms_per_request": round(
+                    1000 * (server.cpu_seconds() - cpu_before) / max(result["requests"], 1), 2
+                ),
+                "target_ms": DASHBOARD_TARGET_MS,
+            }
+        )
     finally:
         server.stop()
         if not args.keep:

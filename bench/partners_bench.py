@@ -29,8 +29,11 @@ from record import append_results, commit
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNCILS, CHANNELS, WAITING = 4, 500, 10
-PAGES = [("partners_home_p95_ms", "/all/"), ("partners_approvals_p95_ms", "/all/approvals/"),
-         ("partners_summary_pdf_p95_ms", "/all/accounts-summary/?format=pdf")]
+PAGES = [
+    ("partners_home_p95_ms", "/all/"),
+    ("partners_approvals_p95_ms", "/all/approvals/"),
+    ("partners_summary_pdf_p95_ms", "/all/accounts-summary/?format=pdf"),
+]
 
 
 def setup_django(tmp: str) -> None:
@@ -57,8 +60,9 @@ def prepare() -> object:
     from townsquare.councils.services import membership_grant
     from townsquare.publishing.services import post_create_draft, post_submit
 
-    comms = User.objects.create_user("comms@partners.example", "x", full_name="Shared Comms",
-                                     job_title="Communications Manager")
+    comms = User.objects.create_user(
+        "comms@partners.example", "x", full_name="Shared Comms", job_title="Communications Manager"
+    )
     later = timezone.now() + dt.timedelta(days=3)
     for n in range(COUNCILS):
         council = Council.objects.create(slug=f"council{n}", name=f"Council {n} District Council")
@@ -66,15 +70,30 @@ def prepare() -> object:
         officer = User.objects.create_user(f"officer{n}@partners.example", "x", full_name=f"Officer {n}")
         membership_grant(actor=None, council=council, user=officer, role="officer")
         platforms = ["facebook", "x", "instagram", "bluesky", "mastodon"]
-        Channel.objects.bulk_create([
-            Channel(council=council, platform=platforms[i % 5], name=f"Council {n} account {i}", handle=f"@c{n}a{i}",
-                    owner=comms, platform_two_factor=i % 3 == 0) for i in range(CHANNELS)])
+        Channel.objects.bulk_create(
+            [
+                Channel(
+                    council=council,
+                    platform=platforms[i % 5],
+                    name=f"Council {n} account {i}",
+                    handle=f"@c{n}a{i}",
+                    owner=comms,
+                    platform_two_factor=i % 3 == 0,
+                )
+                for i in range(CHANNELS)
+            ]
+        )
         channel = Channel.objects.filter(council=council).first()
         assert channel is not None
         channel.assignees.add(officer)
         for i in range(WAITING):
-            post = post_create_draft(author=officer, council=council, channels=[channel], scheduled_for=later,
-                                     text=f"Bins are collected on Friday this week in ward {i}. Put them out by 7am.")
+            post = post_create_draft(
+                author=officer,
+                council=council,
+                channels=[channel],
+                scheduled_for=later,
+                text=f"Bins are collected on Friday this week in ward {i}. Put them out by 7am.",
+            )
             post_submit(actor=officer, post=post)
     return comms
 
@@ -107,8 +126,18 @@ def main() -> None:
         setup_django(tmp)
         found = measure(prepare(), args.rounds)
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    entries = [{"metric": metric, "value": round(value, 1), "unit": "ms", "database": "sqlite", "when": when,
-                "commit": commit(), "load_1m": round(os.getloadavg()[0], 2)} for metric, value in found.items()]
+    entries = [
+        {
+            "metric": metric,
+            "value": round(value, 1),
+            "unit": "ms",
+            "database": "sqlite",
+            "when": when,
+            "commit": commit(),
+            "load_1m": round(os.getloadavg()[0], 2),
+        }
+        for metric, value in found.items()
+    ]
     for entry in entries:
         print(json.dumps(entry))
     if not args.no_save:

@@ -18,8 +18,9 @@ RESULTS = ROOT / "bench" / "results.json"
 
 def commit() -> str:
     """The commit measured (``git rev-parse --short HEAD``)."""
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=False).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
 
 
 def append_results(entries: list[dict[str, Any]]) -> None:
@@ -29,8 +30,10 @@ def append_results(entries: list[dict[str, Any]]) -> None:
     reads, extends and writes the file, so no append is lost.
     """
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as shared, \
-            open(RESULTS.with_suffix(".lock"), "w") as local:
+    with (
+        open(Path(tempfile.gettempdir()) / "townsquare-bench-results.lock", "w") as shared,
+        open(RESULTS.with_suffix(".lock"), "w") as local,
+    ):
         fcntl.flock(shared, fcntl.LOCK_EX)
         fcntl.flock(local, fcntl.LOCK_EX)
         data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []

@@ -63,28 +63,109 @@ TARGET_MS = 150.0
 # --- Preparing a database (runs in a child process so each database gets its own settings) -------
 
 PLACES = [
-    "Riverside", "Northbank", "Millbrook", "Eastgate", "Westford", "Oakley", "Southmere", "Harbourside",
-    "Kingsmead", "Ashby", "Fernhill", "Brookside", "Castleton", "Elmwood", "Greenfield", "Hollins",
-    "Longmoor", "Marshfield", "Newtown", "Orchard Park", "Priory", "Queensway", "Redbridge", "Stonegate",
-    "Thornbury", "Upton", "Valley", "Wheatley", "Yardley", "Abbeyfields", "Beacon", "Claydon",
-    "Denholme", "Edgecombe", "Foxhollow", "Gorsey Bank", "Hatherley", "Ivybridge", "Juniper Hill", "Kirkby",
-    "Lindley", "Moorside", "Netherton", "Overdale", "Pendle", "Quarry Bank", "Rushmere", "Saltney",
-    "Tarnside", "Underwood", "Vicarage", "Westbrook", "Alderley", "Birchwood", "Coppice", "Dunmore",
-    "Eastwick", "Fairfield", "Glenmoor", "Highcliffe",
+    "Riverside",
+    "Northbank",
+    "Millbrook",
+    "Eastgate",
+    "Westford",
+    "Oakley",
+    "Southmere",
+    "Harbourside",
+    "Kingsmead",
+    "Ashby",
+    "Fernhill",
+    "Brookside",
+    "Castleton",
+    "Elmwood",
+    "Greenfield",
+    "Hollins",
+    "Longmoor",
+    "Marshfield",
+    "Newtown",
+    "Orchard Park",
+    "Priory",
+    "Queensway",
+    "Redbridge",
+    "Stonegate",
+    "Thornbury",
+    "Upton",
+    "Valley",
+    "Wheatley",
+    "Yardley",
+    "Abbeyfields",
+    "Beacon",
+    "Claydon",
+    "Denholme",
+    "Edgecombe",
+    "Foxhollow",
+    "Gorsey Bank",
+    "Hatherley",
+    "Ivybridge",
+    "Juniper Hill",
+    "Kirkby",
+    "Lindley",
+    "Moorside",
+    "Netherton",
+    "Overdale",
+    "Pendle",
+    "Quarry Bank",
+    "Rushmere",
+    "Saltney",
+    "Tarnside",
+    "Underwood",
+    "Vicarage",
+    "Westbrook",
+    "Alderley",
+    "Birchwood",
+    "Coppice",
+    "Dunmore",
+    "Eastwick",
+    "Fairfield",
+    "Glenmoor",
+    "Highcliffe",
 ]
 TOPICS = [
-    ("Waste", "Waste and Recycling"), ("Recycling", "Waste and Recycling"), ("Bin Days", "Waste and Recycling"),
-    ("Leisure Centre", "Leisure"), ("Pool", "Leisure"), ("Parks", "Leisure"), ("Sports", "Leisure"),
-    ("Library", "Libraries"), ("Reading Group", "Libraries"), ("Archives", "Libraries"),
-    ("Housing", "Housing"), ("Tenants", "Housing"), ("Homelessness", "Housing"),
-    ("Emergencies", "Emergency Planning"), ("Flood Alerts", "Emergency Planning"), ("Winter", "Emergency Planning"),
-    ("News", "Communications"), ("Events", "Communications"), ("Jobs", "Communications"),
-    ("Elections", "Communications"), ("Markets", "Communications"), ("Tourism", "Communications"),
-    ("Youth", None), ("Climate", None), ("Arts", None), ("Museum", "Leisure"), ("Theatre", "Leisure"),
-    ("Family Hub", None), ("Business", None), ("Community Safety", None),
+    ("Waste", "Waste and Recycling"),
+    ("Recycling", "Waste and Recycling"),
+    ("Bin Days", "Waste and Recycling"),
+    ("Leisure Centre", "Leisure"),
+    ("Pool", "Leisure"),
+    ("Parks", "Leisure"),
+    ("Sports", "Leisure"),
+    ("Library", "Libraries"),
+    ("Reading Group", "Libraries"),
+    ("Archives", "Libraries"),
+    ("Housing", "Housing"),
+    ("Tenants", "Housing"),
+    ("Homelessness", "Housing"),
+    ("Emergencies", "Emergency Planning"),
+    ("Flood Alerts", "Emergency Planning"),
+    ("Winter", "Emergency Planning"),
+    ("News", "Communications"),
+    ("Events", "Communications"),
+    ("Jobs", "Communications"),
+    ("Elections", "Communications"),
+    ("Markets", "Communications"),
+    ("Tourism", "Communications"),
+    ("Youth", None),
+    ("Climate", None),
+    ("Arts", None),
+    ("Museum", "Leisure"),
+    ("Theatre", "Leisure"),
+    ("Family Hub", None),
+    ("Business", None),
+    ("Community Safety", None),
 ]
-PLATFORM_WEIGHTS = {"facebook": 28, "x": 20, "instagram": 15, "youtube": 6, "linkedin": 8, "bluesky": 9,
-                    "mastodon": 5, "nextdoor": 9}
+PLATFORM_WEIGHTS = {
+    "facebook": 28,
+    "x": 20,
+    "instagram": 15,
+    "youtube": 6,
+    "linkedin": 8,
+    "bluesky": 9,
+    "mastodon": 5,
+    "nextdoor": 9,
+}
 STATUS_WEIGHTS = {"active": 70, "dormant": 14, "to_close": 8, "closed": 8}
 CONNECTION_WEIGHTS = {"not_connected": 58, "connected": 32, "needs_reconnecting": 7, "error": 3}
 
@@ -150,17 +231,29 @@ def prepare(count: int) -> dict[str, Any]:
         owner = rng.choice(people) if rng.random() < 0.85 else None
         deputy = rng.choice(people) if rng.random() < 0.6 else None
         days_silent = int(rng.expovariate(1 / 60))
-        channels.append(Channel(
-            council=council, platform=platform, name=f"{place} {topic}", handle=handle, url=url,
-            service=services.get(service or "") if rng.random() < 0.9 else None,
-            owner=owner, deputy=deputy if deputy != owner else None,
-            digital_access_confirmed_on=None if rng.random() < 0.25 else today - dt.timedelta(days=rng.randrange(700)),
-            branding_checked_on=None if rng.random() < 0.3 else today - dt.timedelta(days=rng.randrange(700)),
-            platform_two_factor=rng.choices([True, False, None], weights=[65, 10, 25])[0],
-            status=_pick(rng, STATUS_WEIGHTS), connection_state=_pick(rng, CONNECTION_WEIGHTS),
-            last_post_at=None if rng.random() < 0.05 else now - dt.timedelta(days=days_silent, minutes=rng.randrange(1440)),
-            notes="" if rng.random() < 0.8 else "Shared login held by the service; moving to the digital team.",
-        ))
+        channels.append(
+            Channel(
+                council=council,
+                platform=platform,
+                name=f"{place} {topic}",
+                handle=handle,
+                url=url,
+                service=services.get(service or "") if rng.random() < 0.9 else None,
+                owner=owner,
+                deputy=deputy if deputy != owner else None,
+                digital_access_confirmed_on=None
+                if rng.random() < 0.25
+                else today - dt.timedelta(days=rng.randrange(700)),
+                branding_checked_on=None if rng.random() < 0.3 else today - dt.timedelta(days=rng.randrange(700)),
+                platform_two_factor=rng.choices([True, False, None], weights=[65, 10, 25])[0],
+                status=_pick(rng, STATUS_WEIGHTS),
+                connection_state=_pick(rng, CONNECTION_WEIGHTS),
+                last_post_at=None
+                if rng.random() < 0.05
+                else now - dt.timedelta(days=days_silent, minutes=rng.randrange(1440)),
+                notes="" if rng.random() < 0.8 else "Shared login held by the service; moving to the digital team.",
+            )
+        )
     with transaction.atomic():
         created = Channel.objects.bulk_create(channels, batch_size=500)
         waste = services["Waste and Recycling"].pk
@@ -212,11 +305,17 @@ def pg_recreate(url: str, *, drop_only: bool = False) -> None:
 
 def server_env(var_dir: Path, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "CELERY_BROKER_URL", "DATABASE_URL"}}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "townsquare.settings", "TOWNSQUARE_VAR_DIR": str(var_dir),
-        "DATABASE_URL": database_url, "DEBUG": "0", "TOWNSQUARE_DEMO": "1", "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "townsquare.settings",
+            "TOWNSQUARE_VAR_DIR": str(var_dir),
+            "DATABASE_URL": database_url,
+            "DEBUG": "0",
+            "TOWNSQUARE_DEMO": "1",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
@@ -239,11 +338,16 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = var_dir / f"gunicorn-{workers}x{threads}.log"
-        command = web_command(bind=f"127.0.0.1:{self.port}", workers=workers, threads=threads,
-                              access_log=str(var_dir / f"access-{workers}x{threads}.log"))
+        command = web_command(
+            bind=f"127.0.0.1:{self.port}",
+            workers=workers,
+            threads=threads,
+            access_log=str(var_dir / f"access-{workers}x{threads}.log"),
+        )
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def get(self, path: str, cookie: str) -> tuple[int, str]:
         request = urllib.request.Request(self.base + path, headers={"Cookie": cookie})  # noqa: S310 - our loopback server
@@ -295,8 +399,22 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int) -> dict[str, Any]:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency",
-               "-s", str(LUA), "-H", f"Cookie: {cookie}", url, "--", MARKER]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(LUA),
+        "-H",
+        f"Cookie: {cookie}",
+        url,
+        "--",
+        MARKER,
+    ]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     found = [line for line in run.stdout.splitlines() if line.startswith("WRK_JSON ")]
     if run.returncode != 0 or not found:
@@ -356,8 +474,14 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> list[di
     env = server_env(var_dir, url)
     log(f"== {database}: preparing a fresh database with the demo and {args.channels} more channels")
     started = time.monotonic()
-    prep = subprocess.run([sys.executable, __file__, "_prepare", str(args.channels)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    prep = subprocess.run(
+        [sys.executable, __file__, "_prepare", str(args.channels)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if prep.returncode != 0:
         raise RuntimeError(f"preparing the {database} database failed:\n{prep.stderr[-4000:]}")
     prepared = json.loads(prep.stdout.strip().splitlines()[-1])
@@ -390,22 +514,34 @@ def bench_database(database: str, url: str, args: argparse.Namespace) -> list[di
                     others = max(0.0, (used - server_cpu - wrk_cpu) / elapsed)
                     cpu_ms = server_cpu * 1000 / result["requests"]
                     entry = {
-                        "metric": metric, "value": round(result["p95_ms"], 1), "unit": "ms",
+                        "metric": metric,
+                        "value": round(result["p95_ms"], 1),
+                        "unit": "ms",
                         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-                        "commit": args.commit, "database": database, "load_1m": load, "others_cpu_before": busy,
+                        "commit": args.commit,
+                        "database": database,
+                        "load_1m": load,
+                        "others_cpu_before": busy,
                         "others_cpu_during": round(others, 2),
-                        "server": describe(workers, threads), "path": "/c/riverside/channels/" + query,
-                        "channels": prepared["channels"], "clients": args.connections,
-                        "duration_s": round(result["duration_s"], 1), "requests": result["requests"],
+                        "server": describe(workers, threads),
+                        "path": "/c/riverside/channels/" + query,
+                        "channels": prepared["channels"],
+                        "clients": args.connections,
+                        "duration_s": round(result["duration_s"], 1),
+                        "requests": result["requests"],
                         "requests_per_s": round(result["requests"] / result["duration_s"], 1),
-                        "p50_ms": round(result["p50_ms"], 1), "p99_ms": round(result["p99_ms"], 1),
-                        "server_cpu_ms_per_request": round(cpu_ms, 2), "target_ms": TARGET_MS,
+                        "p50_ms": round(result["p50_ms"], 1),
+                        "p99_ms": round(result["p99_ms"], 1),
+                        "server_cpu_ms_per_request": round(cpu_ms, 2),
+                        "target_ms": TARGET_MS,
                     }
                     entries.append(entry)
-                    log(f"   {metric} [{database}, {entry['server']}]: p95 {entry['value']} ms "
+                    log(
+                        f"   {metric} [{database}, {entry['server']}]: p95 {entry['value']} ms "
                         f"(p50 {entry['p50_ms']}, p99 {entry['p99_ms']}; {entry['requests']} requests, "
                         f"{entry['requests_per_s']}/s; server CPU {entry['server_cpu_ms_per_request']} ms a request; "
-                        f"load {load}, others using {busy:.0%} of the cores just before, {others:.0%} during)")
+                        f"load {load}, others using {busy:.0%} of the cores just before, {others:.0%} during)"
+                    )
             finally:
                 server.stop()
     finally:
@@ -425,15 +561,31 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5, help="seconds of load before each measurement")
     parser.add_argument("--connections", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument("--channels", type=int, default=CHANNELS, help="channels added to Riverside")
-    parser.add_argument("--database", choices=["all", "sqlite", "postgresql"], default="all",
-                        help="all: SQLite, and PostgreSQL when it answers (default)")
-    parser.add_argument("--config", type=parse_config, action="append",
-                        help=f"gunicorn WORKERSxTHREADS, repeatable (default {WEB_WORKERS}x{WEB_THREADS}, as serve)")
+    parser.add_argument(
+        "--database",
+        choices=["all", "sqlite", "postgresql"],
+        default="all",
+        help="all: SQLite, and PostgreSQL when it answers (default)",
+    )
+    parser.add_argument(
+        "--config",
+        type=parse_config,
+        action="append",
+        help=f"gunicorn WORKERSxTHREADS, repeatable (default {WEB_WORKERS}x{WEB_THREADS}, as serve)",
+    )
     parser.add_argument("--only", action="append", choices=[p[0] for p in PAGES], help="measure only this figure")
-    parser.add_argument("--quiet-wait", type=float, default=180,
-                        help="before each measurement, wait up to this many seconds for other work to stop")
-    parser.add_argument("--quiet-below", type=float, default=0.15,
-                        help="share of the cores other work may use and still count as quiet (default 0.15)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=180,
+        help="before each measurement, wait up to this many seconds for other work to stop",
+    )
+    parser.add_argument(
+        "--quiet-below",
+        type=float,
+        default=0.15,
+        help="share of the cores other work may use and still count as quiet (default 0.15)",
+    )
     parser.add_argument("--no-save", action="store_true", help="print the figures without appending them")
     parser.add_argument("--keep", action="store_true", help="keep bench/work/ and the PostgreSQL database")
     args = parser.parse_args()
@@ -460,8 +612,11 @@ def main() -> None:
         append_results(entries)
     over = [e for e in entries if e["metric"] == "register_page_p95_ms" and e["value"] >= TARGET_MS]
     for entry in over:
-        log(f"NOTE: register_page_p95_ms on {entry['database']} is {entry['value']} ms, over the {TARGET_MS:.0f} ms target "
-            f"(load average {entry['load_1m']} at the time).")
+        log(
+            f"NOTE: register_page_p95_ms on {entry['database']} is "
+            f"{entry['value']} ms, over the {TARGET_MS:.0f} ms target "
+            f"(load average {entry['load_1m']} at the time)."
+        )
 
 
 if __name__ == "__main__":

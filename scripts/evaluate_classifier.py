@@ -39,8 +39,19 @@ from townsquare.classify.stacked import default_stacked  # noqa: E402
 
 DATA = ROOT / "data" / "classify"
 MESSAGES = DATA / "council_messages" / "messages.tsv"
-RIVERSIDE = ["Communications", "Council Tax", "Emergency Planning", "Environmental Health", "Highways", "Housing",
-             "Leisure", "Libraries", "Parking", "Planning", "Waste and Recycling"]
+RIVERSIDE = [
+    "Communications",
+    "Council Tax",
+    "Emergency Planning",
+    "Environmental Health",
+    "Highways",
+    "Housing",
+    "Leisure",
+    "Libraries",
+    "Parking",
+    "Planning",
+    "Waste and Recycling",
+]
 URGENT_AND_LEGAL = ("safeguarding", "foi_request", "sar_request", "abuse_threat", "media_enquiry")
 
 
@@ -55,17 +66,27 @@ def council_messages() -> list[dict[str, object]]:
     for n, line in enumerate(lines):
         language, sentiment, categories, service, text, threat = ([*line.split("\t"), ""])[:6]
         chosen = [] if categories == "-" else categories.split(",")
-        rows.append({"split": "val" if n % 4 == 3 else "train", "language": language, "sentiment": sentiment,
-                     "categories": chosen, "service": None if service == "-" else service, "text": text,
-                     "risk": risk_of(chosen, threat=threat == "threat")})
+        rows.append(
+            {
+                "split": "val" if n % 4 == 3 else "train",
+                "language": language,
+                "sentiment": sentiment,
+                "categories": chosen,
+                "service": None if service == "-" else service,
+                "text": text,
+                "risk": risk_of(chosen, threat=threat == "threat"),
+            }
+        )
     return rows
 
 
 def public(run: Callable[[Sequence[str]], list[pipeline.Classification]], label: str) -> None:
     texts, labels = read("tweeteval_sentiment/val")
     predicted = [pipeline.SENTIMENTS.index(c.sentiment) for c in run(texts)]
-    print(f"{label}: sentiment macro recall {recall_score(labels, predicted, average='macro'):.4f} "
-          f"(TweetEval sentiment val, {len(texts)})")
+    print(
+        f"{label}: sentiment macro recall {recall_score(labels, predicted, average='macro'):.4f} "
+        f"(TweetEval sentiment val, {len(texts)})"
+    )
 
 
 def offensive() -> None:
@@ -86,34 +107,43 @@ def offensive() -> None:
         for t in sorted({threshold, 0.5, 0.7}):
             flagged = scores >= t
             precision = (flagged & (labels == 1)).sum() / max(1, flagged.sum())
-            print(f"offensive {name} at {t:.3f}: macro-F1 {f1_score(labels, flagged, average='macro'):.4f}, "
-                  f"precision {precision:.3f}")
+            print(
+                f"offensive {name} at {t:.3f}: macro-F1 {f1_score(labels, flagged, average='macro'):.4f}, "
+                f"precision {precision:.3f}"
+            )
 
 
 def council(run: Callable[..., list[pipeline.Classification]], label: str, split: str) -> None:
     rows = council_messages()
     train = [r for r in rows if r["split"] == "train"]
     chosen = [r for r in rows if r["split"] == split]
-    profiles = [ServiceProfile(i, name, (), [str(r["text"]) for r in train if r["service"] == name])
-                for i, name in enumerate(RIVERSIDE)]
+    profiles = [
+        ServiceProfile(i, name, (), [str(r["text"]) for r in train if r["service"] == name])
+        for i, name in enumerate(RIVERSIDE)
+    ]
     results = run([str(r["text"]) for r in chosen], Router(profiles))
-    print(f"{label} on council messages ({split}, {len(chosen)}: "
-          f"{sum(r['language'] == 'cy' for r in chosen)} Welsh):")
+    print(f"{label} on council messages ({split}, {len(chosen)}: {sum(r['language'] == 'cy' for r in chosen)} Welsh):")
     for name in CATEGORIES:
         gold = np.array([name in r["categories"] for r in chosen])  # type: ignore[operator]
         got = np.array([name in c.categories for c in results])
         tp = int((gold & got).sum())
         star = " *" if name in URGENT_AND_LEGAL else ""
-        print(f"  {name:16} recall {tp}/{gold.sum()} = {tp / max(1, gold.sum()):.2f}, "
-              f"precision {tp}/{got.sum()} = {tp / max(1, got.sum()):.2f}{star}")
+        print(
+            f"  {name:16} recall {tp}/{gold.sum()} = {tp / max(1, gold.sum()):.2f}, "
+            f"precision {tp}/{got.sum()} = {tp / max(1, got.sum()):.2f}{star}"
+        )
     gold_u = np.array([any(c in r["categories"] for c in URGENT_AND_LEGAL) for r in chosen])  # type: ignore[operator]
     got_u = np.array([any(c in x.categories for c in URGENT_AND_LEGAL) for x in results])
-    print(f"  urgent and legal together: recall {(gold_u & got_u).sum()}/{gold_u.sum()} = "
-          f"{(gold_u & got_u).sum() / max(1, gold_u.sum()):.2f}")
+    print(
+        f"  urgent and legal together: recall {(gold_u & got_u).sum()}/{gold_u.sum()} = "
+        f"{(gold_u & got_u).sum() / max(1, gold_u.sum()):.2f}"
+    )
     urgent_gold = np.array([r["risk"] == "urgent" for r in chosen])
     urgent_got = np.array([c.risk == "urgent" for c in results])
-    print(f"  urgent: recall {(urgent_gold & urgent_got).sum()}/{urgent_gold.sum()}, false alarms "
-          f"{(urgent_got & ~urgent_gold).sum()} of {(~urgent_gold).sum()} not urgent")
+    print(
+        f"  urgent: recall {(urgent_gold & urgent_got).sum()}/{urgent_gold.sum()}, false alarms "
+        f"{(urgent_got & ~urgent_gold).sum()} of {(~urgent_gold).sum()} not urgent"
+    )
     for key in ("risk", "language", "sentiment"):
         right = sum(getattr(c, key) == r[key] for c, r in zip(results, chosen, strict=True))
         print(f"  {key}: {right}/{len(chosen)} = {right / len(chosen):.2f}")
@@ -125,8 +155,10 @@ def council(run: Callable[..., list[pipeline.Classification]], label: str, split
     right = sum(c.service == r["service"] for c, r in routed)
     print(f"  routing, messages for a service: {right}/{len(routed)} = {right / len(routed):.2f}")
     unrouted = [(c, r) for c, r in zip(results, chosen, strict=True) if not r["service"]]
-    print(f"  routing, messages for no service: {sum(c.service is None for c, _ in unrouted)}/{len(unrouted)} "
-          "left unrouted")
+    print(
+        f"  routing, messages for no service: {sum(c.service is None for c, _ in unrouted)}/{len(unrouted)} "
+        "left unrouted"
+    )
 
 
 def main() -> None:

@@ -65,7 +65,7 @@ def sentiment_train() -> tuple[list[str], np.ndarray]:
 
 def weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """Each occurrence weighs its idf; each row divided by sqrt(sum of idf squared over occurrences)."""
-    square = np.asarray(counts @ (idf ** 2)).ravel()
+    square = np.asarray(counts @ (idf**2)).ravel()
     scale = np.where(square > 0, 1.0 / np.sqrt(np.where(square > 0, square, 1.0)), 0.0)
     return sparse.diags(scale) @ counts @ sparse.diags(idf)
 
@@ -101,8 +101,10 @@ def fit(matrix: sparse.csr_matrix, labels: np.ndarray, c: float) -> LogisticRegr
 def coefficients(model: LogisticRegression | OneVsRestClassifier) -> tuple[np.ndarray, np.ndarray]:
     """(coefficients (outputs, features), intercepts (outputs,))."""
     if isinstance(model, OneVsRestClassifier):
-        return (np.vstack([m.coef_ for m in model.estimators_]),
-                np.concatenate([m.intercept_ for m in model.estimators_]))
+        return (
+            np.vstack([m.coef_ for m in model.estimators_]),
+            np.concatenate([m.intercept_ for m in model.estimators_]),
+        )
     return model.coef_, model.intercept_
 
 
@@ -130,7 +132,7 @@ def main() -> None:
     print(f"{len(features):,} features ({time.perf_counter() - started:.0f} s)", flush=True)
 
     s_matrix = weighted(counts[: len(s_texts)], idf)
-    o_matrix = weighted(counts[len(s_texts):], idf)
+    o_matrix = weighted(counts[len(s_texts) :], idf)
     sv_matrix = weighted(vectoriser.transform(sv_texts).tocsr(), idf)
     ov_matrix = weighted(vectoriser.transform(ov_texts).tocsr(), idf)
 
@@ -140,8 +142,11 @@ def main() -> None:
         logits = model.decision_function(sv_matrix)
         plain = recall_score(sv_labels, logits.argmax(1), average="macro")
         offsets, tuned = best_offsets(sv_labels, logits)
-        print(f"  sentiment C={c}: val macro recall {plain:.4f}, {tuned:.4f} with offsets {offsets.tolist()} "
-              f"({time.perf_counter() - started:.0f} s)", flush=True)
+        print(
+            f"  sentiment C={c}: val macro recall {plain:.4f}, {tuned:.4f} with offsets {offsets.tolist()} "
+            f"({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
         if chosen_s is None or tuned > chosen_s[0]:
             chosen_s = (tuned, c, model, offsets, plain)
     assert chosen_s is not None
@@ -155,8 +160,10 @@ def main() -> None:
     best_nb = (0.0, chosen_s[3], chosen_s[0])
     for weight in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0):
         nb_offsets, tuned = best_offsets(sv_labels, lr_val + weight * nb_val)
-        print(f"  sentiment + naive Bayes x{weight}: val macro recall {tuned:.4f} with offsets {nb_offsets.tolist()}",
-              flush=True)
+        print(
+            f"  sentiment + naive Bayes x{weight}: val macro recall {tuned:.4f} with offsets {nb_offsets.tolist()}",
+            flush=True,
+        )
         if tuned > best_nb[2] + 1e-12:
             best_nb = (weight, nb_offsets, tuned)
     chosen_o = None
@@ -164,8 +171,10 @@ def main() -> None:
         model = fit(o_matrix, o_labels, c)
         probabilities = model.predict_proba(ov_matrix)[:, 1]
         threshold, macro = best_threshold(ov_labels, probabilities)
-        print(f"  offensive C={c}: val macro-F1 {macro:.4f} at {threshold:.2f} ({time.perf_counter() - started:.0f} s)",
-              flush=True)
+        print(
+            f"  offensive C={c}: val macro-F1 {macro:.4f} at {threshold:.2f} ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
         if chosen_o is None or macro > chosen_o[0]:
             chosen_o = (macro, c, model, threshold)
     assert chosen_o is not None
@@ -179,22 +188,40 @@ def main() -> None:
     raw = np.hstack([nb_logp.T[keep], np.ones((int(keep.sum()), 1))])  # naive Bayes and the occurrence count
     matrix = np.hstack([coef[keep] * idf[keep, None], raw, (idf[keep] ** 2)[:, None]]).astype(np.float32)
     kept = [str(f) for f in features[keep]]
-    outputs = ([f"sentiment:{name}" for name in SENTIMENT] + ["offensive"] + [f"nb:{name}" for name in SENTIMENT]
-               + ["occurrences"])
-    meta = {"format": linear.MODEL_FORMAT, "outputs": outputs, "offensive_threshold": o_threshold,
-            "sentiment": {"C": s_c, "offsets": offsets.tolist(), "val_macro_recall": round(chosen_s[0], 4),
-                          "val_macro_recall_without_offsets": round(plain, 4)},
-            "naive_bayes": {"weight": best_nb[0], "offsets": np.asarray(best_nb[1]).tolist(),
-                            "val_macro_recall": round(best_nb[2], 4)},
-            "raw_outputs": [f"nb:{name}" for name in SENTIMENT] + ["occurrences"],
-            "offensive": {"C": o_c, "val_macro_f1": round(o_macro, 4)},
-            "data": "SemEval 2013-2016 sentiment train (data/classify/semeval2017_sentiment), "
-                    "TweetEval offensive train (data/classify/tweeteval_offensive)"}
+    outputs = (
+        [f"sentiment:{name}" for name in SENTIMENT]
+        + ["offensive"]
+        + [f"nb:{name}" for name in SENTIMENT]
+        + ["occurrences"]
+    )
+    meta = {
+        "format": linear.MODEL_FORMAT,
+        "outputs": outputs,
+        "offensive_threshold": o_threshold,
+        "sentiment": {
+            "C": s_c,
+            "offsets": offsets.tolist(),
+            "val_macro_recall": round(chosen_s[0], 4),
+            "val_macro_recall_without_offsets": round(plain, 4),
+        },
+        "naive_bayes": {
+            "weight": best_nb[0],
+            "offsets": np.asarray(best_nb[1]).tolist(),
+            "val_macro_recall": round(best_nb[2], 4),
+        },
+        "raw_outputs": [f"nb:{name}" for name in SENTIMENT] + ["occurrences"],
+        "offensive": {"C": o_c, "val_macro_f1": round(o_macro, 4)},
+        "data": "SemEval 2013-2016 sentiment train (data/classify/semeval2017_sentiment), "
+        "TweetEval offensive train (data/classify/tweeteval_offensive)",
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
-        args.out, matrix=matrix, intercepts=intercepts,
+        args.out,
+        matrix=matrix,
+        intercepts=intercepts,
         features=np.frombuffer(gzip.compress("\n".join(kept).encode("utf-8"), mtime=0), dtype=np.uint8),
-        meta=np.frombuffer(gzip.compress(json.dumps(meta).encode("utf-8"), mtime=0), dtype=np.uint8))
+        meta=np.frombuffer(gzip.compress(json.dumps(meta).encode("utf-8"), mtime=0), dtype=np.uint8),
+    )
     print(f"wrote {args.out.relative_to(ROOT)}: {len(kept):,} features, {args.out.stat().st_size / 1e6:.2f} MB")
 
     # The exported scorer must agree with scikit-learn.
@@ -207,8 +234,10 @@ def main() -> None:
     recall = recall_score(sv_labels, exported.argmax(1), average="macro")
     o_scored = heads.score(ov_texts)
     o_pred = linear.sigmoid(o_scored.logits[:, 3]) >= o_threshold
-    print(f"exported: sentiment val macro recall {recall:.4f}; offensive val macro-F1 "
-          f"{f1_score(ov_labels, o_pred, average='macro'):.4f} at {o_threshold}")
+    print(
+        f"exported: sentiment val macro recall {recall:.4f}; offensive val macro-F1 "
+        f"{f1_score(ov_labels, o_pred, average='macro'):.4f} at {o_threshold}"
+    )
     print(f"done in {time.perf_counter() - started:.0f} s")
 
 

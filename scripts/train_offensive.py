@@ -69,11 +69,18 @@ def read_split(name: str) -> tuple[list[str], np.ndarray]:
 
 
 def fit(texts: list[str], labels: np.ndarray, setting: dict[str, object]) -> tuple[TfidfVectorizer, LogisticRegression]:
-    vectoriser = TfidfVectorizer(analyzer=offensive.text_features, min_df=setting["min_df"], sublinear_tf=True,
-                                 norm="l2", smooth_idf=True, dtype=np.float64)
+    vectoriser = TfidfVectorizer(
+        analyzer=offensive.text_features,
+        min_df=setting["min_df"],
+        sublinear_tf=True,
+        norm="l2",
+        smooth_idf=True,
+        dtype=np.float64,
+    )
     matrix = vectoriser.fit_transform(texts)
-    model = LogisticRegression(C=setting["C"], class_weight=setting["class_weight"], solver="liblinear",
-                               random_state=SEED, max_iter=1000)
+    model = LogisticRegression(
+        C=setting["C"], class_weight=setting["class_weight"], solver="liblinear", random_state=SEED, max_iter=1000
+    )
     model.fit(matrix, labels)
     return vectoriser, model
 
@@ -92,17 +99,27 @@ def best_threshold(labels: np.ndarray, probabilities: np.ndarray) -> tuple[float
 def export(vectoriser: TfidfVectorizer, model: LogisticRegression, threshold: float, meta: dict[str, object]) -> dict:
     coef = model.coef_[0]
     idf = vectoriser.idf_
-    features = {term: [float(f"{idf[col]:.7g}"), float(f"{coef[col]:.7g}")]
-                for term, col in sorted(vectoriser.vocabulary_.items(), key=lambda item: item[1])}
-    return {"format": offensive.MODEL_FORMAT, "intercept": float(f"{model.intercept_[0]:.7g}"),
-            "sublinear_tf": True, "threshold": threshold, "meta": meta, "features": features}
+    features = {
+        term: [float(f"{idf[col]:.7g}"), float(f"{coef[col]:.7g}")]
+        for term, col in sorted(vectoriser.vocabulary_.items(), key=lambda item: item[1])
+    }
+    return {
+        "format": offensive.MODEL_FORMAT,
+        "intercept": float(f"{model.intercept_[0]:.7g}"),
+        "sublinear_tf": True,
+        "threshold": threshold,
+        "meta": meta,
+        "features": features,
+    }
 
 
 def report(name: str, labels: np.ndarray, predicted: np.ndarray) -> None:
     precision, recall, f1, _ = precision_recall_fscore_support(labels, predicted, labels=[1], zero_division=0)
     macro = f1_score(labels, predicted, average="macro")
-    print(f"{name}: macro-F1 {macro:.4f}; offensive class precision {precision[0]:.4f} recall {recall[0]:.4f} "
-          f"F1 {f1[0]:.4f}")
+    print(
+        f"{name}: macro-F1 {macro:.4f}; offensive class precision {precision[0]:.4f} recall {recall[0]:.4f} "
+        f"F1 {f1[0]:.4f}"
+    )
 
 
 def main() -> None:
@@ -115,8 +132,10 @@ def main() -> None:
 
     train_texts, train_labels = read_split("train")
     val_texts, val_labels = read_split("val")
-    print(f"train {len(train_texts)} texts ({train_labels.mean():.1%} offensive), "
-          f"val {len(val_texts)} ({val_labels.mean():.1%} offensive)")
+    print(
+        f"train {len(train_texts)} texts ({train_labels.mean():.1%} offensive), "
+        f"val {len(val_texts)} ({val_labels.mean():.1%} offensive)"
+    )
 
     best: tuple[float, dict[str, object], TfidfVectorizer, LogisticRegression, np.ndarray] | None = None
     for setting in SETTINGS:
@@ -124,8 +143,10 @@ def main() -> None:
         probabilities = model.predict_proba(vectoriser.transform(val_texts))[:, 1]
         threshold, macro = best_threshold(val_labels, probabilities)
         at_half = f1_score(val_labels, probabilities >= 0.5, average="macro")
-        print(f"  {setting}: {len(vectoriser.vocabulary_):,} features, val macro-F1 {at_half:.4f} at 0.5, "
-              f"{macro:.4f} at {threshold:.2f}")
+        print(
+            f"  {setting}: {len(vectoriser.vocabulary_):,} features, val macro-F1 {at_half:.4f} at 0.5, "
+            f"{macro:.4f} at {threshold:.2f}"
+        )
         if best is None or macro > best[0] + 1e-12:
             best = (macro, setting, vectoriser, model, probabilities)
     assert best is not None
@@ -137,17 +158,22 @@ def main() -> None:
     for stricter in (0.6, 0.7, 0.8, 0.9):  # for callers that must rarely flag a polite text
         report(f"val at {stricter:.2f}", val_labels, probabilities >= stricter)
 
-    meta = {"data": "TweetEval offensive (cardiffnlp/tweeteval 4fbd22cd78421f05b1ecdb4fc5725bc7a7bd8f66), train split",
-            "setting": setting, "char_ngrams": list(offensive.CHAR_NGRAMS),
-            "val_macro_f1": round(float(f1_score(val_labels, probabilities >= threshold, average="macro")), 4)}
+    meta = {
+        "data": "TweetEval offensive (cardiffnlp/tweeteval 4fbd22cd78421f05b1ecdb4fc5725bc7a7bd8f66), train split",
+        "setting": setting,
+        "char_ngrams": list(offensive.CHAR_NGRAMS),
+        "val_macro_f1": round(float(f1_score(val_labels, probabilities >= threshold, average="macro")), 4),
+    }
     exported = export(vectoriser, model, threshold, meta)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(exported, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # mtime=0 so the same model gives the same bytes.
     with open(args.out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as handle:
         handle.write(payload)
-    print(f"wrote {shown(args.out)}: {len(exported['features']):,} features, "
-          f"{args.out.stat().st_size / 1e6:.2f} MB ({len(payload) / 1e6:.2f} MB unpacked)")
+    print(
+        f"wrote {shown(args.out)}: {len(exported['features']):,} features, "
+        f"{args.out.stat().st_size / 1e6:.2f} MB ({len(payload) / 1e6:.2f} MB unpacked)"
+    )
     if threshold != offensive.DEFAULT_THRESHOLD:
         print(f"NOTE: set DEFAULT_THRESHOLD = {threshold} in townsquare/classify/offensive.py")
 
@@ -165,8 +191,13 @@ def main() -> None:
         picked = sorted(rng.sample(range(len(val_texts)), 200))
         with SAMPLE.open("w", encoding="utf-8") as handle:
             for i in picked:
-                handle.write(json.dumps({"text": val_texts[i], "label": int(val_labels[i]),
-                                         "score": round(float(probabilities[i]), 7)}, ensure_ascii=False) + "\n")
+                handle.write(
+                    json.dumps(
+                        {"text": val_texts[i], "label": int(val_labels[i]), "score": round(float(probabilities[i]), 7)},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         print(f"wrote {shown(SAMPLE)}: {len(picked)} val texts with scikit-learn's scores")
 
     # Speed: first pass meets every word for the first time, later passes find them cached.
@@ -180,8 +211,10 @@ def main() -> None:
         for text in val_texts:
             fresh.score(text)
     warm = rounds * len(val_texts) / (time.perf_counter() - started)
-    print(f"speed on val tweets, one core: {cold:,.0f} texts/s first sight ({1e6 / cold:.0f} µs each), "
-          f"{warm:,.0f} texts/s words cached ({1e6 / warm:.0f} µs each)")
+    print(
+        f"speed on val tweets, one core: {cold:,.0f} texts/s first sight ({1e6 / cold:.0f} µs each), "
+        f"{warm:,.0f} texts/s words cached ({1e6 / warm:.0f} µs each)"
+    )
 
 
 if __name__ == "__main__":

@@ -237,10 +237,13 @@ def main() -> None:
     ngram = recall_score(y, oof["s_oof"].argmax(1), average="macro")
     without = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=SEED)
     without = without.fit(s_inputs[:, :6], y).decision_function(s_inputs[:, :6])
-    print(f"  sentiment out-of-fold macro recall: n-gram {ngram:.4f}, "
-          f"encoder {recall_score(y, s_enc.argmax(1), average='macro'):.4f}, "
-          f"stacked without the lexicon {recall_score(y, without.argmax(1), average='macro'):.4f}, "
-          f"stacked {s_oof_recall:.4f} (offsets {s_offsets.tolist()})", flush=True)
+    print(
+        f"  sentiment out-of-fold macro recall: n-gram {ngram:.4f}, "
+        f"encoder {recall_score(y, s_enc.argmax(1), average='macro'):.4f}, "
+        f"stacked without the lexicon {recall_score(y, without.argmax(1), average='macro'):.4f}, "
+        f"stacked {s_oof_recall:.4f} (offsets {s_offsets.tolist()})",
+        flush=True,
+    )
     # Offensive: the same with 1 + 1 log-odds and the lexicon's 4 scores, and the threshold.
     o_lex = lexicon.lexicon_scores(o_texts)
     o_enc, o_head_coef, o_head_intercept = encoder_out_of_fold(
@@ -277,10 +280,21 @@ def main() -> None:
     meta = {
         "format": stacked.MODEL_FORMAT,
         "encoder_max_tokens": encoder.MAX_TOKENS,
-        "sentiment": {"C": SENTIMENT_C, "parts": list(SENTIMENT_PARTS), "offsets": s_offsets.tolist(),
-                      "oof_macro_recall": round(s_oof_recall, 4), "linear_offsets": heads.meta["sentiment"]["offsets"]},
-        "offensive": {"C": OFFENSIVE_C, "parts": list(OFFENSIVE_PARTS), "threshold": o_threshold,
-                      "oof_macro_f1": round(o_oof_f1, 4), "linear_weight": a_o, "encoder_weight": b_o},
+        "sentiment": {
+            "C": SENTIMENT_C,
+            "parts": list(SENTIMENT_PARTS),
+            "offsets": s_offsets.tolist(),
+            "oof_macro_recall": round(s_oof_recall, 4),
+            "linear_offsets": heads.meta["sentiment"]["offsets"],
+        },
+        "offensive": {
+            "C": OFFENSIVE_C,
+            "parts": list(OFFENSIVE_PARTS),
+            "threshold": o_threshold,
+            "oof_macro_f1": round(o_oof_f1, 4),
+            "linear_weight": a_o,
+            "encoder_weight": b_o,
+        },
         "side": list(stacked.SIDE),
         "data": "SemEval 2013-2016 sentiment train, TweetEval offensive train (data/classify/); five-fold stacking",
     }
@@ -302,16 +316,21 @@ def main() -> None:
     ov = vectors("offensive-val", ov_texts, args.threads)
     for name, texts, values in (("sentiment", sv_texts, sv), ("offensive", ov_texts, ov)):
         scored = heads.score(texts)
-        side = model.side(scored.logits[:, sentiment_columns],
-                          np.where(scored.known, scored.logits[:, heads.column["offensive"]], 0.0),
-                          lexicon.lexicon_scores(texts), profanity.default_profanity().log_odds(texts))
+        side = model.side(
+            scored.logits[:, sentiment_columns],
+            np.where(scored.known, scored.logits[:, heads.column["offensive"]], 0.0),
+            lexicon.lexicon_scores(texts),
+            profanity.default_profanity().log_odds(texts),
+        )
         if name == "sentiment":
             s_got = model.sentiment_logits(values, side).argmax(1)
         else:
             o_prob = model.offensive_probability(values, side)
     print(f"validation: sentiment macro recall {recall_score(sv_labels, s_got, average='macro'):.4f}")
-    print(f"validation: offensive macro-F1 {f1_score(ov_labels, o_prob >= o_threshold, average='macro'):.4f} "
-          f"at {o_threshold}")
+    print(
+        f"validation: offensive macro-F1 {f1_score(ov_labels, o_prob >= o_threshold, average='macro'):.4f} "
+        f"at {o_threshold}"
+    )
     print(f"done in {time.perf_counter() - started:.0f} s")
 
 
