@@ -94,6 +94,10 @@ def test_matches_keep_the_two_indexes_their_reads_use_and_no_other(db: None) -> 
     # only items it has just stored and live queries, and Django cascades deletions (below).
     checked = {c["columns"][0] for c in found.values() if c["foreign_key"]}
     assert checked == set()
+    if connection.vendor == "sqlite":  # the plain rowid: no sequence table read and written a statement
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [ListeningMatch._meta.db_table])
+            assert "AUTOINCREMENT" not in cursor.fetchone()[0]
 
 
 def test_deleting_a_query_or_an_item_deletes_their_matches(queries, riverside: Council, receive) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -52,6 +54,15 @@ class ListeningRevision(models.Model):
         return f"Listening revision {self.version} of council {self.council_id}"
 
 
+class RowId(models.BigAutoField):
+    """An id that is SQLite's plain rowid (one more than the largest), without ``AUTOINCREMENT``, which
+    reads and writes SQLite's sequence table on every statement: the ingest writes one a matched item.
+    An id may come again after the newest row is deleted, so only for a table nothing refers to by id."""
+
+    def db_type_suffix(self, connection: Any) -> str | None:
+        return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)
+
+
 class ListeningMatch(models.Model):
     """A received item one of the council's queries caught, found as the item was ingested.
 
@@ -69,6 +80,7 @@ class ListeningMatch(models.Model):
     revision, read in the same transaction (``listening/ingest.py``; a change to a query moves it).
     """
 
+    id = RowId(primary_key=True)
     # The item's own council and account, copied to count without a join.
     council = models.ForeignKey(
         "councils.Council", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
