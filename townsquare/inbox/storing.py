@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -158,6 +159,7 @@ def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
     # same values on every row: prepared once a batch.
     given = [name for name in STORED_FIELDS if name != "raw"]
     prepare = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, given))
+    read = itemgetter(*given)  # a row's values by one call
     same = [name for name in UNFILLED if name != THREAD]
     unfilled = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, same)).row([UNFILLED[name] for name in same])
     postgres = connection.vendor == "postgresql"  # read once: each read of ``connection`` looks it up
@@ -171,7 +173,7 @@ def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
             params: list[Any] = []
             for values in rows[start : start + size]:
                 raw = _raw_checked(values, postgres)
-                params.extend(prepare.row([values[name] for name in given]))
+                params.extend(prepare.row(read(values)))
                 params.append(raw)
                 params.append(values[THREAD])
                 params.extend(unfilled)
