@@ -9,14 +9,18 @@ a record and an author), one in twenty a repeat of an earlier one. Then, in batc
 poll hands them over: parse each payload (orjson) into an item with the connector's own parser, and
 ``inbound_store`` them: dedupe, store, normalise, index (FTS5), classify (first pass), urgent
 queue, listening (10,000 queries); each batch queues its follow-on job (service-level clocks, request
-register, auto-replies, the archive's record), which a worker runs a moment later, and its second-pass job (the better classifier).
+register, auto-replies, the archive's record), which a worker runs a moment later, and its second-pass
+job (the better classifier).
 
 Records ``ingest_mentions_per_s`` with the 1-minute load average and the process's CPU time per
 item, and the wall time each stage took (``stages_us_per_item``). Then the queued follow-on jobs are
 run in the same process, as the embedded worker would, and timed apart: ``follow_on_per_s`` and its
 steps' times (``follow_on_us_per_item``) go into the same entry, with the rate of two of the batches'
 second-pass jobs (``second_pass_per_s``). ``--profile`` prints a
-cProfile of one run instead of recording. The page benchmark is bench/inbox_page_bench.py.
+cProfile of one run instead of recording. ``--callgrind`` (under ``valgrind --tool=callgrind
+--instr-atstart=no``) counts the instructions of the measured items' ingest alone, nothing recorded: a
+figure the other work on a shared machine does not move, for comparing two commits. The page benchmark
+is bench/inbox_page_bench.py.
 """
 
 from __future__ import annotations
@@ -221,6 +225,16 @@ def build(queries: int) -> dict[str, Any]:
     return channels
 
 
+def callgrind_collect(on: bool) -> None:
+    """Turn callgrind's counting on or off in this process (run under ``valgrind --tool=callgrind
+    --instr-atstart=no``): callgrind reads the request while the process runs, so it keeps running."""
+    import subprocess
+
+    asked = subprocess.Popen(["callgrind_control", "-i", "on" if on else "off", str(os.getpid())])
+    while asked.poll() is None:
+        sum(range(1000))
+
+
 def measured(rate: float) -> dict[str, Any]:
     """What every ingest_mentions_per_s entry starts with."""
     return {
@@ -276,6 +290,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=10000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions of the measured items only")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL with Celery workers (Redis broker)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -291,6 +306,11 @@ def main() -> None:
 
         heap_settle(warm_classifier=True)  # as a worker does at start (run_worker, Celery, listen_streams)
         data = payloads(args.items)
+        if args.callgrind:
+            callgrind_collect(True)
+            ingest(channels, data)
+            callgrind_collect(False)
+            return
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

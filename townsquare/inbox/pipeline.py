@@ -23,7 +23,7 @@ from townsquare.inbox.follow_on import follow_on_enqueue
 from townsquare.inbox.models import ReceivedItem
 from townsquare.inbox.search import index_items
 from townsquare.inbox.second_pass import second_pass_enqueue
-from townsquare.inbox.storing import COLUMNS
+from townsquare.inbox.storing import COLUMNS, THREAD
 from townsquare.inbox.storing import text_limited as _text
 from townsquare.inbox.urgent import urgent_stage
 from townsquare.measures.inbox_live import inbox_measures_classified_rows
@@ -96,6 +96,8 @@ def normalise(rows: list[ReceivedItem]) -> None:
                 params=[rows[0].channel_id],
             )
         )
+        for row in rows:  # stored with the thread the item names: settled below, in order of time
+            threads.pop(row.external_id, None)
     for row in sorted(rows, key=lambda r: r.created_at or r.received_at):
         row.text = unicodedata.normalize("NFC", row.text).replace("\r\n", "\n").strip()
         row.author_key = row.author_handle.strip().lstrip("@").lower()
@@ -160,6 +162,7 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
     )
     written: list[str] = []
     failed: tuple[str, Exception] | None = None
+    stored_threads = [row.thread_key for row in rows]  # as storing wrote them
     with transaction.atomic():
         for stage, run, names in chained:
             try:
@@ -171,7 +174,12 @@ def process(council: Council, rows: list[ReceivedItem]) -> None:
             written += names
         if failed is not None:
             _flag(rows, *failed)
-        sqlrows.update(ReceivedItem, list(dict.fromkeys(written)), rows)
+        # A thread is written only where normalising moved it: a column in an update's SET has its index
+        # entries rewritten on every row, changed or not.
+        sqlrows.update(ReceivedItem, [name for name in dict.fromkeys(written) if name != THREAD], rows)
+        if THREAD in written:
+            moved = [row for row, was in zip(rows, stored_threads, strict=True) if row.thread_key != was]
+            sqlrows.update(ReceivedItem, [THREAD], moved)
         inbox_measures_classified_rows(rows=rows)  # after the update, which holds the rows
         if failed is None:
             run_stage("Raising urgent alerts", lambda rs: urgent_stage(council, rs), rows)

@@ -7,6 +7,10 @@ before or after: one statement a thousand items on PostgreSQL, statements of fix
 (``_statement_sizes``: each compiled once a process). The rows handed on to the later stages are model
 instances made without ``Model.__init__`` (about 25 µs an item for this model, more than storing it):
 every column's value is set, as a row read from the database would have it.
+
+The thread is stored with the item as far as the item itself says it (its own id, or for a reply the id
+of the item it answers); normalising moves a reply on to the thread's first item where that is known,
+and rewrites only the threads that moved, so most items' thread index entries are written once.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -63,6 +68,8 @@ UNFILLED: dict[str, Any] = {
 }
 # Every column an item is stored with, the status last (the order the benchmarks build their rows in).
 COLUMNS = [*(name for name in STORED_FIELDS if name != "status"), *UNFILLED, "status"]
+# Stored with each item's own value (``received_values``) although normalising fills it in.
+THREAD = "thread_key"
 # At most this many rows a statement: SQLite takes up to 32,766 parameters, PostgreSQL 65,535.
 ROWS_A_STATEMENT = 1000
 TABLE = ReceivedItem._meta.db_table
@@ -106,6 +113,7 @@ def received_values(channel: Channel, item: InboundItem, now: dt.datetime) -> di
         "parse_error": "; ".join(p for p in problems if p)[:2000],
         "received_at": now,
         "status": ReceivedItem.Status.NEW.value,
+        THREAD: text_limited(item.in_reply_to_external_id, 500) or external_id,
         "_problems": problems,
     }
 
@@ -151,10 +159,12 @@ def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
     # same values on every row: prepared once a batch.
     given = [name for name in STORED_FIELDS if name != "raw"]
     prepare = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, given))
-    unfilled = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, list(UNFILLED))).row(list(UNFILLED.values()))
+    read = itemgetter(*given)  # a row's values by one call
+    same = [name for name in UNFILLED if name != THREAD]
+    unfilled = sqlrows.Preparer(sqlrows.fields_of(ReceivedItem, same)).row([UNFILLED[name] for name in same])
     postgres = connection.vendor == "postgresql"  # read once: each read of ``connection`` looks it up
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in [*given, "raw", *UNFILLED])
+    columns = ", ".join(quote(name) for name in [*given, "raw", THREAD, *same])
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
     stored: dict[str, int] = {}
     start = 0
@@ -163,8 +173,9 @@ def _insert(rows: list[dict[str, Any]]) -> dict[str, int]:
             params: list[Any] = []
             for values in rows[start : start + size]:
                 raw = _raw_checked(values, postgres)
-                params.extend(prepare.row([values[name] for name in given]))
+                params.extend(prepare.row(read(values)))
                 params.append(raw)
+                params.append(values[THREAD])
                 params.extend(unfilled)
             start += size
             # Names come from this module; values are bound.
@@ -186,7 +197,7 @@ def stored_instance(values: dict[str, Any], pk: int, alias: str) -> ReceivedItem
     attributes.update(_OTHERS)
     attributes.update(UNFILLED)
     attributes.update({name: values[name] for name in STORED_FIELDS})
-    attributes.update(id=pk, links=[], media=[], categories=[], classification={})
+    attributes.update(id=pk, thread_key=values[THREAD], links=[], media=[], categories=[], classification={})
     state = ModelState()
     state.adding, state.db = False, alias
     attributes["_state"] = state

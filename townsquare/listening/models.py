@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -52,6 +54,15 @@ class ListeningRevision(models.Model):
         return f"Listening revision {self.version} of council {self.council_id}"
 
 
+class RowId(models.BigAutoField):
+    """An id that is SQLite's plain rowid (one more than the largest), without ``AUTOINCREMENT``, which
+    reads and writes SQLite's sequence table on every statement: the ingest writes one a matched item.
+    An id may come again after the newest row is deleted, so only for a table nothing refers to by id."""
+
+    def db_type_suffix(self, connection: Any) -> str | None:
+        return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)
+
+
 class ListeningMatch(models.Model):
     """A received item one of the council's queries caught, found as the item was ingested.
 
@@ -62,16 +73,27 @@ class ListeningMatch(models.Model):
     hour's matches for spikes. An index led by the query would take each row to a random page of it.
     So the foreign keys have no index of their own: deleting a query, an account or a council (rare,
     and by a person) reads the table through instead.
+
+    Nor does the database check them on each row (a look-up in the item's and the query's tables for each
+    of the eight, a third of the rows' cost): Django cascades a deletion of any of them to the matches
+    itself, and the ingest writes only an item it has just stored and queries live at the council's
+    revision, read in the same transaction (``listening/ingest.py``; a change to a query moves it).
     """
 
-    # The item's own council and account, copied to count without a join: the item's constraint stands
-    # for them, and checking each of these too on every row costs as much again (deletes still cascade).
+    id = RowId(primary_key=True)
+    # The item's own council and account, copied to count without a join.
     council = models.ForeignKey(
         "councils.Council", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    query = models.ForeignKey(ListeningQuery, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    query = models.ForeignKey(
+        ListeningQuery, on_delete=models.CASCADE, related_name="matches", db_index=False, db_constraint=False
+    )
     item = models.ForeignKey(
-        "inbox.ReceivedItem", on_delete=models.CASCADE, related_name="listening_matches", db_index=False
+        "inbox.ReceivedItem",
+        on_delete=models.CASCADE,
+        related_name="listening_matches",
+        db_index=False,
+        db_constraint=False,
     )
     channel = models.ForeignKey(
         "channels.Channel", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
