@@ -24,14 +24,14 @@ run: demo
 
 ## The whole test suite: lint, types, then the tests on SQLite and again on PostgreSQL
 test: setup-test
-	$(VENV)/bin/ruff check townsquare tests
-	$(VENV)/bin/ruff format --check townsquare tests
+	$(VENV)/bin/ruff check townsquare tests bench scripts
+	$(VENV)/bin/ruff format --check townsquare tests bench scripts
 	$(VENV)/bin/mypy townsquare
 	scripts/test.sh
 
 lint:
-	$(VENV)/bin/ruff check townsquare tests
-	$(VENV)/bin/ruff format --check townsquare tests
+	$(VENV)/bin/ruff check townsquare tests bench scripts
+	$(VENV)/bin/ruff format --check townsquare tests bench scripts
 
 typecheck:
 	$(VENV)/bin/mypy townsquare

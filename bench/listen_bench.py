@@ -11,7 +11,8 @@ queries fire on most messages and most never do. All of them are compiled into o
 turn for the given time, after one pass to warm up. Also records ``listening_match_us`` (the same
 figure as microseconds per message) and, unless ``--no-ratio``, ``listening_100k_vs_1k_ratio``: the
 time per message with 100,000 queries over the time with 1,000, the 99,000 added naming other places
-and people, so that the same queries fire (the cost should barely grow with queries that do not). Figures are appended to bench/results.json with the 1-minute load average.
+and people, so that the same queries fire (the cost should barely grow with queries that do not).
+Figures are appended to bench/results.json with the 1-minute load average.
 Needs no database.
 """
 

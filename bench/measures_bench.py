@@ -8,9 +8,9 @@ bench/work/measures/ for each run: the demo councils, ``--channels`` more accoun
 every account with five years of daily figures and their summaries, and ``--items`` inbox items over
 those five years with the inbox summaries. Each run migrates the copy (building the summaries
 again if a migration added them), then times the last full quarter's report PDF (built from the
-figures, WeasyPrint, PDF/UA-1): ``quarterly_pdf_s``. It starts the production web server as ``manage.py serve`` does (gunicorn,
-DEBUG off; helpers shared with bench/register_bench.py), warms it and drives the dashboard
-/c/riverside/measures/ with ``wrk -t2 -c20 --latency`` and bench/lua/page.lua, which fails the
+figures, WeasyPrint, PDF/UA-1): ``quarterly_pdf_s``. It starts the production web server as
+``manage.py serve`` does (gunicorn, DEBUG off; helpers shared with bench/register_bench.py), warms it
+and drives the dashboard /c/riverside/measures/ with ``wrk -t2 -c20 --latency`` and bench/lua/page.lua, which fails the
 run unless every response is a 200 carrying the chart: ``dashboard_p95_ms``. Both figures are
 appended to bench/results.json with the machine's load average.
 """
