@@ -48,10 +48,9 @@ def _dormant_cutoff(council: Council, now: dt.datetime | None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(days=council.dormant_after_days)
 
 
-def rationalisation_shortfalls(*, council: Council, now: dt.datetime | None = None) -> list[Shortfall]:
-    """Open accounts failing any standard of the register, each with its reasons in plain words."""
-    cutoff = _dormant_cutoff(council, now)
-    failing = (
+def _failing(council: Council, cutoff: dt.datetime) -> QuerySet[Channel]:
+    """Open accounts with at least one reason of ``channel_shortfall_reasons``: the same conditions, in SQL."""
+    return (
         Channel.objects.filter(council=council)
         .exclude(status=Channel.Status.CLOSED)
         .filter(
@@ -65,9 +64,18 @@ def rationalisation_shortfalls(*, council: Council, now: dt.datetime | None = No
             | Q(last_post_at__lt=cutoff)
             | Q(status__in=[Channel.Status.DORMANT, Channel.Status.TO_CLOSE])
         )
-        .select_related("owner", "deputy", "service")
-        .order_by("platform", "handle")
     )
+
+
+def rationalisation_shortfall_count(*, council: Council, now: dt.datetime | None = None) -> int:
+    """How many open accounts fail a standard of the register (the home pages' tile), counted by the database."""
+    return _failing(council, _dormant_cutoff(council, now)).count()
+
+
+def rationalisation_shortfalls(*, council: Council, now: dt.datetime | None = None) -> list[Shortfall]:
+    """Open accounts failing any standard of the register, each with its reasons in plain words."""
+    cutoff = _dormant_cutoff(council, now)
+    failing = _failing(council, cutoff).select_related("owner", "deputy", "service").order_by("platform", "handle")
     result = []
     for channel in failing:
         reasons = channel_shortfall_reasons(channel, council=council, cutoff=cutoff)

@@ -16,7 +16,7 @@ from typing import Any
 from django.urls import reverse
 
 from townsquare.channels.models import Channel
-from townsquare.channels.selectors import channels_visible_to, rationalisation_shortfalls
+from townsquare.channels.selectors import channels_visible_to, rationalisation_shortfall_count
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 
@@ -83,7 +83,7 @@ def _channel_tiles(user: Any, council: Council, perms: frozenset[str]) -> list[T
     if Perm.VIEW_REGISTER in perms:
         tiles.append(
             Tile(
-                len(rationalisation_shortfalls(council=council)),
+                rationalisation_shortfall_count(council=council),
                 "channels failing a register standard",
                 reverse("channels:rationalisation", args=[council.slug]),
                 "warn",

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from townsquare.channels.models import Channel
-from townsquare.channels.selectors import channels_visible_to, rationalisation_shortfalls
+from townsquare.channels.selectors import channels_visible_to, rationalisation_shortfall_count
 from townsquare.councils.access import council_view, councils_of, perms_in, roles_in
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm, Role
@@ -36,7 +36,7 @@ def council_home(request: HttpRequest, council: Council) -> HttpResponse:
     context = {
         "channel_count": channels.exclude(status=Channel.Status.CLOSED).count(),
         "needs_reconnecting": channels.filter(connection_state=Channel.Connection.NEEDS_RECONNECTING).count(),
-        "shortfall_count": len(rationalisation_shortfalls(council=council)) if Perm.VIEW_REGISTER in perms else None,
+        "shortfall_count": rationalisation_shortfall_count(council=council) if Perm.VIEW_REGISTER in perms else None,
         "role_labels": [Role(r).label for r in sorted(roles_in(request.user, council))],
     }
     return render(request, "web/council_home.html", context)
