@@ -24,8 +24,6 @@ from townsquare.governance.services import (
 from townsquare.jobs.models import Job
 from townsquare.jobs.services import job_enqueue, jobs_run_due
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def annual(riverside: Council) -> TrainingModule:
@@ -72,7 +70,9 @@ def test_an_untrained_officer_cannot_be_given_rights(
 def test_a_trained_officer_needs_the_grant_too(
     people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
 ) -> None:
-    training_completion_record(actor=people.comms, module=annual, user=people.officer, completed_on=TODAY)
+    training_completion_record(
+        actor=people.comms, module=annual, user=people.officer, completed_on=timezone.localdate()
+    )
     assert "You have not been given publishing rights" in publishing_rights_refusal(
         user=people.officer, council=riverside
     )  # type: ignore[operator]
@@ -84,7 +84,7 @@ def test_a_trained_officer_needs_the_grant_too(
 def test_lapsed_training_refuses_the_next_submission_with_the_reason(
     people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
 ) -> None:
-    completed = TODAY - dt.timedelta(days=400)
+    completed = timezone.localdate() - dt.timedelta(days=400)
     training_completion_record(actor=people.comms, module=annual, user=people.officer, completed_on=completed)
     lapsed_on = completed + relativedelta(months=12)
     # Given while current (as if a year ago), the grant is now stale: the refusal is decided today, not by the job.
@@ -105,7 +105,10 @@ def test_the_periodic_job_revokes_lapsed_rights_with_a_notice_and_audit(
     people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
 ) -> None:
     training_completion_record(
-        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+        actor=people.comms,
+        module=annual,
+        user=people.officer,
+        completed_on=timezone.localdate() - dt.timedelta(days=400),
     )
     PublishingRight.objects.create(
         council=riverside,
@@ -134,7 +137,10 @@ def test_the_notice_is_emailed_after_commit(
     django_capture_on_commit_callbacks,
 ) -> None:  # type: ignore[no-untyped-def]
     training_completion_record(
-        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+        actor=people.comms,
+        module=annual,
+        user=people.officer,
+        completed_on=timezone.localdate() - dt.timedelta(days=400),
     )
     PublishingRight.objects.create(
         council=riverside, user=people.officer, granted_by=people.comms, granted_at=timezone.now()
@@ -153,13 +159,18 @@ def test_completing_training_again_reinstates_lapsed_rights(
     people: SimpleNamespace, riverside: Council, required: object, annual: TrainingModule
 ) -> None:
     training_completion_record(
-        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+        actor=people.comms,
+        module=annual,
+        user=people.officer,
+        completed_on=timezone.localdate() - dt.timedelta(days=400),
     )
     PublishingRight.objects.create(
         council=riverside, user=people.officer, granted_by=people.comms, granted_at=timezone.now()
     )
     publishing_rights_enforce(council=riverside)
-    training_completion_record(actor=people.comms, module=annual, user=people.officer, completed_on=TODAY)
+    training_completion_record(
+        actor=people.comms, module=annual, user=people.officer, completed_on=timezone.localdate()
+    )
     assert PublishingRight.objects.get(user=people.officer).active
     assert publishing_rights_refusal(user=people.officer, council=riverside) is None
     assert AuditEvent.objects.filter(action="publishing_rights.reinstated").count() == 1
@@ -181,7 +192,10 @@ def test_a_future_completion_date_is_refused(
 ) -> None:
     with pytest.raises(ValidationError):
         training_completion_record(
-            actor=people.comms, module=annual, user=people.officer, completed_on=TODAY + dt.timedelta(days=1)
+            actor=people.comms,
+            module=annual,
+            user=people.officer,
+            completed_on=timezone.localdate() + dt.timedelta(days=1),
         )
 
 
@@ -190,7 +204,10 @@ def test_end_to_end_submission_through_publishing_is_refused(
 ) -> None:
     publishing = pytest.importorskip("townsquare.publishing.services")
     training_completion_record(
-        actor=people.comms, module=annual, user=people.officer, completed_on=TODAY - dt.timedelta(days=400)
+        actor=people.comms,
+        module=annual,
+        user=people.officer,
+        completed_on=timezone.localdate() - dt.timedelta(days=400),
     )
     PublishingRight.objects.create(
         council=riverside, user=people.officer, granted_by=people.comms, granted_at=timezone.now()
