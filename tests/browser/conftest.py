@@ -32,7 +32,8 @@ Put a capability's browser tests in ``tests/browser/test_<area>_browser.py`` and
     current page with the WCAG 2.0, 2.1 and 2.2 A and AA rules and fails listing each violation,
     its help text and the failing elements.
 ``screenshot``
-    ``screenshot(page, name, width=1280)`` saves ``docs/screenshots/<name>.png`` (the full page).
+    ``screenshot(page, name, width=1280)`` saves ``var/screenshots/<name>.png`` (the full page;
+    ``docs/screenshots/`` with ``UPDATE_SCREENSHOTS=1``).
 
 E-learning (``test_learning_browser.py``) adds its own ``lapsed`` fixture on top of ``demo_data``:
 Riverside makes training a condition of publishing and the service officer's e-learning lapsed
@@ -60,7 +61,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 STYLESHEET = REPO / "assets" / "build" / "townsquare" / "townsquare.css"
-SCREENSHOTS = REPO / "docs" / "screenshots"
+# The pages as the tests saw them, to look at after a run: var/screenshots/, or with UPDATE_SCREENSHOTS=1 the
+# documentation's own copies (docs/screenshots/), so a test run leaves the working tree as it was.
+SCREENSHOTS = REPO / ("docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "var") / "screenshots"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 DEMO_PASSWORD = "townsquare-demo"
 
@@ -207,7 +210,7 @@ def axe_check() -> Callable[[Page], None]:
 
 
 def save_screenshot(page: Page, name: str, width: int = VIEWPORT["width"]) -> Path:
-    """Save the whole page as docs/screenshots/<name>.png, laid out ``width`` pixels wide."""
+    """Save the whole page as <name>.png in ``SCREENSHOTS``, laid out ``width`` pixels wide."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     before: ViewportSize = page.viewport_size or VIEWPORT

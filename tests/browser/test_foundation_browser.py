@@ -1,7 +1,7 @@
 """The foundation's pages in a real browser: every demo role walks what it can reach.
 
 Each page is checked with axe-core against WCAG 2.2 A and AA (zero violations) and the main pages
-are saved to docs/screenshots/. Also: the branding is the council's, not GOV.UK's; people see only
+are saved as screenshots. Also: the branding is the council's, not GOV.UK's; people see only
 what their role allows; pages reflow on a phone without sideways scrolling.
 """
 

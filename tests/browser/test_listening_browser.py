@@ -1,7 +1,7 @@
 """Listening in a real browser, as Riverside's communications officer: write a query with a mistake
 (explained beside the field), correct it, try it against the last 30 days, save it; add triggers that tag
 and alert on what it catches, and see a matching mention arrive tagged and alerted; each page checked
-with axe-core (WCAG 2.2 A and AA) and saved to docs/screenshots/."""
+with axe-core (WCAG 2.2 A and AA) and saved as screenshots."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The policy rules' pages in a real browser, as Riverside's communications officer: each checked with
-axe-core (WCAG 2.2 A and AA, zero violations) and saved to docs/screenshots/; recording a referendum
+axe-core (WCAG 2.2 A and AA, zero violations) and saved as screenshots; recording a referendum
 through its form shows it on the list, and the channel areas page records the wards a channel serves."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.inbox.following import stored_and_followed
 from townsquare.audit.models import AuditEvent
 from townsquare.inbox.models import ReceivedItem
-from townsquare.inbox.service_level_models import ItemTarget, OnCallShift, ServiceTarget
+from townsquare.inbox.service_level_models import ItemTarget, OnCallShift, ServiceTarget, TargetMiss
 from townsquare.inbox.working_time_models import ClosureDay, WorkingPeriod
 
 BASE = "/c/riverside/inbox/"
@@ -250,3 +250,22 @@ def test_the_rota_page(riverside, hillcrest, people, client_for) -> None:
     assert client_for(people.officer).post(f"{BASE}on-call/{shift.pk}/remove/").status_code == 403
     assert client.post(f"{BASE}on-call/{shift.pk}/remove/").status_code == 302
     assert list(OnCallShift.objects.all()) == [other]
+
+
+def test_missed_targets_list_with_and_without_an_officer(worked, people, client_for) -> None:
+    """A miss nobody was assigned to reads "No one" (the page used to fail on it); a miss of a person's, their name."""
+    targets = list(ItemTarget.objects.filter(item__external_id__in=["t2", "x2"], kind="first_response"))
+    for target, assignee in zip(targets, [None, people.officer], strict=True):
+        TargetMiss.objects.create(
+            item_target=target,
+            item=target.item,
+            council=target.item.council,
+            kind=target.kind,
+            due_at=target.due_at,
+            missed_at=timezone.now(),
+            assignee=assignee,
+        )
+    page = client_for(people.comms).get(BASE + "service-levels/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "No one" in body and people.officer.full_name in body
