@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "townsquare.accounts.middleware.TwoFactorRequiredMiddleware",
+    # A NUL character in a form or an address: a message, before any view (townsquare/web/input_check.py).
+    "townsquare.web.input_check.NulInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

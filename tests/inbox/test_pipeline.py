@@ -147,3 +147,23 @@ def test_the_benchmarks_row_of_columns_is_every_column_stored() -> None:
     # Every column but the id and those later work sets (nullable, so left out of the insert).
     later = {"id", "service_id", "assignee_id", "assigned_service_id", "updated_at"}
     assert sorted(COLUMNS) == sorted(f.attname for f in ReceivedItem._meta.concrete_fields if f.attname not in later)
+
+
+def test_a_nul_character_from_a_platform_is_stored_as_the_replacement_character(accounts, inbound) -> None:
+    """PostgreSQL cannot store NUL in text or JSON: one resident's message holding it used to fail the whole
+    batch's statement there. Now every item is stored, on both databases alike, and the changed payload said."""
+    odd = inbound(
+        "n1",
+        "Pothole\x00 on Station Road",
+        author_name="A\x00 Resident",
+        raw={"id": "n1", "content": "x\x00y", "tags": ["\x00"], "key\x00": 1},
+    )
+    new, _ = inbound_store(channel=accounts.toot, items=[inbound("n0"), odd, inbound("n2", raw={"note": "a \\u0000"})])
+    assert [item.external_id for item in new] == ["n0", "n1", "n2"]
+    item = ReceivedItem.objects.get(external_id="n1")
+    assert (item.text, item.author_name) == ("Pothole\ufffd on Station Road", "A\ufffd Resident")
+    assert item.raw == {"id": "n1", "content": "x\ufffdy", "tags": ["\ufffd"], "key\ufffd": 1}
+    assert item.malformed and "NUL characters" in item.parse_error
+    # The six characters backslash, u, 0, 0, 0, 0 are text like any other: kept, and nothing flagged.
+    plain = ReceivedItem.objects.get(external_id="n2")
+    assert plain.raw == {"note": "a \\u0000"} and not plain.malformed

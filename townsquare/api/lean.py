@@ -41,6 +41,7 @@ from django_otp.models import Device
 from townsquare.accounts.models import User
 from townsquare.accounts.two_factor import standing_columns, two_factor_needed_by
 from townsquare.councils.models import Council, Membership
+from townsquare.web.input_check import has_nul
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Path, and the view that answers it or returns None to leave it to the full path.
@@ -138,6 +139,8 @@ def plain_get(request: HttpRequest) -> bool:
     """A GET that the full path would answer in JSON from the session alone: no token, no other format, a
     host this site answers to."""
     if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META or "format" in request.GET:
+        return False
+    if has_nul(request):  # the full path refuses it (townsquare.web.input_check)
         return False
     if request.META.get("HTTP_ACCEPT", "").strip() not in JSON_ACCEPTS or settings.DISALLOWED_USER_AGENTS:
         return False

@@ -23,6 +23,7 @@ from townsquare.archive.services import legal_hold_place, legal_hold_release
 from townsquare.councils.access import council_view
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
+from townsquare.web.ids import parse_id
 
 MANAGE = Perm.MANAGE_RECORDS
 
@@ -45,7 +46,7 @@ def retention(request: HttpRequest, council: Council) -> HttpResponse:
             messages.success(request, f"{len(made)} default class{'es' if len(made) != 1 else ''} added.")
             return redirect("archive:retention", council.slug)
         if "remove" in request.POST:
-            rule = get_object_or_404(RetentionClass, council=council, pk=request.POST.get("remove", "0") or 0)
+            rule = get_object_or_404(RetentionClass, council=council, pk=parse_id(request.POST.get("remove")) or 0)
             retention_class_remove(actor=_me(request), rule=rule)
             messages.success(request, f"{rule.name} removed: those records are now kept.")
             return redirect("archive:retention", council.slug)

@@ -25,6 +25,7 @@ from townsquare.connectors.models import Connection
 from townsquare.connectors.services import connector_for
 from townsquare.publishing.models import UnconfirmedChange
 from townsquare.publishing.published_unconfirmed import unconfirmed_settle_seen
+from townsquare.storable import storable_text
 
 # How far back each re-read looks; a post older than this is no longer compared.
 WINDOW = dt.timedelta(days=14)
@@ -74,9 +75,10 @@ def channel_reread(*, channel: Channel, connector: Connector | None = None, now:
     for record in records:
         post = seen.get(record.external_id)
         if post is not None:
-            if comparable(post.text) != comparable(_last_words(record)):
-                meta = {"seen_on_platform": True, "url": post.url}
-                edits += archive_edit_seen(record=record, text=post.text, metadata=meta, at=now) is not None
+            text = storable_text(post.text)
+            if comparable(text) != comparable(_last_words(record)):
+                meta = {"seen_on_platform": True, "url": storable_text(post.url)}
+                edits += archive_edit_seen(record=record, text=text, metadata=meta, at=now) is not None
         elif reaches_back_to is not None and reaches_back_to <= record.occurred_at <= now - GRACE:
             how = "Not on the account when its recent posts were read again."
             deletions += archive_deletion_seen(record=record, how=how, at=now) is not None

@@ -14,6 +14,7 @@ from townsquare.councils.roles import Perm
 from townsquare.inbox.auto_reply import auto_reply_set
 from townsquare.inbox.models import AutoReply
 from townsquare.inbox.selectors import may_work
+from townsquare.web.ids import parse_id
 
 
 @council_view(Perm.VIEW_ASSIGNED_CHANNELS)
@@ -23,7 +24,7 @@ def auto_replies(request: HttpRequest, council: Council) -> HttpResponse:
         raise PermissionDenied("Your role at this council does not allow working the inbox.")
     channels = channels_visible_to(user=request.user, council=council, perms=perms).order_by("name")
     if request.method == "POST":
-        channel = get_object_or_404(channels, pk=request.POST.get("channel", "0") or "0")
+        channel = get_object_or_404(channels, pk=parse_id(request.POST.get("channel")) or 0)
         try:
             auto_reply_set(
                 actor=request.user,  # type: ignore[arg-type]

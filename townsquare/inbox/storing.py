@@ -31,6 +31,7 @@ from townsquare.channels.models import Channel
 from townsquare.connectors.base import InboundItem
 from townsquare.inbox.models import ReceivedItem
 from townsquare.sqlrows import json_text
+from townsquare.storable import storable_json, storable_text
 
 STORED_FIELDS = [
     "council_id",
@@ -81,7 +82,7 @@ def _fallback_id(raw: Any) -> str:
 
 
 def text_limited(value: Any, limit: int) -> str:
-    return ("" if value is None else str(value))[:limit]
+    return storable_text(("" if value is None else str(value))[:limit])
 
 
 def received_values(channel: Channel, item: InboundItem, now: dt.datetime) -> dict[str, Any]:
@@ -127,14 +128,23 @@ def _raw_checked(values: dict[str, Any], postgres: bool) -> Any:
     except (TypeError, ValueError):
         raw = values["raw"] = json.loads(json.dumps(raw, default=str))
         text = json_text(raw)
-        values["_problems"].append("The payload held values that are not JSON.")
-        values["malformed"] = True
-        values["parse_error"] = "; ".join(p for p in values["_problems"] if p)[:2000]
+        _flag(values, "The payload held values that are not JSON.")
+    if "\\u0000" in text:  # JSON writes NUL so; a NUL PostgreSQL could not store (townsquare.storable)
+        raw, changed = storable_json(raw)
+        if changed:
+            values["raw"], text = raw, json_text(raw)
+            _flag(values, "The payload held NUL characters, kept as U+FFFD.")
     if postgres:
         from psycopg.types.json import Jsonb
 
         return Jsonb(raw, dumps=lambda _value: text)
     return text
+
+
+def _flag(values: dict[str, Any], problem: str) -> None:
+    values["_problems"].append(problem)
+    values["malformed"] = True
+    values["parse_error"] = "; ".join(p for p in values["_problems"] if p)[:2000]
 
 
 def _statement_sizes(count: int, postgres: bool) -> list[int]:

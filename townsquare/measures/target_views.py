@@ -13,6 +13,7 @@ from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.measures.models import MeasureTarget, Metric
 from townsquare.measures.targets import target_remove, target_set
+from townsquare.web.ids import parse_id
 
 
 class TargetForm(forms.Form):
@@ -40,9 +41,12 @@ class TargetForm(forms.Form):
 def targets_page(request: HttpRequest, council: Council) -> HttpResponse:
     form = TargetForm(request.POST or None)
     if request.method == "POST":
-        if request.POST.get("remove", "").isdigit():
-            if target_remove(actor=request.user, council=council, target_id=int(request.POST["remove"])):
+        if "remove" in request.POST:
+            removed = parse_id(request.POST["remove"])
+            if removed and target_remove(actor=request.user, council=council, target_id=removed):
                 messages.success(request, "Target removed.")
+            else:
+                messages.error(request, "That target is not there any more: nothing was removed.")
             return redirect("measures:targets", slug=council.slug)
         if form.is_valid():
             target_set(actor=request.user, council=council, **form.cleaned_data)

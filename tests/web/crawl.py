@@ -1,0 +1,130 @@
+"""Riverside's pages as its own people see them: every route each can reach by following links and forms
+from the council's home pages, on the demo, and the forms found on the way (tests/web/test_*_everywhere.py)."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.test import Client
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+
+from townsquare.accounts.models import User
+
+ROLES = ("admin", "comms", "auditor", "governance", "officer", "councillor")
+INSIDERS = tuple(f"{role}@riverside.example" for role in ROLES)
+LINK = re.compile(r"""(?:href|action|hx-get|hx-post)="(/[^"#]*)""")
+SKIP_PREFIXES = ("/static/", "/media/", "/sign-out/")
+STARTS = ("/c/riverside/", "/c/riverside/governance/", "/c/riverside/inbox/")
+PAGE_LIMIT = 700
+
+
+@dataclass
+class Form:
+    """A form that posts: where to, and its fields with the values the page gave them."""
+
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _Forms(HTMLParser):
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page, self.forms, self.open, self.select = page, [], None, None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self.open = Form(a.get("action") or self.page)
+            self.forms.append(self.open)
+        elif self.open is not None and tag == "button" and a.get("name"):
+            self.open.choices.setdefault(a["name"], []).append(a.get("value", ""))
+        elif self.open is not None and tag in ("input", "textarea", "select") and a.get("name"):
+            name = a["name"]
+            if tag == "input" and a.get("type") in ("checkbox", "radio"):
+                self.open.choices.setdefault(name, []).append(a.get("value", "on"))
+            elif tag == "input" and a.get("type") in ("submit", "button", "image"):
+                return
+            else:
+                self.open.fields.setdefault(name, a.get("value", ""))
+            if tag == "select":
+                self.select = name
+        elif self.open is not None and tag == "option" and self.select:
+            self.open.choices.setdefault(self.select, []).append(a.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.open = None
+        elif tag == "select":
+            self.select = None
+
+
+def routes() -> list[str]:
+    """Every route of the URL map as its pattern text (``c/<slug:slug>/posts/<int:pk>/``)."""
+    found: list[str] = []
+
+    def walk(resolver: URLResolver, prefix: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                found.append(prefix + str(entry.pattern))
+
+    walk(get_resolver(), "")
+    return found
+
+
+def route_of(path: str) -> str | None:
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return None
+
+
+@dataclass
+class Crawl:
+    examples: dict[str, str] = field(default_factory=dict)  # route: one real address
+    forms: dict[str, list[tuple[str, Form]]] = field(default_factory=dict)  # route of the action: (email, form)
+
+
+def crawl(emails: tuple[str, ...] = INSIDERS) -> Crawl:
+    """Each person opens one address of every Riverside route they reach (the test client raises on a
+    server error); the first address seen of each route, and the first form posting to each route for
+    each person, are kept."""
+    found = Crawl()
+    for email in emails:
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        queue, seen = deque(STARTS), set()
+        while queue and len(seen) < PAGE_LIMIT:
+            path = queue.popleft()
+            route = route_of(urlsplit(path).path)
+            if route is None or route in seen:
+                continue
+            seen.add(route)
+            found.examples.setdefault(route, path)
+            response = client.get(path)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            page = response.content.decode()
+            parser = _Forms(path)
+            parser.feed(page)
+            for form in parser.forms:
+                action = route_of(urlsplit(form.action).path)
+                kept = found.forms.setdefault(action or "", [])
+                if action and form.action.startswith("/c/riverside/") and all(e != email for e, _ in kept):
+                    kept.append((email, form))
+            for link in LINK.findall(page):
+                link = link.replace("&amp;", "&")
+                target = urlsplit(link).path
+                if link.startswith(SKIP_PREFIXES) or not target.startswith("/c/riverside/"):
+                    continue
+                new_route = route_of(target)
+                if new_route is not None and new_route not in seen:
+                    queue.append(target)
+    found.forms.pop("", None)
+    return found

@@ -1,0 +1,73 @@
+"""Bad input on every form is a message, never a server error, and a refusal changes nothing.
+
+The forms are the ones Riverside's own people meet on the demo's pages (``crawl``): each is posted by
+the first person whose page showed it, as the page filled it, then with every field emptied, with every
+field and choice nonsense (too long, not a number or date, not one of the choices, an id that is not
+there), and with a NUL character, which PostgreSQL cannot store in text. Every answer must be below
+500; a refusal (400) must write no audit event.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.web.crawl import Form, crawl
+from townsquare.accounts.models import User
+from townsquare.audit.models import AuditEvent
+from townsquare.councils.models import Council
+
+LONG = "Ä<b>" + "x" * 10_000
+
+
+def _variants(form: Form) -> list[dict[str, object]]:
+    names = [*form.fields, *form.choices]
+    return [
+        {name: "" for name in names},
+        {name: LONG for name in names},
+        {name: "-1" for name in names},
+        {name: "999999999999999999999" for name in names},
+        {name: "2026-02-30" for name in names},
+        {name: ["not one of the choices", "x"] for name in names},
+        {**form.fields, **{name: (value or "x") + "\x00" for name, value in form.fields.items()}},
+    ]
+
+
+@pytest.fixture
+def demo(demo_for_module: None, db: None) -> dict[str, Council]:
+    return {c.slug: c for c in Council.objects.all()}
+
+
+def test_every_form_answers_nonsense_with_a_message(demo: dict[str, Council]) -> None:
+    found = crawl()
+    assert len(found.forms) > 60, f"the crawl found only {len(found.forms)} forms"
+    clients: dict[str, Client] = {}
+    wrong: list[str] = []
+    for route, kept in sorted(found.forms.items()):
+        for email, form in kept[:1]:  # the same view answers each role's bad input alike
+            if email not in clients:
+                clients[email] = Client(raise_request_exception=False)
+                clients[email].force_login(User.objects.get(email=email))
+            for data in _variants(form):
+                events = AuditEvent.objects.count()
+                response = clients[email].post(form.action, data)
+                shown = {k: (str(v)[:20] + "…" if len(str(v)) > 20 else v) for k, v in data.items()}
+                if response.status_code >= 500:
+                    wrong.append(f"{email} POST {form.action} ({route}) {shown}: {response.status_code}")
+                elif response.status_code == 400 and AuditEvent.objects.count() != events:
+                    wrong.append(f"{email} POST {form.action} {shown}: refused (400) but audited a change")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_nul_character_in_a_form_or_an_address_is_a_message_and_changes_nothing(demo: dict[str, Council]) -> None:
+    client = Client()
+    client.force_login(User.objects.get(email="comms@riverside.example"))
+    events = AuditEvent.objects.count()
+    for response in (
+        client.post("/c/riverside/inbox/saved-replies/", {"title": "Bins", "text": "Sorry\x00", "language": "en"}),
+        client.get("/c/riverside/inbox/?q=bins%00"),
+        client.get("/api/councils/riverside/archive/?q=bins%00"),
+    ):
+        assert response.status_code == 400
+        assert "holds a NUL character" in response.content.decode()
+    assert AuditEvent.objects.count() == events
