@@ -19,14 +19,12 @@ administrator and communications officer sees them without a word of Riverside's
 from __future__ import annotations
 
 import re
-from collections import deque
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
+from tests.web.crawl import crawl, routes
 from townsquare.accounts.models import User
 from townsquare.audit.models import AuditEvent
 from townsquare.councils.models import Council
@@ -34,64 +32,7 @@ from townsquare.councils.services import membership_grant
 
 pytestmark = pytest.mark.sqlite_only  # permissions do not depend on the database; the crawl is costly
 
-INSIDERS = tuple(
-    f"{role}@riverside.example" for role in ("admin", "comms", "auditor", "governance", "officer", "councillor")
-)
-LINK = re.compile(r"""(?:href|action|hx-get|hx-post)="(/[^"#]*)""")
-SKIP_PREFIXES = ("/static/", "/media/", "/sign-out/")
-PAGE_LIMIT = 700
 COUNCIL_ROUTES = ("c/<slug:slug>/", "api/councils/<slug:slug>/")
-
-
-def _routes() -> list[str]:
-    """Every route of the URL map as its pattern text (``c/<slug:council>/posts/<int:pk>/``)."""
-    found: list[str] = []
-
-    def walk(resolver: URLResolver, prefix: str) -> None:
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern):
-                found.append(prefix + str(entry.pattern))
-
-    walk(get_resolver(), "")
-    return found
-
-
-def _route_of(path: str) -> str | None:
-    try:
-        return resolve(path).route
-    except Resolver404:
-        return None
-
-
-def _crawl(emails: tuple[str, ...]) -> dict[str, str]:
-    """One real address for each route reached by following Riverside's pages as its own people, each
-    person opening one address of every route they reach."""
-    examples: dict[str, str] = {}
-    for email in emails:
-        client = Client()
-        client.force_login(User.objects.get(email=email))
-        queue, seen = deque(["/c/riverside/", "/c/riverside/governance/", "/c/riverside/inbox/"]), set()
-        while queue and len(seen) < PAGE_LIMIT:
-            path = queue.popleft()
-            route = _route_of(urlsplit(path).path)
-            if route is None or route in seen:
-                continue
-            seen.add(route)
-            examples.setdefault(route, path)
-            response = client.get(path)
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                continue
-            for link in LINK.findall(response.content.decode()):
-                link = link.replace("&amp;", "&")
-                target = urlsplit(link).path
-                if link.startswith(SKIP_PREFIXES) or not target.startswith("/c/riverside/"):
-                    continue
-                new_route = _route_of(target)
-                if new_route is not None and new_route not in seen:
-                    queue.append(target)
-    return examples
 
 
 def _address(route: str) -> str:
@@ -128,12 +69,12 @@ def outsider(demo: dict[str, Council]) -> User:
 def test_every_council_route_is_closed_to_another_councils_administrator_and_to_nobody_signed_in(
     demo: dict[str, Council], outsider: User
 ) -> None:
-    routes = [r for r in _routes() if r.startswith(COUNCIL_ROUTES)]
-    assert len(routes) > 150, "the URL map was not read"
-    examples = _crawl(INSIDERS)
-    reached = [r for r in routes if r in examples]
-    assert len(reached) > 0.6 * len(routes), f"the crawl reached only {len(reached)} of {len(routes)} routes"
-    addresses = {route: examples.get(route) or _address(route) for route in routes}
+    council_routes = [r for r in routes() if r.startswith(COUNCIL_ROUTES)]
+    assert len(council_routes) > 150, "the URL map was not read"
+    examples = crawl().examples
+    reached = [r for r in council_routes if r in examples]
+    assert len(reached) > 0.6 * len(council_routes), f"the crawl reached {len(reached)} of {len(council_routes)} routes"
+    addresses = {route: examples.get(route) or _address(route) for route in council_routes}
 
     client = Client(raise_request_exception=False)
     client.force_login(outsider)
@@ -170,7 +111,7 @@ def test_the_combined_pages_show_another_councils_administrator_nothing_of_river
     membership_grant(actor=None, council=demo["hillcrest"], user=outsider, role="comms")  # approvals, inbox too
     client = Client()
     client.force_login(outsider)
-    combined = [r for r in _routes() if r.startswith("all/") and "<" not in r]
+    combined = [r for r in routes() if r.startswith("all/") and "<" not in r]
     shown = 0
     for route in combined:
         response = client.get("/" + route)
