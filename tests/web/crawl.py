@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from townsquare.accounts.models import User
+from townsquare.councils.models import Council
+from townsquare.inbox.models import ReceivedItem
 
 ROLES = ("admin", "comms", "auditor", "governance", "officer", "councillor")
 INSIDERS = tuple(f"{role}@riverside.example" for role in ROLES)
@@ -24,9 +26,10 @@ PAGE_LIMIT = 700
 
 @dataclass
 class Form:
-    """A form that posts: where to, and its fields with the values the page gave them."""
+    """A form: where it goes, how (``post`` or ``get``), and its fields with the values the page gave them."""
 
     action: str
+    method: str = "post"
     fields: dict[str, str] = field(default_factory=dict)
     choices: dict[str, list[str]] = field(default_factory=dict)
 
@@ -38,8 +41,8 @@ class _Forms(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("method", "get").lower() == "post":
-            self.open = Form(a.get("action") or self.page)
+        if tag == "form":
+            self.open = Form(a.get("action") or self.page, method=a.get("method", "get").lower())
             self.forms.append(self.open)
         elif self.open is not None and tag == "button" and a.get("name"):
             self.open.choices.setdefault(a["name"], []).append(a.get("value", ""))
@@ -89,12 +92,24 @@ def route_of(path: str) -> str | None:
 class Crawl:
     examples: dict[str, str] = field(default_factory=dict)  # route: one real address
     forms: dict[str, list[tuple[str, Form]]] = field(default_factory=dict)  # route of the action: (email, form)
+    searches: dict[str, list[tuple[str, Form]]] = field(default_factory=dict)  # the same for forms that GET
+
+
+_done: dict[tuple[object, ...], Crawl] = {}  # this process's crawls, by what they were made of
 
 
 def crawl(emails: tuple[str, ...] = INSIDERS) -> Crawl:
     """Each person opens one address of every Riverside route they reach (the test client raises on a
     server error); the first address seen of each route, and the first form posting to each route for
-    each person, are kept."""
+    each person, are kept. The demo is the same in every test of a process (tests/demo_copy.py), so a
+    crawl of the same data is made once a process."""
+    key = (emails, tuple(Council.objects.order_by("pk").values_list("pk", "slug")), ReceivedItem.objects.count())
+    if key not in _done:
+        _done[key] = _crawl(emails)
+    return _done[key]
+
+
+def _crawl(emails: tuple[str, ...]) -> Crawl:
     found = Crawl()
     for email in emails:
         client = Client()
@@ -115,7 +130,7 @@ def crawl(emails: tuple[str, ...] = INSIDERS) -> Crawl:
             parser.feed(page)
             for form in parser.forms:
                 action = route_of(urlsplit(form.action).path)
-                kept = found.forms.setdefault(action or "", [])
+                kept = (found.forms if form.method == "post" else found.searches).setdefault(action or "", [])
                 if action and form.action.startswith("/c/riverside/") and all(e != email for e, _ in kept):
                     kept.append((email, form))
             for link in LINK.findall(page):
@@ -127,4 +142,5 @@ def crawl(emails: tuple[str, ...] = INSIDERS) -> Crawl:
                 if new_route is not None and new_route not in seen:
                     queue.append(target)
     found.forms.pop("", None)
+    found.searches.pop("", None)
     return found

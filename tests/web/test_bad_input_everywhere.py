@@ -59,6 +59,25 @@ def test_every_form_answers_nonsense_with_a_message(demo: dict[str, Council]) ->
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_search_and_filter_answers_nonsense_with_a_page(demo: dict[str, Council]) -> None:
+    """The forms that GET (filters, searches, periods), and the pages' own paging, with nonsense values."""
+    found = crawl()
+    assert len(found.searches) > 5, f"the crawl found only {len(found.searches)} search forms"
+    clients: dict[str, Client] = {}
+    wrong: list[str] = []
+    for route, kept in sorted(found.searches.items()):
+        email, form = kept[0]
+        if email not in clients:
+            clients[email] = Client(raise_request_exception=False)
+            clients[email].force_login(User.objects.get(email=email))
+        for data in [*_variants(form)[:-1], {"page": "-1", "cursor": "not-a-cursor", "sort": "nonsense"}]:
+            response = clients[email].get(form.action.split("?")[0], data)
+            shown = {k: (str(v)[:20] + "…" if len(str(v)) > 20 else v) for k, v in data.items()}
+            if response.status_code >= 500:
+                wrong.append(f"{email} GET {form.action} ({route}) {shown}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_a_nul_character_in_a_form_or_an_address_is_a_message_and_changes_nothing(demo: dict[str, Council]) -> None:
     client = Client()
     client.force_login(User.objects.get(email="comms@riverside.example"))
