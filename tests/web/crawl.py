@@ -130,8 +130,10 @@ def _crawl(emails: tuple[str, ...]) -> Crawl:
             parser.feed(page)
             for form in parser.forms:
                 action = route_of(urlsplit(form.action).path)
-                kept = (found.forms if form.method == "post" else found.searches).setdefault(action or "", [])
-                if action and form.action.startswith("/c/riverside/") and all(e != email for e, _ in kept):
+                if not action or not form.action.startswith("/c/riverside/"):
+                    continue
+                kept = (found.forms if form.method == "post" else found.searches).setdefault(action, [])
+                if all(e != email for e, _ in kept):
                     kept.append((email, form))
             for link in LINK.findall(page):
                 link = link.replace("&amp;", "&")
@@ -141,6 +143,4 @@ def _crawl(emails: tuple[str, ...]) -> Crawl:
                 new_route = route_of(target)
                 if new_route is not None and new_route not in seen:
                     queue.append(target)
-    found.forms.pop("", None)
-    found.searches.pop("", None)
     return found
