@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
@@ -30,8 +31,10 @@ class Form:
 
     action: str
     method: str = "post"
-    fields: dict[str, str] = field(default_factory=dict)
-    choices: dict[str, list[str]] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)  # text-like fields and selects: their value
+    choices: dict[str, list[str]] = field(default_factory=dict)  # selects, checkboxes, radios, buttons: values
+    types: dict[str, str] = field(default_factory=dict)  # an input's type, or textarea, select, button
+    checked: dict[str, list[str]] = field(default_factory=dict)  # checkboxes and radios ticked on the page
 
 
 class _Forms(HTMLParser):
@@ -46,11 +49,15 @@ class _Forms(HTMLParser):
             self.forms.append(self.open)
         elif self.open is not None and tag == "button" and a.get("name"):
             self.open.choices.setdefault(a["name"], []).append(a.get("value", ""))
+            self.open.types[a["name"]] = "button"
         elif self.open is not None and tag in ("input", "textarea", "select") and a.get("name"):
-            name = a["name"]
-            if tag == "input" and a.get("type") in ("checkbox", "radio"):
+            name, kind = a["name"], a.get("type", "text") if tag == "input" else tag
+            self.open.types.setdefault(name, kind)
+            if kind in ("checkbox", "radio"):
                 self.open.choices.setdefault(name, []).append(a.get("value", "on"))
-            elif tag == "input" and a.get("type") in ("submit", "button", "image"):
+                if "checked" in a:
+                    self.open.checked.setdefault(name, []).append(a.get("value", "on"))
+            elif kind in ("submit", "button", "image"):
                 return
             else:
                 self.open.fields.setdefault(name, a.get("value", ""))
@@ -58,6 +65,8 @@ class _Forms(HTMLParser):
                 self.select = name
         elif self.open is not None and tag == "option" and self.select:
             self.open.choices.setdefault(self.select, []).append(a.get("value", ""))
+            if "selected" in a:
+                self.open.fields[self.select] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
@@ -144,3 +153,15 @@ def _crawl(emails: tuple[str, ...]) -> Crawl:
                 if new_route is not None and new_route not in seen:
                     queue.append(target)
     return found
+
+
+def table_counts() -> dict[str, int]:
+    """How many rows each of the project's tables holds."""
+    names = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        counts = {}
+        for name in names:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(name)}")
+            counts[name] = cursor.fetchone()[0]
+    return counts

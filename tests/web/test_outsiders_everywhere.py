@@ -21,10 +21,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
 
-from tests.web.crawl import crawl, routes
+from tests.web.crawl import crawl, routes, table_counts
 from townsquare.accounts.models import User
 from townsquare.audit.models import AuditEvent
 from townsquare.councils.models import Council
@@ -41,17 +40,6 @@ def _address(route: str) -> str:
     path = re.sub(r"<int:\w+>", "1", path)
     path = re.sub(r"<uuid:\w+>", "00000000-0000-0000-0000-000000000001", path)
     return "/" + re.sub(r"<(?:\w+:)?\w+>", "x", path)
-
-
-def _counts() -> dict[str, int]:
-    names = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        counts = {}
-        for name in names:
-            cursor.execute(f"SELECT COUNT(*) FROM {quote(name)}")
-            counts[name] = cursor.fetchone()[0]
-    return counts
 
 
 @pytest.fixture
@@ -79,7 +67,7 @@ def test_every_council_route_is_closed_to_another_councils_administrator_and_to_
     client = Client(raise_request_exception=False)
     client.force_login(outsider)
     anonymous = Client(raise_request_exception=False)
-    events, before = AuditEvent.objects.count(), _counts()
+    events, before = AuditEvent.objects.count(), table_counts()
     wrong: list[str] = []
     for address in sorted(addresses.values()):
         api = address.startswith("/api/")
@@ -99,7 +87,7 @@ def test_every_council_route_is_closed_to_another_councils_administrator_and_to_
                 wrong.append(f"{method} {address} signed out: {response.status_code} {response.get('Location', '')}")
     assert not wrong, "\n".join(wrong)
     assert AuditEvent.objects.count() == events
-    after = _counts()
+    after = table_counts()
     grown = {table: after[table] - n for table, n in before.items() if after[table] != n}
     # The sign-in attempts' own records (django-axes) and sessions may move; nothing of a council's may.
     assert not {t: n for t, n in grown.items() if not t.startswith(("axes_", "django_session"))}, grown
