@@ -22,6 +22,7 @@ import re
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.web.crawl import crawl, routes, table_counts
 from townsquare.accounts.models import User
@@ -32,6 +33,17 @@ from townsquare.councils.services import membership_grant
 pytestmark = pytest.mark.sqlite_only  # permissions do not depend on the database; the crawl is costly
 
 COUNCIL_ROUTES = ("c/<slug:slug>/", "api/councils/<slug:slug>/")
+# Where a session without its code may go: signing in and out, setting up two-factor, the single sign-on's
+# and the platforms' returns, the health check (which says nothing to such a session) and the API's schema.
+TWO_FACTOR_EXEMPT = (
+    "sign-in/",
+    "sign-out/",
+    "account/two-factor/",
+    "oidc/",
+    "connections/oauth/",
+    "healthz",
+    "api/openapi.json",
+)
 
 
 def _address(route: str) -> str:
@@ -108,3 +120,28 @@ def test_the_combined_pages_show_another_councils_administrator_nothing_of_river
             assert b"Riverside" not in response.content, f"/{route} shows Riverside to Hillcrest's administrator"
             shown += b"Hillcrest" in response.content
     assert shown >= 5, "the combined pages showed nothing of Hillcrest either"
+
+
+def test_every_route_asks_a_person_with_an_authenticator_for_their_code_first(demo: dict[str, Council]) -> None:
+    """Riverside's administrator has an authenticator but has not entered a code in this session: every page
+    sends them to enter it and every API answer refuses them, whatever the method (README, "Two-factor")."""
+    admin = User.objects.get(email="admin@riverside.example")
+    TOTPDevice.objects.create(user=admin, name="Authenticator app", confirmed=True)
+    client = Client(raise_request_exception=False)
+    client.force_login(admin)
+    examples = crawl().examples
+    signed_in_routes = [r for r in routes() if not r.startswith(TWO_FACTOR_EXEMPT)]
+    assert len(signed_in_routes) > 200
+    wrong: list[str] = []
+    for route in signed_in_routes:
+        address = examples.get(route) or _address(route)
+        for method in ("GET", "POST"):
+            response = client.generic(method, address)
+            if response.status_code == 405:
+                continue  # a form's target asked by GET: refused before anything is read
+            if address.startswith("/api/"):
+                if response.status_code not in (401, 403):
+                    wrong.append(f"{method} {address}: {response.status_code}")
+            elif not (response.status_code == 302 and response["Location"].startswith("/sign-in/code/")):
+                wrong.append(f"{method} {address}: {response.status_code} {response.get('Location', '')}")
+    assert not wrong, "\n".join(wrong)
