@@ -13,7 +13,8 @@ asked with the id 1. Then, for each route:
   GET of a form's target).
 
 The partner councils' combined pages (``/all/``) belong to nobody's council: Hillcrest's
-administrator and communications officer sees them without a word of Riverside's.
+administrator and communications officer sees them without a word of Riverside's. And every route of
+the URL map but the ways in asks a person with an authenticator for their code before anything else.
 """
 
 from __future__ import annotations
