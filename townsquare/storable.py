@@ -1,26 +1,35 @@
-"""Text from outside made storable: the NUL character (U+0000) kept as U+FFFD, the replacement character.
+"""Text from outside made storable: NUL (U+0000) and lone surrogates kept as U+FFFD, the replacement character.
 
 PostgreSQL cannot hold NUL in text or in ``jsonb`` ("text fields cannot contain NUL (0x00) bytes"),
-and a resident's message or a platform's payload may contain one: left as it was, it failed the
-statement that stores a whole batch, on PostgreSQL only. Everything that comes from a platform goes
-through here before it is stored, on both databases, so each stores the same; forms and query strings
-are refused with a message instead (``townsquare.web.input_check``).
+and neither database can hold half of a surrogate pair, which is not a character at all (Python's
+``json`` reads ``"\\ud800"`` into one; encoding it as UTF-8 fails). A resident's message or a platform's
+payload may hold either: left as it was, it failed the statement that stores a whole batch. Everything
+that comes from a platform goes through here before it is stored, on both databases, so each stores
+the same; forms and query strings holding NUL are refused with a message instead
+(``townsquare.web.input_check``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 NUL = "\x00"
 REPLACEMENT = "\ufffd"
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def storable_text(value: str) -> str:
-    return value.replace(NUL, REPLACEMENT) if NUL in value else value
+    """``value`` with NUL and lone surrogates replaced; ``value`` itself when it holds neither."""
+    if NUL in value:
+        value = value.replace(NUL, REPLACEMENT)
+    if not value.isascii() and SURROGATE.search(value):
+        value = SURROGATE.sub(REPLACEMENT, value)
+    return value
 
 
 def storable_json(value: Any) -> tuple[Any, bool]:
-    """``value`` (JSON-like: dicts, lists, strings, numbers) with NUL replaced in every string and key,
+    """``value`` (JSON-like: dicts, lists, strings, numbers) with ``storable_text`` in every string and key,
     and whether anything was replaced. Unchanged values are returned as they are."""
     if isinstance(value, str):
         cleaned = storable_text(value)

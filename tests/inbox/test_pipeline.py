@@ -167,3 +167,15 @@ def test_a_nul_character_from_a_platform_is_stored_as_the_replacement_character(
     # The six characters backslash, u, 0, 0, 0, 0 are text like any other: kept, and nothing flagged.
     plain = ReceivedItem.objects.get(external_id="n2")
     assert plain.raw == {"note": "a \\u0000"} and not plain.malformed
+
+
+def test_a_broken_surrogate_from_a_platform_is_stored_as_the_replacement_character(accounts, inbound) -> None:
+    """Half a surrogate pair (Python's json reads "\\ud800" into one) cannot be written as UTF-8 by either
+    database: it used to fail the whole batch. Emoji, whole characters, are kept as they are."""
+    odd = inbound("s1", "Pothole\ud800 on Station Road \U0001f600", raw={"id": "s1", "content": "x\udfffy \U0001f600"})
+    new, _ = inbound_store(channel=accounts.toot, items=[inbound("s0"), odd])
+    assert [item.external_id for item in new] == ["s0", "s1"]
+    item = ReceivedItem.objects.get(external_id="s1")
+    assert item.text == "Pothole\ufffd on Station Road \U0001f600"
+    assert item.raw == {"id": "s1", "content": "x\ufffdy \U0001f600"}
+    assert item.malformed and "surrogates" in item.parse_error

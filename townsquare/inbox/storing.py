@@ -129,11 +129,11 @@ def _raw_checked(values: dict[str, Any], postgres: bool) -> Any:
         raw = values["raw"] = json.loads(json.dumps(raw, default=str))
         text = json_text(raw)
         _flag(values, "The payload held values that are not JSON.")
-    if "\\u0000" in text:  # JSON writes NUL so; a NUL PostgreSQL could not store (townsquare.storable)
+    if "\\u0000" in text or "\\ud" in text:  # how JSON writes NUL and surrogates, which cannot be stored
         raw, changed = storable_json(raw)
         if changed:
             values["raw"], text = raw, json_text(raw)
-            _flag(values, "The payload held NUL characters, kept as U+FFFD.")
+            _flag(values, "The payload held NUL characters or broken surrogates, kept as U+FFFD.")
     if postgres:
         from psycopg.types.json import Jsonb
 
