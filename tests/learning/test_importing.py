@@ -53,6 +53,8 @@ def test_one_bad_row_means_nothing_is_recorded(module: LearningModule, people: S
         (b"", "empty"),
         (b"\xff\xfe\x00", "not UTF-8"),
         (b"name,score\r\nA,1\r\n", "No column for"),
+        (GOOD.replace(b"@", b"\x00@", 1), "holds a NUL character"),
+        (b"email,module\r\n" + b"x" * 200_000 + b",staff\r\n", "could not be read as CSV"),
     ],
 )
 def test_unreadable_files_are_explained(module: LearningModule, data: bytes, message: str) -> None:

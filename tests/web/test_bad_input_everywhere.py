@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.web.crawl import Form, crawl
@@ -95,3 +96,40 @@ def test_a_nul_character_in_a_form_or_an_address_is_a_message_and_changes_nothin
         assert response.status_code == 400
         assert "holds a NUL character" in response.content.decode()
     assert AuditEvent.objects.count() == events
+
+
+DAMAGED_FILES = {
+    "empty.csv": b"",
+    "nul.csv": b"email,module,status,completed_on,date,followers,name,platform\r\n"
+    b"someone\x00@riverside.example,Annual\x00,completed,2026-01-01,2026-01-01,12\x00,Bins\x00,facebook\r\n",
+    "long.csv": b"name,platform\r\n" + b"x" * 300_000 + b",facebook\r\n",
+    "latin1.csv": "name,platform\r\nCaf\u00e9,facebook\r\n".encode("latin-1"),
+    "binary.png": bytes(range(256)) * 40,
+    "fake.xlsx": b"PK\x03\x04" + b"\x00\xff" * 500,
+    "calendar.ics": b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Cabinet\x00\r\n"
+    b"DTSTART:20261301T250000\r\nEND:VEVENT\r\n",
+}
+
+
+def test_every_upload_answers_a_damaged_file_with_a_message(demo: dict[str, Council]) -> None:
+    """Each form with a file field (imports of channels, action plans, measures, meetings and training
+    records; images) is sent each damaged file: empty, NUL bytes in its cells, a 300 KB cell, not UTF-8,
+    binary, a broken workbook, a broken calendar."""
+    found = crawl()
+    uploads = [(route, kept[0]) for route, kept in sorted(found.forms.items()) if "file" in kept[0][1].types.values()]
+    assert len(uploads) >= 4, f"the crawl found only {len(uploads)} upload forms"
+    _signed_in.cache_clear()
+    wrong: list[str] = []
+    for route, (email, form) in uploads:
+        for name, content in DAMAGED_FILES.items():
+            data: dict[str, object] = {**form.fields, **{k: v[0] for k, v in form.choices.items() if v}}
+            for field_name, kind in form.types.items():
+                if kind == "file":
+                    data[field_name] = SimpleUploadedFile(name, content)
+            events = AuditEvent.objects.count()
+            response = _signed_in(email).post(form.action, data)
+            if response.status_code >= 500:
+                wrong.append(f"{email} POST {form.action} ({route}) with {name}: {response.status_code}")
+            elif response.status_code == 400 and AuditEvent.objects.count() != events:
+                wrong.append(f"{email} POST {form.action} with {name}: refused (400) but audited a change")
+    assert not wrong, "\n".join(wrong)

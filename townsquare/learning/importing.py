@@ -92,7 +92,16 @@ def parse_completions(*, council: Council, data: bytes) -> Parsed:
     except UnicodeDecodeError:
         parsed.problems.append((0, "The file is not UTF-8 text: save it from the spreadsheet as 'CSV UTF-8'."))
         return parsed
-    table = list(csv.reader(io.StringIO(text)))
+    if "\x00" in text:
+        parsed.problems.append(
+            (0, "The file holds a NUL character, which no spreadsheet writes: save it again as 'CSV UTF-8'.")
+        )
+        return parsed
+    try:
+        table = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:  # a field longer than the reader takes (131,072 characters), say
+        parsed.problems.append((0, f"The file could not be read as CSV: {exc}."))
+        return parsed
     if not table:
         parsed.problems.append((0, "The file is empty."))
         return parsed
