@@ -52,6 +52,18 @@ def _shown(data: dict[str, object]) -> dict[str, object]:
     return {k: (str(v)[:20] + "…" if len(str(v)) > 20 else v) for k, v in data.items()}
 
 
+def _post_refused_cleanly(email: str, action: str, data: dict[str, object], what: str) -> str | None:
+    """What is wrong with how ``action`` answered ``data`` from ``email``, or None: a server error, or a
+    refusal (400) that audited a change."""
+    events = AuditEvent.objects.count()
+    status = _signed_in(email).post(action, data).status_code
+    if status >= 500:
+        return f"{email} POST {action} {what}: {status}"
+    if status == 400 and AuditEvent.objects.count() != events:
+        return f"{email} POST {action} {what}: refused (400) but audited a change"
+    return None
+
+
 def test_every_form_answers_nonsense_with_a_message(demo: dict[str, Council]) -> None:
     found = crawl()
     assert len(found.forms) > 60, f"the crawl found only {len(found.forms)} forms"
@@ -60,12 +72,8 @@ def test_every_form_answers_nonsense_with_a_message(demo: dict[str, Council]) ->
     for route, kept in sorted(found.forms.items()):
         email, form = kept[0]  # the same view answers each role's bad input alike
         for data in _variants(form):
-            events = AuditEvent.objects.count()
-            response = _signed_in(email).post(form.action, data)
-            if response.status_code >= 500:
-                wrong.append(f"{email} POST {form.action} ({route}) {_shown(data)}: {response.status_code}")
-            elif response.status_code == 400 and AuditEvent.objects.count() != events:
-                wrong.append(f"{email} POST {form.action} {_shown(data)}: refused (400) but audited a change")
+            problem = _post_refused_cleanly(email, form.action, data, f"({route}) {_shown(data)}")
+            wrong += [problem] if problem else []
     assert not wrong, "\n".join(wrong)
 
 
@@ -126,10 +134,6 @@ def test_every_upload_answers_a_damaged_file_with_a_message(demo: dict[str, Coun
             for field_name, kind in form.types.items():
                 if kind == "file":
                     data[field_name] = SimpleUploadedFile(name, content)
-            events = AuditEvent.objects.count()
-            response = _signed_in(email).post(form.action, data)
-            if response.status_code >= 500:
-                wrong.append(f"{email} POST {form.action} ({route}) with {name}: {response.status_code}")
-            elif response.status_code == 400 and AuditEvent.objects.count() != events:
-                wrong.append(f"{email} POST {form.action} with {name}: refused (400) but audited a change")
+            problem = _post_refused_cleanly(email, form.action, data, f"({route}) with {name}")
+            wrong += [problem] if problem else []
     assert not wrong, "\n".join(wrong)
