@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from townsquare.audit.models import AuditEvent
 from townsquare.councils.models import Council
@@ -140,3 +142,17 @@ def test_a_policy_for_everyone_or_officers_asks_the_information_governance_offic
     officers = set(audience_people(council=riverside, audience=Audience.OFFICERS))
     assert governance in officers and people.councillor not in officers and people.auditor not in officers
     assert set(audience_people(council=riverside, audience=Audience.MEMBERS)) == {people.councillor}
+
+
+def test_a_review_cannot_be_recorded_for_a_day_to_come(
+    members_policy: Policy, people: SimpleNamespace, client_for: Any
+) -> None:
+    """The page's form refuses it with a message (9999-12-31 used to fail the page: no date a year after it)."""
+    address = f"/c/riverside/governance/policies/{members_policy.pk}/reviewed/"
+    before = members_policy.next_review_on
+    for day in ("9999-12-31", (timezone.localdate() + dt.timedelta(days=1)).isoformat()):
+        page = client_for(people.comms).post(address, {"reviewed_on": day})
+        assert page.status_code == 200 and "cannot be in the future" in page.content.decode()
+    members_policy.refresh_from_db()
+    assert members_policy.next_review_on == before
+    assert client_for(people.comms).post(address, {"reviewed_on": timezone.localdate().isoformat()}).status_code == 302

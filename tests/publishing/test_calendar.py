@@ -25,3 +25,12 @@ def test_every_view_shows_the_time(client_for, people, make_post, at_14_35, view
     assert "14:35</time>" in body
     if view == "list":
         assert f"{at_14_35:%a %-d %b} 14:35" in body
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31"])
+def test_a_day_at_the_ends_of_the_calendar_shows_this_month(client_for, people, day) -> None:
+    client = client_for(people.officer)
+    page = client.get("/c/riverside/calendar/", {"view": "week", "date": day})
+    this_week = client.get("/c/riverside/calendar/", {"view": "week"})
+    assert page.status_code == 200
+    assert (page.context["first"], page.context["last"]) == (this_week.context["first"], this_week.context["last"])

@@ -31,6 +31,8 @@ def _variants(form: Form) -> list[dict[str, object]]:
         {name: "-1" for name in names},
         {name: "999999999999999999999" for name in names},
         {name: "2026-02-30" for name in names},
+        {name: "9999-12-31" for name in names},  # a day with no day after it
+        {name: "0001-01-01" for name in names},  # nor one before
         {name: ["not one of the choices", "x"] for name in names},
         {**form.fields, **{name: (value or "x") + "\x00" for name, value in form.fields.items()}},
     ]

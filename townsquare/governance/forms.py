@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.channels.models import Channel
@@ -131,6 +133,12 @@ class PolicyVersionForm(forms.Form):
 class ReviewedForm(forms.Form):
     reviewed_on = forms.DateField(widget=DATE, label="Reviewed on")
     note = forms.CharField(required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_reviewed_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["reviewed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("A review is recorded once it has been done: the date cannot be in the future.")
+        return day
 
 
 class ActionPlanForm(CouncilModelForm):

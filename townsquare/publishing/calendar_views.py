@@ -23,6 +23,9 @@ from townsquare.web.ids import parse_id
 VIEWS = ("month", "week", "list")
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+
+
 def _filters(request: HttpRequest, council: Council) -> dict[str, Any]:
     perms = request.council_perms  # type: ignore[attr-defined]
     view = request.GET.get("view", "month")
@@ -30,6 +33,8 @@ def _filters(request: HttpRequest, council: Council) -> dict[str, Any]:
     try:
         anchor = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
+        anchor = timezone.localdate()
+    if not EARLIEST <= anchor <= LATEST:  # a calendar around year 1 or 9999 has no weeks either side
         anchor = timezone.localdate()
     channels = channels_visible_to(user=request.user, council=council, perms=perms)
     channel = request.GET.get("channel", "")
