@@ -33,6 +33,9 @@ def _variants(form: Form) -> list[dict[str, object]]:
         {name: "2026-02-30" for name in names},
         {name: "9999-12-31" for name in names},  # a day with no day after it
         {name: "0001-01-01" for name in names},  # nor one before
+        {name: "NaN" for name in names},
+        {name: "1e309" for name in names},  # infinity, as a float reads it
+        {name: "   " for name in names},
         {name: ["not one of the choices", "x"] for name in names},
         {**form.fields, **{name: (value or "x") + "\x00" for name, value in form.fields.items()}},
     ]
