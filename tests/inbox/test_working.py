@@ -136,6 +136,12 @@ def test_presence_shows_who_else_is_looking(items, people, client_for) -> None:
     later = timezone.now() + presence.GONE_AFTER + dt.timedelta(seconds=1)
     assert presence.looking_at(item, besides=people.officer, now=later) == []
     assert client_for(people.outsider).post(f"{URL}{item.pk}/presence/").status_code == 404
+    # The auditor may read the item and sees who is answering it, but is not shown to them as answering it.
+    assert (
+        "Comms Person, Officer Person are looking"
+        in client_for(people.auditor).post(f"{URL}{item.pk}/presence/").content.decode()
+    )
+    assert "Auditor Person" not in client_for(people.officer).post(f"{URL}{item.pk}/presence/").content.decode()
 
 
 def test_the_list_names_each_rows_listening_queries_latest_first_and_who_is_looking_earliest_first(

@@ -130,9 +130,11 @@ def hide(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
 @require_POST
 @council_view(SEE)
 def beat(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
-    """The item page's heartbeat: record the person as looking, answer with who else is."""
+    """The item page's heartbeat: record the person as looking, answer with who else is. Only those who may
+    work the item are recorded: an auditor reading it is no sign that someone is answering the resident."""
     found = _item(request, council, pk)
-    presence.presence_beat(item=found, user=_user(request))
+    if may_work(_perms(request)):
+        presence.presence_beat(item=found, user=_user(request))
     return render(request, "inbox/_presence.html", {"looking": presence.looking_at(found, besides=_user(request))})
 
 
