@@ -10,8 +10,8 @@ plain text, a date, a time or a number in what is empty), once with each of its 
 1. its owner sends it, in a savepoint rolled back after: if that changed nothing (no audit event, no
    row added or removed), the request proves nothing and is left out;
 2. the councillor sends the same request, and so do Hillcrest's administrator (no role at Riverside) and
-   Riverside's auditor (outside the archive and the request register, which the auditor keeps); none
-   may change anything.
+   Riverside's auditor and information governance officer (outside the archive and the request register,
+   which they keep); none may change anything.
 
 A view that checked the role when showing a page but not when taking its form fails here.
 """
@@ -36,12 +36,15 @@ pytestmark = pytest.mark.sqlite_only  # permissions do not depend on the databas
 COUNCILLOR = "councillor@riverside.example"
 OUTSIDER = "administrator@hillcrest.example"
 AUDITOR = "auditor@riverside.example"
+GOVERNANCE = "governance@riverside.example"
 # The councillor's own pages post here, and may: each changes only the councillor's own record.
 THEIR_OWN = ("/learning/", "/acknowledge/", "/account/", "/notifications/")
 IGNORED_TABLES = ("axes_", "django_session")
 # Who sends the officers' requests again, and where their own role lets them change things: the auditor keeps
-# the archive's retention and holds and the request register, and reads everything else.
-SENDERS = {COUNCILLOR: THEIR_OWN, OUTSIDER: (), AUDITOR: (*THEIR_OWN, "/archive/", "/requests/")}
+# the archive's retention and holds and the request register, and reads everything else, and so does the
+# information governance officer.
+RECORDS = (*THEIR_OWN, "/archive/", "/requests/")
+SENDERS = {COUNCILLOR: THEIR_OWN, OUTSIDER: (), AUDITOR: RECORDS, GOVERNANCE: RECORDS}
 
 
 def _filled(form: Form) -> dict[str, object]:
