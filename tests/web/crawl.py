@@ -3,10 +3,13 @@ from the council's home pages, on the demo, and the forms found on the way (test
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import connection
@@ -14,11 +17,14 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from townsquare.accounts.models import User
+from townsquare.audit.models import AuditEvent
 from townsquare.councils.models import Council
+from townsquare.councils.services import membership_grant
 from townsquare.inbox.models import ReceivedItem
 
 ROLES = ("admin", "comms", "auditor", "governance", "officer", "councillor")
 INSIDERS = tuple(f"{role}@riverside.example" for role in ROLES)
+OUTSIDER = "administrator@hillcrest.example"
 LINK = re.compile(r"""(?:href|action|hx-get|hx-post)="(/[^"#]*)""")
 SKIP_PREFIXES = ("/static/", "/media/", "/sign-out/")
 STARTS = ("/c/riverside/", "/c/riverside/governance/", "/c/riverside/inbox/")
@@ -165,3 +171,33 @@ def table_counts() -> dict[str, int]:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(name)}")
             counts[name] = cursor.fetchone()[0]
     return counts
+
+
+# Tables a request may change for anyone: the sign-in attempts' records and the sessions.
+IGNORED_TABLES = ("axes_", "django_session")
+
+
+def changes_made(client: Client, method: str, address: str, data: dict[str, Any]) -> tuple[int, dict[str, int], bool]:
+    """Send ``data`` by ``method`` to ``address`` (a dict: a form; anything to the API: JSON): the answer's
+    status, the tables whose row count it changed (by how many), and whether it wrote an audit event."""
+    events, before = AuditEvent.objects.count(), table_counts()
+    if address.startswith("/api/"):
+        status = client.generic(method.upper(), address, json.dumps(data), content_type="application/json").status_code
+    else:
+        status = client.post(address, data).status_code
+    after = table_counts()
+    changed = {t: after[t] - n for t, n in before.items() if after[t] != n and not t.startswith(IGNORED_TABLES)}
+    return status, changed, AuditEvent.objects.count() != events
+
+
+def signed_in_clients(emails: Iterable[str], outsider_council: Council) -> dict[str, Client]:
+    """A client signed in for each person (made where it is ``OUTSIDER``: an administrator of
+    ``outsider_council`` only); none raises a view's exception, so a server error is a 500 to report."""
+    if OUTSIDER in emails and not User.objects.filter(email=OUTSIDER).exists():
+        outsider = User.objects.create_user(OUTSIDER, "an outsider's password")
+        membership_grant(actor=None, council=outsider_council, user=outsider, role="admin")
+    clients = {}
+    for email in emails:
+        clients[email] = Client(raise_request_exception=False)
+        clients[email].force_login(User.objects.get(email=email))
+    return clients

@@ -22,24 +22,18 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
-from tests.web.crawl import Form, crawl, table_counts
-from townsquare.accounts.models import User
-from townsquare.audit.models import AuditEvent
+from tests.web.crawl import OUTSIDER, Form, changes_made, crawl, signed_in_clients
 from townsquare.councils.models import Council
-from townsquare.councils.services import membership_grant
 
 pytestmark = pytest.mark.sqlite_only  # permissions do not depend on the database; the crawl is costly
 
 COUNCILLOR = "councillor@riverside.example"
-OUTSIDER = "administrator@hillcrest.example"
 AUDITOR = "auditor@riverside.example"
 GOVERNANCE = "governance@riverside.example"
 # The councillor's own pages post here, and may: each changes only the councillor's own record.
 THEIR_OWN = ("/learning/", "/acknowledge/", "/account/", "/notifications/")
-IGNORED_TABLES = ("axes_", "django_session")
 # Who sends the officers' requests again, and where their own role lets them change things: the auditor keeps
 # the archive's retention and holds and the request register, and reads everything else, and so does the
 # information governance officer.
@@ -77,27 +71,15 @@ def _requests(form: Form) -> list[dict[str, object]]:
     return [data, *({**data, name: value} for name, value in buttons[:3])]
 
 
-def _changes(client: Client, action: str, data: dict[str, object]) -> tuple[int, dict[str, int], bool]:
-    events, before = AuditEvent.objects.count(), table_counts()
-    status = client.post(action, data).status_code
-    after = table_counts()
-    changed = {t: after[t] - n for t, n in before.items() if after[t] != n and not t.startswith(IGNORED_TABLES)}
-    return status, changed, AuditEvent.objects.count() != events
-
-
 @pytest.fixture
 def demo(demo_for_module: None, db: None) -> dict[str, Council]:
     return {c.slug: c for c in Council.objects.all()}
 
 
 def test_a_councillor_or_an_outsider_sending_any_officers_form_changes_nothing(demo: dict[str, Council]) -> None:
-    outsider = User.objects.create_user("administrator@hillcrest.example", "an outsider's password")
-    membership_grant(actor=None, council=demo["hillcrest"], user=outsider, role="admin")
     found = crawl()
-    clients: dict[str, Client] = {}
-    for email in {email for kept in found.forms.values() for email, _ in kept} | set(SENDERS):
-        clients[email] = Client(raise_request_exception=False)
-        clients[email].force_login(User.objects.get(email=email))
+    senders = {email for kept in found.forms.values() for email, _ in kept} | set(SENDERS)
+    clients = signed_in_clients(senders, demo["hillcrest"])
     proven, wrong = 0, []
     for route, kept in sorted(found.forms.items()):
         for email, form in kept:
@@ -105,7 +87,7 @@ def test_a_councillor_or_an_outsider_sending_any_officers_form_changes_nothing(d
                 continue
             for data in _requests(form):
                 with transaction.atomic():
-                    _, changed, audited = _changes(clients[email], form.action, data)
+                    _, changed, audited = changes_made(clients[email], "post", form.action, data)
                     transaction.set_rollback(True)
                 if not (changed or audited):
                     continue
@@ -113,7 +95,7 @@ def test_a_councillor_or_an_outsider_sending_any_officers_form_changes_nothing(d
                 for sender, theirs in SENDERS.items():
                     if sender == email or any(part in form.action for part in theirs):
                         continue
-                    status, changed, audited = _changes(clients[sender], form.action, data)
+                    status, changed, audited = changes_made(clients[sender], "post", form.action, data)
                     if status >= 500 or changed or audited:
                         wrong.append(f"{sender} sent {email}'s {form.action} ({route}) {data}: {status}, {changed}")
     assert not wrong, "\n".join(wrong)
