@@ -249,6 +249,12 @@ def demo_for_module(
 
 
 @pytest.fixture
+def demo_councils(demo_for_module: None, db: None) -> dict[str, Council]:
+    """The demo, loaded once for the module (``demo_for_module``): its councils by slug."""
+    return {c.slug: c for c in Council.objects.all()}
+
+
+@pytest.fixture
 def demo_loaded(db: None, settings: Any, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The demo in this test's database (undone after it), its files under the test's own MEDIA_ROOT:
     loaded through its services once in each test process, put back from a copy after that."""

@@ -44,11 +44,6 @@ RIVERSIDE = "/c/riverside"
 HILLCREST = "/c/hillcrest"
 
 
-@pytest.fixture
-def demo(demo_for_module: None, db: None) -> dict[str, Council]:
-    return {c.slug: c for c in Council.objects.all()}
-
-
 def person(email: str) -> User:
     return User.objects.get(email=email)
 
@@ -59,7 +54,7 @@ def client_of(email: str) -> Client:
     return client
 
 
-def test_loads_once_and_changes_nothing_the_second_time(demo: dict[str, Council]) -> None:
+def test_loads_once_and_changes_nothing_the_second_time(demo_councils: dict[str, Council]) -> None:
     counts = (
         Post.objects.count(),
         Policy.objects.count(),
@@ -79,7 +74,7 @@ def test_loads_once_and_changes_nothing_the_second_time(demo: dict[str, Council]
     ) == counts
 
 
-def test_audit_chain_is_valid_and_shows_each_capability(demo: dict[str, Council]) -> None:
+def test_audit_chain_is_valid_and_shows_each_capability(demo_councils: dict[str, Council]) -> None:
     checked, problems = audit_verify_chain()
     assert problems == []
     assert checked == AuditEvent.objects.count() > 100
@@ -110,8 +105,8 @@ def test_audit_chain_is_valid_and_shows_each_capability(demo: dict[str, Council]
     } <= actions
 
 
-def test_governance_registers(demo: dict[str, Council]) -> None:
-    riverside, hillcrest = demo["riverside"], demo["hillcrest"]
+def test_governance_registers(demo_councils: dict[str, Council]) -> None:
+    riverside, hillcrest = demo_councils["riverside"], demo_councils["hillcrest"]
     today = timezone.localdate()
     comms, councillor = person("comms@riverside.example"), person("councillor@riverside.example")
 
@@ -184,8 +179,8 @@ def test_next_month_due_is_next_month_and_within_the_due_soon_window() -> None:
         assert 0 < (due - today).days <= 31
 
 
-def test_posts_in_every_state_nothing_due_and_history_recorded_as_such(demo: dict[str, Council]) -> None:
-    riverside = demo["riverside"]
+def test_posts_in_every_state_nothing_due_and_history_recorded_as_such(demo_councils: dict[str, Council]) -> None:
+    riverside = demo_councils["riverside"]
     now = timezone.now()
     posts = Post.objects.filter(council=riverside)
     assert set(posts.values_list("status", flat=True)) == {
@@ -227,11 +222,11 @@ def test_posts_in_every_state_nothing_due_and_history_recorded_as_such(demo: dic
     assert not PublishAttempt.objects.exists()  # nothing was sent to any platform
 
     # Hillcrest's own three, besides its posts of the messages to both councils (tests/partners/test_demo.py).
-    assert Post.objects.filter(council=demo["hillcrest"], source="").count() == 3
+    assert Post.objects.filter(council=demo_councils["hillcrest"], source="").count() == 3
 
 
-def test_history_records_only_outcomes_of_a_send(demo: dict[str, Council]) -> None:
-    post = Post.objects.filter(status=Post.Status.DRAFT, council=demo["riverside"]).first()
+def test_history_records_only_outcomes_of_a_send(demo_councils: dict[str, Council]) -> None:
+    post = Post.objects.filter(status=Post.Status.DRAFT, council=demo_councils["riverside"]).first()
     assert post is not None
     target = post.targets.first()
     assert target is not None
@@ -245,14 +240,14 @@ def test_history_records_only_outcomes_of_a_send(demo: dict[str, Council]) -> No
     assert Post.objects.get(pk=post.pk).status == Post.Status.DRAFT
 
 
-def test_by_election_blocks_quoting_the_leader_and_the_flood_override(demo: dict[str, Council]) -> None:
-    riverside = demo["riverside"]
+def test_by_election_blocks_quoting_the_leader_and_the_flood_override(demo_councils: dict[str, Council]) -> None:
+    riverside = demo_councils["riverside"]
     today = timezone.localdate()
     election = Election.objects.get(council=riverside)
     assert election.election_type == Election.Type.BY_ELECTION
     assert election.notice_date < today < election.poll_date and election.poll_date.weekday() == 3
     assert len(election.candidates.splitlines()) == len(data.CANDIDATES)
-    assert election_window_for(riverside) is not None and election_window_for(demo["hillcrest"]) is None
+    assert election_window_for(riverside) is not None and election_window_for(demo_councils["hillcrest"]) is None
 
     quote = f"The Leader of the Council, {data.LEADER}, said: “We kept our promise to Mill.”"
     result = check_draft(council=riverside, text=quote, channels=["facebook"])
@@ -278,8 +273,8 @@ def test_by_election_dates() -> None:
         assert poll.weekday() == 3 and 21 <= (poll - today).days < 28 and notice < today
 
 
-def test_every_role_finds_its_pages_with_something_on_them(demo: dict[str, Council]) -> None:
-    riverside = demo["riverside"]
+def test_every_role_finds_its_pages_with_something_on_them(demo_councils: dict[str, Council]) -> None:
+    riverside = demo_councils["riverside"]
     plan = ActionPlan.objects.get(council=riverside, source_body="Social Media Task Group")
     members = Policy.objects.get(council=riverside, kind=Policy.Kind.MEMBERS_POLICY)
     module = TrainingModule.objects.get(council=riverside, kind="annual")
@@ -391,7 +386,7 @@ def test_every_role_finds_its_pages_with_something_on_them(demo: dict[str, Counc
     assert problems == []
 
 
-def test_try_a_draft_shows_the_pre_election_block(demo: dict[str, Council]) -> None:
+def test_try_a_draft_shows_the_pre_election_block(demo_councils: dict[str, Council]) -> None:
     response = client_of("officer@riverside.example").post(
         f"{RIVERSIDE}/policy/try/", {"text": f"{data.LEADER}, Leader of the Council, said the bins in Mill are fine."}
     )

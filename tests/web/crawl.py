@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -190,12 +190,20 @@ def changes_made(client: Client, method: str, address: str, data: dict[str, Any]
     return status, changed, AuditEvent.objects.count() != events
 
 
-def signed_in_clients(emails: Iterable[str], outsider_council: Council) -> dict[str, Client]:
-    """A client signed in for each person (made where it is ``OUTSIDER``: an administrator of
-    ``outsider_council`` only); none raises a view's exception, so a server error is a 500 to report."""
-    if OUTSIDER in emails and not User.objects.filter(email=OUTSIDER).exists():
-        outsider = User.objects.create_user(OUTSIDER, "an outsider's password")
-        membership_grant(actor=None, council=outsider_council, user=outsider, role="admin")
+def outsider_made(council: Council) -> User:
+    """``OUTSIDER``: an administrator of ``council`` only (Hillcrest's), with no role at Riverside."""
+    outsider = User.objects.filter(email=OUTSIDER).first()
+    if outsider is None:
+        outsider = User.objects.create_user(OUTSIDER, "an outsider's password", full_name="Hillcrest Administrator")
+        membership_grant(actor=None, council=council, user=outsider, role="admin")
+    return outsider
+
+
+def signed_in_clients(emails: Collection[str], outsider_council: Council) -> dict[str, Client]:
+    """A client signed in for each person (``OUTSIDER`` made an administrator of ``outsider_council`` where
+    asked for); none raises a view's exception, so a server error is a 500 to report."""
+    if OUTSIDER in emails:
+        outsider_made(outsider_council)
     clients = {}
     for email in emails:
         clients[email] = Client(raise_request_exception=False)

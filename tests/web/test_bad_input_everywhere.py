@@ -9,13 +9,10 @@ there), and with a NUL character, which PostgreSQL cannot store in text. Every a
 
 from __future__ import annotations
 
-from functools import cache
-
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.web.crawl import Form, crawl
+from tests.web.crawl import INSIDERS, Form, crawl, signed_in_clients
 from townsquare.accounts.models import User
 from townsquare.audit.models import AuditEvent
 from townsquare.councils.models import Council
@@ -41,63 +38,53 @@ def _variants(form: Form) -> list[dict[str, object]]:
     ]
 
 
-@pytest.fixture
-def demo(demo_for_module: None, db: None) -> dict[str, Council]:
-    return {c.slug: c for c in Council.objects.all()}
-
-
-@cache
-def _signed_in(email: str) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(User.objects.get(email=email))
-    return client
-
-
 def _shown(data: dict[str, object]) -> dict[str, object]:
     return {k: (str(v)[:20] + "…" if len(str(v)) > 20 else v) for k, v in data.items()}
 
 
-def _post_refused_cleanly(email: str, action: str, data: dict[str, object], what: str) -> str | None:
-    """What is wrong with how ``action`` answered ``data`` from ``email``, or None: a server error, or a
-    refusal (400) that audited a change."""
+def _post_refused_cleanly(client: Client, action: str, data: dict[str, object], what: str) -> str | None:
+    """What is wrong with how ``action`` answered ``data`` from ``client``'s person, or None: a server error,
+    or a refusal (400) that audited a change."""
     events = AuditEvent.objects.count()
-    status = _signed_in(email).post(action, data).status_code
+    status = client.post(action, data).status_code
     if status >= 500:
-        return f"{email} POST {action} {what}: {status}"
+        return f"POST {action} {what}: {status}"
     if status == 400 and AuditEvent.objects.count() != events:
-        return f"{email} POST {action} {what}: refused (400) but audited a change"
+        return f"POST {action} {what}: refused (400) but audited a change"
     return None
 
 
-def test_every_form_answers_nonsense_with_a_message(demo: dict[str, Council]) -> None:
+def test_every_form_answers_nonsense_with_a_message(demo_councils: dict[str, Council]) -> None:
     found = crawl()
     assert len(found.forms) > 60, f"the crawl found only {len(found.forms)} forms"
-    _signed_in.cache_clear()
+    clients = signed_in_clients(INSIDERS, demo_councils["hillcrest"])
     wrong: list[str] = []
     for route, kept in sorted(found.forms.items()):
         email, form = kept[0]  # the same view answers each role's bad input alike
         for data in _variants(form):
-            problem = _post_refused_cleanly(email, form.action, data, f"({route}) {_shown(data)}")
+            problem = _post_refused_cleanly(clients[email], form.action, data, f"as {email} ({route}) {_shown(data)}")
             wrong += [problem] if problem else []
     assert not wrong, "\n".join(wrong)
 
 
-def test_every_search_and_filter_answers_nonsense_with_a_page(demo: dict[str, Council]) -> None:
+def test_every_search_and_filter_answers_nonsense_with_a_page(demo_councils: dict[str, Council]) -> None:
     """The forms that GET (filters, searches, periods), and the pages' own paging, with nonsense values."""
     found = crawl()
     assert len(found.searches) > 5, f"the crawl found only {len(found.searches)} search forms"
-    _signed_in.cache_clear()
+    clients = signed_in_clients(INSIDERS, demo_councils["hillcrest"])
     wrong: list[str] = []
     for route, kept in sorted(found.searches.items()):
         email, form = kept[0]
         for data in [*_variants(form)[:-1], {"page": "-1", "cursor": "not-a-cursor", "sort": "nonsense"}]:
-            response = _signed_in(email).get(form.action.split("?")[0], data)
+            response = clients[email].get(form.action.split("?")[0], data)
             if response.status_code >= 500:
                 wrong.append(f"{email} GET {form.action} ({route}) {_shown(data)}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
 
 
-def test_a_nul_character_in_a_form_or_an_address_is_a_message_and_changes_nothing(demo: dict[str, Council]) -> None:
+def test_a_nul_character_in_a_form_or_an_address_is_a_message_and_changes_nothing(
+    demo_councils: dict[str, Council],
+) -> None:
     client = Client()
     client.force_login(User.objects.get(email="comms@riverside.example"))
     events = AuditEvent.objects.count()
@@ -124,14 +111,14 @@ DAMAGED_FILES = {
 }
 
 
-def test_every_upload_answers_a_damaged_file_with_a_message(demo: dict[str, Council]) -> None:
+def test_every_upload_answers_a_damaged_file_with_a_message(demo_councils: dict[str, Council]) -> None:
     """Each form with a file field (imports of channels, action plans, measures, meetings and training
     records; images) is sent each damaged file: empty, NUL bytes in its cells, a 300 KB cell, not UTF-8,
     binary, a broken workbook, a broken calendar."""
     found = crawl()
     uploads = [(route, kept[0]) for route, kept in sorted(found.forms.items()) if "file" in kept[0][1].types.values()]
     assert len(uploads) >= 4, f"the crawl found only {len(uploads)} upload forms"
-    _signed_in.cache_clear()
+    clients = signed_in_clients(INSIDERS, demo_councils["hillcrest"])
     wrong: list[str] = []
     for route, (email, form) in uploads:
         for name, content in DAMAGED_FILES.items():
@@ -139,6 +126,6 @@ def test_every_upload_answers_a_damaged_file_with_a_message(demo: dict[str, Coun
             for field_name, kind in form.types.items():
                 if kind == "file":
                     data[field_name] = SimpleUploadedFile(name, content)
-            problem = _post_refused_cleanly(email, form.action, data, f"({route}) with {name}")
+            problem = _post_refused_cleanly(clients[email], form.action, data, f"as {email} ({route}) with {name}")
             wrong += [problem] if problem else []
     assert not wrong, "\n".join(wrong)

@@ -25,7 +25,7 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.web.crawl import crawl, routes, table_counts
+from tests.web.crawl import crawl, outsider_made, routes, table_counts
 from townsquare.accounts.models import User
 from townsquare.audit.models import AuditEvent
 from townsquare.councils.models import Council
@@ -56,19 +56,12 @@ def _address(route: str) -> str:
 
 
 @pytest.fixture
-def demo(demo_for_module: None, db: None) -> dict[str, Council]:
-    return {c.slug: c for c in Council.objects.all()}
-
-
-@pytest.fixture
-def outsider(demo: dict[str, Council]) -> User:
-    user = User.objects.create_user("administrator@hillcrest.example", "an outsider's password", full_name="Hill Admin")
-    membership_grant(actor=None, council=demo["hillcrest"], user=user, role="admin")
-    return user
+def outsider(demo_councils: dict[str, Council]) -> User:
+    return outsider_made(demo_councils["hillcrest"])
 
 
 def test_every_council_route_is_closed_to_another_councils_administrator_and_to_nobody_signed_in(
-    demo: dict[str, Council], outsider: User
+    demo_councils: dict[str, Council], outsider: User
 ) -> None:
     council_routes = [r for r in routes() if r.startswith(COUNCIL_ROUTES)]
     assert len(council_routes) > 150, "the URL map was not read"
@@ -107,9 +100,11 @@ def test_every_council_route_is_closed_to_another_councils_administrator_and_to_
 
 
 def test_the_combined_pages_show_another_councils_administrator_nothing_of_riverside(
-    demo: dict[str, Council], outsider: User
+    demo_councils: dict[str, Council], outsider: User
 ) -> None:
-    membership_grant(actor=None, council=demo["hillcrest"], user=outsider, role="comms")  # approvals, inbox too
+    membership_grant(
+        actor=None, council=demo_councils["hillcrest"], user=outsider, role="comms"
+    )  # approvals, inbox too
     client = Client()
     client.force_login(outsider)
     combined = [r for r in routes() if r.startswith("all/") and "<" not in r]
@@ -123,7 +118,9 @@ def test_the_combined_pages_show_another_councils_administrator_nothing_of_river
     assert shown >= 5, "the combined pages showed nothing of Hillcrest either"
 
 
-def test_every_route_asks_a_person_with_an_authenticator_for_their_code_first(demo: dict[str, Council]) -> None:
+def test_every_route_asks_a_person_with_an_authenticator_for_their_code_first(
+    demo_councils: dict[str, Council],
+) -> None:
     """Riverside's administrator has an authenticator but has not entered a code in this session: every page
     sends them to enter it and every API answer refuses them, whatever the method (README, "Two-factor")."""
     admin = User.objects.get(email="admin@riverside.example")

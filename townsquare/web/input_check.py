@@ -22,7 +22,8 @@ MESSAGE = (
 
 
 def has_nul(request: HttpRequest) -> bool:
-    if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get("QUERY_STRING", ""):
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" in query or "\x00" in query:
         return True
     if request.method in ("GET", "HEAD", "OPTIONS") or request.content_type not in (
         "application/x-www-form-urlencoded",
