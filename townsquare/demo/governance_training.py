@@ -11,7 +11,7 @@ from django.forms import ModelForm
 
 from townsquare.accounts.models import User
 from townsquare.councils.models import Council
-from townsquare.governance import forms as f
+from townsquare.governance import training_forms as tf
 from townsquare.governance.models import (
     TrainingModule,
     TrainingRecord,
@@ -52,13 +52,13 @@ def demo_saved(form: ModelForm[Any], *, actor: User, council: Council, action: s
 def demo_module(council: Council, actor: User, **fields: Any) -> TrainingModule:
     values = {"description": "", "valid_for_months": "", **fields}
     module: TrainingModule = demo_saved(
-        f.TrainingModuleForm(data=values, council=council), actor=actor, council=council, action="training_module"
+        tf.TrainingModuleForm(data=values, council=council), actor=actor, council=council, action="training_module"
     )
     return module
 
 
 def demo_session(module: TrainingModule, actor: User, held_on: dt.date, **fields: Any) -> TrainingSession:
-    form = f.TrainingSessionForm(
+    form = tf.TrainingSessionForm(
         data={"held_on": held_on.isoformat(), "notes": "", **fields}, instance=TrainingSession(module=module)
     )
     session: TrainingSession = demo_saved(form, actor=actor, council=module.council, action="training_session")
@@ -66,7 +66,7 @@ def demo_session(module: TrainingModule, actor: User, held_on: dt.date, **fields
 
 
 def demo_requirement(council: Council, actor: User, role: str, module: TrainingModule, needed_to_publish: bool) -> None:
-    form = f.RequirementForm(
+    form = tf.RequirementForm(
         data={"role": role, "module": module.pk, "needed_to_publish": needed_to_publish}, council=council
     )
     demo_saved(form, actor=actor, council=council, action="training_requirement")

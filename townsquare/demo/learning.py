@@ -18,7 +18,7 @@ from townsquare.accounts.models import User
 from townsquare.councils.models import Council
 from townsquare.demo import pictures
 from townsquare.demo.learning_content import content
-from townsquare.governance import forms as gf
+from townsquare.governance import training_forms as tf
 from townsquare.governance.models import Audience, Policy, TrainingModule
 from townsquare.governance.services import form_save_audited
 from townsquare.learning import forms as f
@@ -111,7 +111,7 @@ def learning_demo_load(council: Council) -> None:
         "for officers, and accessible posts (alt text, CamelCase hashtags).",
     )
 
-    form = gf.TrainingModuleForm(
+    form = tf.TrainingModuleForm(
         data={
             "title": "Social media for councillors (e-learning)",
             "kind": TrainingModule.Kind.ELEARNING,
@@ -124,7 +124,7 @@ def learning_demo_load(council: Council) -> None:
     members_training = form_save_audited(
         actor=comms, form=_valid(form, "councillors' training"), council=council, action="training_module"
     )
-    requirement = gf.RequirementForm(
+    requirement = tf.RequirementForm(
         data={"role": "councillor", "module": members_training.pk, "needed_to_publish": False}, council=council
     )
     form_save_audited(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from townsquare.councils.models import Council
 from townsquare.councils.roles import Perm
 from townsquare.governance import forms as f
+from townsquare.governance import training_forms as tf
 from townsquare.governance.access import MANAGE, READ_REGISTERS, governance_view
 from townsquare.governance.models import (
     PublishingRight,
@@ -81,7 +82,7 @@ def training(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view(MANAGE)
 def module_edit(request: HttpRequest, council: Council, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(TrainingModule, council=council, pk=pk) if pk else None
-    form = f.TrainingModuleForm(request.POST or None, instance=instance, council=council)
+    form = tf.TrainingModuleForm(request.POST or None, instance=instance, council=council)
     if request.method == "POST" and form.is_valid():
         module = form_save_audited(actor=request.user, form=form, council=council, action="training_module")  # type: ignore[arg-type]
         return redirect("governance:module", slug=council.slug, pk=module.pk)
@@ -108,7 +109,7 @@ def module_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespon
 @governance_view(MANAGE)
 def session_new(request: HttpRequest, council: Council, module_pk: int) -> HttpResponse:
     module = get_object_or_404(TrainingModule, council=council, pk=module_pk)
-    form = f.TrainingSessionForm(request.POST or None, instance=TrainingSession(module=module))
+    form = tf.TrainingSessionForm(request.POST or None, instance=TrainingSession(module=module))
     if request.method == "POST" and form.is_valid():
         session = form_save_audited(actor=request.user, form=form, council=council, action="training_session")  # type: ignore[arg-type]
         return redirect("governance:session", slug=council.slug, pk=session.pk)
@@ -147,7 +148,7 @@ def session_detail(request: HttpRequest, council: Council, pk: int) -> HttpRespo
 @governance_view(MANAGE)
 def session_invite(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession.objects.select_related("module"), module__council=council, pk=pk)
-    form = f.InviteForm(request.POST or None, council=council)
+    form = tf.InviteForm(request.POST or None, council=council)
     if request.method == "POST" and form.is_valid():
         added = training_invite(actor=request.user, session=session, users=form.chosen())  # type: ignore[arg-type]
         messages.success(request, f"{added} invited.")
@@ -163,7 +164,7 @@ def session_invite(request: HttpRequest, council: Council, pk: int) -> HttpRespo
 
 @governance_view(MANAGE)
 def completion_new(request: HttpRequest, council: Council) -> HttpResponse:
-    form = f.CompletionForm(request.POST or None, council=council)
+    form = tf.CompletionForm(request.POST or None, council=council)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -189,7 +190,7 @@ def completion_new(request: HttpRequest, council: Council) -> HttpResponse:
 
 @governance_view(MANAGE)
 def requirement_new(request: HttpRequest, council: Council) -> HttpResponse:
-    form = f.RequirementForm(request.POST or None, council=council)
+    form = tf.RequirementForm(request.POST or None, council=council)
     if request.method == "POST" and form.is_valid():
         form_save_audited(actor=request.user, form=form, council=council, action="training_requirement")  # type: ignore[arg-type]
         messages.success(request, "Requirement added.")
@@ -227,7 +228,7 @@ def rights(request: HttpRequest, council: Council) -> HttpResponse:
 @governance_view(MANAGE)
 def right_revoke(request: HttpRequest, council: Council, pk: int) -> HttpResponse:
     right = get_object_or_404(PublishingRight.objects.select_related("user"), council=council, pk=pk, active=True)
-    form = f.RevokeForm(request.POST or None)
+    form = tf.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         publishing_right_revoke(actor=request.user, right=right, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
         messages.success(request, f"Publishing rights removed from {right.user}.")
