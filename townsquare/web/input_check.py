@@ -15,9 +15,10 @@ from collections.abc import Callable
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 
+# The error page goes on to say that nothing was changed, and to go back, correct it and try again.
 MESSAGE = (
     "Something you sent holds a NUL character (an invisible control character, often from pasting a "
-    "file's contents), which cannot be stored. Remove it and try again: nothing was changed."
+    "file's contents), which cannot be stored."
 )
 
 
